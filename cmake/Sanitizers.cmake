@@ -1,0 +1,6 @@
+# SF2PG_SANITIZE=ON builds everything with ASan + UBSan; any report aborts the test.
+if(SF2PG_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

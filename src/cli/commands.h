@@ -1,0 +1,43 @@
+// The sf2pg subcommands. Each returns a process exit status (core/exit_status.h) and throws
+// only for errors main() maps to an exit status.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sf2pg::cli {
+
+struct GlobalOptions {
+  std::string config_path = "config.json";
+  std::string env_file = ".env";
+  std::string log_format = "auto";  ///< auto (text on a terminal, else json), text, json
+  std::string log_level;            ///< overrides LOG_LEVEL when set
+  bool quiet = false;
+};
+
+struct MigrateOptions {
+  std::vector<std::string> sources;
+  std::vector<std::string> tables;
+  bool no_resume = false;
+  std::optional<double> resume_max_age_hours;
+  std::string resume_run_id;
+  bool dry_run = false;
+  std::optional<double> deadline_seconds;
+  std::string run_id;  ///< join this run as an extra worker (never plans)
+  std::string summary_json;
+};
+
+struct StatusOptions {
+  std::string run_id;
+  int limit = 10;
+  bool json = false;
+  std::optional<int> prune_older_than_days;
+};
+
+int ValidateConfig(const GlobalOptions& global);
+int TestConnections(const GlobalOptions& global);
+int Migrate(const GlobalOptions& global, const MigrateOptions& options);
+int Status(const GlobalOptions& global, const StatusOptions& options);
+
+}  // namespace sf2pg::cli

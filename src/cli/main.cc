@@ -1,0 +1,110 @@
+// sf2pg: migrate tables from Snowflake into PostgreSQL. This file only parses the command
+// line and dispatches; the work lives in the library.
+#include <unistd.h>
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "core/error.h"
+#include "core/exit_status.h"
+#include "core/secret.h"
+
+namespace {
+
+constexpr const char* kExamples = R"(
+Examples:
+  sf2pg validate-config --config config.json
+  sf2pg test-connections
+  sf2pg migrate                               # all enabled sources, resume if possible
+  sf2pg migrate --source analytics --tables DIMPATIENT,FACTVISIT
+  sf2pg migrate --no-resume                   # force a fresh run
+  sf2pg migrate --resume-run-id 2f0c...       # resume that run
+  sf2pg status --json
+
+Exit codes: 0 done, 1 failed, 2 bad usage or configuration, 3 stopped early (resumable).
+Credentials come from the environment or a .env file (see env.example).)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace sf2pg;
+  cli::GlobalOptions global;
+  cli::MigrateOptions migrate;
+  cli::StatusOptions status;
+
+  CLI::App app{"sf2pg " SF2PG_VERSION ": migrate tables from Snowflake into PostgreSQL"};
+  app.footer(kExamples);
+  app.set_version_flag("--version", std::string("sf2pg ") + SF2PG_VERSION);
+  app.require_subcommand(1);
+  app.option_defaults()->always_capture_default();
+  // Global options are accepted before or after the subcommand.
+  auto add_global = [&](CLI::App* sub) {
+    sub->add_option("-c,--config", global.config_path, "Configuration file")
+        ->capture_default_str();
+    sub->add_option("--env-file", global.env_file,
+                    "File of KEY=VALUE credentials; real environment variables win");
+    sub->add_option("--log-format", global.log_format, "Log format: auto, text or json")
+        ->check(CLI::IsMember({"auto", "text", "json"}));
+    sub->add_option("--log-level", global.log_level, "debug, info, warning or error (default: LOG_LEVEL)")
+        ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
+    sub->add_flag("-q,--quiet", global.quiet, "No progress display, warnings and errors only");
+  };
+
+  auto* validate = app.add_subcommand("validate-config", "Check config.json and the environment");
+  add_global(validate);
+  auto* test = app.add_subcommand("test-connections", "Connect to Snowflake and PostgreSQL");
+  add_global(test);
+
+  auto* run = app.add_subcommand("migrate", "Run (or resume) a migration");
+  add_global(run);
+  run->add_option("-s,--source", migrate.sources, "Migrate only this source (repeatable)");
+  run->add_option("-t,--tables", migrate.tables, "Migrate only these tables (comma separated)")
+      ->delimiter(',');
+  run->add_flag("--no-resume", migrate.no_resume, "Start a fresh run even if one could resume");
+  run->add_option("--resume-max-age", migrate.resume_max_age_hours,
+                  "Resume only runs younger than this many hours (default 12)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--resume-run-id", migrate.resume_run_id, "Resume this run");
+  run->add_flag("--dry-run", migrate.dry_run, "Plan and print what would happen; move no data");
+  run->add_option("--deadline", migrate.deadline_seconds,
+                  "Stop claiming chunks so the run ends within this many seconds (exit 3)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--join-run-id", migrate.run_id,
+                  "Join a running run as an extra worker: claim its pending chunks, plan nothing");
+  run->add_option("--summary-json", migrate.summary_json, "Write the run summary as JSON here");
+
+  auto* stat = app.add_subcommand("status", "Show recent runs, or one run's tables and failures");
+  add_global(stat);
+  stat->add_option("--run-id", status.run_id, "Show this run in detail");
+  stat->add_option("--limit", status.limit, "How many recent runs to list")->check(CLI::PositiveNumber);
+  stat->add_flag("--json", status.json, "Print JSON instead of tables");
+  stat->add_option("--prune-older-than", status.prune_older_than_days,
+                   "Delete status rows of runs older than this many days")
+      ->check(CLI::PositiveNumber);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitDone : kExitUsage;
+  }
+
+  try {
+    if (*validate) return cli::ValidateConfig(global);
+    if (*test) return cli::TestConnections(global);
+    if (*run) return cli::Migrate(global, migrate);
+    if (*stat) return cli::Status(global, status);
+  } catch (const ConfigError& e) {
+    std::cerr << Redactor::Redact(e.what()) << "\n";
+    return kExitUsage;
+  } catch (const StoppedError& e) {
+    std::cerr << Redactor::Redact(e.what()) << "\n";
+    return kExitResumable;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << Redactor::Redact(e.what()) << "\n";
+    return kExitFailed;
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,119 @@
+// The configuration model: config.json (the seed tool's shape) plus credentials from the
+// environment, as one immutable object. Loading reports every problem at once, each with its
+// JSON path.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/secret.h"
+
+namespace sf2pg::config {
+
+/// One table of a source. Optional per-table overrides are resolved against the globals when
+/// the config is loaded, so `threads`, `batch_size` and `batch_size_copy_mode` are always set.
+struct TableConfig {
+  bool enabled = true;
+  std::string source;  ///< Snowflake table name, as written in config.json.
+  std::string target;  ///< PostgreSQL table name; defaults to `source`, case-folded.
+  std::string source_filter;  ///< Snowflake SQL boolean expression applied to every query.
+  std::vector<std::string> chunking_columns;
+  std::vector<std::string> chunking_column_types;  ///< Normalised to lower case.
+  std::vector<std::string> uniqueness_columns;
+  std::string source_watermark;
+  std::string target_watermark;
+  bool truncate_onstart = false;
+  bool disable_index = false;
+  /// "auto" or one of the strategy names (single, numeric_range, date_range, key_range,
+  /// offset, grouped_values).
+  std::string chunking_strategy = "auto";
+  /// How Snowflake column names become PostgreSQL names: "lower" (unquoted Snowflake names,
+  /// which are upper case, become lower case; mixed-case names are kept) or "preserve".
+  std::string identifier_case = "lower";
+  /// "fail": a row PostgreSQL cannot hold stops the chunk; "reject": it goes to the reject
+  /// table with the reason and the rest of the chunk loads.
+  std::string on_bad_row = "fail";
+  int64_t bytes_per_row = 2048;  ///< Only for the memory estimate of the seed's formula.
+
+  int parallel_threads = 0;  ///< Effective value (override or global).
+  int64_t batch_size = 0;
+  int64_t batch_size_copy_mode = 0;
+  bool has_threads_override = false;
+};
+
+struct SourceConfig {
+  std::string source_name;
+  std::string source_sf_database;
+  std::string source_sf_schema;
+  std::string target_pg_database;
+  std::string target_pg_schema;
+  bool enabled = true;
+  std::vector<TableConfig> tables;
+};
+
+/// Global settings with the seed's defaults.
+struct Settings {
+  int parallel_threads = 4;
+  int64_t batch_size = 50000;
+  int64_t batch_size_copy_mode = 100000;
+  int max_retry_attempts = 3;
+  int lambda_timeout_buffer_seconds = 120;
+  double resume_max_age_hours = 12;
+  /// Database holding the migration_status schema; empty means the first enabled source's
+  /// target_pg_database.
+  std::string status_pg_database;
+  /// The memory estimate of a table above this limit is reported as a warning.
+  int64_t memory_limit_mb = 6553;
+  /// Timeout of each Snowflake statement, in seconds (0 = Snowflake's maximum of 7 days).
+  int statement_timeout_seconds = 3600;
+};
+
+struct Config {
+  Settings settings;
+  std::vector<SourceConfig> sources;
+  std::string config_hash;  ///< MD5 hex of the canonical form (see hash.h).
+
+  /// The source with this name, or nullptr.
+  const SourceConfig* FindSource(const std::string& name) const;
+  /// The database that holds the status tables.
+  std::string StatusDatabase() const;
+};
+
+/// Connection settings and secrets, from the environment (and an optional .env file).
+struct Credentials {
+  struct Snowflake {
+    std::string account;
+    std::string user;
+    Secret private_key;  ///< PEM text, with real newlines.
+    Secret private_key_passphrase;
+    std::string warehouse;
+    std::string role;
+    std::string url;  ///< Override of https://<account>.snowflakecomputing.com.
+    Secret token;     ///< OAuth or programmatic access token, instead of the key.
+    std::string token_type;  ///< OAUTH or PROGRAMMATIC_ACCESS_TOKEN.
+    std::string ca_bundle;
+  } snowflake;
+  struct Postgres {
+    std::string host = "localhost";
+    int port = 5432;
+    std::string user;
+    Secret password;
+    std::string sslmode = "prefer";
+    std::string sslrootcert;
+  } postgres;
+  std::string log_level = "info";
+  std::string migration_version;
+};
+
+/// A problem found while loading: `path` is a JSON path (`sources[0].tables[2].batch_size`)
+/// or an environment variable (`env.SNOWFLAKE_ACCOUNT`).
+struct Problem {
+  std::string path;
+  std::string message;
+  bool warning = false;
+  std::string ToString() const;
+};
+
+}  // namespace sf2pg::config

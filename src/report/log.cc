@@ -1,0 +1,130 @@
+#include "report/log.h"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <mutex>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "core/secret.h"
+
+namespace sf2pg::log {
+namespace {
+
+std::atomic<Format> g_format{Format::kText};
+std::atomic<Level> g_level{Level::kInfo};
+
+spdlog::logger& Logger() {
+  static std::shared_ptr<spdlog::logger> logger = [] {
+    auto l = spdlog::stderr_color_mt("sf2pg");
+    l->set_pattern("%v");
+    l->set_level(spdlog::level::trace);
+    return l;
+  }();
+  return *logger;
+}
+
+std::string_view LevelName(Level level) {
+  switch (level) {
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarning:
+      return "warning";
+    case Level::kError:
+      return "error";
+  }
+  return "info";
+}
+
+spdlog::level::level_enum SpdLevel(Level level) {
+  switch (level) {
+    case Level::kDebug:
+      return spdlog::level::debug;
+    case Level::kInfo:
+      return spdlog::level::info;
+    case Level::kWarning:
+      return spdlog::level::warn;
+    case Level::kError:
+      return spdlog::level::err;
+  }
+  return spdlog::level::info;
+}
+
+std::string Timestamp() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(now)),
+                     static_cast<int>(ms.count()));
+}
+
+bool NeedsQuotes(std::string_view v) {
+  if (v.empty()) return true;
+  for (char c : v) {
+    if (c == ' ' || c == '"' || c == '=' || c == '\n' || c == '\t') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Field::Field(std::string_view k, double v) : key(k), quoted(false) {
+  value = std::isfinite(v) ? fmt::format("{:.6g}", v) : "null";
+}
+
+void Init(Format format, std::string_view level) {
+  g_format = format;
+  if (level == "debug") g_level = Level::kDebug;
+  else if (level == "warning" || level == "warn") g_level = Level::kWarning;
+  else if (level == "error") g_level = Level::kError;
+  else g_level = Level::kInfo;
+  Logger();
+}
+
+Format CurrentFormat() { return g_format; }
+
+bool Enabled(Level level) { return level >= g_level.load(); }
+
+std::string Render(Format format, Level level, std::string_view message, Fields fields) {
+  if (format == Format::kJson) {
+    nlohmann::json j;
+    j["time"] = Timestamp();
+    j["level"] = LevelName(level);
+    j["msg"] = std::string(message);
+    for (const auto& f : fields) {
+      if (f.quoted) {
+        j[f.key] = f.value;
+      } else {
+        j[f.key] = nlohmann::json::parse(f.value, nullptr, false);
+      }
+    }
+    return Redactor::Redact(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+  std::string line = Timestamp().substr(0, 23);
+  line[10] = ' ';
+  std::string lvl(LevelName(level));
+  for (auto& c : lvl) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  line += fmt::format(" {:<7} {}", lvl, message);
+  for (const auto& f : fields) {
+    line += " " + f.key + "=";
+    if (f.quoted && NeedsQuotes(f.value)) {
+      line += nlohmann::json(f.value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    } else {
+      line += f.value;
+    }
+  }
+  return Redactor::Redact(line);
+}
+
+void Write(Level level, std::string_view message, Fields fields) {
+  if (!Enabled(level)) return;
+  Logger().log(SpdLevel(level), "{}", Render(g_format, level, message, fields));
+}
+
+}  // namespace sf2pg::log

@@ -1,0 +1,137 @@
+// The sf2pg binary as a user runs it: exit codes, messages, and no secrets in any output.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "core/exit_status.h"
+#include "pg_fixture.h"
+
+namespace sf2pg::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir("sf2pg-cli");
+    TestPg::CreateDatabase("cli_target");
+    WriteConfig(R"({
+      "sources": [{
+        "source_name": "demo", "source_sf_database": "DEMO", "source_sf_schema": "PUBLIC",
+        "target_pg_database": "cli_target", "target_pg_schema": "public",
+        "tables": [{"source": "PATIENTS", "uniqueness_columns": ["PATIENT_ID"]}]
+      }]
+    })");
+  }
+
+  void WriteConfig(const std::string& text) { std::ofstream(dir_ + "/config.json") << text; }
+
+  std::map<std::string, std::string> Env() {
+    auto env = TestPg::Env();
+    env["SNOWFLAKE_ACCOUNT"] = "acme-test";
+    env["SNOWFLAKE_USER"] = "svc";
+    env["SNOWFLAKE_RSA_KEY"] = "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----";
+    return env;
+  }
+
+  ProcessResult Run(std::vector<std::string> args, std::map<std::string, std::string> env) {
+    args.insert(args.begin(), BinaryPath("sf2pg"));
+    return RunProcess(args, env, dir_);
+  }
+
+  std::string dir_;
+};
+
+TEST_F(CliTest, VersionAndHelp) {
+  auto version = Run({"--version"}, {});
+  EXPECT_EQ(version.exit_code, kExitDone);
+  EXPECT_THAT(version.out, HasSubstr("sf2pg " SF2PG_VERSION));
+  auto help = Run({"--help"}, {});
+  EXPECT_EQ(help.exit_code, kExitDone);
+  EXPECT_THAT(help.out, HasSubstr("Examples:"));
+  EXPECT_THAT(help.out, HasSubstr("migrate"));
+}
+
+TEST_F(CliTest, UnknownOptionIsUsageError) {
+  auto r = Run({"migrate", "--no-such-flag"}, Env());
+  EXPECT_EQ(r.exit_code, kExitUsage);
+}
+
+TEST_F(CliTest, ValidateConfigAcceptsAGoodConfig) {
+  auto r = Run({"validate-config"}, Env());
+  EXPECT_EQ(r.exit_code, kExitDone) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("configuration OK: 1 source(s), 1 enabled table(s)"));
+  EXPECT_THAT(r.out, HasSubstr("PATIENTS -> patients"));
+}
+
+TEST_F(CliTest, ValidateConfigListsEveryProblemWithExit2) {
+  WriteConfig(R"({"batch_size": 0, "sources": [{"source_name": "demo",
+    "source_sf_database": "DEMO", "source_sf_schema": "PUBLIC", "target_pg_database": "x",
+    "target_pg_schema": "public", "tables": [{"source": "T", "chunking_columns": ["A"],
+    "chunking_column_types": ["int", "int"], "truncate_onstart": true}]}]})");
+  auto env = Env();
+  env.erase("SNOWFLAKE_USER");
+  auto r = Run({"validate-config"}, env);
+  EXPECT_EQ(r.exit_code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("config.json: batch_size: must be >= 1, got 0"));
+  EXPECT_THAT(r.err, HasSubstr("sources[0].tables[0].chunking_column_types: 2 types for 1 column"));
+  EXPECT_THAT(r.err, HasSubstr("env.SNOWFLAKE_USER: not set"));
+}
+
+TEST_F(CliTest, MissingConfigFileIsUsageError) {
+  auto r = Run({"validate-config", "--config", "nope.json"}, Env());
+  EXPECT_EQ(r.exit_code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("nope.json: cannot read the configuration file"));
+}
+
+TEST_F(CliTest, DotenvFileIsReadAndEnvironmentWins) {
+  auto env = Env();
+  std::ofstream(dir_ + "/.env") << "POSTGRES_PORT=1\nPOSTGRES_USER=sf2pg\n";
+  env.erase("POSTGRES_USER");  // comes from .env
+  auto r = Run({"test-connections"}, env);  // POSTGRES_PORT from the environment wins
+  EXPECT_EQ(r.exit_code, kExitDone) << r.out << r.err;
+}
+
+TEST_F(CliTest, TestConnectionsSucceedsAgainstTheCluster) {
+  auto r = Run({"test-connections"}, Env());
+  EXPECT_EQ(r.exit_code, kExitDone) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("/cli_target: OK (server 15"));
+}
+
+TEST_F(CliTest, TestConnectionsFailsClearlyOnWrongPort) {
+  auto env = Env();
+  env["POSTGRES_PORT"] = "1";
+  auto r = Run({"test-connections"}, env);
+  EXPECT_EQ(r.exit_code, kExitFailed);
+  EXPECT_THAT(r.out, HasSubstr("sf2pg@127.0.0.1:1/cli_target: FAILED: cannot connect"));
+  EXPECT_THAT(r.out, HasSubstr("Connection refused"));
+}
+
+TEST_F(CliTest, TestConnectionsFailsClearlyOnWrongPasswordWithoutShowingIt) {
+  auto env = Env();
+  env["POSTGRES_PASSWORD"] = "wrong-password-123";
+  auto r = Run({"test-connections", "--log-format", "json"}, env);
+  EXPECT_EQ(r.exit_code, kExitFailed);
+  EXPECT_THAT(r.out, HasSubstr("password authentication failed for user \"sf2pg\""));
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr("wrong-password-123")));
+}
+
+TEST_F(CliTest, NoSecretInAnyOutputOfAFailingRun) {
+  auto env = Env();
+  env["POSTGRES_PASSWORD"] = "s3cr3t-pw-value";
+  env["SNOWFLAKE_RSA_KEY"] =
+      "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCSECRETLINE\\n-----END PRIVATE KEY-----";
+  env["LOG_LEVEL"] = "DEBUG";
+  for (const auto& command : {"validate-config", "test-connections", "migrate", "status"}) {
+    auto r = Run({command}, env);
+    EXPECT_THAT(r.out + r.err, Not(HasSubstr("s3cr3t-pw-value"))) << command;
+    EXPECT_THAT(r.out + r.err, Not(HasSubstr("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCSECRETLINE")))
+        << command;
+  }
+}
+
+}  // namespace
+}  // namespace sf2pg::testing

@@ -1,0 +1,143 @@
+#include "pg_fixture.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace sf2pg::testing {
+namespace {
+
+int g_port = 0;
+std::string g_dir;
+bool g_owned = false;
+
+std::string ReadAll(int fd) {
+  std::string out;
+  char buffer[65536];
+  ssize_t n;
+  while ((n = read(fd, buffer, sizeof buffer)) > 0) out.append(buffer, static_cast<size_t>(n));
+  return out;
+}
+
+}  // namespace
+
+std::string BinaryPath(const std::string& name) { return std::string(SF2PG_BINARY_DIR) + "/" + name; }
+std::string SourcePath(const std::string& relative) {
+  return std::string(SF2PG_SOURCE_DIR) + "/" + relative;
+}
+
+std::string MakeTempDir(const std::string& prefix) {
+  std::string pattern = (std::filesystem::temp_directory_path() / (prefix + ".XXXXXX")).string();
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  return pattern;
+}
+
+void TestPg::Start() {
+  if (const char* port = std::getenv("SF2PG_TEST_PGPORT")) {
+    g_port = std::atoi(port);
+    return;
+  }
+  g_dir = MakeTempDir("sf2pg-test-pg");
+  std::filesystem::remove(g_dir);  // pg-cluster.sh creates it with the right owner.
+  auto result = RunProcess({SourcePath("tools/pg-cluster.sh"), "start", g_dir});
+  if (result.exit_code != 0) {
+    throw std::runtime_error("cannot start the test PostgreSQL cluster: " + result.err);
+  }
+  g_port = std::stoi(result.out);
+  g_owned = true;
+}
+
+void TestPg::Stop() {
+  if (!g_owned) return;
+  RunProcess({SourcePath("tools/pg-cluster.sh"), "stop", g_dir});
+  g_owned = false;
+}
+
+int TestPg::port() { return g_port; }
+std::string TestPg::dir() { return g_dir; }
+
+postgres::ConnectParams TestPg::Params(const std::string& database) {
+  postgres::ConnectParams p;
+  p.host = "127.0.0.1";
+  p.port = g_port;
+  p.user = "sf2pg";
+  p.password = Secret("sf2pg");
+  p.dbname = database;
+  p.sslmode = "disable";
+  return p;
+}
+
+void TestPg::CreateDatabase(const std::string& database) {
+  postgres::Connection conn(Params());
+  conn.Exec("DROP DATABASE IF EXISTS " + postgres::Connection::QuoteIdent(database) +
+            " WITH (FORCE)");
+  conn.Exec("CREATE DATABASE " + postgres::Connection::QuoteIdent(database));
+}
+
+std::map<std::string, std::string> TestPg::Env() {
+  return {{"POSTGRES_HOST", "127.0.0.1"},
+          {"POSTGRES_PORT", std::to_string(g_port)},
+          {"POSTGRES_USER", "sf2pg"},
+          {"POSTGRES_PASSWORD", "sf2pg"},
+          {"POSTGRES_SSLMODE", "disable"}};
+}
+
+ProcessResult RunProcess(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& env, const std::string& cwd) {
+  // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
+  std::map<std::string, std::string> merged;
+  for (char** e = environ; *e; ++e) {
+    std::string entry(*e);
+    auto eq = entry.find('=');
+    if (eq != std::string::npos) merged[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  for (const auto& [k, v] : env) merged[k] = v;
+  std::vector<std::string> env_strings;
+  for (const auto& [k, v] : merged) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+
+  int out_pipe[2], err_pipe[2];
+  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    dup2(out_pipe[1], STDOUT_FILENO);
+    dup2(err_pipe[1], STDERR_FILENO);
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    int devnull = open("/dev/null", O_RDONLY);
+    dup2(devnull, STDIN_FILENO);
+    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(127);
+    execve(args[0], args.data(), envp.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  ProcessResult result;
+  std::thread err_reader([&] { result.err = ReadAll(err_pipe[0]); });
+  result.out = ReadAll(out_pipe[0]);
+  err_reader.join();
+  close(out_pipe[0]);
+  close(err_pipe[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+}  // namespace sf2pg::testing

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs every Debian package sf2pg needs to build, test, benchmark and package.
+# Idempotent; run as root (or with sudo available). Downloads nothing but Debian packages.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential g++ cmake ninja-build pkg-config git ca-certificates
+  clang libclang-rt-14-dev clang-format
+  # libraries
+  libpq-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
+  libsimdjson-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  # PostgreSQL server for the tests and the demo
+  postgresql postgresql-contrib postgresql-client
+  # tools used by the tests, benchmarks and packaging
+  procps iproute2 util-linux zip unzip python3
+  pgloader python3-pandas python3-psycopg2 time
+)
+
+# Node.js runs the Step Functions tooling; machines often ship their own, which Debian's
+# nodejs package conflicts with, so it is only installed when absent.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "setup: all packages present"
+  exit 0
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "setup: run as root to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+# Debian's postgresql package starts a system cluster; sf2pg's tests run their own.
+$SUDO systemctl disable --now postgresql >/dev/null 2>&1 || true
+echo "setup: done"
