@@ -1,7 +1,7 @@
 // Integration tests: one throwaway PostgreSQL cluster for the whole binary.
 #include <gtest/gtest.h>
 
-#include "pg_fixture.h"
+#include "integration/pg_fixture.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "pg_fixture.h"
+#include "integration/pg_fixture.h"
 
 #include <fcntl.h>
 #include <sys/wait.h>

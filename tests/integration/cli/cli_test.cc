@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "core/exit_status.h"
-#include "pg_fixture.h"
+#include "integration/pg_fixture.h"
 
 namespace sf2pg::testing {
 namespace {

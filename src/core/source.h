@@ -1,0 +1,75 @@
+// The Source interface: where rows come from. SnowflakeSource (src/snowflake/) reads the
+// Snowflake SQL API; FakeSource (tests/fakes/) serves rows from memory.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/table.h"
+
+namespace sf2pg {
+
+/// A small, fully read result (metadata, counts, boundaries). Values are the SQL API's wire
+/// text for their column type (see docs/snowflake_types.md); NULL is nullopt.
+struct QueryResult {
+  std::vector<SourceColumn> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+};
+
+/// One chunk to fetch: its SELECT and the target column each result column is encoded for.
+struct ChunkRequest {
+  std::string sql;                    ///< Snowflake SQL; result columns in target order
+  std::vector<TargetColumn> targets;  ///< one per result column
+  std::vector<int> key_columns;       ///< result columns naming a row in error messages
+  std::string description;            ///< e.g. "ANALYTICS.BI.DIMPATIENT chunk 7"
+  std::string query_tag;              ///< sent as QUERY_TAG
+};
+
+/// A source row that cannot become a PostgreSQL value without changing it.
+struct BadRow {
+  int64_t row_number = 0;  ///< 1-based within the chunk
+  std::string column;
+  std::string key;     ///< "ID=42, REGION='EU'" from the key columns
+  std::string reason;  ///< e.g. "text contains a NUL byte"
+  std::string raw;     ///< the row as JSON text, for the reject table
+};
+
+/// Receives a chunk as binary COPY rows (see core/copy_buffer.h), in order.
+class CopySink {
+ public:
+  virtual ~CopySink() = default;
+  /// Whole rows, without the COPY header or trailer. Called any number of times.
+  virtual void Write(std::string_view rows, int64_t row_count) = 0;
+  /// A row that cannot be encoded. Return true to leave it out and go on (reject mode);
+  /// false makes Fetch throw DataError naming the chunk, row, key and column.
+  virtual bool Reject(const BadRow& row) = 0;
+};
+
+struct FetchStats {
+  int64_t rows = 0;        ///< rows written to the sink
+  int64_t rejected = 0;    ///< rows handed to Reject() and left out
+  int64_t json_bytes = 0;  ///< uncompressed result bytes read
+  int64_t partitions = 0;
+  int64_t retries = 0;  ///< transient errors retried (HTTP 429/5xx, resets, truncated bodies)
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  Source() = default;
+  Source(const Source&) = delete;
+  Source& operator=(const Source&) = delete;
+
+  /// Runs a statement whose result is small and returns it whole. Throws SnowflakeError.
+  virtual QueryResult Query(const std::string& sql) = 0;
+
+  /// Streams a chunk into `sink`, encoded for `request.targets`; memory stays bounded by a
+  /// few result partitions whatever the chunk size. Throws SnowflakeError, DataError, or
+  /// whatever the sink throws. Not thread-safe: one Source per worker.
+  virtual FetchStats Fetch(const ChunkRequest& request, CopySink& sink) = 0;
+};
+
+}  // namespace sf2pg

@@ -1,0 +1,57 @@
+// Columns on both sides of a migration: a Snowflake result column as the SQL API describes it,
+// and a PostgreSQL target column the rows are encoded for.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sf2pg {
+
+/// A column of a Snowflake result (`resultSetMetaData.rowType[i]`) or table.
+struct SourceColumn {
+  std::string name;
+  /// Lower-case SQL API type: fixed, real, decfloat, text, binary, boolean, date, time,
+  /// timestamp_ntz, timestamp_ltz, timestamp_tz, variant, object, array, map, vector.
+  std::string type;
+  int precision = 0;  ///< fixed: digits; 0 when not applicable
+  int scale = 0;      ///< fixed: fraction digits; time/timestamp: fraction digits (0-9)
+  int64_t length = 0;  ///< text/binary: maximum length; 0 when not applicable
+  bool nullable = true;
+  std::string ext_type;  ///< extTypeName: GEOGRAPHY or GEOMETRY for those object columns
+};
+
+/// PostgreSQL types sf2pg writes in binary COPY format.
+enum class PgType {
+  kBool,
+  kInt2,
+  kInt4,
+  kInt8,
+  kNumeric,
+  kFloat4,
+  kFloat8,
+  kText,  ///< text, varchar(n), char(n)
+  kBytea,
+  kDate,
+  kTime,
+  kTimestamp,
+  kTimestamptz,
+  kJson,
+  kJsonb,
+  kUuid,
+};
+
+/// A column of the PostgreSQL target table.
+struct TargetColumn {
+  std::string name;
+  PgType type = PgType::kText;
+  /// numeric: precision and scale (0 precision = unconstrained); text: maximum characters
+  /// (0 = unlimited).
+  int precision = 0;
+  int scale = 0;
+  int64_t max_length = 0;
+  bool not_null = false;
+  std::string sql_type;  ///< as PostgreSQL prints it, e.g. "numeric(10,2)", for messages
+};
+
+}  // namespace sf2pg
