@@ -184,4 +184,25 @@ std::string Connection::QuoteLiteral(std::string_view text) {
   return out + "'";
 }
 
+Transaction::~Transaction() {
+  if (done_) return;
+  conn_.CopyAbort("transaction rolled back");
+  if (!conn_.ok()) return;
+  try {
+    conn_.Exec("ROLLBACK");
+  } catch (...) {  // the connection broke: the server rolls back by itself
+  }
+}
+
+void Transaction::Commit() {
+  done_ = true;
+  try {
+    conn_.Exec("COMMIT");
+  } catch (const PostgresError& e) {
+    // With the connection gone we cannot know whether the server committed.
+    if (!conn_.ok()) throw PostgresError(e.what(), Retry::kInDoubt, e.sql_state());
+    throw;
+  }
+}
+
 }  // namespace sf2pg::postgres

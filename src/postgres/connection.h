@@ -97,4 +97,20 @@ class Connection {
   bool in_copy_ = false;
 };
 
+/// BEGIN on construction; ROLLBACK on destruction unless Commit() was called. Rollback errors
+/// are ignored (the connection may be gone, which rolls back anyway).
+class Transaction {
+ public:
+  explicit Transaction(Connection& conn) : conn_(conn) { conn_.Exec("BEGIN"); }
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  /// Throws PostgresError with Retry::kInDoubt when the connection broke during COMMIT.
+  void Commit();
+
+ private:
+  Connection& conn_;
+  bool done_ = false;
+};
+
 }  // namespace sf2pg::postgres

@@ -1,0 +1,324 @@
+#include "exec/migration.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include "config/hash.h"
+#include "core/error.h"
+#include "core/secret.h"
+#include "core/stop.h"
+#include "exec/worker.h"
+#include "report/log.h"
+#include "run/status_store.h"
+
+namespace sf2pg::exec {
+namespace {
+
+using nlohmann::json;
+using Selection = std::vector<std::pair<const config::SourceConfig*, const config::TableConfig*>>;
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+Selection Select(const config::Config& config, const MigrationOptions& options,
+                 std::vector<std::string>* source_names) {
+  std::vector<const config::SourceConfig*> sources;
+  std::string unknown;
+  for (const auto& name : options.sources) {
+    const auto* s = config.FindSource(name);
+    if (!s) unknown += (unknown.empty() ? "" : ", ") + name;
+    else sources.push_back(s);
+  }
+  if (!unknown.empty()) {
+    std::string known;
+    for (const auto& s : config.sources) known += (known.empty() ? "" : ", ") + s.source_name;
+    throw ConfigError("unknown source " + unknown + " (configured: " + known + ")");
+  }
+  if (sources.empty()) {
+    for (const auto& s : config.sources) {
+      if (s.enabled) sources.push_back(&s);
+    }
+  }
+  std::set<std::string> wanted;
+  for (const auto& t : options.tables) wanted.insert(Lower(t));
+  std::set<std::string> found;
+  Selection out;
+  for (const auto* s : sources) {
+    source_names->push_back(s->source_name);
+    for (const auto& t : s->tables) {
+      if (!t.enabled) continue;
+      if (!wanted.empty()) {
+        std::string by_source = Lower(t.source), by_target = Lower(t.target);
+        if (!wanted.count(by_source) && !wanted.count(by_target)) continue;
+        found.insert(wanted.count(by_source) ? by_source : by_target);
+      }
+      out.emplace_back(s, &t);
+    }
+  }
+  for (const auto& w : wanted) {
+    if (!found.count(w)) unknown += (unknown.empty() ? "" : ", ") + w;
+  }
+  if (!unknown.empty()) throw ConfigError("--tables: no enabled table named " + unknown + " in the selected sources");
+  return out;
+}
+
+std::string Hostname() {
+  char buf[256] = {0};
+  gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+class Coordinator {
+ public:
+  Coordinator(const config::Config& config, const MigrationOptions& options, MigrationDeps& deps)
+      : config_(config), options_(options), deps_(deps) {}
+
+  MigrationResult Run() {
+    auto started = deps_.clock->Now();
+    std::vector<std::string> source_names;
+    Selection selection = Select(config_, options_, &source_names);
+    std::vector<std::string> hashed = source_names;
+    // A run limited to some tables only resumes a run limited to the same tables.
+    if (!options_.tables.empty()) {
+      std::vector<std::string> t;
+      for (const auto& name : options_.tables) t.push_back("table:" + Lower(name));
+      std::sort(t.begin(), t.end());
+      hashed.insert(hashed.end(), t.begin(), t.end());
+    }
+    execution_hash_ = config::ExecutionHash(config_.config_hash, hashed);
+    status_db_ = config_.StatusDatabase();
+    status_conn_ = std::make_unique<postgres::Connection>(deps_.pg_params(status_db_));
+    store_ = std::make_unique<run::StatusStore>(*status_conn_);
+    if (!options_.dry_run) store_->EnsureSchema();
+
+    if (options_.dry_run) {
+      Prepare(selection);
+      result_.status = "planned";
+    } else if (OpenRun(source_names, selection)) {
+      Prepare(selection);
+      RunWorkers();
+      Settle();
+    }
+    result_.seconds = std::chrono::duration<double>(deps_.clock->Now() - started).count();
+    return result_;
+  }
+
+ private:
+  // Opens a fresh run, or resumes or joins one. Returns false when there is nothing to do.
+  bool OpenRun(const std::vector<std::string>& source_names, const Selection& selection) {
+    double max_age = options_.resume_max_age_hours.value_or(config_.settings.resume_max_age_hours);
+    std::optional<run::RunInfo> existing;
+    std::string wanted = !options_.join_run_id.empty() ? options_.join_run_id : options_.resume_run_id;
+    if (!wanted.empty()) {
+      existing = store_->LoadRun(wanted);
+      if (!existing) throw ConfigError("no run with id " + wanted + " in migration_status.migration_runs");
+      if (existing->metadata.value("execution_hash", "") != execution_hash_) {
+        throw ConfigError("run " + wanted + " was started with a different configuration or "
+                          "source selection; start a fresh run with --no-resume");
+      }
+      if (existing->status == "completed") {
+        log::Info("run already completed", {{"run_id", wanted}});
+        result_.run_id = wanted;
+        result_.status = "completed";
+        result_.resumed = true;
+        return false;
+      }
+    } else if (!options_.no_resume) {
+      existing = store_->FindResumable(execution_hash_, max_age);
+    }
+    joining_ = !options_.join_run_id.empty();
+    if (existing) {
+      result_.run_id = existing->run_id;
+      result_.resumed = true;
+      if (!joining_) {
+        store_->MarkResumed(existing->run_id);
+        store_->ResetFailedChunks(existing->run_id);
+      }
+      log::Info(joining_ ? "joining run" : "resuming run",
+                {{"run_id", existing->run_id},
+                 {"started_at", existing->started_at},
+                 {"previous_status", existing->status}});
+      return true;
+    }
+    json metadata = {{"execution_hash", execution_hash_},
+                     {"sources", source_names},
+                     {"tables_filter", options_.tables},
+                     {"sf2pg_version", SF2PG_VERSION},
+                     {"migration_version", options_.migration_version},
+                     {"host", Hostname()},
+                     {"pid", static_cast<int64_t>(getpid())}};
+    const char* user = std::getenv("USER");
+    result_.run_id = store_->CreateRun(config_.config_hash, static_cast<int>(source_names.size()),
+                                       static_cast<int>(selection.size()), metadata,
+                                       std::string(user ? user : "sf2pg") + "@" + Hostname());
+    log::Info("started run", {{"run_id", result_.run_id},
+                              {"tables", static_cast<int64_t>(selection.size())}});
+    return true;
+  }
+
+  postgres::Connection& TargetConn(const std::string& db) {
+    if (db == status_db_ && status_conn_) return *status_conn_;
+    auto& c = target_conns_[db];
+    if (!c) {
+      c = std::make_unique<postgres::Connection>(deps_.pg_params(db));
+      if (!options_.dry_run) EnsureCommitMarkers(*c);
+    }
+    return *c;
+  }
+
+  void Prepare(const Selection& selection) {
+    auto source = deps_.make_source();
+    PrepareContext ctx;
+    ctx.store = store_.get();
+    ctx.status_conn = status_conn_.get();
+    ctx.status_database = status_db_;
+    ctx.target_conn = [this](const std::string& db) -> postgres::Connection& { return TargetConn(db); };
+    ctx.source = source.get();
+    ctx.run_id = result_.run_id;
+    ctx.dry_run = options_.dry_run;
+    for (const auto& [s, t] : selection) {
+      if (StopFlag::Requested()) break;
+      PlanReport report;
+      try {
+        if (joining_) {
+          auto record = store_->LoadTable(result_.run_id, {s->source_sf_database, s->source_sf_schema, t->source});
+          if (!record || !record->metadata.value("planned", false)) continue;
+        }
+        jobs_.push_back(PrepareTable(ctx, *s, *t, options_.dry_run ? &report : nullptr));
+        if (options_.dry_run) result_.plans.push_back(report);
+      } catch (const Error& e) {
+        std::string name = s->source_sf_database + "." + s->source_sf_schema + "." + t->source;
+        std::string message = Redactor::Redact(e.what());
+        log::Error("table cannot be migrated", {{"table", name}, {"error", message}});
+        failed_tables_.push_back({s, t, message});
+        if (options_.dry_run || joining_) continue;
+        run::TableRecord record;
+        record.key = {s->source_sf_database, s->source_sf_schema, t->source};
+        record.source_name = s->source_name;
+        record.target_database = s->target_pg_database;
+        record.target_schema = s->target_pg_schema;
+        record.target_table = t->target;
+        record.metadata = {{"planned", false}};
+        store_->FailTable(result_.run_id, record, message);
+      }
+    }
+  }
+
+  void RunWorkers() {
+    if (jobs_.empty()) return;
+    WorkShared shared;
+    shared.run_id = result_.run_id;
+    shared.jobs = &jobs_;
+    shared.status_database = status_db_;
+    shared.pg_params = deps_.pg_params;
+    shared.make_source = deps_.make_source;
+    shared.retry.max_attempts = std::max(1, config_.settings.max_retry_attempts);
+    shared.clock = deps_.clock;
+    shared.deadline = options_.deadline;
+    shared.deadline_buffer = std::chrono::seconds(config_.settings.lambda_timeout_buffer_seconds);
+    shared.on_chunk = deps_.on_chunk;
+    int workers = options_.workers;
+    if (workers <= 0) {
+      for (const auto& j : jobs_) workers = std::max(workers, j.max_threads);
+    }
+    for (const auto& j : jobs_) store_->StartTable(result_.run_id, j.key);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < workers; ++i) threads.emplace_back(RunWorker, std::ref(shared), i);
+    for (auto& t : threads) t.join();
+    result_.deadline_reached = shared.deadline_reached;
+    stats_ = std::move(shared.stats);
+  }
+
+  // Settles each table from its chunks and the run from its tables.
+  void Settle() {
+    bool left = false, failed = !failed_tables_.empty();
+    for (const auto& job : jobs_) {
+      TableSummary s;
+      s.source_name = job.source->source_name;
+      s.table = job.Name();
+      s.target = job.target_database + "." + job.target_schema + "." + job.target_table;
+      s.method = job.Method();
+      s.strategy = job.strategy;
+      try {
+        s.status = store_->FinishTable(result_.run_id, job.key);
+        run::ChunkCounts n = store_->CountChunks(result_.run_id, job.key);
+        s.total_chunks = n.total;
+        s.completed_chunks = n.completed;
+        s.failed_chunks = n.failed;
+        s.rows_total = n.rows;
+        left = left || n.pending + n.in_progress > 0;
+        failed = failed || s.status == "failed";
+      } catch (const Error& e) {
+        s.status = "unknown";
+        s.errors.push_back(e.what());
+        left = true;
+      }
+      const TableStats& st = stats_[job.key];
+      s.rows = st.rows;
+      s.rejected = st.rejected;
+      s.retries = st.retries;
+      s.source_retries = st.source_retries;
+      s.seconds = st.busy_seconds;
+      s.errors.insert(s.errors.end(), st.errors.begin(), st.errors.end());
+      result_.tables.push_back(s);
+    }
+    for (const auto& f : failed_tables_) {
+      TableSummary s;
+      s.source_name = f.source->source_name;
+      s.table = f.source->source_sf_database + "." + f.source->source_sf_schema + "." + f.table->source;
+      s.target = f.source->target_pg_database + "." + f.source->target_pg_schema + "." + f.table->target;
+      s.status = "failed";
+      s.errors.push_back(f.error);
+      result_.tables.push_back(s);
+    }
+    result_.stopped = StopFlag::Requested();
+    std::string status = left ? "partial" : failed ? "failed" : "completed";
+    std::string error;
+    if (failed) error = "one or more tables failed; see migration_table_status and migration_chunk_status";
+    if (left && (result_.deadline_reached || result_.stopped)) {
+      error = result_.stopped ? "stopped by a signal" : "stopped before the deadline";
+    }
+    try {
+      store_->FinishRun(result_.run_id, status, error);
+    } catch (const Error& e) {
+      log::Error("cannot record the run's status", {{"run_id", result_.run_id}, {"error", e.what()}});
+    }
+    result_.status = status;
+    result_.error = error;
+  }
+
+  struct FailedTable {
+    const config::SourceConfig* source;
+    const config::TableConfig* table;
+    std::string error;
+  };
+
+  const config::Config& config_;
+  const MigrationOptions& options_;
+  MigrationDeps& deps_;
+  std::string execution_hash_;
+  std::string status_db_;
+  bool joining_ = false;
+  std::unique_ptr<postgres::Connection> status_conn_;
+  std::unique_ptr<run::StatusStore> store_;
+  std::map<std::string, std::unique_ptr<postgres::Connection>> target_conns_;
+  std::vector<TableJob> jobs_;
+  std::vector<FailedTable> failed_tables_;
+  std::map<run::TableKey, TableStats> stats_;
+  MigrationResult result_;
+};
+
+}  // namespace
+
+MigrationResult RunMigration(const config::Config& config, const MigrationOptions& options,
+                             MigrationDeps& deps) {
+  return Coordinator(config, options, deps).Run();
+}
+
+}  // namespace sf2pg::exec

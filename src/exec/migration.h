@@ -1,0 +1,77 @@
+// A migration run end to end: select the tables, open or resume a run, prepare every table,
+// run the workers, and settle table and run status. The CLI and the Lambda handler call this.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/clock.h"
+#include "core/source.h"
+#include "exec/prepare.h"
+#include "postgres/connection.h"
+
+namespace sf2pg::exec {
+
+struct MigrationOptions {
+  std::vector<std::string> sources;  ///< empty = every enabled source
+  std::vector<std::string> tables;   ///< empty = every enabled table
+  bool no_resume = false;
+  std::optional<double> resume_max_age_hours;
+  std::string resume_run_id;
+  std::string join_run_id;  ///< work on this run's chunks without planning
+  bool dry_run = false;
+  std::optional<Clock::TimePoint> deadline;
+  int workers = 0;  ///< 0 = the largest parallel_threads of the selected tables
+  std::string migration_version;
+};
+
+struct MigrationDeps {
+  std::function<postgres::ConnectParams(const std::string&)> pg_params;
+  /// A new source session (one per worker, plus one for planning).
+  std::function<std::unique_ptr<Source>()> make_source;
+  Clock* clock = &Clock::Real();
+  /// Called after each finished chunk (for progress), from worker threads.
+  std::function<void()> on_chunk;
+};
+
+struct TableSummary {
+  std::string source_name;
+  std::string table;   ///< DB.SCHEMA.TABLE
+  std::string target;  ///< database.schema.table
+  std::string method;  ///< COPY or UPSERT
+  std::string strategy;
+  std::string status;
+  int total_chunks = 0;
+  int completed_chunks = 0;
+  int failed_chunks = 0;
+  int64_t rows = 0;          ///< rows loaded by this invocation
+  int64_t rows_total = 0;    ///< rows of all completed chunks of the run
+  int64_t rejected = 0;
+  int64_t retries = 0;       ///< chunk attempts repeated
+  int64_t source_retries = 0;
+  double seconds = 0;
+  std::vector<std::string> errors;
+};
+
+struct MigrationResult {
+  std::string run_id;
+  std::string status;  ///< completed, partial, failed (or "planned" for a dry run)
+  bool resumed = false;
+  bool deadline_reached = false;
+  bool stopped = false;
+  double seconds = 0;
+  std::vector<TableSummary> tables;
+  std::vector<PlanReport> plans;  ///< dry run only
+  std::string error;              ///< why a run failed as a whole
+};
+
+/// Runs (or resumes, or joins) a migration. Throws ConfigError for bad selections (unknown
+/// source or table, unknown run id); every other failure ends in the result's status.
+MigrationResult RunMigration(const config::Config& config, const MigrationOptions& options,
+                             MigrationDeps& deps);
+
+}  // namespace sf2pg::exec

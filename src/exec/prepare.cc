@@ -1,0 +1,352 @@
+#include "exec/prepare.h"
+
+#include <algorithm>
+
+#include "config/hash.h"
+#include "core/error.h"
+#include "plan/sql.h"
+#include "postgres/target_table.h"
+#include "report/log.h"
+
+namespace sf2pg::exec {
+namespace {
+
+using nlohmann::json;
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// Finds `name` among `columns`: exactly, or else case-insensitively when that is unambiguous
+// (a config that names an unquoted identifier in lower case).
+const SourceColumn* FindSource(const std::vector<SourceColumn>& columns, const std::string& name) {
+  const SourceColumn* loose = nullptr;
+  int matches = 0;
+  for (const auto& c : columns) {
+    if (c.name == name) return &c;
+    if (Lower(c.name) == Lower(name)) {
+      loose = &c;
+      ++matches;
+    }
+  }
+  return matches == 1 ? loose : nullptr;
+}
+
+const TargetColumn* FindTarget(const postgres::TableInfo& table, const std::string& name) {
+  if (const auto* c = table.Find(name)) return c;
+  const TargetColumn* loose = nullptr;
+  int matches = 0;
+  for (const auto& c : table.columns) {
+    if (Lower(c.name) == Lower(name)) {
+      loose = &c;
+      ++matches;
+    }
+  }
+  return matches == 1 ? loose : nullptr;
+}
+
+std::vector<SourceColumn> ResolveAll(const std::vector<SourceColumn>& columns,
+                                     const std::vector<std::string>& names, const char* what,
+                                     std::vector<std::string>* problems) {
+  std::vector<SourceColumn> out;
+  for (const auto& n : names) {
+    if (const auto* c = FindSource(columns, n)) out.push_back(*c);
+    else problems->push_back(std::string(what) + " \"" + n + "\" is not a column of the source table");
+  }
+  return out;
+}
+
+// Snowflake SQL literal for the target's largest watermark, read back from PostgreSQL.
+// PostgreSQL keeps microseconds while Snowflake keeps nanoseconds, so a timestamp floor is
+// lowered by one microsecond: a source value rounded up on load is still read again.
+std::string WatermarkFloor(postgres::Connection& conn, const TableJob& job,
+                           const SourceColumn& source_wm, const TargetColumn& target_wm) {
+  std::string col = postgres::Connection::QuoteIdent(target_wm.name);
+  std::string table = postgres::Qualified(job.target_schema, job.target_table);
+  std::string expr;
+  switch (target_wm.type) {
+    case PgType::kTimestamp:
+      expr = "to_char(max(" + col + ") - interval '1 microsecond', 'YYYY-MM-DD HH24:MI:SS.US')";
+      break;
+    case PgType::kTimestamptz:
+      expr = "to_char((max(" + col +
+             ") - interval '1 microsecond') AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')";
+      break;
+    case PgType::kDate:
+      expr = "to_char(max(" + col + "), 'YYYY-MM-DD')";
+      break;
+    default:
+      expr = "max(" + col + ")::text";
+  }
+  auto r = conn.Exec("SELECT " + expr + " FROM " + table);
+  if (r.IsNull(0, 0)) return "";
+  std::string v(r.Get(0, 0));
+  std::string lit;
+  const std::string& t = source_wm.type;
+  if (t == "timestamp_ntz") lit = plan::QuoteString(v) + "::TIMESTAMP_NTZ";
+  else if (t == "timestamp_ltz") lit = plan::QuoteString(v + " +00:00") + "::TIMESTAMP_LTZ";
+  else if (t == "timestamp_tz") lit = plan::QuoteString(v + " +00:00") + "::TIMESTAMP_TZ";
+  else if (t == "date") lit = plan::QuoteString(v) + "::DATE";
+  else if (t == "fixed" || t == "real") lit = v;
+  else lit = plan::QuoteString(v);
+  return plan::QuoteIdent(source_wm.name) + " >= " + lit;
+}
+
+// Builds the column mapping and checks the target; every mismatch is listed.
+void MapColumns(TableJob& job, const std::vector<SourceColumn>& source_columns,
+                std::vector<std::string>* problems) {
+  const auto& t = *job.table;
+  for (const auto& sc : source_columns) {
+    std::string want = TargetName(sc.name, t.identifier_case);
+    const TargetColumn* tc = FindTarget(job.target_info, want);
+    if (!tc) {
+      problems->push_back("column \"" + want + "\" (from Snowflake " + sc.name + " " + sc.type +
+                          ") is missing in the target");
+      continue;
+    }
+    job.source_columns.push_back(sc.name);
+    job.target_columns.push_back(tc->name);
+    job.targets.push_back(*tc);
+  }
+  for (const auto& tc : job.target_info.columns) {
+    if (tc.not_null && std::find(job.target_columns.begin(), job.target_columns.end(), tc.name) ==
+                           job.target_columns.end()) {
+      problems->push_back("target column \"" + tc.name +
+                          "\" is NOT NULL but has no source column");
+    }
+  }
+}
+
+bool IsDateKind(const TableJob& job) {
+  return !job.plan_input.chunking_kinds.empty() &&
+         job.plan_input.chunking_kinds.front() == plan::KeyKind::kDate &&
+         (job.table->chunking_strategy == "auto" || job.table->chunking_strategy == "date_range");
+}
+
+void ResolveKeys(TableJob& job, const std::vector<SourceColumn>& source_columns,
+                 std::vector<std::string>* problems) {
+  const auto& t = *job.table;
+  auto& in = job.plan_input;
+  in.all_columns = source_columns;
+  in.chunking = ResolveAll(source_columns, t.chunking_columns, "chunking column", problems);
+  in.uniqueness = ResolveAll(source_columns, t.uniqueness_columns, "uniqueness column", problems);
+  for (size_t i = 0; i < in.chunking.size(); ++i) {
+    plan::KeyKind kind = plan::KindOfColumn(in.chunking[i]);
+    if (i < t.chunking_column_types.size()) plan::KindOfConfigType(t.chunking_column_types[i], &kind);
+    in.chunking_kinds.push_back(kind);
+  }
+  in.strategy = t.chunking_strategy;
+  for (const auto& u : in.uniqueness) {
+    auto it = std::find(job.source_columns.begin(), job.source_columns.end(), u.name);
+    if (it == job.source_columns.end()) continue;
+    size_t i = static_cast<size_t>(it - job.source_columns.begin());
+    job.key_columns.push_back(static_cast<int>(i));
+    job.upsert_keys.push_back(job.target_columns[i]);
+  }
+}
+
+json JobMetadata(const TableJob& job, const plan::Plan& p, bool truncated) {
+  return {{"planned", true},
+          {"method", job.Method()},
+          {"strategy", p.strategy},
+          {"reason", p.reason},
+          {"estimated_rows", p.total_rows},
+          {"planning_queries", p.queries},
+          {"order_by", job.order_by},
+          {"filter", job.plan_input.filter},
+          {"floor", job.plan_input.floor},
+          {"source_columns", job.source_columns},
+          {"target_columns", job.target_columns},
+          {"truncated", truncated}};
+}
+
+// Writes the plan (and truncates the target once, for a fresh COPY load). When the status
+// tables live in the target's database the truncate and the plan commit together. Returns
+// false when another process stored a plan for the table first; `job` then takes its plan.
+bool StorePlan(PrepareContext& ctx, TableJob& job, const plan::Plan& p, bool truncate) {
+  run::TableRecord record;
+  record.key = job.key;
+  record.source_name = job.source->source_name;
+  record.target_database = job.target_database;
+  record.target_schema = job.target_schema;
+  record.target_table = job.target_table;
+  record.metadata = JobMetadata(job, p, truncate);
+  std::vector<json> ranges;
+  for (const auto& c : p.chunks) ranges.push_back(RangeToJson(c, p.strategy));
+
+  postgres::Transaction tx(*ctx.status_conn);
+  // Serialises concurrent planners of the same run and table (two resuming processes).
+  auto [k1, k2] = run::ChunkLockKey(ctx.run_id, job.key, -1);
+  ctx.status_conn->Exec("SELECT pg_advisory_xact_lock($1::int, $2::int)",
+                        {std::to_string(k1), std::to_string(k2)});
+  if (auto existing = ctx.store->LoadTable(ctx.run_id, job.key)) {
+    if (existing->metadata.value("planned", false)) {
+      tx.Commit();  // planned meanwhile by another process: use its plan
+      const json& m = existing->metadata;
+      job.upsert = m.value("method", "COPY") == "UPSERT";
+      job.strategy = m.value("strategy", "");
+      job.order_by = m.value("order_by", "");
+      job.plan_input.floor = m.value("floor", "");
+      return false;
+    }
+    ctx.status_conn->Exec(
+        "DELETE FROM migration_status.migration_table_status WHERE run_id = $1::uuid AND "
+        "source_database = $2 AND source_schema = $3 AND source_table = $4",
+        {ctx.run_id, job.key.source_database, job.key.source_schema, job.key.source_table});
+  }
+  std::string truncate_sql =
+      "TRUNCATE TABLE " + postgres::Qualified(job.target_schema, job.target_table);
+  if (truncate && job.shares_status_database) ctx.status_conn->Exec(truncate_sql);
+  if (truncate && !job.shares_status_database) ctx.target_conn(job.target_database).Exec(truncate_sql);
+  ctx.store->InsertTablePlan(ctx.run_id, record, ranges);
+  tx.Commit();
+  return true;
+}
+
+}  // namespace
+
+std::string TargetName(const std::string& source_name, const std::string& identifier_case) {
+  if (identifier_case == "preserve") return source_name;
+  bool has_lower = std::any_of(source_name.begin(), source_name.end(),
+                               [](char c) { return c >= 'a' && c <= 'z'; });
+  return has_lower ? source_name : Lower(source_name);
+}
+
+TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
+                      const config::TableConfig& table, PlanReport* report) {
+  TableJob job;
+  job.source = &source;
+  job.table = &table;
+  job.key = {source.source_sf_database, source.source_sf_schema, table.source};
+  job.target_database = source.target_pg_database;
+  job.target_schema = source.target_pg_schema;
+  job.target_table = table.target;
+  job.shares_status_database = source.target_pg_database == ctx.status_database;
+  job.max_threads = table.parallel_threads;
+  job.plan_input.qualified_name =
+      plan::QualifiedName(source.source_sf_database, source.source_sf_schema, table.source);
+  job.plan_input.filter = table.source_filter;
+
+  std::vector<SourceColumn> source_columns =
+      ctx.source->Query("SELECT * FROM " + job.plan_input.qualified_name + " LIMIT 0").columns;
+  postgres::Connection& tconn = ctx.target_conn(job.target_database);
+  std::vector<std::string> unsupported;
+  auto info = postgres::DescribeTable(tconn, job.target_schema, job.target_table, &unsupported);
+  if (!info) {
+    throw ConfigError("target table " + job.target_database + "." + job.target_schema + "." +
+                      job.target_table + " does not exist");
+  }
+  job.target_info = *info;
+  std::vector<std::string> problems;
+  for (const auto& u : unsupported) problems.push_back("target column " + u + " has a type sf2pg cannot load");
+  MapColumns(job, source_columns, &problems);
+  ResolveKeys(job, source_columns, &problems);
+
+  const SourceColumn* source_wm = nullptr;
+  const TargetColumn* target_wm = nullptr;
+  if (!table.source_watermark.empty()) {
+    source_wm = FindSource(source_columns, table.source_watermark);
+    target_wm = FindTarget(job.target_info, table.target_watermark);
+    if (!source_wm) problems.push_back("source_watermark \"" + table.source_watermark + "\" is not a column of the source table");
+    if (!target_wm) problems.push_back("target_watermark \"" + table.target_watermark + "\" is not a column of the target table");
+  }
+
+  std::optional<run::TableRecord> existing;
+  if (!ctx.dry_run) existing = ctx.store->LoadTable(ctx.run_id, job.key);
+  bool planned = existing && existing->metadata.value("planned", false);
+
+  if (planned) {
+    const json& m = existing->metadata;
+    job.upsert = m.value("method", "COPY") == "UPSERT";
+    job.strategy = m.value("strategy", "");
+    job.order_by = m.value("order_by", "");
+    job.plan_input.floor = m.value("floor", "");
+    if (m.value("source_columns", json::array()) != json(job.source_columns) ||
+        m.value("target_columns", json::array()) != json(job.target_columns)) {
+      problems.push_back("the source or target columns changed since this run was planned; "
+                         "start a fresh run with --no-resume");
+    }
+  } else {
+    bool truncate = table.truncate_onstart;
+    bool empty = truncate || postgres::IsEmpty(tconn, job.target_schema, job.target_table);
+    job.upsert = !truncate && (source_wm != nullptr || IsDateKind(job) || !empty);
+  }
+  if (job.upsert) {
+    if (job.upsert_keys.empty()) {
+      problems.push_back("loading into a non-empty target needs UPSERT, and UPSERT needs "
+                         "uniqueness_columns (or set truncate_onstart)");
+    } else if (!job.target_info.HasUniqueIndexOn(job.upsert_keys)) {
+      std::string keys;
+      for (const auto& k : job.upsert_keys) keys += (keys.empty() ? "" : ", ") + k;
+      problems.push_back("UPSERT needs a unique index or primary key on (" + keys +
+                         ") in the target");
+    }
+  }
+  if (target_wm) job.upsert_watermark = target_wm->name;
+  if (!problems.empty()) {
+    std::string message = "table " + job.Name() + " -> " + job.target_schema + "." +
+                          job.target_table + " cannot be loaded:";
+    for (const auto& p : problems) message += "\n  - " + p;
+    throw ConfigError(message);
+  }
+
+  if (!planned) {
+    if (job.upsert && source_wm && target_wm) {
+      job.plan_input.floor = WatermarkFloor(tconn, job, *source_wm, *target_wm);
+    }
+    job.plan_input.batch_size = job.upsert ? table.batch_size : table.batch_size_copy_mode;
+    plan::SourceQueryRunner runner(*ctx.source);
+    plan::Plan p = plan::PlanTable(job.plan_input, runner);
+    job.strategy = p.strategy;
+    job.order_by = p.order_by;
+    log::Info("planned table", {{"table", job.Name()},
+                                {"method", job.Method()},
+                                {"strategy", p.strategy},
+                                {"reason", p.reason},
+                                {"chunks", static_cast<int64_t>(p.chunks.size())},
+                                {"rows", p.total_rows},
+                                {"queries", p.queries}});
+    if (report) {
+      report->table = job.Name();
+      report->method = job.Method();
+      report->strategy = p.strategy;
+      report->reason = p.reason;
+      report->rows = p.total_rows;
+      for (const auto& c : p.chunks) report->chunk_sql.push_back(job.ChunkSql(RangeToJson(c, p.strategy)));
+      if (table.truncate_onstart) {
+        report->target_ddl.push_back("TRUNCATE TABLE " +
+                                     postgres::Qualified(job.target_schema, job.target_table));
+      }
+    }
+    if (!ctx.dry_run) StorePlan(ctx, job, p, table.truncate_onstart);
+  }
+  return job;
+}
+
+std::string TableJob::ChunkSql(const json& range) const {
+  return plan::ChunkQuery(plan_input, source_columns, order_by, RangeFromJson(range));
+}
+
+json RangeToJson(const plan::ChunkSpec& c, const std::string& strategy) {
+  json j = {{"strategy", strategy}, {"predicate", c.predicate}, {"estimated_rows", c.estimated_rows}};
+  if (c.limit >= 0) j["limit"] = c.limit;
+  if (c.offset > 0) j["offset"] = c.offset;
+  if (!c.lower.empty()) j["lower"] = c.lower;
+  if (!c.upper.empty()) j["upper"] = c.upper;
+  return j;
+}
+
+plan::ChunkSpec RangeFromJson(const json& j) {
+  plan::ChunkSpec c;
+  c.predicate = j.value("predicate", "");
+  c.limit = j.value("limit", int64_t{-1});
+  c.offset = j.value("offset", int64_t{0});
+  c.estimated_rows = j.value("estimated_rows", int64_t{0});
+  c.lower = j.value("lower", "");
+  c.upper = j.value("upper", "");
+  return c;
+}
+
+}  // namespace sf2pg::exec

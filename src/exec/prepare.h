@@ -1,0 +1,51 @@
+// Preparing a table for loading: read the source's columns, check (or create) the target,
+// decide COPY or UPSERT once, truncate once, plan the chunks and store them before any data
+// moves. On resume the stored plan is reused and nothing is truncated again.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/source.h"
+#include "exec/table_job.h"
+#include "postgres/connection.h"
+#include "run/status_store.h"
+
+namespace sf2pg::exec {
+
+/// What preparing needs from the coordinator.
+struct PrepareContext {
+  run::StatusStore* store = nullptr;               ///< on the status connection
+  postgres::Connection* status_conn = nullptr;
+  std::string status_database;
+  /// The coordinator's connection to a target database (cached by the caller).
+  std::function<postgres::Connection&(const std::string&)> target_conn;
+  Source* source = nullptr;
+  std::string run_id;   ///< empty with dry_run
+  bool dry_run = false;
+};
+
+/// What a dry run (or `sf2pg plan`) shows for a table.
+struct PlanReport {
+  std::string table;
+  std::string method;
+  std::string strategy;
+  std::string reason;
+  int64_t rows = 0;
+  std::vector<std::string> chunk_sql;
+  std::vector<std::string> target_ddl;  ///< statements that would run on the target
+};
+
+/// Prepares one table. Throws Error when the table cannot be loaded (missing source table,
+/// target mismatch, ...): the message lists every problem; the caller fails that table only.
+TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
+                      const config::TableConfig& table, PlanReport* report);
+
+/// The PostgreSQL name sf2pg gives a Snowflake column under `identifier_case`: "lower" turns
+/// an all-upper-case name (Snowflake's unquoted identifiers) into lower case and keeps any
+/// other name as it is; "preserve" keeps every name.
+std::string TargetName(const std::string& source_name, const std::string& identifier_case);
+
+}  // namespace sf2pg::exec

@@ -1,0 +1,52 @@
+// A table ready to be loaded: everything workers need to fetch and load its chunks. Built
+// once per run invocation (from the plan stored in the status tables when resuming) and then
+// shared read-only by all workers.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config.h"
+#include "core/source.h"
+#include "plan/planner.h"
+#include "postgres/target_table.h"
+#include "run/status_store.h"
+
+namespace sf2pg::exec {
+
+struct TableJob {
+  const config::SourceConfig* source = nullptr;
+  const config::TableConfig* table = nullptr;
+  run::TableKey key;
+  std::string target_database;
+  std::string target_schema;
+  std::string target_table;
+
+  std::vector<std::string> source_columns;  ///< load order
+  std::vector<std::string> target_columns;  ///< same order
+  std::vector<TargetColumn> targets;        ///< same order
+  std::vector<int> key_columns;             ///< positions of the key, for messages
+  std::vector<std::string> upsert_keys;     ///< target names
+  std::string upsert_watermark;             ///< target name, or ""
+  bool upsert = false;                      ///< load method, decided once per table
+  postgres::TableInfo target_info;
+
+  plan::TableInput plan_input;  ///< qualified name, filter, floor
+  std::string order_by;
+  std::string strategy;
+  bool shares_status_database = true;  ///< rows and status commit in one transaction
+  int max_threads = 1;
+
+  std::string Method() const { return upsert ? "UPSERT" : "COPY"; }
+  std::string Name() const { return key.ToString(); }
+  /// The SELECT of a chunk stored with `range` (its chunk_range).
+  std::string ChunkSql(const nlohmann::json& range) const;
+};
+
+/// The chunk_range stored for a planned chunk, and back.
+nlohmann::json RangeToJson(const plan::ChunkSpec& chunk, const std::string& strategy);
+plan::ChunkSpec RangeFromJson(const nlohmann::json& range);
+
+}  // namespace sf2pg::exec

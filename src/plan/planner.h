@@ -1,0 +1,81 @@
+// Chunk planning: split a table into chunks of at most `batch_size` rows, each read by a
+// deterministic query, with few queries on the source. Planning is apart from doing: the
+// planner only issues statistics queries through QueryRunner and returns chunk specs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/source.h"
+#include "core/table.h"
+
+namespace sf2pg::plan {
+
+/// Runs a planning query (counts, min/max, histograms, boundaries). The Snowflake source in
+/// production; a fake that records the SQL in tests.
+class QueryRunner {
+ public:
+  virtual ~QueryRunner() = default;
+  virtual QueryResult Query(const std::string& sql) = 0;
+};
+
+/// Adapts a Source to the planner's narrow interface.
+class SourceQueryRunner : public QueryRunner {
+ public:
+  explicit SourceQueryRunner(Source& source) : source_(source) {}
+  QueryResult Query(const std::string& sql) override { return source_.Query(sql); }
+
+ private:
+  Source& source_;
+};
+
+/// The families of chunking column types.
+enum class KeyKind { kNumeric, kDate, kText };
+
+struct TableInput {
+  std::string qualified_name;  ///< "DB"."SCHEMA"."TABLE"
+  std::string filter;          ///< source_filter, Snowflake SQL; may be empty
+  std::string floor;           ///< incremental lower bound predicate; may be empty
+  std::vector<SourceColumn> chunking;     ///< resolved chunking columns
+  std::vector<KeyKind> chunking_kinds;    ///< one per chunking column
+  std::vector<SourceColumn> uniqueness;   ///< resolved uniqueness columns
+  std::vector<SourceColumn> all_columns;  ///< every column, for ordering without a key
+  std::string strategy = "auto";          ///< auto or a forced strategy name
+  int64_t batch_size = 50000;
+};
+
+/// One chunk: rows of the table matching filter AND floor AND `predicate`, read in
+/// `order_by` order, optionally windowed by LIMIT/OFFSET.
+struct ChunkSpec {
+  std::string predicate;  ///< "" = no extra bound
+  int64_t limit = -1;     ///< -1 = no LIMIT
+  int64_t offset = 0;
+  int64_t estimated_rows = 0;
+  std::string lower;  ///< human-readable bounds, e.g. "\"ID\" >= 100"
+  std::string upper;
+};
+
+struct Plan {
+  std::string strategy;  ///< single, numeric_range, date_range, key_range, offset, grouped_values
+  std::string reason;    ///< why this strategy
+  std::string order_by;  ///< the deterministic ORDER BY list of every chunk
+  int64_t total_rows = 0;
+  int queries = 0;  ///< planning queries issued
+  std::vector<ChunkSpec> chunks;
+};
+
+/// Plans `table`. Throws whatever the runner throws, and InternalError for impossible input.
+Plan PlanTable(const TableInput& table, QueryRunner& runner);
+
+/// KeyKind of a Snowflake column (numeric for fixed/real, date for date/timestamps, text for
+/// the rest that can bound a range).
+KeyKind KindOfColumn(const SourceColumn& column);
+/// KeyKind from a chunking_column_types entry (config); false when unknown.
+bool KindOfConfigType(const std::string& type, KeyKind* kind);
+
+/// The SELECT of a chunk: `columns` of the table in that order, with its predicate and order.
+std::string ChunkQuery(const TableInput& table, const std::vector<std::string>& columns,
+                       const std::string& order_by, const ChunkSpec& chunk);
+
+}  // namespace sf2pg::plan

@@ -1,0 +1,43 @@
+// Snowflake SQL text built by the planner: quoted identifiers, literals from wire values, and
+// the predicates that bound a chunk. Pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/table.h"
+
+namespace sf2pg::plan {
+
+/// "name" with embedded quotes doubled. Every identifier sf2pg sends is quoted, so names keep
+/// their exact case and may hold spaces, quotes or reserved words.
+std::string QuoteIdent(std::string_view name);
+
+/// 'text' with embedded quotes doubled (Snowflake also treats backslash as an escape in
+/// string literals, so backslashes are doubled too).
+std::string QuoteString(std::string_view text);
+
+/// "DB"."SCHEMA"."TABLE"
+std::string QualifiedName(std::string_view database, std::string_view schema,
+                          std::string_view table);
+
+/// A Snowflake SQL literal for a value given as SQL API wire text of `column`'s type,
+/// e.g. fixed "12.50" -> 12.50, date "19552" -> '2023-07-14'::DATE, timestamp_tz
+/// "1689307215.250000000 1770" -> '2023-07-14 09:30:15.250000000 +05:30'::TIMESTAMP_TZ.
+/// Throws InternalError for a type that cannot bound a chunk (variant, object, ...).
+std::string Literal(const SourceColumn& column, std::string_view wire);
+
+/// `(k1, k2, ...) > (v1, v2, ...)` in lexicographic order, spelled out for Snowflake:
+/// (k1 > v1 OR (k1 = v1 AND (k2 > v2 ...))). `inclusive` makes it >=.
+std::string KeyAfter(const std::vector<SourceColumn>& keys,
+                     const std::vector<std::string>& wire_values, bool inclusive);
+/// The mirror image: (k1, ...) < (v1, ...) (or <= when inclusive).
+std::string KeyBefore(const std::vector<SourceColumn>& keys,
+                      const std::vector<std::string>& wire_values, bool inclusive);
+
+/// Joins non-empty predicates with AND, each parenthesised; "" when none.
+std::string And(const std::vector<std::string>& predicates);
+
+}  // namespace sf2pg::plan

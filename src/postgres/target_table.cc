@@ -1,0 +1,181 @@
+#include "postgres/target_table.h"
+
+#include <algorithm>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "config/hash.h"
+
+namespace sf2pg::postgres {
+
+const TargetColumn* TableInfo::Find(const std::string& column) const {
+  for (const auto& c : columns) {
+    if (c.name == column) return &c;
+  }
+  return nullptr;
+}
+
+bool TableInfo::HasUniqueIndexOn(const std::vector<std::string>& wanted) const {
+  std::vector<std::string> sorted_wanted = wanted;
+  std::sort(sorted_wanted.begin(), sorted_wanted.end());
+  for (const auto& index : indexes) {
+    if (!index.unique || index.partial || index.columns.empty()) continue;
+    std::vector<std::string> cols = index.columns;
+    std::sort(cols.begin(), cols.end());
+    if (cols == sorted_wanted) return true;
+  }
+  return false;
+}
+
+bool PgTypeFromCatalog(const std::string& typname, PgType* type) {
+  static const std::map<std::string, PgType> kTypes = {
+      {"bool", PgType::kBool},          {"int2", PgType::kInt2},
+      {"int4", PgType::kInt4},          {"int8", PgType::kInt8},
+      {"numeric", PgType::kNumeric},    {"float4", PgType::kFloat4},
+      {"float8", PgType::kFloat8},      {"text", PgType::kText},
+      {"varchar", PgType::kText},       {"bpchar", PgType::kText},
+      {"bytea", PgType::kBytea},        {"date", PgType::kDate},
+      {"time", PgType::kTime},          {"timestamp", PgType::kTimestamp},
+      {"timestamptz", PgType::kTimestamptz}, {"json", PgType::kJson},
+      {"jsonb", PgType::kJsonb},        {"uuid", PgType::kUuid}};
+  auto it = kTypes.find(typname);
+  if (it == kTypes.end()) return false;
+  *type = it->second;
+  return true;
+}
+
+std::optional<TableInfo> DescribeTable(Connection& conn, const std::string& schema,
+                                       const std::string& table,
+                                       std::vector<std::string>* unsupported) {
+  auto cols = conn.Exec(
+      "SELECT a.attname, COALESCE(bt.typname, t.typname), format_type(a.atttypid, a.atttypmod), "
+      "a.atttypmod, a.attnotnull, a.attgenerated <> '' FROM pg_attribute a "
+      "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "JOIN pg_type t ON t.oid = a.atttypid "
+      "LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype "
+      "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') AND a.attnum > 0 "
+      "AND NOT a.attisdropped ORDER BY a.attnum",
+      {schema, table});
+  if (cols.rows() == 0) return std::nullopt;
+  TableInfo info{schema, table, {}, {}};
+  for (int i = 0; i < cols.rows(); ++i) {
+    if (cols.Get(i, 5) == "t") continue;  // generated
+    TargetColumn c;
+    c.name = std::string(cols.Get(i, 0));
+    std::string typname(cols.Get(i, 1));
+    c.sql_type = std::string(cols.Get(i, 2));
+    int64_t typmod = cols.GetInt(i, 3);
+    c.not_null = cols.Get(i, 4) == "t";
+    if (!PgTypeFromCatalog(typname, &c.type)) {
+      if (unsupported) unsupported->push_back(c.name + " (" + c.sql_type + ")");
+      continue;
+    }
+    if (c.type == PgType::kNumeric && typmod >= 4) {
+      c.precision = static_cast<int>(((typmod - 4) >> 16) & 0xffff);
+      c.scale = static_cast<int>((typmod - 4) & 0xffff);
+    } else if (c.type == PgType::kText && typmod >= 4) {
+      c.max_length = typmod - 4;
+    }
+    info.columns.push_back(c);
+  }
+  auto idx = conn.Exec(
+      "SELECT i.relname, pg_get_indexdef(x.indexrelid), x.indisunique, "
+      "EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = x.indexrelid AND "
+      "con.conrelid = x.indrelid), x.indpred IS NOT NULL, "
+      "CASE WHEN x.indexprs IS NULL THEN (SELECT json_agg(a.attname ORDER BY k.ord) FROM "
+      "unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) JOIN pg_attribute a ON "
+      "a.attrelid = x.indrelid AND a.attnum = k.attnum) END "
+      "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+      "WHERE x.indrelid = (quote_ident($1) || '.' || quote_ident($2))::regclass ORDER BY 1",
+      {schema, table});
+  for (int i = 0; i < idx.rows(); ++i) {
+    IndexInfo index;
+    index.name = std::string(idx.Get(i, 0));
+    index.definition = std::string(idx.Get(i, 1));
+    index.unique = idx.Get(i, 2) == "t";
+    index.constraint = idx.Get(i, 3) == "t";
+    index.partial = idx.Get(i, 4) == "t";
+    if (!idx.IsNull(i, 5)) {
+      for (const auto& name : nlohmann::json::parse(idx.Get(i, 5))) index.columns.push_back(name);
+    }
+    info.indexes.push_back(index);
+  }
+  return info;
+}
+
+bool IsEmpty(Connection& conn, const std::string& schema, const std::string& table) {
+  auto r = conn.Exec("SELECT NOT EXISTS (SELECT 1 FROM " + Qualified(schema, table) + ")");
+  return r.Get(0, 0) == "t";
+}
+
+std::string Qualified(const std::string& schema, const std::string& table) {
+  return Connection::QuoteIdent(schema) + "." + Connection::QuoteIdent(table);
+}
+
+namespace {
+
+std::string ColumnList(const std::vector<std::string>& columns, const std::string& prefix = "") {
+  std::string out;
+  for (const auto& c : columns) {
+    if (!out.empty()) out += ", ";
+    out += prefix + Connection::QuoteIdent(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string CopySql(const std::string& schema, const std::string& table,
+                    const std::vector<std::string>& columns) {
+  return "COPY " + Qualified(schema, table) + " (" + ColumnList(columns) +
+         ") FROM STDIN (FORMAT binary)";
+}
+
+std::string StageName(const std::string& table) {
+  // Temporary tables share one namespace per session; a digest keeps names short and apart.
+  return "sf2pg_stage_" + config::Md5Hex(table).substr(0, 16);
+}
+
+std::string CreateStageSql(const std::string& schema, const std::string& table) {
+  return "CREATE TEMP TABLE IF NOT EXISTS " +
+         Connection::QuoteIdent(StageName(schema + "." + table)) + " (LIKE " +
+         Qualified(schema, table) + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS";
+}
+
+std::string UpsertSql(const TableInfo& target, const std::vector<std::string>& columns,
+                      const std::vector<std::string>& keys, const std::string& watermark) {
+  std::string stage = "pg_temp." + Connection::QuoteIdent(StageName(target.schema + "." + target.name));
+  std::string sql = "INSERT INTO " + Qualified(target.schema, target.name) + " AS t (" +
+                    ColumnList(columns) + ") SELECT DISTINCT ON (" + ColumnList(keys) + ") " +
+                    ColumnList(columns) + " FROM " + stage + " ORDER BY " + ColumnList(keys);
+  if (!watermark.empty()) sql += ", " + Connection::QuoteIdent(watermark) + " DESC NULLS LAST";
+  sql += " ON CONFLICT (" + ColumnList(keys) + ") DO ";
+  std::vector<std::string> rest;
+  for (const auto& c : columns) {
+    if (std::find(keys.begin(), keys.end(), c) == keys.end()) rest.push_back(c);
+  }
+  if (rest.empty()) return sql + "NOTHING";
+  sql += "UPDATE SET ";
+  for (size_t i = 0; i < rest.size(); ++i) {
+    std::string q = Connection::QuoteIdent(rest[i]);
+    sql += (i ? ", " : "") + q + " = EXCLUDED." + q;
+  }
+  if (!watermark.empty()) {
+    std::string w = Connection::QuoteIdent(watermark);
+    sql += " WHERE EXCLUDED." + w + " > t." + w + " OR (t." + w + " IS NULL AND EXCLUDED." + w +
+           " IS NOT NULL)";
+  } else {
+    sql += " WHERE ";
+    for (size_t i = 0; i < rest.size(); ++i) {
+      std::string q = Connection::QuoteIdent(rest[i]);
+      const TargetColumn* col = target.Find(rest[i]);
+      // json has no equality operator; compare its text.
+      std::string cast = col && col->type == PgType::kJson ? "::text" : "";
+      sql += (i ? " OR " : "") + ("t." + q + cast) + " IS DISTINCT FROM " + ("EXCLUDED." + q + cast);
+    }
+  }
+  return sql;
+}
+
+}  // namespace sf2pg::postgres

@@ -1,0 +1,512 @@
+#include "run/status_store.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "config/hash.h"
+#include "core/error.h"
+
+namespace sf2pg::run {
+namespace {
+
+constexpr const char* kSchemaSql = R"sql(
+CREATE SCHEMA IF NOT EXISTS migration_status;
+CREATE TABLE IF NOT EXISTS migration_status.migration_runs (
+    run_id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+    started_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    completed_at TIMESTAMP,
+    status VARCHAR(20) NOT NULL DEFAULT 'running',
+    config_hash VARCHAR(64),
+    total_sources INTEGER DEFAULT 0,
+    total_tables INTEGER DEFAULT 0,
+    completed_tables INTEGER DEFAULT 0,
+    failed_tables INTEGER DEFAULT 0,
+    total_rows_copied BIGINT DEFAULT 0,
+    error_message TEXT,
+    metadata JSONB,
+    created_by VARCHAR(255)
+);
+CREATE TABLE IF NOT EXISTS migration_status.migration_table_status (
+    run_id UUID NOT NULL REFERENCES migration_status.migration_runs(run_id) ON DELETE CASCADE,
+    source_name VARCHAR(255) NOT NULL,
+    source_database VARCHAR(255) NOT NULL,
+    source_schema VARCHAR(255) NOT NULL,
+    source_table VARCHAR(255) NOT NULL,
+    target_database VARCHAR(255) NOT NULL,
+    target_schema VARCHAR(255) NOT NULL,
+    target_table VARCHAR(255) NOT NULL,
+    status VARCHAR(20) NOT NULL DEFAULT 'pending',
+    started_at TIMESTAMP,
+    completed_at TIMESTAMP,
+    total_chunks INTEGER DEFAULT 0,
+    completed_chunks INTEGER DEFAULT 0,
+    failed_chunks INTEGER DEFAULT 0,
+    total_rows_copied BIGINT DEFAULT 0,
+    indexes_disabled BOOLEAN DEFAULT FALSE,
+    indexes_restored BOOLEAN DEFAULT FALSE,
+    error_message TEXT,
+    metadata JSONB,
+    PRIMARY KEY (run_id, source_database, source_schema, source_table)
+);
+CREATE TABLE IF NOT EXISTS migration_status.migration_chunk_status (
+    run_id UUID NOT NULL,
+    source_database VARCHAR(255) NOT NULL,
+    source_schema VARCHAR(255) NOT NULL,
+    source_table VARCHAR(255) NOT NULL,
+    chunk_id INTEGER NOT NULL,
+    chunk_range JSONB NOT NULL,
+    status VARCHAR(20) NOT NULL DEFAULT 'pending',
+    rows_copied INTEGER DEFAULT 0,
+    started_at TIMESTAMP,
+    completed_at TIMESTAMP,
+    retry_count INTEGER DEFAULT 0,
+    error_message TEXT,
+    PRIMARY KEY (run_id, source_database, source_schema, source_table, chunk_id),
+    FOREIGN KEY (run_id, source_database, source_schema, source_table)
+        REFERENCES migration_status.migration_table_status(run_id, source_database, source_schema, source_table)
+        ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS idx_migration_runs_status ON migration_status.migration_runs(status, started_at DESC);
+CREATE INDEX IF NOT EXISTS idx_table_status_run_status ON migration_status.migration_table_status(run_id, status);
+CREATE INDEX IF NOT EXISTS idx_chunk_status_run_status ON migration_status.migration_chunk_status(run_id, status);
+)sql";
+
+// Arbitrary constant: the advisory lock that serialises schema creation across processes.
+constexpr int64_t kSchemaLock = 0x5f2f6d6967;
+
+const char* kKeyWhere =
+    "run_id = $1::uuid AND source_database = $2 AND source_schema = $3 AND source_table = $4";
+
+postgres::Params KeyParams(const std::string& run_id, const TableKey& k) {
+  return {run_id, k.source_database, k.source_schema, k.source_table};
+}
+
+using postgres::Transaction;
+
+RunInfo ReadRun(const postgres::Result& r, int row) {
+  RunInfo info;
+  info.run_id = std::string(r.Get(row, 0));
+  info.status = std::string(r.Get(row, 1));
+  info.config_hash = r.GetOptional(row, 2).value_or("");
+  info.started_at = std::string(r.Get(row, 3));
+  info.age_hours = std::stod(std::string(r.Get(row, 4)));
+  info.metadata = r.IsNull(row, 5) ? nlohmann::json::object()
+                                   : nlohmann::json::parse(r.Get(row, 5));
+  return info;
+}
+
+const char* kRunColumns =
+    "run_id::text, status, config_hash, to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'), "
+    "extract(epoch FROM (now() AT TIME ZONE 'UTC') - started_at) / 3600.0, metadata::text";
+
+// Moves a table to `status`, adjusting the run's completed/failed table counters by the
+// transition. Locks the table row, then the run row (the order every writer uses).
+void SetTableStatus(postgres::Connection& c, const std::string& run_id, const TableKey& key,
+                    const std::string& status) {
+  auto r = c.Exec(std::string("SELECT status FROM migration_status.migration_table_status WHERE ") +
+                      kKeyWhere + " FOR UPDATE",
+                  KeyParams(run_id, key));
+  if (r.rows() == 0) return;
+  std::string old(r.Get(0, 0));
+  if (old == status) return;
+  auto params = KeyParams(run_id, key);
+  params.push_back(status);
+  c.Exec(std::string("UPDATE migration_status.migration_table_status SET status = $5, "
+                     "completed_at = CASE WHEN $5 IN ('completed', 'failed') THEN "
+                     "CURRENT_TIMESTAMP ELSE NULL END, "
+                     "started_at = COALESCE(started_at, CURRENT_TIMESTAMP) WHERE ") +
+             kKeyWhere,
+         params);
+  int completed = (status == "completed") - (old == "completed");
+  int failed = (status == "failed") - (old == "failed");
+  if (completed != 0 || failed != 0) {
+    c.Exec("UPDATE migration_status.migration_runs SET completed_tables = completed_tables + $2, "
+           "failed_tables = failed_tables + $3 WHERE run_id = $1::uuid",
+           {run_id, std::to_string(completed), std::to_string(failed)});
+  }
+}
+
+}  // namespace
+
+std::pair<int32_t, int32_t> ChunkLockKey(const std::string& run_id, const TableKey& table,
+                                         int chunk_id) {
+  std::string digest = config::Md5Hex(run_id + "\n" + table.ToString());
+  uint32_t h = static_cast<uint32_t>(std::stoul(digest.substr(0, 8), nullptr, 16));
+  return {static_cast<int32_t>(h), chunk_id};
+}
+
+void StatusStore::EnsureSchema() {
+  auto exists = conn_.Exec(
+      "SELECT count(*) FROM pg_tables WHERE schemaname = 'migration_status' AND tablename IN "
+      "('migration_runs', 'migration_table_status', 'migration_chunk_status')");
+  if (exists.GetInt(0, 0) == 3) return;
+  Transaction tx(conn_);
+  conn_.Exec("SELECT pg_advisory_xact_lock(" + std::to_string(kSchemaLock) + ")");
+  conn_.Exec(kSchemaSql);
+  tx.Commit();
+}
+
+std::optional<RunInfo> StatusStore::FindResumable(const std::string& execution_hash,
+                                                  double max_age_hours) {
+  auto r = conn_.Exec(std::string("SELECT ") + kRunColumns +
+                          " FROM migration_status.migration_runs WHERE status <> 'completed' "
+                          "AND metadata->>'execution_hash' = $1 AND started_at > "
+                          "(now() AT TIME ZONE 'UTC') - make_interval(secs => $2::float8 * 3600) "
+                          "ORDER BY started_at DESC LIMIT 1",
+                      {execution_hash, std::to_string(max_age_hours)});
+  if (r.rows() == 0) return std::nullopt;
+  return ReadRun(r, 0);
+}
+
+std::optional<RunInfo> StatusStore::LoadRun(const std::string& run_id) {
+  auto r = conn_.Exec(std::string("SELECT ") + kRunColumns +
+                          " FROM migration_status.migration_runs WHERE run_id::text = $1",
+                      {run_id});
+  if (r.rows() == 0) return std::nullopt;
+  return ReadRun(r, 0);
+}
+
+std::string StatusStore::CreateRun(const std::string& config_hash, int total_sources,
+                                   int total_tables, const nlohmann::json& metadata,
+                                   const std::string& created_by) {
+  auto r = conn_.Exec(
+      "INSERT INTO migration_status.migration_runs (started_at, status, config_hash, "
+      "total_sources, total_tables, metadata, created_by) VALUES (now() AT TIME ZONE 'UTC', "
+      "'running', $1, $2, $3, $4::jsonb, $5) RETURNING run_id::text",
+      {config_hash, std::to_string(total_sources), std::to_string(total_tables), metadata.dump(),
+       created_by});
+  return std::string(r.Get(0, 0));
+}
+
+void StatusStore::MarkResumed(const std::string& run_id) {
+  conn_.Exec(
+      "UPDATE migration_status.migration_runs SET status = 'running', completed_at = NULL, "
+      "error_message = NULL, metadata = jsonb_set(COALESCE(metadata, '{}'::jsonb), "
+      "'{resume_count}', to_jsonb(COALESCE((metadata->>'resume_count')::int, 0) + 1)) "
+      "WHERE run_id = $1::uuid",
+      {run_id});
+}
+
+void StatusStore::FinishRun(const std::string& run_id, const std::string& status,
+                            const std::string& error_message) {
+  conn_.Exec(
+      "UPDATE migration_status.migration_runs SET status = $2, completed_at = CASE WHEN $2 = "
+      "'completed' THEN now() AT TIME ZONE 'UTC' ELSE NULL END, error_message = NULLIF($3, '') "
+      "WHERE run_id = $1::uuid",
+      {run_id, status, error_message});
+}
+
+namespace {
+
+TableRecord ReadTable(const postgres::Result& r, int i) {
+  TableRecord t;
+  t.source_name = std::string(r.Get(i, 0));
+  t.key = {std::string(r.Get(i, 1)), std::string(r.Get(i, 2)), std::string(r.Get(i, 3))};
+  t.target_database = std::string(r.Get(i, 4));
+  t.target_schema = std::string(r.Get(i, 5));
+  t.target_table = std::string(r.Get(i, 6));
+  t.status = std::string(r.Get(i, 7));
+  t.total_chunks = static_cast<int>(r.GetInt(i, 8));
+  t.completed_chunks = static_cast<int>(r.GetInt(i, 9));
+  t.failed_chunks = static_cast<int>(r.GetInt(i, 10));
+  t.total_rows_copied = r.GetInt(i, 11);
+  t.indexes_disabled = r.Get(i, 12) == "t";
+  t.indexes_restored = r.Get(i, 13) == "t";
+  t.metadata = r.IsNull(i, 14) ? nlohmann::json::object() : nlohmann::json::parse(r.Get(i, 14));
+  return t;
+}
+
+const char* kTableColumns =
+    "source_name, source_database, source_schema, source_table, target_database, "
+    "target_schema, target_table, status, total_chunks, completed_chunks, failed_chunks, "
+    "total_rows_copied, indexes_disabled, indexes_restored, metadata::text";
+
+}  // namespace
+
+std::optional<TableRecord> StatusStore::LoadTable(const std::string& run_id, const TableKey& key) {
+  auto r = conn_.Exec(std::string("SELECT ") + kTableColumns +
+                          " FROM migration_status.migration_table_status WHERE " + kKeyWhere,
+                      KeyParams(run_id, key));
+  if (r.rows() == 0) return std::nullopt;
+  return ReadTable(r, 0);
+}
+
+std::vector<TableRecord> StatusStore::LoadTables(const std::string& run_id) {
+  auto r = conn_.Exec(std::string("SELECT ") + kTableColumns +
+                          " FROM migration_status.migration_table_status WHERE run_id = $1::uuid "
+                          "ORDER BY source_name, source_table",
+                      {run_id});
+  std::vector<TableRecord> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(ReadTable(r, i));
+  return out;
+}
+
+void StatusStore::InsertTablePlan(const std::string& run_id, const TableRecord& t,
+                                  const std::vector<nlohmann::json>& ranges) {
+  conn_.Exec(
+      "INSERT INTO migration_status.migration_table_status (run_id, source_name, "
+      "source_database, source_schema, source_table, target_database, target_schema, "
+      "target_table, status, total_chunks, indexes_disabled, metadata) VALUES ($1::uuid, $2, "
+      "$3, $4, $5, $6, $7, $8, 'pending', $9, $10, $11::jsonb)",
+      {run_id, t.source_name, t.key.source_database, t.key.source_schema, t.key.source_table,
+       t.target_database, t.target_schema, t.target_table, std::to_string(ranges.size()),
+       t.indexes_disabled ? "true" : "false", t.metadata.dump()});
+  // One statement for all chunks: a JSON array unnested server-side.
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& r : ranges) all.push_back(r);
+  conn_.Exec(
+      "INSERT INTO migration_status.migration_chunk_status (run_id, source_database, "
+      "source_schema, source_table, chunk_id, chunk_range, status) SELECT $1::uuid, $2, $3, $4, "
+      "ord::int, value, 'pending' FROM jsonb_array_elements($5::jsonb) WITH ORDINALITY AS "
+      "c(value, ord)",
+      {run_id, t.key.source_database, t.key.source_schema, t.key.source_table, all.dump()});
+}
+
+void StatusStore::UpdateTableMetadata(const std::string& run_id, const TableKey& key,
+                                      const nlohmann::json& metadata) {
+  auto params = KeyParams(run_id, key);
+  params.push_back(metadata.dump());
+  conn_.Exec(std::string("UPDATE migration_status.migration_table_status SET metadata = $5::jsonb "
+                         "WHERE ") +
+                 kKeyWhere,
+             params);
+}
+
+void StatusStore::SetIndexFlags(const std::string& run_id, const TableKey& key, bool disabled,
+                                bool restored) {
+  auto params = KeyParams(run_id, key);
+  params.push_back(disabled ? "true" : "false");
+  params.push_back(restored ? "true" : "false");
+  conn_.Exec(std::string("UPDATE migration_status.migration_table_status SET indexes_disabled = "
+                         "$5::bool, indexes_restored = $6::bool WHERE ") +
+                 kKeyWhere,
+             params);
+}
+
+void StatusStore::FailTable(const std::string& run_id, const TableRecord& table,
+                            const std::string& error) {
+  Transaction tx(conn_);
+  if (!LoadTable(run_id, table.key)) InsertTablePlan(run_id, table, {});
+  SetTableStatus(conn_, run_id, table.key, "failed");
+  auto params = KeyParams(run_id, table.key);
+  params.push_back(error);
+  conn_.Exec(std::string("UPDATE migration_status.migration_table_status SET error_message = $5 "
+                         "WHERE ") +
+                 kKeyWhere,
+             params);
+  tx.Commit();
+}
+
+void StatusStore::StartTable(const std::string& run_id, const TableKey& table) {
+  Transaction tx(conn_);
+  auto t = LoadTable(run_id, table);
+  if (t && (t.value().status == "pending" || t.value().status == "failed")) {
+    SetTableStatus(conn_, run_id, table, "in_progress");
+  }
+  tx.Commit();
+}
+
+std::optional<ChunkRecord> StatusStore::ClaimChunk(const std::string& run_id,
+                                                   const std::vector<TableKey>& tables) {
+  if (tables.empty()) return std::nullopt;
+  nlohmann::json order = nlohmann::json::array();
+  for (const auto& t : tables) order.push_back({t.source_database, t.source_schema, t.source_table});
+  Transaction tx(conn_);
+  // Candidates are row-locked (skipping rows another claimer holds); an in-progress chunk is
+  // only taken when no live session holds its advisory lock, i.e. its worker is gone.
+  auto r = conn_.Exec(
+      "SELECT c.source_database, c.source_schema, c.source_table, c.chunk_id, "
+      "c.chunk_range::text, c.status, c.retry_count FROM "
+      "migration_status.migration_chunk_status c JOIN jsonb_array_elements($2::jsonb) WITH "
+      "ORDINALITY AS t(v, ord) ON c.source_database = t.v->>0 AND c.source_schema = t.v->>1 "
+      "AND c.source_table = t.v->>2 WHERE c.run_id = $1::uuid AND c.status IN ('pending', "
+      "'in_progress') ORDER BY t.ord, c.chunk_id FOR UPDATE OF c SKIP LOCKED LIMIT 64",
+      {run_id, order.dump()});
+  for (int i = 0; i < r.rows(); ++i) {
+    ChunkRecord c;
+    c.table = {std::string(r.Get(i, 0)), std::string(r.Get(i, 1)), std::string(r.Get(i, 2))};
+    c.chunk_id = static_cast<int>(r.GetInt(i, 3));
+    auto [k1, k2] = ChunkLockKey(run_id, c.table, c.chunk_id);
+    auto locked = conn_.Exec("SELECT pg_try_advisory_lock($1::int, $2::int)",
+                             {std::to_string(k1), std::to_string(k2)});
+    if (locked.Get(0, 0) != "t") continue;
+    c.range = nlohmann::json::parse(r.Get(i, 4));
+    c.status = std::string(r.Get(i, 5));
+    c.retry_count = static_cast<int>(r.GetInt(i, 6));
+    auto params = KeyParams(run_id, c.table);
+    params.push_back(std::to_string(c.chunk_id));
+    conn_.Exec(std::string("UPDATE migration_status.migration_chunk_status SET status = "
+                           "'in_progress', started_at = now() AT TIME ZONE 'UTC', completed_at = "
+                           "NULL WHERE ") +
+                   kKeyWhere + " AND chunk_id = $5",
+               params);
+    tx.Commit();
+    return c;
+  }
+  tx.Commit();
+  return std::nullopt;
+}
+
+void StatusStore::ReleaseClaim(const std::string& run_id, const ChunkRecord& chunk) {
+  auto [k1, k2] = ChunkLockKey(run_id, chunk.table, chunk.chunk_id);
+  conn_.Exec("SELECT pg_advisory_unlock($1::int, $2::int)", {std::to_string(k1), std::to_string(k2)});
+}
+
+void StatusStore::ReturnChunk(const std::string& run_id, const ChunkRecord& chunk) {
+  auto params = KeyParams(run_id, chunk.table);
+  params.push_back(std::to_string(chunk.chunk_id));
+  conn_.Exec(std::string("UPDATE migration_status.migration_chunk_status SET status = 'pending', "
+                         "started_at = NULL WHERE ") +
+                 kKeyWhere + " AND chunk_id = $5 AND status = 'in_progress'",
+             params);
+}
+
+void StatusStore::CountAttempt(const std::string& run_id, const ChunkRecord& chunk) {
+  auto params = KeyParams(run_id, chunk.table);
+  params.push_back(std::to_string(chunk.chunk_id));
+  conn_.Exec(std::string("UPDATE migration_status.migration_chunk_status SET retry_count = "
+                         "retry_count + 1 WHERE ") +
+                 kKeyWhere + " AND chunk_id = $5",
+             params);
+}
+
+std::string StatusStore::LockChunk(const std::string& run_id, const TableKey& table, int chunk_id) {
+  auto params = KeyParams(run_id, table);
+  params.push_back(std::to_string(chunk_id));
+  auto r = conn_.Exec(std::string("SELECT status FROM migration_status.migration_chunk_status "
+                                  "WHERE ") +
+                          kKeyWhere + " AND chunk_id = $5 FOR UPDATE",
+                      params);
+  if (r.rows() == 0) throw InternalError("chunk " + std::to_string(chunk_id) + " of " + table.ToString() + " is not in the status tables");
+  return std::string(r.Get(0, 0));
+}
+
+void StatusStore::CompleteChunk(const std::string& run_id, const TableKey& table, int chunk_id,
+                                int64_t rows, const std::string& previous,
+                                const nlohmann::json& extra) {
+  auto params = KeyParams(run_id, table);
+  params.push_back(std::to_string(chunk_id));
+  params.push_back(std::to_string(rows));
+  params.push_back(extra.is_null() ? "{}" : extra.dump());
+  conn_.Exec(std::string("UPDATE migration_status.migration_chunk_status SET status = "
+                         "'completed', rows_copied = $6, completed_at = now() AT TIME ZONE "
+                         "'UTC', error_message = NULL, chunk_range = chunk_range || $7::jsonb "
+                         "WHERE ") +
+                 kKeyWhere + " AND chunk_id = $5",
+             params);
+  auto tparams = KeyParams(run_id, table);
+  tparams.push_back(std::to_string(rows));
+  tparams.push_back(previous == "failed" ? "1" : "0");
+  conn_.Exec(std::string("UPDATE migration_status.migration_table_status SET completed_chunks = "
+                         "completed_chunks + 1, failed_chunks = failed_chunks - $6::int, "
+                         "total_rows_copied = total_rows_copied + $5::bigint WHERE ") +
+                 kKeyWhere,
+             tparams);
+  conn_.Exec(
+      "UPDATE migration_status.migration_runs SET total_rows_copied = total_rows_copied + "
+      "$2::bigint WHERE run_id = $1::uuid",
+      {run_id, std::to_string(rows)});
+}
+
+void StatusStore::FailChunk(const std::string& run_id, const ChunkRecord& chunk,
+                            const std::string& error) {
+  Transaction tx(conn_);
+  std::string previous = LockChunk(run_id, chunk.table, chunk.chunk_id);
+  if (previous == "completed") {  // another worker finished it meanwhile
+    tx.Commit();
+    return;
+  }
+  auto params = KeyParams(run_id, chunk.table);
+  params.push_back(std::to_string(chunk.chunk_id));
+  params.push_back(error);
+  conn_.Exec(std::string("UPDATE migration_status.migration_chunk_status SET status = 'failed', "
+                         "error_message = $6, completed_at = NULL WHERE ") +
+                 kKeyWhere + " AND chunk_id = $5",
+             params);
+  if (previous != "failed") {
+    conn_.Exec(std::string("UPDATE migration_status.migration_table_status SET failed_chunks = "
+                           "failed_chunks + 1 WHERE ") +
+                   kKeyWhere,
+               KeyParams(run_id, chunk.table));
+  }
+  tx.Commit();
+}
+
+void StatusStore::ResetFailedChunks(const std::string& run_id) {
+  Transaction tx(conn_);
+  auto r = conn_.Exec(
+      "SELECT source_database, source_schema, source_table FROM "
+      "migration_status.migration_table_status WHERE run_id = $1::uuid AND (status = 'failed' "
+      "OR failed_chunks > 0) ORDER BY 1, 2, 3",
+      {run_id});
+  for (int i = 0; i < r.rows(); ++i) {
+    TableKey key{std::string(r.Get(i, 0)), std::string(r.Get(i, 1)), std::string(r.Get(i, 2))};
+    SetTableStatus(conn_, run_id, key, "in_progress");
+    conn_.Exec(std::string("UPDATE migration_status.migration_chunk_status SET status = 'pending' "
+                           "WHERE ") +
+                   kKeyWhere + " AND status = 'failed'",
+               KeyParams(run_id, key));
+    conn_.Exec(std::string("UPDATE migration_status.migration_table_status SET failed_chunks = 0, "
+                           "error_message = NULL WHERE ") +
+                   kKeyWhere,
+               KeyParams(run_id, key));
+  }
+  tx.Commit();
+}
+
+void StatusStore::DeleteTable(const std::string& run_id, const TableKey& key) {
+  Transaction tx(conn_);
+  SetTableStatus(conn_, run_id, key, "pending");
+  conn_.Exec(std::string("DELETE FROM migration_status.migration_table_status WHERE ") + kKeyWhere,
+             KeyParams(run_id, key));
+  tx.Commit();
+}
+
+ChunkCounts StatusStore::CountChunks(const std::string& run_id, const TableKey& table) {
+  auto r = conn_.Exec(std::string("SELECT count(*), count(*) FILTER (WHERE status = 'pending'), "
+                                  "count(*) FILTER (WHERE status = 'in_progress'), count(*) "
+                                  "FILTER (WHERE status = 'completed'), count(*) FILTER (WHERE "
+                                  "status = 'failed'), COALESCE(sum(rows_copied) FILTER (WHERE "
+                                  "status = 'completed'), 0) FROM "
+                                  "migration_status.migration_chunk_status WHERE ") +
+                          kKeyWhere,
+                      KeyParams(run_id, table));
+  return {static_cast<int>(r.GetInt(0, 0)), static_cast<int>(r.GetInt(0, 1)),
+          static_cast<int>(r.GetInt(0, 2)), static_cast<int>(r.GetInt(0, 3)),
+          static_cast<int>(r.GetInt(0, 4)), r.GetInt(0, 5)};
+}
+
+std::string StatusStore::FinishTable(const std::string& run_id, const TableKey& table) {
+  Transaction tx(conn_);
+  auto t = LoadTable(run_id, table);
+  if (!t) throw InternalError("table " + table.ToString() + " is not in the status tables");
+  ChunkCounts n = CountChunks(run_id, table);
+  std::string status = t->status;
+  if (n.completed == n.total && status != "failed") {
+    status = "completed";
+  } else if (n.failed > 0 && n.pending == 0 && n.in_progress == 0) {
+    status = "failed";
+  }
+  SetTableStatus(conn_, run_id, table, status);
+  tx.Commit();
+  return status;
+}
+
+std::vector<RunInfo> StatusStore::RecentRuns(int limit) {
+  auto r = conn_.Exec(std::string("SELECT ") + kRunColumns +
+                          " FROM migration_status.migration_runs ORDER BY started_at DESC LIMIT $1",
+                      {std::to_string(limit)});
+  std::vector<RunInfo> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(ReadRun(r, i));
+  return out;
+}
+
+int64_t StatusStore::PruneOlderThan(int days) {
+  auto r = conn_.Exec(
+      "DELETE FROM migration_status.migration_runs WHERE started_at < (now() AT TIME ZONE "
+      "'UTC') - make_interval(days => $1::int)",
+      {std::to_string(days)});
+  return r.Affected();
+}
+
+}  // namespace sf2pg::run

@@ -1,0 +1,145 @@
+// The migration_status schema: runs, tables and chunks, the single source of truth for
+// progress. Every method runs on the status connection it was given; one StatusStore per
+// thread. docs/run_state.md describes the states and the exactly-once protocol.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "postgres/connection.h"
+
+namespace sf2pg::run {
+
+/// Identifies a table within a run (the status tables' key).
+struct TableKey {
+  std::string source_database;
+  std::string source_schema;
+  std::string source_table;
+  bool operator==(const TableKey&) const = default;
+  bool operator<(const TableKey& o) const {
+    return std::tie(source_database, source_schema, source_table) <
+           std::tie(o.source_database, o.source_schema, o.source_table);
+  }
+  std::string ToString() const { return source_database + "." + source_schema + "." + source_table; }
+};
+
+struct RunInfo {
+  std::string run_id;
+  std::string status;
+  std::string config_hash;
+  std::string started_at;
+  double age_hours = 0;
+  nlohmann::json metadata;
+};
+
+struct TableRecord {
+  TableKey key;
+  std::string source_name;
+  std::string target_database, target_schema, target_table;
+  std::string status;
+  int total_chunks = 0, completed_chunks = 0, failed_chunks = 0;
+  int64_t total_rows_copied = 0;
+  bool indexes_disabled = false, indexes_restored = false;
+  nlohmann::json metadata;
+};
+
+struct ChunkRecord {
+  TableKey table;
+  int chunk_id = 0;
+  nlohmann::json range;
+  std::string status;  ///< the status before it was claimed
+  int retry_count = 0;
+};
+
+/// Counts of a table's chunks by status.
+struct ChunkCounts {
+  int total = 0, pending = 0, in_progress = 0, completed = 0, failed = 0;
+  int64_t rows = 0;
+};
+
+class StatusStore {
+ public:
+  explicit StatusStore(postgres::Connection& conn) : conn_(conn) {}
+
+  /// Creates the schema if it is missing (idempotent, safe against concurrent callers).
+  void EnsureSchema();
+
+  /// The newest run that may be resumed: not completed, same execution hash, younger than
+  /// `max_age_hours`.
+  [[nodiscard]] std::optional<RunInfo> FindResumable(const std::string& execution_hash,
+                                                     double max_age_hours);
+  [[nodiscard]] std::optional<RunInfo> LoadRun(const std::string& run_id);
+  /// Inserts a new run in status `running`; returns its id.
+  std::string CreateRun(const std::string& config_hash, int total_sources, int total_tables,
+                        const nlohmann::json& metadata, const std::string& created_by);
+  /// Marks a resumed run running again and records the resume in its metadata.
+  void MarkResumed(const std::string& run_id);
+  void FinishRun(const std::string& run_id, const std::string& status,
+                 const std::string& error_message);
+
+  [[nodiscard]] std::optional<TableRecord> LoadTable(const std::string& run_id, const TableKey& key);
+  std::vector<TableRecord> LoadTables(const std::string& run_id);
+
+  /// Inserts the table's status row and its chunks (all `pending`) in the current
+  /// transaction; the caller commits. `ranges` are the chunk_range values, ids 1..n.
+  void InsertTablePlan(const std::string& run_id, const TableRecord& table,
+                       const std::vector<nlohmann::json>& ranges);
+  void UpdateTableMetadata(const std::string& run_id, const TableKey& key,
+                           const nlohmann::json& metadata);
+  void SetIndexFlags(const std::string& run_id, const TableKey& key, bool disabled, bool restored);
+  /// Marks a table failed before any chunk could run (e.g. its target does not match).
+  void FailTable(const std::string& run_id, const TableRecord& table, const std::string& error);
+
+  /// Claims the next chunk of `tables` (in the given order) that is pending, failed with
+  /// attempts left, or in progress but abandoned (its worker's session is gone). The claim
+  /// holds a session-level advisory lock on this connection until ReleaseClaim().
+  [[nodiscard]] std::optional<ChunkRecord> ClaimChunk(const std::string& run_id,
+                                                      const std::vector<TableKey>& tables);
+  /// Releases the advisory lock of a claim.
+  void ReleaseClaim(const std::string& run_id, const ChunkRecord& chunk);
+  /// Puts a claimed chunk back to pending (a graceful stop); counts nothing.
+  void ReturnChunk(const std::string& run_id, const ChunkRecord& chunk);
+  void CountAttempt(const std::string& run_id, const ChunkRecord& chunk);
+
+  /// Inside an open transaction: locks the chunk row and returns its status, so the caller
+  /// knows whether it is already completed (then it must not load it again).
+  std::string LockChunk(const std::string& run_id, const TableKey& table, int chunk_id);
+  /// Inside the transaction that loaded the rows: marks the chunk completed and moves the
+  /// table's and run's counters. `previous` is what LockChunk returned.
+  void CompleteChunk(const std::string& run_id, const TableKey& table, int chunk_id,
+                     int64_t rows, const std::string& previous, const nlohmann::json& extra);
+  /// In its own transaction: marks the chunk failed with `error` and counts it.
+  void FailChunk(const std::string& run_id, const ChunkRecord& chunk, const std::string& error);
+
+  /// At the start of an invocation that resumes a run: failed chunks become pending again
+  /// (with fresh attempts) and their tables leave the failed state.
+  void ResetFailedChunks(const std::string& run_id);
+  /// Deletes a table's status row and chunks (a table that failed before it was planned is
+  /// planned again on resume).
+  void DeleteTable(const std::string& run_id, const TableKey& key);
+
+  ChunkCounts CountChunks(const std::string& run_id, const TableKey& table);
+  /// Sets the table's final status from its chunks (completed when all are, failed when any
+  /// failed and none is left to run); returns it. Counts the run's completed/failed tables.
+  std::string FinishTable(const std::string& run_id, const TableKey& table);
+  void StartTable(const std::string& run_id, const TableKey& table);
+
+  /// Recent runs, newest first.
+  std::vector<RunInfo> RecentRuns(int limit);
+  /// Deletes runs (and, by cascade, their tables and chunks) older than `days`; returns how
+  /// many runs.
+  int64_t PruneOlderThan(int days);
+
+ private:
+  postgres::Connection& conn_;
+};
+
+/// The advisory-lock key of a chunk: a 32-bit hash of (run, table) and the chunk id.
+std::pair<int32_t, int32_t> ChunkLockKey(const std::string& run_id, const TableKey& table,
+                                         int chunk_id);
+
+}  // namespace sf2pg::run
