@@ -78,7 +78,7 @@ struct Bucket {
 class Planner {
  public:
   Planner(const TableInput& t, QueryRunner& runner) : t_(t), runner_(runner) {
-    where0_ = And({t.filter, t.floor});
+    where0_ = {t.filter, t.floor};
     // Deterministic order: chunking columns, then uniqueness columns not already listed.
     for (const auto& c : t.chunking) keys_.push_back(c);
     for (const auto& u : t.uniqueness) {
@@ -115,7 +115,7 @@ class Planner {
 
   std::string From() const { return " FROM " + t_.qualified_name; }
   std::string Where(const std::vector<std::string>& more) const {
-    std::vector<std::string> all = {where0_};
+    std::vector<std::string> all = where0_;
     all.insert(all.end(), more.begin(), more.end());
     std::string w = And(all);
     return w.empty() ? "" : " WHERE " + w;
@@ -472,7 +472,7 @@ class Planner {
 
   const TableInput& t_;
   QueryRunner& runner_;
-  std::string where0_;
+  std::vector<std::string> where0_;  // filter and floor
   std::vector<SourceColumn> keys_;
   std::vector<SourceColumn> order_keys_;
   bool unique_ = false;

@@ -111,8 +111,8 @@ void SetTableStatus(postgres::Connection& c, const std::string& run_id, const Ta
   if (old == status) return;
   auto params = KeyParams(run_id, key);
   params.push_back(status);
-  c.Exec(std::string("UPDATE migration_status.migration_table_status SET status = $5, "
-                     "completed_at = CASE WHEN $5 IN ('completed', 'failed') THEN "
+  c.Exec(std::string("UPDATE migration_status.migration_table_status SET status = $5::varchar, "
+                     "completed_at = CASE WHEN $5::varchar IN ('completed', 'failed') THEN "
                      "CURRENT_TIMESTAMP ELSE NULL END, "
                      "started_at = COALESCE(started_at, CURRENT_TIMESTAMP) WHERE ") +
              kKeyWhere,
@@ -190,7 +190,7 @@ void StatusStore::MarkResumed(const std::string& run_id) {
 void StatusStore::FinishRun(const std::string& run_id, const std::string& status,
                             const std::string& error_message) {
   conn_.Exec(
-      "UPDATE migration_status.migration_runs SET status = $2, completed_at = CASE WHEN $2 = "
+      "UPDATE migration_status.migration_runs SET status = $2::varchar, completed_at = CASE WHEN $2::varchar = "
       "'completed' THEN now() AT TIME ZONE 'UTC' ELSE NULL END, error_message = NULLIF($3, '') "
       "WHERE run_id = $1::uuid",
       {run_id, status, error_message});

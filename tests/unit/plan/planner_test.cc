@@ -1,0 +1,211 @@
+#include "plan/planner.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fakes/fake_query_runner.h"
+
+namespace sf2pg::plan {
+namespace {
+
+using ::sf2pg::testing::FakeQueryRunner;
+using ::sf2pg::testing::Rows;
+using ::testing::HasSubstr;
+
+SourceColumn Col(std::string name, std::string type, int scale = 0) {
+  SourceColumn c;
+  c.name = std::move(name);
+  c.type = std::move(type);
+  c.scale = scale;
+  return c;
+}
+
+TableInput Table(int64_t batch) {
+  TableInput t;
+  t.qualified_name = "\"DB\".\"S\".\"T\"";
+  t.batch_size = batch;
+  t.all_columns = {Col("ID", "fixed"), Col("NAME", "text"), Col("UPDATED", "timestamp_ntz", 9)};
+  return t;
+}
+
+int64_t Sum(const Plan& p) {
+  int64_t n = 0;
+  for (const auto& c : p.chunks) n += c.estimated_rows;
+  return n;
+}
+
+TEST(Planner, SmallTableIsOneChunk) {
+  TableInput t = Table(1000);
+  t.chunking = {Col("ID", "fixed")};
+  t.chunking_kinds = {KeyKind::kNumeric};
+  FakeQueryRunner q;
+  q.On("COUNT(*)", Rows({}, {{"10", "10", "1", "10"}}));
+  Plan p = PlanTable(t, q);
+  EXPECT_EQ(p.strategy, "single");
+  ASSERT_EQ(p.chunks.size(), 1u);
+  EXPECT_EQ(p.chunks[0].predicate, "");
+  EXPECT_EQ(p.queries, 1);
+  EXPECT_EQ(p.order_by, "\"ID\"");
+}
+
+TEST(Planner, EmptyTableHasNoChunk) {
+  TableInput t = Table(1000);
+  FakeQueryRunner q;
+  q.On("COUNT(*)", Rows({}, {{"0"}}));
+  Plan p = PlanTable(t, q);
+  EXPECT_TRUE(p.chunks.empty());
+  EXPECT_EQ(p.total_rows, 0);
+}
+
+TEST(Planner, NumericRangeMergesHistogramBucketsUpToTheBatch) {
+  TableInput t = Table(100);
+  t.chunking = {Col("ID", "fixed")};
+  t.chunking_kinds = {KeyKind::kNumeric};
+  t.uniqueness = {Col("ID", "fixed")};
+  FakeQueryRunner q;
+  q.On("MIN(\"ID\")", Rows({}, {{"250", "250", "1", "250"}}));
+  // 24 buckets wanted -> width (250-1)/24+1 = 11.
+  std::vector<std::vector<std::optional<std::string>>> buckets;
+  for (int b = 0; b < 23; ++b) buckets.push_back({std::to_string(b), b < 22 ? "11" : "8"});
+  q.On("FLOOR(", Rows({}, buckets));
+  Plan p = PlanTable(t, q);
+  EXPECT_EQ(p.strategy, "numeric_range");
+  EXPECT_EQ(p.queries, 2);
+  EXPECT_THAT(q.queries[1], HasSubstr("FLOOR((\"ID\" - 1) / 11) AS \"B\""));
+  EXPECT_THAT(q.queries[1], HasSubstr("GROUP BY 1 ORDER BY 1"));
+  ASSERT_EQ(p.chunks.size(), 3u);
+  EXPECT_EQ(Sum(p), 250);
+  for (const auto& c : p.chunks) EXPECT_LE(c.estimated_rows, 100);
+  // Contiguous: open below, [lo, hi), open above.
+  EXPECT_EQ(p.chunks[0].predicate, "(\"ID\" < 100)");
+  EXPECT_EQ(p.chunks[1].predicate, "(\"ID\" >= 100) AND (\"ID\" < 199)");
+  EXPECT_EQ(p.chunks[2].predicate, "(\"ID\" >= 199)");
+}
+
+TEST(Planner, DenseBucketIsSplitOnTheKeyInOneQuery) {
+  TableInput t = Table(100);
+  t.chunking = {Col("ID", "fixed")};
+  t.chunking_kinds = {KeyKind::kNumeric};
+  t.uniqueness = {Col("ID", "fixed")};
+  FakeQueryRunner q;
+  q.On("ROW_NUMBER()", Rows({}, {{"1", "5"}, {"1", "6"}}));
+  q.On("MIN(\"ID\")", Rows({}, {{"300", "300", "0", "7"}}));
+  q.On("FLOOR(", Rows({}, {{"0", "50"}, {"1", "250"}}));  // bucket 1 is dense
+  Plan p = PlanTable(t, q);
+  EXPECT_EQ(p.queries, 3);
+  EXPECT_THAT(q.queries[2], HasSubstr("ROW_NUMBER() OVER (PARTITION BY FLOOR("));
+  EXPECT_THAT(q.queries[2], HasSubstr("MOD(\"RN\", 100) = 0"));
+  ASSERT_EQ(p.chunks.size(), 4u);  // bucket 0, then the dense bucket in three key ranges
+  EXPECT_EQ(p.chunks[0].predicate, "(\"ID\" < 1)");
+  EXPECT_EQ(p.chunks[1].predicate, "(\"ID\" >= 1) AND (\"ID\" <= 5)");
+  EXPECT_EQ(p.chunks[2].predicate, "(\"ID\" >= 1) AND (\"ID\" > 5) AND (\"ID\" <= 6)");
+  EXPECT_EQ(p.chunks[3].predicate, "(\"ID\" >= 1) AND (\"ID\" > 6)");
+}
+
+TEST(Planner, DateRangeByDayWithNullChunk) {
+  TableInput t = Table(100);
+  t.chunking = {Col("UPDATED", "timestamp_ntz", 9)};
+  t.chunking_kinds = {KeyKind::kDate};
+  t.uniqueness = {Col("ID", "fixed")};
+  FakeQueryRunner q;
+  q.On("MIN(\"UPDATED\")", Rows({}, {{"180", "170", "0", "259200"}}));
+  SourceColumn day = Col("D", "timestamp_ntz", 9);
+  q.On("DATE_TRUNC('DAY', \"UPDATED\")",
+       Rows({day, Col("N", "fixed")},
+            {{"0.000000000", "60"}, {"86400.000000000", "60"}, {"172800.000000000", "50"}}));
+  Plan p = PlanTable(t, q);
+  EXPECT_EQ(p.strategy, "date_range");
+  ASSERT_EQ(p.chunks.size(), 4u);
+  EXPECT_EQ(p.chunks[0].predicate,
+            "(\"UPDATED\" < '1970-01-02 00:00:00.000000000'::TIMESTAMP_NTZ)");
+  EXPECT_EQ(p.chunks[1].predicate,
+            "(\"UPDATED\" >= '1970-01-02 00:00:00.000000000'::TIMESTAMP_NTZ) AND (\"UPDATED\" < "
+            "'1970-01-03 00:00:00.000000000'::TIMESTAMP_NTZ)");
+  EXPECT_EQ(p.chunks[3].predicate, "\"UPDATED\" IS NULL");
+  EXPECT_EQ(p.chunks[3].estimated_rows, 10);
+  EXPECT_EQ(Sum(p), 180);
+  EXPECT_EQ(p.order_by, "\"UPDATED\", \"ID\"");
+}
+
+TEST(Planner, TextKeyRangesComeFromOneBoundaryQuery) {
+  TableInput t = Table(2);
+  t.chunking = {Col("Patient Id", "text")};
+  t.chunking_kinds = {KeyKind::kText};
+  t.uniqueness = {Col("Patient Id", "text")};
+  t.filter = "\"Status\" = 'Active'";
+  FakeQueryRunner q;
+  q.On("COUNT(\"Patient Id\")", Rows({}, {{"6", "5"}}));
+  q.On("ROW_NUMBER()", Rows({}, {{"b"}, {"d"}}));
+  Plan p = PlanTable(t, q);
+  EXPECT_EQ(p.strategy, "key_range");
+  EXPECT_EQ(p.queries, 2);
+  EXPECT_EQ(q.queries[1],
+            "SELECT \"Patient Id\" FROM (SELECT \"Patient Id\", ROW_NUMBER() OVER (ORDER BY "
+            "\"Patient Id\") AS \"RN\" FROM \"DB\".\"S\".\"T\" WHERE (\"Status\" = 'Active') AND "
+            "(\"Patient Id\" IS NOT NULL)) WHERE MOD(\"RN\", 2) = 0 ORDER BY \"Patient Id\"");
+  ASSERT_EQ(p.chunks.size(), 4u);
+  EXPECT_EQ(p.chunks[0].predicate, "(\"Patient Id\" IS NOT NULL) AND (\"Patient Id\" <= 'b')");
+  EXPECT_EQ(p.chunks[1].predicate,
+            "(\"Patient Id\" IS NOT NULL) AND (\"Patient Id\" > 'b') AND (\"Patient Id\" <= 'd')");
+  EXPECT_EQ(p.chunks[2].predicate, "(\"Patient Id\" IS NOT NULL) AND (\"Patient Id\" > 'd')");
+  EXPECT_EQ(p.chunks[3].predicate, "\"Patient Id\" IS NULL");
+  for (const auto& query : q.queries) EXPECT_THAT(query, HasSubstr("(\"Status\" = 'Active')"));
+}
+
+TEST(Planner, OffsetWithoutAnyKeyOrdersByEveryColumn) {
+  TableInput t = Table(40);
+  FakeQueryRunner q;
+  q.On("COUNT(*)", Rows({}, {{"100"}}));
+  Plan p = PlanTable(t, q);
+  EXPECT_EQ(p.strategy, "offset");
+  EXPECT_EQ(p.order_by, "\"ID\", \"NAME\", \"UPDATED\"");
+  ASSERT_EQ(p.chunks.size(), 3u);
+  EXPECT_EQ(p.chunks[0].limit, 40);
+  EXPECT_EQ(p.chunks[1].offset, 40);
+  EXPECT_EQ(p.chunks[2].limit, -1);  // the last chunk reads to the end
+  EXPECT_EQ(p.chunks[2].offset, 80);
+  EXPECT_EQ(ChunkQuery(t, {"ID", "NAME"}, p.order_by, p.chunks[2]),
+            "SELECT \"ID\", \"NAME\" FROM \"DB\".\"S\".\"T\" ORDER BY \"ID\", \"NAME\", "
+            "\"UPDATED\" LIMIT NULL OFFSET 80");
+}
+
+TEST(Planner, GroupedValuesPackWholeValuesIntoInLists) {
+  TableInput t = Table(10);
+  t.chunking = {Col("REGION", "text")};
+  t.chunking_kinds = {KeyKind::kText};
+  t.strategy = "grouped_values";
+  FakeQueryRunner q;
+  q.On("GROUP BY \"REGION\"", Rows({}, {{"EU", "4"}, {"NA", "5"}, {"SA", "3"}, {std::nullopt, "2"}}));
+  Plan p = PlanTable(t, q);
+  EXPECT_EQ(p.strategy, "grouped_values");
+  ASSERT_EQ(p.chunks.size(), 3u);
+  EXPECT_EQ(p.chunks[0].predicate, "\"REGION\" IN ('EU', 'NA')");
+  EXPECT_EQ(p.chunks[1].predicate, "\"REGION\" IN ('SA')");
+  EXPECT_EQ(p.chunks[2].predicate, "\"REGION\" IS NULL");
+}
+
+TEST(Planner, FloorIsAppliedToEveryQueryAndChunk) {
+  TableInput t = Table(1000);
+  t.floor = "\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ";
+  t.uniqueness = {Col("ID", "fixed")};
+  FakeQueryRunner q;
+  q.On("COUNT(*)", Rows({}, {{"5", "5"}}));
+  Plan p = PlanTable(t, q);
+  ASSERT_EQ(p.chunks.size(), 1u);
+  EXPECT_THAT(q.queries[0], HasSubstr("WHERE (\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ)"));
+  EXPECT_THAT(ChunkQuery(t, {"ID"}, p.order_by, p.chunks[0]),
+              HasSubstr("WHERE (\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ) ORDER BY \"ID\""));
+}
+
+TEST(Planner, OrderByIsChunkingThenUniquenessColumns) {
+  TableInput t = Table(1000);
+  t.chunking = {Col("UPDATED", "timestamp_ntz", 9)};
+  t.chunking_kinds = {KeyKind::kDate};
+  t.uniqueness = {Col("ID", "fixed"), Col("UPDATED", "timestamp_ntz", 9)};
+  FakeQueryRunner q;
+  q.On("COUNT(*)", Rows({}, {{"5", "5", "0", "1"}}));
+  EXPECT_EQ(PlanTable(t, q).order_by, "\"UPDATED\", \"ID\"");
+}
+
+}  // namespace
+}  // namespace sf2pg::plan
