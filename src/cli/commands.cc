@@ -1,9 +1,18 @@
 #include "cli/commands.h"
 
+#include <csignal>
+#include <fstream>
 #include <iostream>
 #include <set>
 
 #include "cli/context.h"
+#include "cli/source_factory.h"
+#include "core/clock.h"
+#include "core/stop.h"
+#include "exec/migration.h"
+#include "report/status_view.h"
+#include "report/summary.h"
+#include "run/status_store.h"
 #include "core/error.h"
 #include "core/exit_status.h"
 #include "report/log.h"
@@ -52,16 +61,83 @@ int TestConnections(const GlobalOptions& global) {
   return failures == 0 ? kExitDone : kExitFailed;
 }
 
-int Migrate(const GlobalOptions& global, const MigrateOptions&) {
-  LoadContext(global, {.snowflake = true, .postgres = true});
-  log::Error("sf2pg migrate is not available in this build yet");
+namespace {
+
+extern "C" void OnStopSignal(int) { StopFlag::Request(); }
+
+void InstallStopHandlers() {
+  struct sigaction action {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+int ExitFor(const exec::MigrationResult& r) {
+  if (r.status == "completed" || r.status == "planned") return kExitDone;
+  if (r.status == "partial") return kExitResumable;
   return kExitFailed;
 }
 
-int Status(const GlobalOptions& global, const StatusOptions&) {
-  LoadContext(global, {.snowflake = false, .postgres = true});
-  log::Error("sf2pg status is not available in this build yet");
-  return kExitFailed;
+}  // namespace
+
+int Migrate(const GlobalOptions& global, const MigrateOptions& options) {
+  Context context = LoadContext(global, {.snowflake = true, .postgres = true});
+  InstallStopHandlers();
+  exec::MigrationOptions run;
+  run.sources = options.sources;
+  run.tables = options.tables;
+  run.no_resume = options.no_resume;
+  run.resume_max_age_hours = options.resume_max_age_hours;
+  run.resume_run_id = options.resume_run_id;
+  run.join_run_id = options.run_id;
+  run.dry_run = options.dry_run;
+  run.migration_version = context.credentials.migration_version;
+  if (options.deadline_seconds) {
+    run.deadline = Clock::Real().Now() + std::chrono::duration_cast<Clock::Duration>(
+                                             std::chrono::duration<double>(*options.deadline_seconds));
+  }
+  exec::MigrationDeps deps;
+  const auto& credentials = context.credentials;
+  deps.pg_params = [&credentials](const std::string& db) { return PostgresParams(credentials, db); };
+  deps.make_source = SnowflakeSourceFactory(context.config, credentials);
+  exec::MigrationResult result = exec::RunMigration(context.config, run, deps);
+  if (options.dry_run) {
+    std::cout << report::PlanText(result);
+    return ExitFor(result);
+  }
+  if (!global.quiet || result.status != "completed") std::cout << report::SummaryText(result);
+  if (!options.summary_json.empty()) {
+    std::ofstream out(options.summary_json);
+    out << report::SummaryJson(result).dump(2) << "\n";
+    if (!out) log::Error("cannot write the summary", {{"file", options.summary_json}});
+  }
+  if (result.status == "partial") {
+    std::cout << "The run is partial. Run the same command again to resume it (run id "
+              << result.run_id << ").\n";
+  }
+  return ExitFor(result);
+}
+
+int Status(const GlobalOptions& global, const StatusOptions& options) {
+  Context context = LoadContext(global, {.snowflake = false, .postgres = true});
+  postgres::Connection conn(PostgresParams(context.credentials, context.config.StatusDatabase()));
+  run::StatusStore store(conn);
+  store.EnsureSchema();
+  if (options.prune_older_than_days) {
+    int64_t n = store.PruneOlderThan(*options.prune_older_than_days);
+    std::cout << "removed " << n << " run(s) older than " << *options.prune_older_than_days
+              << " day(s) with their tables and chunks\n";
+    return kExitDone;
+  }
+  nlohmann::json view = options.run_id.empty() ? report::RunsJson(store, options.limit)
+                                               : report::RunJson(store, options.run_id);
+  if (options.json) {
+    std::cout << view.dump(2) << "\n";
+  } else {
+    std::cout << (options.run_id.empty() ? report::RunsText(view) : report::RunText(view));
+  }
+  return kExitDone;
 }
 
 }  // namespace sf2pg::cli

@@ -99,7 +99,8 @@ class Coordinator {
 
     if (options_.dry_run) {
       Prepare(selection);
-      result_.status = "planned";
+      for (const auto& f : failed_tables_) result_.tables.push_back(FailedSummary(f));
+      result_.status = failed_tables_.empty() ? "planned" : "failed";
     } else if (OpenRun(source_names, selection)) {
       Prepare(selection);
       RunWorkers();
@@ -268,15 +269,7 @@ class Coordinator {
       s.errors.insert(s.errors.end(), st.errors.begin(), st.errors.end());
       result_.tables.push_back(s);
     }
-    for (const auto& f : failed_tables_) {
-      TableSummary s;
-      s.source_name = f.source->source_name;
-      s.table = f.source->source_sf_database + "." + f.source->source_sf_schema + "." + f.table->source;
-      s.target = f.source->target_pg_database + "." + f.source->target_pg_schema + "." + f.table->target;
-      s.status = "failed";
-      s.errors.push_back(f.error);
-      result_.tables.push_back(s);
-    }
+    for (const auto& f : failed_tables_) result_.tables.push_back(FailedSummary(f));
     result_.stopped = StopFlag::Requested();
     std::string status = left ? "partial" : failed ? "failed" : "completed";
     std::string error;
@@ -298,6 +291,16 @@ class Coordinator {
     const config::TableConfig* table;
     std::string error;
   };
+
+  static TableSummary FailedSummary(const FailedTable& f) {
+    TableSummary s;
+    s.source_name = f.source->source_name;
+    s.table = f.source->source_sf_database + "." + f.source->source_sf_schema + "." + f.table->source;
+    s.target = f.source->target_pg_database + "." + f.source->target_pg_schema + "." + f.table->target;
+    s.status = "failed";
+    s.errors.push_back(f.error);
+    return s;
+  }
 
   const config::Config& config_;
   const MigrationOptions& options_;

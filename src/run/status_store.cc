@@ -492,6 +492,26 @@ std::string StatusStore::FinishTable(const std::string& run_id, const TableKey& 
   return status;
 }
 
+std::vector<StatusStore::FailedChunk> StatusStore::FailedChunks(const std::string& run_id,
+                                                                int limit) {
+  auto r = conn_.Exec(
+      "SELECT source_database, source_schema, source_table, chunk_id, retry_count, "
+      "COALESCE(error_message, ''), chunk_range::text FROM migration_status.migration_chunk_status "
+      "WHERE run_id = $1::uuid AND status = 'failed' ORDER BY source_table, chunk_id LIMIT $2",
+      {run_id, std::to_string(limit)});
+  std::vector<FailedChunk> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    FailedChunk f;
+    f.table = {std::string(r.Get(i, 0)), std::string(r.Get(i, 1)), std::string(r.Get(i, 2))};
+    f.chunk_id = static_cast<int>(r.GetInt(i, 3));
+    f.retry_count = static_cast<int>(r.GetInt(i, 4));
+    f.error = std::string(r.Get(i, 5));
+    f.range = nlohmann::json::parse(r.Get(i, 6));
+    out.push_back(f);
+  }
+  return out;
+}
+
 std::vector<RunInfo> StatusStore::RecentRuns(int limit) {
   auto r = conn_.Exec(std::string("SELECT ") + kRunColumns +
                           " FROM migration_status.migration_runs ORDER BY started_at DESC LIMIT $1",

@@ -128,6 +128,16 @@ class StatusStore {
   std::string FinishTable(const std::string& run_id, const TableKey& table);
   void StartTable(const std::string& run_id, const TableKey& table);
 
+  struct FailedChunk {
+    TableKey table;
+    int chunk_id = 0;
+    int retry_count = 0;
+    std::string error;
+    nlohmann::json range;
+  };
+  /// The run's failed chunks with their errors (at most `limit`).
+  std::vector<FailedChunk> FailedChunks(const std::string& run_id, int limit);
+
   /// Recent runs, newest first.
   std::vector<RunInfo> RecentRuns(int limit);
   /// Deletes runs (and, by cascade, their tables and chunks) older than `days`; returns how
