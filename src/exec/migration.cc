@@ -11,6 +11,7 @@
 #include "core/secret.h"
 #include "core/stop.h"
 #include "exec/worker.h"
+#include "postgres/indexes.h"
 #include "report/log.h"
 #include "run/status_store.h"
 
@@ -102,6 +103,7 @@ class Coordinator {
       for (const auto& f : failed_tables_) result_.tables.push_back(FailedSummary(f));
       result_.status = failed_tables_.empty() ? "planned" : "failed";
     } else if (OpenRun(source_names, selection)) {
+      if (!result_.resumed) RepairIndexes(selection);
       Prepare(selection);
       RunWorkers();
       Settle();
@@ -236,6 +238,35 @@ class Coordinator {
     stats_ = std::move(shared.stats);
   }
 
+  // Recreates indexes that an earlier run dropped and never restored (it crashed between).
+  void RepairIndexes(const Selection& selection) {
+    for (const auto& [s, t] : selection) {
+      try {
+        for (const auto& [run_id, record] :
+             store_->UnrestoredIndexes(s->target_pg_database, s->target_pg_schema, t->target)) {
+          RestoreTableIndexes(run_id, record, s->target_pg_database);
+        }
+      } catch (const Error& e) {
+        log::Error("cannot restore indexes dropped by an earlier run",
+                   {{"table", t->target}, {"error", e.what()}});
+      }
+    }
+  }
+
+  void RestoreTableIndexes(const std::string& run_id, const run::TableRecord& record,
+                           const std::string& target_database) {
+    std::vector<std::string> defs;
+    for (const auto& d : record.metadata.value("dropped_indexes", json::array())) {
+      defs.push_back(d.value("definition", ""));
+    }
+    postgres::RestoreIndexes(TargetConn(target_database), defs);
+    store_->SetIndexFlags(run_id, record.key, true, true);
+    if (!defs.empty()) {
+      log::Info("restored indexes", {{"table", record.key.ToString()},
+                                     {"indexes", static_cast<int64_t>(defs.size())}});
+    }
+  }
+
   // Settles each table from its chunks and the run from its tables.
   void Settle() {
     bool left = false, failed = !failed_tables_.empty();
@@ -248,6 +279,12 @@ class Coordinator {
       s.strategy = job.strategy;
       try {
         s.status = store_->FinishTable(result_.run_id, job.key);
+        if (s.status == "completed") {
+          auto record = store_->LoadTable(result_.run_id, job.key);
+          if (record && record->indexes_disabled && !record->indexes_restored) {
+            RestoreTableIndexes(result_.run_id, *record, job.target_database);
+          }
+        }
         run::ChunkCounts n = store_->CountChunks(result_.run_id, job.key);
         s.total_chunks = n.total;
         s.completed_chunks = n.completed;

@@ -5,6 +5,7 @@
 #include "config/hash.h"
 #include "core/error.h"
 #include "plan/sql.h"
+#include "postgres/indexes.h"
 #include "postgres/target_table.h"
 #include "report/log.h"
 
@@ -173,6 +174,14 @@ bool StorePlan(PrepareContext& ctx, TableJob& job, const plan::Plan& p, bool tru
   record.target_schema = job.target_schema;
   record.target_table = job.target_table;
   record.metadata = JobMetadata(job, p, truncate);
+  // Index definitions are stored before any index is dropped, so a crash in between is
+  // repaired from the status tables.
+  std::vector<postgres::IndexInfo> dropped;
+  if (job.table->disable_index) dropped = postgres::DroppableIndexes(job.target_info);
+  json defs = json::array();
+  for (const auto& index : dropped) defs.push_back({{"name", index.name}, {"definition", index.definition}});
+  record.metadata["dropped_indexes"] = defs;
+  record.indexes_disabled = !dropped.empty();
   std::vector<json> ranges;
   for (const auto& c : p.chunks) ranges.push_back(RangeToJson(c, p.strategy));
 
@@ -201,7 +210,15 @@ bool StorePlan(PrepareContext& ctx, TableJob& job, const plan::Plan& p, bool tru
   if (truncate && job.shares_status_database) ctx.status_conn->Exec(truncate_sql);
   if (truncate && !job.shares_status_database) ctx.target_conn(job.target_database).Exec(truncate_sql);
   ctx.store->InsertTablePlan(ctx.run_id, record, ranges);
+  if (job.shares_status_database) postgres::DropIndexes(*ctx.status_conn, job.target_schema, dropped);
   tx.Commit();
+  if (!job.shares_status_database) {
+    postgres::DropIndexes(ctx.target_conn(job.target_database), job.target_schema, dropped);
+  }
+  if (!dropped.empty()) {
+    log::Info("dropped secondary indexes for the load",
+              {{"table", job.Name()}, {"indexes", static_cast<int64_t>(dropped.size())}});
+  }
   return true;
 }
 
