@@ -1,5 +1,7 @@
 #include "cli/commands.h"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -10,6 +12,7 @@
 #include "core/clock.h"
 #include "core/stop.h"
 #include "exec/migration.h"
+#include "report/progress.h"
 #include "report/status_view.h"
 #include "report/summary.h"
 #include "run/status_store.h"
@@ -101,7 +104,17 @@ int Migrate(const GlobalOptions& global, const MigrateOptions& options) {
   const auto& credentials = context.credentials;
   deps.pg_params = [&credentials](const std::string& db) { return PostgresParams(credentials, db); };
   deps.make_source = SnowflakeSourceFactory(context.config, credentials);
+  std::unique_ptr<exec::ProgressSink> progress;
+  if (!global.quiet && !options.dry_run) {
+    if (log::CurrentFormat() == log::Format::kText && isatty(STDERR_FILENO)) {
+      progress = std::make_unique<report::TerminalProgress>(stderr);
+    } else {
+      progress = std::make_unique<report::JsonProgress>();
+    }
+  }
+  deps.progress = progress.get();
   exec::MigrationResult result = exec::RunMigration(context.config, run, deps);
+  progress.reset();
   if (options.dry_run) {
     std::cout << report::PlanText(result);
     return ExitFor(result);

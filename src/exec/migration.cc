@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <set>
 #include <thread>
 
@@ -226,17 +227,92 @@ class Coordinator {
     shared.deadline = options_.deadline;
     shared.deadline_buffer = std::chrono::seconds(config_.settings.lambda_timeout_buffer_seconds);
     shared.on_chunk = deps_.on_chunk;
+    workers_started_ = deps_.clock->Now();
     int workers = options_.workers;
     if (workers <= 0) {
       for (const auto& j : jobs_) workers = std::max(workers, j.max_threads);
     }
-    for (const auto& j : jobs_) store_->StartTable(result_.run_id, j.key);
+    for (const auto& j : jobs_) {
+      store_->StartTable(result_.run_id, j.key);
+      run::ChunkCounts n = store_->CountChunks(result_.run_id, j.key);
+      auto record = store_->LoadTable(result_.run_id, j.key);
+      baseline_[j.key] = {n.total, n.completed, n.rows,
+                          record ? record->metadata.value("estimated_rows", int64_t{0}) : 0};
+    }
     std::vector<std::thread> threads;
     for (int i = 0; i < workers; ++i) threads.emplace_back(RunWorker, std::ref(shared), i);
+    Ticker ticker(deps_.progress, [&] { return Snapshot(shared); });
     for (auto& t : threads) t.join();
+    ticker.Stop();
+    if (deps_.progress) deps_.progress->Update(Snapshot(shared), true);
     result_.deadline_reached = shared.deadline_reached;
     stats_ = std::move(shared.stats);
   }
+
+  // Figures of every table for the progress display.
+  std::vector<TableProgress> Snapshot(WorkShared& shared) {
+    std::vector<TableProgress> out;
+    double seconds = std::chrono::duration<double>(deps_.clock->Now() - workers_started_).count();
+    std::lock_guard lock(shared.mu);
+    for (const auto& j : jobs_) {
+      const Baseline& b = baseline_[j.key];
+      const TableStats& s = shared.stats[j.key];
+      TableProgress p;
+      p.table = j.Name();
+      p.chunks_total = b.total;
+      p.chunks_done = b.done + static_cast<int>(s.chunks_done + s.chunks_skipped);
+      p.chunks_failed = static_cast<int>(s.chunks_failed);
+      p.in_flight = shared.in_flight[j.key];
+      p.rows = b.rows + s.rows;
+      p.rows_estimated = b.estimated;
+      p.rows_this_run = s.rows;
+      p.seconds = seconds;
+      out.push_back(p);
+    }
+    return out;
+  }
+
+  // Calls the progress sink at its interval from its own thread until stopped.
+  class Ticker {
+   public:
+    Ticker(ProgressSink* sink, std::function<std::vector<TableProgress>()> snapshot)
+        : sink_(sink), snapshot_(std::move(snapshot)) {
+      if (sink_) thread_ = std::thread([this] { Loop(); });
+    }
+    ~Ticker() { Stop(); }
+    void Stop() {
+      {
+        std::lock_guard lock(mu_);
+        stop_ = true;
+      }
+      cv_.notify_all();
+      if (thread_.joinable()) thread_.join();
+    }
+
+   private:
+    void Loop() {
+      std::unique_lock lock(mu_);
+      auto interval = std::chrono::duration<double>(sink_->Interval());
+      while (!cv_.wait_for(lock, interval, [this] { return stop_; })) {
+        lock.unlock();
+        sink_->Update(snapshot_(), false);
+        lock.lock();
+      }
+    }
+    ProgressSink* sink_;
+    std::function<std::vector<TableProgress>()> snapshot_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stop_ = false;
+    std::thread thread_;
+  };
+
+  struct Baseline {
+    int total = 0;
+    int done = 0;
+    int64_t rows = 0;
+    int64_t estimated = 0;
+  };
 
   // Recreates indexes that an earlier run dropped and never restored (it crashed between).
   void RepairIndexes(const Selection& selection) {
@@ -351,6 +427,8 @@ class Coordinator {
   std::vector<TableJob> jobs_;
   std::vector<FailedTable> failed_tables_;
   std::map<run::TableKey, TableStats> stats_;
+  std::map<run::TableKey, Baseline> baseline_;
+  Clock::TimePoint workers_started_;
   MigrationResult result_;
 };
 

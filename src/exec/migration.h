@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/source.h"
 #include "exec/prepare.h"
+#include "exec/progress.h"
 #include "postgres/connection.h"
 
 namespace sf2pg::exec {
@@ -34,8 +35,10 @@ struct MigrationDeps {
   /// A new source session (one per worker, plus one for planning).
   std::function<std::unique_ptr<Source>()> make_source;
   Clock* clock = &Clock::Real();
-  /// Called after each finished chunk (for progress), from worker threads.
+  /// Called after each finished chunk, from worker threads; may be empty.
   std::function<void()> on_chunk;
+  /// Receives progress snapshots while workers run; may be null.
+  ProgressSink* progress = nullptr;
 };
 
 struct TableSummary {
