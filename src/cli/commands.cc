@@ -12,6 +12,8 @@
 #include "core/clock.h"
 #include "core/stop.h"
 #include "exec/migration.h"
+#include "exec/verify.h"
+#include "report/table_text.h"
 #include "report/progress.h"
 #include "report/status_view.h"
 #include "report/summary.h"
@@ -130,6 +132,44 @@ int Migrate(const GlobalOptions& global, const MigrateOptions& options) {
               << result.run_id << ").\n";
   }
   return ExitFor(result);
+}
+
+int Verify(const GlobalOptions& global, const VerifyOptions& options) {
+  Context context = LoadContext(global, {.snowflake = true, .postgres = true});
+  exec::MigrationDeps deps;
+  const auto& credentials = context.credentials;
+  deps.pg_params = [&credentials](const std::string& db) { return PostgresParams(credentials, db); };
+  deps.make_source = SnowflakeSourceFactory(context.config, credentials);
+  exec::VerifyOptions run{options.sources, options.tables, options.max_rows};
+  auto verdicts = exec::VerifyTables(context.config, run, deps);
+  bool all = true;
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& v : verdicts) {
+    all = all && v.identical();
+    if (options.json) {
+      out.push_back({{"table", v.table}, {"target", v.target}, {"identical", v.identical()},
+                     {"source_rows", v.source_rows}, {"target_rows", v.target_rows},
+                     {"missing", v.missing}, {"extra", v.extra}, {"changed", v.changed},
+                     {"samples", v.samples}, {"how", v.how}, {"error", v.error},
+                     {"seconds", v.seconds}});
+      continue;
+    }
+    std::cout << v.table << " -> " << v.target << ": ";
+    if (!v.error.empty()) {
+      std::cout << "ERROR " << v.error << "\n";
+      continue;
+    }
+    std::cout << (v.identical() ? "identical" : "DIFFERENT") << " (" << v.source_rows
+              << " source rows, " << v.target_rows << " target rows";
+    if (!v.identical()) {
+      std::cout << "; " << v.missing << " missing, " << v.extra << " extra, " << v.changed
+                << " changed";
+    }
+    std::cout << ", " << report::Duration(v.seconds) << ")\n  " << v.how << "\n";
+    for (const auto& sample : v.samples) std::cout << "  " << sample << "\n";
+  }
+  if (options.json) std::cout << out.dump(2) << "\n";
+  return all ? kExitDone : kExitFailed;
 }
 
 int Status(const GlobalOptions& global, const StatusOptions& options) {

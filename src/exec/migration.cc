@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "core/stop.h"
+#include "exec/columns.h"
 #include "exec/worker.h"
 #include "postgres/indexes.h"
 #include "report/log.h"
@@ -20,19 +21,15 @@ namespace sf2pg::exec {
 namespace {
 
 using nlohmann::json;
-using Selection = std::vector<std::pair<const config::SourceConfig*, const config::TableConfig*>>;
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
+}  // namespace
 
-Selection Select(const config::Config& config, const MigrationOptions& options,
-                 std::vector<std::string>* source_names) {
+Selection SelectTables(const config::Config& config, const std::vector<std::string>& source_list,
+                       const std::vector<std::string>& table_list,
+                       std::vector<std::string>* source_names) {
   std::vector<const config::SourceConfig*> sources;
   std::string unknown;
-  for (const auto& name : options.sources) {
+  for (const auto& name : source_list) {
     const auto* s = config.FindSource(name);
     if (!s) unknown += (unknown.empty() ? "" : ", ") + name;
     else sources.push_back(s);
@@ -48,7 +45,7 @@ Selection Select(const config::Config& config, const MigrationOptions& options,
     }
   }
   std::set<std::string> wanted;
-  for (const auto& t : options.tables) wanted.insert(Lower(t));
+  for (const auto& t : table_list) wanted.insert(Lower(t));
   std::set<std::string> found;
   Selection out;
   for (const auto* s : sources) {
@@ -70,6 +67,8 @@ Selection Select(const config::Config& config, const MigrationOptions& options,
   return out;
 }
 
+namespace {
+
 std::string Hostname() {
   char buf[256] = {0};
   gethostname(buf, sizeof buf - 1);
@@ -84,7 +83,7 @@ class Coordinator {
   MigrationResult Run() {
     auto started = deps_.clock->Now();
     std::vector<std::string> source_names;
-    Selection selection = Select(config_, options_, &source_names);
+    Selection selection = SelectTables(config_, options_.sources, options_.tables, &source_names);
     std::vector<std::string> hashed = source_names;
     // A run limited to some tables only resumes a run limited to the same tables.
     if (!options_.tables.empty()) {
