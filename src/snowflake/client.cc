@@ -17,6 +17,7 @@ namespace {
 
 constexpr std::chrono::milliseconds kSleepSlice{100};
 constexpr std::chrono::seconds kMaxRetryAfter{300};
+constexpr std::chrono::seconds kCancelTimeout{10};
 
 // Retry-After in seconds (the HTTP-date form is not used by Snowflake; it falls back to the
 // backoff).
@@ -244,7 +245,10 @@ void Client::Cancel(const std::string& handle) {
   call.url = base_url_ + "/api/v2/statements/" + handle + "/cancel";
   HttpResponse response;
   try {
-    response = http_.Send(MakeRequest(call, false));
+    HttpRequest request = MakeRequest(call, false);
+    request.unstoppable = true;  // cancelling is what a stop asks for
+    request.timeout = kCancelTimeout;
+    response = http_.Send(request);
   } catch (const std::exception& e) {
     log::Warn("cannot cancel Snowflake statement", {{"handle", handle}, {"error", e.what()}});
     return;

@@ -11,6 +11,7 @@
 #include "core/sf_literal.h"
 #include "snowflake/encoders.h"
 #include "snowflake/errors.h"
+#include "snowflake/http.h"
 
 namespace sf2pg::snowflake {
 namespace {
@@ -42,6 +43,25 @@ std::string_view RawArray(const char* start, const char* end) {
   return {start, static_cast<size_t>(end - start)};
 }
 
+// A key value made fit for a message: control characters escaped, long values shortened.
+std::string Printable(std::string_view text) {
+  constexpr size_t kMaxShown = 64;
+  std::string out;
+  for (size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20) {
+      static const char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0x0F];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (text.size() > kMaxShown) out += "...";
+  return out;
+}
+
 }  // namespace
 
 struct ChunkDecoder::Impl {
@@ -57,6 +77,7 @@ struct ChunkDecoder::Impl {
   int64_t rejected = 0;
   int64_t partition_rows = 0;  // rows of the current partition fully handled
   const char* body_end = nullptr;
+  std::string scratch;  // a padded copy of a body without spare capacity (rare)
 
   Impl(std::vector<SourceColumn> c, const ChunkRequest& r, CopySink& s, size_t piece)
       : columns(std::move(c)), request(r), sink(s), piece_bytes(piece) {}
@@ -95,7 +116,8 @@ void ChunkDecoder::Impl::BuildPlans() {
   }
 }
 
-void ChunkDecoder::Impl::DecodeBody(const std::string& body, int64_t skip) {
+void ChunkDecoder::Impl::DecodeBody(const std::string& text, int64_t skip) {
+  const std::string& body = Padded(text, scratch);
   od::document doc;
   if (auto error = parser.iterate(body.data(), body.size(), body.capacity()).get(doc)) {
     Malformed(error);
@@ -198,7 +220,7 @@ std::string ChunkDecoder::Impl::KeyText(std::string_view raw) const {
       literal = QuoteSnowflakeString(*value);
     }
     if (!key.empty()) key += ", ";
-    key += column.name + "=" + literal;
+    key += column.name + "=" + Printable(literal);
   }
   return key;
 }

@@ -79,7 +79,6 @@ HttpClient::HttpClient(const HttpOptions& options) : impl_(std::make_unique<Impl
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &OnBody);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &OnProgress);
-  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 }
 
 void HttpClient::SetAbandonFlag(const std::atomic<bool>* flag) {
@@ -104,6 +103,8 @@ HttpResponse HttpClient::Send(const HttpRequest& request) {
   } else {
     curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
   }
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, request.unstoppable ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(request.timeout.count()));
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &response);
   impl_->error[0] = '\0';

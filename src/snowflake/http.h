@@ -27,6 +27,9 @@ struct HttpRequest {
   std::string url;
   std::vector<std::string> headers;  ///< "Name: value"
   std::string body;                  ///< sent for POST
+  /// Sent to the end even while a stop is requested (cancelling a statement).
+  bool unstoppable = false;
+  std::chrono::seconds timeout{0};  ///< whole exchange; 0 = only the HttpOptions limits
 };
 
 struct HttpResponse {
@@ -42,6 +45,15 @@ struct HttpResponse {
 
 /// Spare capacity kept after every body (simdjson's SIMDJSON_PADDING).
 inline constexpr size_t kBodyPadding = 64;
+
+/// `body` itself when it has kBodyPadding spare capacity, else a padded copy in `scratch`.
+inline const std::string& Padded(const std::string& body, std::string& scratch) {
+  if (body.capacity() - body.size() >= kBodyPadding) return body;
+  scratch.clear();
+  scratch.reserve(body.size() + kBodyPadding);
+  scratch.append(body);
+  return scratch;
+}
 
 class HttpClient {
  public:

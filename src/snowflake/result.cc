@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "snowflake/http.h"
+
 namespace sf2pg::snowflake {
 namespace {
 
@@ -92,8 +94,10 @@ struct ResultReader::Impl {
 ResultReader::ResultReader() : impl_(std::make_unique<Impl>()) {}
 ResultReader::~ResultReader() = default;
 
-bool ResultReader::ReadMeta(const std::string& body, StatementMeta* meta, std::string* error) {
+bool ResultReader::ReadMeta(const std::string& text, StatementMeta* meta, std::string* error) {
   *meta = StatementMeta();
+  std::string scratch;
+  const std::string& body = Padded(text, scratch);
   try {
     od::document doc = impl_->parser.iterate(body.data(), body.size(), body.capacity());
     for (auto field : doc.get_object()) {
@@ -119,8 +123,10 @@ bool ResultReader::ReadMeta(const std::string& body, StatementMeta* meta, std::s
   }
 }
 
-bool ResultReader::ReadRows(const std::string& body, size_t columns, WireRows* rows,
+bool ResultReader::ReadRows(const std::string& text, size_t columns, WireRows* rows,
                             std::string* error) {
+  std::string scratch;
+  const std::string& body = Padded(text, scratch);
   try {
     od::document doc = impl_->parser.iterate(body.data(), body.size(), body.capacity());
     bool found = false;

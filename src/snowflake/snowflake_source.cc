@@ -40,11 +40,12 @@ WireRows SnowflakeSource::ReadAllRows(const Statement& statement) {
   const StatementMeta& meta = statement.meta;
   WireRows rows;
   for (size_t index = 0; index < PartitionCount(meta); ++index) {
-    std::string body = index == 0 ? statement.body : client_.FetchPartition(meta.handle, index);
+    std::string fetched = index == 0 ? std::string() : client_.FetchPartition(meta.handle, index);
+    const std::string* body = index == 0 ? &statement.body : &fetched;
     for (int attempt = 1;; ++attempt) {
       WireRows part;
       std::string why;
-      if (client_.reader().ReadRows(body, meta.columns.size(), &part, &why)) {
+      if (client_.reader().ReadRows(*body, meta.columns.size(), &part, &why)) {
         std::move(part.begin(), part.end(), std::back_inserter(rows));
         break;
       }
@@ -52,7 +53,8 @@ WireRows SnowflakeSource::ReadAllRows(const Statement& statement) {
         throw MalformedResultError("malformed result partition " + std::to_string(index) +
                                    " of statement " + meta.handle + ": " + why);
       }
-      body = Refetch(meta.handle, index, why);
+      fetched = Refetch(meta.handle, index, why);
+      body = &fetched;
     }
   }
   return rows;
