@@ -30,17 +30,30 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
-// Trims blanks, a scheme, a path and the snowflakecomputing domain: what is left is the
-// account identifier, possibly with region, cloud or privatelink labels.
-std::string AccountIdentifier(std::string_view account) {
+constexpr std::string_view kDomains[] = {".snowflakecomputing.com", ".snowflakecomputing.cn"};
+
+// The host part of an account setting: lower case, without blanks, scheme, port or path.
+std::string HostPart(std::string_view account) {
   std::string s = Lower(account);
   s.erase(0, s.find_first_not_of(" \t\r\n"));
   s.erase(s.find_last_not_of(" \t\r\n") + 1);
   for (std::string_view scheme : {"https://", "http://"}) {
     if (s.starts_with(scheme)) s.erase(0, scheme.size());
   }
-  s = s.substr(0, s.find_first_of("/:"));
-  for (std::string_view domain : {".snowflakecomputing.com", ".snowflakecomputing.cn"}) {
+  return s.substr(0, s.find_first_of("/:"));
+}
+
+bool HasSnowflakeDomain(std::string_view host) {
+  for (std::string_view domain : kDomains) {
+    if (host.ends_with(domain)) return true;
+  }
+  return false;
+}
+
+// The account identifier, possibly with region, cloud or privatelink labels.
+std::string AccountIdentifier(std::string_view account) {
+  std::string s = HostPart(account);
+  for (std::string_view domain : kDomains) {
     if (s.ends_with(domain)) s.erase(s.size() - domain.size());
   }
   return s;
@@ -113,12 +126,13 @@ std::string AccountUrl(std::string_view account, std::string_view url_override) 
     while (url.ends_with('/')) url.pop_back();
     return url;
   }
-  std::string id = AccountIdentifier(account);
-  std::vector<std::string_view> parts = SplitDots(id);
+  std::string host = HostPart(account);
+  if (HasSnowflakeDomain(host)) return "https://" + host;  // a host name was given
+  std::vector<std::string_view> parts = SplitDots(host);
   if (parts.size() == 2 && !IsLocationLabel(parts[1])) {
-    id = std::string(parts[0]) + "-" + std::string(parts[1]);
+    host = std::string(parts[0]) + "-" + std::string(parts[1]);
   }
-  return "https://" + id + ".snowflakecomputing.com";
+  return "https://" + host + ".snowflakecomputing.com";
 }
 
 struct KeyPair::Key {

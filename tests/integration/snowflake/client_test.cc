@@ -2,6 +2,8 @@
 // with which requestId and retry flag, and what is retried or not.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <functional>
 #include <regex>
 
 #include "core/error.h"
@@ -52,10 +54,36 @@ class SnowflakeClientTest : public ::testing::Test {
     return options;
   }
   std::vector<RecordedRequest> Posts() { return server_.requests("POST", "/api/v2/statements"); }
+
+  // The first `failures` submissions are answered by `fail`, later ones with one row.
+  void FailSubmissions(int failures, std::function<void(httplib::Response&)> fail) {
+    server_.OnSubmit([this, failures, fail](const auto&, auto& res) {
+      if (++submissions_ <= failures) {
+        fail(res);
+      } else {
+        SendJson(res, 200, OneRow());
+      }
+    });
+  }
+
+  // Runs a query and checks it was submitted `attempts` times under one requestId, with
+  // retry=true on every resubmission.
+  std::vector<RecordedRequest> QueryAndExpectResubmissions(SnowflakeSource& source,
+                                                           size_t attempts) {
+    EXPECT_EQ(source.Query("SELECT 1").rows.size(), 1u);
+    auto posts = Posts();
+    EXPECT_EQ(posts.size(), attempts);
+    for (size_t i = 0; i < posts.size(); ++i) {
+      EXPECT_EQ(posts[i].Param("requestId"), posts[0].Param("requestId"));
+      EXPECT_EQ(posts[i].Param("retry"), i == 0 ? "" : "true") << "submission " << i;
+    }
+    return posts;
+  }
   void TearDown() override { StopFlag::ResetForTesting(); }
 
   FakeClock clock_;
   FakeSnowflake server_;
+  std::atomic<int> submissions_{0};
 };
 
 TEST_F(SnowflakeClientTest, SendsTheDocumentedRequest) {
@@ -91,78 +119,41 @@ TEST_F(SnowflakeClientTest, SendsTheDocumentedRequest) {
 }
 
 TEST_F(SnowflakeClientTest, RetriesA429AfterRetryAfterWithTheSameRequestId) {
-  int calls = 0;
-  server_.OnSubmit([&calls](const auto&, auto& res) {
-    if (++calls == 1) {
-      res.set_header("Retry-After", "7");
-      SendJson(res, 429, R"({"code":"390505","message":"Too many requests."})");
-    } else {
-      SendJson(res, 200, OneRow());
-    }
+  FailSubmissions(1, [](auto& res) {
+    res.set_header("Retry-After", "7");
+    SendJson(res, 429, R"({"code":"390505","message":"Too many requests."})");
   });
   SnowflakeSource source(Options());
-  EXPECT_EQ(source.Query("SELECT 1").rows.size(), 1u);
-  auto posts = Posts();
-  ASSERT_EQ(posts.size(), 2u);
-  EXPECT_EQ(posts[1].Param("requestId"), posts[0].Param("requestId"));
-  EXPECT_EQ(posts[0].Param("retry"), "");
-  EXPECT_EQ(posts[1].Param("retry"), "true");
+  QueryAndExpectResubmissions(source, 2);
   EXPECT_EQ(clock_.slept(), std::chrono::seconds(7));
   EXPECT_EQ(source.client().retries(), 1);
 }
 
 TEST_F(SnowflakeClientTest, Retries503WithJitteredBackoff) {
-  int calls = 0;
-  server_.OnSubmit([&calls](const auto&, auto& res) {
-    if (++calls <= 2) {
-      SendJson(res, 503, "");
-    } else {
-      SendJson(res, 200, OneRow());
-    }
-  });
+  FailSubmissions(2, [](auto& res) { SendJson(res, 503, ""); });
   SnowflakeSource source(Options());
-  source.Query("SELECT 1");
-  auto posts = Posts();
-  ASSERT_EQ(posts.size(), 3u);
-  EXPECT_EQ(posts[2].Param("requestId"), posts[0].Param("requestId"));
-  EXPECT_EQ(posts[1].Param("retry"), "true");
-  EXPECT_EQ(posts[2].Param("retry"), "true");
+  QueryAndExpectResubmissions(source, 3);
   EXPECT_GE(clock_.slept(), 20ms);   // two sleeps of at least the base
   EXPECT_LE(clock_.slept(), 160ms);  // two sleeps of at most the cap
 }
 
 TEST_F(SnowflakeClientTest, RetriesAConnectionResetMidBody) {
-  int calls = 0;
-  server_.OnSubmit([&calls](const auto&, auto& res) {
-    if (++calls == 1) {
-      std::string body = OneRow();
-      res.set_content_provider(body.size(), "application/json",
-                               [body](size_t, size_t, httplib::DataSink& sink) {
-                                 sink.write(body.data(), body.size() / 2);
-                                 return false;  // drop the connection half way
-                               });
-    } else {
-      SendJson(res, 200, OneRow());
-    }
+  FailSubmissions(1, [](auto& res) {
+    std::string body = OneRow();
+    res.set_content_provider(body.size(), "application/json",
+                             [body](size_t, size_t, httplib::DataSink& sink) {
+                               sink.write(body.data(), body.size() / 2);
+                               return false;  // drop the connection half way
+                             });
   });
   SnowflakeSource source(Options());
-  EXPECT_EQ(source.Query("SELECT 1").rows.size(), 1u);
-  auto posts = Posts();
-  ASSERT_EQ(posts.size(), 2u);
-  EXPECT_EQ(posts[1].Param("requestId"), posts[0].Param("requestId"));
-  EXPECT_EQ(posts[1].Param("retry"), "true");
+  QueryAndExpectResubmissions(source, 2);
 }
 
 TEST_F(SnowflakeClientTest, RetriesAMalformedJsonBody) {
-  int calls = 0;
-  server_.OnSubmit([&calls](const auto&, auto& res) {
-    SendJson(res, 200, ++calls == 1 ? OneRow().substr(0, 40) : OneRow());
-  });
+  FailSubmissions(1, [](auto& res) { SendJson(res, 200, OneRow().substr(0, 40)); });
   SnowflakeSource source(Options());
-  EXPECT_EQ(source.Query("SELECT 1").rows.size(), 1u);
-  auto posts = Posts();
-  ASSERT_EQ(posts.size(), 2u);
-  EXPECT_EQ(posts[1].Param("retry"), "true");
+  QueryAndExpectResubmissions(source, 2);
 }
 
 TEST_F(SnowflakeClientTest, FetchesATruncatedGzipPartitionAgain) {
@@ -237,22 +228,13 @@ TEST_F(SnowflakeClientTest, DoesNotRetryA422) {
 }
 
 TEST_F(SnowflakeClientTest, AuthenticatesAgainOnceAfterA401) {
-  int calls = 0;
-  server_.OnSubmit([&](const auto&, auto& res) {
-    if (++calls == 1) {
-      clock_.Advance(10s);  // so the fresh token differs from the rejected one
-      SendJson(res, 401, R"({"code":"390144","message":"JWT token is invalid."})");
-    } else {
-      SendJson(res, 200, OneRow());
-    }
+  FailSubmissions(1, [this](auto& res) {
+    clock_.Advance(10s);  // so the fresh token differs from the rejected one
+    SendJson(res, 401, R"({"code":"390144","message":"JWT token is invalid."})");
   });
   SnowflakeSource source(Options());
-  EXPECT_EQ(source.Query("SELECT 1").rows.size(), 1u);
-  auto posts = Posts();
-  ASSERT_EQ(posts.size(), 2u);
+  auto posts = QueryAndExpectResubmissions(source, 2);
   EXPECT_NE(posts[1].Header("authorization"), posts[0].Header("authorization"));
-  EXPECT_EQ(posts[1].Param("requestId"), posts[0].Param("requestId"));
-  EXPECT_EQ(posts[1].Param("retry"), "true");
 }
 
 TEST_F(SnowflakeClientTest, GivesUpAfterASecond401) {

@@ -120,6 +120,8 @@ TEST(AccountUrl, UsesTheLowerCaseAccountHostOrTheOverride) {
   EXPECT_EQ(AccountUrl("acme-analytics.privatelink", ""),
             "https://acme-analytics.privatelink.snowflakecomputing.com");
   EXPECT_EQ(AccountUrl("xy1.snowflakecomputing.com", ""), "https://xy1.snowflakecomputing.com");
+  EXPECT_EQ(AccountUrl("https://XY1.cn-north-1.snowflakecomputing.cn/", ""),
+            "https://xy1.cn-north-1.snowflakecomputing.cn");
   EXPECT_EQ(AccountUrl("acme", "http://127.0.0.1:8089/"), "http://127.0.0.1:8089");
 }
 
