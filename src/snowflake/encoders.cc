@@ -129,6 +129,18 @@ int HexValue(char c) {
   return -1;
 }
 
+// SQL API booleans are "true"/"false"; "1"/"0" were also observed (spec §4).
+bool ParseBool(std::string_view wire, bool* value) {
+  if (wire == "1" || EqualsIgnoringCase(wire, "true")) {
+    *value = true;
+  } else if (wire == "0" || EqualsIgnoringCase(wire, "false")) {
+    *value = false;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 template <typename T>
 Fault FloatFromText(std::string_view wire, CopyBuffer& out) {
   T value{};
@@ -332,24 +344,16 @@ Fault Bytea(std::string_view wire, const ColumnPlan&, CopyBuffer& out) {
   return Fault::kNone;
 }
 
-// SQL API booleans are "true"/"false"; "1"/"0" were also observed (spec §4).
 Fault Bool(std::string_view wire, const ColumnPlan&, CopyBuffer& out) {
-  if (wire == "1" || EqualsIgnoringCase(wire, "true")) {
-    out.FieldBool(true);
-  } else if (wire == "0" || EqualsIgnoringCase(wire, "false")) {
-    out.FieldBool(false);
-  } else {
-    return Fault::kMalformed;
-  }
+  bool value = false;
+  if (!ParseBool(wire, &value)) return Fault::kMalformed;
+  out.FieldBool(value);
   return Fault::kNone;
 }
 
 Fault BoolText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
-  size_t start = out.size();
-  Fault fault = Bool(wire, plan, out);
-  if (fault != Fault::kNone) return fault;
-  bool value = out.view().back() != '\0';
-  out.Truncate(start);
+  bool value = false;
+  if (!ParseBool(wire, &value)) return Fault::kMalformed;
   return Verbatim(value ? "true" : "false", plan, out);
 }
 
