@@ -7,11 +7,11 @@
 
 #include "core/copy_buffer.h"
 #include "core/error.h"
-#include "core/pg_type.h"
 #include "core/sf_literal.h"
 #include "snowflake/encoders.h"
 #include "snowflake/errors.h"
 #include "snowflake/http.h"
+#include "snowflake/type_mapping.h"
 
 namespace sf2pg::snowflake {
 namespace {
@@ -108,10 +108,8 @@ void ChunkDecoder::Impl::BuildPlans() {
   }
   for (size_t i = 0; i < columns.size(); ++i) {
     plans.push_back(MakePlan(columns[i], targets[i]));
-    if (!plans.back().encode) {
-      throw InternalError(request.description + ": Snowflake column " + columns[i].name +
-                          " of type " + columns[i].type + " cannot be loaded into " +
-                          targets[i].name + " " + PgTypeSql(targets[i]));
+    if (auto why = Incompatibility(columns[i], targets[i])) {
+      throw InternalError(request.description + ": " + *why);
     }
   }
 }
