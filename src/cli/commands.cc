@@ -45,7 +45,7 @@ int ValidateConfig(const GlobalOptions& global) {
 }
 
 int TestConnections(const GlobalOptions& global) {
-  Context context = LoadContext(global, {.snowflake = false, .postgres = true});
+  Context context = LoadContext(global, {.snowflake = true, .postgres = true});
   std::set<std::string> databases = {context.config.StatusDatabase()};
   for (const auto& s : context.config.sources) {
     if (s.enabled) databases.insert(s.target_pg_database);
@@ -60,8 +60,17 @@ int TestConnections(const GlobalOptions& global) {
                 << ")\n";
     } catch (const Error& e) {
       ++failures;
-      std::cout << "PostgreSQL " << params.Describe() << ": FAILED: " << e.what() << "\n";
+      std::cout << "PostgreSQL " << params.Describe() << ": FAILED: " << Redactor::Redact(e.what()) << "\n";
     }
+  }
+  const auto& sf = context.credentials.snowflake;
+  std::string where = sf.url.empty() ? sf.account + ".snowflakecomputing.com" : sf.url;
+  try {
+    std::string version = TestSnowflake(context.credentials);
+    std::cout << "Snowflake " << sf.user << "@" << where << ": OK (version " << version << ")\n";
+  } catch (const Error& e) {
+    ++failures;
+    std::cout << "Snowflake " << sf.user << "@" << where << ": FAILED: " << Redactor::Redact(e.what()) << "\n";
   }
   return failures == 0 ? kExitDone : kExitFailed;
 }
