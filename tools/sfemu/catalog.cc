@@ -81,6 +81,8 @@ CREATE OR REPLACE FUNCTION sfemu_catalog.tz_text(ts timestamptz, off int) RETURN
 CREATE OR REPLACE FUNCTION sfemu_catalog.variant_text(v text) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT AS $$
   SELECT CASE WHEN left(v, 1) = '"' THEN (v::jsonb #>> '{}') ELSE v END $$;
+CREATE OR REPLACE FUNCTION sfemu_catalog.raise_text(state text, message text) RETURNS text
+  LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION USING ERRCODE = state, MESSAGE = message; END $$;
 CREATE OR REPLACE VIEW sfemu_catalog.info_columns AS
   SELECT c.database_name AS "TABLE_CATALOG", c.schema_name AS "TABLE_SCHEMA",
          c.table_name AS "TABLE_NAME", c.name AS "COLUMN_NAME", c.ordinal AS "ORDINAL_POSITION",
@@ -204,6 +206,20 @@ void PgCatalog::Bootstrap(Connection& conn) {
   conn.Exec("BEGIN");
   conn.Exec("SELECT pg_advisory_xact_lock(7152431)");
   conn.Exec(kBootstrapSql);
+  // Case mapping follows Unicode in Snowflake; the C collation only maps ASCII, so UPPER and
+  // LOWER go through an ICU (or UTF-8 libc) collation when the server has one.
+  std::string collation = "C";
+  for (const char* candidate : {"und-x-icu", "C.utf8", "en_US.utf8"}) {
+    if (conn.Exec("SELECT 1 FROM pg_collation WHERE collname = $1", {std::string(candidate)}).rows()) {
+      collation = candidate;
+      break;
+    }
+  }
+  for (const char* fn : {"upper", "lower"}) {
+    conn.Exec(std::string("CREATE OR REPLACE FUNCTION sfemu_catalog.sf_") + fn +
+              "(t text) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT " + fn + "(t COLLATE " +
+              Connection::QuoteIdent(collation) + ") $$");
+  }
   conn.Exec("COMMIT");
 }
 

@@ -71,7 +71,7 @@ class JsonCanonicalizer {
 
  private:
   [[noreturn]] void Fail(const std::string& why) const {
-    throw ValueError("invalid JSON at position " + std::to_string(pos_) + ": " + why);
+    throw ValueError("Error parsing JSON: " + why + ", pos " + std::to_string(pos_));
   }
 
   void SkipSpace() {
@@ -255,11 +255,11 @@ class JsonCanonicalizer {
     if (style_ != NumberStyle::kDecimal) return GeoNumber(text);
     if (exponent) {
       throw ValueError("sfemu cannot reproduce Snowflake's spelling of the VARIANT number " + text +
-                       " (exponent notation)");
+                           " (exponent notation)", kNotEmulatedCode, kNotEmulatedState);
     }
     if (fraction && text.back() == '0') {
       throw ValueError("sfemu cannot reproduce Snowflake's spelling of the VARIANT number " + text +
-                       " (trailing fraction zeros)");
+                           " (trailing fraction zeros)", kNotEmulatedCode, kNotEmulatedState);
     }
     size_t significant = 0;
     bool leading = true;
@@ -270,7 +270,8 @@ class JsonCanonicalizer {
       ++significant;
     }
     if (significant > 38) {
-      throw ValueError("sfemu cannot store the VARIANT number " + text + " exactly (over 38 digits)");
+      throw ValueError("sfemu cannot store the VARIANT number " + text + " exactly (over 38 digits)",
+                       kNotEmulatedCode, kNotEmulatedState);
     }
     if (text == "-0") return "0";
     return text;

@@ -7,17 +7,31 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <string_view>
 
 #include "sf_type.h"
 
 namespace sf2pg::sfemu {
 
-/// A value that sfemu cannot store exactly; the message says why.
+/// A value that cannot be stored (as Snowflake would refuse it, or because sfemu cannot store
+/// it exactly); the message says why, the code is the Snowflake error code to answer with.
 class ValueError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit ValueError(const std::string& message, std::string code = "100069",
+                      std::string sql_state = "22P02")
+      : std::runtime_error(message), code_(std::move(code)), sql_state_(std::move(sql_state)) {}
+  const std::string& code() const { return code_; }
+  const std::string& sql_state() const { return sql_state_; }
+
+ private:
+  std::string code_;
+  std::string sql_state_;
 };
+
+/// Codes for values sfemu refuses although Snowflake would store them.
+inline constexpr const char* kNotEmulatedCode = "000002";
+inline constexpr const char* kNotEmulatedState = "0A000";
 
 /// Appends `text` as the inside of a JSON string (no quotes), escaping as the SQL API does:
 /// \" \\ \b \f \n \r \t, other control characters as \u00XX; UTF-8 kept as is.

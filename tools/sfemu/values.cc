@@ -81,7 +81,8 @@ std::string Microseconds(const TemporalParts& p, std::string_view input) {
   for (size_t i = 6; i < p.fraction.size(); ++i) {
     if (p.fraction[i] != '0') {
       throw ValueError("sfemu stores microseconds (PostgreSQL); the value '" + std::string(input) +
-                       "' has non-zero digits beyond them and is refused rather than rounded");
+                           "' has non-zero digits beyond them and is refused rather than rounded",
+                       kNotEmulatedCode, kNotEmulatedState);
     }
   }
   std::string f = p.fraction.substr(0, std::min<size_t>(6, p.fraction.size()));
@@ -95,8 +96,9 @@ void CheckScale(const TemporalParts& p, const SfType& type, std::string_view inp
   for (size_t i = static_cast<size_t>(type.scale); i < p.fraction.size(); ++i) {
     if (p.fraction[i] != '0') {
       throw ValueError("the value '" + std::string(input) + "' has more fraction digits than " +
-                       type.DeclaredName() + " keeps; sfemu does not emulate how Snowflake " +
-                       "reduces them");
+                           type.DeclaredName() + " keeps; sfemu does not emulate how Snowflake " +
+                           "reduces them",
+                       kNotEmulatedCode, kNotEmulatedState);
     }
   }
 }
@@ -121,7 +123,8 @@ std::string OffsetText(int minutes) {
   std::string what = type.kind == SfKind::kDate   ? "Date"
                      : type.kind == SfKind::kTime ? "Time"
                                                   : "Timestamp";
-  throw ValueError(what + " '" + std::string(input) + "' is not recognized");
+  throw ValueError(what + " '" + std::string(input) + "' is not recognized",
+                   type.kind == SfKind::kDate ? "100040" : "100035", "22007");
 }
 
 PgInput Temporal(const SfType& type, std::string_view input) {
@@ -180,7 +183,9 @@ PgInput Fixed(const SfType& type, std::string_view input) {
   std::string text(input);
   while (!text.empty() && text.back() == ' ') text.pop_back();
   while (!text.empty() && text.front() == ' ') text.erase(0, 1);
-  if (!IsDecimalText(text)) throw ValueError("Numeric value '" + text + "' is not recognized");
+  if (!IsDecimalText(text)) {
+    throw ValueError("Numeric value '" + text + "' is not recognized", "100038", "22018");
+  }
   if (text.find_first_of("eE") == std::string::npos) {
     // Leading digits must fit precision - scale (PostgreSQL would say so too, less clearly).
     size_t start = text[0] == '-' || text[0] == '+' ? 1 : 0;
@@ -189,7 +194,8 @@ PgInput Fixed(const SfType& type, std::string_view input) {
     size_t nz = whole.find_first_not_of('0');
     size_t digits = nz == std::string::npos ? 0 : whole.size() - nz;
     if (digits > static_cast<size_t>(type.precision - type.scale)) {
-      throw ValueError("Numeric value '" + text + "' is out of range for " + type.DeclaredName());
+      throw ValueError("Numeric value '" + text + "' is out of range for " + type.DeclaredName(),
+                       "100039", "22003");
     }
   }
   return {text, "", false};
@@ -202,9 +208,13 @@ PgInput Real(std::string_view input) {
   if (lower == "nan") return {"NaN", "", false};
   if (lower == "inf" || lower == "infinity" || lower == "+inf") return {"Infinity", "", false};
   if (lower == "-inf" || lower == "-infinity") return {"-Infinity", "", false};
-  if (!IsDecimalText(text)) throw ValueError("Numeric value '" + text + "' is not recognized");
+  if (!IsDecimalText(text)) {
+    throw ValueError("Numeric value '" + text + "' is not recognized", "100038", "22018");
+  }
   double v = std::strtod(text.c_str(), nullptr);
-  if (std::isinf(v)) throw ValueError("Numeric value '" + text + "' is out of range for FLOAT");
+  if (std::isinf(v)) {
+    throw ValueError("Numeric value '" + text + "' is out of range for FLOAT", "100039", "22003");
+  }
   char buffer[40];
   auto r = std::to_chars(buffer, buffer + sizeof buffer, v);
   return {std::string(buffer, r.ptr), "", false};
@@ -221,21 +231,24 @@ PgInput Boolean(std::string_view input) {
       lower == "0") {
     return {"f", "", false};
   }
-  throw ValueError("Boolean value '" + std::string(input) + "' is not recognized");
+  throw ValueError("Boolean value '" + std::string(input) + "' is not recognized", "100037",
+                   "22018");
 }
 
 PgInput Binary(const SfType& type, std::string_view input) {
-  if (input.size() % 2 != 0) throw ValueError("The following string is not a legal hex-encoded value: '" + std::string(input) + "'");
+  auto not_hex = [&] {
+    return ValueError("The following string is not a legal hex-encoded value: '" +
+                          std::string(input) + "'",
+                      "100115", "22000");
+  };
+  if (input.size() % 2 != 0) throw not_hex();
   std::string out = "\\x";
   for (char c : input) {
-    if (!std::isxdigit(static_cast<unsigned char>(c))) {
-      throw ValueError("The following string is not a legal hex-encoded value: '" +
-                       std::string(input) + "'");
-    }
+    if (!std::isxdigit(static_cast<unsigned char>(c))) throw not_hex();
     out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   if (static_cast<int64_t>(input.size() / 2) > type.length) {
-    throw ValueError("Binary value is too long for " + type.DeclaredName());
+    throw ValueError("Binary value is too long for " + type.DeclaredName(), "100078", "22001");
   }
   return {out, "", false};
 }
@@ -327,13 +340,15 @@ PgInput ToPgInput(const SfType& type, std::string_view input) {
     case SfKind::kNull: break;
   }
   if (std::memchr(input.data(), '\0', input.size())) {
-    throw ValueError("PostgreSQL cannot store a NUL character in text; the value is refused");
+    throw ValueError("PostgreSQL cannot store a NUL character in text; the value is refused",
+                     kNotEmulatedCode, kNotEmulatedState);
   }
-  if (!ValidUtf8(input)) throw ValueError("Invalid UTF8 detected in string");
+  if (!ValidUtf8(input)) throw ValueError("Invalid UTF8 detected in string", "100069", "22P02");
   if (static_cast<int64_t>(Utf8Length(input)) > type.length) {
     std::string head(input.substr(0, 40));
     throw ValueError("String '" + head + (input.size() > 40 ? "...": "") +
-                     "' is too long and would be truncated (" + type.DeclaredName() + ")");
+                         "' is too long and would be truncated (" + type.DeclaredName() + ")",
+                     "100078", "22001");
   }
   return {std::string(input), "", false};
 }
