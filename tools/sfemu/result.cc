@@ -125,15 +125,28 @@ void ResultBuilder::ClosePartition() {
                    : result_->layout == RowLayout::kQuery
                        ? static_cast<int64_t>(current_.size())
                        : static_cast<int64_t>(current_.size() - kPrefix.size() - kSuffix.size());
-  std::string gz = Gzip(current_, policy_.gzip_level);
-  p.compressed = static_cast<int64_t>(gz.size());
-  p.gzip = store_.Put(std::move(gz));
-  result_->partitions.push_back(std::move(p));
+  while (pending_.size() >= 2) {
+    result_->partitions.push_back(pending_.front().get());
+    pending_.pop_front();
+  }
+  pending_.push_back(std::async(std::launch::async,
+                                [p, body = std::move(current_), level = policy_.gzip_level,
+                                 &store = store_]() mutable {
+                                  std::string gz = Gzip(body, level);
+                                  p.compressed = static_cast<int64_t>(gz.size());
+                                  p.gzip = store.Put(std::move(gz));
+                                  return p;
+                                }));
+  current_ = std::string();
   budget_ = std::min(policy_.max_bytes, static_cast<size_t>(static_cast<double>(budget_) * policy_.growth));
 }
 
 std::shared_ptr<ResultSet> ResultBuilder::Finish() {
   ClosePartition();
+  while (!pending_.empty()) {
+    result_->partitions.push_back(pending_.front().get());
+    pending_.pop_front();
+  }
   result_->num_rows = total_rows_;
   return result_;
 }

@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -93,7 +95,9 @@ struct ResultSet {
   int64_t CompressedBytes() const;
 };
 
-/// Builds a ResultSet row by row. Not thread-safe; one per executing statement.
+/// Builds a ResultSet row by row. Not thread-safe; one per executing statement. Finished
+/// partitions are compressed on a helper thread while the next one is rendered (at most two in
+/// flight, so memory stays bounded).
 class ResultBuilder {
  public:
   ResultBuilder(std::vector<ResultColumn> columns, RowLayout layout, const PartitionPolicy& policy,
@@ -111,6 +115,7 @@ class ResultBuilder {
   void ClosePartition();
 
   std::shared_ptr<ResultSet> result_;
+  std::deque<std::future<Partition>> pending_;
   PartitionPolicy policy_;
   BlobStore& store_;
   std::string current_;
