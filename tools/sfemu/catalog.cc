@@ -81,6 +81,13 @@ CREATE OR REPLACE FUNCTION sfemu_catalog.tz_text(ts timestamptz, off int) RETURN
 CREATE OR REPLACE FUNCTION sfemu_catalog.variant_text(v text) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT AS $$
   SELECT CASE WHEN left(v, 1) = '"' THEN (v::jsonb #>> '{}') ELSE v END $$;
+CREATE OR REPLACE FUNCTION sfemu_catalog.nul_free(t text) RETURNS text
+  LANGUAGE plpgsql IMMUTABLE STRICT AS $$ BEGIN
+  IF strpos(t, U&'\E000') > 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'SF000',
+      MESSAGE = 'sfemu cannot compute this function of text that contains NUL characters';
+  END IF;
+  RETURN t; END $$;
 CREATE OR REPLACE FUNCTION sfemu_catalog.raise_text(state text, message text) RETURNS text
   LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION USING ERRCODE = state, MESSAGE = message; END $$;
 CREATE OR REPLACE VIEW sfemu_catalog.info_columns AS

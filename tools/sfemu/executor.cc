@@ -101,6 +101,7 @@ SfError MapPgFailure(const PgFailure& f) {
   if (s == "23514" && f.constraint.ends_with("#length")) {
     return SfError("100078", "22001", "Binary value is too long for its column");
   }
+  if (s == "SF000") return SfError(kNotEmulatedCode, kNotEmulatedState, f.message);
   if (s == "42803") return SfError("000979", "42601", "SQL compilation error:\n" + f.message);
   if (s == "42883" || s == "42804" || s == "42725") {
     return SfError("001044", "22023", "SQL compilation error:\n" + f.message);

@@ -126,16 +126,21 @@ Typed Ranking(FunctionCall& c, const char* fn) {
 
 Typed TextArg(FunctionCall& c, size_t i) { return c.translator.ToText(c.args[i]); }
 
+/// Hashes need the real bytes; text holding a stored NUL (see values.h) is refused.
+std::string HashInput(FunctionCall& c, size_t i) {
+  return "sfemu_catalog.nul_free(" + TextArg(c, i).sql + ")";
+}
+
 Typed Md5(FunctionCall& c) {
   Arity(c, 1, 1);
   const Typed& v = c.args[0];
-  std::string sql = v.type.kind == SfKind::kBinary ? "md5(" + v.sql + ")" : "md5(" + TextArg(c, 0).sql + ")";
+  std::string sql = v.type.kind == SfKind::kBinary ? "md5(" + v.sql + ")" : "md5(" + HashInput(c, 0) + ")";
   return Make(sql, SfType::Text(32), v.nullable);
 }
 
 Typed Md5Number(FunctionCall& c, const char* fn) {
   Arity(c, 1, 1);
-  return Make(std::string("sfemu_catalog.") + fn + "(" + TextArg(c, 0).sql + ")", SfType::Fixed(20, 0),
+  return Make(std::string("sfemu_catalog.") + fn + "(" + HashInput(c, 0) + ")", SfType::Fixed(20, 0),
               c.args[0].nullable);
 }
 
@@ -145,7 +150,7 @@ Typed Sha2(FunctionCall& c) {
   if (bits != 224 && bits != 256 && bits != 384 && bits != 512) {
     throw CompilationError("100094", "22023", "SHA2 digest size must be 224, 256, 384 or 512");
   }
-  return Make("encode(sha" + std::to_string(bits) + "(convert_to(" + TextArg(c, 0).sql +
+  return Make("encode(sha" + std::to_string(bits) + "(convert_to(" + HashInput(c, 0) +
                   ", 'UTF8')), 'hex')",
               SfType::Text(bits / 4), c.args[0].nullable);
 }
@@ -422,7 +427,7 @@ Typed ParseJson(FunctionCall& c) {
   if (v.literal == Lit::kNull) return Translator::NullOf(SfType::Of(SfKind::kVariant));
   if (v.literal != Lit::kString) throw Unsupported("PARSE_JSON of a non-constant value");
   try {
-    return JsonConstant(CanonicalJson(v.literal_text, SfKind::kVariant), SfKind::kVariant);
+    return JsonConstant(CanonicalJson(v.literal_text, SfKind::kVariant, false), SfKind::kVariant);
   } catch (const ValueError& e) {
     throw SfError(e.code(), e.sql_state(), e.what());
   }

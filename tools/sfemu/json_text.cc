@@ -59,7 +59,8 @@ enum class NumberStyle { kDecimal, kGeography, kGeometry };
 
 class JsonCanonicalizer {
  public:
-  JsonCanonicalizer(std::string_view in, NumberStyle style) : in_(in), style_(style) {}
+  JsonCanonicalizer(std::string_view in, NumberStyle style, bool allow_undefined = true)
+      : in_(in), style_(style), allow_undefined_(allow_undefined) {}
 
   std::string Run() {
     SkipSpace();
@@ -98,7 +99,7 @@ class JsonCanonicalizer {
     if (Consume("true")) return "true";
     if (Consume("false")) return "false";
     if (Consume("null")) return "null";
-    if (in_array && Consume("undefined")) return "undefined";
+    if (in_array && allow_undefined_ && Consume("undefined")) return "undefined";
     if (c == '-' || (c >= '0' && c <= '9')) return Number();
     Fail(std::string("unexpected character '") + c + "'");
   }
@@ -291,6 +292,7 @@ class JsonCanonicalizer {
 
   std::string_view in_;
   NumberStyle style_;
+  bool allow_undefined_;
   size_t pos_ = 0;
 };
 
@@ -307,6 +309,14 @@ void AppendJsonEscaped(std::string& out, std::string_view text) {
   size_t run = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     auto u = static_cast<unsigned char>(text[i]);
+    if (u == 0xEE && i + 2 < text.size() && text[i + 1] == '\x80' && text[i + 2] == '\x80') {
+      // U+E000 is how sfemu stores a NUL character in PostgreSQL text (see values.h).
+      out.append(text.data() + run, i - run);
+      out += "\\u0000";
+      i += 2;
+      run = i + 1;
+      continue;
+    }
     if (u >= 0x20 && u != '"' && u != '\\') continue;
     out.append(text.data() + run, i - run);
     run = i + 1;
@@ -339,9 +349,9 @@ std::string CanonicalJsonString(std::string_view text) {
   return out + "\"";
 }
 
-std::string CanonicalJson(std::string_view input, SfKind kind) {
+std::string CanonicalJson(std::string_view input, SfKind kind, bool allow_undefined) {
   if (kind == SfKind::kGeography || kind == SfKind::kGeometry) return CanonicalGeo(input, kind);
-  std::string out = JsonCanonicalizer(input, NumberStyle::kDecimal).Run();
+  std::string out = JsonCanonicalizer(input, NumberStyle::kDecimal, allow_undefined).Run();
   if (kind == SfKind::kObject && out.front() != '{') {
     throw ValueError("an OBJECT value must be a JSON object");
   }

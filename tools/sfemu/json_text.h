@@ -44,7 +44,9 @@ void AppendJsonString(std::string& out, std::string_view text);
 /// accepted as an array element (a SQL NULL). Throws ValueError for invalid JSON, for a value
 /// of the wrong shape (OBJECT needs an object, ARRAY an array) and for numbers whose Snowflake
 /// spelling sfemu cannot reproduce (exponents, trailing fraction zeros, over 38 digits).
-std::string CanonicalJson(std::string_view input, SfKind kind);
+/// `allow_undefined` accepts Snowflake's own `undefined` array elements (loader input);
+/// PARSE_JSON does not.
+std::string CanonicalJson(std::string_view input, SfKind kind, bool allow_undefined = true);
 
 /// Geography from WKT `POINT(x y)` or GeoJSON text, as canonical compact GeoJSON.
 std::string CanonicalGeo(std::string_view input, SfKind kind);

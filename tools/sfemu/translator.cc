@@ -61,10 +61,11 @@ SfType FixedArithmetic(const std::string& op, const SfType& a, const SfType& b) 
 }
 
 std::string TextLiteral(const std::string& text) {
-  if (text.find('\0') != std::string::npos) {
-    throw Unsupported("NUL characters in text (PostgreSQL cannot store them)");
+  try {
+    return Quote(StoreNuls(text));
+  } catch (const ValueError& e) {
+    throw SfError(e.code(), e.sql_state(), e.what());
   }
-  return Quote(text);
 }
 
 /// The session offset (minutes) of a timestamptz expression, as TIMESTAMP_TZ needs it.

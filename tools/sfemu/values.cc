@@ -339,10 +339,6 @@ PgInput ToPgInput(const SfType& type, std::string_view input) {
     case SfKind::kText:
     case SfKind::kNull: break;
   }
-  if (std::memchr(input.data(), '\0', input.size())) {
-    throw ValueError("PostgreSQL cannot store a NUL character in text; the value is refused",
-                     kNotEmulatedCode, kNotEmulatedState);
-  }
   if (!ValidUtf8(input)) throw ValueError("Invalid UTF8 detected in string", "100069", "22P02");
   if (static_cast<int64_t>(Utf8Length(input)) > type.length) {
     std::string head(input.substr(0, 40));
@@ -350,7 +346,22 @@ PgInput ToPgInput(const SfType& type, std::string_view input) {
                          "' is too long and would be truncated (" + type.DeclaredName() + ")",
                      "100078", "22001");
   }
-  return {std::string(input), "", false};
+  return {StoreNuls(input), "", false};
+}
+
+std::string StoreNuls(std::string_view text) {
+  if (text.find(kNulStandIn) != std::string_view::npos) {
+    throw ValueError("the character U+E000 is reserved by sfemu to store NUL characters; text "
+                     "containing it is refused",
+                     kNotEmulatedCode, kNotEmulatedState);
+  }
+  if (!std::memchr(text.data(), '\0', text.size())) return std::string(text);
+  std::string out;
+  for (char c : text) {
+    if (c == '\0') out += kNulStandIn;
+    else out += c;
+  }
+  return out;
 }
 
 }  // namespace sf2pg::sfemu

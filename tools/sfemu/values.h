@@ -42,6 +42,13 @@ struct PgInput {
 /// (it names the type and the reason, not the value, for long values).
 PgInput ToPgInput(const SfType& type, std::string_view input);
 
+/// PostgreSQL text cannot hold NUL characters, so sfemu stores each NUL of a text value as
+/// U+E000 (a private-use character) and turns it back into NUL on the wire. Text that contains
+/// U+E000 itself is refused, which keeps the mapping exact.
+inline constexpr std::string_view kNulStandIn = "\xEE\x80\x80";
+/// `text` with its NULs replaced by the stand-in; throws ValueError if it holds U+E000.
+std::string StoreNuls(std::string_view text);
+
 /// Whether `text` is a plain decimal number (optional sign, digits, optional fraction and
 /// exponent), as Snowflake accepts it for NUMBER and FLOAT.
 bool IsDecimalText(std::string_view text);
