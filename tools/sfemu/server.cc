@@ -33,6 +33,7 @@ int64_t NowSeconds() {
 void SendBody(httplib::Response& res, int status, std::string body, bool gzip_encoded,
               FaultAction fault = FaultAction::kNone) {
   res.status = status;
+  if (body.empty()) return;  // httplib answers Content-Length: 0 itself
   if (gzip_encoded) res.set_header("Content-Encoding", "gzip");
   if (fault == FaultAction::kTruncatedGzip) body.resize(std::max<size_t>(1, body.size() * 3 / 5));
   auto shared = std::make_shared<std::string>(std::move(body));
@@ -151,6 +152,7 @@ Server::Server(ServeOptions options, AuthConfig auth, StatementStore& store, Fau
       http_(std::make_unique<httplib::Server>()) {
   int threads = options_.http_threads;
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  http_->set_tcp_nodelay(true);
   http_->set_keep_alive_max_count(100000);
   http_->set_keep_alive_timeout(60);
   http_->set_read_timeout(300, 0);
