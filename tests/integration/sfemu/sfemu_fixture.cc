@@ -279,14 +279,14 @@ SharedSfemu& SharedSfemu::Get() {
     s->key = MakeKey(s->dir, "tester");
     s->rotated_key = MakeKey(s->dir, "tester2");
     s->other_key = MakeKey(s->dir, "other");
-    TestKey blocked = MakeKey(s->dir, "blocked");
+    s->blocked_key = MakeKey(s->dir, "blocked");
     std::ofstream(s->dir + "/pat") << s->pat << "\n";
     s->process = std::make_unique<SfemuProcess>(
         "sfemu_it",
         std::vector<std::string>{"--account", "sfemu-test.us-east-1", "--user", "TESTER",
                                  "--public-key", "TESTER=" + s->key.public_pem_path,
                                  "--public-key", "TESTER=" + s->rotated_key.public_pem_path,
-                                 "--public-key", "BLOCKED=" + blocked.public_pem_path,
+                                 "--public-key", "BLOCKED=" + s->blocked_key.public_pem_path,
                                  "--blocked-user", "BLOCKED", "--pat-file",
                                  "PAT_USER=" + s->dir + "/pat", "--sync-wait-ms", "1500",
                                  "--partition-first-bytes", "2000", "--partition-max-bytes", "8000",

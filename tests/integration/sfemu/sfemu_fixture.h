@@ -27,6 +27,9 @@ struct TestKey {
 TestKey MakeKey(const std::string& dir, const std::string& name);
 
 struct JwtClaims {
+  JwtClaims(std::string a, std::string u, std::string fp = "", int64_t iat = 0, int64_t life = 3300)
+      : account(std::move(a)), user(std::move(u)), fingerprint(std::move(fp)), iat_offset(iat),
+        lifetime(life) {}
   std::string account;
   std::string user;
   std::string fingerprint;  ///< empty: the key's own
@@ -106,6 +109,7 @@ struct SharedSfemu {
   TestKey key;
   TestKey rotated_key;
   TestKey other_key;  ///< registered for nobody
+  TestKey blocked_key;  ///< BLOCKED's key
   std::string pat = "sfemu-test-pat-0123456789";
   std::unique_ptr<SfemuProcess> process;
   SfemuClient Client() const;
