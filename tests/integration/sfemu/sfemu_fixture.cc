@@ -216,7 +216,11 @@ HttpResult SfemuClient::Send(const std::string& method, const std::string& path,
   for (const auto& [k, v] : res->headers) out.headers.emplace(k, v);
   out.raw = res->body;
   out.gzip = res->get_header_value("Content-Encoding") == "gzip";
-  out.body = out.gzip ? Inflate(out.raw) : out.raw;
+  try {
+    out.body = out.gzip ? Inflate(out.raw) : out.raw;
+  } catch (const std::runtime_error&) {
+    out.corrupt_gzip = true;
+  }
   out.json = nlohmann::json::parse(out.body, nullptr, false);
   if (out.json.is_discarded()) out.json = nullptr;
   return out;

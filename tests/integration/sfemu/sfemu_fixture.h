@@ -47,6 +47,7 @@ struct HttpResult {
   std::string body;                ///< decompressed when Content-Encoding: gzip
   nlohmann::json json;             ///< parsed body (null when not JSON)
   bool gzip = false;
+  bool corrupt_gzip = false;       ///< Content-Encoding: gzip with a body that does not inflate
   std::string Header(const std::string& name) const;
 };
 
