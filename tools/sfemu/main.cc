@@ -2,6 +2,8 @@
 // command line and dispatches to `serve` and `load`.
 #include <signal.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -156,16 +158,22 @@ int Serve(const PgOptions& pg_options, ServeOptions options, StoreOptions store_
   log::Info("sfemu listening", {{"host", options.host}, {"port", server.port()},
                                 {"account", NormalizeAccount(args.account)},
                                 {"postgres", pg.Describe()}});
-  std::thread waiter([&] {
+  std::string spill_dir = store_options.spill_dir;
+  std::thread waiter([&server, signals, spill_dir] {
     int sig = 0;
     sigwait(&signals, &sig);
     log::Info("stopping", {{"signal", sig}});
     server.Stop();
+    // httplib keeps idle keep-alive connections (and so its thread pool) until their timeout;
+    // nothing needs an orderly shutdown, so answers in flight get a moment and the process ends.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::filesystem::remove_all(spill_dir);
+    log::Info("stopped");
+    std::fflush(nullptr);
+    std::_Exit(0);
   });
+  waiter.detach();
   server.Run();
-  pthread_kill(waiter.native_handle(), SIGTERM);
-  waiter.join();
-  std::filesystem::remove_all(store_options.spill_dir);
   return 0;
 }
 

@@ -77,6 +77,21 @@ std::string HttpResult::Header(const std::string& name) const {
   return it == headers.end() ? "" : it->second;
 }
 
+namespace {
+
+std::string Fingerprint(EVP_PKEY* key) {
+  unsigned char* der = nullptr;
+  int len = i2d_PUBKEY(key, &der);
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(der, static_cast<size_t>(len), digest);
+  OPENSSL_free(der);
+  unsigned char b64[64];
+  int n = EVP_EncodeBlock(b64, digest, SHA256_DIGEST_LENGTH);
+  return "SHA256:" + std::string(reinterpret_cast<char*>(b64), static_cast<size_t>(n));
+}
+
+}  // namespace
+
 TestKey MakeKey(const std::string& dir, const std::string& name) {
   TestKey out;
   out.key = std::shared_ptr<EVP_PKEY>(EVP_RSA_gen(2048), &EVP_PKEY_free);
@@ -84,14 +99,18 @@ TestKey MakeKey(const std::string& dir, const std::string& name) {
   FILE* f = std::fopen(out.public_pem_path.c_str(), "w");
   PEM_write_PUBKEY(f, out.key.get());
   std::fclose(f);
-  unsigned char* der = nullptr;
-  int len = i2d_PUBKEY(out.key.get(), &der);
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(der, static_cast<size_t>(len), digest);
-  OPENSSL_free(der);
-  unsigned char b64[64];
-  int n = EVP_EncodeBlock(b64, digest, SHA256_DIGEST_LENGTH);
-  out.fingerprint = "SHA256:" + std::string(reinterpret_cast<char*>(b64), static_cast<size_t>(n));
+  out.fingerprint = Fingerprint(out.key.get());
+  return out;
+}
+
+TestKey KeyFromPrivatePem(const std::string& path) {
+  TestKey out;
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (!f) throw std::runtime_error("cannot read " + path);
+  out.key = std::shared_ptr<EVP_PKEY>(PEM_read_PrivateKey(f, nullptr, nullptr, nullptr), &EVP_PKEY_free);
+  std::fclose(f);
+  if (!out.key) throw std::runtime_error("no private key in " + path);
+  out.fingerprint = Fingerprint(out.key.get());
   return out;
 }
 

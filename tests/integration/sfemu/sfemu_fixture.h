@@ -25,6 +25,8 @@ struct TestKey {
   std::string fingerprint;  ///< "SHA256:..."
 };
 TestKey MakeKey(const std::string& dir, const std::string& name);
+/// A key read from an unencrypted PKCS#8 PEM private key file (no public file written).
+TestKey KeyFromPrivatePem(const std::string& path);
 
 struct JwtClaims {
   JwtClaims(std::string a, std::string u, std::string fp = "", int64_t iat = 0, int64_t life = 3300)
