@@ -96,6 +96,30 @@ TEST(SfemuLoader, DemoDataSetHasTheDocumentedTables) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(SfemuLoader, LoadsSnowflakeDdlAndCsvAndNamesBadRows) {
+  TestPg::CreateDatabase("sfemu_csv");
+  std::string dir = MakeTempDir("sfemu-csv-load");
+  std::ofstream(dir + "/tables.sql") << "CREATE DATABASE IF NOT EXISTS SALES;\n"
+                                        "CREATE OR REPLACE TABLE SALES.PUBLIC.CUSTOMERS (\n"
+                                        "  ID NUMBER(38,0) PRIMARY KEY, NAME VARCHAR(20), SEEN TIMESTAMP_NTZ(3));\n";
+  std::ofstream(dir + "/good.csv") << "ID,NAME,SEEN\n1,\"Ada, Countess\",2023-07-14 09:30:15.25\n2,,\n3,\"\",2023-07-14\n";
+  std::ofstream(dir + "/bad.csv") << "4,Grace,2023-07-14 09:30:15.1234\n";
+  ProcessResult ok = Load("sfemu_csv", {"--ddl", dir + "/tables.sql", "--csv", "SALES.PUBLIC.CUSTOMERS=" + dir + "/good.csv",
+                                        "--header"});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  ProcessResult bad = Load("sfemu_csv", {"--csv", "SALES.PUBLIC.CUSTOMERS=" + dir + "/bad.csv"});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find(dir + "/bad.csv:1: column SEEN (TIMESTAMP_NTZ(3))"), std::string::npos) << bad.err;
+  TestKey key = MakeKey(dir, "k");
+  SfemuProcess server("sfemu_csv", {"--account", "a", "--user", "U", "--public-key", "U=" + key.public_pem_path});
+  SfemuClient client(server.port(), "A", "U", key);
+  EXPECT_EQ(client.Rows("SELECT ID, NAME, SEEN FROM SALES.PUBLIC.CUSTOMERS ORDER BY ID"),
+            (std::vector<std::vector<json>>{{"1", "Ada, Countess", "1689327015.250"},
+                                            {"2", nullptr, nullptr},
+                                            {"3", "", "1689292800.000"}}));
+  std::filesystem::remove_all(dir);
+}
+
 /// Fetches every partition of `handle` with `threads` connections; returns the rows counted.
 int64_t FetchAll(int port, const std::string& token, const json& first, int threads) {
   std::string handle = first["statementHandle"];

@@ -91,6 +91,10 @@ TEST_F(SfemuSql, MetadataQueries) {
   EXPECT_EQ(cols[8][1], "TIMESTAMP_TZ");
   Rows tables = Q(R"(SELECT TABLE_NAME, ROW_COUNT FROM SQLT.INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'EV')");
   EXPECT_EQ(tables, (Rows{{"EV", "5"}}));
+  Rows shown = Q("SHOW TABLES LIKE 'e%' IN SCHEMA SQLT.PUBLIC");
+  ASSERT_EQ(shown.size(), 1u);
+  EXPECT_EQ(shown[0][1], "EV");
+  EXPECT_EQ(shown[0][7], "5");
   EXPECT_EQ(Q("SELECT CURRENT_VERSION()")[0][0], "10.36.101");
   EXPECT_EQ(Q("SELECT 1"), (Rows{{"1"}}));
 }
@@ -275,6 +279,45 @@ TEST_F(SfemuSql, IdentifierRulesAndDefaults) {
   EXPECT_EQ(none.status, 422);
   EXPECT_EQ(none.json["code"], "090105");
   EXPECT_EQ(Q(R"(SELECT "Mixed Case" FROM SQLT.PUBLIC.EV WHERE "ID" = 5)"), (Rows{{"O'Brien"}}));
+}
+
+TEST_F(SfemuSql, Bindings) {
+  HttpResult r = client_->Submit(
+      "SELECT ?, ?, ?, ?, :5",
+      {{"bindings",
+        {{"1", {{"type", "FIXED"}, {"value", "42"}}},
+         {"2", {{"type", "TEXT"}, {"value", "hé"}}},
+         {"3", {{"type", "DATE"}, {"value", "1689292800000"}}},
+         {"4", {{"type", "TIMESTAMP_NTZ"}, {"value", "1689327015250000000"}}},
+         {"5", {{"type", "BOOLEAN"}, {"value", nullptr}}}}}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["data"][0], json::parse(R"(["42","hé","19552","1689327015.250000000",null])"));
+  client_->Submit("CREATE OR REPLACE TABLE SQLT.PUBLIC.BATCH (ID NUMBER, NAME VARCHAR)");
+  HttpResult batch = client_->Submit(
+      "INSERT INTO SQLT.PUBLIC.BATCH VALUES (?, ?)",
+      {{"bindings", {{"1", {{"type", "FIXED"}, {"value", {"11", "12", "13"}}}},
+                     {"2", {{"type", "TEXT"}, {"value", {"a", "b", "c"}}}}}}});
+  EXPECT_EQ(batch.json["stats"]["numRowsInserted"], 3);
+  EXPECT_EQ(Q("SELECT ID, NAME FROM SQLT.PUBLIC.BATCH WHERE ID > 10 ORDER BY ID"),
+            (Rows{{"11", "a"}, {"12", "b"}, {"13", "c"}}));
+  HttpResult uneven = client_->Submit(
+      "INSERT INTO SQLT.PUBLIC.BATCH VALUES (?, ?)",
+      {{"bindings", {{"1", {{"type", "FIXED"}, {"value", {"21", "22"}}}}, {"2", {{"type", "TEXT"}, {"value", {"a"}}}}}}});
+  EXPECT_EQ(uneven.json["code"], "002099");
+  EXPECT_EQ(client_->Submit("SELECT ?, ?", {{"bindings", {{"1", {{"type", "FIXED"}, {"value", "1"}}}}}}).json["code"],
+            "002049");
+  EXPECT_EQ(client_->Submit("SELECT ?", {{"bindings", {{"1", {{"type", "VARIANT"}, {"value", "{}"}}}}}}).json["code"],
+            "002040");
+  EXPECT_EQ(client_->Submit("SELECT ?", {{"bindings", {{"1", {{"type", "FIXED"}, {"value", "abc"}}}}}}).json["code"],
+            "002086");
+}
+
+TEST_F(SfemuSql, UseInsideAMultiStatementRequest) {
+  HttpResult r = client_->Submit("USE SCHEMA SQLT.PUBLIC; SELECT COUNT(*) FROM EV",
+                                 {{"parameters", {{"MULTI_STATEMENT_COUNT", 2}}}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  HttpResult count = client_->Get("/api/v2/statements/" + r.json["statementHandles"][1].get<std::string>());
+  EXPECT_EQ(count.json["data"][0][0], "5");
 }
 
 TEST_F(SfemuSql, ErrorsAreSnowflakeShaped) {
