@@ -6,11 +6,11 @@
 
 #include <cctype>
 #include <cstdio>
-#include <random>
 
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "ids.h"
 
 namespace sf2pg::sfemu {
 namespace {
@@ -20,18 +20,6 @@ std::string Upper(std::string s) {
   return s;
 }
 
-std::string FailureId() {
-  static std::mutex mu;
-  static std::mt19937_64 rng{std::random_device{}()};
-  std::lock_guard lock(mu);
-  uint64_t a = rng(), b = rng();
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
-                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return buffer;
-}
 
 AuthOutcome Invalid(const std::string& detail, bool tracked) {
   AuthOutcome o;
@@ -39,7 +27,7 @@ AuthOutcome Invalid(const std::string& detail, bool tracked) {
   o.code = "390144";
   // A token that names a user gets a failure id, as the real service's do; an unreadable one
   // gets "null" (both observed).
-  o.message = tracked ? "JWT token is invalid. [" + FailureId() + "]" : "JWT token is invalid. null";
+  o.message = tracked ? "JWT token is invalid. [" + NewUuid() + "]" : "JWT token is invalid. null";
   o.detail = detail;
   return o;
 }
@@ -176,7 +164,7 @@ AuthOutcome Authenticator::Check(const std::string& authorization, const std::st
   AuthOutcome o;
   o.status = 401;
   o.code = "390303";
-  o.message = "Invalid OAuth access token. [" + FailureId() + "]";
+  o.message = "Invalid OAuth access token. [" + NewUuid() + "]";
   o.detail = "token type " + (type.empty() ? std::string("OAUTH (assumed)") : type) +
              " is not accepted by sfemu";
   return o;
@@ -188,7 +176,7 @@ AuthOutcome Authenticator::CheckPat(const std::string& token) const {
     AuthOutcome o;
     o.status = 401;
     o.code = "390303";
-    o.message = "Invalid OAuth access token. [" + FailureId() + "]";
+    o.message = "Invalid OAuth access token. [" + NewUuid() + "]";
     o.detail = "unknown programmatic access token";
     return o;
   }

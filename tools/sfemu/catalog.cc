@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <random>
 
 #include "core/error.h"
+#include "ids.h"
 
 namespace sf2pg::sfemu {
 namespace {
@@ -135,18 +135,7 @@ std::string PgIdentifier(const std::string& name, size_t limit, const std::strin
   return prefix + name.substr(0, limit - prefix.size() - 17) + "#" + Hex(digest, 8);
 }
 
-std::string ConstraintName() {
-  static std::mutex mu;
-  static std::mt19937_64 rng{std::random_device{}()};
-  std::lock_guard lock(mu);
-  uint64_t a = rng(), b = rng();
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "SYS_CONSTRAINT_%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(a >> 32), static_cast<unsigned>((a >> 16) & 0xffff),
-                static_cast<unsigned>(a & 0xffff), static_cast<unsigned>(b >> 48),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return buffer;
-}
+std::string ConstraintName() { return "SYS_CONSTRAINT_" + NewUuid(); }
 
 std::optional<std::string> OptionalInt(int64_t v, bool present) {
   return present ? std::optional<std::string>(std::to_string(v)) : std::nullopt;

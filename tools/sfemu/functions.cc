@@ -14,14 +14,6 @@ namespace {
 
 using Lit = Typed::Literal;
 
-Typed Make(std::string sql, SfType type, bool nullable) {
-  Typed t;
-  t.sql = std::move(sql);
-  t.type = type;
-  t.nullable = nullable;
-  return t;
-}
-
 void Arity(const FunctionCall& c, size_t min, size_t max) {
   if (c.args.size() < min || c.args.size() > max) {
     throw CompilationError("000938", "22023",
@@ -68,7 +60,7 @@ std::string Distinct(const FunctionCall& c) { return c.expr.flag ? "DISTINCT " :
 Typed Count(FunctionCall& c) {
   Arity(c, 1, 1);
   std::string arg = c.args[0].sql;
-  return Aggregate(Make("count(" + Distinct(c) + arg + ")", SfType::Fixed(18, 0), false));
+  return Aggregate(MakeTyped("count(" + Distinct(c) + arg + ")", SfType::Fixed(18, 0), false));
 }
 
 Typed MinMax(FunctionCall& c, bool min) {
@@ -78,7 +70,7 @@ Typed MinMax(FunctionCall& c, bool min) {
     throw Unsupported(c.expr.text + " of " + v.type.DeclaredName());
   }
   std::string fn = min ? "min" : "max";
-  Typed out = Make("", v.type.kind == SfKind::kNull ? SfType::Text() : v.type, true);
+  Typed out = MakeTyped("", v.type.kind == SfKind::kNull ? SfType::Text() : v.type, true);
   if (v.type.kind == SfKind::kBoolean) {
     out.sql = (min ? "bool_and(" : "bool_or(") + v.sql + ")";
   } else if (v.type.kind == SfKind::kText) {
@@ -98,10 +90,10 @@ Typed Sum(FunctionCall& c) {
   Typed v = c.args[0];
   if (v.literal == Lit::kString) v = c.translator.Coerce(v, SfType::Of(SfKind::kReal));
   if (v.type.kind == SfKind::kFixed) {
-    return Aggregate(Make("sum(" + Distinct(c) + v.sql + ")", SfType::Fixed(38, v.type.scale), true));
+    return Aggregate(MakeTyped("sum(" + Distinct(c) + v.sql + ")", SfType::Fixed(38, v.type.scale), true));
   }
   if (v.type.kind == SfKind::kReal || v.type.kind == SfKind::kNull) {
-    return Aggregate(Make("sum(" + Distinct(c) + "(" + v.sql + ")::float8)", SfType::Of(SfKind::kReal), true));
+    return Aggregate(MakeTyped("sum(" + Distinct(c) + "(" + v.sql + ")::float8)", SfType::Of(SfKind::kReal), true));
   }
   throw CompilationError("001044", "22023", "Invalid argument types for function 'SUM': (" +
                                                 v.type.DeclaredName() + ")");
@@ -113,7 +105,7 @@ Typed Avg(FunctionCall& c) {
   if (v.type.kind != SfKind::kReal) {
     throw Unsupported("AVG of " + v.type.DeclaredName() + " (Snowflake's result scale is not emulated)");
   }
-  return Aggregate(Make("avg(" + Distinct(c) + v.sql + ")", SfType::Of(SfKind::kReal), true));
+  return Aggregate(MakeTyped("avg(" + Distinct(c) + v.sql + ")", SfType::Of(SfKind::kReal), true));
 }
 
 Typed Ranking(FunctionCall& c, const char* fn) {
@@ -121,7 +113,7 @@ Typed Ranking(FunctionCall& c, const char* fn) {
   if (!c.expr.over) {
     throw CompilationError("002063", "42601", std::string(c.expr.text) + " requires an OVER clause");
   }
-  return Make(std::string(fn) + "()", SfType::Fixed(18, 0), false);
+  return MakeTyped(std::string(fn) + "()", SfType::Fixed(18, 0), false);
 }
 
 Typed TextArg(FunctionCall& c, size_t i) { return c.translator.ToText(c.args[i]); }
@@ -135,12 +127,12 @@ Typed Md5(FunctionCall& c) {
   Arity(c, 1, 1);
   const Typed& v = c.args[0];
   std::string sql = v.type.kind == SfKind::kBinary ? "md5(" + v.sql + ")" : "md5(" + HashInput(c, 0) + ")";
-  return Make(sql, SfType::Text(32), v.nullable);
+  return MakeTyped(sql, SfType::Text(32), v.nullable);
 }
 
 Typed Md5Number(FunctionCall& c, const char* fn) {
   Arity(c, 1, 1);
-  return Make(std::string("sfemu_catalog.") + fn + "(" + HashInput(c, 0) + ")", SfType::Fixed(20, 0),
+  return MakeTyped(std::string("sfemu_catalog.") + fn + "(" + HashInput(c, 0) + ")", SfType::Fixed(20, 0),
               c.args[0].nullable);
 }
 
@@ -150,7 +142,7 @@ Typed Sha2(FunctionCall& c) {
   if (bits != 224 && bits != 256 && bits != 384 && bits != 512) {
     throw CompilationError("100094", "22023", "SHA2 digest size must be 224, 256, 384 or 512");
   }
-  return Make("encode(sha" + std::to_string(bits) + "(convert_to(" + HashInput(c, 0) +
+  return MakeTyped("encode(sha" + std::to_string(bits) + "(convert_to(" + HashInput(c, 0) +
                   ", 'UTF8')), 'hex')",
               SfType::Text(bits / 4), c.args[0].nullable);
 }
@@ -168,14 +160,14 @@ Typed ToVarchar(FunctionCall& c) {
 Typed CaseMap(FunctionCall& c, const char* fn) {
   Arity(c, 1, 1);
   Typed v = TextArg(c, 0);
-  return Make(std::string("sfemu_catalog.sf_") + fn + "(" + v.sql + ")", v.type, v.nullable);
+  return MakeTyped(std::string("sfemu_catalog.sf_") + fn + "(" + v.sql + ")", v.type, v.nullable);
 }
 
 Typed Trim(FunctionCall& c, const char* fn) {
   Arity(c, 1, 2);
   Typed v = TextArg(c, 0);
   std::string chars = c.args.size() == 2 ? TextArg(c, 1).sql : "' '";
-  return Make(std::string(fn) + "(" + v.sql + ", " + chars + ")", v.type, AnyNullable(c.args));
+  return MakeTyped(std::string(fn) + "(" + v.sql + ", " + chars + ")", v.type, AnyNullable(c.args));
 }
 
 Typed Length(FunctionCall& c) {
@@ -183,7 +175,7 @@ Typed Length(FunctionCall& c) {
   const Typed& v = c.args[0];
   std::string sql = v.type.kind == SfKind::kBinary ? "octet_length(" + v.sql + ")"
                                                    : "char_length(" + TextArg(c, 0).sql + ")";
-  return Make("(" + sql + ")::numeric", SfType::Fixed(18, 0), v.nullable);
+  return MakeTyped("(" + sql + ")::numeric", SfType::Fixed(18, 0), v.nullable);
 }
 
 Typed Substr(FunctionCall& c) {
@@ -193,14 +185,14 @@ Typed Substr(FunctionCall& c) {
   if (start < 1) throw Unsupported("SUBSTR with a start position below 1");
   std::string sql = "substr(" + v.sql + ", " + std::to_string(start);
   if (c.args.size() == 3) sql += ", " + std::to_string(std::max(0, ConstantInt(c, 2)));
-  return Make(sql + ")", v.type, v.nullable);
+  return MakeTyped(sql + ")", v.type, v.nullable);
 }
 
 Typed Concat(FunctionCall& c) {
   if (c.args.empty()) Arity(c, 1, 1000);
   std::string sql;
   for (size_t i = 0; i < c.args.size(); ++i) sql += (i ? " || " : "(") + TextArg(c, i).sql;
-  return Make(sql + ")", SfType::Text(), AnyNullable(c.args));
+  return MakeTyped(sql + ")", SfType::Text(), AnyNullable(c.args));
 }
 
 /// COALESCE-like: the arguments brought to their common type.
@@ -227,7 +219,7 @@ Typed Coalesce(FunctionCall& c) {
     offset += (i ? ", " : "") + args[i].offset;
     nullable = nullable && args[i].nullable;
   }
-  Typed out = Make(sql + ")", type, nullable);
+  Typed out = MakeTyped(sql + ")", type, nullable);
   if (type.kind == SfKind::kTimestampTz) out.offset = offset + ")";
   return out;
 }
@@ -238,7 +230,7 @@ Typed Iff(FunctionCall& c) {
   FunctionCall branches{c.expr, {c.args[1], c.args[2]}, c.translator};
   SfType type;
   std::vector<Typed> args = Common(branches, type);
-  Typed out = Make("(CASE WHEN " + cond.sql + " THEN " + args[0].sql + " ELSE " + args[1].sql + " END)",
+  Typed out = MakeTyped("(CASE WHEN " + cond.sql + " THEN " + args[0].sql + " ELSE " + args[1].sql + " END)",
                    type, args[0].nullable || args[1].nullable);
   if (type.kind == SfKind::kTimestampTz) {
     out.offset = "(CASE WHEN " + cond.sql + " THEN " + args[0].offset + " ELSE " + args[1].offset + " END)";
@@ -251,7 +243,7 @@ Typed NullIf(FunctionCall& c) {
   Typed a = c.args[0], b = c.args[1];
   c.translator.Unify(a, b);
   if (a.type.kind == SfKind::kTimestampTz) throw Unsupported("NULLIF of TIMESTAMP_TZ");
-  return Make("NULLIF(" + a.sql + ", " + b.sql + ")", a.type, true);
+  return MakeTyped("NULLIF(" + a.sql + ", " + b.sql + ")", a.type, true);
 }
 
 Typed Numeric(FunctionCall& c, size_t i) {
@@ -268,9 +260,9 @@ Typed Numeric(FunctionCall& c, size_t i) {
 Typed FloorCeil(FunctionCall& c, const char* fn) {
   Arity(c, 1, 1);
   Typed v = Numeric(c, 0);
-  if (v.type.kind == SfKind::kReal) return Make(std::string(fn) + "(" + v.sql + ")", v.type, v.nullable);
+  if (v.type.kind == SfKind::kReal) return MakeTyped(std::string(fn) + "(" + v.sql + ")", v.type, v.nullable);
   int p = std::min(38, v.type.precision - v.type.scale + 1);
-  return Make(std::string(fn) + "(" + v.sql + ")", SfType::Fixed(p, 0), v.nullable);
+  return MakeTyped(std::string(fn) + "(" + v.sql + ")", SfType::Fixed(p, 0), v.nullable);
 }
 
 Typed Round(FunctionCall& c) {
@@ -278,11 +270,11 @@ Typed Round(FunctionCall& c) {
   Typed v = Numeric(c, 0);
   int d = c.args.size() == 2 ? ConstantInt(c, 1) : 0;
   if (v.type.kind == SfKind::kReal) {
-    return Make("round((" + v.sql + ")::numeric, " + std::to_string(d) + ")::float8", v.type, v.nullable);
+    return MakeTyped("round((" + v.sql + ")::numeric, " + std::to_string(d) + ")::float8", v.type, v.nullable);
   }
   int s = std::clamp(d, 0, v.type.scale);
   int p = std::min(38, v.type.precision - v.type.scale + s + 1);
-  return Make("round(" + v.sql + ", " + std::to_string(d) + ")", SfType::Fixed(p, s), v.nullable);
+  return MakeTyped("round(" + v.sql + ", " + std::to_string(d) + ")", SfType::Fixed(p, s), v.nullable);
 }
 
 Typed Trunc(FunctionCall& c) {
@@ -291,16 +283,16 @@ Typed Trunc(FunctionCall& c) {
   Typed v = Numeric(c, 0);
   int d = c.args.size() == 2 ? ConstantInt(c, 1) : 0;
   if (v.type.kind == SfKind::kReal) {
-    return Make("trunc((" + v.sql + ")::numeric, " + std::to_string(d) + ")::float8", v.type, v.nullable);
+    return MakeTyped("trunc((" + v.sql + ")::numeric, " + std::to_string(d) + ")::float8", v.type, v.nullable);
   }
   int s = std::clamp(d, 0, v.type.scale);
-  return Make("trunc(" + v.sql + ", " + std::to_string(d) + ")", SfType::Fixed(v.type.precision, s), v.nullable);
+  return MakeTyped("trunc(" + v.sql + ", " + std::to_string(d) + ")", SfType::Fixed(v.type.precision, s), v.nullable);
 }
 
 Typed Abs(FunctionCall& c) {
   Arity(c, 1, 1);
   Typed v = Numeric(c, 0);
-  return Make("abs(" + v.sql + ")", v.type, v.nullable);
+  return MakeTyped("abs(" + v.sql + ")", v.type, v.nullable);
 }
 
 Typed Mod(FunctionCall& c) {
@@ -308,12 +300,12 @@ Typed Mod(FunctionCall& c) {
   Typed a = Numeric(c, 0), b = Numeric(c, 1);
   if (a.type.kind == SfKind::kReal || b.type.kind == SfKind::kReal) {
     std::string l = "(" + a.sql + ")::float8", r = "(" + b.sql + ")::float8";
-    return Make("(CASE WHEN " + r + " = 0 THEN NULL ELSE " + l + " - trunc(" + l + " / " + r + ") * " + r + " END)",
+    return MakeTyped("(CASE WHEN " + r + " = 0 THEN NULL ELSE " + l + " - trunc(" + l + " / " + r + ") * " + r + " END)",
                 SfType::Of(SfKind::kReal), true);
   }
   int s = std::max(a.type.scale, b.type.scale);
   int p = std::min(38, std::max(a.type.precision - a.type.scale, b.type.precision - b.type.scale) + s);
-  Typed out = Make("mod((" + a.sql + ")::numeric, " + b.sql + ")", SfType::Fixed(p, s), true);
+  Typed out = MakeTyped("mod((" + a.sql + ")::numeric, " + b.sql + ")", SfType::Fixed(p, s), true);
   out.aggregate = a.aggregate || b.aggregate;
   out.window = a.window || b.window;
   return out;
@@ -350,14 +342,14 @@ Typed DateTrunc(FunctionCall& c) {
   if (v.literal == Lit::kString) v = c.translator.Coerce(v, SfType::Of(SfKind::kTimestampNtz, 9));
   switch (v.type.kind) {
     case SfKind::kDate:
-      return Make("date_trunc(" + unit + ", " + v.sql + ")::date", v.type, v.nullable);
+      return MakeTyped("date_trunc(" + unit + ", " + v.sql + ")::date", v.type, v.nullable);
     case SfKind::kTimestampNtz:
     case SfKind::kTimestampLtz:
-      return Make("date_trunc(" + unit + ", " + v.sql + ")", v.type, v.nullable);
+      return MakeTyped("date_trunc(" + unit + ", " + v.sql + ")", v.type, v.nullable);
     case SfKind::kTimestampTz: {
       // Truncate the value's own local time, then keep its offset.
       std::string local = "((" + v.sql + " AT TIME ZONE 'UTC') + make_interval(mins => " + v.offset + "))";
-      Typed out = Make("((date_trunc(" + unit + ", " + local + ") - make_interval(mins => " + v.offset +
+      Typed out = MakeTyped("((date_trunc(" + unit + ", " + local + ") - make_interval(mins => " + v.offset +
                            ")) AT TIME ZONE 'UTC')",
                        v.type, v.nullable);
       out.offset = v.offset;
@@ -390,7 +382,7 @@ Typed ToBinary(FunctionCall& c) {
   if (format == "HEX") return c.translator.Coerce(c.args[0], SfType::Of(SfKind::kBinary));
   if (format == "UTF-8" || format == "UTF8") {
     Typed v = TextArg(c, 0);
-    return Make("convert_to(" + v.sql + ", 'UTF8')", SfType::Of(SfKind::kBinary), v.nullable);
+    return MakeTyped("convert_to(" + v.sql + ", 'UTF8')", SfType::Of(SfKind::kBinary), v.nullable);
   }
   throw Unsupported("TO_BINARY with format " + format);
 }
@@ -415,7 +407,7 @@ std::optional<std::string> JsonOf(const FunctionCall& c, size_t i) {
 }
 
 Typed JsonConstant(std::string canonical, SfKind kind) {
-  Typed t = Make(postgres::Connection::QuoteLiteral(canonical), SfType::Of(kind), false);
+  Typed t = MakeTyped(postgres::Connection::QuoteLiteral(canonical), SfType::Of(kind), false);
   t.literal = Lit::kJson;
   t.literal_text = std::move(canonical);
   return t;
@@ -488,7 +480,7 @@ Typed ToGeo(FunctionCall& c, SfKind kind) {
 Typed Clock(FunctionCall& c, std::string sql, SfType type) {
   Arity(c, 0, 1);
   c.translator.MarkNondeterministic();
-  return Make(std::move(sql), type, false);
+  return MakeTyped(std::move(sql), type, false);
 }
 
 Typed Context(FunctionCall& c, const std::string& value) {

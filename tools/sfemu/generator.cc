@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "ids.h"
 
 namespace sf2pg::sfemu {
 namespace {
@@ -81,14 +82,8 @@ std::string OffsetText(int minutes) {
 
 std::string Uuid(uint64_t seed, uint64_t table, int64_t row) {
   Rng r(seed, table ^ 0x55, row);
-  uint64_t a = r.Next(), b = r.Next();
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%08llx-%04llx-4%03llx-%04llx-%012llx",
-                static_cast<unsigned long long>(a >> 32), static_cast<unsigned long long>((a >> 16) & 0xffff),
-                static_cast<unsigned long long>(a & 0xfff),
-                static_cast<unsigned long long>(0x8000 | ((b >> 48) & 0x3fff)),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return buffer;
+  uint64_t a = r.Next();
+  return UuidText(a, r.Next());
 }
 
 std::string Money(Rng& r, int64_t max_cents, int scale) {
@@ -129,6 +124,26 @@ std::string Attributes(Rng& r) {
   return s;
 }
 
+using Fields = std::vector<std::optional<std::string>>;
+
+/// A patient's name, birth date (1935-2015) and status, with some NULLs.
+Fields Person(Rng& r) {
+  const char* status[] = {"Active", "Active", "Inactive", "Deleted"};
+  return {MaybeNull(r, 0.02, r.Pick(kFirst)), MaybeNull(r, 0.02, r.Pick(kLast)),
+          MaybeNull(r, 0.03, DateText(r.Range(-12784, 16436))), std::string(r.Pick(status))};
+}
+
+/// Active flag, creation time (NTZ), last update (TZ with one of ten offsets), attributes.
+Fields PatientTail(Rng& r, int64_t created) {
+  return {MaybeNull(r, 0.02, r.Chance(0.7) ? "true" : "false"), TimestampText(created),
+          MaybeNull(r, 0.02, TimestampText(created + r.Range(0, 30) * kDay) + " " + OffsetText(r.Pick(kOffsets))),
+          MaybeNull(r, 0.1, Attributes(r))};
+}
+
+void Append(Fields& out, Fields more) {
+  for (auto& f : more) out.push_back(std::move(f));
+}
+
 std::vector<GeneratedTable> Demo(int64_t rows, uint64_t seed) {
   int64_t visits = std::max<int64_t>(1, rows);
   int64_t patients = std::max<int64_t>(1, rows / 5);
@@ -147,21 +162,13 @@ std::vector<GeneratedTable> Demo(int64_t rows, uint64_t seed) {
   "Attributes" VARIANT))";
   p.source = [seed](int64_t i, std::vector<std::optional<std::string>>& f) {
     Rng r(seed, 1, i);
-    const char* status[] = {"Active", "Active", "Inactive", "Deleted"};
     const char* systems[] = {"hha", "ehr"};
     int64_t created = kBase2023 + r.Range(0, 365 * kDay / 1000000) * 1000000 + r.Range(0, 999999);
-    int offset = r.Pick(kOffsets);
-    f = {Uuid(seed, 1, i),
-         MaybeNull(r, 0.02, r.Pick(kFirst)),
-         MaybeNull(r, 0.02, r.Pick(kLast)),
-         MaybeNull(r, 0.03, DateText(r.Range(-12784, 16436))),  // 1935 .. 2015
-         std::string(r.Pick(status)),
-         std::string(r.Pick(systems)),
-         MaybeNull(r, 0.05, Money(r, 1000000, 4)),
-         MaybeNull(r, 0.02, r.Chance(0.7) ? "true" : "false"),
-         TimestampText(created),
-         MaybeNull(r, 0.02, TimestampText(created + r.Range(0, 30) * kDay) + " " + OffsetText(offset)),
-         MaybeNull(r, 0.1, Attributes(r))};
+    f = {Uuid(seed, 1, i)};
+    Append(f, Person(r));
+    f.push_back(std::string(r.Pick(systems)));
+    f.push_back(MaybeNull(r, 0.05, Money(r, 1000000, 4)));
+    Append(f, PatientTail(r, created));
   };
   out.push_back(std::move(p));
 
@@ -242,20 +249,12 @@ std::vector<GeneratedTable> Bench(int64_t rows, uint64_t seed) {
   UPDATED_AT TIMESTAMP_TZ(9), ATTRIBUTES VARIANT))";
   p.source = [seed](int64_t i, std::vector<std::optional<std::string>>& f) {
     Rng r(seed, 11, i);
-    const char* status[] = {"Active", "Inactive", "Deleted"};
     int64_t created = kBase2023 + i * 13 * 1000000 + r.Range(0, 999999);
-    f = {std::to_string(i + 1),
-         Uuid(seed, 11, i),
-         MaybeNull(r, 0.02, r.Pick(kFirst)),
-         MaybeNull(r, 0.02, r.Pick(kLast)),
-         MaybeNull(r, 0.03, DateText(r.Range(-12784, 16436))),
-         std::string(r.Pick(status)),
-         MaybeNull(r, 0.05, Money(r, 1000000, 4)),
-         Money(r, 100000000, 2),
-         MaybeNull(r, 0.02, r.Chance(0.7) ? "true" : "false"),
-         TimestampText(created),
-         MaybeNull(r, 0.02, TimestampText(created + r.Range(0, 30) * kDay) + " " + OffsetText(r.Pick(kOffsets))),
-         MaybeNull(r, 0.1, Attributes(r))};
+    f = {std::to_string(i + 1), Uuid(seed, 11, i)};
+    Append(f, Person(r));
+    f.push_back(MaybeNull(r, 0.05, Money(r, 1000000, 4)));
+    f.push_back(Money(r, 100000000, 2));
+    Append(f, PatientTail(r, created));
   };
   out.push_back(std::move(p));
 

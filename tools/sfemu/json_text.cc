@@ -13,23 +13,6 @@ namespace {
 constexpr char kHexUpper[] = "0123456789ABCDEF";
 constexpr char kHexLower[] = "0123456789abcdef";
 
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 /// Canonical escaping inside stored JSON (the spelling Snowflake prints inside VARIANT text).
 void AppendCanonicalEscaped(std::string& out, std::string_view text) {
@@ -305,6 +288,24 @@ std::string Trimmed(std::string_view s) {
 
 }  // namespace
 
+void AppendUtf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
 void AppendJsonEscaped(std::string& out, std::string_view text) {
   size_t run = 0;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -395,22 +396,33 @@ std::string CanonicalGeo(std::string_view input, SfKind kind) {
   return out;
 }
 
-void AppendPrettyJsonEscaped(std::string& out, std::string_view compact) {
+namespace {
+
+/// The pretty layout; `escaped` writes it JSON-escaped (as it appears inside a wire string).
+void AppendPretty(std::string& out, std::string_view compact, bool escaped) {
   int indent = 0;
+  const char* newline_text = escaped ? "\\n" : "\n";
   auto newline = [&] {
-    out += "\\n";
+    out += newline_text;
     out.append(static_cast<size_t>(indent), ' ');
   };
   for (size_t i = 0; i < compact.size(); ++i) {
     char c = compact[i];
     switch (c) {
       case '"': {
-        // Copy the whole string token, escaping it once more for the wire.
+        // The whole string token; escaped once more for the wire when asked.
         size_t j = i + 1;
         while (j < compact.size() && compact[j] != '"') j += compact[j] == '\\' ? 2u : 1u;
-        out += "\\\"";
-        AppendJsonEscaped(out, compact.substr(i + 1, j - i - 1));
-        out += "\\\"";
+        std::string_view inner = compact.substr(i + 1, j - i - 1);
+        if (escaped) {
+          out += "\\\"";
+          AppendJsonEscaped(out, inner);
+          out += "\\\"";
+        } else {
+          out += '"';
+          out += inner;
+          out += '"';
+        }
         i = j;
         break;
       }
@@ -444,31 +456,15 @@ void AppendPrettyJsonEscaped(std::string& out, std::string_view compact) {
   }
 }
 
+}  // namespace
+
+void AppendPrettyJsonEscaped(std::string& out, std::string_view compact) {
+  AppendPretty(out, compact, true);
+}
+
 std::string PrettyJson(std::string_view compact) {
-  std::string escaped;
-  AppendPrettyJsonEscaped(escaped, compact);
-  // Undo the wire escaping: the result is plain text.
   std::string out;
-  for (size_t i = 0; i < escaped.size(); ++i) {
-    if (escaped[i] != '\\') {
-      out += escaped[i];
-      continue;
-    }
-    char e = escaped[++i];
-    switch (e) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'u': {
-        out += static_cast<char>(std::stoi(escaped.substr(i + 1, 4), nullptr, 16));
-        i += 4;
-        break;
-      }
-      default: out += e;
-    }
-  }
+  AppendPretty(out, compact, false);
   return out;
 }
 

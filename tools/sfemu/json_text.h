@@ -5,6 +5,7 @@
 // newlines, 2-space indent, `"key": value`.
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -32,6 +33,9 @@ class ValueError : public std::runtime_error {
 /// Codes for values sfemu refuses although Snowflake would store them.
 inline constexpr const char* kNotEmulatedCode = "000002";
 inline constexpr const char* kNotEmulatedState = "0A000";
+
+/// Appends a Unicode code point as UTF-8.
+void AppendUtf8(std::string& out, uint32_t code_point);
 
 /// Appends `text` as the inside of a JSON string (no quotes), escaping as the SQL API does:
 /// \" \\ \b \f \n \r \t, other control characters as \u00XX; UTF-8 kept as is.

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "json_text.h"
+
 namespace sf2pg::sfemu {
 namespace {
 
@@ -15,18 +17,6 @@ bool IsIdentPart(char c) {
   return std::isalnum(u) || c == '_' || c == '$' || u >= 0x80;
 }
 
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 class Lexer {
  public:

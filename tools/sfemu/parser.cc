@@ -1,5 +1,6 @@
 #include "parser.h"
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 
@@ -866,23 +867,18 @@ class Parser {
     return e;
   }
 
-  ExprPtr Additive() {
-    ExprPtr left = Multiplicative();
-    while (Peek().Is("+") || Peek().Is("-") || Peek().Is("||")) {
+  /// A left-associative chain of `operators` between operands parsed by `next`.
+  ExprPtr LeftAssociative(ExprPtr (Parser::*next)(), std::initializer_list<std::string_view> operators) {
+    ExprPtr left = (this->*next)();
+    while (std::any_of(operators.begin(), operators.end(), [&](std::string_view op) { return Peek().Is(op); })) {
       std::string op = Advance().text;
-      left = Binary(op, std::move(left), Multiplicative());
+      left = Binary(op, std::move(left), (this->*next)());
     }
     return left;
   }
 
-  ExprPtr Multiplicative() {
-    ExprPtr left = Unary();
-    while (Peek().Is("*") || Peek().Is("/") || Peek().Is("%")) {
-      std::string op = Advance().text;
-      left = Binary(op, std::move(left), Unary());
-    }
-    return left;
-  }
+  ExprPtr Additive() { return LeftAssociative(&Parser::Multiplicative, {"+", "-", "||"}); }
+  ExprPtr Multiplicative() { return LeftAssociative(&Parser::Unary, {"*", "/", "%"}); }
 
   ExprPtr Unary() {
     if (Peek().Is("-") || Peek().Is("+")) {

@@ -5,11 +5,11 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <random>
 #include <thread>
 
 #include "core/error.h"
 #include "gzip.h"
+#include "ids.h"
 #include "jackson.h"
 #include "report/log.h"
 
@@ -130,17 +130,6 @@ Json ErrorJson(const std::string& code, const std::string& message) {
 
 }  // namespace
 
-std::string NewUuid() {
-  thread_local std::mt19937_64 rng{std::random_device{}() ^
-                                   static_cast<uint64_t>(std::hash<std::thread::id>{}(std::this_thread::get_id()))};
-  uint64_t a = rng(), b = rng();
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
-                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return buffer;
-}
 
 Server::Server(ServeOptions options, AuthConfig auth, StatementStore& store, FaultInjector& faults,
                postgres::ConnectParams pg)

@@ -90,7 +90,4 @@ class Server {
   int port_ = 0;
 };
 
-/// A random (version 4) UUID.
-std::string NewUuid();
-
 }  // namespace sf2pg::sfemu

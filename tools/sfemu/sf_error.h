@@ -2,26 +2,17 @@
 // Every code sfemu uses is listed in README.md with the situation that produces it.
 #pragma once
 
-#include <stdexcept>
 #include <string>
+
+#include "core/error.h"
 
 namespace sf2pg::sfemu {
 
-class SfError : public std::runtime_error {
+/// What sfemu answers: a Snowflake error code, SQLSTATE, message and HTTP status.
+class SfError : public SnowflakeError {
  public:
   SfError(std::string code, std::string sql_state, const std::string& message, int http_status = 422)
-      : std::runtime_error(message),
-        code_(std::move(code)),
-        sql_state_(std::move(sql_state)),
-        http_status_(http_status) {}
-  const std::string& code() const { return code_; }
-  const std::string& sql_state() const { return sql_state_; }
-  int http_status() const { return http_status_; }
-
- private:
-  std::string code_;
-  std::string sql_state_;
-  int http_status_;
+      : SnowflakeError(message, Retry::kNever, std::move(code), std::move(sql_state), http_status) {}
 };
 
 /// 001003: "SQL compilation error:\nsyntax error line L at position P unexpected 'X'."

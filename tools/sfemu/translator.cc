@@ -19,16 +19,8 @@ using Lit = Typed::Literal;
 std::string Quote(std::string_view text) { return Connection::QuoteLiteral(text); }
 std::string Ident(std::string_view text) { return Connection::QuoteIdent(text); }
 
-Typed Make(std::string sql, SfType type, bool nullable) {
-  Typed t;
-  t.sql = std::move(sql);
-  t.type = type;
-  t.nullable = nullable;
-  return t;
-}
-
 Typed BoolResult(std::string sql, bool nullable) {
-  return Make(std::move(sql), SfType::Of(SfKind::kBoolean), nullable);
+  return MakeTyped(std::move(sql), SfType::Of(SfKind::kBoolean), nullable);
 }
 
 [[noreturn]] void ThrowValueError(const ValueError& e) {
@@ -80,6 +72,14 @@ std::string LocalWallClock(const Typed& tz) {
 bool IsNullish(const Typed& t) { return t.literal == Lit::kNull || t.type.kind == SfKind::kNull; }
 
 }  // namespace
+
+Typed MakeTyped(std::string sql, SfType type, bool nullable) {
+  Typed t;
+  t.sql = std::move(sql);
+  t.type = type;
+  t.nullable = nullable;
+  return t;
+}
 
 std::string ToVarcharSql(const Typed& v) {
   const std::string& x = v.sql;
@@ -163,7 +163,7 @@ Translator::Scope Translator::TableScope(const CatalogTable& table, const std::s
                       {table.database, table.schema, table.name}};
   if (alias) scope.qualifiers.push_back({alias->text});
   for (const auto& col : table.columns) {
-    Typed v = Make(alias_sql + "." + Ident(col.pg_name), col.type, col.nullable);
+    Typed v = MakeTyped(alias_sql + "." + Ident(col.pg_name), col.type, col.nullable);
     if (col.type.kind == SfKind::kTimestampTz) v.offset = alias_sql + "." + Ident(col.OffsetPgName());
     if (!col.type.IsSemiStructured() || col.type.kind == SfKind::kVariant ||
         col.type.kind == SfKind::kObject || col.type.kind == SfKind::kArray) {
@@ -225,7 +225,7 @@ Translator::Scope Translator::InformationSchemaScope(const std::string& database
                       {database, "INFORMATION_SCHEMA", view.text}};
   if (alias) scope.qualifiers.push_back({alias->text});
   for (const auto& c : columns) {
-    Typed v = Make(alias_sql + "." + Ident(c.name), c.type, true);
+    Typed v = MakeTyped(alias_sql + "." + Ident(c.name), c.type, true);
     v.source_database = database;
     v.source_schema = "INFORMATION_SCHEMA";
     v.source_table = view.text;
@@ -244,7 +244,7 @@ Translator::Scope Translator::FromScope(const TableRef& ref, std::string& from_s
     for (size_t i = 0; i < inner.columns.size(); ++i) {
       const ResultColumn& c = inner.columns[i];
       std::string base = alias_sql + ".\"c" + std::to_string(i + 1);
-      Typed v = Make(base + "\"", c.type, c.nullable);
+      Typed v = MakeTyped(base + "\"", c.type, c.nullable);
       if (c.type.kind == SfKind::kTimestampTz) v.offset = base + "o\"";
       v.source_database = c.database;
       v.source_schema = c.schema;
@@ -386,7 +386,7 @@ Typed Translator::Placeholder(const Expr& e) {
   switch (it->second) {
     case SfKind::kFixed:
       if (!IsDecimalText(text)) throw bad();
-      t = Make("(" + text + ")::numeric", LiteralNumberType(text), false);
+      t = MakeTyped("(" + text + ")::numeric", LiteralNumberType(text), false);
       t.literal = Lit::kNumber;
       t.literal_text = text;
       return t;
@@ -412,7 +412,7 @@ Typed Translator::Placeholder(const Expr& e) {
       if (!ns.ends_with("000")) {
         throw Unsupported("bind values with sub-microsecond digits (sfemu stores microseconds)");
       }
-      t = Make("to_timestamp(" + micros + " / 1000000)", SfType::Of(SfKind::kTimestampTz, 9), false);
+      t = MakeTyped("to_timestamp(" + micros + " / 1000000)", SfType::Of(SfKind::kTimestampTz, 9), false);
       t.offset = "(" + std::to_string(offset) + ")::int";
       return t;
     }
@@ -433,11 +433,11 @@ Typed Translator::Placeholder(const Expr& e) {
         throw bad();
       }
       if (text == "inf" || text == "-inf") throw bad();
-      return Make("(" + Quote(in.value) + ")::float8", SfType::Of(SfKind::kReal), false);
+      return MakeTyped("(" + Quote(in.value) + ")::float8", SfType::Of(SfKind::kReal), false);
     }
     case SfKind::kBoolean: {
       try {
-        return Make(ToPgInput(SfType::Of(SfKind::kBoolean), text).value == "t" ? "TRUE" : "FALSE",
+        return MakeTyped(ToPgInput(SfType::Of(SfKind::kBoolean), text).value == "t" ? "TRUE" : "FALSE",
                     SfType::Of(SfKind::kBoolean), false);
       } catch (const ValueError&) {
         throw bad();
@@ -445,14 +445,14 @@ Typed Translator::Placeholder(const Expr& e) {
     }
     case SfKind::kBinary: {
       try {
-        return Make(Quote(ToPgInput(SfType::Of(SfKind::kBinary), text).value) + "::bytea",
+        return MakeTyped(Quote(ToPgInput(SfType::Of(SfKind::kBinary), text).value) + "::bytea",
                     SfType::Of(SfKind::kBinary), false);
       } catch (const ValueError&) {
         throw bad();
       }
     }
     case SfKind::kDate:
-      return Make("(DATE '1970-01-01' + floor(" + integer() + "::numeric / 86400000)::int)",
+      return MakeTyped("(DATE '1970-01-01' + floor(" + integer() + "::numeric / 86400000)::int)",
                   SfType::Of(SfKind::kDate), false);
     case SfKind::kTime:
     case SfKind::kTimestampNtz:
@@ -463,11 +463,11 @@ Typed Translator::Placeholder(const Expr& e) {
       }
       std::string seconds = "(" + ns + "::numeric / 1000000000)";
       if (it->second == SfKind::kTime) {
-        return Make("(TIME '00:00' + make_interval(secs => " + seconds + "))", SfType::Of(SfKind::kTime, 9), false);
+        return MakeTyped("(TIME '00:00' + make_interval(secs => " + seconds + "))", SfType::Of(SfKind::kTime, 9), false);
       }
       std::string utc = "(TIMESTAMP '1970-01-01' + make_interval(secs => " + seconds + "))";
-      if (it->second == SfKind::kTimestampNtz) return Make(utc, SfType::Of(SfKind::kTimestampNtz, 9), false);
-      return Make("(" + utc + " AT TIME ZONE 'UTC')", SfType::Of(SfKind::kTimestampLtz, 9), false);
+      if (it->second == SfKind::kTimestampNtz) return MakeTyped(utc, SfType::Of(SfKind::kTimestampNtz, 9), false);
+      return MakeTyped("(" + utc + " AT TIME ZONE 'UTC')", SfType::Of(SfKind::kTimestampLtz, 9), false);
     }
     default:
       throw bad();
@@ -545,7 +545,7 @@ Typed Translator::Arithmetic(const std::string& op, Typed left, Typed right, con
   };
   bool dates = left.type.kind == SfKind::kDate && right.type.kind == SfKind::kDate;
   if (dates && op == "-") {
-    return Make("(" + left.sql + " - " + right.sql + ")::numeric", SfType::Fixed(9, 0),
+    return MakeTyped("(" + left.sql + " - " + right.sql + ")::numeric", SfType::Fixed(9, 0),
                 left.nullable || right.nullable);
   }
   numeric(left);
@@ -583,7 +583,7 @@ Typed Translator::Arithmetic(const std::string& op, Typed left, Typed right, con
 
 Typed Translator::Concat(Typed left, Typed right) {
   Typed l = ToText(left), r = ToText(right);
-  Typed out = Make("(" + l.sql + " || " + r.sql + ")",
+  Typed out = MakeTyped("(" + l.sql + " || " + r.sql + ")",
                    SfType::Text(std::min(kMaxTextLength, l.type.length + r.type.length)),
                    l.nullable || r.nullable);
   out.aggregate = l.aggregate || r.aggregate;
@@ -671,7 +671,7 @@ Typed Translator::Case(const Expr& e, const Scope& scope) {
     sql += is_else ? " ELSE " + r.sql : " WHEN " + conditions[k] + " THEN " + r.sql;
     offset += is_else ? " ELSE " + r.offset : " WHEN " + conditions[k] + " THEN " + r.offset;
   }
-  Typed out = Make(sql + " END)", type, nullable);
+  Typed out = MakeTyped(sql + " END)", type, nullable);
   if (type.kind == SfKind::kTimestampTz) out.offset = offset + " END)";
   return out;
 }
@@ -739,7 +739,7 @@ Typed Translator::Function(const Expr& e, const Scope& scope) {
 
 Typed Translator::NullOf(const SfType& type) {
   SfType t = type.kind == SfKind::kNull ? SfType::Text() : type;
-  Typed out = Make("NULL::" + t.PgType(), type, true);
+  Typed out = MakeTyped("NULL::" + t.PgType(), type, true);
   if (t.kind == SfKind::kTimestampTz) out.offset = "NULL::int";
   out.literal = Lit::kNull;
   return out;
@@ -804,14 +804,14 @@ Typed Translator::Coerce(const Typed& v, const SfType& target) {
   }
   if (v.literal == Lit::kNumber && target.kind == SfKind::kVariant) {
     try {
-      Typed out = Make(Quote(CanonicalJson(v.literal_text, SfKind::kVariant)), target, false);
+      Typed out = MakeTyped(Quote(CanonicalJson(v.literal_text, SfKind::kVariant)), target, false);
       return out;
     } catch (const ValueError& e) {
       ThrowValueError(e);
     }
   }
   if (v.literal == Lit::kNumber && target.kind == SfKind::kText) {
-    Typed out = Make(Quote(v.literal_text), SfType::Text(), false);
+    Typed out = MakeTyped(Quote(v.literal_text), SfType::Text(), false);
     out.literal = Lit::kString;
     out.literal_text = v.literal_text;
     return out;
@@ -835,7 +835,7 @@ Typed Translator::Convert(const Typed& v, const SfType& t) {
   const SfKind from = v.type.kind;
   const std::string& x = v.sql;
   auto result = [&](std::string sql) {
-    Typed out = Make(std::move(sql), t, v.nullable);
+    Typed out = MakeTyped(std::move(sql), t, v.nullable);
     return out;
   };
   auto unsupported = [&]() -> Typed {
@@ -945,7 +945,7 @@ Typed Translator::ToText(const Typed& v) {
     s.text = v.literal == Lit::kBool ? v.literal_text : v.literal_text;
     return Literal(s);
   }
-  Typed out = Make(ToVarcharSql(v), SfType::Text(), v.nullable);
+  Typed out = MakeTyped(ToVarcharSql(v), SfType::Text(), v.nullable);
   out.aggregate = v.aggregate;
   out.window = v.window;
   return out;
@@ -1015,29 +1015,16 @@ void Translator::Unify(Typed& a, Typed& b) {
     b = Coerce(b, a.type);
     return;
   }
-  const SfKind x = a.type.kind, y = b.type.kind;
-  if (x == y) return;
-  if (a.type.IsNumeric() && b.type.IsNumeric()) {
-    if (x == SfKind::kReal) b = Coerce(b, a.type);
-    else a = Coerce(a, b.type);
-    return;
-  }
-  if (x == SfKind::kText && b.type.IsNumeric()) {
-    a = Coerce(a, b.type);
-    return;
-  }
-  if (y == SfKind::kText && a.type.IsNumeric()) {
-    b = Coerce(b, a.type);
-    return;
-  }
-  if (x == SfKind::kDate && b.type.IsTimestamp()) {
-    a = Coerce(a, b.type);
-    return;
-  }
-  if (y == SfKind::kDate && a.type.IsTimestamp()) {
-    b = Coerce(b, a.type);
-    return;
-  }
+  if (a.type.kind == b.type.kind) return;
+  // Converts `from` to `to`'s type when Snowflake would widen it that way.
+  auto widen = [&](Typed& from, const Typed& to) {
+    bool numeric = from.type.IsNumeric() && to.type.IsNumeric() && to.type.kind == SfKind::kReal;
+    bool text = from.type.kind == SfKind::kText && to.type.IsNumeric();
+    bool date = from.type.kind == SfKind::kDate && to.type.IsTimestamp();
+    if (numeric || text || date) from = Coerce(from, to.type);
+    return numeric || text || date;
+  };
+  if (!widen(a, b)) widen(b, a);
 }
 
 std::string Translator::OrderKey(const Typed& v, const Expr& at) {

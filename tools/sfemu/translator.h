@@ -71,6 +71,9 @@ struct Typed {
   std::string source_database, source_schema, source_table;  ///< plain column references
 };
 
+/// A typed expression with no constant value.
+Typed MakeTyped(std::string sql, SfType type, bool nullable);
+
 class Translator {
  public:
   /// `sql` is the whole request text; the statement's expression spans point into it.
