@@ -63,8 +63,7 @@ class Authenticator {
   std::string account_;
 };
 
-/// base64url without padding (JWT segments); tests mint tokens with it.
-std::string Base64UrlEncode(std::string_view data);
+/// Decodes base64url (JWT segments; padding optional). Throws std::invalid_argument.
 std::string Base64UrlDecode(std::string_view data);
 
 }  // namespace sf2pg::sfemu
