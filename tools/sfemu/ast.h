@@ -26,9 +26,9 @@ struct Name {
 std::string DisplayName(const std::vector<Name>& parts);
 
 enum class ExprKind {
-  kNumber,       ///< text = digits as written
-  kString,       ///< text = decoded value
-  kBool,         ///< flag = value
+  kNumber,  ///< text = digits as written
+  kString,  ///< text = decoded value
+  kBool,    ///< flag = value
   kNull,
   kColumn,       ///< names = 1 to 4 parts
   kStar,         ///< COUNT(*) argument
@@ -62,19 +62,19 @@ struct Expr {
   ExprKind kind = ExprKind::kNull;
   std::string text;
   bool flag = false;
-  int index = 0;                  ///< positional placeholder number (1-based)
-  std::vector<Name> names;        ///< column reference parts
+  int index = 0;            ///< positional placeholder number (1-based)
+  std::vector<Name> names;  ///< column reference parts
   std::vector<ExprPtr> args;
-  std::unique_ptr<Window> over;   ///< window functions
+  std::unique_ptr<Window> over;  ///< window functions
   SfType cast_type;
   bool case_has_operand = false;  ///< CASE x WHEN ...
   bool case_has_else = false;
-  size_t begin = 0, end = 0;      ///< source span
+  size_t begin = 0, end = 0;  ///< source span
   int line = 1, column = 0;
 };
 
 struct SelectItem {
-  ExprPtr expr;                 ///< null for `*` / `t.*`
+  ExprPtr expr;  ///< null for `*` / `t.*`
   std::optional<Name> alias;
   std::vector<Name> star_qualifier;  ///< t.* (empty for a bare *)
 };
@@ -82,7 +82,7 @@ struct SelectItem {
 struct Select;
 
 struct TableRef {
-  std::vector<Name> parts;           ///< a table name, or empty for a subquery
+  std::vector<Name> parts;  ///< a table name, or empty for a subquery
   std::unique_ptr<Select> subquery;
   std::optional<Name> alias;
   int line = 1, column = 0;
@@ -134,7 +134,7 @@ struct Statement {
   StatementKind kind = StatementKind::kSelect;
   size_t begin = 0, end = 0;  ///< source span within the request text
   std::unique_ptr<Select> select;
-  std::vector<Name> target;   ///< table, schema or database name
+  std::vector<Name> target;  ///< table, schema or database name
   bool or_replace = false;
   bool if_not_exists = false;
   bool if_exists = false;
@@ -144,9 +144,9 @@ struct Statement {
   std::vector<std::vector<ExprPtr>> values;  ///< INSERT ... VALUES rows
   std::vector<std::pair<Name, ExprPtr>> assignments;
   ExprPtr where;
-  std::string scope;   ///< SHOW ... IN <scope>: TABLE, SCHEMA, DATABASE, ACCOUNT
+  std::string scope;                ///< SHOW ... IN <scope>: TABLE, SCHEMA, DATABASE, ACCOUNT
   std::optional<std::string> like;  ///< SHOW TABLES LIKE 'pattern'
-  std::string command;  ///< kNotInApi / kUse detail
+  std::string command;              ///< kNotInApi / kUse detail
   std::vector<std::pair<std::string, std::string>> session_settings;  ///< ALTER SESSION SET
 };
 

@@ -6,7 +6,6 @@
 
 #include <cctype>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -19,7 +18,6 @@ std::string Upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
 }
-
 
 AuthOutcome Invalid(const std::string& detail, bool tracked) {
   AuthOutcome o;
@@ -34,7 +32,8 @@ AuthOutcome Invalid(const std::string& detail, bool tracked) {
 
 bool Verify(EVP_PKEY* key, std::string_view signed_part, const std::string& signature) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) != 1) return false;
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) != 1)
+    return false;
   if (EVP_DigestVerifyUpdate(ctx.get(), signed_part.data(), signed_part.size()) != 1) return false;
   return EVP_DigestVerifyFinal(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
                                signature.size()) == 1;
@@ -196,7 +195,8 @@ AuthOutcome Authenticator::CheckJwt(const std::string& token, int64_t now) const
   auto keys = config_.keys.find(user);
   if (keys == config_.keys.end()) return Invalid("user " + user + " has no registered key", true);
   const std::string prefix = sub + ".SHA256:";
-  if (iss.rfind(prefix, 0) != 0) return Invalid("iss is not " + sub + ".SHA256:<fingerprint>", true);
+  if (iss.rfind(prefix, 0) != 0)
+    return Invalid("iss is not " + sub + ".SHA256:<fingerprint>", true);
   const UserKey* key = nullptr;
   for (const auto& k : keys->second) {
     if (sub + "." + k.fingerprint == iss) key = &k;

@@ -27,10 +27,10 @@ struct UserKey {
 };
 
 struct AuthConfig {
-  std::string account;                             ///< as configured; normalised when checked
+  std::string account;                               ///< as configured; normalised when checked
   std::map<std::string, std::vector<UserKey>> keys;  ///< upper-case user -> registered keys
-  std::map<std::string, std::string> pats;         ///< token -> upper-case user
-  std::set<std::string> blocked_users;             ///< answered 403 (network policy)
+  std::map<std::string, std::string> pats;           ///< token -> upper-case user
+  std::set<std::string> blocked_users;               ///< answered 403 (network policy)
   int64_t clock_skew_seconds = 60;
 };
 

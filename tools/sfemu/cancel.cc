@@ -32,7 +32,8 @@ bool CancelToken::expired() const { return Clock::now() >= deadline_; }
 
 int64_t CancelToken::RemainingMs() const {
   if (deadline_ == Clock::time_point::max()) return 7LL * 86400 * 1000;
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
+  auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
   return left > 0 ? left : 0;
 }
 

@@ -206,15 +206,16 @@ void PgCatalog::Bootstrap(Connection& conn) {
   // LOWER go through an ICU (or UTF-8 libc) collation when the server has one.
   std::string collation = "C";
   for (const char* candidate : {"und-x-icu", "C.utf8", "en_US.utf8"}) {
-    if (conn.Exec("SELECT 1 FROM pg_collation WHERE collname = $1", {std::string(candidate)}).rows()) {
+    if (conn.Exec("SELECT 1 FROM pg_collation WHERE collname = $1", {std::string(candidate)})
+            .rows()) {
       collation = candidate;
       break;
     }
   }
   for (const char* fn : {"upper", "lower"}) {
     conn.Exec(std::string("CREATE OR REPLACE FUNCTION sfemu_catalog.sf_") + fn +
-              "(t text) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT " + fn + "(t COLLATE " +
-              Connection::QuoteIdent(collation) + ") $$");
+              "(t text) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT " + fn +
+              "(t COLLATE " + Connection::QuoteIdent(collation) + ") $$");
   }
   conn.Exec("COMMIT");
 }
@@ -298,8 +299,9 @@ bool PgCatalog::CreateDatabase(const std::string& database) {
 bool PgCatalog::CreateSchema(const std::string& database, const std::string& schema) {
   if (PgSchemaOf(database, schema)) return false;
   std::string pg_schema = PgIdentifier(database + "." + schema, 63, "s#");
-  conn_.Exec("INSERT INTO sfemu_catalog.schemas (database_name, name, pg_schema) VALUES ($1, $2, $3)",
-             {database, schema, pg_schema});
+  conn_.Exec(
+      "INSERT INTO sfemu_catalog.schemas (database_name, name, pg_schema) VALUES ($1, $2, $3)",
+      {database, schema, pg_schema});
   conn_.Exec("CREATE SCHEMA IF NOT EXISTS " + Connection::QuoteIdent(pg_schema));
   return true;
 }
@@ -315,8 +317,8 @@ bool PgCatalog::DropSchema(const std::string& database, const std::string& schem
 
 bool PgCatalog::DropDatabase(const std::string& database) {
   if (!HasDatabase(database)) return false;
-  auto schemas = conn_.Exec("SELECT name FROM sfemu_catalog.schemas WHERE database_name = $1",
-                            {database});
+  auto schemas =
+      conn_.Exec("SELECT name FROM sfemu_catalog.schemas WHERE database_name = $1", {database});
   for (int i = 0; i < schemas.rows(); ++i) DropSchema(database, std::string(schemas.Get(i, 0)));
   conn_.Exec("DELETE FROM sfemu_catalog.databases WHERE name = $1", {database});
   return true;

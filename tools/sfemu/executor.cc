@@ -57,7 +57,8 @@ bool LikeMatch(std::string_view text, std::string_view pattern) {
   return same && LikeMatch(text.substr(1), pattern.substr(1));
 }
 
-ResultColumn TextColumn(const std::string& name, int64_t length = kMaxTextLength, bool nullable = true) {
+ResultColumn TextColumn(const std::string& name, int64_t length = kMaxTextLength,
+                        bool nullable = true) {
   ResultColumn c;
   c.name = name;
   c.type = SfType::Text(length);
@@ -75,11 +76,16 @@ ResultColumn TypedColumn(const std::string& name, SfType type, bool nullable = t
 
 const char* CommandKind(StatementKind kind) {
   switch (kind) {
-    case StatementKind::kBegin: return "TRANSACTION_BEGIN";
-    case StatementKind::kCommit: return "TRANSACTION_COMMIT";
-    case StatementKind::kRollback: return "TRANSACTION_ROLLBACK";
-    case StatementKind::kUse: return "USE";
-    default: return nullptr;
+    case StatementKind::kBegin:
+      return "TRANSACTION_BEGIN";
+    case StatementKind::kCommit:
+      return "TRANSACTION_COMMIT";
+    case StatementKind::kRollback:
+      return "TRANSACTION_ROLLBACK";
+    case StatementKind::kUse:
+      return "USE";
+    default:
+      return nullptr;
   }
 }
 
@@ -89,10 +95,12 @@ SfError MapPgFailure(const PgFailure& f) {
   const std::string& s = f.sql_state;
   if (s == "22012") return SfError("100051", "22012", "Division by zero");
   if (s == "22003") return SfError("100039", "22003", "Numeric value out of range: " + f.message);
-  if (s == "22P02") return SfError("100038", "22018", "Numeric value is not recognized: " + f.message);
+  if (s == "22P02")
+    return SfError("100038", "22018", "Numeric value is not recognized: " + f.message);
   if (s == "22001") return SfError("100078", "22001", "String is too long and would be truncated");
   if (s == "23502") return SfError("100072", "22000", "NULL result in a non-nullable column");
-  if (s == "22007" || s == "22008") return SfError("100035", "22007", "Timestamp is not recognized: " + f.message);
+  if (s == "22007" || s == "22008")
+    return SfError("100035", "22007", "Timestamp is not recognized: " + f.message);
   if (s == "23514" && f.constraint.ends_with("#scale")) {
     return SfError(kNotEmulatedCode, kNotEmulatedState,
                    "A value has more fraction digits than its column's scale keeps; sfemu does "
@@ -112,8 +120,9 @@ SfError MapPgFailure(const PgFailure& f) {
                        f.message + ")",
                    503);
   }
-  return SfError("000603", "XX000",
-                 "SQL execution internal error: Processing aborted due to error " + s + ": " + f.message);
+  return SfError(
+      "000603", "XX000",
+      "SQL execution internal error: Processing aborted due to error " + s + ": " + f.message);
 }
 
 struct Executor::Session {
@@ -137,13 +146,15 @@ void Executor::EnsureConnected() {
   conn_.reset();
   try {
     conn_ = std::make_unique<Connection>(params_);
-    conn_->Exec("SET extra_float_digits = 1; SET standard_conforming_strings = on; "
-                "SET DateStyle = ISO; SET IntervalStyle = postgres");
+    conn_->Exec(
+        "SET extra_float_digits = 1; SET standard_conforming_strings = on; "
+        "SET DateStyle = ISO; SET IntervalStyle = postgres");
   } catch (const PostgresError& e) {
     conn_.reset();
     throw SfError("000603", "XX000",
                   std::string("SQL execution internal error: the emulator cannot reach its "
-                              "PostgreSQL database: ") + e.what(),
+                              "PostgreSQL database: ") +
+                      e.what(),
                   503);
   }
 }
@@ -158,13 +169,15 @@ int64_t Executor::Generation() {
   }
 }
 
-void Executor::ExpandBatchBindings(const ExecRequest& request, std::vector<nlohmann::json>& out) const {
+void Executor::ExpandBatchBindings(const ExecRequest& request,
+                                   std::vector<nlohmann::json>& out) const {
   const auto& b = request.bindings;
   if (!b.is_object()) return;
   size_t length = 0;
   bool any = false;
   for (const auto& [key, binding] : b.items()) {
-    if (!binding.is_object() || !binding.contains("value") || !binding["value"].is_array()) continue;
+    if (!binding.is_object() || !binding.contains("value") || !binding["value"].is_array())
+      continue;
     size_t n = binding["value"].size();
     if (any && n != length) {
       throw SfError("002099", "07006",
@@ -205,7 +218,8 @@ ExecResult Executor::Run(const ExecRequest& request, CancelToken& token, int64_t
   ExecResult out;
   out.multi = request.statement_count != 1;
   if (out.multi && request.bindings.is_object() && !request.bindings.empty()) {
-    throw SfError("000002", "0A000", "Bind variables are not supported in multi-statement requests.");
+    throw SfError("000002", "0A000",
+                  "Bind variables are not supported in multi-statement requests.");
   }
   if (!out.multi) {
     const Statement& st = statements[0];
@@ -286,7 +300,8 @@ std::shared_ptr<ResultSet> Executor::RunStatement(const Statement& st, Session& 
       return Status("Statement executed successfully.");
     case StatementKind::kCommit:
     case StatementKind::kRollback:
-      if (session.in_transaction) Exec(conn, st.kind == StatementKind::kCommit ? "COMMIT" : "ROLLBACK");
+      if (session.in_transaction)
+        Exec(conn, st.kind == StatementKind::kCommit ? "COMMIT" : "ROLLBACK");
       session.in_transaction = false;
       return Status("Statement executed successfully.");
     case StatementKind::kUse: {
@@ -315,7 +330,8 @@ std::shared_ptr<ResultSet> Executor::RunStatement(const Statement& st, Session& 
         }
         // Every request is its own session: settings last until the end of this request.
         if (key == "TIMEZONE" && session.multi) {
-          Exec(conn, "SET TIME ZONE " + Connection::QuoteLiteral(value.empty() ? "America/Los_Angeles" : value));
+          Exec(conn, "SET TIME ZONE " +
+                         Connection::QuoteLiteral(value.empty() ? "America/Los_Angeles" : value));
         }
       }
       return Status("Statement executed successfully.");
@@ -326,18 +342,31 @@ std::shared_ptr<ResultSet> Executor::RunStatement(const Statement& st, Session& 
   }
   bool own_transaction = !session.in_transaction;
   if (own_transaction) Exec(conn, "BEGIN");
-  Exec(conn, "SET LOCAL statement_timeout = " + std::to_string(std::max<int64_t>(1, token.RemainingMs())));
+  Exec(conn, "SET LOCAL statement_timeout = " +
+                 std::to_string(std::max<int64_t>(1, token.RemainingMs())));
   std::shared_ptr<ResultSet> result;
   switch (st.kind) {
-    case StatementKind::kSelect: result = RunSelect(st, session, token); break;
+    case StatementKind::kSelect:
+      result = RunSelect(st, session, token);
+      break;
     case StatementKind::kInsert:
     case StatementKind::kUpdate:
     case StatementKind::kDelete:
-    case StatementKind::kTruncate: result = RunDml(st, session); break;
-    case StatementKind::kShowPrimaryKeys: result = RunShowPrimaryKeys(st, session); break;
-    case StatementKind::kShowTables: result = RunShowTables(st, session); break;
-    case StatementKind::kDescribeTable: result = RunDescribe(st, session); break;
-    default: result = RunDdl(st, session); break;
+    case StatementKind::kTruncate:
+      result = RunDml(st, session);
+      break;
+    case StatementKind::kShowPrimaryKeys:
+      result = RunShowPrimaryKeys(st, session);
+      break;
+    case StatementKind::kShowTables:
+      result = RunShowTables(st, session);
+      break;
+    case StatementKind::kDescribeTable:
+      result = RunDescribe(st, session);
+      break;
+    default:
+      result = RunDdl(st, session);
+      break;
   }
   if (own_transaction) Exec(conn, "COMMIT");
   return result;
@@ -383,7 +412,8 @@ std::shared_ptr<ResultSet> Executor::Counts(const std::vector<std::string>& name
   return result;
 }
 
-std::shared_ptr<ResultSet> Executor::Status(const std::string& message, std::optional<DmlStats> stats) {
+std::shared_ptr<ResultSet> Executor::Status(const std::string& message,
+                                            std::optional<DmlStats> stats) {
   ResultBuilder b({TextColumn("status")}, RowLayout::kMetadata, policy_, store_);
   b.AddRow({message});
   auto result = b.Finish();
@@ -424,7 +454,8 @@ std::shared_ptr<ResultSet> Executor::RunDml(const Statement& st, Session& sessio
       result = Counts({"number of rows inserted"}, {n}, stats);
     } else if (st.kind == StatementKind::kUpdate) {
       stats.updated = n;
-      result = Counts({"number of rows updated", "number of multi-joined rows updated"}, {n, 0}, stats);
+      result =
+          Counts({"number of rows updated", "number of multi-joined rows updated"}, {n, 0}, stats);
     } else {
       stats.deleted = n;
       session.catalog->AdjustRowCount(table, -n);
@@ -445,7 +476,8 @@ std::shared_ptr<ResultSet> Executor::RunDdl(const Statement& st, Session& sessio
       bool exists = catalog.HasDatabase(name);
       if (exists && st.if_not_exists) return Status(name + " already exists, statement succeeded.");
       if (exists && !st.or_replace) {
-        throw CompilationError("002002", "42710", "Object '" + st.target.back().Display() + "' already exists.");
+        throw CompilationError("002002", "42710",
+                               "Object '" + st.target.back().Display() + "' already exists.");
       }
       if (exists) catalog.DropDatabase(name);
       catalog.CreateDatabase(name);
@@ -457,9 +489,11 @@ std::shared_ptr<ResultSet> Executor::RunDdl(const Statement& st, Session& sessio
       auto [db, schema] = translator.ResolveSchema(st.target, false);
       (void)database;
       bool exists = catalog.HasSchema(db, schema);
-      if (exists && st.if_not_exists) return Status(schema + " already exists, statement succeeded.");
+      if (exists && st.if_not_exists)
+        return Status(schema + " already exists, statement succeeded.");
       if (exists && !st.or_replace) {
-        throw CompilationError("002002", "42710", "Object '" + st.target.back().Display() + "' already exists.");
+        throw CompilationError("002002", "42710",
+                               "Object '" + st.target.back().Display() + "' already exists.");
       }
       if (exists) catalog.DropSchema(db, schema);
       catalog.CreateSchema(db, schema);
@@ -468,7 +502,8 @@ std::shared_ptr<ResultSet> Executor::RunDdl(const Statement& st, Session& sessio
     }
     case StatementKind::kDropDatabase:
       if (!catalog.DropDatabase(name)) {
-        if (st.if_exists) return Status("Drop statement executed successfully (" + name + " already dropped).");
+        if (st.if_exists)
+          return Status("Drop statement executed successfully (" + name + " already dropped).");
         throw DoesNotExist("Database", st.target.back().Display(), "");
       }
       message = name + " successfully dropped.";
@@ -476,7 +511,8 @@ std::shared_ptr<ResultSet> Executor::RunDdl(const Statement& st, Session& sessio
     case StatementKind::kDropSchema: {
       auto [db, schema] = translator.ResolveSchema(st.target, false);
       if (!catalog.DropSchema(db, schema)) {
-        if (st.if_exists) return Status("Drop statement executed successfully (" + schema + " already dropped).");
+        if (st.if_exists)
+          return Status("Drop statement executed successfully (" + schema + " already dropped).");
         throw DoesNotExist("Schema", DisplayName(st.target), "");
       }
       message = schema + " successfully dropped.";
@@ -485,9 +521,11 @@ std::shared_ptr<ResultSet> Executor::RunDdl(const Statement& st, Session& sessio
     case StatementKind::kDropTable: {
       auto [db, schema, table] = translator.QualifyTable(st.target);
       if (!catalog.HasSchema(db, schema) || !catalog.DropTable(db, schema, table)) {
-        if (st.if_exists) return Status("Drop statement executed successfully (" + table + " already dropped).");
-        throw CompilationError("002003", "42S02", "Table '" + DisplayName(st.target) +
-                                                      "' does not exist or not authorized.");
+        if (st.if_exists)
+          return Status("Drop statement executed successfully (" + table + " already dropped).");
+        throw CompilationError(
+            "002003", "42S02",
+            "Table '" + DisplayName(st.target) + "' does not exist or not authorized.");
       }
       message = table + " successfully dropped.";
       break;
@@ -496,9 +534,11 @@ std::shared_ptr<ResultSet> Executor::RunDdl(const Statement& st, Session& sessio
       auto [db, schema, table_name] = translator.QualifyTable(st.target);
       translator.ResolveSchema({Name{db, true}, Name{schema, true}}, true);
       bool exists = catalog.FindTable(db, schema, table_name).has_value();
-      if (exists && st.if_not_exists) return Status(table_name + " already exists, statement succeeded.");
+      if (exists && st.if_not_exists)
+        return Status(table_name + " already exists, statement succeeded.");
       if (exists && !st.or_replace) {
-        throw CompilationError("002002", "42710", "Object '" + st.target.back().Display() + "' already exists.");
+        throw CompilationError("002002", "42710",
+                               "Object '" + st.target.back().Display() + "' already exists.");
       }
       CatalogTable table;
       table.database = db;
@@ -507,7 +547,8 @@ std::shared_ptr<ResultSet> Executor::RunDdl(const Statement& st, Session& sessio
       for (const auto& def : st.columns) {
         for (const auto& other : table.columns) {
           if (other.name == def.name.text) {
-            throw CompilationError("002025", "42S21", "duplicate column name '" + def.name.Display() + "'");
+            throw CompilationError("002025", "42S21",
+                                   "duplicate column name '" + def.name.Display() + "'");
           }
         }
         CatalogColumn c;
@@ -523,7 +564,8 @@ std::shared_ptr<ResultSet> Executor::RunDdl(const Statement& st, Session& sessio
       for (size_t k = 0; k < key.size(); ++k) {
         auto it = std::find_if(table.columns.begin(), table.columns.end(),
                                [&](const CatalogColumn& c) { return c.name == key[k].text; });
-        if (it == table.columns.end()) throw InvalidIdentifier(key[k].line, key[k].column, key[k].Display());
+        if (it == table.columns.end())
+          throw InvalidIdentifier(key[k].line, key[k].column, key[k].Display());
         it->pk_position = static_cast<int>(k + 1);
         it->nullable = false;  // PRIMARY KEY implies NOT NULL in Snowflake
       }
@@ -557,16 +599,22 @@ std::shared_ptr<ResultSet> Executor::RunShowPrimaryKeys(const Statement& st, Ses
   }
   std::vector<ResultColumn> columns = {
       TypedColumn("created_on", SfType::Of(SfKind::kTimestampLtz, 3)),
-      TextColumn("database_name"), TextColumn("schema_name"), TextColumn("table_name"),
-      TextColumn("column_name"), TypedColumn("key_sequence", SfType::Fixed(38, 0)),
-      TextColumn("constraint_name"), TextColumn("rely"), TextColumn("comment")};
+      TextColumn("database_name"),
+      TextColumn("schema_name"),
+      TextColumn("table_name"),
+      TextColumn("column_name"),
+      TypedColumn("key_sequence", SfType::Fixed(38, 0)),
+      TextColumn("constraint_name"),
+      TextColumn("rely"),
+      TextColumn("comment")};
   ResultBuilder b(columns, RowLayout::kMetadata, policy_, store_);
   for (const auto& t : tables) {
     std::vector<const CatalogColumn*> key;
     for (const auto& c : t.columns) {
       if (c.pk_position > 0) key.push_back(&c);
     }
-    std::sort(key.begin(), key.end(), [](auto* a, auto* b2) { return a->pk_position < b2->pk_position; });
+    std::sort(key.begin(), key.end(),
+              [](auto* a, auto* b2) { return a->pk_position < b2->pk_position; });
     for (const auto* c : key) {
       b.AddRow({MillisText(t.created_on_ms), t.database, t.schema, t.name, c->name,
                 std::to_string(c->pk_position), t.pk_constraint, "false", std::nullopt});
@@ -582,21 +630,23 @@ std::shared_ptr<ResultSet> Executor::RunShowTables(const Statement& st, Session&
     std::tie(db, schema) = translator.ResolveSchema(st.target, true);
   } else if (st.scope == "DATABASE") {
     db = st.target[0].text;
-    if (!session.catalog->HasDatabase(db)) throw DoesNotExist("Database", st.target[0].Display(), "");
+    if (!session.catalog->HasDatabase(db))
+      throw DoesNotExist("Database", st.target[0].Display(), "");
   } else if (st.scope == "SCHEMA") {
     db = session.context.database;
     schema = session.context.schema;
   }
-  std::vector<ResultColumn> columns = {TypedColumn("created_on", SfType::Of(SfKind::kTimestampLtz, 3))};
+  std::vector<ResultColumn> columns = {
+      TypedColumn("created_on", SfType::Of(SfKind::kTimestampLtz, 3))};
   for (const char* n : {"name", "database_name", "schema_name", "kind", "comment", "cluster_by"}) {
     columns.push_back(TextColumn(n));
   }
   columns.push_back(TypedColumn("rows", SfType::Fixed(38, 0)));
   columns.push_back(TypedColumn("bytes", SfType::Fixed(38, 0)));
-  for (const char* n : {"owner", "retention_time", "automatic_clustering", "change_tracking",
-                        "is_external", "enable_schema_evolution", "owner_role_type", "is_event",
-                        "is_hybrid", "is_iceberg", "is_dynamic", "is_immutable", "is_interactive",
-                        "row_timestamp", "error_logging"}) {
+  for (const char* n :
+       {"owner", "retention_time", "automatic_clustering", "change_tracking", "is_external",
+        "enable_schema_evolution", "owner_role_type", "is_event", "is_hybrid", "is_iceberg",
+        "is_dynamic", "is_immutable", "is_interactive", "row_timestamp", "error_logging"}) {
     columns.push_back(TextColumn(n));
   }
   ResultBuilder b(columns, RowLayout::kMetadata, policy_, store_);
@@ -605,9 +655,30 @@ std::shared_ptr<ResultSet> Executor::RunShowTables(const Statement& st, Session&
     if (st.like && !LikeMatch(t.name, *st.like)) continue;
     PgResult size = Exec(conn_->raw(), "SELECT pg_total_relation_size(" +
                                            Connection::QuoteLiteral(t.PgQualified()) + ")");
-    b.AddRow({MillisText(t.created_on_ms), t.name, t.database, t.schema, "TABLE", "", "",
-              std::to_string(t.row_count), PQgetvalue(size.get(), 0, 0), owner, "1", "OFF", "OFF",
-              "N", "N", "ROLE", "N", "N", "N", "N", "N", "N", "OFF", "OFF"});
+    b.AddRow({MillisText(t.created_on_ms),
+              t.name,
+              t.database,
+              t.schema,
+              "TABLE",
+              "",
+              "",
+              std::to_string(t.row_count),
+              PQgetvalue(size.get(), 0, 0),
+              owner,
+              "1",
+              "OFF",
+              "OFF",
+              "N",
+              "N",
+              "ROLE",
+              "N",
+              "N",
+              "N",
+              "N",
+              "N",
+              "N",
+              "OFF",
+              "OFF"});
   }
   return b.Finish();
 }

@@ -6,10 +6,9 @@
 
 #include <chrono>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ast.h"
 #include "cancel.h"
@@ -25,17 +24,17 @@ struct ExecRequest {
   std::string sql;
   SessionContext session;
   std::string timezone = "America/Los_Angeles";  ///< the request's TIMEZONE (Snowflake default)
-  int statement_count = 1;  ///< MULTI_STATEMENT_COUNT; 0 = any number
-  nlohmann::json bindings;  ///< null when the request had none
-  bool nullable = true;     ///< false: SQL NULL becomes the string "null"
-  int64_t extra_delay_ms = 0;  ///< fault injection: extra execution time
+  int statement_count = 1;                       ///< MULTI_STATEMENT_COUNT; 0 = any number
+  nlohmann::json bindings;                       ///< null when the request had none
+  bool nullable = true;                          ///< false: SQL NULL becomes the string "null"
+  int64_t extra_delay_ms = 0;                    ///< fault injection: extra execution time
 };
 
 struct ExecResult {
   std::shared_ptr<ResultSet> result;  ///< single-statement requests
   bool multi = false;
   std::vector<std::shared_ptr<ResultSet>> children;  ///< multi-statement requests
-  bool cacheable = false;  ///< a single deterministic SELECT
+  bool cacheable = false;                            ///< a single deterministic SELECT
 };
 
 class Executor {
@@ -52,7 +51,8 @@ class Executor {
   struct Session;
 
   void EnsureConnected();
-  std::shared_ptr<ResultSet> RunStatement(const Statement& st, Session& session, CancelToken& token);
+  std::shared_ptr<ResultSet> RunStatement(const Statement& st, Session& session,
+                                          CancelToken& token);
   std::shared_ptr<ResultSet> RunSelect(const Statement& st, Session& session, CancelToken& token);
   std::shared_ptr<ResultSet> RunDml(const Statement& st, Session& session);
   std::shared_ptr<ResultSet> RunDdl(const Statement& st, Session& session);

@@ -26,7 +26,9 @@ FaultAction ParseAction(const std::string& name) {
   return it->second;
 }
 
-bool BodyFault(FaultAction a) { return a == FaultAction::kReset || a == FaultAction::kTruncatedGzip; }
+bool BodyFault(FaultAction a) {
+  return a == FaultAction::kReset || a == FaultAction::kTruncatedGzip;
+}
 
 }  // namespace
 
@@ -103,7 +105,8 @@ nlohmann::json FaultConfigJson(const FaultConfig& c) {
 
 void ApplyFaultRate(FaultConfig& config, const std::string& spec) {
   size_t eq = spec.find('=');
-  if (eq == std::string::npos) throw std::invalid_argument("expected KIND=RATE, got '" + spec + "'");
+  if (eq == std::string::npos)
+    throw std::invalid_argument("expected KIND=RATE, got '" + spec + "'");
   FaultAction a = ParseAction(spec.substr(0, eq));
   double r = std::stod(spec.substr(eq + 1));
   if (r < 0 || r > 1) throw std::invalid_argument("rate must be within 0..1");
@@ -165,9 +168,9 @@ FaultAction FaultInjector::OnSubmit(const std::string& sql, FaultRule* rule_out)
     if (rule_out) *rule_out = *rule;
     return rule->action;
   }
-  for (FaultAction a : {FaultAction::kHttp429, FaultAction::kHttp500, FaultAction::kHttp503,
-                        FaultAction::kHttp403, FaultAction::kLostResponse, FaultAction::kSlow,
-                        FaultAction::kTimeout}) {
+  for (FaultAction a :
+       {FaultAction::kHttp429, FaultAction::kHttp500, FaultAction::kHttp503, FaultAction::kHttp403,
+        FaultAction::kLostResponse, FaultAction::kSlow, FaultAction::kTimeout}) {
     if (Draw(a)) return a;
   }
   return FaultAction::kNone;

@@ -8,13 +8,12 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <regex>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace sf2pg::sfemu {
 
@@ -38,7 +37,7 @@ std::string FaultName(FaultAction action);
 struct FaultRule {
   std::string match;  ///< ECMAScript regex searched in the statement text
   std::regex compiled;
-  int times = 1;      ///< how many more times it fires (-1 = always)
+  int times = 1;  ///< how many more times it fires (-1 = always)
   FaultAction action = FaultAction::kSqlError;
   bool on_partition = false;  ///< applies to partition fetches instead of submissions
   int partition = -1;         ///< only this partition (-1 = any)

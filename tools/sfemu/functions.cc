@@ -90,20 +90,24 @@ Typed Sum(FunctionCall& c) {
   Typed v = c.args[0];
   if (v.literal == Lit::kString) v = c.translator.Coerce(v, SfType::Of(SfKind::kReal));
   if (v.type.kind == SfKind::kFixed) {
-    return Aggregate(MakeTyped("sum(" + Distinct(c) + v.sql + ")", SfType::Fixed(38, v.type.scale), true));
+    return Aggregate(
+        MakeTyped("sum(" + Distinct(c) + v.sql + ")", SfType::Fixed(38, v.type.scale), true));
   }
   if (v.type.kind == SfKind::kReal || v.type.kind == SfKind::kNull) {
-    return Aggregate(MakeTyped("sum(" + Distinct(c) + "(" + v.sql + ")::float8)", SfType::Of(SfKind::kReal), true));
+    return Aggregate(MakeTyped("sum(" + Distinct(c) + "(" + v.sql + ")::float8)",
+                               SfType::Of(SfKind::kReal), true));
   }
-  throw CompilationError("001044", "22023", "Invalid argument types for function 'SUM': (" +
-                                                v.type.DeclaredName() + ")");
+  throw CompilationError(
+      "001044", "22023",
+      "Invalid argument types for function 'SUM': (" + v.type.DeclaredName() + ")");
 }
 
 Typed Avg(FunctionCall& c) {
   Arity(c, 1, 1);
   const Typed& v = c.args[0];
   if (v.type.kind != SfKind::kReal) {
-    throw Unsupported("AVG of " + v.type.DeclaredName() + " (Snowflake's result scale is not emulated)");
+    throw Unsupported("AVG of " + v.type.DeclaredName() +
+                      " (Snowflake's result scale is not emulated)");
   }
   return Aggregate(MakeTyped("avg(" + Distinct(c) + v.sql + ")", SfType::Of(SfKind::kReal), true));
 }
@@ -111,7 +115,8 @@ Typed Avg(FunctionCall& c) {
 Typed Ranking(FunctionCall& c, const char* fn) {
   Arity(c, 0, 0);
   if (!c.expr.over) {
-    throw CompilationError("002063", "42601", std::string(c.expr.text) + " requires an OVER clause");
+    throw CompilationError("002063", "42601",
+                           std::string(c.expr.text) + " requires an OVER clause");
   }
   return MakeTyped(std::string(fn) + "()", SfType::Fixed(18, 0), false);
 }
@@ -126,14 +131,15 @@ std::string HashInput(FunctionCall& c, size_t i) {
 Typed Md5(FunctionCall& c) {
   Arity(c, 1, 1);
   const Typed& v = c.args[0];
-  std::string sql = v.type.kind == SfKind::kBinary ? "md5(" + v.sql + ")" : "md5(" + HashInput(c, 0) + ")";
+  std::string sql =
+      v.type.kind == SfKind::kBinary ? "md5(" + v.sql + ")" : "md5(" + HashInput(c, 0) + ")";
   return MakeTyped(sql, SfType::Text(32), v.nullable);
 }
 
 Typed Md5Number(FunctionCall& c, const char* fn) {
   Arity(c, 1, 1);
-  return MakeTyped(std::string("sfemu_catalog.") + fn + "(" + HashInput(c, 0) + ")", SfType::Fixed(20, 0),
-              c.args[0].nullable);
+  return MakeTyped(std::string("sfemu_catalog.") + fn + "(" + HashInput(c, 0) + ")",
+                   SfType::Fixed(20, 0), c.args[0].nullable);
 }
 
 Typed Sha2(FunctionCall& c) {
@@ -142,13 +148,14 @@ Typed Sha2(FunctionCall& c) {
   if (bits != 224 && bits != 256 && bits != 384 && bits != 512) {
     throw CompilationError("100094", "22023", "SHA2 digest size must be 224, 256, 384 or 512");
   }
-  return MakeTyped("encode(sha" + std::to_string(bits) + "(convert_to(" + HashInput(c, 0) +
-                  ", 'UTF8')), 'hex')",
-              SfType::Text(bits / 4), c.args[0].nullable);
+  return MakeTyped(
+      "encode(sha" + std::to_string(bits) + "(convert_to(" + HashInput(c, 0) + ", 'UTF8')), 'hex')",
+      SfType::Text(bits / 4), c.args[0].nullable);
 }
 
 Typed Hash(FunctionCall& c) {
-  throw Unsupported(c.expr.text + " (Snowflake's hash values cannot be reproduced outside Snowflake)");
+  throw Unsupported(c.expr.text +
+                    " (Snowflake's hash values cannot be reproduced outside Snowflake)");
 }
 
 Typed ToVarchar(FunctionCall& c) {
@@ -230,10 +237,12 @@ Typed Iff(FunctionCall& c) {
   FunctionCall branches{c.expr, {c.args[1], c.args[2]}, c.translator};
   SfType type;
   std::vector<Typed> args = Common(branches, type);
-  Typed out = MakeTyped("(CASE WHEN " + cond.sql + " THEN " + args[0].sql + " ELSE " + args[1].sql + " END)",
-                   type, args[0].nullable || args[1].nullable);
+  Typed out = MakeTyped(
+      "(CASE WHEN " + cond.sql + " THEN " + args[0].sql + " ELSE " + args[1].sql + " END)", type,
+      args[0].nullable || args[1].nullable);
   if (type.kind == SfKind::kTimestampTz) {
-    out.offset = "(CASE WHEN " + cond.sql + " THEN " + args[0].offset + " ELSE " + args[1].offset + " END)";
+    out.offset =
+        "(CASE WHEN " + cond.sql + " THEN " + args[0].offset + " ELSE " + args[1].offset + " END)";
   }
   return out;
 }
@@ -251,8 +260,9 @@ Typed Numeric(FunctionCall& c, size_t i) {
   if (v.literal == Lit::kString) v = c.translator.Coerce(v, SfType::Of(SfKind::kReal));
   if (v.type.kind == SfKind::kNull) v = Translator::NullOf(SfType::Fixed(38, 0));
   if (!v.type.IsNumeric()) {
-    throw CompilationError("001044", "22023", "Invalid argument types for function '" + c.expr.text +
-                                                  "': (" + v.type.DeclaredName() + ")");
+    throw CompilationError("001044", "22023",
+                           "Invalid argument types for function '" + c.expr.text + "': (" +
+                               v.type.DeclaredName() + ")");
   }
   return v;
 }
@@ -260,7 +270,8 @@ Typed Numeric(FunctionCall& c, size_t i) {
 Typed FloorCeil(FunctionCall& c, const char* fn) {
   Arity(c, 1, 1);
   Typed v = Numeric(c, 0);
-  if (v.type.kind == SfKind::kReal) return MakeTyped(std::string(fn) + "(" + v.sql + ")", v.type, v.nullable);
+  if (v.type.kind == SfKind::kReal)
+    return MakeTyped(std::string(fn) + "(" + v.sql + ")", v.type, v.nullable);
   int p = std::min(38, v.type.precision - v.type.scale + 1);
   return MakeTyped(std::string(fn) + "(" + v.sql + ")", SfType::Fixed(p, 0), v.nullable);
 }
@@ -270,23 +281,28 @@ Typed Round(FunctionCall& c) {
   Typed v = Numeric(c, 0);
   int d = c.args.size() == 2 ? ConstantInt(c, 1) : 0;
   if (v.type.kind == SfKind::kReal) {
-    return MakeTyped("round((" + v.sql + ")::numeric, " + std::to_string(d) + ")::float8", v.type, v.nullable);
+    return MakeTyped("round((" + v.sql + ")::numeric, " + std::to_string(d) + ")::float8", v.type,
+                     v.nullable);
   }
   int s = std::clamp(d, 0, v.type.scale);
   int p = std::min(38, v.type.precision - v.type.scale + s + 1);
-  return MakeTyped("round(" + v.sql + ", " + std::to_string(d) + ")", SfType::Fixed(p, s), v.nullable);
+  return MakeTyped("round(" + v.sql + ", " + std::to_string(d) + ")", SfType::Fixed(p, s),
+                   v.nullable);
 }
 
 Typed Trunc(FunctionCall& c) {
   Arity(c, 1, 2);
-  if (c.args[0].type.IsTemporal()) throw Unsupported("TRUNC of dates and timestamps (use DATE_TRUNC)");
+  if (c.args[0].type.IsTemporal())
+    throw Unsupported("TRUNC of dates and timestamps (use DATE_TRUNC)");
   Typed v = Numeric(c, 0);
   int d = c.args.size() == 2 ? ConstantInt(c, 1) : 0;
   if (v.type.kind == SfKind::kReal) {
-    return MakeTyped("trunc((" + v.sql + ")::numeric, " + std::to_string(d) + ")::float8", v.type, v.nullable);
+    return MakeTyped("trunc((" + v.sql + ")::numeric, " + std::to_string(d) + ")::float8", v.type,
+                     v.nullable);
   }
   int s = std::clamp(d, 0, v.type.scale);
-  return MakeTyped("trunc(" + v.sql + ", " + std::to_string(d) + ")", SfType::Fixed(v.type.precision, s), v.nullable);
+  return MakeTyped("trunc(" + v.sql + ", " + std::to_string(d) + ")",
+                   SfType::Fixed(v.type.precision, s), v.nullable);
 }
 
 Typed Abs(FunctionCall& c) {
@@ -300,11 +316,13 @@ Typed Mod(FunctionCall& c) {
   Typed a = Numeric(c, 0), b = Numeric(c, 1);
   if (a.type.kind == SfKind::kReal || b.type.kind == SfKind::kReal) {
     std::string l = "(" + a.sql + ")::float8", r = "(" + b.sql + ")::float8";
-    return MakeTyped("(CASE WHEN " + r + " = 0 THEN NULL ELSE " + l + " - trunc(" + l + " / " + r + ") * " + r + " END)",
-                SfType::Of(SfKind::kReal), true);
+    return MakeTyped("(CASE WHEN " + r + " = 0 THEN NULL ELSE " + l + " - trunc(" + l + " / " + r +
+                         ") * " + r + " END)",
+                     SfType::Of(SfKind::kReal), true);
   }
   int s = std::max(a.type.scale, b.type.scale);
-  int p = std::min(38, std::max(a.type.precision - a.type.scale, b.type.precision - b.type.scale) + s);
+  int p =
+      std::min(38, std::max(a.type.precision - a.type.scale, b.type.precision - b.type.scale) + s);
   Typed out = MakeTyped("mod((" + a.sql + ")::numeric, " + b.sql + ")", SfType::Fixed(p, s), true);
   out.aggregate = a.aggregate || b.aggregate;
   out.window = a.window || b.window;
@@ -312,22 +330,60 @@ Typed Mod(FunctionCall& c) {
 }
 
 std::string DatePart(const std::string& part) {
-  static const std::map<std::string, std::string> kParts = {
-      {"YEAR", "year"},       {"Y", "year"},        {"YY", "year"},       {"YYY", "year"},
-      {"YYYY", "year"},       {"YR", "year"},       {"YEARS", "year"},    {"YRS", "year"},
-      {"QUARTER", "quarter"}, {"Q", "quarter"},     {"QTR", "quarter"},   {"QTRS", "quarter"},
-      {"QUARTERS", "quarter"}, {"MONTH", "month"},  {"MM", "month"},      {"MON", "month"},
-      {"MONS", "month"},      {"MONTHS", "month"},  {"WEEK", "week"},     {"W", "week"},
-      {"WK", "week"},         {"WEEKOFYEAR", "week"}, {"WOY", "week"},    {"WY", "week"},
-      {"DAY", "day"},         {"D", "day"},         {"DD", "day"},        {"DAYS", "day"},
-      {"DAYOFMONTH", "day"},  {"HOUR", "hour"},     {"H", "hour"},        {"HH", "hour"},
-      {"HR", "hour"},         {"HOURS", "hour"},    {"HRS", "hour"},      {"MINUTE", "minute"},
-      {"M", "minute"},        {"MI", "minute"},     {"MIN", "minute"},    {"MINUTES", "minute"},
-      {"MINS", "minute"},     {"SECOND", "second"}, {"S", "second"},      {"SEC", "second"},
-      {"SECONDS", "second"},  {"SECS", "second"},   {"MILLISECOND", "milliseconds"},
-      {"MS", "milliseconds"}, {"MSEC", "milliseconds"}, {"MILLISECONDS", "milliseconds"},
-      {"MICROSECOND", "microseconds"}, {"US", "microseconds"}, {"USEC", "microseconds"},
-      {"MICROSECONDS", "microseconds"}};
+  static const std::map<std::string, std::string> kParts = {{"YEAR", "year"},
+                                                            {"Y", "year"},
+                                                            {"YY", "year"},
+                                                            {"YYY", "year"},
+                                                            {"YYYY", "year"},
+                                                            {"YR", "year"},
+                                                            {"YEARS", "year"},
+                                                            {"YRS", "year"},
+                                                            {"QUARTER", "quarter"},
+                                                            {"Q", "quarter"},
+                                                            {"QTR", "quarter"},
+                                                            {"QTRS", "quarter"},
+                                                            {"QUARTERS", "quarter"},
+                                                            {"MONTH", "month"},
+                                                            {"MM", "month"},
+                                                            {"MON", "month"},
+                                                            {"MONS", "month"},
+                                                            {"MONTHS", "month"},
+                                                            {"WEEK", "week"},
+                                                            {"W", "week"},
+                                                            {"WK", "week"},
+                                                            {"WEEKOFYEAR", "week"},
+                                                            {"WOY", "week"},
+                                                            {"WY", "week"},
+                                                            {"DAY", "day"},
+                                                            {"D", "day"},
+                                                            {"DD", "day"},
+                                                            {"DAYS", "day"},
+                                                            {"DAYOFMONTH", "day"},
+                                                            {"HOUR", "hour"},
+                                                            {"H", "hour"},
+                                                            {"HH", "hour"},
+                                                            {"HR", "hour"},
+                                                            {"HOURS", "hour"},
+                                                            {"HRS", "hour"},
+                                                            {"MINUTE", "minute"},
+                                                            {"M", "minute"},
+                                                            {"MI", "minute"},
+                                                            {"MIN", "minute"},
+                                                            {"MINUTES", "minute"},
+                                                            {"MINS", "minute"},
+                                                            {"SECOND", "second"},
+                                                            {"S", "second"},
+                                                            {"SEC", "second"},
+                                                            {"SECONDS", "second"},
+                                                            {"SECS", "second"},
+                                                            {"MILLISECOND", "milliseconds"},
+                                                            {"MS", "milliseconds"},
+                                                            {"MSEC", "milliseconds"},
+                                                            {"MILLISECONDS", "milliseconds"},
+                                                            {"MICROSECOND", "microseconds"},
+                                                            {"US", "microseconds"},
+                                                            {"USEC", "microseconds"},
+                                                            {"MICROSECONDS", "microseconds"}};
   auto it = kParts.find(part);
   if (it == kParts.end()) {
     throw CompilationError("002022", "22023", "Invalid date/time part '" + part + "'");
@@ -348,10 +404,11 @@ Typed DateTrunc(FunctionCall& c) {
       return MakeTyped("date_trunc(" + unit + ", " + v.sql + ")", v.type, v.nullable);
     case SfKind::kTimestampTz: {
       // Truncate the value's own local time, then keep its offset.
-      std::string local = "((" + v.sql + " AT TIME ZONE 'UTC') + make_interval(mins => " + v.offset + "))";
-      Typed out = MakeTyped("((date_trunc(" + unit + ", " + local + ") - make_interval(mins => " + v.offset +
-                           ")) AT TIME ZONE 'UTC')",
-                       v.type, v.nullable);
+      std::string local =
+          "((" + v.sql + " AT TIME ZONE 'UTC') + make_interval(mins => " + v.offset + "))";
+      Typed out = MakeTyped("((date_trunc(" + unit + ", " + local + ") - make_interval(mins => " +
+                                v.offset + ")) AT TIME ZONE 'UTC')",
+                            v.type, v.nullable);
       out.offset = v.offset;
       return out;
     }
@@ -372,7 +429,8 @@ Typed ToNumber(FunctionCall& c) {
   Arity(c, 1, 3);
   int p = c.args.size() >= 2 ? ConstantInt(c, 1) : 38;
   int s = c.args.size() >= 3 ? ConstantInt(c, 2) : 0;
-  if (p < 1 || p > 38 || s < 0 || s > p) throw CompilationError("002020", "22023", "invalid precision or scale");
+  if (p < 1 || p > 38 || s < 0 || s > p)
+    throw CompilationError("002020", "22023", "invalid precision or scale");
   return c.translator.Coerce(c.args[0], SfType::Fixed(p, s));
 }
 
@@ -391,17 +449,22 @@ Typed ToBinary(FunctionCall& c) {
 std::optional<std::string> JsonOf(const FunctionCall& c, size_t i) {
   const Typed& v = c.args[i];
   switch (v.literal) {
-    case Lit::kNull: return std::nullopt;
-    case Lit::kString: return CanonicalJsonString(v.literal_text);
-    case Lit::kBool: return v.literal_text;
-    case Lit::kJson: return v.literal_text;
+    case Lit::kNull:
+      return std::nullopt;
+    case Lit::kString:
+      return CanonicalJsonString(v.literal_text);
+    case Lit::kBool:
+      return v.literal_text;
+    case Lit::kJson:
+      return v.literal_text;
     case Lit::kNumber:
       try {
         return CanonicalJson(v.literal_text, SfKind::kVariant);
       } catch (const ValueError& e) {
         throw SfError(e.code(), e.sql_state(), e.what());
       }
-    case Lit::kNone: break;
+    case Lit::kNone:
+      break;
   }
   throw Unsupported(c.expr.text + " with non-constant arguments");
 }
@@ -431,7 +494,8 @@ Typed ObjectConstruct(FunctionCall& c, bool keep_null) {
   }
   std::vector<std::pair<std::string, std::string>> members;
   for (size_t i = 0; i < c.args.size(); i += 2) {
-    if (c.args[i].literal != Lit::kString) throw Unsupported(c.expr.text + " with non-constant keys");
+    if (c.args[i].literal != Lit::kString)
+      throw Unsupported(c.expr.text + " with non-constant keys");
     auto value = JsonOf(c, i + 1);
     if (!value && !keep_null) continue;
     members.emplace_back(c.args[i].literal_text, value ? *value : "null");
@@ -540,10 +604,18 @@ const std::map<std::string, FunctionHandler>& Table() {
     t["TO_DATE"] = [](FunctionCall& c) { return ConvertTo(c, SfType::Of(SfKind::kDate), 2); };
     t["DATE"] = [](FunctionCall& c) { return ConvertTo(c, SfType::Of(SfKind::kDate), 2); };
     t["TO_TIME"] = [](FunctionCall& c) { return ConvertTo(c, SfType::Of(SfKind::kTime, 9), 2); };
-    t["TO_TIMESTAMP"] = [](FunctionCall& c) { return ConvertTo(c, SfType::Of(SfKind::kTimestampNtz, 9), 2); };
-    t["TO_TIMESTAMP_NTZ"] = [](FunctionCall& c) { return ConvertTo(c, SfType::Of(SfKind::kTimestampNtz, 9), 2); };
-    t["TO_TIMESTAMP_LTZ"] = [](FunctionCall& c) { return ConvertTo(c, SfType::Of(SfKind::kTimestampLtz, 9), 2); };
-    t["TO_TIMESTAMP_TZ"] = [](FunctionCall& c) { return ConvertTo(c, SfType::Of(SfKind::kTimestampTz, 9), 2); };
+    t["TO_TIMESTAMP"] = [](FunctionCall& c) {
+      return ConvertTo(c, SfType::Of(SfKind::kTimestampNtz, 9), 2);
+    };
+    t["TO_TIMESTAMP_NTZ"] = [](FunctionCall& c) {
+      return ConvertTo(c, SfType::Of(SfKind::kTimestampNtz, 9), 2);
+    };
+    t["TO_TIMESTAMP_LTZ"] = [](FunctionCall& c) {
+      return ConvertTo(c, SfType::Of(SfKind::kTimestampLtz, 9), 2);
+    };
+    t["TO_TIMESTAMP_TZ"] = [](FunctionCall& c) {
+      return ConvertTo(c, SfType::Of(SfKind::kTimestampTz, 9), 2);
+    };
     t["TO_NUMBER"] = ToNumber;
     t["TO_DECIMAL"] = ToNumber;
     t["TO_NUMERIC"] = ToNumber;
@@ -558,23 +630,35 @@ const std::map<std::string, FunctionHandler>& Table() {
     t["TO_GEOGRAPHY"] = [](FunctionCall& c) { return ToGeo(c, SfKind::kGeography); };
     t["ST_GEOGRAPHYFROMWKT"] = [](FunctionCall& c) { return ToGeo(c, SfKind::kGeography); };
     t["TO_GEOMETRY"] = [](FunctionCall& c) { return ToGeo(c, SfKind::kGeometry); };
-    t["CURRENT_DATE"] = [](FunctionCall& c) { return Clock(c, "CURRENT_DATE", SfType::Of(SfKind::kDate)); };
+    t["CURRENT_DATE"] = [](FunctionCall& c) {
+      return Clock(c, "CURRENT_DATE", SfType::Of(SfKind::kDate));
+    };
     t["CURRENT_TIMESTAMP"] = [](FunctionCall& c) {
       return Clock(c, "now()", SfType::Of(SfKind::kTimestampLtz, 9));
     };
     t["LOCALTIMESTAMP"] = t["CURRENT_TIMESTAMP"];
     t["SYSTIMESTAMP"] = t["CURRENT_TIMESTAMP"];
-    t["CURRENT_TIME"] = [](FunctionCall& c) { return Clock(c, "LOCALTIME", SfType::Of(SfKind::kTime, 9)); };
+    t["CURRENT_TIME"] = [](FunctionCall& c) {
+      return Clock(c, "LOCALTIME", SfType::Of(SfKind::kTime, 9));
+    };
     t["SYSDATE"] = [](FunctionCall& c) {
       return Clock(c, "(now() AT TIME ZONE 'UTC')", SfType::Of(SfKind::kTimestampNtz, 9));
     };
-    t["CURRENT_VERSION"] = [](FunctionCall& c) { return Context(c, c.translator.session().version); };
-    t["CURRENT_DATABASE"] = [](FunctionCall& c) { return Context(c, c.translator.session().database); };
+    t["CURRENT_VERSION"] = [](FunctionCall& c) {
+      return Context(c, c.translator.session().version);
+    };
+    t["CURRENT_DATABASE"] = [](FunctionCall& c) {
+      return Context(c, c.translator.session().database);
+    };
     t["CURRENT_SCHEMA"] = [](FunctionCall& c) { return Context(c, c.translator.session().schema); };
     t["CURRENT_USER"] = [](FunctionCall& c) { return Context(c, c.translator.session().user); };
     t["CURRENT_ROLE"] = [](FunctionCall& c) { return Context(c, c.translator.session().role); };
-    t["CURRENT_WAREHOUSE"] = [](FunctionCall& c) { return Context(c, c.translator.session().warehouse); };
-    t["CURRENT_ACCOUNT"] = [](FunctionCall& c) { return Context(c, c.translator.session().account); };
+    t["CURRENT_WAREHOUSE"] = [](FunctionCall& c) {
+      return Context(c, c.translator.session().warehouse);
+    };
+    t["CURRENT_ACCOUNT"] = [](FunctionCall& c) {
+      return Context(c, c.translator.session().account);
+    };
     t["CURRENT_REGION"] = [](FunctionCall& c) { return Context(c, c.translator.session().region); };
     return t;
   }();
@@ -590,10 +674,9 @@ const FunctionHandler* FindFunction(const std::string& name) {
 }
 
 bool IsSemiStructuredConstructor(const std::string& name) {
-  static const std::set<std::string> kNames = {"PARSE_JSON",      "TO_VARIANT",
-                                               "OBJECT_CONSTRUCT", "OBJECT_CONSTRUCT_KEEP_NULL",
-                                               "ARRAY_CONSTRUCT", "TO_GEOGRAPHY",
-                                               "ST_GEOGRAPHYFROMWKT", "TO_GEOMETRY"};
+  static const std::set<std::string> kNames = {
+      "PARSE_JSON",      "TO_VARIANT",   "OBJECT_CONSTRUCT",    "OBJECT_CONSTRUCT_KEEP_NULL",
+      "ARRAY_CONSTRUCT", "TO_GEOGRAPHY", "ST_GEOGRAPHYFROMWKT", "TO_GEOMETRY"};
   return kNames.count(name) > 0;
 }
 

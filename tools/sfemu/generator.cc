@@ -23,7 +23,9 @@ class Rng {
   int64_t Range(int64_t lo, int64_t hi) {
     return lo + static_cast<int64_t>(Next() % static_cast<uint64_t>(hi - lo + 1));
   }
-  bool Chance(double p) { return static_cast<double>(Next() >> 11) * (1.0 / 9007199254740992.0) < p; }
+  bool Chance(double p) {
+    return static_cast<double>(Next() >> 11) * (1.0 / 9007199254740992.0) < p;
+  }
   template <typename T, size_t N>
   const T& Pick(const T (&items)[N]) {
     return items[Next() % N];
@@ -96,13 +98,13 @@ std::string Money(Rng& r, int64_t max_cents, int scale) {
   return b;
 }
 
-const char* const kFirst[] = {"Ada", "Grace", "Alan", "Zoë", "Bjørn", "Mei", "Ravi", "Amara",
-                              "José", "Olga", "Liam", "Noor", "Kenji", "Fatima", "Chloé", "Ian"};
-const char* const kLast[] = {"Lovelace", "Hopper", "Turing", "Brontë", "O'Brien", "Nakamura",
-                             "Okafor", "García", "Ivanova", "Smith", "Müller", "Dubois",
-                             "Kowalski", "Nguyen", "Rossi", "Haddad"};
-const char* const kCities[] = {"Springfield", "Portland", "Austin", "Boston", "Denver", "Tokyo",
-                               "Zürich", "São Paulo", "Montréal", "Köln"};
+const char* const kFirst[] = {"Ada",  "Grace", "Alan", "Zoë",  "Bjørn", "Mei",    "Ravi",  "Amara",
+                              "José", "Olga",  "Liam", "Noor", "Kenji", "Fatima", "Chloé", "Ian"};
+const char* const kLast[] = {"Lovelace", "Hopper", "Turing",  "Brontë", "O'Brien", "Nakamura",
+                             "Okafor",   "García", "Ivanova", "Smith",  "Müller",  "Dubois",
+                             "Kowalski", "Nguyen", "Rossi",   "Haddad"};
+const char* const kCities[] = {"Springfield", "Portland", "Austin",    "Boston",   "Denver",
+                               "Tokyo",       "Zürich",   "São Paulo", "Montréal", "Köln"};
 const char* const kStreets[] = {"Main St", "Oak Ave", "Pine Rd", "Elm St", "Maple Dr", "Cedar Ln"};
 const int kOffsets[] = {-480, -420, -300, -240, 0, 60, 120, 330, 540, 600};
 
@@ -116,10 +118,11 @@ std::optional<std::string> MaybeNull(Rng& r, double p, std::string value) {
 
 std::string Attributes(Rng& r) {
   const char* tiers[] = {"gold", "silver", "bronze"};
-  std::string s = "{\"tier\": \"" + std::string(r.Pick(tiers)) + "\", \"visits\": " +
-                  std::to_string(r.Range(0, 500)) + ", \"flags\": [";
+  std::string s = "{\"tier\": \"" + std::string(r.Pick(tiers)) +
+                  "\", \"visits\": " + std::to_string(r.Range(0, 500)) + ", \"flags\": [";
   int64_t n = r.Range(0, 3);
-  for (int64_t i = 0; i < n; ++i) s += (i ? ", " : "") + std::string(r.Chance(0.5) ? "true" : "false");
+  for (int64_t i = 0; i < n; ++i)
+    s += (i ? ", " : "") + std::string(r.Chance(0.5) ? "true" : "false");
   s += "], \"notes\": {\"lang\": \"" + std::string(r.Chance(0.5) ? "en" : "es") + "\"}}";
   return s;
 }
@@ -136,7 +139,9 @@ Fields Person(Rng& r) {
 /// Active flag, creation time (NTZ), last update (TZ with one of ten offsets), attributes.
 Fields PatientTail(Rng& r, int64_t created) {
   return {MaybeNull(r, 0.02, r.Chance(0.7) ? "true" : "false"), TimestampText(created),
-          MaybeNull(r, 0.02, TimestampText(created + r.Range(0, 30) * kDay) + " " + OffsetText(r.Pick(kOffsets))),
+          MaybeNull(
+              r, 0.02,
+              TimestampText(created + r.Range(0, 30) * kDay) + " " + OffsetText(r.Pick(kOffsets))),
           MaybeNull(r, 0.1, Attributes(r))};
 }
 
@@ -183,15 +188,16 @@ std::vector<GeneratedTable> Demo(int64_t rows, uint64_t seed) {
   CREATED_AT TIMESTAMP_LTZ(9), NOTES VARCHAR, TAGS ARRAY, LOCAL_TIME TIMESTAMP_TZ(9)))";
   v.source = [seed, patients](int64_t i, std::vector<std::optional<std::string>>& f) {
     Rng r(seed, 2, i);
-    const char* notes[] = {"routine check", "follow-up", "said \"fine\"", "line one\nline two",
-                           "tab\tseparated", "back\\slash", "café visit", "東京 clinic"};
+    const char* notes[] = {"routine check",  "follow-up",   "said \"fine\"", "line one\nline two",
+                           "tab\tseparated", "back\\slash", "café visit",    "東京 clinic"};
     const char* tags[] = {"\"urgent\"", "\"home\"", "\"lab\"", "\"tele\""};
     int64_t created = kBase2023 + i * 37 * 1000000 + r.Range(0, 999999);
     // The watermark: runs of 50 visits share one UPDATED_AT value.
     int64_t updated = kBase2023 + (i / 50) * 60 * 1000000;
     std::string tag_list = "[";
     int64_t n = r.Range(0, 3);
-    for (int64_t k = 0; k < n; ++k) tag_list += (k ? ", " : "") + std::string(r.Chance(0.05) ? "undefined" : r.Pick(tags));
+    for (int64_t k = 0; k < n; ++k)
+      tag_list += (k ? ", " : "") + std::string(r.Chance(0.05) ? "undefined" : r.Pick(tags));
     tag_list += "]";
     int offset = r.Pick(kOffsets);
     f = {std::to_string(i + 1),
@@ -263,8 +269,9 @@ std::vector<GeneratedTable> Bench(int64_t rows, uint64_t seed) {
   w.schema = "PUBLIC";
   w.name = "WIDE";
   w.rows = std::max<int64_t>(1, rows / 10);
-  static const char* kTypes[] = {"NUMBER(18,0)", "NUMBER(12,2)", "FLOAT", "VARCHAR(32)", "BOOLEAN",
-                                 "DATE", "TIMESTAMP_NTZ(6)", "TIMESTAMP_TZ(3)"};
+  static const char* kTypes[] = {"NUMBER(18,0)",     "NUMBER(12,2)",   "FLOAT",
+                                 "VARCHAR(32)",      "BOOLEAN",        "DATE",
+                                 "TIMESTAMP_NTZ(6)", "TIMESTAMP_TZ(3)"};
   w.ddl = "CREATE OR REPLACE TABLE BENCH.PUBLIC.WIDE (ID NUMBER(38,0) PRIMARY KEY";
   for (int c = 1; c < 120; ++c) {
     char name[16];
@@ -279,16 +286,30 @@ std::vector<GeneratedTable> Bench(int64_t rows, uint64_t seed) {
     for (int c = 1; c < 120; ++c) {
       if (r.Chance(0.05)) continue;
       switch (c % 8) {
-        case 0: f[static_cast<size_t>(c)] = std::to_string(r.Range(-1000000000, 1000000000)); break;
-        case 1: f[static_cast<size_t>(c)] = Money(r, 99999999, 2); break;
-        case 2: f[static_cast<size_t>(c)] = std::to_string(r.Range(0, 1000000)) + ".25"; break;
-        case 3: f[static_cast<size_t>(c)] = "v" + std::to_string(r.Next() % 1000000007ULL); break;
-        case 4: f[static_cast<size_t>(c)] = r.Chance(0.5) ? "true" : "false"; break;
-        case 5: f[static_cast<size_t>(c)] = DateText(r.Range(0, 20000)); break;
-        case 6: f[static_cast<size_t>(c)] = TimestampText(kBase2023 + r.Range(0, 1000000000) * 1000); break;
+        case 0:
+          f[static_cast<size_t>(c)] = std::to_string(r.Range(-1000000000, 1000000000));
+          break;
+        case 1:
+          f[static_cast<size_t>(c)] = Money(r, 99999999, 2);
+          break;
+        case 2:
+          f[static_cast<size_t>(c)] = std::to_string(r.Range(0, 1000000)) + ".25";
+          break;
+        case 3:
+          f[static_cast<size_t>(c)] = "v" + std::to_string(r.Next() % 1000000007ULL);
+          break;
+        case 4:
+          f[static_cast<size_t>(c)] = r.Chance(0.5) ? "true" : "false";
+          break;
+        case 5:
+          f[static_cast<size_t>(c)] = DateText(r.Range(0, 20000));
+          break;
+        case 6:
+          f[static_cast<size_t>(c)] = TimestampText(kBase2023 + r.Range(0, 1000000000) * 1000);
+          break;
         default:
-          f[static_cast<size_t>(c)] = TimestampText(kBase2023 + r.Range(0, 1000000000) * 1000000) + " " +
-                                      OffsetText(r.Pick(kOffsets));
+          f[static_cast<size_t>(c)] = TimestampText(kBase2023 + r.Range(0, 1000000000) * 1000000) +
+                                      " " + OffsetText(r.Pick(kOffsets));
       }
     }
   };
@@ -299,13 +320,15 @@ std::vector<GeneratedTable> Bench(int64_t rows, uint64_t seed) {
   t.schema = "PUBLIC";
   t.name = "BIGTEXT";
   t.rows = std::max<int64_t>(1, rows / 100);
-  t.ddl = "CREATE OR REPLACE TABLE BENCH.PUBLIC.BIGTEXT (ID NUMBER(38,0) PRIMARY KEY, "
-          "TITLE VARCHAR(200), BODY VARCHAR, SUMMARY VARCHAR)";
+  t.ddl =
+      "CREATE OR REPLACE TABLE BENCH.PUBLIC.BIGTEXT (ID NUMBER(38,0) PRIMARY KEY, "
+      "TITLE VARCHAR(200), BODY VARCHAR, SUMMARY VARCHAR)";
   t.source = [seed](int64_t i, std::vector<std::optional<std::string>>& f) {
     Rng r(seed, 13, i);
     auto text = [&](int64_t bytes) {
-      static const char* kWords[] = {"lorem", "ipsum", "dolor", "sit", "amet", "patient", "visit",
-                                     "clinic", "café", "naïve", "\"quoted\"", "line\nbreak"};
+      static const char* kWords[] = {"lorem", "ipsum",   "dolor",      "sit",
+                                     "amet",  "patient", "visit",      "clinic",
+                                     "café",  "naïve",   "\"quoted\"", "line\nbreak"};
       std::string s;
       while (static_cast<int64_t>(s.size()) < bytes) s += std::string(r.Pick(kWords)) + " ";
       return s;

@@ -10,7 +10,8 @@ namespace sf2pg::sfemu {
 std::string UuidText(uint64_t a, uint64_t b) {
   char buffer[40];
   std::snprintf(buffer, sizeof buffer, "%08llx-%04llx-4%03llx-%04llx-%012llx",
-                static_cast<unsigned long long>(a >> 32), static_cast<unsigned long long>((a >> 16) & 0xffff),
+                static_cast<unsigned long long>(a >> 32),
+                static_cast<unsigned long long>((a >> 16) & 0xffff),
                 static_cast<unsigned long long>(a & 0xfff),
                 static_cast<unsigned long long>(0x8000 | ((b >> 48) & 0x3fff)),
                 static_cast<unsigned long long>(b & 0xffffffffffffULL));

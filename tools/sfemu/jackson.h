@@ -5,9 +5,8 @@
 // sfemu's answers can be compared byte for byte where the values agree.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace sf2pg::sfemu {
 

@@ -13,19 +13,32 @@ namespace {
 constexpr char kHexUpper[] = "0123456789ABCDEF";
 constexpr char kHexLower[] = "0123456789abcdef";
 
-
 /// Canonical escaping inside stored JSON (the spelling Snowflake prints inside VARIANT text).
 void AppendCanonicalEscaped(std::string& out, std::string_view text) {
   for (char c : text) {
     auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (u < 0x20) {
           out += "\\u00";
@@ -59,8 +72,8 @@ class JsonCanonicalizer {
   }
 
   void SkipSpace() {
-    while (pos_ < in_.size() && (in_[pos_] == ' ' || in_[pos_] == '\t' || in_[pos_] == '\n' ||
-                                 in_[pos_] == '\r')) {
+    while (pos_ < in_.size() &&
+           (in_[pos_] == ' ' || in_[pos_] == '\t' || in_[pos_] == '\n' || in_[pos_] == '\r')) {
       ++pos_;
     }
   }
@@ -164,10 +177,14 @@ class JsonCanonicalizer {
     for (int i = 0; i < 4; ++i) {
       char h = in_[pos_++];
       v <<= 4;
-      if (h >= '0' && h <= '9') v |= static_cast<uint32_t>(h - '0');
-      else if (h >= 'a' && h <= 'f') v |= static_cast<uint32_t>(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') v |= static_cast<uint32_t>(h - 'A' + 10);
-      else Fail("bad \\u escape");
+      if (h >= '0' && h <= '9')
+        v |= static_cast<uint32_t>(h - '0');
+      else if (h >= 'a' && h <= 'f')
+        v |= static_cast<uint32_t>(h - 'a' + 10);
+      else if (h >= 'A' && h <= 'F')
+        v |= static_cast<uint32_t>(h - 'A' + 10);
+      else
+        Fail("bad \\u escape");
     }
     return v;
   }
@@ -188,14 +205,30 @@ class JsonCanonicalizer {
       if (pos_ >= in_.size()) Fail("unterminated escape");
       char e = in_[pos_++];
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           uint32_t cp = Hex4();
           if (cp >= 0xD800 && cp < 0xDC00 && Consume("\\u")) {
@@ -206,7 +239,8 @@ class JsonCanonicalizer {
           AppendUtf8(out, cp);
           break;
         }
-        default: Fail(std::string("bad escape \\") + e);
+        default:
+          Fail(std::string("bad escape \\") + e);
       }
     }
     return out;
@@ -239,11 +273,13 @@ class JsonCanonicalizer {
     if (style_ != NumberStyle::kDecimal) return GeoNumber(text);
     if (exponent) {
       throw ValueError("sfemu cannot reproduce Snowflake's spelling of the VARIANT number " + text +
-                           " (exponent notation)", kNotEmulatedCode, kNotEmulatedState);
+                           " (exponent notation)",
+                       kNotEmulatedCode, kNotEmulatedState);
     }
     if (fraction && text.back() == '0') {
       throw ValueError("sfemu cannot reproduce Snowflake's spelling of the VARIANT number " + text +
-                           " (trailing fraction zeros)", kNotEmulatedCode, kNotEmulatedState);
+                           " (trailing fraction zeros)",
+                       kNotEmulatedCode, kNotEmulatedState);
     }
     size_t significant = 0;
     bool leading = true;
@@ -254,8 +290,9 @@ class JsonCanonicalizer {
       ++significant;
     }
     if (significant > 38) {
-      throw ValueError("sfemu cannot store the VARIANT number " + text + " exactly (over 38 digits)",
-                       kNotEmulatedCode, kNotEmulatedState);
+      throw ValueError(
+          "sfemu cannot store the VARIANT number " + text + " exactly (over 38 digits)",
+          kNotEmulatedCode, kNotEmulatedState);
     }
     if (text == "-0") return "0";
     return text;
@@ -322,13 +359,27 @@ void AppendJsonEscaped(std::string& out, std::string_view text) {
     out.append(text.data() + run, i - run);
     run = i + 1;
     switch (u) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         out += "\\u00";
         out += kHexUpper[u >> 4];

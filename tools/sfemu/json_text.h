@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
-#include <utility>
 #include <string_view>
+#include <utility>
 
 #include "sf_type.h"
 

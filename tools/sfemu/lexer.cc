@@ -17,7 +17,6 @@ bool IsIdentPart(char c) {
   return std::isalnum(u) || c == '_' || c == '$' || u >= 0x80;
 }
 
-
 class Lexer {
  public:
   explicit Lexer(std::string_view sql) : sql_(sql) {}
@@ -145,9 +144,9 @@ class Lexer {
       Advance();
       digits();
     }
-    if ((Peek() == 'e' || Peek() == 'E') &&
-        (std::isdigit(static_cast<unsigned char>(Peek(1))) ||
-         ((Peek(1) == '+' || Peek(1) == '-') && std::isdigit(static_cast<unsigned char>(Peek(2)))))) {
+    if ((Peek() == 'e' || Peek() == 'E') && (std::isdigit(static_cast<unsigned char>(Peek(1))) ||
+                                             ((Peek(1) == '+' || Peek(1) == '-') &&
+                                              std::isdigit(static_cast<unsigned char>(Peek(2)))))) {
       t.text += 'e';
       Advance();
       if (Peek() == '+' || Peek() == '-') {
@@ -194,23 +193,41 @@ class Lexer {
       for (int i = 0; i < n; ++i) {
         char h = Peek();
         if (!std::isxdigit(static_cast<unsigned char>(h))) Fail("bad escape sequence");
-        v = v * 16 + static_cast<uint32_t>(std::isdigit(static_cast<unsigned char>(h))
-                                                ? h - '0'
-                                                : std::tolower(static_cast<unsigned char>(h)) - 'a' + 10);
+        v = v * 16 +
+            static_cast<uint32_t>(std::isdigit(static_cast<unsigned char>(h))
+                                      ? h - '0'
+                                      : std::tolower(static_cast<unsigned char>(h)) - 'a' + 10);
         Advance();
       }
       return v;
     };
     switch (e) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case '0': out += '\0'; break;
-      case 'x': out += static_cast<char>(hex(2)); break;
-      case 'u': AppendUtf8(out, hex(4)); break;
-      default: out += e;  // \' \" \\ and any other character stand for themselves
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case '0':
+        out += '\0';
+        break;
+      case 'x':
+        out += static_cast<char>(hex(2));
+        break;
+      case 'u':
+        AppendUtf8(out, hex(4));
+        break;
+      default:
+        out += e;  // \' \" \\ and any other character stand for themselves
     }
   }
 

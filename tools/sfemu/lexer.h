@@ -27,7 +27,7 @@ struct Token {
   size_t offset = 0;  ///< byte offset in the statement text
   size_t end = 0;     ///< byte offset just past the token
   int line = 1;
-  int column = 0;     ///< 0-based position within the line
+  int column = 0;  ///< 0-based position within the line
 
   bool Is(std::string_view symbol) const { return kind == TokenKind::kSymbol && text == symbol; }
   /// True for an unquoted identifier equal to `word` (upper-case).

@@ -30,11 +30,20 @@ std::string ReadFile(const std::string& path) {
 void AppendCopyText(std::string& out, std::string_view value) {
   for (char c : value) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -74,7 +83,8 @@ std::vector<std::string> TableName(const std::string& text) {
   return parts;
 }
 
-CatalogTable FindTable(Connection& conn, const std::vector<std::string>& parts, const std::string& text) {
+CatalogTable FindTable(Connection& conn, const std::vector<std::string>& parts,
+                       const std::string& text) {
   PgCatalog catalog(conn, nullptr, 0);
   auto table = catalog.FindTable(parts[0], parts[1], parts[2]);
   if (!table) throw ConfigError("table " + text + " does not exist (create it with --ddl)");
@@ -96,24 +106,29 @@ int64_t LoadCsv(Connection& conn, const std::string& spec, bool header) {
   size_t first = header && !records.empty() ? 1 : 0;
   for (size_t i = first; i < records.size(); ++i) {
     if (records[i].size() != table.columns.size()) {
-      throw ConfigError(path + ":" + std::to_string(lines[i]) + ": " + std::to_string(records[i].size()) +
-                        " fields, table " + name + " has " + std::to_string(table.columns.size()) +
-                        " columns");
+      throw ConfigError(path + ":" + std::to_string(lines[i]) + ": " +
+                        std::to_string(records[i].size()) + " fields, table " + name + " has " +
+                        std::to_string(table.columns.size()) + " columns");
     }
   }
   auto rows = [&](int64_t i, std::vector<std::optional<std::string>>& fields) {
     fields = records[first + static_cast<size_t>(i)];
   };
-  auto where = [&](int64_t i) { return path + ":" + std::to_string(lines[first + static_cast<size_t>(i)]); };
+  auto where = [&](int64_t i) {
+    return path + ":" + std::to_string(lines[first + static_cast<size_t>(i)]);
+  };
   return CopyRows(conn, table, static_cast<int64_t>(records.size() - first), rows, where);
 }
 
 int64_t Generate(const postgres::ConnectParams& pg, Connection& conn, const GeneratedTable& t) {
-  RunDdl(pg, "CREATE DATABASE IF NOT EXISTS " + t.database + ";\nCREATE SCHEMA IF NOT EXISTS " +
-                 t.database + "." + t.schema + ";\n" + t.ddl,
+  RunDdl(pg,
+         "CREATE DATABASE IF NOT EXISTS " + t.database + ";\nCREATE SCHEMA IF NOT EXISTS " +
+             t.database + "." + t.schema + ";\n" + t.ddl,
          "data set table " + t.name);
   CatalogTable table = FindTable(conn, {t.database, t.schema, t.name}, t.name);
-  auto where = [&](int64_t i) { return t.database + "." + t.schema + "." + t.name + " row " + std::to_string(i + 1); };
+  auto where = [&](int64_t i) {
+    return t.database + "." + t.schema + "." + t.name + " row " + std::to_string(i + 1);
+  };
   return CopyRows(conn, table, t.rows, t.source, where);
 }
 
@@ -170,7 +185,9 @@ std::vector<std::vector<std::optional<std::string>>> ParseCsv(std::string_view t
       field += c;
     }
   }
-  if (in_quotes) throw std::runtime_error("unterminated quoted field starting on line " + std::to_string(record_line));
+  if (in_quotes)
+    throw std::runtime_error("unterminated quoted field starting on line " +
+                             std::to_string(record_line));
   if (any) end_record();
   return records;
 }
@@ -180,7 +197,8 @@ int64_t CopyRows(Connection& conn, const CatalogTable& table, int64_t count, con
   std::string columns;
   for (const auto& c : table.columns) {
     columns += (columns.empty() ? "" : ", ") + Connection::QuoteIdent(c.pg_name);
-    if (c.type.kind == SfKind::kTimestampTz) columns += ", " + Connection::QuoteIdent(c.OffsetPgName());
+    if (c.type.kind == SfKind::kTimestampTz)
+      columns += ", " + Connection::QuoteIdent(c.OffsetPgName());
   }
   conn.Exec("BEGIN");
   conn.Exec("SET LOCAL TIME ZONE 'UTC'");
@@ -203,7 +221,8 @@ int64_t CopyRows(Connection& conn, const CatalogTable& table, int64_t count, con
         try {
           in = ToPgInput(col.type, *f);
         } catch (const ValueError& e) {
-          throw DataError(where(i) + ": column " + col.name + " (" + col.type.DeclaredName() + "): " + e.what());
+          throw DataError(where(i) + ": column " + col.name + " (" + col.type.DeclaredName() +
+                          "): " + e.what());
         }
         if (in.offset_from_session) {
           throw DataError(where(i) + ": column " + col.name +
@@ -258,10 +277,12 @@ int RunLoad(const postgres::ConnectParams& pg, const LoadOptions& options) {
       auto start = std::chrono::steady_clock::now();
       int64_t n = Generate(pg, conn, t);
       double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      log::Info("generated", {{"table", t.database + "." + t.schema + "." + t.name}, {"rows", n},
-                              {"seconds", s}});
+      log::Info(
+          "generated",
+          {{"table", t.database + "." + t.schema + "." + t.name}, {"rows", n}, {"seconds", s}});
     }
-    if (!found) throw ConfigError("data set " + options.dataset + " has no table " + options.only_table);
+    if (!found)
+      throw ConfigError("data set " + options.dataset + " has no table " + options.only_table);
   }
   return 0;
 }

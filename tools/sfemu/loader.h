@@ -29,7 +29,8 @@ struct LoadOptions {
 int RunLoad(const postgres::ConnectParams& pg, const LoadOptions& options);
 
 /// A row source: fills `fields` (one per column, nullopt = NULL) for row `index`.
-using RowSource = std::function<void(int64_t index, std::vector<std::optional<std::string>>& fields)>;
+using RowSource =
+    std::function<void(int64_t index, std::vector<std::optional<std::string>>& fields)>;
 
 /// Appends rows to a table with COPY inside one transaction, converting each field for its
 /// column's type. `where(i)` names a row for error messages. Returns the rows loaded.

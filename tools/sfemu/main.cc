@@ -2,6 +2,7 @@
 // command line and dispatches to `serve` and `load`.
 #include <signal.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -9,8 +10,6 @@
 #include <fstream>
 #include <iostream>
 #include <thread>
-
-#include <CLI/CLI.hpp>
 
 #include "core/error.h"
 #include "core/secret.h"
@@ -124,7 +123,8 @@ FaultConfig BuildFaults(const ServeArgs& a) {
   return c;
 }
 
-int Serve(const PgOptions& pg_options, ServeOptions options, StoreOptions store_options, ServeArgs args) {
+int Serve(const PgOptions& pg_options, ServeOptions options, StoreOptions store_options,
+          ServeArgs args) {
   postgres::ConnectParams pg = ConnectParamsFrom(pg_options);
   {
     postgres::Connection conn(pg);
@@ -138,9 +138,9 @@ int Serve(const PgOptions& pg_options, ServeOptions options, StoreOptions store_
   store_options.policy.growth = args.growth;
   store_options.policy.gzip_level = options.gzip_level;
   if (store_options.spill_dir.empty()) {
-    store_options.spill_dir = (std::filesystem::temp_directory_path() /
-                               ("sfemu-spill-" + std::to_string(getpid())))
-                                  .string();
+    store_options.spill_dir =
+        (std::filesystem::temp_directory_path() / ("sfemu-spill-" + std::to_string(getpid())))
+            .string();
   }
   // Signals are handled by one thread so that the server can stop cleanly.
   sigset_t signals;
@@ -155,7 +155,8 @@ int Serve(const PgOptions& pg_options, ServeOptions options, StoreOptions store_
     log::Error("cannot listen", {{"host", options.host}, {"port", options.port}});
     return 1;
   }
-  log::Info("sfemu listening", {{"host", options.host}, {"port", server.port()},
+  log::Info("sfemu listening", {{"host", options.host},
+                                {"port", server.port()},
                                 {"account", NormalizeAccount(args.account)},
                                 {"postgres", pg.Describe()}});
   std::string spill_dir = store_options.spill_dir;
@@ -191,10 +192,12 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Serve the SQL API");
   AddPgOptions(serve, pg);
   serve->add_option("--host", serve_options.host, "Listen address")->capture_default_str();
-  serve->add_option("--port", serve_options.port, "Listen port (0 picks a free one)")->capture_default_str();
+  serve->add_option("--port", serve_options.port, "Listen port (0 picks a free one)")
+      ->capture_default_str();
   serve->add_option("--port-file", serve_options.port_file, "Write the port here once listening");
   serve->add_option("--threads", serve_options.http_threads, "HTTP threads")->capture_default_str();
-  serve->add_option("--executors", args.executors, "Statements run at once (PostgreSQL connections)")
+  serve
+      ->add_option("--executors", args.executors, "Statements run at once (PostgreSQL connections)")
       ->capture_default_str();
   serve->add_option("--account", args.account, "Account identifier (JWT claims)")->required();
   serve->add_option("--user", args.users, "A user (repeatable)");
@@ -206,31 +209,41 @@ int main(int argc, char** argv) {
   serve->add_option("--blocked-user", args.blocked_users, "Users answered 403 (network policy)");
   serve->add_option("--role", args.roles, "Roles a request may name (default: any)");
   serve->add_option("--default-role", serve_options.default_role)->capture_default_str();
-  serve->add_option("--timezone", serve_options.timezone, "Default TIMEZONE")->capture_default_str();
-  serve->add_option("--server-version", serve_options.version, "CURRENT_VERSION()")->capture_default_str();
-  serve->add_option("--sync-wait-ms", serve_options.sync_wait_ms,
-                    "How long a POST waits before answering 202 (real service: 45000)")
+  serve->add_option("--timezone", serve_options.timezone, "Default TIMEZONE")
+      ->capture_default_str();
+  serve->add_option("--server-version", serve_options.version, "CURRENT_VERSION()")
+      ->capture_default_str();
+  serve
+      ->add_option("--sync-wait-ms", serve_options.sync_wait_ms,
+                   "How long a POST waits before answering 202 (real service: 45000)")
       ->capture_default_str();
   serve->add_option("--partition-first-bytes", args.first_bytes, "First partition's JSON budget")
       ->capture_default_str();
-  serve->add_option("--partition-max-bytes", args.max_bytes, "Largest partition budget")->capture_default_str();
-  serve->add_option("--partition-growth", args.growth, "Budget factor per partition")->capture_default_str();
+  serve->add_option("--partition-max-bytes", args.max_bytes, "Largest partition budget")
+      ->capture_default_str();
+  serve->add_option("--partition-growth", args.growth, "Budget factor per partition")
+      ->capture_default_str();
   serve->add_option("--gzip-level", serve_options.gzip_level, "zlib level for partitions")
       ->capture_default_str();
   serve->add_option("--memory-mb", args.memory_mb, "Partitions kept in memory before spilling")
       ->capture_default_str();
-  serve->add_option("--spill-dir", store_options.spill_dir, "Where partitions spill (default: a temp folder)");
-  serve->add_option("--cache-entries", store_options.cache_entries,
-                    "Result cache size in statements (0 = off); keyed by statement text, "
-                    "invalidated by any write")
+  serve->add_option("--spill-dir", store_options.spill_dir,
+                    "Where partitions spill (default: a temp folder)");
+  serve
+      ->add_option("--cache-entries", store_options.cache_entries,
+                   "Result cache size in statements (0 = off); keyed by statement text, "
+                   "invalidated by any write")
       ->capture_default_str();
-  serve->add_option("--result-ttl", store_options.result_ttl_seconds, "Seconds results stay fetchable")
+  serve
+      ->add_option("--result-ttl", store_options.result_ttl_seconds,
+                   "Seconds results stay fetchable")
       ->capture_default_str();
   serve->add_option("--seed", args.seed, "Fault injection seed")->capture_default_str();
   serve->add_option("--fault-rate", args.fault_rates,
                     "KIND=RATE with KIND one of 429, 500, 503, 403, lost_response, slow, timeout, "
                     "reset, truncated_gzip");
-  serve->add_option("--fault-latency-ms", args.fault_latency_ms, "Latency added to every API request");
+  serve->add_option("--fault-latency-ms", args.fault_latency_ms,
+                    "Latency added to every API request");
   serve->add_option("--fault-slow-ms", args.fault_slow_ms, "Extra time of a slow statement");
   serve->add_option("--fault-retry-after", args.fault_retry_after, "Retry-After of injected 429s");
   serve->add_option("--fault-rule", args.fault_rules, "A targeted rule as JSON (see README.md)");
@@ -238,12 +251,15 @@ int main(int argc, char** argv) {
 
   auto* load = app.add_subcommand("load", "Create tables and fill them (CSV or generated data)");
   AddPgOptions(load, pg);
-  load->add_option("--ddl", load_options.ddl_files, "File of Snowflake CREATE statements (repeatable)");
-  load->add_option("--csv", load_options.csv_files, "TABLE=FILE: load a CSV into a table (repeatable)");
+  load->add_option("--ddl", load_options.ddl_files,
+                   "File of Snowflake CREATE statements (repeatable)");
+  load->add_option("--csv", load_options.csv_files,
+                   "TABLE=FILE: load a CSV into a table (repeatable)");
   load->add_flag("--header", load_options.csv_header, "CSV files start with a header line");
   load->add_option("--dataset", load_options.dataset, "Generate a data set: demo or bench");
   load->add_option("--table", load_options.only_table, "Generate only this table of the data set");
-  load->add_option("--rows", load_options.rows, "Rows of the largest generated table")->capture_default_str();
+  load->add_option("--rows", load_options.rows, "Rows of the largest generated table")
+      ->capture_default_str();
   load->add_option("--seed", load_options.seed, "Generator seed")->capture_default_str();
   load->add_option("--log-level", args.log_level)->capture_default_str();
 

@@ -32,13 +32,17 @@ namespace {
 /// Words that end an expression or select item instead of being read as an alias.
 const std::set<std::string>& Reserved() {
   static const std::set<std::string> kWords = {
-      "FROM",   "WHERE",  "GROUP",  "ORDER",   "LIMIT", "OFFSET", "HAVING", "UNION",
-      "EXCEPT", "MINUS",  "INTERSECT", "QUALIFY", "FETCH", "ON",   "JOIN",   "INNER",
-      "LEFT",   "RIGHT",  "FULL",   "CROSS",   "NATURAL", "INTO", "VALUES", "SET",
-      "AND",    "OR",     "NOT",    "AS",      "IS",    "IN",     "LIKE",   "ILIKE",
-      "BETWEEN", "WHEN",  "THEN",   "ELSE",    "END",   "ASC",    "DESC",   "NULLS",
-      "USING",  "WINDOW", "SAMPLE", "TABLESAMPLE", "LATERAL", "PIVOT", "UNPIVOT", "START",
-      "CONNECT", "MATCH_RECOGNIZE", "ESCAPE", "RLIKE", "REGEXP"};
+      "FROM",      "WHERE",   "GROUP",   "ORDER",       "LIMIT",
+      "OFFSET",    "HAVING",  "UNION",   "EXCEPT",      "MINUS",
+      "INTERSECT", "QUALIFY", "FETCH",   "ON",          "JOIN",
+      "INNER",     "LEFT",    "RIGHT",   "FULL",        "CROSS",
+      "NATURAL",   "INTO",    "VALUES",  "SET",         "AND",
+      "OR",        "NOT",     "AS",      "IS",          "IN",
+      "LIKE",      "ILIKE",   "BETWEEN", "WHEN",        "THEN",
+      "ELSE",      "END",     "ASC",     "DESC",        "NULLS",
+      "USING",     "WINDOW",  "SAMPLE",  "TABLESAMPLE", "LATERAL",
+      "PIVOT",     "UNPIVOT", "START",   "CONNECT",     "MATCH_RECOGNIZE",
+      "ESCAPE",    "RLIKE",   "REGEXP"};
   return kWords;
 }
 
@@ -79,7 +83,8 @@ class Parser {
 
   [[noreturn]] void Unexpected() const {
     const Token& t = Peek();
-    std::string text = t.kind == TokenKind::kEnd ? "<EOF>" : std::string(sql_.substr(t.offset, t.end - t.offset));
+    std::string text =
+        t.kind == TokenKind::kEnd ? "<EOF>" : std::string(sql_.substr(t.offset, t.end - t.offset));
     throw SyntaxError(t.line, t.column, text);
   }
 
@@ -161,7 +166,7 @@ class Parser {
       while (!AtEnd() && !Peek().Is(";")) Advance();
       return s;
     }
-    static const std::set<std::string> kKnown = {"MERGE", "COPY", "CALL", "EXECUTE", "GRANT",
+    static const std::set<std::string> kKnown = {"MERGE",  "COPY",   "CALL",    "EXECUTE", "GRANT",
                                                  "REVOKE", "UNDROP", "EXPLAIN", "COMMENT"};
     if (kKnown.count(t.text)) NotSupported(t.text);
     Unexpected();
@@ -196,8 +201,10 @@ class Parser {
         if (AcceptWord("ACCOUNT")) {
           s.scope = "ACCOUNT";
         } else {
-          if (AcceptWord("DATABASE")) s.scope = "DATABASE";
-          else AcceptWord("SCHEMA");
+          if (AcceptWord("DATABASE"))
+            s.scope = "DATABASE";
+          else
+            AcceptWord("SCHEMA");
           s.target = QualifiedName();
         }
       }
@@ -361,8 +368,8 @@ class Parser {
         if (Peek().kind != TokenKind::kString) Unexpected();
         Advance();
       } else if (Peek().IsWord("DEFAULT") || Peek().IsWord("AUTOINCREMENT") ||
-                 Peek().IsWord("IDENTITY") || Peek().IsWord("COLLATE") ||
-                 Peek().IsWord("AS") || Peek().IsWord("MASKING")) {
+                 Peek().IsWord("IDENTITY") || Peek().IsWord("COLLATE") || Peek().IsWord("AS") ||
+                 Peek().IsWord("MASKING")) {
         NotSupported("column " + Peek().text);
       } else if (ConstraintProperties()) {
       } else {
@@ -423,7 +430,8 @@ class Parser {
     try {
       type = ParseSfType(words, args);
     } catch (const std::invalid_argument& e) {
-      throw CompilationError("002020", "42601", std::string("invalid type ") + first.text + ": " + e.what());
+      throw CompilationError("002020", "42601",
+                             std::string("invalid type ") + first.text + ": " + e.what());
     }
     if (!type) {
       if (words[0] == "VECTOR" || words[0] == "MAP" || words[0] == "DECFLOAT" ||
@@ -438,10 +446,14 @@ class Parser {
   Statement Drop() {
     ExpectWord("DROP");
     Statement s;
-    if (AcceptWord("TABLE")) s.kind = StatementKind::kDropTable;
-    else if (AcceptWord("DATABASE")) s.kind = StatementKind::kDropDatabase;
-    else if (AcceptWord("SCHEMA")) s.kind = StatementKind::kDropSchema;
-    else NotSupported("DROP " + Peek().text);
+    if (AcceptWord("TABLE"))
+      s.kind = StatementKind::kDropTable;
+    else if (AcceptWord("DATABASE"))
+      s.kind = StatementKind::kDropDatabase;
+    else if (AcceptWord("SCHEMA"))
+      s.kind = StatementKind::kDropSchema;
+    else
+      NotSupported("DROP " + Peek().text);
     s.if_exists = IfExists();
     s.target = QualifiedName();
     AcceptWord("CASCADE") || AcceptWord("RESTRICT");
@@ -618,8 +630,10 @@ class Parser {
   std::unique_ptr<Select> SelectCore() {
     ExpectWord("SELECT");
     auto select = std::make_unique<Select>();
-    if (AcceptWord("DISTINCT")) select->distinct = true;
-    else AcceptWord("ALL");
+    if (AcceptWord("DISTINCT"))
+      select->distinct = true;
+    else
+      AcceptWord("ALL");
     if (Peek().IsWord("TOP")) NotSupported("SELECT TOP");
     do {
       select->items.push_back(SelectListItem());
@@ -699,10 +713,13 @@ class Parser {
     do {
       OrderItem item;
       item.expr = Expression();
-      if (AcceptWord("DESC")) item.descending = true;
-      else AcceptWord("ASC");
+      if (AcceptWord("DESC"))
+        item.descending = true;
+      else
+        AcceptWord("ASC");
       if (AcceptWord("NULLS")) {
-        if (AcceptWord("FIRST")) item.nulls_first = true;
+        if (AcceptWord("FIRST"))
+          item.nulls_first = true;
         else {
           ExpectWord("LAST");
           item.nulls_first = false;
@@ -801,9 +818,9 @@ class Parser {
         continue;
       }
       bool negated = false;
-      if (t.IsWord("NOT") && (Peek(1).IsWord("IN") || Peek(1).IsWord("LIKE") ||
-                              Peek(1).IsWord("ILIKE") || Peek(1).IsWord("BETWEEN") ||
-                              Peek(1).IsWord("RLIKE"))) {
+      if (t.IsWord("NOT") &&
+          (Peek(1).IsWord("IN") || Peek(1).IsWord("LIKE") || Peek(1).IsWord("ILIKE") ||
+           Peek(1).IsWord("BETWEEN") || Peek(1).IsWord("RLIKE"))) {
         Advance();
         negated = true;
       }
@@ -868,9 +885,11 @@ class Parser {
   }
 
   /// A left-associative chain of `operators` between operands parsed by `next`.
-  ExprPtr LeftAssociative(ExprPtr (Parser::*next)(), std::initializer_list<std::string_view> operators) {
+  ExprPtr LeftAssociative(ExprPtr (Parser::*next)(),
+                          std::initializer_list<std::string_view> operators) {
     ExprPtr left = (this->*next)();
-    while (std::any_of(operators.begin(), operators.end(), [&](std::string_view op) { return Peek().Is(op); })) {
+    while (std::any_of(operators.begin(), operators.end(),
+                       [&](std::string_view op) { return Peek().Is(op); })) {
       std::string op = Advance().text;
       left = Binary(op, std::move(left), (this->*next)());
     }
@@ -979,8 +998,8 @@ class Parser {
     if (t.text == "EXISTS" && Peek(1).Is("(")) NotSupported("EXISTS");
     if (t.text == "INTERVAL") NotSupported("INTERVAL literals");
     // Typed literals: DATE '2023-01-01', TIMESTAMP_NTZ '...'.
-    static const std::set<std::string> kTyped = {"DATE", "TIME", "TIMESTAMP", "TIMESTAMP_NTZ",
-                                                 "TIMESTAMP_LTZ", "TIMESTAMP_TZ", "DATETIME"};
+    static const std::set<std::string> kTyped = {
+        "DATE", "TIME", "TIMESTAMP", "TIMESTAMP_NTZ", "TIMESTAMP_LTZ", "TIMESTAMP_TZ", "DATETIME"};
     if (kTyped.count(t.text) && Peek(1).kind == TokenKind::kString) {
       ExprPtr e = Make(ExprKind::kCast, t);
       SfType type = TypeName();
@@ -993,9 +1012,9 @@ class Parser {
       return e;
     }
     // Niladic functions written without parentheses.
-    static const std::set<std::string> kNiladic = {"CURRENT_DATE", "CURRENT_TIMESTAMP",
-                                                   "CURRENT_TIME", "LOCALTIMESTAMP",
-                                                   "SYSDATE", "CURRENT_USER", "CURRENT_ROLE"};
+    static const std::set<std::string> kNiladic = {
+        "CURRENT_DATE", "CURRENT_TIMESTAMP", "CURRENT_TIME", "LOCALTIMESTAMP",
+        "SYSDATE",      "CURRENT_USER",      "CURRENT_ROLE"};
     if (kNiladic.count(t.text) && !Peek(1).Is("(")) {
       ExprPtr e = Make(ExprKind::kFunction, Advance());
       e->text = t.text;
@@ -1009,7 +1028,8 @@ class Parser {
   ExprPtr ColumnOrFunction() {
     const Token& start = Peek();
     std::vector<Name> parts = {ParseName()};
-    if (Peek().Is("(") && parts.size() == 1 && !parts[0].quoted) return FunctionCall(start, parts[0].text);
+    if (Peek().Is("(") && parts.size() == 1 && !parts[0].quoted)
+      return FunctionCall(start, parts[0].text);
     while (Peek().Is(".")) {
       Advance();
       parts.push_back(ParseName());
@@ -1027,8 +1047,10 @@ class Parser {
     e->text = name;
     ExpectSymbol("(");
     if (!Peek().Is(")")) {
-      if (AcceptWord("DISTINCT")) e->flag = true;
-      else AcceptWord("ALL");
+      if (AcceptWord("DISTINCT"))
+        e->flag = true;
+      else
+        AcceptWord("ALL");
       do {
         if (Peek().Is("*") && (Peek(1).Is(")") || Peek(1).Is(","))) {
           ExprPtr star = Make(ExprKind::kStar, Advance());

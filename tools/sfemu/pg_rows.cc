@@ -14,10 +14,14 @@ constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloa
 
 int64_t ReadInteger(Oid oid, const char* p) {
   switch (oid) {
-    case kInt8: return wire::ReadInt64(p);
-    case kInt4: return wire::ReadInt32(p);
-    case kInt2: return wire::ReadInt16(p);
-    default: throw std::runtime_error("unexpected PostgreSQL integer type " + std::to_string(oid));
+    case kInt8:
+      return wire::ReadInt64(p);
+    case kInt4:
+      return wire::ReadInt32(p);
+    case kInt2:
+      return wire::ReadInt16(p);
+    default:
+      throw std::runtime_error("unexpected PostgreSQL integer type " + std::to_string(oid));
   }
 }
 
@@ -52,7 +56,8 @@ void RowRenderer::Append(std::string& out, const PGresult* result, int row) cons
       continue;
     }
     out += '"';
-    AppendValue(out, c, PQgetvalue(result, row, c.value), PQgetlength(result, row, c.value), result, row);
+    AppendValue(out, c, PQgetvalue(result, row, c.value), PQgetlength(result, row, c.value), result,
+                row);
     out += '"';
   }
   out += ']';
@@ -81,11 +86,19 @@ void RowRenderer::AppendValue(std::string& out, const Column& c, const char* p, 
         wire::AppendFloat(out, wire::ReadFloat8(p));
       }
       return;
-    case SfKind::kBoolean: out += p[0] ? "true" : "false"; return;
-    case SfKind::kDate: wire::AppendDate(out, wire::ReadInt32(p)); return;
-    case SfKind::kTime: wire::AppendTime(out, wire::ReadInt64(p), c.type.scale); return;
+    case SfKind::kBoolean:
+      out += p[0] ? "true" : "false";
+      return;
+    case SfKind::kDate:
+      wire::AppendDate(out, wire::ReadInt32(p));
+      return;
+    case SfKind::kTime:
+      wire::AppendTime(out, wire::ReadInt64(p), c.type.scale);
+      return;
     case SfKind::kTimestampNtz:
-    case SfKind::kTimestampLtz: wire::AppendTimestamp(out, wire::ReadInt64(p), c.type.scale); return;
+    case SfKind::kTimestampLtz:
+      wire::AppendTimestamp(out, wire::ReadInt64(p), c.type.scale);
+      return;
     case SfKind::kTimestampTz: {
       int offset = 0;
       if (c.offset >= 0 && !PQgetisnull(result, row, c.offset)) {
@@ -94,15 +107,20 @@ void RowRenderer::AppendValue(std::string& out, const Column& c, const char* p, 
       wire::AppendTimestampTz(out, wire::ReadInt64(p), c.type.scale, offset);
       return;
     }
-    case SfKind::kBinary: wire::AppendHex(out, bytes); return;
+    case SfKind::kBinary:
+      wire::AppendHex(out, bytes);
+      return;
     case SfKind::kVariant:
     case SfKind::kObject:
     case SfKind::kArray:
     case SfKind::kGeography:
-    case SfKind::kGeometry: AppendPrettyJsonEscaped(out, bytes); return;
+    case SfKind::kGeometry:
+      AppendPrettyJsonEscaped(out, bytes);
+      return;
     case SfKind::kText:
     case SfKind::kNull:
-      if (c.oid == kBytea || c.oid == kBool) throw std::runtime_error("unexpected text column type");
+      if (c.oid == kBytea || c.oid == kBool)
+        throw std::runtime_error("unexpected text column type");
       AppendJsonEscaped(out, bytes);
       return;
   }

@@ -29,8 +29,8 @@ class RowRenderer {
     Oid oid = 0;
     Oid offset_oid = 0;
   };
-  void AppendValue(std::string& out, const Column& c, const char* p, int len, const PGresult* result,
-                   int row) const;
+  void AppendValue(std::string& out, const Column& c, const char* p, int len,
+                   const PGresult* result, int row) const;
 
   std::vector<Column> columns_;
   const char* null_text_;

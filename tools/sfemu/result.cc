@@ -69,7 +69,10 @@ int64_t ResultSet::CompressedBytes() const {
 
 ResultBuilder::ResultBuilder(std::vector<ResultColumn> columns, RowLayout layout,
                              const PartitionPolicy& policy, BlobStore& store)
-    : result_(std::make_shared<ResultSet>()), policy_(policy), store_(store), budget_(policy.first_bytes) {
+    : result_(std::make_shared<ResultSet>()),
+      policy_(policy),
+      store_(store),
+      budget_(policy.first_bytes) {
   result_->columns = std::move(columns);
   result_->layout = layout;
   StartPartition();
@@ -129,16 +132,17 @@ void ResultBuilder::ClosePartition() {
     result_->partitions.push_back(pending_.front().get());
     pending_.pop_front();
   }
-  pending_.push_back(std::async(std::launch::async,
-                                [p, body = std::move(current_), level = policy_.gzip_level,
-                                 &store = store_]() mutable {
-                                  std::string gz = Gzip(body, level);
-                                  p.compressed = static_cast<int64_t>(gz.size());
-                                  p.gzip = store.Put(std::move(gz));
-                                  return p;
-                                }));
+  pending_.push_back(std::async(
+      std::launch::async,
+      [p, body = std::move(current_), level = policy_.gzip_level, &store = store_]() mutable {
+        std::string gz = Gzip(body, level);
+        p.compressed = static_cast<int64_t>(gz.size());
+        p.gzip = store.Put(std::move(gz));
+        return p;
+      }));
   current_ = std::string();
-  budget_ = std::min(policy_.max_bytes, static_cast<size_t>(static_cast<double>(budget_) * policy_.growth));
+  budget_ = std::min(policy_.max_bytes,
+                     static_cast<size_t>(static_cast<double>(budget_) * policy_.growth));
 }
 
 std::shared_ptr<ResultSet> ResultBuilder::Finish() {

@@ -43,7 +43,8 @@ void SendBody(httplib::Response& res, int status, std::string body, bool gzip_en
                              if (reset) {
                                // Half the body, then the connection goes away.
                                size_t half = shared->size() / 2;
-                               if (offset < half) sink.write(shared->data() + offset, half - offset);
+                               if (offset < half)
+                                 sink.write(shared->data() + offset, half - offset);
                                return false;
                              }
                              return sink.write(shared->data() + offset, length);
@@ -130,7 +131,6 @@ Json ErrorJson(const std::string& code, const std::string& message) {
 
 }  // namespace
 
-
 Server::Server(ServeOptions options, AuthConfig auth, StatementStore& store, FaultInjector& faults,
                postgres::ConnectParams pg)
     : options_(std::move(options)),
@@ -140,7 +140,9 @@ Server::Server(ServeOptions options, AuthConfig auth, StatementStore& store, Fau
       pg_(std::move(pg)),
       http_(std::make_unique<httplib::Server>()) {
   int threads = options_.http_threads;
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  http_->new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  };
   http_->set_tcp_nodelay(true);
   http_->set_keep_alive_max_count(100000);
   http_->set_keep_alive_timeout(60);
@@ -217,19 +219,21 @@ bool Server::Admit(const httplib::Request& req, httplib::Response& res, AuthOutc
     faults_.Count("latency");
     std::this_thread::sleep_for(std::chrono::milliseconds(latency));
   }
-  AuthOutcome outcome = auth_.Check(req.get_header_value("Authorization"),
-                                    req.get_header_value("X-Snowflake-Authorization-Token-Type"),
-                                    NowSeconds());
+  AuthOutcome outcome =
+      auth_.Check(req.get_header_value("Authorization"),
+                  req.get_header_value("X-Snowflake-Authorization-Token-Type"), NowSeconds());
   if (who) *who = outcome;
   if (outcome.ok) return true;
   ++counters_.auth_failures;
   if (outcome.status == 403) {
-    SendJson(res, 403, ErrorJson("390432", "Incoming request is not allowed to access Snowflake. "
-                                           "Contact your account administrator."));
+    SendJson(res, 403,
+             ErrorJson("390432",
+                       "Incoming request is not allowed to access Snowflake. "
+                       "Contact your account administrator."));
     return false;
   }
-  log::Info("authentication refused", {{"code", outcome.code}, {"why", outcome.detail},
-                                       {"message", outcome.message}});
+  log::Info("authentication refused",
+            {{"code", outcome.code}, {"why", outcome.detail}, {"message", outcome.message}});
   SendJson(res, outcome.status, ErrorJson(outcome.code, outcome.message));
   return false;
 }
@@ -245,11 +249,14 @@ void Server::SendFault(httplib::Response& res, FaultAction action) {
       SendJson(res, 503, ErrorJson("390505", "Service temporarily unavailable."));
       return;
     case FaultAction::kHttp403:
-      SendJson(res, 403, ErrorJson("390432", "Incoming request is not allowed to access Snowflake. "
-                                             "Contact your account administrator."));
+      SendJson(res, 403,
+               ErrorJson("390432",
+                         "Incoming request is not allowed to access Snowflake. "
+                         "Contact your account administrator."));
       return;
     default:
-      SendJson(res, 500, ErrorJson("000603", "Internal error processing the request (injected by sfemu)."));
+      SendJson(res, 500,
+               ErrorJson("000603", "Internal error processing the request (injected by sfemu)."));
       return;
   }
 }
@@ -275,7 +282,8 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
              false);
     return;
   }
-  std::string request_id = req.has_param("requestId") ? req.get_param_value("requestId") : NewUuid();
+  std::string request_id =
+      req.has_param("requestId") ? req.get_param_value("requestId") : NewUuid();
   if (BoolParam(req, "retry") && req.has_param("requestId")) {
     if (auto original = store_.FindByRequestId(request_id)) {
       // A retry returns the original statement's outcome without running it again.
@@ -295,18 +303,22 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
     return !body.contains(name) || body[name].is_null() || (body[name].*check)();
   };
   if (!body.is_object() || !field_is("timeout", &nlohmann::json::is_number_integer) ||
-      !field_is("database", &nlohmann::json::is_string) || !field_is("schema", &nlohmann::json::is_string) ||
-      !field_is("warehouse", &nlohmann::json::is_string) || !field_is("role", &nlohmann::json::is_string) ||
+      !field_is("database", &nlohmann::json::is_string) ||
+      !field_is("schema", &nlohmann::json::is_string) ||
+      !field_is("warehouse", &nlohmann::json::is_string) ||
+      !field_is("role", &nlohmann::json::is_string) ||
       !field_is("bindings", &nlohmann::json::is_object) ||
       !field_is("parameters", &nlohmann::json::is_object) ||
       !field_is("statement", &nlohmann::json::is_string) ||
-      (body.contains("timeout") && body["timeout"].is_number_integer() && body["timeout"].get<int64_t>() < 0)) {
+      (body.contains("timeout") && body["timeout"].is_number_integer() &&
+       body["timeout"].get<int64_t>() < 0)) {
     SendJson(res, 400, ErrorJson("390142", "Incoming request does not contain a valid payload."));
     return;
   }
   std::string sql = body.value("statement", "");
   if (sql.find_first_not_of(" \t\r\n;") == std::string::npos) {
-    SendError(res, SfError("000900", "42601", "SQL compilation error:\nEmpty SQL statement.", 400), "");
+    SendError(res, SfError("000900", "42601", "SQL compilation error:\nEmpty SQL statement.", 400),
+              "");
     return;
   }
   ExecRequest request;
@@ -318,7 +330,8 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
   request.session.version = options_.version;
   request.timezone = options_.timezone;
   request.nullable = !(req.has_param("nullable") && !BoolParam(req, "nullable"));
-  if (body.contains("bindings") && body["bindings"].is_object()) request.bindings = body["bindings"];
+  if (body.contains("bindings") && body["bindings"].is_object())
+    request.bindings = body["bindings"];
   if (!options_.roles.empty() && !options_.roles.count(request.session.role)) {
     SendJson(res, 400,
              ErrorJson("390186", "Role '" + request.session.role +
@@ -346,16 +359,19 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
           request.statement_count = -1;
         }
         if (request.statement_count < 0) {
-          refused = SfError("002043", "22023", "Invalid value [" + text + "] for parameter 'MULTI_STATEMENT_COUNT'");
+          refused = SfError("002043", "22023",
+                            "Invalid value [" + text + "] for parameter 'MULTI_STATEMENT_COUNT'");
         }
       } else if (key == "TIMEZONE") {
         request.timezone = text;
       } else if (key == "USE_CACHED_RESULT") {
         use_cache = text != "false" && text != "FALSE" && text != "0";
-      } else if (key == "QUERY_TAG" || key == "CLIENT_RESULT_CHUNK_SIZE" || key == "ROWS_PER_RESULTSET") {
+      } else if (key == "QUERY_TAG" || key == "CLIENT_RESULT_CHUNK_SIZE" ||
+                 key == "ROWS_PER_RESULTSET") {
         // Accepted; they do not change the result's content here.
       } else {
-        refused = SfError("000002", "0A000", "Unsupported feature 'session parameter " + key + "'.");
+        refused =
+            SfError("000002", "0A000", "Unsupported feature 'session parameter " + key + "'.");
       }
     }
   }
@@ -379,12 +395,12 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
                                  SfError(rule.code, rule.sql_state, rule.message));
   } else if (fault == FaultAction::kTimeout) {
     faults_.Count(fault);
-    record = store_.SubmitFailed(
-        std::move(request), request_id,
-        SfError("000630", "57014",
-                "Statement reached its statement or warehouse timeout of " + std::to_string(timeout) +
-                    " second(s) and was canceled.",
-                408));
+    record =
+        store_.SubmitFailed(std::move(request), request_id,
+                            SfError("000630", "57014",
+                                    "Statement reached its statement or warehouse timeout of " +
+                                        std::to_string(timeout) + " second(s) and was canceled.",
+                                    408));
   } else {
     if (fault == FaultAction::kSlow) {
       faults_.Count(fault);
@@ -395,7 +411,8 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
   if (fault == FaultAction::kLostResponse) {
     faults_.Count(fault);
     store_.Wait(*record, options_.sync_wait_ms);
-    SendJson(res, 500, ErrorJson("000603", "Internal error processing the request (injected by sfemu)."));
+    SendJson(res, 500,
+             ErrorJson("000603", "Internal error processing the request (injected by sfemu)."));
     return;
   }
   if (!BoolParam(req, "async")) store_.Wait(*record, options_.sync_wait_ms);
@@ -494,7 +511,8 @@ void Server::Status(const httplib::Request& req, httplib::Response& res) {
     try {
       size_t used = 0;
       long long p = std::stoll(partition_text, &used);
-      partition = used == partition_text.size() && p >= 0 && p < (1LL << 30) ? static_cast<int>(p) : -2;
+      partition =
+          used == partition_text.size() && p >= 0 && p < (1LL << 30) ? static_cast<int>(p) : -2;
     } catch (const std::exception&) {
       partition = -2;
     }
@@ -519,13 +537,14 @@ void Server::Status(const httplib::Request& req, httplib::Response& res) {
   }
   size_t count = result->partitions.size();
   if (partition < 0 || static_cast<size_t>(partition) >= count) {
-    SendError(res,
-              SfError("391922", "22023",
-                      "Invalid partition parameter. The partition must be long type parsable and "
-                      "between 0 and " + std::to_string(count - 1) + ", but '" + partition_text +
-                          "' is specified.",
-                      400),
-              handle);
+    SendError(
+        res,
+        SfError("391922", "22023",
+                "Invalid partition parameter. The partition must be long type parsable and "
+                "between 0 and " +
+                    std::to_string(count - 1) + ", but '" + partition_text + "' is specified.",
+                400),
+        handle);
     return;
   }
   if (fault != FaultAction::kNone) faults_.Count(fault);
@@ -563,7 +582,8 @@ void Server::Health(httplib::Response& res) {
     conn.Exec("SELECT 1");
     SendBody(res, 200, R"({"status":"ok"})", false);
   } catch (const std::exception& e) {
-    SendBody(res, 503, nlohmann::json{{"status", "unavailable"}, {"error", e.what()}}.dump(), false);
+    SendBody(res, 503, nlohmann::json{{"status", "unavailable"}, {"error", e.what()}}.dump(),
+             false);
   }
 }
 

@@ -16,8 +16,8 @@ SfError Unsupported(const std::string& what) {
 }
 
 SfError DoesNotExist(const std::string& kind, const std::string& name, const std::string& role) {
-  std::string message = "SQL compilation error:\n" + kind + " '" + name +
-                        "' does not exist or not authorized.";
+  std::string message =
+      "SQL compilation error:\n" + kind + " '" + name + "' does not exist or not authorized.";
   if (kind == "Object" && !role.empty()) {
     message.pop_back();
     message += ". Your primary role " + role +

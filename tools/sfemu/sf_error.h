@@ -11,8 +11,10 @@ namespace sf2pg::sfemu {
 /// What sfemu answers: a Snowflake error code, SQLSTATE, message and HTTP status.
 class SfError : public SnowflakeError {
  public:
-  SfError(std::string code, std::string sql_state, const std::string& message, int http_status = 422)
-      : SnowflakeError(message, Retry::kNever, std::move(code), std::move(sql_state), http_status) {}
+  SfError(std::string code, std::string sql_state, const std::string& message,
+          int http_status = 422)
+      : SnowflakeError(message, Retry::kNever, std::move(code), std::move(sql_state), http_status) {
+  }
 };
 
 /// 001003: "SQL compilation error:\nsyntax error line L at position P unexpected 'X'."

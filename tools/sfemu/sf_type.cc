@@ -53,7 +53,9 @@ SfType SfType::Of(SfKind kind, int scale) {
   t.kind = kind;
   t.precision = kind == SfKind::kFixed ? 38 : 0;
   t.scale = scale;
-  t.length = kind == SfKind::kText ? kMaxTextLength : kind == SfKind::kBinary ? kMaxBinaryLength : 0;
+  t.length = kind == SfKind::kText     ? kMaxTextLength
+             : kind == SfKind::kBinary ? kMaxBinaryLength
+                                       : 0;
   return t;
 }
 
@@ -73,22 +75,36 @@ bool SfType::IsSemiStructured() const {
 
 std::string_view SfType::WireName() const {
   switch (kind) {
-    case SfKind::kFixed: return "fixed";
-    case SfKind::kReal: return "real";
-    case SfKind::kText: return "text";
-    case SfKind::kBinary: return "binary";
-    case SfKind::kBoolean: return "boolean";
-    case SfKind::kDate: return "date";
-    case SfKind::kTime: return "time";
-    case SfKind::kTimestampNtz: return "timestamp_ntz";
-    case SfKind::kTimestampLtz: return "timestamp_ltz";
-    case SfKind::kTimestampTz: return "timestamp_tz";
-    case SfKind::kVariant: return "variant";
+    case SfKind::kFixed:
+      return "fixed";
+    case SfKind::kReal:
+      return "real";
+    case SfKind::kText:
+      return "text";
+    case SfKind::kBinary:
+      return "binary";
+    case SfKind::kBoolean:
+      return "boolean";
+    case SfKind::kDate:
+      return "date";
+    case SfKind::kTime:
+      return "time";
+    case SfKind::kTimestampNtz:
+      return "timestamp_ntz";
+    case SfKind::kTimestampLtz:
+      return "timestamp_ltz";
+    case SfKind::kTimestampTz:
+      return "timestamp_tz";
+    case SfKind::kVariant:
+      return "variant";
     case SfKind::kObject:
     case SfKind::kGeography:
-    case SfKind::kGeometry: return "object";
-    case SfKind::kArray: return "array";
-    case SfKind::kNull: return "text";
+    case SfKind::kGeometry:
+      return "object";
+    case SfKind::kArray:
+      return "array";
+    case SfKind::kNull:
+      return "text";
   }
   return "text";
 }
@@ -100,47 +116,78 @@ std::string_view SfType::ExtTypeName() const {
 }
 
 std::string SfType::DeclaredName() const {
-  auto with_scale = [&](const char* name) { return std::string(name) + "(" + std::to_string(scale) + ")"; };
+  auto with_scale = [&](const char* name) {
+    return std::string(name) + "(" + std::to_string(scale) + ")";
+  };
   switch (kind) {
     case SfKind::kFixed:
       return "NUMBER(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
-    case SfKind::kReal: return "FLOAT";
+    case SfKind::kReal:
+      return "FLOAT";
     case SfKind::kText:
-    case SfKind::kNull: return "VARCHAR(" + std::to_string(length) + ")";
-    case SfKind::kBinary: return "BINARY(" + std::to_string(length) + ")";
-    case SfKind::kBoolean: return "BOOLEAN";
-    case SfKind::kDate: return "DATE";
-    case SfKind::kTime: return with_scale("TIME");
-    case SfKind::kTimestampNtz: return with_scale("TIMESTAMP_NTZ");
-    case SfKind::kTimestampLtz: return with_scale("TIMESTAMP_LTZ");
-    case SfKind::kTimestampTz: return with_scale("TIMESTAMP_TZ");
-    case SfKind::kVariant: return "VARIANT";
-    case SfKind::kObject: return "OBJECT";
-    case SfKind::kArray: return "ARRAY";
-    case SfKind::kGeography: return "GEOGRAPHY";
-    case SfKind::kGeometry: return "GEOMETRY";
+    case SfKind::kNull:
+      return "VARCHAR(" + std::to_string(length) + ")";
+    case SfKind::kBinary:
+      return "BINARY(" + std::to_string(length) + ")";
+    case SfKind::kBoolean:
+      return "BOOLEAN";
+    case SfKind::kDate:
+      return "DATE";
+    case SfKind::kTime:
+      return with_scale("TIME");
+    case SfKind::kTimestampNtz:
+      return with_scale("TIMESTAMP_NTZ");
+    case SfKind::kTimestampLtz:
+      return with_scale("TIMESTAMP_LTZ");
+    case SfKind::kTimestampTz:
+      return with_scale("TIMESTAMP_TZ");
+    case SfKind::kVariant:
+      return "VARIANT";
+    case SfKind::kObject:
+      return "OBJECT";
+    case SfKind::kArray:
+      return "ARRAY";
+    case SfKind::kGeography:
+      return "GEOGRAPHY";
+    case SfKind::kGeometry:
+      return "GEOMETRY";
   }
   return "VARCHAR";
 }
 
 std::string_view SfType::InfoSchemaName() const {
   switch (kind) {
-    case SfKind::kFixed: return "NUMBER";
-    case SfKind::kReal: return "FLOAT";
+    case SfKind::kFixed:
+      return "NUMBER";
+    case SfKind::kReal:
+      return "FLOAT";
     case SfKind::kText:
-    case SfKind::kNull: return "TEXT";
-    case SfKind::kBinary: return "BINARY";
-    case SfKind::kBoolean: return "BOOLEAN";
-    case SfKind::kDate: return "DATE";
-    case SfKind::kTime: return "TIME";
-    case SfKind::kTimestampNtz: return "TIMESTAMP_NTZ";
-    case SfKind::kTimestampLtz: return "TIMESTAMP_LTZ";
-    case SfKind::kTimestampTz: return "TIMESTAMP_TZ";
-    case SfKind::kVariant: return "VARIANT";
-    case SfKind::kObject: return "OBJECT";
-    case SfKind::kArray: return "ARRAY";
-    case SfKind::kGeography: return "GEOGRAPHY";
-    case SfKind::kGeometry: return "GEOMETRY";
+    case SfKind::kNull:
+      return "TEXT";
+    case SfKind::kBinary:
+      return "BINARY";
+    case SfKind::kBoolean:
+      return "BOOLEAN";
+    case SfKind::kDate:
+      return "DATE";
+    case SfKind::kTime:
+      return "TIME";
+    case SfKind::kTimestampNtz:
+      return "TIMESTAMP_NTZ";
+    case SfKind::kTimestampLtz:
+      return "TIMESTAMP_LTZ";
+    case SfKind::kTimestampTz:
+      return "TIMESTAMP_TZ";
+    case SfKind::kVariant:
+      return "VARIANT";
+    case SfKind::kObject:
+      return "OBJECT";
+    case SfKind::kArray:
+      return "ARRAY";
+    case SfKind::kGeography:
+      return "GEOGRAPHY";
+    case SfKind::kGeometry:
+      return "GEOMETRY";
   }
   return "TEXT";
 }
@@ -149,15 +196,23 @@ std::string SfType::PgType() const {
   switch (kind) {
     case SfKind::kFixed:
       return "numeric(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
-    case SfKind::kReal: return "double precision";
-    case SfKind::kBinary: return "bytea";
-    case SfKind::kBoolean: return "boolean";
-    case SfKind::kDate: return "date";
-    case SfKind::kTime: return "time";
-    case SfKind::kTimestampNtz: return "timestamp";
+    case SfKind::kReal:
+      return "double precision";
+    case SfKind::kBinary:
+      return "bytea";
+    case SfKind::kBoolean:
+      return "boolean";
+    case SfKind::kDate:
+      return "date";
+    case SfKind::kTime:
+      return "time";
+    case SfKind::kTimestampNtz:
+      return "timestamp";
     case SfKind::kTimestampLtz:
-    case SfKind::kTimestampTz: return "timestamptz";
-    default: return "text";
+    case SfKind::kTimestampTz:
+      return "timestamptz";
+    default:
+      return "text";
   }
 }
 
@@ -169,17 +224,23 @@ int64_t SfType::ByteLength() const {
 
 std::optional<SfType> ParseSfType(const std::vector<std::string>& words,
                                   const std::vector<int64_t>& args) {
-  static const std::map<std::string, SfKind> kFixedNames = {
-      {"NUMBER", SfKind::kFixed}, {"DECIMAL", SfKind::kFixed}, {"NUMERIC", SfKind::kFixed},
-      {"DEC", SfKind::kFixed}};
-  static const std::map<std::string, SfKind> kSimple = {
-      {"FLOAT", SfKind::kReal},          {"FLOAT4", SfKind::kReal},
-      {"FLOAT8", SfKind::kReal},         {"DOUBLE", SfKind::kReal},
-      {"DOUBLE PRECISION", SfKind::kReal}, {"REAL", SfKind::kReal},
-      {"BOOLEAN", SfKind::kBoolean},     {"DATE", SfKind::kDate},
-      {"VARIANT", SfKind::kVariant},     {"OBJECT", SfKind::kObject},
-      {"ARRAY", SfKind::kArray},         {"GEOGRAPHY", SfKind::kGeography},
-      {"GEOMETRY", SfKind::kGeometry}};
+  static const std::map<std::string, SfKind> kFixedNames = {{"NUMBER", SfKind::kFixed},
+                                                            {"DECIMAL", SfKind::kFixed},
+                                                            {"NUMERIC", SfKind::kFixed},
+                                                            {"DEC", SfKind::kFixed}};
+  static const std::map<std::string, SfKind> kSimple = {{"FLOAT", SfKind::kReal},
+                                                        {"FLOAT4", SfKind::kReal},
+                                                        {"FLOAT8", SfKind::kReal},
+                                                        {"DOUBLE", SfKind::kReal},
+                                                        {"DOUBLE PRECISION", SfKind::kReal},
+                                                        {"REAL", SfKind::kReal},
+                                                        {"BOOLEAN", SfKind::kBoolean},
+                                                        {"DATE", SfKind::kDate},
+                                                        {"VARIANT", SfKind::kVariant},
+                                                        {"OBJECT", SfKind::kObject},
+                                                        {"ARRAY", SfKind::kArray},
+                                                        {"GEOGRAPHY", SfKind::kGeography},
+                                                        {"GEOMETRY", SfKind::kGeometry}};
   static const std::map<std::string, SfKind> kTemporal = {
       {"TIME", SfKind::kTime},
       {"TIMESTAMP", SfKind::kTimestampNtz},
@@ -228,7 +289,8 @@ std::optional<SfType> ParseSfTypeText(std::string_view text) {
   while (i < text.size() && text[i] != '(') {
     while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
     size_t start = i;
-    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])) && text[i] != '(') {
+    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])) &&
+           text[i] != '(') {
       ++i;
     }
     if (i > start) words.emplace_back(text.substr(start, i - start));

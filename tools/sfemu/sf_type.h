@@ -35,8 +35,8 @@ inline constexpr int64_t kMaxBinaryLength = 8388608;
 
 struct SfType {
   SfKind kind = SfKind::kText;
-  int precision = 38;  ///< fixed only
-  int scale = 0;       ///< fixed: fraction digits; time and timestamps: 0-9
+  int precision = 38;               ///< fixed only
+  int scale = 0;                    ///< fixed: fraction digits; time and timestamps: 0-9
   int64_t length = kMaxTextLength;  ///< text and binary
 
   static SfType Fixed(int precision, int scale) { return {SfKind::kFixed, precision, scale, 0}; }

@@ -62,7 +62,8 @@ std::string StatementStore::NewHandle() {
   return buffer;
 }
 
-std::shared_ptr<StatementRecord> StatementStore::NewRecord(ExecRequest request, std::string request_id) {
+std::shared_ptr<StatementRecord> StatementStore::NewRecord(ExecRequest request,
+                                                           std::string request_id) {
   auto r = std::make_shared<StatementRecord>();
   r->handle = NewHandle();
   r->request_id = std::move(request_id);
@@ -87,7 +88,8 @@ std::shared_ptr<StatementRecord> StatementStore::Submit(ExecRequest request, std
   return r;
 }
 
-std::shared_ptr<StatementRecord> StatementStore::SubmitFailed(ExecRequest request, std::string request_id,
+std::shared_ptr<StatementRecord> StatementStore::SubmitFailed(ExecRequest request,
+                                                              std::string request_id,
                                                               SfError error) {
   std::lock_guard lock(mu_);
   auto r = NewRecord(std::move(request), std::move(request_id));
@@ -125,7 +127,8 @@ bool StatementStore::Wait(const StatementRecord& record, int64_t ms) {
 }
 
 void StatementStore::Snapshot(const StatementRecord& record, StatementState& state,
-                              std::shared_ptr<const ResultSet>& result, std::optional<SfError>& error) {
+                              std::shared_ptr<const ResultSet>& result,
+                              std::optional<SfError>& error) {
   std::lock_guard lock(mu_);
   state = record.state;
   result = record.result;

@@ -85,18 +85,28 @@ std::string ToVarcharSql(const Typed& v) {
   const std::string& x = v.sql;
   switch (v.type.kind) {
     case SfKind::kText:
-    case SfKind::kNull: return x;
+    case SfKind::kNull:
+      return x;
     case SfKind::kFixed:
       return "((" + x + ")::numeric(38," + std::to_string(v.type.scale) + "))::text";
-    case SfKind::kReal: return "sfemu_catalog.float_text(" + x + ")";
-    case SfKind::kBoolean: return "(CASE WHEN " + x + " THEN 'true' ELSE 'false' END)";
-    case SfKind::kDate: return "to_char(" + x + ", 'YYYY-MM-DD')";
-    case SfKind::kTime: return "to_char(" + x + ", 'HH24:MI:SS')";
-    case SfKind::kTimestampNtz: return "to_char(" + x + ", 'YYYY-MM-DD HH24:MI:SS.MS')";
-    case SfKind::kTimestampLtz: return "to_char(" + x + ", 'YYYY-MM-DD HH24:MI:SS.MS TZHTZM')";
-    case SfKind::kTimestampTz: return "sfemu_catalog.tz_text(" + x + ", " + v.offset + ")";
-    case SfKind::kBinary: return "upper(encode(" + x + ", 'hex'))";
-    default: return "sfemu_catalog.variant_text(" + x + ")";
+    case SfKind::kReal:
+      return "sfemu_catalog.float_text(" + x + ")";
+    case SfKind::kBoolean:
+      return "(CASE WHEN " + x + " THEN 'true' ELSE 'false' END)";
+    case SfKind::kDate:
+      return "to_char(" + x + ", 'YYYY-MM-DD')";
+    case SfKind::kTime:
+      return "to_char(" + x + ", 'HH24:MI:SS')";
+    case SfKind::kTimestampNtz:
+      return "to_char(" + x + ", 'YYYY-MM-DD HH24:MI:SS.MS')";
+    case SfKind::kTimestampLtz:
+      return "to_char(" + x + ", 'YYYY-MM-DD HH24:MI:SS.MS TZHTZM')";
+    case SfKind::kTimestampTz:
+      return "sfemu_catalog.tz_text(" + x + ", " + v.offset + ")";
+    case SfKind::kBinary:
+      return "upper(encode(" + x + ", 'hex'))";
+    default:
+      return "sfemu_catalog.variant_text(" + x + ")";
   }
 }
 
@@ -129,7 +139,8 @@ CatalogTable Translator::ResolveTable(const std::vector<Name>& parts) {
     throw DoesNotExist("Database", Name{database, true}.Display(), "");
   }
   if (!catalog_.HasSchema(database, schema)) {
-    throw DoesNotExist("Schema", Name{database, true}.Display() + "." + Name{schema, true}.Display(), "");
+    throw DoesNotExist("Schema",
+                       Name{database, true}.Display() + "." + Name{schema, true}.Display(), "");
   }
   auto found = catalog_.FindTable(database, schema, table);
   if (!found) throw DoesNotExist("Object", DisplayName(parts), session_.role);
@@ -149,7 +160,8 @@ std::pair<std::string, std::string> Translator::ResolveSchema(const std::vector<
     throw DoesNotExist("Database", Name{database, true}.Display(), "");
   }
   if (must_exist && !catalog_.HasSchema(database, schema)) {
-    throw DoesNotExist("Schema", Name{database, true}.Display() + "." + Name{schema, true}.Display(), "");
+    throw DoesNotExist("Schema",
+                       Name{database, true}.Display() + "." + Name{schema, true}.Display(), "");
   }
   return {database, schema};
 }
@@ -159,12 +171,13 @@ std::pair<std::string, std::string> Translator::ResolveSchema(const std::vector<
 Translator::Scope Translator::TableScope(const CatalogTable& table, const std::string& alias_sql,
                                          const std::optional<Name>& alias) {
   Scope scope;
-  scope.qualifiers = {{table.name}, {table.schema, table.name},
-                      {table.database, table.schema, table.name}};
+  scope.qualifiers = {
+      {table.name}, {table.schema, table.name}, {table.database, table.schema, table.name}};
   if (alias) scope.qualifiers.push_back({alias->text});
   for (const auto& col : table.columns) {
     Typed v = MakeTyped(alias_sql + "." + Ident(col.pg_name), col.type, col.nullable);
-    if (col.type.kind == SfKind::kTimestampTz) v.offset = alias_sql + "." + Ident(col.OffsetPgName());
+    if (col.type.kind == SfKind::kTimestampTz)
+      v.offset = alias_sql + "." + Ident(col.OffsetPgName());
     if (!col.type.IsSemiStructured() || col.type.kind == SfKind::kVariant ||
         col.type.kind == SfKind::kObject || col.type.kind == SfKind::kArray) {
       // Geography columns report no source table (observed on the real service).
@@ -194,35 +207,45 @@ Translator::Scope Translator::InformationSchemaScope(const std::string& database
   if (view.text == "COLUMNS") {
     pg_view = "info_columns";
     catalog_column = "TABLE_CATALOG";
-    columns = {{"TABLE_CATALOG", text},   {"TABLE_SCHEMA", text},
-               {"TABLE_NAME", text},      {"COLUMN_NAME", text},
-               {"ORDINAL_POSITION", count}, {"COLUMN_DEFAULT", text},
-               {"IS_NULLABLE", text},     {"DATA_TYPE", text},
-               {"CHARACTER_MAXIMUM_LENGTH", count}, {"CHARACTER_OCTET_LENGTH", count},
-               {"NUMERIC_PRECISION", count}, {"NUMERIC_PRECISION_RADIX", count},
-               {"NUMERIC_SCALE", count},  {"DATETIME_PRECISION", count},
+    columns = {{"TABLE_CATALOG", text},
+               {"TABLE_SCHEMA", text},
+               {"TABLE_NAME", text},
+               {"COLUMN_NAME", text},
+               {"ORDINAL_POSITION", count},
+               {"COLUMN_DEFAULT", text},
+               {"IS_NULLABLE", text},
+               {"DATA_TYPE", text},
+               {"CHARACTER_MAXIMUM_LENGTH", count},
+               {"CHARACTER_OCTET_LENGTH", count},
+               {"NUMERIC_PRECISION", count},
+               {"NUMERIC_PRECISION_RADIX", count},
+               {"NUMERIC_SCALE", count},
+               {"DATETIME_PRECISION", count},
                {"COMMENT", text}};
   } else if (view.text == "TABLES") {
     pg_view = "info_tables";
     catalog_column = "TABLE_CATALOG";
-    columns = {{"TABLE_CATALOG", text}, {"TABLE_SCHEMA", text},  {"TABLE_NAME", text},
-               {"TABLE_OWNER", text},   {"TABLE_TYPE", text},    {"IS_TRANSIENT", text},
-               {"CLUSTERING_KEY", text}, {"ROW_COUNT", big},     {"BYTES", big},
-               {"RETENTION_TIME", count}, {"CREATED", ltz},      {"LAST_ALTERED", ltz},
+    columns = {{"TABLE_CATALOG", text},   {"TABLE_SCHEMA", text}, {"TABLE_NAME", text},
+               {"TABLE_OWNER", text},     {"TABLE_TYPE", text},   {"IS_TRANSIENT", text},
+               {"CLUSTERING_KEY", text},  {"ROW_COUNT", big},     {"BYTES", big},
+               {"RETENTION_TIME", count}, {"CREATED", ltz},       {"LAST_ALTERED", ltz},
                {"COMMENT", text}};
   } else if (view.text == "SCHEMATA") {
     pg_view = "info_schemata";
     catalog_column = "CATALOG_NAME";
-    columns = {{"CATALOG_NAME", text}, {"SCHEMA_NAME", text}, {"SCHEMA_OWNER", text},
-               {"CREATED", ltz},       {"COMMENT", text}};
+    columns = {{"CATALOG_NAME", text},
+               {"SCHEMA_NAME", text},
+               {"SCHEMA_OWNER", text},
+               {"CREATED", ltz},
+               {"COMMENT", text}};
   } else {
     throw DoesNotExist("Object", database + ".INFORMATION_SCHEMA." + view.Display(), session_.role);
   }
-  from_sql = "(SELECT * FROM sfemu_catalog." + pg_view + " WHERE " + Ident(catalog_column) +
-             " = " + Quote(database) + ") AS " + alias_sql;
+  from_sql = "(SELECT * FROM sfemu_catalog." + pg_view + " WHERE " + Ident(catalog_column) + " = " +
+             Quote(database) + ") AS " + alias_sql;
   Scope scope;
-  scope.qualifiers = {{view.text}, {"INFORMATION_SCHEMA", view.text},
-                      {database, "INFORMATION_SCHEMA", view.text}};
+  scope.qualifiers = {
+      {view.text}, {"INFORMATION_SCHEMA", view.text}, {database, "INFORMATION_SCHEMA", view.text}};
   if (alias) scope.qualifiers.push_back({alias->text});
   for (const auto& c : columns) {
     Typed v = MakeTyped(alias_sql + "." + Ident(c.name), c.type, true);
@@ -276,19 +299,32 @@ Typed Translator::Translate(const Expr& e, const Scope& scope) {
     case ExprKind::kNumber:
     case ExprKind::kString:
     case ExprKind::kBool:
-    case ExprKind::kNull: return Literal(e);
-    case ExprKind::kColumn: return Column(e, scope);
-    case ExprKind::kPlaceholder: return Placeholder(e);
-    case ExprKind::kUnary: return Unary(e, scope);
-    case ExprKind::kBinary: return Binary(e, scope);
-    case ExprKind::kIsNull: return IsNull(e, scope);
-    case ExprKind::kIn: return In(e, scope);
-    case ExprKind::kBetween: return Between(e, scope);
-    case ExprKind::kLike: return Like(e, scope);
-    case ExprKind::kCase: return Case(e, scope);
-    case ExprKind::kCast: return Cast(e, scope);
-    case ExprKind::kFunction: return Function(e, scope);
-    case ExprKind::kStar: throw SyntaxError(e.line, e.column, "*");
+    case ExprKind::kNull:
+      return Literal(e);
+    case ExprKind::kColumn:
+      return Column(e, scope);
+    case ExprKind::kPlaceholder:
+      return Placeholder(e);
+    case ExprKind::kUnary:
+      return Unary(e, scope);
+    case ExprKind::kBinary:
+      return Binary(e, scope);
+    case ExprKind::kIsNull:
+      return IsNull(e, scope);
+    case ExprKind::kIn:
+      return In(e, scope);
+    case ExprKind::kBetween:
+      return Between(e, scope);
+    case ExprKind::kLike:
+      return Like(e, scope);
+    case ExprKind::kCase:
+      return Case(e, scope);
+    case ExprKind::kCast:
+      return Cast(e, scope);
+    case ExprKind::kFunction:
+      return Function(e, scope);
+    case ExprKind::kStar:
+      throw SyntaxError(e.line, e.column, "*");
   }
   throw SyntaxError(e.line, e.column, "?");
 }
@@ -333,15 +369,16 @@ Typed Translator::Column(const Expr& e, const Scope& scope) {
   const std::string& name = e.names.back().text;
   std::vector<std::string> qualifier;
   for (size_t i = 0; i + 1 < e.names.size(); ++i) qualifier.push_back(e.names[i].text);
-  if (!qualifier.empty() &&
-      std::find(scope.qualifiers.begin(), scope.qualifiers.end(), qualifier) == scope.qualifiers.end()) {
+  if (!qualifier.empty() && std::find(scope.qualifiers.begin(), scope.qualifiers.end(),
+                                      qualifier) == scope.qualifiers.end()) {
     throw InvalidIdentifier(e.line, e.column, DisplayName(e.names));
   }
   const ScopeColumn* found = nullptr;
   for (const auto& c : scope.columns) {
     if (c.name != name) continue;
     if (found) {
-      throw CompilationError("002028", "42601", "ambiguous column name '" + e.names.back().Display() + "'");
+      throw CompilationError("002028", "42601",
+                             "ambiguous column name '" + e.names.back().Display() + "'");
     }
     found = &c;
   }
@@ -361,12 +398,16 @@ Typed Translator::Placeholder(const Expr& e) {
   const auto& binding = (*bindings)[key];
   std::string type = binding.value("type", "TEXT");
   for (auto& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  static const std::map<std::string, SfKind> kTypes = {
-      {"FIXED", SfKind::kFixed},   {"REAL", SfKind::kReal},
-      {"TEXT", SfKind::kText},     {"BOOLEAN", SfKind::kBoolean},
-      {"DATE", SfKind::kDate},     {"TIME", SfKind::kTime},
-      {"TIMESTAMP_NTZ", SfKind::kTimestampNtz}, {"TIMESTAMP_LTZ", SfKind::kTimestampLtz},
-      {"TIMESTAMP_TZ", SfKind::kTimestampTz},   {"BINARY", SfKind::kBinary}};
+  static const std::map<std::string, SfKind> kTypes = {{"FIXED", SfKind::kFixed},
+                                                       {"REAL", SfKind::kReal},
+                                                       {"TEXT", SfKind::kText},
+                                                       {"BOOLEAN", SfKind::kBoolean},
+                                                       {"DATE", SfKind::kDate},
+                                                       {"TIME", SfKind::kTime},
+                                                       {"TIMESTAMP_NTZ", SfKind::kTimestampNtz},
+                                                       {"TIMESTAMP_LTZ", SfKind::kTimestampLtz},
+                                                       {"TIMESTAMP_TZ", SfKind::kTimestampTz},
+                                                       {"BINARY", SfKind::kBinary}};
   auto it = kTypes.find(type);
   if (it == kTypes.end()) {
     throw CompilationError("002040", "42601", "Unsupported data type '" + type + "'.");
@@ -374,12 +415,14 @@ Typed Translator::Placeholder(const Expr& e) {
   const auto& value = binding.contains("value") ? binding["value"] : nlohmann::json();
   if (value.is_null()) return NullOf(SfType::Of(it->second, 9));
   if (!value.is_string()) {
-    throw SfError("002086", "22018", "Bind variable " + key + " has a value of the wrong JSON type.");
+    throw SfError("002086", "22018",
+                  "Bind variable " + key + " has a value of the wrong JSON type.");
   }
   std::string text = value.get<std::string>();
   auto bad = [&] {
-    return SfError("002086", "22018",
-                   "Unable to bind the value '" + text + "' of bind variable " + key + " as " + type + ".");
+    return SfError(
+        "002086", "22018",
+        "Unable to bind the value '" + text + "' of bind variable " + key + " as " + type + ".");
   };
   Typed t;
   t.nullable = false;
@@ -412,7 +455,8 @@ Typed Translator::Placeholder(const Expr& e) {
       if (!ns.ends_with("000")) {
         throw Unsupported("bind values with sub-microsecond digits (sfemu stores microseconds)");
       }
-      t = MakeTyped("to_timestamp(" + micros + " / 1000000)", SfType::Of(SfKind::kTimestampTz, 9), false);
+      t = MakeTyped("to_timestamp(" + micros + " / 1000000)", SfType::Of(SfKind::kTimestampTz, 9),
+                    false);
       t.offset = "(" + std::to_string(offset) + ")::int";
       return t;
     }
@@ -428,7 +472,9 @@ Typed Translator::Placeholder(const Expr& e) {
     case SfKind::kReal: {
       PgInput in;
       try {
-        in = ToPgInput(SfType::Of(SfKind::kReal), text == "Infinity" ? "inf" : text == "-Infinity" ? "-inf" : text);
+        in = ToPgInput(SfType::Of(SfKind::kReal), text == "Infinity"    ? "inf"
+                                                  : text == "-Infinity" ? "-inf"
+                                                                        : text);
       } catch (const ValueError&) {
         throw bad();
       }
@@ -437,8 +483,9 @@ Typed Translator::Placeholder(const Expr& e) {
     }
     case SfKind::kBoolean: {
       try {
-        return MakeTyped(ToPgInput(SfType::Of(SfKind::kBoolean), text).value == "t" ? "TRUE" : "FALSE",
-                    SfType::Of(SfKind::kBoolean), false);
+        return MakeTyped(
+            ToPgInput(SfType::Of(SfKind::kBoolean), text).value == "t" ? "TRUE" : "FALSE",
+            SfType::Of(SfKind::kBoolean), false);
       } catch (const ValueError&) {
         throw bad();
       }
@@ -446,14 +493,14 @@ Typed Translator::Placeholder(const Expr& e) {
     case SfKind::kBinary: {
       try {
         return MakeTyped(Quote(ToPgInput(SfType::Of(SfKind::kBinary), text).value) + "::bytea",
-                    SfType::Of(SfKind::kBinary), false);
+                         SfType::Of(SfKind::kBinary), false);
       } catch (const ValueError&) {
         throw bad();
       }
     }
     case SfKind::kDate:
       return MakeTyped("(DATE '1970-01-01' + floor(" + integer() + "::numeric / 86400000)::int)",
-                  SfType::Of(SfKind::kDate), false);
+                       SfType::Of(SfKind::kDate), false);
     case SfKind::kTime:
     case SfKind::kTimestampNtz:
     case SfKind::kTimestampLtz: {
@@ -463,11 +510,14 @@ Typed Translator::Placeholder(const Expr& e) {
       }
       std::string seconds = "(" + ns + "::numeric / 1000000000)";
       if (it->second == SfKind::kTime) {
-        return MakeTyped("(TIME '00:00' + make_interval(secs => " + seconds + "))", SfType::Of(SfKind::kTime, 9), false);
+        return MakeTyped("(TIME '00:00' + make_interval(secs => " + seconds + "))",
+                         SfType::Of(SfKind::kTime, 9), false);
       }
       std::string utc = "(TIMESTAMP '1970-01-01' + make_interval(secs => " + seconds + "))";
-      if (it->second == SfKind::kTimestampNtz) return MakeTyped(utc, SfType::Of(SfKind::kTimestampNtz, 9), false);
-      return MakeTyped("(" + utc + " AT TIME ZONE 'UTC')", SfType::Of(SfKind::kTimestampLtz, 9), false);
+      if (it->second == SfKind::kTimestampNtz)
+        return MakeTyped(utc, SfType::Of(SfKind::kTimestampNtz, 9), false);
+      return MakeTyped("(" + utc + " AT TIME ZONE 'UTC')", SfType::Of(SfKind::kTimestampLtz, 9),
+                       false);
     }
     default:
       throw bad();
@@ -482,14 +532,15 @@ Typed Translator::Unary(const Expr& e, const Scope& scope) {
   }
   if (v.literal == Lit::kString) v = Coerce(v, SfType::Of(SfKind::kReal));
   if (!v.type.IsNumeric() && !IsNullish(v)) {
-    throw CompilationError("001044", "22023",
-                           "Invalid argument types for function '" + e.text + "': (" +
-                               v.type.DeclaredName() + ")");
+    throw CompilationError(
+        "001044", "22023",
+        "Invalid argument types for function '" + e.text + "': (" + v.type.DeclaredName() + ")");
   }
   if (e.text == "+") return v;
   Typed out = v;
   if (v.literal == Lit::kNumber) {
-    out.literal_text = v.literal_text.starts_with("-") ? v.literal_text.substr(1) : "-" + v.literal_text;
+    out.literal_text =
+        v.literal_text.starts_with("-") ? v.literal_text.substr(1) : "-" + v.literal_text;
   }
   out.sql = "(-" + v.sql + ")";
   return out;
@@ -546,7 +597,7 @@ Typed Translator::Arithmetic(const std::string& op, Typed left, Typed right, con
   bool dates = left.type.kind == SfKind::kDate && right.type.kind == SfKind::kDate;
   if (dates && op == "-") {
     return MakeTyped("(" + left.sql + " - " + right.sql + ")::numeric", SfType::Fixed(9, 0),
-                left.nullable || right.nullable);
+                     left.nullable || right.nullable);
   }
   numeric(left);
   numeric(right);
@@ -563,7 +614,8 @@ Typed Translator::Arithmetic(const std::string& op, Typed left, Typed right, con
   if (left.type.kind == SfKind::kReal || right.type.kind == SfKind::kReal) {
     out.type = SfType::Of(SfKind::kReal);
     std::string l = "(" + left.sql + ")::float8", r = "(" + right.sql + ")::float8";
-    out.sql = op == "%" ? "(CASE WHEN " + r + " = 0 THEN NULL ELSE " + l + " - trunc(" + l + " / " + r + ") * " + r + " END)"
+    out.sql = op == "%" ? "(CASE WHEN " + r + " = 0 THEN NULL ELSE " + l + " - trunc(" + l + " / " +
+                              r + ") * " + r + " END)"
                         : "(" + l + " " + op + " " + r + ")";
     return out;
   }
@@ -584,8 +636,8 @@ Typed Translator::Arithmetic(const std::string& op, Typed left, Typed right, con
 Typed Translator::Concat(Typed left, Typed right) {
   Typed l = ToText(left), r = ToText(right);
   Typed out = MakeTyped("(" + l.sql + " || " + r.sql + ")",
-                   SfType::Text(std::min(kMaxTextLength, l.type.length + r.type.length)),
-                   l.nullable || r.nullable);
+                        SfType::Text(std::min(kMaxTextLength, l.type.length + r.type.length)),
+                        l.nullable || r.nullable);
   out.aggregate = l.aggregate || r.aggregate;
   return out;
 }
@@ -619,9 +671,9 @@ Typed Translator::Between(const Expr& e, const Scope& scope) {
   Typed v2 = v;
   Unify(v, lo);
   Unify(v2, hi);
-  return BoolResult("(" + v.sql + (e.flag ? " NOT BETWEEN " : " BETWEEN ") + lo.sql + " AND " +
-                        hi.sql + ")",
-                    v.nullable || lo.nullable || hi.nullable);
+  return BoolResult(
+      "(" + v.sql + (e.flag ? " NOT BETWEEN " : " BETWEEN ") + lo.sql + " AND " + hi.sql + ")",
+      v.nullable || lo.nullable || hi.nullable);
 }
 
 Typed Translator::Like(const Expr& e, const Scope& scope) {
@@ -631,9 +683,9 @@ Typed Translator::Like(const Expr& e, const Scope& scope) {
   std::string escape = "''";
   if (e.args.size() > 2) escape = ToText(Translate(*e.args[2], scope)).sql;
   std::string op = e.text == "ILIKE" ? "ILIKE" : "LIKE";
-  return BoolResult("(" + v.sql + (e.flag ? " NOT " : " ") + op + " " + pattern.sql + " ESCAPE " +
-                        escape + ")",
-                    v.nullable || pattern.nullable);
+  return BoolResult(
+      "(" + v.sql + (e.flag ? " NOT " : " ") + op + " " + pattern.sql + " ESCAPE " + escape + ")",
+      v.nullable || pattern.nullable);
 }
 
 Typed Translator::Case(const Expr& e, const Scope& scope) {
@@ -685,8 +737,8 @@ Typed Translator::Cast(const Expr& e, const Scope& scope) {
 Typed Translator::Function(const Expr& e, const Scope& scope) {
   const FunctionHandler* handler = FindFunction(e.text);
   if (!handler) throw Unsupported("function " + e.text);
-  static const std::set<std::string> kDatePartFirst = {"DATE_TRUNC", "DATE_PART", "DATEADD",
-                                                       "DATEDIFF", "TIMESTAMPADD", "TIMESTAMPDIFF"};
+  static const std::set<std::string> kDatePartFirst = {
+      "DATE_TRUNC", "DATE_PART", "DATEADD", "DATEDIFF", "TIMESTAMPADD", "TIMESTAMPDIFF"};
   FunctionCall call{e, {}, *this};
   for (size_t i = 0; i < e.args.size(); ++i) {
     const Expr& a = *e.args[i];
@@ -790,9 +842,11 @@ Typed Translator::Coerce(const Typed& v, const SfType& target) {
     bool geo_to = target.kind == SfKind::kGeography || target.kind == SfKind::kGeometry;
     if ((target.kind == SfKind::kObject && v.literal_text[0] != '{') ||
         (target.kind == SfKind::kArray && v.literal_text[0] != '[') ||
-        (geo_to && v.type.kind != target.kind) || (geo_from && !geo_to && target.kind != SfKind::kVariant)) {
-      throw SfError("100071", "22000",
-                    "Failed to cast variant value " + v.literal_text + " to " + target.DeclaredName());
+        (geo_to && v.type.kind != target.kind) ||
+        (geo_from && !geo_to && target.kind != SfKind::kVariant)) {
+      throw SfError(
+          "100071", "22000",
+          "Failed to cast variant value " + v.literal_text + " to " + target.DeclaredName());
     }
     Typed out = v;
     out.type = target;
@@ -855,13 +909,15 @@ Typed Translator::Convert(const Typed& v, const SfType& t) {
         return result("(" + x + ")::numeric(" + std::to_string(t.precision) + "," +
                       std::to_string(t.scale) + ")");
       }
-      if (from == SfKind::kBoolean) return result("(CASE WHEN " + x + " THEN 1 ELSE 0 END)::numeric");
+      if (from == SfKind::kBoolean)
+        return result("(CASE WHEN " + x + " THEN 1 ELSE 0 END)::numeric");
       return unsupported();
     case SfKind::kReal:
       if (from == SfKind::kFixed || from == SfKind::kReal || from == SfKind::kText) {
         return result("(" + x + ")::float8");
       }
-      if (from == SfKind::kBoolean) return result("(CASE WHEN " + x + " THEN 1 ELSE 0 END)::float8");
+      if (from == SfKind::kBoolean)
+        return result("(CASE WHEN " + x + " THEN 1 ELSE 0 END)::float8");
       return unsupported();
     case SfKind::kText: {
       Typed text = ToText(v);
@@ -898,12 +954,14 @@ Typed Translator::Convert(const Typed& v, const SfType& t) {
       return unsupported();
     case SfKind::kTimestampNtz:
       if (from == SfKind::kTimestampNtz) return result(x);
-      if (from == SfKind::kDate || from == SfKind::kTimestampLtz) return result("(" + x + ")::timestamp");
+      if (from == SfKind::kDate || from == SfKind::kTimestampLtz)
+        return result("(" + x + ")::timestamp");
       if (from == SfKind::kTimestampTz) return result(LocalWallClock(v));
       return unsupported();
     case SfKind::kTimestampLtz:
       if (from == SfKind::kTimestampLtz || from == SfKind::kTimestampTz) return result(x);
-      if (from == SfKind::kDate || from == SfKind::kTimestampNtz) return result("(" + x + ")::timestamptz");
+      if (from == SfKind::kDate || from == SfKind::kTimestampNtz)
+        return result("(" + x + ")::timestamptz");
       return unsupported();
     case SfKind::kTimestampTz: {
       if (from == SfKind::kTimestampTz) {
@@ -921,7 +979,8 @@ Typed Translator::Convert(const Typed& v, const SfType& t) {
     case SfKind::kVariant:
       if (v.type.IsSemiStructured()) return result(x);
       if (from == SfKind::kText) return result("(to_jsonb(" + x + "))::text");
-      if (from == SfKind::kBoolean) return result("(CASE WHEN " + x + " THEN 'true' ELSE 'false' END)");
+      if (from == SfKind::kBoolean)
+        return result("(CASE WHEN " + x + " THEN 'true' ELSE 'false' END)");
       return unsupported();
     case SfKind::kObject:
     case SfKind::kArray:
@@ -931,7 +990,8 @@ Typed Translator::Convert(const Typed& v, const SfType& t) {
     case SfKind::kGeometry:
       if (from == t.kind) return result(x);
       return unsupported();
-    case SfKind::kNull: return v;
+    case SfKind::kNull:
+      return v;
   }
   return unsupported();
 }
@@ -993,8 +1053,9 @@ SfType Translator::CommonType(const Typed& a, const Typed& b) {
   if (x.kind == SfKind::kText) return y;
   if (y.kind == SfKind::kText) return x;
   if (x.IsSemiStructured() && y.IsSemiStructured()) return SfType::Of(SfKind::kVariant);
-  throw CompilationError("001044", "22023",
-                         "Invalid argument types: (" + x.DeclaredName() + ", " + y.DeclaredName() + ")");
+  throw CompilationError(
+      "001044", "22023",
+      "Invalid argument types: (" + x.DeclaredName() + ", " + y.DeclaredName() + ")");
 }
 
 void Translator::Unify(Typed& a, Typed& b) {
@@ -1090,7 +1151,8 @@ TranslatedQuery Translator::TranslateSelect(const Select& s, const std::vector<S
                         std::to_string(coerce_to->size()) + " but got " +
                         std::to_string(outputs.size()));
     }
-    for (size_t i = 0; i < outputs.size(); ++i) outputs[i].value = Coerce(outputs[i].value, (*coerce_to)[i]);
+    for (size_t i = 0; i < outputs.size(); ++i)
+      outputs[i].value = Coerce(outputs[i].value, (*coerce_to)[i]);
   }
   auto find_output = [&](const Expr& e) -> const Output* {
     if (e.kind == ExprKind::kNumber && IsInteger(e.text)) {
@@ -1231,7 +1293,8 @@ TranslatedDml Translator::TranslateInsert(const Statement& st) {
         throw SfError("002020", "21S01",
                       "SQL compilation error:\nInsert value list does not match column list "
                       "expecting " +
-                          std::to_string(targets.size()) + " but got " + std::to_string(row.size()));
+                          std::to_string(targets.size()) + " but got " +
+                          std::to_string(row.size()));
       }
       sql += r ? ", (" : "(";
       for (size_t i = 0; i < row.size(); ++i) {
@@ -1257,7 +1320,8 @@ TranslatedDml Translator::TranslateInsert(const Statement& st) {
   sql += "SELECT ";
   for (size_t i = 0; i < q.columns.size(); ++i) {
     sql += (i ? ", " : "") + std::string("ins.") + Ident("c" + std::to_string(i + 1));
-    if (types[i].kind == SfKind::kTimestampTz) sql += ", ins." + Ident("c" + std::to_string(i + 1) + "o");
+    if (types[i].kind == SfKind::kTimestampTz)
+      sql += ", ins." + Ident("c" + std::to_string(i + 1) + "o");
   }
   out.sql = sql + " FROM (" + q.sql + ") AS ins";
   return out;
@@ -1271,10 +1335,12 @@ TranslatedDml Translator::TranslateUpdate(const Statement& st) {
   for (const auto& [name, expr] : st.assignments) {
     auto it = std::find_if(out.table.columns.begin(), out.table.columns.end(),
                            [&](const CatalogColumn& c) { return c.name == name.text; });
-    if (it == out.table.columns.end()) throw InvalidIdentifier(name.line, name.column, name.Display());
+    if (it == out.table.columns.end())
+      throw InvalidIdentifier(name.line, name.column, name.Display());
     Typed v = Coerce(Translate(*expr, scope), it->type);
     sets += (sets.empty() ? "" : ", ") + Ident(it->pg_name) + " = " + v.sql;
-    if (it->type.kind == SfKind::kTimestampTz) sets += ", " + Ident(it->OffsetPgName()) + " = " + v.offset;
+    if (it->type.kind == SfKind::kTimestampTz)
+      sets += ", " + Ident(it->OffsetPgName()) + " = " + v.offset;
   }
   out.sql = "UPDATE " + out.table.PgQualified() + " AS t0 SET " + sets;
   if (st.where) out.sql += " WHERE " + Boolean(Translate(*st.where, scope), "WHERE").sql;

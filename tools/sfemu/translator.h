@@ -5,13 +5,12 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ast.h"
 #include "catalog.h"
@@ -90,7 +89,8 @@ class Translator {
   /// Resolves a table name (1-3 parts) to its catalog entry; throws 002003 when missing.
   CatalogTable ResolveTable(const std::vector<Name>& parts);
   /// Resolves a schema name (1-2 parts) to (database, schema); checks existence if `must_exist`.
-  std::pair<std::string, std::string> ResolveSchema(const std::vector<Name>& parts, bool must_exist);
+  std::pair<std::string, std::string> ResolveSchema(const std::vector<Name>& parts,
+                                                    bool must_exist);
   /// Splits a table name into (database, schema, table) using the session defaults.
   std::tuple<std::string, std::string, std::string> QualifyTable(const std::vector<Name>& parts);
 

@@ -190,7 +190,8 @@ PgInput Fixed(const SfType& type, std::string_view input) {
     // Leading digits must fit precision - scale (PostgreSQL would say so too, less clearly).
     size_t start = text[0] == '-' || text[0] == '+' ? 1 : 0;
     size_t point = text.find('.');
-    std::string whole = text.substr(start, (point == std::string::npos ? text.size() : point) - start);
+    std::string whole =
+        text.substr(start, (point == std::string::npos ? text.size() : point) - start);
     size_t nz = whole.find_first_not_of('0');
     size_t digits = nz == std::string::npos ? 0 : whole.size() - nz;
     if (digits > static_cast<size_t>(type.precision - type.scale)) {
@@ -237,9 +238,9 @@ PgInput Boolean(std::string_view input) {
 
 PgInput Binary(const SfType& type, std::string_view input) {
   auto not_hex = [&] {
-    return ValueError("The following string is not a legal hex-encoded value: '" +
-                          std::string(input) + "'",
-                      "100115", "22000");
+    return ValueError(
+        "The following string is not a legal hex-encoded value: '" + std::string(input) + "'",
+        "100115", "22000");
   };
   if (input.size() % 2 != 0) throw not_hex();
   std::string out = "\\x";
@@ -322,27 +323,34 @@ SfType LiteralNumberType(std::string_view text) {
 
 PgInput ToPgInput(const SfType& type, std::string_view input) {
   switch (type.kind) {
-    case SfKind::kFixed: return Fixed(type, input);
-    case SfKind::kReal: return Real(input);
-    case SfKind::kBoolean: return Boolean(input);
-    case SfKind::kBinary: return Binary(type, input);
+    case SfKind::kFixed:
+      return Fixed(type, input);
+    case SfKind::kReal:
+      return Real(input);
+    case SfKind::kBoolean:
+      return Boolean(input);
+    case SfKind::kBinary:
+      return Binary(type, input);
     case SfKind::kDate:
     case SfKind::kTime:
     case SfKind::kTimestampNtz:
     case SfKind::kTimestampLtz:
-    case SfKind::kTimestampTz: return Temporal(type, input);
+    case SfKind::kTimestampTz:
+      return Temporal(type, input);
     case SfKind::kVariant:
     case SfKind::kObject:
     case SfKind::kArray:
     case SfKind::kGeography:
-    case SfKind::kGeometry: return {CanonicalJson(input, type.kind), "", false};
+    case SfKind::kGeometry:
+      return {CanonicalJson(input, type.kind), "", false};
     case SfKind::kText:
-    case SfKind::kNull: break;
+    case SfKind::kNull:
+      break;
   }
   if (!ValidUtf8(input)) throw ValueError("Invalid UTF8 detected in string", "100069", "22P02");
   if (static_cast<int64_t>(Utf8Length(input)) > type.length) {
     std::string head(input.substr(0, 40));
-    throw ValueError("String '" + head + (input.size() > 40 ? "...": "") +
+    throw ValueError("String '" + head + (input.size() > 40 ? "..." : "") +
                          "' is too long and would be truncated (" + type.DeclaredName() + ")",
                      "100078", "22001");
   }
@@ -351,15 +359,18 @@ PgInput ToPgInput(const SfType& type, std::string_view input) {
 
 std::string StoreNuls(std::string_view text) {
   if (text.find(kNulStandIn) != std::string_view::npos) {
-    throw ValueError("the character U+E000 is reserved by sfemu to store NUL characters; text "
-                     "containing it is refused",
-                     kNotEmulatedCode, kNotEmulatedState);
+    throw ValueError(
+        "the character U+E000 is reserved by sfemu to store NUL characters; text "
+        "containing it is refused",
+        kNotEmulatedCode, kNotEmulatedState);
   }
   if (!std::memchr(text.data(), '\0', text.size())) return std::string(text);
   std::string out;
   for (char c : text) {
-    if (c == '\0') out += kNulStandIn;
-    else out += c;
+    if (c == '\0')
+      out += kNulStandIn;
+    else
+      out += c;
   }
   return out;
 }

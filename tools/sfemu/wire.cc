@@ -117,8 +117,10 @@ void AppendNumeric(std::string& out, std::string_view binary, int scale) {
   bool zero = int_len == 0;
   for (int i = 0; zero && i < scale; ++i) zero = frac[i] == '0';
   if (sign == 0x4000 && !zero) out += '-';
-  if (int_len == 0) out += '0';
-  else out.append(int_digits, static_cast<size_t>(int_len));
+  if (int_len == 0)
+    out += '0';
+  else
+    out.append(int_digits, static_cast<size_t>(int_len));
   if (scale > 0) {
     out += '.';
     out.append(frac, static_cast<size_t>(scale));
@@ -157,7 +159,8 @@ void AppendFloat(std::string& out, double value) {
 
 void AppendDate(std::string& out, int32_t pg_days) {
   char buffer[16];
-  auto r = std::to_chars(buffer, buffer + sizeof buffer, static_cast<int64_t>(pg_days) + kPgEpochDays);
+  auto r =
+      std::to_chars(buffer, buffer + sizeof buffer, static_cast<int64_t>(pg_days) + kPgEpochDays);
   out.append(buffer, r.ptr);
 }
 

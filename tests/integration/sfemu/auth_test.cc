@@ -16,7 +16,8 @@ class SfemuAuth : public ::testing::Test {
     return client.Submit("SELECT 1", {}, "", headers);
   }
   HttpResult WithToken(const std::string& token, const std::string& type = "KEYPAIR_JWT") {
-    return With({{"Authorization", "Bearer " + token}, {"X-Snowflake-Authorization-Token-Type", type}});
+    return With(
+        {{"Authorization", "Bearer " + token}, {"X-Snowflake-Authorization-Token-Type", type}});
   }
   static void ExpectInvalidJwt(const HttpResult& r) {
     EXPECT_EQ(r.status, 401) << r.body;
@@ -43,13 +44,16 @@ TEST_F(SfemuAuth, RejectsWrongKeyFingerprintAccountUserAndTimes) {
   JwtClaims forged{"SFEMU-TEST", "TESTER", shared_->key.fingerprint};
   ExpectInvalidJwt(WithToken(MintJwt(shared_->other_key, forged)));
   // Signed by the registered key but naming another fingerprint.
-  ExpectInvalidJwt(WithToken(MintJwt(shared_->key, {"SFEMU-TEST", "TESTER", shared_->other_key.fingerprint})));
+  ExpectInvalidJwt(
+      WithToken(MintJwt(shared_->key, {"SFEMU-TEST", "TESTER", shared_->other_key.fingerprint})));
   ExpectInvalidJwt(WithToken(MintJwt(shared_->key, {"OTHER-ACCOUNT", "TESTER"})));
   // The account is normalised (region cut, upper-case): the raw configured form is wrong.
   ExpectInvalidJwt(WithToken(MintJwt(shared_->key, {"sfemu-test.us-east-1", "TESTER"})));
   ExpectInvalidJwt(WithToken(MintJwt(shared_->key, {"SFEMU-TEST", "NOBODY"})));
-  ExpectInvalidJwt(WithToken(MintJwt(shared_->key, {"SFEMU-TEST", "TESTER", "", -7200, 3600})));  // expired
-  ExpectInvalidJwt(WithToken(MintJwt(shared_->key, {"SFEMU-TEST", "TESTER", "", 600, 3000})));    // future iat
+  ExpectInvalidJwt(
+      WithToken(MintJwt(shared_->key, {"SFEMU-TEST", "TESTER", "", -7200, 3600})));  // expired
+  ExpectInvalidJwt(
+      WithToken(MintJwt(shared_->key, {"SFEMU-TEST", "TESTER", "", 600, 3000})));  // future iat
   // exp far in the future does not extend validity beyond one hour after iat.
   ExpectInvalidJwt(WithToken(MintJwt(shared_->key, {"SFEMU-TEST", "TESTER", "", -3700, 86400})));
   ExpectInvalidJwt(WithToken("not.a.jwt"));
@@ -66,7 +70,9 @@ TEST_F(SfemuAuth, MissingTokenIs400With390146) {
 
 TEST_F(SfemuAuth, ProgrammaticAccessTokens) {
   EXPECT_EQ(WithToken(shared_->pat, "PROGRAMMATIC_ACCESS_TOKEN").status, 200);
-  EXPECT_EQ(With({{"Authorization", "Bearer " + shared_->pat}, {"X-Snowflake-Authorization-Token-Type", ""}}).status,
+  EXPECT_EQ(With({{"Authorization", "Bearer " + shared_->pat},
+                  {"X-Snowflake-Authorization-Token-Type", ""}})
+                .status,
             200);
   HttpResult wrong = WithToken("not-the-pat", "PROGRAMMATIC_ACCESS_TOKEN");
   EXPECT_EQ(wrong.status, 401);
@@ -75,7 +81,8 @@ TEST_F(SfemuAuth, ProgrammaticAccessTokens) {
   EXPECT_EQ(WithToken(MintJwt(shared_->key, {"SFEMU-TEST", "TESTER"}), "OAUTH").status, 401);
   HttpResult who = SharedSfemu::Get().Client().Submit(
       "SELECT CURRENT_USER()", {}, "",
-      {{"Authorization", "Bearer " + shared_->pat}, {"X-Snowflake-Authorization-Token-Type", "PROGRAMMATIC_ACCESS_TOKEN"}});
+      {{"Authorization", "Bearer " + shared_->pat},
+       {"X-Snowflake-Authorization-Token-Type", "PROGRAMMATIC_ACCESS_TOKEN"}});
   EXPECT_EQ(who.json["data"][0][0], "PAT_USER");
 }
 

@@ -32,9 +32,11 @@ class SfemuFaults : public ::testing::Test {
   std::string PartitionedResult(const std::string& marker) {
     client_->Submit("CREATE OR REPLACE TABLE FAULTS.PUBLIC.P (ID NUMBER, T VARCHAR)");
     std::string sql = "INSERT INTO FAULTS.PUBLIC.P VALUES ";
-    for (int i = 0; i < 300; ++i) sql += (i ? ", (" : "(") + std::to_string(i) + ", 'some text to fill')";
+    for (int i = 0; i < 300; ++i)
+      sql += (i ? ", (" : "(") + std::to_string(i) + ", 'some text to fill')";
     EXPECT_EQ(client_->Submit(sql).status, 200);
-    HttpResult r = client_->Submit("SELECT ID, T, '" + marker + "' FROM FAULTS.PUBLIC.P ORDER BY ID");
+    HttpResult r =
+        client_->Submit("SELECT ID, T, '" + marker + "' FROM FAULTS.PUBLIC.P ORDER BY ID");
     EXPECT_GE(r.json["resultSetMetaData"]["partitionInfo"].size(), 3u);
     return r.json["statementHandle"];
   }
@@ -46,7 +48,8 @@ TEST_F(SfemuFaults, RatesAreDeterministicForASeed) {
   auto statuses = [&](uint64_t seed) {
     Configure({{"seed", seed}, {"rates", {{"429", 0.4}, {"503", 0.2}}}});
     std::vector<int> out;
-    for (int i = 0; i < 30; ++i) out.push_back(client_->Submit("SELECT " + std::to_string(i)).status);
+    for (int i = 0; i < 30; ++i)
+      out.push_back(client_->Submit("SELECT " + std::to_string(i)).status);
     return out;
   };
   std::vector<int> a = statuses(11), b = statuses(11), c = statuses(12);
@@ -65,7 +68,8 @@ TEST_F(SfemuFaults, HttpStatusFaultsHaveTheirBodiesAndHeaders) {
   EXPECT_EQ(r.json["code"], "390505");
   EXPECT_EQ(r.Header("Retry-After"), "7");
   EXPECT_EQ(Injected("429"), before + 1);
-  for (auto [kind, status] : std::vector<std::pair<std::string, int>>{{"500", 500}, {"503", 503}, {"403", 403}}) {
+  for (auto [kind, status] :
+       std::vector<std::pair<std::string, int>>{{"500", 500}, {"503", 503}, {"403", 403}}) {
     Configure({{"rates", {{kind, 1.0}}}});
     EXPECT_EQ(client_->Submit("SELECT 1").status, status) << kind;
   }
@@ -75,7 +79,9 @@ TEST_F(SfemuFaults, HttpStatusFaultsHaveTheirBodiesAndHeaders) {
     return client_->Submit("SELECT 1");
   }();
   Configure({{"rates", {{"503", 1.0}}}});
-  EXPECT_EQ(client_->Get("/api/v2/statements/" + ok.json["statementHandle"].get<std::string>()).status, 503);
+  EXPECT_EQ(
+      client_->Get("/api/v2/statements/" + ok.json["statementHandle"].get<std::string>()).status,
+      503);
 }
 
 TEST_F(SfemuFaults, LatencyIsAddedToEveryApiRequest) {
@@ -87,8 +93,12 @@ TEST_F(SfemuFaults, LatencyIsAddedToEveryApiRequest) {
 }
 
 TEST_F(SfemuFaults, TargetedRuleFailsTheNextNMatchingStatements) {
-  Configure({{"rules", json::array({{{"match", "FAULTS\\.PUBLIC\\.T1"}, {"times", 2}, {"action", "422"},
-                                      {"code", "100051"}, {"sql_state", "22012"}, {"message", "Division by zero"}}})}});
+  Configure({{"rules", json::array({{{"match", "FAULTS\\.PUBLIC\\.T1"},
+                                     {"times", 2},
+                                     {"action", "422"},
+                                     {"code", "100051"},
+                                     {"sql_state", "22012"},
+                                     {"message", "Division by zero"}}})}});
   client_->Submit("CREATE OR REPLACE TABLE FAULTS.PUBLIC.T1 (ID NUMBER)");  // matches: fails too
   for (int i = 0; i < 1; ++i) {
     HttpResult r = client_->Submit("SELECT * FROM FAULTS.PUBLIC.T1");
@@ -103,10 +113,12 @@ TEST_F(SfemuFaults, TargetedRuleFailsTheNextNMatchingStatements) {
 
 TEST_F(SfemuFaults, LostResponseRunsTheStatementAndRetryDoesNotRunItAgain) {
   client_->Submit("CREATE OR REPLACE TABLE FAULTS.PUBLIC.LOST (ID NUMBER)");
-  Configure({{"rules", json::array({{{"match", "INSERT INTO FAULTS"}, {"action", "lost_response"}}})}});
+  Configure(
+      {{"rules", json::array({{{"match", "INSERT INTO FAULTS"}, {"action", "lost_response"}}})}});
   std::string query = "?requestId=33333333-3333-3333-3333-333333333333";
   EXPECT_EQ(client_->Submit("INSERT INTO FAULTS.PUBLIC.LOST VALUES (1)", {}, query).status, 500);
-  HttpResult retry = client_->Submit("INSERT INTO FAULTS.PUBLIC.LOST VALUES (1)", {}, query + "&retry=true");
+  HttpResult retry =
+      client_->Submit("INSERT INTO FAULTS.PUBLIC.LOST VALUES (1)", {}, query + "&retry=true");
   EXPECT_EQ(retry.status, 200);
   EXPECT_EQ(retry.json["stats"]["numRowsInserted"], 1);
   EXPECT_EQ(client_->Rows("SELECT COUNT(*) FROM FAULTS.PUBLIC.LOST")[0][0], "1");
@@ -122,13 +134,15 @@ TEST_F(SfemuFaults, SlowAndTimeoutFaults) {
   HttpResult timeout = client_->Submit("SELECT 'timeout'", {{"timeout", 30}});
   EXPECT_EQ(timeout.status, 408);
   EXPECT_EQ(timeout.json["code"], "000630");
-  EXPECT_EQ(timeout.json["message"],
-            "Statement reached its statement or warehouse timeout of 30 second(s) and was canceled.");
+  EXPECT_EQ(
+      timeout.json["message"],
+      "Statement reached its statement or warehouse timeout of 30 second(s) and was canceled.");
 }
 
 TEST_F(SfemuFaults, ConnectionResetInTheMiddleOfAPartition) {
   std::string handle = PartitionedResult("RESET_MARKER");
-  Configure({{"rules", json::array({{{"match", "RESET_MARKER"}, {"action", "reset"}, {"partition", 2}}})}});
+  Configure({{"rules",
+              json::array({{{"match", "RESET_MARKER"}, {"action", "reset"}, {"partition", 2}}})}});
   HttpResult one = client_->Get("/api/v2/statements/" + handle + "?partition=1");
   EXPECT_EQ(one.status, 200);
   HttpResult cut = client_->Get("/api/v2/statements/" + handle + "?partition=2");
@@ -154,7 +168,9 @@ TEST_F(SfemuFaults, TruncatedGzipBody) {
 
 TEST_F(SfemuFaults, BadConfigurationIsRefused) {
   EXPECT_EQ(client_->Post("/sfemu/faults", R"({"rates": {"sometimes": 0.1}})").status, 400);
-  EXPECT_EQ(client_->Post("/sfemu/faults", R"({"rules": [{"match": "(", "action": "500"}]})").status, 400);
+  EXPECT_EQ(
+      client_->Post("/sfemu/faults", R"({"rules": [{"match": "(", "action": "500"}]})").status,
+      400);
   EXPECT_EQ(client_->Post("/sfemu/faults", "not json").status, 400);
 }
 

@@ -24,8 +24,9 @@ class SfemuProtocol : public ::testing::Test {
 
   /// A table PROTO.PUBLIC.<name> with `rows` rows (ID, TXT).
   void MakeTable(const std::string& name, int rows) {
-    ASSERT_EQ(client_->Submit("CREATE OR REPLACE TABLE PROTO.PUBLIC." + name +
-                              " (ID NUMBER(38,0), TXT VARCHAR)")
+    ASSERT_EQ(client_
+                  ->Submit("CREATE OR REPLACE TABLE PROTO.PUBLIC." + name +
+                           " (ID NUMBER(38,0), TXT VARCHAR)")
                   .status,
               200);
     if (rows == 0) return;
@@ -39,8 +40,9 @@ class SfemuProtocol : public ::testing::Test {
 
   /// A statement that takes the configured slow time (2.5 s) through a targeted fault rule.
   void SlowNext(const std::string& marker, int times = 1) {
-    json rule = {{"rules", json::array({{{"match", marker}, {"times", times}, {"action", "slow"}}})},
-                 {"slow_ms", 2500}};
+    json rule = {
+        {"rules", json::array({{{"match", marker}, {"times", times}, {"action", "slow"}}})},
+        {"slow_ms", 2500}};
     ASSERT_EQ(client_->Post("/sfemu/faults", rule.dump()).status, 200);
   }
 
@@ -59,7 +61,8 @@ TEST_F(SfemuProtocol, ResultSetHasEveryFieldOfTheRealService) {
   EXPECT_EQ(j["message"], "Statement executed successfully.");
   EXPECT_EQ(j["requestId"], request_id);
   std::string handle = j["statementHandle"];
-  EXPECT_TRUE(std::regex_match(handle, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")));
+  EXPECT_TRUE(std::regex_match(
+      handle, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")));
   EXPECT_EQ(j["statementStatusUrl"], "/api/v2/statements/" + handle + "?requestId=" + request_id);
   int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
@@ -103,7 +106,8 @@ TEST_F(SfemuProtocol, LargeResultsArePartitionedAndLaterPartitionsAreGzip) {
   std::string handle = first.json["statementHandle"];
   int64_t next_id = static_cast<int64_t>(first.json["data"].size());
   for (size_t p = 1; p < parts.size(); ++p) {
-    HttpResult part = client_->Get("/api/v2/statements/" + handle + "?partition=" + std::to_string(p));
+    HttpResult part =
+        client_->Get("/api/v2/statements/" + handle + "?partition=" + std::to_string(p));
     ASSERT_EQ(part.status, 200);
     EXPECT_TRUE(part.gzip) << "partition " << p << " must be gzip even without Accept-Encoding";
     EXPECT_EQ(static_cast<int64_t>(part.raw.size()), parts[p]["compressedSize"].get<int64_t>());
@@ -115,16 +119,19 @@ TEST_F(SfemuProtocol, LargeResultsArePartitionedAndLaterPartitionsAreGzip) {
       ++next_id;
     }
     std::string link = part.Header("Link");
-    EXPECT_NE(link.find("partition=" + std::to_string(p - 1) + ">; rel=\"prev\""), std::string::npos);
+    EXPECT_NE(link.find("partition=" + std::to_string(p - 1) + ">; rel=\"prev\""),
+              std::string::npos);
     if (p + 1 < parts.size()) {
-      EXPECT_NE(link.find("partition=" + std::to_string(p + 1) + ">; rel=\"next\""), std::string::npos);
+      EXPECT_NE(link.find("partition=" + std::to_string(p + 1) + ">; rel=\"next\""),
+                std::string::npos);
     }
     EXPECT_NE(link.find("partition=" + std::to_string(parts.size() - 1) + ">; rel=\"last\""),
               std::string::npos);
   }
   EXPECT_EQ(next_id, 600);
   // Budgets grow: the second partition is larger than the first.
-  EXPECT_GT(parts[1]["uncompressedSize"].get<int64_t>(), parts[0]["uncompressedSize"].get<int64_t>());
+  EXPECT_GT(parts[1]["uncompressedSize"].get<int64_t>(),
+            parts[0]["uncompressedSize"].get<int64_t>());
   // With Accept-Encoding: gzip, the first response is compressed too, and GET returns it again.
   HttpResult zipped = client_->Get("/api/v2/statements/" + handle, {{"Accept-Encoding", "gzip"}});
   EXPECT_TRUE(zipped.gzip);
@@ -193,8 +200,15 @@ TEST_F(SfemuProtocol, CancelAnswers000604AndLaterGetIs422) {
   EXPECT_EQ(after.json["message"], "SQL execution canceled");
   // Cancelling a finished statement is answered 200 too, and does not change it.
   HttpResult done = client_->Submit("SELECT 2");
-  EXPECT_EQ(client_->Post("/api/v2/statements/" + done.json["statementHandle"].get<std::string>() + "/cancel", "").status, 200);
-  EXPECT_EQ(client_->Get("/api/v2/statements/" + done.json["statementHandle"].get<std::string>()).status, 200);
+  EXPECT_EQ(client_
+                ->Post("/api/v2/statements/" + done.json["statementHandle"].get<std::string>() +
+                           "/cancel",
+                       "")
+                .status,
+            200);
+  EXPECT_EQ(
+      client_->Get("/api/v2/statements/" + done.json["statementHandle"].get<std::string>()).status,
+      200);
 }
 
 TEST_F(SfemuProtocol, StatementTimeoutIs408WithSnowflakesMessage) {
@@ -205,27 +219,33 @@ TEST_F(SfemuProtocol, StatementTimeoutIs408WithSnowflakesMessage) {
   EXPECT_EQ(r.status, 408) << r.body;
   EXPECT_EQ(r.json["code"], "000630");
   EXPECT_EQ(r.json["sqlState"], "57014");
-  EXPECT_EQ(r.json["message"],
-            "Statement reached its statement or warehouse timeout of 1 second(s) and was canceled.");
+  EXPECT_EQ(
+      r.json["message"],
+      "Statement reached its statement or warehouse timeout of 1 second(s) and was canceled.");
   EXPECT_LT(waited, 1.45);  // stopped at the timeout, not after the slow 2.5 s
-  EXPECT_EQ(client_->Get("/api/v2/statements/" + r.json["statementHandle"].get<std::string>()).status, 408);
+  EXPECT_EQ(
+      client_->Get("/api/v2/statements/" + r.json["statementHandle"].get<std::string>()).status,
+      408);
 }
 
 TEST_F(SfemuProtocol, RetryWithTheSameRequestIdDoesNotExecuteAgain) {
   MakeTable("RETRY", 0);
   std::string id = "11111111-1111-1111-1111-111111111111";
-  HttpResult first = client_->Submit("INSERT INTO PROTO.PUBLIC.RETRY VALUES (1, 'a')", {}, "?requestId=" + id);
+  HttpResult first =
+      client_->Submit("INSERT INTO PROTO.PUBLIC.RETRY VALUES (1, 'a')", {}, "?requestId=" + id);
   ASSERT_EQ(first.status, 200);
   HttpResult retry = client_->Submit("INSERT INTO PROTO.PUBLIC.RETRY VALUES (1, 'a')", {},
                                      "?requestId=" + id + "&retry=true");
   EXPECT_EQ(retry.status, 200);
   EXPECT_EQ(retry.json["statementHandle"], first.json["statementHandle"]);
   EXPECT_EQ(client_->Rows("SELECT COUNT(*) FROM PROTO.PUBLIC.RETRY")[0][0], "1");
-  HttpResult again = client_->Submit("INSERT INTO PROTO.PUBLIC.RETRY VALUES (1, 'a')", {}, "?requestId=" + id);
+  HttpResult again =
+      client_->Submit("INSERT INTO PROTO.PUBLIC.RETRY VALUES (1, 'a')", {}, "?requestId=" + id);
   EXPECT_NE(again.json["statementHandle"], first.json["statementHandle"]);
   EXPECT_EQ(client_->Rows("SELECT COUNT(*) FROM PROTO.PUBLIC.RETRY")[0][0], "2");
   // retry=true with an id never seen runs the statement.
-  HttpResult fresh = client_->Submit("SELECT 7", {}, "?requestId=22222222-2222-2222-2222-222222222222&retry=true");
+  HttpResult fresh =
+      client_->Submit("SELECT 7", {}, "?requestId=22222222-2222-2222-2222-222222222222&retry=true");
   EXPECT_EQ(fresh.json["data"][0][0], "7");
 }
 
@@ -233,7 +253,8 @@ TEST_F(SfemuProtocol, MultiStatementRules) {
   HttpResult mismatch = client_->Submit("SELECT 1; SELECT 2");
   EXPECT_EQ(mismatch.status, 422);
   EXPECT_EQ(mismatch.json["code"], "000008");
-  EXPECT_EQ(mismatch.json["message"], "Actual statement count 2 did not match the desired statement count 1.");
+  EXPECT_EQ(mismatch.json["message"],
+            "Actual statement count 2 did not match the desired statement count 1.");
   // Both key spellings and JSON types are accepted.
   for (json params : {json{{"MULTI_STATEMENT_COUNT", "2"}}, json{{"multi_statement_count", 2}}}) {
     HttpResult ok = client_->Submit("SELECT 1 AS A; SELECT 'two' AS B", {{"parameters", params}});
@@ -241,16 +262,20 @@ TEST_F(SfemuProtocol, MultiStatementRules) {
     EXPECT_EQ(ok.json["data"][0][0], "Multiple statements executed successfully.");
     EXPECT_EQ(ok.json["resultSetMetaData"]["rowType"][0]["name"], "multiple statement execution");
     ASSERT_EQ(ok.json["statementHandles"].size(), 2u);
-    HttpResult second = client_->Get("/api/v2/statements/" + ok.json["statementHandles"][1].get<std::string>());
+    HttpResult second =
+        client_->Get("/api/v2/statements/" + ok.json["statementHandles"][1].get<std::string>());
     EXPECT_EQ(second.json["data"][0][0], "two");
   }
-  HttpResult any = client_->Submit("SELECT 1; SELECT 2; SELECT 3", {{"parameters", {{"MULTI_STATEMENT_COUNT", "0"}}}});
+  HttpResult any = client_->Submit("SELECT 1; SELECT 2; SELECT 3",
+                                   {{"parameters", {{"MULTI_STATEMENT_COUNT", "0"}}}});
   EXPECT_EQ(any.json["statementHandles"].size(), 3u);
   for (const char* alone : {"BEGIN", "COMMIT", "ROLLBACK"}) {
     HttpResult r = client_->Submit(alone);
     EXPECT_EQ(r.status, 422);
     EXPECT_EQ(r.json["code"], "391911");
-    EXPECT_EQ(r.json["message"].get<std::string>().rfind("Command not supported by SQL API: TRANSACTION_", 0), 0u);
+    EXPECT_EQ(r.json["message"].get<std::string>().rfind(
+                  "Command not supported by SQL API: TRANSACTION_", 0),
+              0u);
   }
   HttpResult put = client_->Submit("PUT file:///tmp/x.csv @~/stage");
   EXPECT_EQ(put.json["code"], "391911");
@@ -279,9 +304,11 @@ TEST_F(SfemuProtocol, BadRequestsGetTheRealCodes) {
   EXPECT_EQ(client_->Submit("SELECT 1", {{"timeout", "soon"}}).json["code"], "390142");
   HttpResult content = client_->Submit("SELECT 1", {}, "", {{"Content-Type", "text/plain"}});
   EXPECT_EQ(content.status, 400);
-  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
-           {"GET", "/api/v2/statements"}, {"PUT", "/api/v2/statements"},
-           {"DELETE", "/api/v2/statements/abc"}, {"GET", "/api/v2/statements/abc/cancel"}}) {
+  for (const auto& [method, path] :
+       std::vector<std::pair<std::string, std::string>>{{"GET", "/api/v2/statements"},
+                                                        {"PUT", "/api/v2/statements"},
+                                                        {"DELETE", "/api/v2/statements/abc"},
+                                                        {"GET", "/api/v2/statements/abc/cancel"}}) {
     HttpResult r = client_->Request(method, path);
     EXPECT_EQ(r.status, 405) << method << " " << path;
     EXPECT_TRUE(r.raw.empty());
@@ -290,14 +317,16 @@ TEST_F(SfemuProtocol, BadRequestsGetTheRealCodes) {
 }
 
 TEST_F(SfemuProtocol, OutputFormatParametersAreRefusedOthersAccepted) {
-  for (const char* p : {"DATE_OUTPUT_FORMAT", "timestamp_ntz_output_format", "BINARY_OUTPUT_FORMAT"}) {
+  for (const char* p :
+       {"DATE_OUTPUT_FORMAT", "timestamp_ntz_output_format", "BINARY_OUTPUT_FORMAT"}) {
     HttpResult r = client_->Submit("SELECT CURRENT_DATE", {{"parameters", {{p, "YYYY"}}}});
     EXPECT_EQ(r.status, 422) << p;
     EXPECT_EQ(r.json["code"], "000002");
     EXPECT_NE(r.json["message"].get<std::string>().find("OUTPUT_FORMAT"), std::string::npos);
   }
-  HttpResult ok = client_->Submit("SELECT 1", {{"parameters", {{"QUERY_TAG", "sf2pg"}, {"TIMEZONE", "UTC"}}},
-                                               {"resultSetMetaData", {{"format", "jsonv2"}}}});
+  HttpResult ok =
+      client_->Submit("SELECT 1", {{"parameters", {{"QUERY_TAG", "sf2pg"}, {"TIMEZONE", "UTC"}}},
+                                   {"resultSetMetaData", {{"format", "jsonv2"}}}});
   EXPECT_EQ(ok.status, 200);
 }
 
@@ -315,7 +344,8 @@ TEST_F(SfemuProtocol, StatsCountRequestsRowsAndFaults) {
   HttpResult after = client_->Get("/sfemu/stats", {{"Authorization", ""}});
   EXPECT_GT(after.json["requests"].get<int64_t>(), before.json["requests"].get<int64_t>());
   EXPECT_GT(after.json["rows_served"].get<int64_t>(), before.json["rows_served"].get<int64_t>());
-  EXPECT_GT(after.json["statements_executed"].get<int64_t>(), before.json["statements_executed"].get<int64_t>());
+  EXPECT_GT(after.json["statements_executed"].get<int64_t>(),
+            before.json["statements_executed"].get<int64_t>());
   EXPECT_TRUE(after.json.contains("faults_injected"));
   EXPECT_EQ(client_->Get("/sfemu/health", {{"Authorization", ""}}).json["status"], "ok");
 }

@@ -19,8 +19,11 @@ namespace {
 using nlohmann::json;
 
 std::map<std::string, std::string> PgEnv(const std::string& database) {
-  return {{"PGHOST", "127.0.0.1"}, {"PGPORT", std::to_string(TestPg::port())}, {"PGUSER", "sf2pg"},
-          {"PGPASSWORD", "sf2pg"}, {"PGDATABASE", database}};
+  return {{"PGHOST", "127.0.0.1"},
+          {"PGPORT", std::to_string(TestPg::port())},
+          {"PGUSER", "sf2pg"},
+          {"PGPASSWORD", "sf2pg"},
+          {"PGDATABASE", database}};
 }
 
 ProcessResult Load(const std::string& database, const std::vector<std::string>& args) {
@@ -34,8 +37,9 @@ TEST(SfemuScripts, StartAndStopRunTheEmulatorInTheBackground) {
   std::string dir = MakeTempDir("sfemu-start");
   std::ofstream(dir + "/pg.env") << "PGHOST=127.0.0.1\nPGPORT=" << TestPg::port()
                                  << "\nPGUSER=sf2pg\nPGPASSWORD=sf2pg\nPGDATABASE=sfemu_scripts\n";
-  ProcessResult start = RunProcess({SourcePath("tools/sfemu/start.sh"), dir + "/run", "--pg-env", dir + "/pg.env"},
-                                   {{"SFEMU_BIN", BinaryPath("sfemu")}});
+  ProcessResult start =
+      RunProcess({SourcePath("tools/sfemu/start.sh"), dir + "/run", "--pg-env", dir + "/pg.env"},
+                 {{"SFEMU_BIN", BinaryPath("sfemu")}});
   ASSERT_EQ(start.exit_code, 0) << start.err;
   int port = std::stoi(start.out);
   std::ifstream pid_file(dir + "/run/pid");
@@ -65,9 +69,12 @@ TEST(SfemuLoader, DemoDataSetHasTheDocumentedTables) {
   ASSERT_EQ(load.exit_code, 0) << load.err;
   std::string dir = MakeTempDir("sfemu-demo");
   TestKey key = MakeKey(dir, "k");
-  SfemuProcess server("sfemu_demo", {"--account", "demo", "--user", "U", "--public-key", "U=" + key.public_pem_path});
+  SfemuProcess server("sfemu_demo", {"--account", "demo", "--user", "U", "--public-key",
+                                     "U=" + key.public_pem_path});
   SfemuClient client(server.port(), "DEMO", "U", key);
-  auto count = [&](const std::string& table) { return client.Rows("SELECT COUNT(*) FROM " + table)[0][0]; };
+  auto count = [&](const std::string& table) {
+    return client.Rows("SELECT COUNT(*) FROM " + table)[0][0];
+  };
   EXPECT_EQ(count("ANALYTICS.BI.FACTVISIT"), "3000");
   EXPECT_EQ(count("ANALYTICS.BI.DIMPATIENT"), "600");
   EXPECT_EQ(count("CONFLICTREPORT.PUBLIC.PATIENTADDRESS"), "1500");
@@ -79,39 +86,65 @@ TEST(SfemuLoader, DemoDataSetHasTheDocumentedTables) {
   EXPECT_EQ(cols[9][0], "Updated Datatimestamp");
   EXPECT_EQ(cols[9][1], "TIMESTAMP_TZ");
   // Nullable columns have some NULLs, timestamps carry varied offsets, the watermark repeats.
-  EXPECT_NE(client.Rows(R"(SELECT COUNT(*) FROM ANALYTICS.BI.DIMPATIENT WHERE "Risk Score" IS NULL)")[0][0], "0");
-  EXPECT_GT(client.Rows(R"(SELECT "Updated Datatimestamp" FROM ANALYTICS.BI.DIMPATIENT WHERE "Updated Datatimestamp" IS NOT NULL GROUP BY 1)").size(), 100u);
-  auto offsets = client.Rows(R"(SELECT DISTINCT "Updated Datatimestamp" FROM ANALYTICS.BI.DIMPATIENT LIMIT 200)");
+  EXPECT_NE(client.Rows(
+                R"(SELECT COUNT(*) FROM ANALYTICS.BI.DIMPATIENT WHERE "Risk Score" IS NULL)")[0][0],
+            "0");
+  EXPECT_GT(
+      client
+          .Rows(
+              R"(SELECT "Updated Datatimestamp" FROM ANALYTICS.BI.DIMPATIENT WHERE "Updated Datatimestamp" IS NOT NULL GROUP BY 1)")
+          .size(),
+      100u);
+  auto offsets = client.Rows(
+      R"(SELECT DISTINCT "Updated Datatimestamp" FROM ANALYTICS.BI.DIMPATIENT LIMIT 200)");
   std::set<std::string> distinct;
   for (const auto& r : offsets) {
-    if (r[0].is_string()) distinct.insert(r[0].get<std::string>().substr(r[0].get<std::string>().find(' ')));
+    if (r[0].is_string())
+      distinct.insert(r[0].get<std::string>().substr(r[0].get<std::string>().find(' ')));
   }
   EXPECT_GT(distinct.size(), 3u);
-  EXPECT_EQ(client.Rows("SELECT MAX(N) FROM (SELECT UPDATED_AT, COUNT(*) AS N FROM ANALYTICS.BI.FACTVISIT GROUP BY 1)")[0][0], "50");
-  EXPECT_NE(client.Rows(R"(SELECT COUNT(*) FROM ANALYTICS.BI.DIMPATIENT WHERE "Birth Date" < '1970-01-01')")[0][0], "0");
+  EXPECT_EQ(client.Rows("SELECT MAX(N) FROM (SELECT UPDATED_AT, COUNT(*) AS N FROM "
+                        "ANALYTICS.BI.FACTVISIT GROUP BY 1)")[0][0],
+            "50");
+  EXPECT_NE(
+      client.Rows(
+          R"(SELECT COUNT(*) FROM ANALYTICS.BI.DIMPATIENT WHERE "Birth Date" < '1970-01-01')")[0]
+                                                                                              [0],
+      "0");
   // Deterministic: the same seed gives the same rows.
-  auto first = client.Rows(R"(SELECT "Patient Id", "Risk Score" FROM ANALYTICS.BI.DIMPATIENT ORDER BY "Patient Id" LIMIT 5)");
-  ASSERT_EQ(Load("sfemu_demo", {"--dataset", "demo", "--rows", "3000", "--seed", "9", "--table", "DIMPATIENT"}).exit_code, 0);
-  EXPECT_EQ(client.Rows(R"(SELECT "Patient Id", "Risk Score" FROM ANALYTICS.BI.DIMPATIENT ORDER BY "Patient Id" LIMIT 5)"), first);
+  auto first = client.Rows(
+      R"(SELECT "Patient Id", "Risk Score" FROM ANALYTICS.BI.DIMPATIENT ORDER BY "Patient Id" LIMIT 5)");
+  ASSERT_EQ(Load("sfemu_demo",
+                 {"--dataset", "demo", "--rows", "3000", "--seed", "9", "--table", "DIMPATIENT"})
+                .exit_code,
+            0);
+  EXPECT_EQ(
+      client.Rows(
+          R"(SELECT "Patient Id", "Risk Score" FROM ANALYTICS.BI.DIMPATIENT ORDER BY "Patient Id" LIMIT 5)"),
+      first);
   std::filesystem::remove_all(dir);
 }
 
 TEST(SfemuLoader, LoadsSnowflakeDdlAndCsvAndNamesBadRows) {
   TestPg::CreateDatabase("sfemu_csv");
   std::string dir = MakeTempDir("sfemu-csv-load");
-  std::ofstream(dir + "/tables.sql") << "CREATE DATABASE IF NOT EXISTS SALES;\n"
-                                        "CREATE OR REPLACE TABLE SALES.PUBLIC.CUSTOMERS (\n"
-                                        "  ID NUMBER(38,0) PRIMARY KEY, NAME VARCHAR(20), SEEN TIMESTAMP_NTZ(3));\n";
-  std::ofstream(dir + "/good.csv") << "ID,NAME,SEEN\n1,\"Ada, Countess\",2023-07-14 09:30:15.25\n2,,\n3,\"\",2023-07-14\n";
+  std::ofstream(dir + "/tables.sql")
+      << "CREATE DATABASE IF NOT EXISTS SALES;\n"
+         "CREATE OR REPLACE TABLE SALES.PUBLIC.CUSTOMERS (\n"
+         "  ID NUMBER(38,0) PRIMARY KEY, NAME VARCHAR(20), SEEN TIMESTAMP_NTZ(3));\n";
+  std::ofstream(dir + "/good.csv")
+      << "ID,NAME,SEEN\n1,\"Ada, Countess\",2023-07-14 09:30:15.25\n2,,\n3,\"\",2023-07-14\n";
   std::ofstream(dir + "/bad.csv") << "4,Grace,2023-07-14 09:30:15.1234\n";
-  ProcessResult ok = Load("sfemu_csv", {"--ddl", dir + "/tables.sql", "--csv", "SALES.PUBLIC.CUSTOMERS=" + dir + "/good.csv",
-                                        "--header"});
+  ProcessResult ok = Load("sfemu_csv", {"--ddl", dir + "/tables.sql", "--csv",
+                                        "SALES.PUBLIC.CUSTOMERS=" + dir + "/good.csv", "--header"});
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   ProcessResult bad = Load("sfemu_csv", {"--csv", "SALES.PUBLIC.CUSTOMERS=" + dir + "/bad.csv"});
   EXPECT_NE(bad.exit_code, 0);
-  EXPECT_NE(bad.err.find(dir + "/bad.csv:1: column SEEN (TIMESTAMP_NTZ(3))"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find(dir + "/bad.csv:1: column SEEN (TIMESTAMP_NTZ(3))"), std::string::npos)
+      << bad.err;
   TestKey key = MakeKey(dir, "k");
-  SfemuProcess server("sfemu_csv", {"--account", "a", "--user", "U", "--public-key", "U=" + key.public_pem_path});
+  SfemuProcess server(
+      "sfemu_csv", {"--account", "a", "--user", "U", "--public-key", "U=" + key.public_pem_path});
   SfemuClient client(server.port(), "A", "U", key);
   EXPECT_EQ(client.Rows("SELECT ID, NAME, SEEN FROM SALES.PUBLIC.CUSTOMERS ORDER BY ID"),
             (std::vector<std::vector<json>>{{"1", "Ada, Countess", "1689327015.250"},
@@ -152,13 +185,16 @@ TEST(SfemuServingRate, PatientsTable200kRowsFreshAndCached) {
   const int64_t kRows = 200000;
   TestPg::CreateDatabase("sfemu_rate");
   auto load_start = std::chrono::steady_clock::now();
-  ProcessResult load = Load("sfemu_rate", {"--dataset", "bench", "--table", "PATIENTS", "--rows", std::to_string(kRows)});
+  ProcessResult load = Load(
+      "sfemu_rate", {"--dataset", "bench", "--table", "PATIENTS", "--rows", std::to_string(kRows)});
   ASSERT_EQ(load.exit_code, 0) << load.err;
-  double load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
+  double load_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
   std::string dir = MakeTempDir("sfemu-rate");
   TestKey key = MakeKey(dir, "k");
-  SfemuProcess server("sfemu_rate", {"--account", "bench", "--user", "U", "--public-key", "U=" + key.public_pem_path,
-                                     "--cache-entries", "10", "--sync-wait-ms", "120000"});
+  SfemuProcess server("sfemu_rate", {"--account", "bench", "--user", "U", "--public-key",
+                                     "U=" + key.public_pem_path, "--cache-entries", "10",
+                                     "--sync-wait-ms", "120000"});
   SfemuClient client(server.port(), "BENCH", "U", key);
   const std::string sql = R"(SELECT * FROM "BENCH"."PUBLIC"."PATIENTS" ORDER BY "PATIENT_ID")";
   auto run = [&](const char* label, json body) {
@@ -170,11 +206,13 @@ TEST(SfemuServingRate, PatientsTable200kRowsFreshAndCached) {
     double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     EXPECT_EQ(rows, kRows);
     std::cout << "[ sfemu    ] " << label << ": " << rows << " rows, "
-              << first.json["resultSetMetaData"]["partitionInfo"].size() << " partitions, statement "
-              << submit << " s, all partitions fetched (4 connections, gunzip) in " << total << " s = "
-              << static_cast<int64_t>(static_cast<double>(rows) / total) << " rows/s\n";
-    ::testing::Test::RecordProperty(std::string(label) + "_rows_per_second",
-                                    std::to_string(static_cast<int64_t>(static_cast<double>(rows) / total)));
+              << first.json["resultSetMetaData"]["partitionInfo"].size()
+              << " partitions, statement " << submit
+              << " s, all partitions fetched (4 connections, gunzip) in " << total
+              << " s = " << static_cast<int64_t>(static_cast<double>(rows) / total) << " rows/s\n";
+    ::testing::Test::RecordProperty(
+        std::string(label) + "_rows_per_second",
+        std::to_string(static_cast<int64_t>(static_cast<double>(rows) / total)));
   };
   std::cout << "[ sfemu    ] loaded " << kRows << " PATIENTS rows in " << load_seconds << " s\n";
   run("fresh", json::object());

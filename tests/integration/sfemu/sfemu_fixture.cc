@@ -1,5 +1,6 @@
 #include "integration/sfemu/sfemu_fixture.h"
 
+#include <gtest/gtest.h>
 #include <httplib.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
@@ -16,8 +17,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "integration/pg_fixture.h"
 
@@ -107,7 +106,8 @@ TestKey KeyFromPrivatePem(const std::string& path) {
   TestKey out;
   FILE* f = std::fopen(path.c_str(), "r");
   if (!f) throw std::runtime_error("cannot read " + path);
-  out.key = std::shared_ptr<EVP_PKEY>(PEM_read_PrivateKey(f, nullptr, nullptr, nullptr), &EVP_PKEY_free);
+  out.key =
+      std::shared_ptr<EVP_PKEY>(PEM_read_PrivateKey(f, nullptr, nullptr, nullptr), &EVP_PKEY_free);
   std::fclose(f);
   if (!out.key) throw std::runtime_error("no private key in " + path);
   out.fingerprint = Fingerprint(out.key.get());
@@ -136,10 +136,20 @@ std::string MintJwt(const TestKey& key, const JwtClaims& c) {
 SfemuProcess::SfemuProcess(const std::string& database, std::vector<std::string> args) {
   dir_ = MakeTempDir("sfemu-it");
   std::string port_file = dir_ + "/port";
-  std::vector<std::string> argv = {BinaryPath("sfemu"), "serve", "--port", "0", "--port-file",
-                                   port_file, "--pg-host", "127.0.0.1", "--pg-port",
-                                   std::to_string(TestPg::port()), "--pg-user", "sf2pg",
-                                   "--pg-database", database};
+  std::vector<std::string> argv = {BinaryPath("sfemu"),
+                                   "serve",
+                                   "--port",
+                                   "0",
+                                   "--port-file",
+                                   port_file,
+                                   "--pg-host",
+                                   "127.0.0.1",
+                                   "--pg-port",
+                                   std::to_string(TestPg::port()),
+                                   "--pg-user",
+                                   "sf2pg",
+                                   "--pg-database",
+                                   database};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
@@ -209,7 +219,8 @@ SfemuClient::~SfemuClient() = default;
 std::string SfemuClient::Token() const { return MintJwt(key_, {account, user, "", 0, 3300}); }
 
 HttpResult SfemuClient::Send(const std::string& method, const std::string& path,
-                             const std::string& body, const std::map<std::string, std::string>& extra) {
+                             const std::string& body,
+                             const std::map<std::string, std::string>& extra) {
   std::map<std::string, std::string> h = {{"Authorization", "Bearer " + Token()},
                                           {"X-Snowflake-Authorization-Token-Type", "KEYPAIR_JWT"},
                                           {"Accept", "application/json"},
@@ -225,7 +236,7 @@ HttpResult SfemuClient::Send(const std::string& method, const std::string& path,
     }
     headers.emplace(k, v);
   }
-  httplib::Result res = method == "POST" ? http_->Post(path, headers, body, content_type)
+  httplib::Result res = method == "POST"  ? http_->Post(path, headers, body, content_type)
                         : method == "GET" ? http_->Get(path, headers)
                         : method == "PUT" ? http_->Put(path, headers, body, content_type)
                                           : http_->Delete(path, headers);
@@ -245,14 +256,16 @@ HttpResult SfemuClient::Send(const std::string& method, const std::string& path,
   return out;
 }
 
-HttpResult SfemuClient::Submit(const std::string& sql, nlohmann::json body, const std::string& query,
+HttpResult SfemuClient::Submit(const std::string& sql, nlohmann::json body,
+                               const std::string& query,
                                const std::map<std::string, std::string>& headers) {
   if (!body.contains("statement")) body["statement"] = sql;
   if (body["statement"].is_null()) body.erase("statement");
   return Send("POST", "/api/v2/statements" + query, body.dump(), headers);
 }
 
-HttpResult SfemuClient::Get(const std::string& path, const std::map<std::string, std::string>& headers) {
+HttpResult SfemuClient::Get(const std::string& path,
+                            const std::map<std::string, std::string>& headers) {
   return Send("GET", path, "", headers);
 }
 
@@ -275,7 +288,8 @@ HttpResult SfemuClient::Poll(const std::string& handle, int max_ms) {
   return r;
 }
 
-std::vector<std::vector<nlohmann::json>> SfemuClient::Rows(const std::string& sql, nlohmann::json body) {
+std::vector<std::vector<nlohmann::json>> SfemuClient::Rows(const std::string& sql,
+                                                           nlohmann::json body) {
   HttpResult r = Submit(sql, std::move(body));
   if (r.status == 202) r = Poll(r.json["statementHandle"]);
   std::vector<std::vector<nlohmann::json>> rows;
@@ -287,7 +301,8 @@ std::vector<std::vector<nlohmann::json>> SfemuClient::Rows(const std::string& sq
   for (size_t p = 1; p < partitions; ++p) {
     HttpResult part = Get("/api/v2/statements/" + handle + "?partition=" + std::to_string(p));
     EXPECT_EQ(part.status, 200);
-    for (const auto& row : part.json["data"]) rows.push_back(row.get<std::vector<nlohmann::json>>());
+    for (const auto& row : part.json["data"])
+      rows.push_back(row.get<std::vector<nlohmann::json>>());
   }
   return rows;
 }
@@ -305,16 +320,34 @@ SharedSfemu& SharedSfemu::Get() {
     s->blocked_key = MakeKey(s->dir, "blocked");
     std::ofstream(s->dir + "/pat") << s->pat << "\n";
     s->process = std::make_unique<SfemuProcess>(
-        "sfemu_it",
-        std::vector<std::string>{"--account", "sfemu-test.us-east-1", "--user", "TESTER",
-                                 "--public-key", "TESTER=" + s->key.public_pem_path,
-                                 "--public-key", "TESTER=" + s->rotated_key.public_pem_path,
-                                 "--public-key", "BLOCKED=" + s->blocked_key.public_pem_path,
-                                 "--blocked-user", "BLOCKED", "--pat-file",
-                                 "PAT_USER=" + s->dir + "/pat", "--sync-wait-ms", "1500",
-                                 "--partition-first-bytes", "2000", "--partition-max-bytes", "8000",
-                                 "--cache-entries", "50", "--fault-slow-ms", "2500", "--timezone",
-                                 "UTC", "--executors", "3"});
+        "sfemu_it", std::vector<std::string>{"--account",
+                                             "sfemu-test.us-east-1",
+                                             "--user",
+                                             "TESTER",
+                                             "--public-key",
+                                             "TESTER=" + s->key.public_pem_path,
+                                             "--public-key",
+                                             "TESTER=" + s->rotated_key.public_pem_path,
+                                             "--public-key",
+                                             "BLOCKED=" + s->blocked_key.public_pem_path,
+                                             "--blocked-user",
+                                             "BLOCKED",
+                                             "--pat-file",
+                                             "PAT_USER=" + s->dir + "/pat",
+                                             "--sync-wait-ms",
+                                             "1500",
+                                             "--partition-first-bytes",
+                                             "2000",
+                                             "--partition-max-bytes",
+                                             "8000",
+                                             "--cache-entries",
+                                             "50",
+                                             "--fault-slow-ms",
+                                             "2500",
+                                             "--timezone",
+                                             "UTC",
+                                             "--executors",
+                                             "3"});
     return instance;
   }();
   return shared;
@@ -327,8 +360,8 @@ LoadResult LoadCsv(const std::string& database, const std::string& table, const 
   std::string path = dir + "/data.csv";
   std::ofstream(path, std::ios::binary) << csv;
   auto r = RunProcess({BinaryPath("sfemu"), "load", "--pg-host", "127.0.0.1", "--pg-port",
-                       std::to_string(TestPg::port()), "--pg-user", "sf2pg", "--pg-database", database,
-                       "--csv", table + "=" + path},
+                       std::to_string(TestPg::port()), "--pg-user", "sf2pg", "--pg-database",
+                       database, "--csv", table + "=" + path},
                       {{"PGPASSWORD", "sf2pg"}});
   std::filesystem::remove_all(dir);
   return {r.exit_code, r.err};
@@ -337,10 +370,14 @@ LoadResult LoadCsv(const std::string& database, const std::string& table, const 
 std::string SqlString(const std::string& text) {
   std::string out = "'";
   for (char c : text) {
-    if (c == '\'') out += "''";
-    else if (c == '\\') out += "\\\\";
-    else if (c == '\0') out += "\\0";
-    else out += c;
+    if (c == '\'')
+      out += "''";
+    else if (c == '\\')
+      out += "\\\\";
+    else if (c == '\0')
+      out += "\\0";
+    else
+      out += c;
   }
   return out + "'";
 }

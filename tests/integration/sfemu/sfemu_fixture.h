@@ -7,10 +7,9 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace httplib {
 class Client;
@@ -30,7 +29,10 @@ TestKey KeyFromPrivatePem(const std::string& path);
 
 struct JwtClaims {
   JwtClaims(std::string a, std::string u, std::string fp = "", int64_t iat = 0, int64_t life = 3300)
-      : account(std::move(a)), user(std::move(u)), fingerprint(std::move(fp)), iat_offset(iat),
+      : account(std::move(a)),
+        user(std::move(u)),
+        fingerprint(std::move(fp)),
+        iat_offset(iat),
         lifetime(life) {}
   std::string account;
   std::string user;
@@ -43,13 +45,13 @@ std::string MintJwt(const TestKey& key, const JwtClaims& claims);
 
 /// A response, with the body decompressed when it was gzip-encoded.
 struct HttpResult {
-  int status = 0;                  ///< 0 when the connection failed
+  int status = 0;  ///< 0 when the connection failed
   std::multimap<std::string, std::string> headers;
-  std::string raw;                 ///< the body as sent
-  std::string body;                ///< decompressed when Content-Encoding: gzip
-  nlohmann::json json;             ///< parsed body (null when not JSON)
+  std::string raw;      ///< the body as sent
+  std::string body;     ///< decompressed when Content-Encoding: gzip
+  nlohmann::json json;  ///< parsed body (null when not JSON)
   bool gzip = false;
-  bool corrupt_gzip = false;       ///< Content-Encoding: gzip with a body that does not inflate
+  bool corrupt_gzip = false;  ///< Content-Encoding: gzip with a body that does not inflate
   std::string Header(const std::string& name) const;
 };
 
@@ -111,7 +113,7 @@ struct SharedSfemu {
   std::string dir;
   TestKey key;
   TestKey rotated_key;
-  TestKey other_key;  ///< registered for nobody
+  TestKey other_key;    ///< registered for nobody
   TestKey blocked_key;  ///< BLOCKED's key
   std::string pat = "sfemu-test-pat-0123456789";
   std::unique_ptr<SfemuProcess> process;

@@ -35,11 +35,14 @@ class SfemuSql : public ::testing::Test {
   }
   void SetUp() override { client_ = std::make_unique<SfemuClient>(SharedSfemu::Get().Client()); }
 
-  Rows Q(const std::string& sql, json body = json::object()) { return client_->Rows(sql, std::move(body)); }
+  Rows Q(const std::string& sql, json body = json::object()) {
+    return client_->Rows(sql, std::move(body));
+  }
   /// IDs of EV rows matching `where`, in ID order.
   std::vector<std::string> Ids(const std::string& where) {
     std::vector<std::string> out;
-    for (const auto& row : Q("SELECT \"ID\" FROM \"SQLT\".\"PUBLIC\".\"EV\" WHERE (" + where + ") ORDER BY \"ID\"")) {
+    for (const auto& row :
+         Q("SELECT \"ID\" FROM \"SQLT\".\"PUBLIC\".\"EV\" WHERE (" + where + ") ORDER BY \"ID\"")) {
       out.push_back(row[0]);
     }
     return out;
@@ -77,19 +80,21 @@ TEST_F(SfemuSql, MetadataQueries) {
 
   Rows desc = Q(R"(DESCRIBE TABLE "SQLT"."PUBLIC"."EV")");
   ASSERT_EQ(desc.size(), 11u);
-  EXPECT_EQ(desc[0], (std::vector<json>{"ID", "NUMBER(38,0)", "COLUMN", "N", nullptr, "Y", "N", nullptr,
-                                        nullptr, nullptr, nullptr, nullptr, nullptr}));
+  EXPECT_EQ(desc[0], (std::vector<json>{"ID", "NUMBER(38,0)", "COLUMN", "N", nullptr, "Y", "N",
+                                        nullptr, nullptr, nullptr, nullptr, nullptr, nullptr}));
   EXPECT_EQ(desc[1][1], "VARCHAR(10)");
   EXPECT_EQ(desc[9][1], "BINARY(8388608)");
 
-  Rows cols = Q(R"(SELECT COLUMN_NAME, DATA_TYPE, NUMERIC_PRECISION, NUMERIC_SCALE, CHARACTER_MAXIMUM_LENGTH, IS_NULLABLE
+  Rows cols = Q(
+      R"(SELECT COLUMN_NAME, DATA_TYPE, NUMERIC_PRECISION, NUMERIC_SCALE, CHARACTER_MAXIMUM_LENGTH, IS_NULLABLE
                  FROM "SQLT".INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_NAME = 'EV'
                  ORDER BY ORDINAL_POSITION)");
   ASSERT_EQ(cols.size(), 11u);
   EXPECT_EQ(cols[0], (std::vector<json>{"ID", "NUMBER", "38", "0", nullptr, "NO"}));
   EXPECT_EQ(cols[1], (std::vector<json>{"GRP", "TEXT", nullptr, nullptr, "10", "YES"}));
   EXPECT_EQ(cols[8][1], "TIMESTAMP_TZ");
-  Rows tables = Q(R"(SELECT TABLE_NAME, ROW_COUNT FROM SQLT.INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'EV')");
+  Rows tables = Q(
+      R"(SELECT TABLE_NAME, ROW_COUNT FROM SQLT.INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'EV')");
   EXPECT_EQ(tables, (Rows{{"EV", "5"}}));
   Rows shown = Q("SHOW TABLES LIKE 'e%' IN SCHEMA SQLT.PUBLIC");
   ASSERT_EQ(shown.size(), 1u);
@@ -101,8 +106,9 @@ TEST_F(SfemuSql, MetadataQueries) {
 
 TEST_F(SfemuSql, CountsAndMinMax) {
   EXPECT_EQ(Q(R"(SELECT COUNT(*) FROM "SQLT"."PUBLIC"."EV" WHERE ("AMT" > 0))"), (Rows{{"3"}}));
-  EXPECT_EQ(Q(R"(SELECT MIN("NTZ"), MAX("NTZ"), COUNT(*), COUNT("NTZ") FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1))"),
-            (Rows{{"-0.500000000", "1689379200.000000000", "5", "4"}}));
+  EXPECT_EQ(
+      Q(R"(SELECT MIN("NTZ"), MAX("NTZ"), COUNT(*), COUNT("NTZ") FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1))"),
+      (Rows{{"-0.500000000", "1689379200.000000000", "5", "4"}}));
   EXPECT_EQ(Q(R"(SELECT MIN("GRP"), MAX("TZ"), MIN("D") FROM "SQLT"."PUBLIC"."EV")"),
             (Rows{{"B", "1689411600.000000000 960", "-1"}}));
 }
@@ -124,31 +130,37 @@ TEST_F(SfemuSql, DayBucketsKeepTheColumnType) {
   EXPECT_EQ(Q(R"(SELECT DATE_TRUNC('DAY', "NTZ") AS "D", COUNT(*) AS "N" FROM "SQLT"."PUBLIC"."EV"
                  WHERE ("ID" < 3) GROUP BY 1 ORDER BY 1)"),
             (Rows{{"1689292800.000000000", "1"}, {"1689379200.000000000", "1"}}));
-  EXPECT_EQ(Q(R"(SELECT TO_DATE("NTZ") AS "D", COUNT(*) AS "N" FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1)
+  EXPECT_EQ(
+      Q(R"(SELECT TO_DATE("NTZ") AS "D", COUNT(*) AS "N" FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1)
                  GROUP BY 1 ORDER BY 1)"),
-            (Rows{{"-1", "1"}, {"19552", "2"}, {"19553", "1"}, {nullptr, "1"}}));
-  HttpResult r = client_->Submit(R"(SELECT DATE_TRUNC('DAY', "LTZ") AS "D" FROM "SQLT"."PUBLIC"."EV" WHERE "ID" = 1)");
+      (Rows{{"-1", "1"}, {"19552", "2"}, {"19553", "1"}, {nullptr, "1"}}));
+  HttpResult r = client_->Submit(
+      R"(SELECT DATE_TRUNC('DAY', "LTZ") AS "D" FROM "SQLT"."PUBLIC"."EV" WHERE "ID" = 1)");
   EXPECT_EQ(r.json["resultSetMetaData"]["rowType"][0]["type"], "timestamp_ltz");
   EXPECT_EQ(r.json["data"][0][0], "1689292800.000000000");
 }
 
 TEST_F(SfemuSql, GroupedValuesSortBinary) {
-  EXPECT_EQ(Q(R"(SELECT "GRP", COUNT(*) AS "N" FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1) GROUP BY "GRP" ORDER BY "GRP")"),
-            (Rows{{"B", "1"}, {"a", "2"}, {"b", "1"}, {nullptr, "1"}}));
+  EXPECT_EQ(
+      Q(R"(SELECT "GRP", COUNT(*) AS "N" FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1) GROUP BY "GRP" ORDER BY "GRP")"),
+      (Rows{{"B", "1"}, {"a", "2"}, {"b", "1"}, {nullptr, "1"}}));
 }
 
 TEST_F(SfemuSql, KeyBoundaries) {
-  EXPECT_EQ(Q(R"(SELECT "GRP", "ID" FROM (SELECT "GRP", "ID", ROW_NUMBER() OVER (ORDER BY "GRP", "ID") AS "RN"
+  EXPECT_EQ(
+      Q(R"(SELECT "GRP", "ID" FROM (SELECT "GRP", "ID", ROW_NUMBER() OVER (ORDER BY "GRP", "ID") AS "RN"
                  FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1)) WHERE MOD("RN", 2) = 0 ORDER BY "GRP", "ID")"),
-            (Rows{{"a", "1"}, {"b", "2"}}));
-  EXPECT_EQ(Q(R"(SELECT "ID" FROM (SELECT "ID", ROW_NUMBER() OVER (PARTITION BY FLOOR("ID" / 3) ORDER BY "ID") AS "RN"
+      (Rows{{"a", "1"}, {"b", "2"}}));
+  EXPECT_EQ(
+      Q(R"(SELECT "ID" FROM (SELECT "ID", ROW_NUMBER() OVER (PARTITION BY FLOOR("ID" / 3) ORDER BY "ID") AS "RN"
                  FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1)) WHERE MOD("RN", 2) = 0 ORDER BY "ID")"),
-            (Rows{{"2"}, {"4"}}));
+      (Rows{{"2"}, {"4"}}));
 }
 
 TEST_F(SfemuSql, ChunkRangePredicates) {
-  EXPECT_EQ(Ids(R"("NTZ" > '2023-07-14 00:00:00.000000000'::TIMESTAMP_NTZ AND "NTZ" <= '2023-07-14 18:00:00.000000000'::TIMESTAMP_NTZ)"),
-            (V{"1", "5"}));
+  EXPECT_EQ(
+      Ids(R"("NTZ" > '2023-07-14 00:00:00.000000000'::TIMESTAMP_NTZ AND "NTZ" <= '2023-07-14 18:00:00.000000000'::TIMESTAMP_NTZ)"),
+      (V{"1", "5"}));
   EXPECT_EQ(Ids(R"("NTZ" IS NULL)"), (V{"3"}));
   EXPECT_EQ(Ids(R"("ID" IN (1, 4, 9))"), (V{"1", "4"}));
   EXPECT_EQ(Q(R"(SELECT "ID" FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1) AND
@@ -156,12 +168,14 @@ TEST_F(SfemuSql, ChunkRangePredicates) {
                   ("NTZ" = '2023-07-14 09:30:15.250000000'::TIMESTAMP_NTZ AND "ID" > 0))
                  ORDER BY "NTZ", "ID")"),
             (Rows{{"1"}, {"5"}, {"2"}}));
-  EXPECT_EQ(Ids(R"("TZ" >= '2023-07-14 18:00:00.000000000 +00:00'::TIMESTAMP_TZ)"), (V{"1", "2", "5"}));
+  EXPECT_EQ(Ids(R"("TZ" >= '2023-07-14 18:00:00.000000000 +00:00'::TIMESTAMP_TZ)"),
+            (V{"1", "2", "5"}));
   EXPECT_EQ(Ids(R"("LTZ" >= '2023-07-15 01:00:00.000000000 +00:00'::TIMESTAMP_LTZ)"), (V{"2"}));
   EXPECT_EQ(Ids(R"("D" = '2023-07-14'::DATE)"), (V{"1", "5"}));
   EXPECT_EQ(Ids(R"("B" = TO_BINARY('CAFE', 'HEX'))"), (V{"1"}));
-  EXPECT_EQ(Q(R"(SELECT "ID", "GRP" FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1) ORDER BY "ID" LIMIT 2 OFFSET 1)"),
-            (Rows{{"2", "b"}, {"3", "a"}}));
+  EXPECT_EQ(
+      Q(R"(SELECT "ID", "GRP" FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1) ORDER BY "ID" LIMIT 2 OFFSET 1)"),
+      (Rows{{"2", "b"}, {"3", "a"}}));
 }
 
 TEST_F(SfemuSql, Literals) {
@@ -215,30 +229,36 @@ TEST_F(SfemuSql, ComparisonFunctions) {
             (Rows{{"edf1439075a83a447fb8b630ddc9c8de", "edf1439075a83a447fb8b630ddc9c8de",
                    "9203306159527282910", "17145559544104499780"}}));
   EXPECT_EQ(Q(R"(SELECT SUM("AMT") FROM "SQLT"."PUBLIC"."EV")"), (Rows{{"115.02"}}));
-  EXPECT_EQ(Q(R"(SELECT TO_VARCHAR("AMT"), TO_CHAR("D"), TO_VARCHAR("NTZ"), TO_VARCHAR("FLAG"), TO_VARCHAR("F"),
+  EXPECT_EQ(
+      Q(R"(SELECT TO_VARCHAR("AMT"), TO_CHAR("D"), TO_VARCHAR("NTZ"), TO_VARCHAR("FLAG"), TO_VARCHAR("F"),
                  TO_VARCHAR("TZ"), TO_VARCHAR("B"), MD5(TO_VARCHAR("ID")) FROM "SQLT"."PUBLIC"."EV" WHERE "ID" = 1)"),
-            (Rows{{"10.50", "2023-07-14", "2023-07-14 09:30:15.250", "true", "1.5", "2023-07-14 23:30:00.000 +0530",
-                   "CAFE", "c4ca4238a0b923820dcc509a6f75849b"}}));
+      (Rows{{"10.50", "2023-07-14", "2023-07-14 09:30:15.250", "true", "1.5",
+             "2023-07-14 23:30:00.000 +0530", "CAFE", "c4ca4238a0b923820dcc509a6f75849b"}}));
   json hash = Error(R"(SELECT HASH_AGG(*) FROM "SQLT"."PUBLIC"."EV")");
   EXPECT_EQ(hash["code"], "000002");
   EXPECT_NE(hash["message"].get<std::string>().find("HASH_AGG"), std::string::npos);
 }
 
 TEST_F(SfemuSql, DdlAndDmlWithStats) {
-  HttpResult created = client_->Submit("CREATE OR REPLACE TABLE SQLT.PUBLIC.DUPS (K NUMBER PRIMARY KEY, V VARCHAR)");
+  HttpResult created =
+      client_->Submit("CREATE OR REPLACE TABLE SQLT.PUBLIC.DUPS (K NUMBER PRIMARY KEY, V VARCHAR)");
   EXPECT_EQ(created.json["data"][0][0], "Table DUPS successfully created.");
   EXPECT_EQ(created.json["resultSetMetaData"]["rowType"][0]["name"], "status");
   HttpResult inserted = client_->Submit("INSERT INTO SQLT.PUBLIC.DUPS VALUES (1, 'a'), (1, 'b')");
   ASSERT_EQ(inserted.status, 200) << inserted.body;  // primary keys are not enforced
   EXPECT_EQ(inserted.json["data"], json::parse(R"([["2"]])"));
   EXPECT_EQ(inserted.json["resultSetMetaData"]["rowType"][0]["name"], "number of rows inserted");
-  EXPECT_EQ(inserted.json["stats"],
-            json::parse(R"({"numRowsInserted":2,"numRowsDeleted":0,"numRowsUpdated":0,"numDmlDuplicates":0})"));
+  EXPECT_EQ(
+      inserted.json["stats"],
+      json::parse(
+          R"({"numRowsInserted":2,"numRowsDeleted":0,"numRowsUpdated":0,"numDmlDuplicates":0})"));
   HttpResult updated = client_->Submit("UPDATE SQLT.PUBLIC.DUPS SET V = 'z' WHERE K = 1");
   EXPECT_EQ(updated.json["data"], json::parse(R"([["2","0"]])"));
   EXPECT_EQ(updated.json["stats"]["numRowsUpdated"], 2);
-  EXPECT_FALSE(client_->Submit("UPDATE SQLT.PUBLIC.DUPS SET V = 'q' WHERE K = 99").json.contains("stats"));
-  HttpResult copied = client_->Submit(R"(INSERT INTO SQLT.PUBLIC.DUPS (K, V) SELECT "ID", "GRP" FROM SQLT.PUBLIC.EV WHERE "ID" > 3)");
+  EXPECT_FALSE(
+      client_->Submit("UPDATE SQLT.PUBLIC.DUPS SET V = 'q' WHERE K = 99").json.contains("stats"));
+  HttpResult copied = client_->Submit(
+      R"(INSERT INTO SQLT.PUBLIC.DUPS (K, V) SELECT "ID", "GRP" FROM SQLT.PUBLIC.EV WHERE "ID" > 3)");
   EXPECT_EQ(copied.json["stats"]["numRowsInserted"], 2);
   HttpResult deleted = client_->Submit("DELETE FROM SQLT.PUBLIC.DUPS WHERE V = 'z'");
   EXPECT_EQ(deleted.json["data"], json::parse(R"([["2"]])"));
@@ -247,9 +267,11 @@ TEST_F(SfemuSql, DdlAndDmlWithStats) {
   EXPECT_EQ(truncated.json["data"][0][0], "Statement executed successfully.");
   EXPECT_EQ(truncated.json["stats"]["numRowsDeleted"], 2);
   EXPECT_EQ(Error("CREATE TABLE SQLT.PUBLIC.DUPS (K NUMBER)")["code"], "002002");
-  EXPECT_EQ(client_->Submit("CREATE TABLE IF NOT EXISTS SQLT.PUBLIC.DUPS (K NUMBER)").json["data"][0][0],
-            "DUPS already exists, statement succeeded.");
-  EXPECT_EQ(client_->Submit("DROP TABLE SQLT.PUBLIC.DUPS").json["data"][0][0], "DUPS successfully dropped.");
+  EXPECT_EQ(
+      client_->Submit("CREATE TABLE IF NOT EXISTS SQLT.PUBLIC.DUPS (K NUMBER)").json["data"][0][0],
+      "DUPS already exists, statement succeeded.");
+  EXPECT_EQ(client_->Submit("DROP TABLE SQLT.PUBLIC.DUPS").json["data"][0][0],
+            "DUPS successfully dropped.");
   EXPECT_EQ(client_->Submit("DROP TABLE IF EXISTS SQLT.PUBLIC.DUPS").json["data"][0][0],
             "Drop statement executed successfully (DUPS already dropped).");
   EXPECT_EQ(Error("DROP TABLE SQLT.PUBLIC.DUPS")["code"], "002003");
@@ -260,20 +282,24 @@ TEST_F(SfemuSql, DdlAndDmlWithStats) {
   EXPECT_EQ(client_->Submit("CREATE DATABASE IF NOT EXISTS SQLT").json["data"][0][0],
             "SQLT already exists, statement succeeded.");
   // Semi-structured values through INSERT ... SELECT (VALUES refuses them, as Snowflake does).
-  client_->Submit("CREATE OR REPLACE TABLE SQLT.STAGING.DOCS (ID NUMBER, DOC VARIANT, TAGS ARRAY, O OBJECT)");
+  client_->Submit(
+      "CREATE OR REPLACE TABLE SQLT.STAGING.DOCS (ID NUMBER, DOC VARIANT, TAGS ARRAY, O OBJECT)");
   HttpResult docs = client_->Submit(
       R"(INSERT INTO SQLT.STAGING.DOCS SELECT 1, PARSE_JSON('{"b": [1, 2], "a": null}'), ARRAY_CONSTRUCT(1, NULL, 'x'), OBJECT_CONSTRUCT('k', 'v', 'n', NULL))");
   ASSERT_EQ(docs.status, 200) << docs.body;
   EXPECT_EQ(Q("SELECT DOC, TAGS, O FROM SQLT.STAGING.DOCS"),
-            (Rows{{"{\n  \"a\": null,\n  \"b\": [\n    1,\n    2\n  ]\n}", "[\n  1,\n  undefined,\n  \"x\"\n]",
-                   "{\n  \"k\": \"v\"\n}"}}));
-  EXPECT_EQ(Error(R"(INSERT INTO SQLT.STAGING.DOCS (ID, DOC) VALUES (2, PARSE_JSON('{}')))")["code"], "002014");
+            (Rows{{"{\n  \"a\": null,\n  \"b\": [\n    1,\n    2\n  ]\n}",
+                   "[\n  1,\n  undefined,\n  \"x\"\n]", "{\n  \"k\": \"v\"\n}"}}));
+  EXPECT_EQ(
+      Error(R"(INSERT INTO SQLT.STAGING.DOCS (ID, DOC) VALUES (2, PARSE_JSON('{}')))")["code"],
+      "002014");
 }
 
 TEST_F(SfemuSql, IdentifierRulesAndDefaults) {
   EXPECT_EQ(Q("select grp from sqlt.public.ev where id = 1"), (Rows{{"a"}}));
   EXPECT_EQ(Error(R"(SELECT "grp" FROM SQLT.PUBLIC.EV)")["code"], "000904");
-  EXPECT_EQ(Q("SELECT COUNT(*) FROM ev", {{"database", "SQLT"}, {"schema", "PUBLIC"}}), (Rows{{"5"}}));
+  EXPECT_EQ(Q("SELECT COUNT(*) FROM ev", {{"database", "SQLT"}, {"schema", "PUBLIC"}}),
+            (Rows{{"5"}}));
   EXPECT_EQ(Q("SELECT COUNT(*) FROM public.ev", {{"database", "SQLT"}}), (Rows{{"5"}}));
   HttpResult none = client_->Submit("SELECT COUNT(*) FROM ev");
   EXPECT_EQ(none.status, 422);
@@ -282,41 +308,49 @@ TEST_F(SfemuSql, IdentifierRulesAndDefaults) {
 }
 
 TEST_F(SfemuSql, Bindings) {
-  HttpResult r = client_->Submit(
-      "SELECT ?, ?, ?, ?, :5",
-      {{"bindings",
-        {{"1", {{"type", "FIXED"}, {"value", "42"}}},
-         {"2", {{"type", "TEXT"}, {"value", "hé"}}},
-         {"3", {{"type", "DATE"}, {"value", "1689292800000"}}},
-         {"4", {{"type", "TIMESTAMP_NTZ"}, {"value", "1689327015250000000"}}},
-         {"5", {{"type", "BOOLEAN"}, {"value", nullptr}}}}}});
+  HttpResult r =
+      client_->Submit("SELECT ?, ?, ?, ?, :5",
+                      {{"bindings",
+                        {{"1", {{"type", "FIXED"}, {"value", "42"}}},
+                         {"2", {{"type", "TEXT"}, {"value", "hé"}}},
+                         {"3", {{"type", "DATE"}, {"value", "1689292800000"}}},
+                         {"4", {{"type", "TIMESTAMP_NTZ"}, {"value", "1689327015250000000"}}},
+                         {"5", {{"type", "BOOLEAN"}, {"value", nullptr}}}}}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json["data"][0], json::parse(R"(["42","hé","19552","1689327015.250000000",null])"));
   client_->Submit("CREATE OR REPLACE TABLE SQLT.PUBLIC.BATCH (ID NUMBER, NAME VARCHAR)");
-  HttpResult batch = client_->Submit(
-      "INSERT INTO SQLT.PUBLIC.BATCH VALUES (?, ?)",
-      {{"bindings", {{"1", {{"type", "FIXED"}, {"value", {"11", "12", "13"}}}},
-                     {"2", {{"type", "TEXT"}, {"value", {"a", "b", "c"}}}}}}});
+  HttpResult batch = client_->Submit("INSERT INTO SQLT.PUBLIC.BATCH VALUES (?, ?)",
+                                     {{"bindings",
+                                       {{"1", {{"type", "FIXED"}, {"value", {"11", "12", "13"}}}},
+                                        {"2", {{"type", "TEXT"}, {"value", {"a", "b", "c"}}}}}}});
   EXPECT_EQ(batch.json["stats"]["numRowsInserted"], 3);
   EXPECT_EQ(Q("SELECT ID, NAME FROM SQLT.PUBLIC.BATCH WHERE ID > 10 ORDER BY ID"),
             (Rows{{"11", "a"}, {"12", "b"}, {"13", "c"}}));
-  HttpResult uneven = client_->Submit(
-      "INSERT INTO SQLT.PUBLIC.BATCH VALUES (?, ?)",
-      {{"bindings", {{"1", {{"type", "FIXED"}, {"value", {"21", "22"}}}}, {"2", {{"type", "TEXT"}, {"value", {"a"}}}}}}});
+  HttpResult uneven = client_->Submit("INSERT INTO SQLT.PUBLIC.BATCH VALUES (?, ?)",
+                                      {{"bindings",
+                                        {{"1", {{"type", "FIXED"}, {"value", {"21", "22"}}}},
+                                         {"2", {{"type", "TEXT"}, {"value", {"a"}}}}}}});
   EXPECT_EQ(uneven.json["code"], "002099");
-  EXPECT_EQ(client_->Submit("SELECT ?, ?", {{"bindings", {{"1", {{"type", "FIXED"}, {"value", "1"}}}}}}).json["code"],
-            "002049");
-  EXPECT_EQ(client_->Submit("SELECT ?", {{"bindings", {{"1", {{"type", "VARIANT"}, {"value", "{}"}}}}}}).json["code"],
-            "002040");
-  EXPECT_EQ(client_->Submit("SELECT ?", {{"bindings", {{"1", {{"type", "FIXED"}, {"value", "abc"}}}}}}).json["code"],
-            "002086");
+  EXPECT_EQ(
+      client_->Submit("SELECT ?, ?", {{"bindings", {{"1", {{"type", "FIXED"}, {"value", "1"}}}}}})
+          .json["code"],
+      "002049");
+  EXPECT_EQ(
+      client_->Submit("SELECT ?", {{"bindings", {{"1", {{"type", "VARIANT"}, {"value", "{}"}}}}}})
+          .json["code"],
+      "002040");
+  EXPECT_EQ(
+      client_->Submit("SELECT ?", {{"bindings", {{"1", {{"type", "FIXED"}, {"value", "abc"}}}}}})
+          .json["code"],
+      "002086");
 }
 
 TEST_F(SfemuSql, UseInsideAMultiStatementRequest) {
   HttpResult r = client_->Submit("USE SCHEMA SQLT.PUBLIC; SELECT COUNT(*) FROM EV",
                                  {{"parameters", {{"MULTI_STATEMENT_COUNT", 2}}}});
   ASSERT_EQ(r.status, 200) << r.body;
-  HttpResult count = client_->Get("/api/v2/statements/" + r.json["statementHandles"][1].get<std::string>());
+  HttpResult count =
+      client_->Get("/api/v2/statements/" + r.json["statementHandles"][1].get<std::string>());
   EXPECT_EQ(count.json["data"][0][0], "5");
 }
 
@@ -324,14 +358,16 @@ TEST_F(SfemuSql, ErrorsAreSnowflakeShaped) {
   json missing = Error(R"(SELECT * FROM "SQLT"."PUBLIC"."NOPE")");
   EXPECT_EQ(missing["code"], "002003");
   EXPECT_EQ(missing["sqlState"], "42S02");
-  EXPECT_EQ(missing["message"].get<std::string>().rfind(
-                "SQL compilation error:\nObject 'SQLT.PUBLIC.NOPE' does not exist or not authorized.", 0),
-            0u);
+  EXPECT_EQ(
+      missing["message"].get<std::string>().rfind(
+          "SQL compilation error:\nObject 'SQLT.PUBLIC.NOPE' does not exist or not authorized.", 0),
+      0u);
   EXPECT_TRUE(missing["statementHandle"].is_string());
   json column = Error(R"(SELECT "NOPE" FROM "SQLT"."PUBLIC"."EV")");
   EXPECT_EQ(column["code"], "000904");
   EXPECT_EQ(column["sqlState"], "42000");
-  EXPECT_NE(column["message"].get<std::string>().find("invalid identifier 'NOPE'"), std::string::npos);
+  EXPECT_NE(column["message"].get<std::string>().find("invalid identifier 'NOPE'"),
+            std::string::npos);
   EXPECT_EQ(Error("SELEC 1")["code"], "001003");
   EXPECT_EQ(Error("SELECT 1/0")["code"], "100051");
   json join = Error("SELECT * FROM SQLT.PUBLIC.EV a JOIN SQLT.PUBLIC.EV b ON a.ID = b.ID");

@@ -23,8 +23,10 @@ std::string CsvField(const json& v) {
   if (v.is_null()) return "";
   std::string out = "\"";
   for (char c : v.get<std::string>()) {
-    if (c == '"') out += "\"\"";
-    else out += c;
+    if (c == '"')
+      out += "\"\"";
+    else
+      out += c;
   }
   return out + "\"";
 }
@@ -73,7 +75,8 @@ class SfemuTypes : public ::testing::Test {
 
   std::string CreateTable(const std::string& prefix, size_t n, const std::string& type) {
     std::string table = "TYPES.PUBLIC." + prefix + std::to_string(n);
-    HttpResult r = client_->Submit("CREATE OR REPLACE TABLE " + table + " (ID NUMBER(9,0), V " + type + ")");
+    HttpResult r =
+        client_->Submit("CREATE OR REPLACE TABLE " + table + " (ID NUMBER(9,0), V " + type + ")");
     EXPECT_EQ(r.status, 200) << r.body;
     return table;
   }
@@ -102,7 +105,8 @@ TEST_F(SfemuTypes, EveryStorableCaseThroughTheLoader) {
   for (const auto& [type, group] : by_type_) {
     std::string table = CreateTable("L", ++n, type);
     std::string csv;
-    for (size_t i = 0; i < group.size(); ++i) csv += std::to_string(i) + "," + CsvField(group[i]["input"]) + "\n";
+    for (size_t i = 0; i < group.size(); ++i)
+      csv += std::to_string(i) + "," + CsvField(group[i]["input"]) + "\n";
     LoadResult load = LoadCsv("sfemu_it", table, csv);
     ASSERT_EQ(load.exit_code, 0) << type << ": " << load.err;
     Check(table, group);
@@ -116,8 +120,8 @@ TEST_F(SfemuTypes, EveryStorableCaseThroughInsert) {
   for (const auto& [type, group] : by_type_) {
     std::string table = CreateTable("I", ++n, type);
     for (size_t i = 0; i < group.size(); ++i) {
-      HttpResult r = client_->Submit("INSERT INTO " + table + " (ID, V) SELECT " + std::to_string(i) + ", " +
-                                     SqlValue(group[i]));
+      HttpResult r = client_->Submit("INSERT INTO " + table + " (ID, V) SELECT " +
+                                     std::to_string(i) + ", " + SqlValue(group[i]));
       ASSERT_EQ(r.status, 200) << group[i]["id"] << "\n" << r.body;
     }
     Check(table, group);
@@ -133,7 +137,8 @@ TEST_F(SfemuTypes, CasesSfemuCannotStoreAreRefused) {
     EXPECT_NE(load.exit_code, 0) << c["id"];
     EXPECT_NE(load.err.find("microseconds"), std::string::npos) << load.err;
     EXPECT_NE(load.err.find("column V"), std::string::npos) << load.err;
-    HttpResult insert = client_->Submit("INSERT INTO " + table + " (ID, V) SELECT 1, " + SqlValue(c));
+    HttpResult insert =
+        client_->Submit("INSERT INTO " + table + " (ID, V) SELECT 1, " + SqlValue(c));
     EXPECT_EQ(insert.status, 422) << c["id"];
     EXPECT_EQ(insert.json["code"], "000002");
     EXPECT_EQ(client_->Rows("SELECT COUNT(*) FROM " + table)[0][0], "0") << c["id"];

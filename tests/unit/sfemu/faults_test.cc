@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "faults.h"
+
+#include <gtest/gtest.h>
 
 namespace sf2pg::sfemu {
 namespace {
@@ -40,7 +40,8 @@ TEST(SfemuFaults, RulesFireTheConfiguredNumberOfTimes) {
   EXPECT_EQ(f.OnFetch("SELECT * FROM PATIENT", 1, &rule), FaultAction::kNone);
   EXPECT_EQ(f.OnFetch("SELECT * FROM PATIENT", 2, &rule), FaultAction::kReset);
   EXPECT_EQ(f.OnFetch("SELECT * FROM PATIENT", 2, &rule), FaultAction::kNone);
-  EXPECT_THROW(ParseFaultConfig(nlohmann::json::parse(R"({"rates": {"bogus": 0.1}})")), std::invalid_argument);
+  EXPECT_THROW(ParseFaultConfig(nlohmann::json::parse(R"({"rates": {"bogus": 0.1}})")),
+               std::invalid_argument);
 }
 
 }  // namespace

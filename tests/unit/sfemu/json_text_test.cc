@@ -1,11 +1,11 @@
+#include "json_text.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "jackson.h"
-#include "json_text.h"
 #include "sf_type.h"
 #include "values.h"
 

@@ -1,7 +1,8 @@
+#include "parser.h"
+
 #include <gtest/gtest.h>
 
 #include "lexer.h"
-#include "parser.h"
 #include "sf_error.h"
 
 namespace sf2pg::sfemu {
@@ -42,7 +43,8 @@ TEST(SfemuParser, ReportsSyntaxErrorsWithPosition) {
     FAIL();
   } catch (const SfError& e) {
     EXPECT_EQ(e.code(), "001003");
-    EXPECT_STREQ(e.what(), "SQL compilation error:\nsyntax error line 1 at position 0 unexpected 'SELEC'.");
+    EXPECT_STREQ(e.what(),
+                 "SQL compilation error:\nsyntax error line 1 at position 0 unexpected 'SELEC'.");
   }
   try {
     ParseScript("SELECT a FROM t WHERE");
@@ -94,7 +96,8 @@ TEST(SfemuParser, ParsesCreateTableWithKeysAndTypes) {
 TEST(SfemuParser, TellsApiOnlyCommandsApart) {
   EXPECT_EQ(ParseScript("PUT file:///tmp/x @~")[0].kind, StatementKind::kNotInApi);
   EXPECT_EQ(ParseScript("BEGIN")[0].kind, StatementKind::kBegin);
-  EXPECT_EQ(ParseScript("ALTER SESSION SET TIMEZONE = 'UTC'")[0].session_settings[0].first, "TIMEZONE");
+  EXPECT_EQ(ParseScript("ALTER SESSION SET TIMEZONE = 'UTC'")[0].session_settings[0].first,
+            "TIMEZONE");
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
+#include "result.h"
+
 #include <gtest/gtest.h>
 
 #include "gzip.h"
-#include "result.h"
 
 namespace sf2pg::sfemu {
 namespace {

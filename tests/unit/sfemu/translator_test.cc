@@ -1,10 +1,11 @@
+#include "translator.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 
 #include "parser.h"
 #include "sf_error.h"
-#include "translator.h"
 
 namespace sf2pg::sfemu {
 namespace {
@@ -35,7 +36,9 @@ class FakeCatalog : public CatalogReader {
     table_ = t;
   }
   bool HasDatabase(const std::string& d) override { return d == "DB"; }
-  bool HasSchema(const std::string& d, const std::string& s) override { return d == "DB" && s == "S"; }
+  bool HasSchema(const std::string& d, const std::string& s) override {
+    return d == "DB" && s == "S";
+  }
   std::optional<CatalogTable> FindTable(const std::string& d, const std::string& s,
                                         const std::string& n) override {
     if (d == "DB" && s == "S" && n == "T") return table_;
@@ -110,16 +113,22 @@ TEST(SfemuTranslator, MissingObjectsAreSnowflakesNotFoundErrors) {
   SfError table = h.SelectError(R"(SELECT * FROM "DB"."S"."NOPE")");
   EXPECT_EQ(table.code(), "002003");
   EXPECT_EQ(table.sql_state(), "42S02");
-  EXPECT_EQ(std::string(table.what()).rfind("SQL compilation error:\nObject 'DB.S.NOPE' does not exist or not authorized.", 0), 0u);
-  EXPECT_NE(std::string(h.SelectError("SELECT * FROM DB.X.T").what()).find("Schema 'DB.X'"), std::string::npos);
-  EXPECT_NE(std::string(h.SelectError("SELECT * FROM Y.S.T").what()).find("Database 'Y'"), std::string::npos);
+  EXPECT_EQ(
+      std::string(table.what())
+          .rfind("SQL compilation error:\nObject 'DB.S.NOPE' does not exist or not authorized.", 0),
+      0u);
+  EXPECT_NE(std::string(h.SelectError("SELECT * FROM DB.X.T").what()).find("Schema 'DB.X'"),
+            std::string::npos);
+  EXPECT_NE(std::string(h.SelectError("SELECT * FROM Y.S.T").what()).find("Database 'Y'"),
+            std::string::npos);
 }
 
 TEST(SfemuTranslator, ArithmeticFollowsSnowflakeScaleRules) {
   Harness h;
-  auto q = h.Select("SELECT AMOUNT / 3, AMOUNT * AMOUNT, AMOUNT + 1, FLOOR((ID - 5) / 10) FROM DB.S.T");
-  EXPECT_EQ(q.columns[0].type.scale, 8);   // max(2, min(2 + 6, 12))
-  EXPECT_EQ(q.columns[1].type.scale, 4);   // min(2 + 2, max(2, 2, 12))
+  auto q =
+      h.Select("SELECT AMOUNT / 3, AMOUNT * AMOUNT, AMOUNT + 1, FLOOR((ID - 5) / 10) FROM DB.S.T");
+  EXPECT_EQ(q.columns[0].type.scale, 8);  // max(2, min(2 + 6, 12))
+  EXPECT_EQ(q.columns[1].type.scale, 4);  // min(2 + 2, max(2, 2, 12))
   EXPECT_EQ(q.columns[2].type.scale, 2);
   EXPECT_EQ(q.columns[3].type.scale, 0);
   EXPECT_NE(q.sql.find("round("), std::string::npos);
@@ -127,7 +136,8 @@ TEST(SfemuTranslator, ArithmeticFollowsSnowflakeScaleRules) {
 
 TEST(SfemuTranslator, DateTruncOfTimestampTzKeepsTypeAndOffset) {
   Harness h;
-  auto q = h.Select(R"(SELECT DATE_TRUNC('DAY', "TS") AS "D", COUNT(*) AS "N" FROM DB.S.T GROUP BY 1 ORDER BY 1)");
+  auto q = h.Select(
+      R"(SELECT DATE_TRUNC('DAY', "TS") AS "D", COUNT(*) AS "N" FROM DB.S.T GROUP BY 1 ORDER BY 1)");
   EXPECT_EQ(q.columns[0].type, SfType::Of(SfKind::kTimestampTz, 9));
   EXPECT_GE(q.offset_index[0], 0);
   EXPECT_NE(q.sql.find("GROUP BY"), std::string::npos);

@@ -1,13 +1,13 @@
+#include "wire.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "values.h"
-#include "wire.h"
 
 namespace sf2pg::sfemu {
 namespace {
@@ -22,9 +22,11 @@ std::string NumericBinary(std::string text) {
   while (whole.size() % 4) whole = "0" + whole;
   while (frac.size() % 4) frac += "0";
   std::vector<int16_t> groups;
-  for (size_t i = 0; i < whole.size(); i += 4) groups.push_back(static_cast<int16_t>(std::stoi(whole.substr(i, 4))));
+  for (size_t i = 0; i < whole.size(); i += 4)
+    groups.push_back(static_cast<int16_t>(std::stoi(whole.substr(i, 4))));
   int weight = static_cast<int>(whole.size() / 4) - 1;
-  for (size_t i = 0; i < frac.size(); i += 4) groups.push_back(static_cast<int16_t>(std::stoi(frac.substr(i, 4))));
+  for (size_t i = 0; i < frac.size(); i += 4)
+    groups.push_back(static_cast<int16_t>(std::stoi(frac.substr(i, 4))));
   while (!groups.empty() && groups.front() == 0 && weight >= 0) {
     groups.erase(groups.begin());
     --weight;
@@ -82,7 +84,9 @@ TEST(SfemuWire, FloatCasesOfTheSharedTable) {
   for (const auto& c : cases) {
     if (c["sf_type"] != "FLOAT" || c["input"].is_null()) continue;
     PgInput pg = ToPgInput(SfType::Of(SfKind::kReal), c["input"].get<std::string>());
-    double v = pg.value == "Infinity" ? INFINITY : pg.value == "-Infinity" ? -INFINITY : std::strtod(pg.value.c_str(), nullptr);
+    double v = pg.value == "Infinity"    ? INFINITY
+               : pg.value == "-Infinity" ? -INFINITY
+                                         : std::strtod(pg.value.c_str(), nullptr);
     std::string out;
     wire::AppendFloat(out, v);
     EXPECT_EQ(out, c["wire"].get<std::string>()) << c["id"];
