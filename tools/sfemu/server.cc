@@ -285,11 +285,18 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
   std::string request_id =
       req.has_param("requestId") ? req.get_param_value("requestId") : NewUuid();
   if (BoolParam(req, "retry") && req.has_param("requestId")) {
+    // A retry returns the original statement's outcome without running it again, unless the
+    // original failed: then the statement runs again, as on the real service.
     if (auto original = store_.FindByRequestId(request_id)) {
-      // A retry returns the original statement's outcome without running it again.
       if (!BoolParam(req, "async")) store_.Wait(*original, options_.sync_wait_ms);
-      Respond(req, res, *original, request_id);
-      return;
+      StatementState state;
+      std::shared_ptr<const ResultSet> result;
+      std::optional<SfError> error;
+      store_.Snapshot(*original, state, result, error);
+      if (state != StatementState::kFailed) {
+        Respond(req, res, *original, request_id);
+        return;
+      }
     }
   }
   nlohmann::json body;

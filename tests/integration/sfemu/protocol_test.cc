@@ -243,6 +243,17 @@ TEST_F(SfemuProtocol, RetryWithTheSameRequestIdDoesNotExecuteAgain) {
       client_->Submit("INSERT INTO PROTO.PUBLIC.RETRY VALUES (1, 'a')", {}, "?requestId=" + id);
   EXPECT_NE(again.json["statementHandle"], first.json["statementHandle"]);
   EXPECT_EQ(client_->Rows("SELECT COUNT(*) FROM PROTO.PUBLIC.RETRY")[0][0], "2");
+  // A retry of a statement that failed runs it again.
+  ASSERT_EQ(
+      client_
+          ->Post("/sfemu/faults", R"({"rules": [{"match": "RETRY_FAIL_MARKER", "action": "422"}]})")
+          .status,
+      200);
+  std::string failing = "?requestId=44444444-4444-4444-4444-444444444444";
+  EXPECT_EQ(client_->Submit("SELECT 'RETRY_FAIL_MARKER'", {}, failing).status, 422);
+  HttpResult rerun = client_->Submit("SELECT 'RETRY_FAIL_MARKER'", {}, failing + "&retry=true");
+  EXPECT_EQ(rerun.status, 200);
+  EXPECT_EQ(rerun.json["data"][0][0], "RETRY_FAIL_MARKER");
   // retry=true with an id never seen runs the statement.
   HttpResult fresh =
       client_->Submit("SELECT 7", {}, "?requestId=22222222-2222-2222-2222-222222222222&retry=true");
