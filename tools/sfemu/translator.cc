@@ -347,7 +347,11 @@ Typed Translator::Literal(const Expr& e) {
     case ExprKind::kString:
       t.literal = Lit::kString;
       t.literal_text = e.text;
-      t.type = SfType::Text(std::max<int64_t>(1, static_cast<int64_t>(e.text.size())));
+      // VARCHAR length counts characters, not bytes.
+      t.type =
+          SfType::Text(std::max<int64_t>(1, std::count_if(e.text.begin(), e.text.end(), [](char c) {
+                                           return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+                                         })));
       t.sql = TextLiteral(e.text);
       return t;
     case ExprKind::kBool:
