@@ -13,44 +13,6 @@ namespace {
 constexpr char kHexUpper[] = "0123456789ABCDEF";
 constexpr char kHexLower[] = "0123456789abcdef";
 
-/// Canonical escaping inside stored JSON (the spelling Snowflake prints inside VARIANT text).
-void AppendCanonicalEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (u < 0x20) {
-          out += "\\u00";
-          out += kHexLower[u >> 4];
-          out += kHexLower[u & 15];
-        } else {
-          out += c;
-        }
-    }
-  }
-}
-
 enum class NumberStyle { kDecimal, kGeography, kGeometry };
 
 class JsonCanonicalizer {
@@ -343,11 +305,16 @@ void AppendUtf8(std::string& out, uint32_t cp) {
   }
 }
 
-void AppendJsonEscaped(std::string& out, std::string_view text) {
+namespace {
+
+/// JSON string escaping. `hex` spells the \u00XX escapes (the wire uses upper case, stored
+/// VARIANT text lower case); `stand_in` turns sfemu's stored NULs back into \u0000.
+void Escape(std::string& out, std::string_view text, const char* hex, bool stand_in) {
   size_t run = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     auto u = static_cast<unsigned char>(text[i]);
-    if (u == 0xEE && i + 2 < text.size() && text[i + 1] == '\x80' && text[i + 2] == '\x80') {
+    if (stand_in && u == 0xEE && i + 2 < text.size() && text[i + 1] == '\x80' &&
+        text[i + 2] == '\x80') {
       // U+E000 is how sfemu stores a NUL character in PostgreSQL text (see values.h).
       out.append(text.data() + run, i - run);
       out += "\\u0000";
@@ -358,35 +325,42 @@ void AppendJsonEscaped(std::string& out, std::string_view text) {
     if (u >= 0x20 && u != '"' && u != '\\') continue;
     out.append(text.data() + run, i - run);
     run = i + 1;
-    switch (u) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        out += "\\u00";
-        out += kHexUpper[u >> 4];
-        out += kHexUpper[u & 15];
+    if (const char* e = ShortEscape(text[i])) {
+      out += e;
+    } else if (u == '"') {
+      out += "\\\"";
+    } else {
+      out += "\\u00";
+      out += hex[u >> 4];
+      out += hex[u & 15];
     }
   }
   out.append(text.data() + run, text.size() - run);
+}
+
+}  // namespace
+
+const char* ShortEscape(char c) {
+  switch (c) {
+    case '\\':
+      return "\\\\";
+    case '\n':
+      return "\\n";
+    case '\r':
+      return "\\r";
+    case '\t':
+      return "\\t";
+    case '\b':
+      return "\\b";
+    case '\f':
+      return "\\f";
+    default:
+      return nullptr;
+  }
+}
+
+void AppendJsonEscaped(std::string& out, std::string_view text) {
+  Escape(out, text, kHexUpper, true);
 }
 
 void AppendJsonString(std::string& out, std::string_view text) {
@@ -397,7 +371,7 @@ void AppendJsonString(std::string& out, std::string_view text) {
 
 std::string CanonicalJsonString(std::string_view text) {
   std::string out = "\"";
-  AppendCanonicalEscaped(out, text);
+  Escape(out, text, kHexLower, false);
   return out + "\"";
 }
 

@@ -37,6 +37,10 @@ inline constexpr const char* kNotEmulatedState = "0A000";
 /// Appends a Unicode code point as UTF-8.
 void AppendUtf8(std::string& out, uint32_t code_point);
 
+/// The two-character backslash escape of \\ \n \r \t \b \f (shared by JSON and COPY text),
+/// null for any other character.
+const char* ShortEscape(char c);
+
 /// Appends `text` as the inside of a JSON string (no quotes), escaping as the SQL API does:
 /// \" \\ \b \f \n \r \t, other control characters as \u00XX; UTF-8 kept as is.
 void AppendJsonEscaped(std::string& out, std::string_view text);

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "executor.h"
 #include "generator.h"
+#include "json_text.h"
 #include "lexer.h"
 #include "report/log.h"
 #include "sf_error.h"
@@ -29,21 +30,10 @@ std::string ReadFile(const std::string& path) {
 /// COPY text format escaping.
 void AppendCopyText(std::string& out, std::string_view value) {
   for (char c : value) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += c;
+    if (const char* e = ShortEscape(c)) {
+      out += e;
+    } else {
+      out += c;
     }
   }
 }

@@ -73,147 +73,67 @@ bool SfType::IsSemiStructured() const {
          kind == SfKind::kGeography || kind == SfKind::kGeometry;
 }
 
-std::string_view SfType::WireName() const {
-  switch (kind) {
-    case SfKind::kFixed:
-      return "fixed";
-    case SfKind::kReal:
-      return "real";
-    case SfKind::kText:
-      return "text";
-    case SfKind::kBinary:
-      return "binary";
-    case SfKind::kBoolean:
-      return "boolean";
-    case SfKind::kDate:
-      return "date";
-    case SfKind::kTime:
-      return "time";
-    case SfKind::kTimestampNtz:
-      return "timestamp_ntz";
-    case SfKind::kTimestampLtz:
-      return "timestamp_ltz";
-    case SfKind::kTimestampTz:
-      return "timestamp_tz";
-    case SfKind::kVariant:
-      return "variant";
-    case SfKind::kObject:
-    case SfKind::kGeography:
-    case SfKind::kGeometry:
-      return "object";
-    case SfKind::kArray:
-      return "array";
-    case SfKind::kNull:
-      return "text";
-  }
-  return "text";
+namespace {
+
+struct KindNames {
+  const char* wire;  ///< rowType.type
+  const char* name;  ///< DDL / DESCRIBE, before any (arguments)
+  const char* info;  ///< INFORMATION_SCHEMA.COLUMNS.DATA_TYPE
+  const char* pg;    ///< PostgreSQL storage type
+};
+
+/// Indexed by SfKind, in its declaration order.
+const KindNames& Names(SfKind kind) {
+  static const KindNames kNames[] = {
+      {"fixed", "NUMBER", "NUMBER", "numeric"},
+      {"real", "FLOAT", "FLOAT", "double precision"},
+      {"text", "VARCHAR", "TEXT", "text"},
+      {"binary", "BINARY", "BINARY", "bytea"},
+      {"boolean", "BOOLEAN", "BOOLEAN", "boolean"},
+      {"date", "DATE", "DATE", "date"},
+      {"time", "TIME", "TIME", "time"},
+      {"timestamp_ntz", "TIMESTAMP_NTZ", "TIMESTAMP_NTZ", "timestamp"},
+      {"timestamp_ltz", "TIMESTAMP_LTZ", "TIMESTAMP_LTZ", "timestamptz"},
+      {"timestamp_tz", "TIMESTAMP_TZ", "TIMESTAMP_TZ", "timestamptz"},
+      {"variant", "VARIANT", "VARIANT", "text"},
+      {"object", "OBJECT", "OBJECT", "text"},
+      {"array", "ARRAY", "ARRAY", "text"},
+      {"object", "GEOGRAPHY", "GEOGRAPHY", "text"},
+      {"object", "GEOMETRY", "GEOMETRY", "text"},
+      {"text", "VARCHAR", "TEXT", "text"},
+  };
+  static_assert(sizeof kNames / sizeof kNames[0] == static_cast<size_t>(SfKind::kNull) + 1);
+  return kNames[static_cast<size_t>(kind)];
 }
 
+}  // namespace
+
+std::string_view SfType::WireName() const { return Names(kind).wire; }
+
 std::string_view SfType::ExtTypeName() const {
-  if (kind == SfKind::kGeography) return "GEOGRAPHY";
-  if (kind == SfKind::kGeometry) return "GEOMETRY";
+  if (kind == SfKind::kGeography || kind == SfKind::kGeometry) return Names(kind).name;
   return {};
 }
 
 std::string SfType::DeclaredName() const {
-  auto with_scale = [&](const char* name) {
-    return std::string(name) + "(" + std::to_string(scale) + ")";
-  };
-  switch (kind) {
-    case SfKind::kFixed:
-      return "NUMBER(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
-    case SfKind::kReal:
-      return "FLOAT";
-    case SfKind::kText:
-    case SfKind::kNull:
-      return "VARCHAR(" + std::to_string(length) + ")";
-    case SfKind::kBinary:
-      return "BINARY(" + std::to_string(length) + ")";
-    case SfKind::kBoolean:
-      return "BOOLEAN";
-    case SfKind::kDate:
-      return "DATE";
-    case SfKind::kTime:
-      return with_scale("TIME");
-    case SfKind::kTimestampNtz:
-      return with_scale("TIMESTAMP_NTZ");
-    case SfKind::kTimestampLtz:
-      return with_scale("TIMESTAMP_LTZ");
-    case SfKind::kTimestampTz:
-      return with_scale("TIMESTAMP_TZ");
-    case SfKind::kVariant:
-      return "VARIANT";
-    case SfKind::kObject:
-      return "OBJECT";
-    case SfKind::kArray:
-      return "ARRAY";
-    case SfKind::kGeography:
-      return "GEOGRAPHY";
-    case SfKind::kGeometry:
-      return "GEOMETRY";
+  std::string name = Names(kind).name;
+  if (kind == SfKind::kFixed) {
+    return name + "(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
   }
-  return "VARCHAR";
+  if (kind == SfKind::kText || kind == SfKind::kNull || kind == SfKind::kBinary) {
+    return name + "(" + std::to_string(length) + ")";
+  }
+  if (kind == SfKind::kTime || IsTimestamp()) return name + "(" + std::to_string(scale) + ")";
+  return name;
 }
 
-std::string_view SfType::InfoSchemaName() const {
-  switch (kind) {
-    case SfKind::kFixed:
-      return "NUMBER";
-    case SfKind::kReal:
-      return "FLOAT";
-    case SfKind::kText:
-    case SfKind::kNull:
-      return "TEXT";
-    case SfKind::kBinary:
-      return "BINARY";
-    case SfKind::kBoolean:
-      return "BOOLEAN";
-    case SfKind::kDate:
-      return "DATE";
-    case SfKind::kTime:
-      return "TIME";
-    case SfKind::kTimestampNtz:
-      return "TIMESTAMP_NTZ";
-    case SfKind::kTimestampLtz:
-      return "TIMESTAMP_LTZ";
-    case SfKind::kTimestampTz:
-      return "TIMESTAMP_TZ";
-    case SfKind::kVariant:
-      return "VARIANT";
-    case SfKind::kObject:
-      return "OBJECT";
-    case SfKind::kArray:
-      return "ARRAY";
-    case SfKind::kGeography:
-      return "GEOGRAPHY";
-    case SfKind::kGeometry:
-      return "GEOMETRY";
-  }
-  return "TEXT";
-}
+std::string_view SfType::InfoSchemaName() const { return Names(kind).info; }
 
 std::string SfType::PgType() const {
-  switch (kind) {
-    case SfKind::kFixed:
-      return "numeric(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
-    case SfKind::kReal:
-      return "double precision";
-    case SfKind::kBinary:
-      return "bytea";
-    case SfKind::kBoolean:
-      return "boolean";
-    case SfKind::kDate:
-      return "date";
-    case SfKind::kTime:
-      return "time";
-    case SfKind::kTimestampNtz:
-      return "timestamp";
-    case SfKind::kTimestampLtz:
-    case SfKind::kTimestampTz:
-      return "timestamptz";
-    default:
-      return "text";
+  if (kind == SfKind::kFixed) {
+    return "numeric(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
   }
+  return Names(kind).pg;
 }
 
 int64_t SfType::ByteLength() const {
