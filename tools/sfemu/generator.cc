@@ -149,17 +149,22 @@ void Append(Fields& out, Fields more) {
   for (auto& f : more) out.push_back(std::move(f));
 }
 
+GeneratedTable Named(std::string database, std::string schema, std::string name, int64_t rows) {
+  GeneratedTable t;
+  t.database = std::move(database);
+  t.schema = std::move(schema);
+  t.name = std::move(name);
+  t.rows = rows;
+  return t;
+}
+
 std::vector<GeneratedTable> Demo(int64_t rows, uint64_t seed) {
   int64_t visits = std::max<int64_t>(1, rows);
   int64_t patients = std::max<int64_t>(1, rows / 5);
   int64_t addresses = std::max<int64_t>(1, rows / 2);
   std::vector<GeneratedTable> out;
 
-  GeneratedTable p;
-  p.database = "ANALYTICS";
-  p.schema = "BI";
-  p.name = "DIMPATIENT";
-  p.rows = patients;
+  GeneratedTable p = Named("ANALYTICS", "BI", "DIMPATIENT", patients);
   p.ddl = R"(CREATE OR REPLACE TABLE ANALYTICS.BI.DIMPATIENT (
   "Patient Id" VARCHAR(36) PRIMARY KEY, "First Name" VARCHAR, "Last Name" VARCHAR,
   "Birth Date" DATE, "Status" VARCHAR, "Source System" VARCHAR, "Risk Score" NUMBER(10,4),
@@ -177,11 +182,7 @@ std::vector<GeneratedTable> Demo(int64_t rows, uint64_t seed) {
   };
   out.push_back(std::move(p));
 
-  GeneratedTable v;
-  v.database = "ANALYTICS";
-  v.schema = "BI";
-  v.name = "FACTVISIT";
-  v.rows = visits;
+  GeneratedTable v = Named("ANALYTICS", "BI", "FACTVISIT", visits);
   v.ddl = R"(CREATE OR REPLACE TABLE ANALYTICS.BI.FACTVISIT (
   VISIT_ID NUMBER(38,0) PRIMARY KEY, PATIENT_ID VARCHAR(36), VISIT_DATE DATE,
   AMOUNT NUMBER(12,2), DURATION_MIN NUMBER(6,0), UPDATED_AT TIMESTAMP_NTZ(9),
@@ -213,11 +214,7 @@ std::vector<GeneratedTable> Demo(int64_t rows, uint64_t seed) {
   };
   out.push_back(std::move(v));
 
-  GeneratedTable a;
-  a.database = "CONFLICTREPORT";
-  a.schema = "PUBLIC";
-  a.name = "PATIENTADDRESS";
-  a.rows = addresses;
+  GeneratedTable a = Named("CONFLICTREPORT", "PUBLIC", "PATIENTADDRESS", addresses);
   a.ddl = R"(CREATE OR REPLACE TABLE CONFLICTREPORT.PUBLIC.PATIENTADDRESS (
   "Patient Address Id" NUMBER(38,0) PRIMARY KEY, "Patient Id" VARCHAR(36),
   "Address Line" VARCHAR, "City" VARCHAR, "Zip" VARCHAR, "Updated Timestamp" TIMESTAMP_NTZ(9)))";
@@ -243,11 +240,7 @@ std::vector<GeneratedTable> Demo(int64_t rows, uint64_t seed) {
 
 std::vector<GeneratedTable> Bench(int64_t rows, uint64_t seed) {
   std::vector<GeneratedTable> out;
-  GeneratedTable p;
-  p.database = "BENCH";
-  p.schema = "PUBLIC";
-  p.name = "PATIENTS";
-  p.rows = std::max<int64_t>(1, rows);
+  GeneratedTable p = Named("BENCH", "PUBLIC", "PATIENTS", std::max<int64_t>(1, rows));
   p.ddl = R"(CREATE OR REPLACE TABLE BENCH.PUBLIC.PATIENTS (
   PATIENT_ID NUMBER(38,0) PRIMARY KEY, PATIENT_UUID VARCHAR(36), FIRST_NAME VARCHAR,
   LAST_NAME VARCHAR, BIRTH_DATE DATE, STATUS VARCHAR(16), RISK_SCORE NUMBER(10,4),
@@ -264,11 +257,7 @@ std::vector<GeneratedTable> Bench(int64_t rows, uint64_t seed) {
   };
   out.push_back(std::move(p));
 
-  GeneratedTable w;
-  w.database = "BENCH";
-  w.schema = "PUBLIC";
-  w.name = "WIDE";
-  w.rows = std::max<int64_t>(1, rows / 10);
+  GeneratedTable w = Named("BENCH", "PUBLIC", "WIDE", std::max<int64_t>(1, rows / 10));
   static const char* kTypes[] = {"NUMBER(18,0)",     "NUMBER(12,2)",   "FLOAT",
                                  "VARCHAR(32)",      "BOOLEAN",        "DATE",
                                  "TIMESTAMP_NTZ(6)", "TIMESTAMP_TZ(3)"};
@@ -315,11 +304,7 @@ std::vector<GeneratedTable> Bench(int64_t rows, uint64_t seed) {
   };
   out.push_back(std::move(w));
 
-  GeneratedTable t;
-  t.database = "BENCH";
-  t.schema = "PUBLIC";
-  t.name = "BIGTEXT";
-  t.rows = std::max<int64_t>(1, rows / 100);
+  GeneratedTable t = Named("BENCH", "PUBLIC", "BIGTEXT", std::max<int64_t>(1, rows / 100));
   t.ddl =
       "CREATE OR REPLACE TABLE BENCH.PUBLIC.BIGTEXT (ID NUMBER(38,0) PRIMARY KEY, "
       "TITLE VARCHAR(200), BODY VARCHAR, SUMMARY VARCHAR)";
