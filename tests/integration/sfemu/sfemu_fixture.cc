@@ -348,6 +348,8 @@ SharedSfemu& SharedSfemu::Get() {
                                              "UTC",
                                              "--executors",
                                              "3"});
+    // sfemu has read the key and token files at start-up; the private keys stay in memory.
+    std::filesystem::remove_all(s->dir);
     return instance;
   }();
   return shared;

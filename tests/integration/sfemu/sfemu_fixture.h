@@ -110,7 +110,7 @@ class SfemuClient {
 /// (a programmatic access token), BLOCKED (403), small partitions, a short synchronous wait.
 struct SharedSfemu {
   static SharedSfemu& Get();
-  std::string dir;
+  std::string dir;  ///< key and token files; removed once sfemu has read them
   TestKey key;
   TestKey rotated_key;
   TestKey other_key;    ///< registered for nobody

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "gzip.h"
 
 namespace sf2pg::sfemu {
@@ -61,6 +63,9 @@ TEST(SfemuResult, SpillsBeyondTheMemoryBudget) {
   EXPECT_TRUE(big->spilled());
   EXPECT_EQ(big->Read(), std::string(200, 'b'));
   EXPECT_EQ(store.memory_used(), 50);
+  small.reset();
+  big.reset();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
