@@ -1,0 +1,381 @@
+// The SQL sf2pg sends (and the DDL/DML tests use) runs with Snowflake's semantics; anything
+// else is refused naming what is unsupported.
+#include <gtest/gtest.h>
+
+#include "integration/sfemu/sfemu_fixture.h"
+
+namespace sf2pg::testing {
+namespace {
+
+using nlohmann::json;
+using Rows = std::vector<std::vector<json>>;
+
+class SfemuSql : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    SfemuClient c = SharedSfemu::Get().Client();
+    auto ok = [&](const std::string& sql) {
+      HttpResult r = c.Submit(sql);
+      ASSERT_EQ(r.status, 200) << sql << "\n" << r.body;
+    };
+    ok("CREATE DATABASE IF NOT EXISTS SQLT");
+    ok(R"(CREATE OR REPLACE TABLE SQLT.PUBLIC.EV (ID NUMBER(38,0) PRIMARY KEY, GRP VARCHAR(10),
+          AMT NUMBER(10,2), F FLOAT, FLAG BOOLEAN, D DATE, NTZ TIMESTAMP_NTZ(9),
+          LTZ TIMESTAMP_LTZ(9), TZ TIMESTAMP_TZ(9), B BINARY, "Mixed Case" VARCHAR))");
+    ok(R"(INSERT INTO SQLT.PUBLIC.EV VALUES
+      (1, 'a', 10.50, 1.5, TRUE, '2023-07-14', '2023-07-14 09:30:15.25', '2023-07-14 09:30:15 +00:00',
+       '2023-07-14 23:30:00 +05:30', 'CAFE', 'x'),
+      (2, 'b', -3.25, NULL, FALSE, '2023-07-15', '2023-07-15 00:00:00', '2023-07-15 01:00:00 +00:00',
+       '2023-07-15 01:00:00 -08:00', NULL, 'Y'),
+      (3, 'a', 0, 2.25, NULL, NULL, NULL, NULL, NULL, '00FF', NULL),
+      (4, 'B', 100, -1, TRUE, '1969-12-31', '1969-12-31 23:59:59.5', '1969-12-31 23:00:00 +00:00',
+       '1970-01-01 00:30:00 +01:00', '', 'é'),
+      (5, NULL, 7.77, 0, FALSE, '2023-07-14', '2023-07-14 18:00:00', '2023-07-14 18:00:00 +00:00',
+       '2023-07-14 18:00:00 +00:00', 'AB', 'O''Brien'))");
+  }
+  void SetUp() override { client_ = std::make_unique<SfemuClient>(SharedSfemu::Get().Client()); }
+
+  Rows Q(const std::string& sql, json body = json::object()) {
+    return client_->Rows(sql, std::move(body));
+  }
+  /// IDs of EV rows matching `where`, in ID order.
+  std::vector<std::string> Ids(const std::string& where) {
+    std::vector<std::string> out;
+    for (const auto& row :
+         Q("SELECT \"ID\" FROM \"SQLT\".\"PUBLIC\".\"EV\" WHERE (" + where + ") ORDER BY \"ID\"")) {
+      out.push_back(row[0]);
+    }
+    return out;
+  }
+  json Error(const std::string& sql) {
+    HttpResult r = client_->Submit(sql);
+    EXPECT_EQ(r.status, 422) << sql << "\n" << r.body;
+    return r.json;
+  }
+  std::unique_ptr<SfemuClient> client_;
+};
+
+using V = std::vector<std::string>;
+
+TEST_F(SfemuSql, MetadataQueries) {
+  HttpResult zero = client_->Submit(R"(SELECT * FROM "SQLT"."PUBLIC"."EV" LIMIT 0)");
+  ASSERT_EQ(zero.status, 200);
+  const json& rt = zero.json["resultSetMetaData"]["rowType"];
+  ASSERT_EQ(rt.size(), 11u);
+  EXPECT_EQ(rt[2]["type"], "fixed");
+  EXPECT_EQ(rt[2]["scale"], 2);
+  EXPECT_EQ(rt[8]["type"], "timestamp_tz");
+  EXPECT_EQ(rt[10]["name"], "Mixed Case");
+  EXPECT_EQ(rt[0]["database"], "SQLT");
+  EXPECT_EQ(rt[0]["table"], "EV");
+  EXPECT_EQ(zero.json["data"].size(), 0u);
+  EXPECT_EQ(zero.json["resultSetMetaData"]["partitionInfo"][0]["uncompressedSize"], 0);
+
+  Rows pk = Q(R"(SHOW PRIMARY KEYS IN TABLE "SQLT"."PUBLIC"."EV")");
+  ASSERT_EQ(pk.size(), 1u);
+  EXPECT_EQ(pk[0][1], "SQLT");
+  EXPECT_EQ(pk[0][3], "EV");
+  EXPECT_EQ(pk[0][4], "ID");
+  EXPECT_EQ(pk[0][5], "1");
+
+  Rows desc = Q(R"(DESCRIBE TABLE "SQLT"."PUBLIC"."EV")");
+  ASSERT_EQ(desc.size(), 11u);
+  EXPECT_EQ(desc[0], (std::vector<json>{"ID", "NUMBER(38,0)", "COLUMN", "N", nullptr, "Y", "N",
+                                        nullptr, nullptr, nullptr, nullptr, nullptr, nullptr}));
+  EXPECT_EQ(desc[1][1], "VARCHAR(10)");
+  EXPECT_EQ(desc[9][1], "BINARY(8388608)");
+
+  Rows cols = Q(
+      R"(SELECT COLUMN_NAME, DATA_TYPE, NUMERIC_PRECISION, NUMERIC_SCALE, CHARACTER_MAXIMUM_LENGTH, IS_NULLABLE
+                 FROM "SQLT".INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_NAME = 'EV'
+                 ORDER BY ORDINAL_POSITION)");
+  ASSERT_EQ(cols.size(), 11u);
+  EXPECT_EQ(cols[0], (std::vector<json>{"ID", "NUMBER", "38", "0", nullptr, "NO"}));
+  EXPECT_EQ(cols[1], (std::vector<json>{"GRP", "TEXT", nullptr, nullptr, "10", "YES"}));
+  EXPECT_EQ(cols[8][1], "TIMESTAMP_TZ");
+  Rows tables = Q(
+      R"(SELECT TABLE_NAME, ROW_COUNT FROM SQLT.INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'EV')");
+  EXPECT_EQ(tables, (Rows{{"EV", "5"}}));
+  Rows shown = Q("SHOW TABLES LIKE 'e%' IN SCHEMA SQLT.PUBLIC");
+  ASSERT_EQ(shown.size(), 1u);
+  EXPECT_EQ(shown[0][1], "EV");
+  EXPECT_EQ(shown[0][7], "5");
+  EXPECT_EQ(Q("SELECT CURRENT_VERSION()")[0][0], "10.36.101");
+  EXPECT_EQ(Q("SELECT 1"), (Rows{{"1"}}));
+}
+
+TEST_F(SfemuSql, CountsAndMinMax) {
+  EXPECT_EQ(Q(R"(SELECT COUNT(*) FROM "SQLT"."PUBLIC"."EV" WHERE ("AMT" > 0))"), (Rows{{"3"}}));
+  EXPECT_EQ(
+      Q(R"(SELECT MIN("NTZ"), MAX("NTZ"), COUNT(*), COUNT("NTZ") FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1))"),
+      (Rows{{"-0.500000000", "1689379200.000000000", "5", "4"}}));
+  EXPECT_EQ(Q(R"(SELECT MIN("GRP"), MAX("TZ"), MIN("D") FROM "SQLT"."PUBLIC"."EV")"),
+            (Rows{{"B", "1689411600.000000000 960", "-1"}}));
+}
+
+TEST_F(SfemuSql, NumericBuckets) {
+  EXPECT_EQ(Q(R"(SELECT FLOOR(("AMT" - -5) / 10) AS "B", COUNT(*) AS "N" FROM "SQLT"."PUBLIC"."EV"
+                 WHERE (1 = 1) AND "AMT" IS NOT NULL GROUP BY 1 ORDER BY 1)"),
+            (Rows{{"0", "2"}, {"1", "2"}, {"10", "1"}}));
+}
+
+TEST_F(SfemuSql, DayBucketsKeepTheColumnType) {
+  EXPECT_EQ(Q(R"(SELECT DATE_TRUNC('DAY', "TZ") AS "D", COUNT(*) AS "N" FROM "SQLT"."PUBLIC"."EV"
+                 WHERE (1 = 1) GROUP BY 1 ORDER BY 1)"),
+            (Rows{{"-3600.000000000 1500", "1"},
+                  {"1689273000.000000000 1770", "1"},
+                  {"1689292800.000000000 1440", "1"},
+                  {"1689408000.000000000 960", "1"},
+                  {nullptr, "1"}}));
+  EXPECT_EQ(Q(R"(SELECT DATE_TRUNC('DAY', "NTZ") AS "D", COUNT(*) AS "N" FROM "SQLT"."PUBLIC"."EV"
+                 WHERE ("ID" < 3) GROUP BY 1 ORDER BY 1)"),
+            (Rows{{"1689292800.000000000", "1"}, {"1689379200.000000000", "1"}}));
+  EXPECT_EQ(
+      Q(R"(SELECT TO_DATE("NTZ") AS "D", COUNT(*) AS "N" FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1)
+                 GROUP BY 1 ORDER BY 1)"),
+      (Rows{{"-1", "1"}, {"19552", "2"}, {"19553", "1"}, {nullptr, "1"}}));
+  HttpResult r = client_->Submit(
+      R"(SELECT DATE_TRUNC('DAY', "LTZ") AS "D" FROM "SQLT"."PUBLIC"."EV" WHERE "ID" = 1)");
+  EXPECT_EQ(r.json["resultSetMetaData"]["rowType"][0]["type"], "timestamp_ltz");
+  EXPECT_EQ(r.json["data"][0][0], "1689292800.000000000");
+}
+
+TEST_F(SfemuSql, GroupedValuesSortBinary) {
+  EXPECT_EQ(
+      Q(R"(SELECT "GRP", COUNT(*) AS "N" FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1) GROUP BY "GRP" ORDER BY "GRP")"),
+      (Rows{{"B", "1"}, {"a", "2"}, {"b", "1"}, {nullptr, "1"}}));
+}
+
+TEST_F(SfemuSql, KeyBoundaries) {
+  EXPECT_EQ(
+      Q(R"(SELECT "GRP", "ID" FROM (SELECT "GRP", "ID", ROW_NUMBER() OVER (ORDER BY "GRP", "ID") AS "RN"
+                 FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1)) WHERE MOD("RN", 2) = 0 ORDER BY "GRP", "ID")"),
+      (Rows{{"a", "1"}, {"b", "2"}}));
+  EXPECT_EQ(
+      Q(R"(SELECT "ID" FROM (SELECT "ID", ROW_NUMBER() OVER (PARTITION BY FLOOR("ID" / 3) ORDER BY "ID") AS "RN"
+                 FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1)) WHERE MOD("RN", 2) = 0 ORDER BY "ID")"),
+      (Rows{{"2"}, {"4"}}));
+}
+
+TEST_F(SfemuSql, ChunkRangePredicates) {
+  EXPECT_EQ(
+      Ids(R"("NTZ" > '2023-07-14 00:00:00.000000000'::TIMESTAMP_NTZ AND "NTZ" <= '2023-07-14 18:00:00.000000000'::TIMESTAMP_NTZ)"),
+      (V{"1", "5"}));
+  EXPECT_EQ(Ids(R"("NTZ" IS NULL)"), (V{"3"}));
+  EXPECT_EQ(Ids(R"("ID" IN (1, 4, 9))"), (V{"1", "4"}));
+  EXPECT_EQ(Q(R"(SELECT "ID" FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1) AND
+                 ("NTZ" > '2023-07-14 09:30:15.250000000'::TIMESTAMP_NTZ OR
+                  ("NTZ" = '2023-07-14 09:30:15.250000000'::TIMESTAMP_NTZ AND "ID" > 0))
+                 ORDER BY "NTZ", "ID")"),
+            (Rows{{"1"}, {"5"}, {"2"}}));
+  EXPECT_EQ(Ids(R"("TZ" >= '2023-07-14 18:00:00.000000000 +00:00'::TIMESTAMP_TZ)"),
+            (V{"1", "2", "5"}));
+  EXPECT_EQ(Ids(R"("LTZ" >= '2023-07-15 01:00:00.000000000 +00:00'::TIMESTAMP_LTZ)"), (V{"2"}));
+  EXPECT_EQ(Ids(R"("D" = '2023-07-14'::DATE)"), (V{"1", "5"}));
+  EXPECT_EQ(Ids(R"("B" = TO_BINARY('CAFE', 'HEX'))"), (V{"1"}));
+  EXPECT_EQ(
+      Q(R"(SELECT "ID", "GRP" FROM "SQLT"."PUBLIC"."EV" WHERE (1 = 1) ORDER BY "ID" LIMIT 2 OFFSET 1)"),
+      (Rows{{"2", "b"}, {"3", "a"}}));
+}
+
+TEST_F(SfemuSql, Literals) {
+  HttpResult r = client_->Submit(
+      R"(SELECT -12.5, 'it''s', TRUE, FALSE, NULL, '2023-07-14'::DATE,
+         '2023-07-14 09:30:15.250000000'::TIMESTAMP_NTZ, '2023-07-14 09:30:15.250000000 +05:30'::TIMESTAMP_TZ,
+         '2023-07-14 09:30:15.250000000 +00:00'::TIMESTAMP_LTZ, CAST('7' AS NUMBER(5,2)), TO_BINARY('CAFE', 'HEX'),
+         -3)");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["data"][0],
+            json::parse(R"(["-12.5","it's","true","false",null,"19552","1689327015.250000000",
+                            "1689307215.250000000 1770","1689327015.250000000","7.00","CAFE","-3"])"));
+  const json& rt = r.json["resultSetMetaData"]["rowType"];
+  EXPECT_EQ(rt[0]["type"], "fixed");
+  EXPECT_EQ(rt[0]["scale"], 1);
+  EXPECT_EQ(rt[6]["type"], "timestamp_ntz");
+  EXPECT_EQ(rt[9]["precision"], 5);
+  EXPECT_EQ(rt[10]["type"], "binary");
+}
+
+TEST_F(SfemuSql, UserFilters) {
+  EXPECT_EQ(Ids(R"("GRP" = 'a' AND NOT "FLAG" IS NULL)"), (V{"1"}));
+  EXPECT_EQ(Ids(R"("GRP" <> 'a')"), (V{"2", "4"}));
+  EXPECT_EQ(Ids(R"("GRP" != 'a')"), (V{"2", "4"}));
+  EXPECT_EQ(Ids(R"("AMT" < 0)"), (V{"2"}));
+  EXPECT_EQ(Ids(R"("AMT" <= 0)"), (V{"2", "3"}));
+  EXPECT_EQ(Ids(R"("AMT" >= 100)"), (V{"4"}));
+  EXPECT_EQ(Ids(R"(grp IN ('a', 'b'))"), (V{"1", "2", "3"}));
+  EXPECT_EQ(Ids(R"("GRP" NOT IN ('a'))"), (V{"2", "4"}));
+  EXPECT_EQ(Ids(R"("GRP" LIKE 'a%')"), (V{"1", "3"}));
+  EXPECT_EQ(Ids(R"("GRP" ILIKE 'B')"), (V{"2", "4"}));
+  EXPECT_EQ(Ids(R"("GRP" LIKE '_')"), (V{"1", "2", "3", "4"}));
+  EXPECT_EQ(Ids(R"("AMT" BETWEEN 0 AND 10.5)"), (V{"1", "3", "5"}));
+  EXPECT_EQ(Ids(R"("AMT" * 2 - 1 > 20)"), (V{"4"}));
+  EXPECT_EQ(Ids(R"("GRP" || '-' || "ID" = 'a-1')"), (V{"1"}));
+  EXPECT_EQ(Ids(R"(("ID" = 1 OR "ID" = 2) AND "GRP" = 'a')"), (V{"1"}));
+  EXPECT_EQ(Ids(R"("D" <= CURRENT_DATE)"), (V{"1", "2", "4", "5"}));
+  EXPECT_EQ(Ids(R"("LTZ" < CURRENT_TIMESTAMP())"), (V{"1", "2", "4", "5"}));
+  EXPECT_EQ(Ids(R"(COALESCE("GRP", 'none') = 'none')"), (V{"5"}));
+  EXPECT_EQ(Ids(R"(UPPER("GRP") = 'B')"), (V{"2", "4"}));
+  EXPECT_EQ(Ids(R"(LOWER("Mixed Case") = 'y')"), (V{"2"}));
+  EXPECT_EQ(Ids(R"(UPPER("Mixed Case") = 'É')"), (V{"4"}));
+  EXPECT_EQ(Ids(R"(TRIM('  a ') = "GRP")"), (V{"1", "3"}));
+  EXPECT_EQ(Ids(R"("FLAG" = TRUE)"), (V{"1", "4"}));
+  EXPECT_EQ(Ids(R"("F" > 1)"), (V{"1", "3"}));
+}
+
+TEST_F(SfemuSql, ComparisonFunctions) {
+  EXPECT_EQ(Q("SELECT MD5('Snowflake'), MD5_HEX('Snowflake'), MD5_NUMBER_LOWER64('Snowflake'), "
+              "MD5_NUMBER_UPPER64('Snowflake')"),
+            (Rows{{"edf1439075a83a447fb8b630ddc9c8de", "edf1439075a83a447fb8b630ddc9c8de",
+                   "9203306159527282910", "17145559544104499780"}}));
+  EXPECT_EQ(Q(R"(SELECT SUM("AMT") FROM "SQLT"."PUBLIC"."EV")"), (Rows{{"115.02"}}));
+  EXPECT_EQ(
+      Q(R"(SELECT TO_VARCHAR("AMT"), TO_CHAR("D"), TO_VARCHAR("NTZ"), TO_VARCHAR("FLAG"), TO_VARCHAR("F"),
+                 TO_VARCHAR("TZ"), TO_VARCHAR("B"), MD5(TO_VARCHAR("ID")) FROM "SQLT"."PUBLIC"."EV" WHERE "ID" = 1)"),
+      (Rows{{"10.50", "2023-07-14", "2023-07-14 09:30:15.250", "true", "1.5",
+             "2023-07-14 23:30:00.000 +0530", "CAFE", "c4ca4238a0b923820dcc509a6f75849b"}}));
+  json hash = Error(R"(SELECT HASH_AGG(*) FROM "SQLT"."PUBLIC"."EV")");
+  EXPECT_EQ(hash["code"], "000002");
+  EXPECT_NE(hash["message"].get<std::string>().find("HASH_AGG"), std::string::npos);
+}
+
+TEST_F(SfemuSql, DdlAndDmlWithStats) {
+  HttpResult created =
+      client_->Submit("CREATE OR REPLACE TABLE SQLT.PUBLIC.DUPS (K NUMBER PRIMARY KEY, V VARCHAR)");
+  EXPECT_EQ(created.json["data"][0][0], "Table DUPS successfully created.");
+  EXPECT_EQ(created.json["resultSetMetaData"]["rowType"][0]["name"], "status");
+  HttpResult inserted = client_->Submit("INSERT INTO SQLT.PUBLIC.DUPS VALUES (1, 'a'), (1, 'b')");
+  ASSERT_EQ(inserted.status, 200) << inserted.body;  // primary keys are not enforced
+  EXPECT_EQ(inserted.json["data"], json::parse(R"([["2"]])"));
+  EXPECT_EQ(inserted.json["resultSetMetaData"]["rowType"][0]["name"], "number of rows inserted");
+  EXPECT_EQ(
+      inserted.json["stats"],
+      json::parse(
+          R"({"numRowsInserted":2,"numRowsDeleted":0,"numRowsUpdated":0,"numDmlDuplicates":0})"));
+  HttpResult updated = client_->Submit("UPDATE SQLT.PUBLIC.DUPS SET V = 'z' WHERE K = 1");
+  EXPECT_EQ(updated.json["data"], json::parse(R"([["2","0"]])"));
+  EXPECT_EQ(updated.json["stats"]["numRowsUpdated"], 2);
+  EXPECT_FALSE(
+      client_->Submit("UPDATE SQLT.PUBLIC.DUPS SET V = 'q' WHERE K = 99").json.contains("stats"));
+  HttpResult copied = client_->Submit(
+      R"(INSERT INTO SQLT.PUBLIC.DUPS (K, V) SELECT "ID", "GRP" FROM SQLT.PUBLIC.EV WHERE "ID" > 3)");
+  EXPECT_EQ(copied.json["stats"]["numRowsInserted"], 2);
+  HttpResult deleted = client_->Submit("DELETE FROM SQLT.PUBLIC.DUPS WHERE V = 'z'");
+  EXPECT_EQ(deleted.json["data"], json::parse(R"([["2"]])"));
+  EXPECT_EQ(deleted.json["stats"]["numRowsDeleted"], 2);
+  HttpResult truncated = client_->Submit("TRUNCATE TABLE SQLT.PUBLIC.DUPS");
+  EXPECT_EQ(truncated.json["data"][0][0], "Statement executed successfully.");
+  EXPECT_EQ(truncated.json["stats"]["numRowsDeleted"], 2);
+  EXPECT_EQ(Error("CREATE TABLE SQLT.PUBLIC.DUPS (K NUMBER)")["code"], "002002");
+  EXPECT_EQ(
+      client_->Submit("CREATE TABLE IF NOT EXISTS SQLT.PUBLIC.DUPS (K NUMBER)").json["data"][0][0],
+      "DUPS already exists, statement succeeded.");
+  EXPECT_EQ(client_->Submit("DROP TABLE SQLT.PUBLIC.DUPS").json["data"][0][0],
+            "DUPS successfully dropped.");
+  EXPECT_EQ(client_->Submit("DROP TABLE IF EXISTS SQLT.PUBLIC.DUPS").json["data"][0][0],
+            "Drop statement executed successfully (DUPS already dropped).");
+  EXPECT_EQ(Error("DROP TABLE SQLT.PUBLIC.DUPS")["code"], "002003");
+  EXPECT_EQ(client_->Submit("CREATE SCHEMA IF NOT EXISTS SQLT.STAGING").json["data"][0][0],
+            "Schema STAGING successfully created.");
+  EXPECT_EQ(client_->Submit("CREATE SCHEMA IF NOT EXISTS SQLT.STAGING").json["data"][0][0],
+            "STAGING already exists, statement succeeded.");
+  EXPECT_EQ(client_->Submit("CREATE DATABASE IF NOT EXISTS SQLT").json["data"][0][0],
+            "SQLT already exists, statement succeeded.");
+  // Semi-structured values through INSERT ... SELECT (VALUES refuses them, as Snowflake does).
+  client_->Submit(
+      "CREATE OR REPLACE TABLE SQLT.STAGING.DOCS (ID NUMBER, DOC VARIANT, TAGS ARRAY, O OBJECT)");
+  HttpResult docs = client_->Submit(
+      R"(INSERT INTO SQLT.STAGING.DOCS SELECT 1, PARSE_JSON('{"b": [1, 2], "a": null}'), ARRAY_CONSTRUCT(1, NULL, 'x'), OBJECT_CONSTRUCT('k', 'v', 'n', NULL))");
+  ASSERT_EQ(docs.status, 200) << docs.body;
+  EXPECT_EQ(Q("SELECT DOC, TAGS, O FROM SQLT.STAGING.DOCS"),
+            (Rows{{"{\n  \"a\": null,\n  \"b\": [\n    1,\n    2\n  ]\n}",
+                   "[\n  1,\n  undefined,\n  \"x\"\n]", "{\n  \"k\": \"v\"\n}"}}));
+  EXPECT_EQ(
+      Error(R"(INSERT INTO SQLT.STAGING.DOCS (ID, DOC) VALUES (2, PARSE_JSON('{}')))")["code"],
+      "002014");
+}
+
+TEST_F(SfemuSql, IdentifierRulesAndDefaults) {
+  EXPECT_EQ(Q("select grp from sqlt.public.ev where id = 1"), (Rows{{"a"}}));
+  EXPECT_EQ(Error(R"(SELECT "grp" FROM SQLT.PUBLIC.EV)")["code"], "000904");
+  EXPECT_EQ(Q("SELECT COUNT(*) FROM ev", {{"database", "SQLT"}, {"schema", "PUBLIC"}}),
+            (Rows{{"5"}}));
+  EXPECT_EQ(Q("SELECT COUNT(*) FROM public.ev", {{"database", "SQLT"}}), (Rows{{"5"}}));
+  HttpResult none = client_->Submit("SELECT COUNT(*) FROM ev");
+  EXPECT_EQ(none.status, 422);
+  EXPECT_EQ(none.json["code"], "090105");
+  EXPECT_EQ(Q(R"(SELECT "Mixed Case" FROM SQLT.PUBLIC.EV WHERE "ID" = 5)"), (Rows{{"O'Brien"}}));
+}
+
+TEST_F(SfemuSql, Bindings) {
+  HttpResult r =
+      client_->Submit("SELECT ?, ?, ?, ?, :5",
+                      {{"bindings",
+                        {{"1", {{"type", "FIXED"}, {"value", "42"}}},
+                         {"2", {{"type", "TEXT"}, {"value", "hé"}}},
+                         {"3", {{"type", "DATE"}, {"value", "1689292800000"}}},
+                         {"4", {{"type", "TIMESTAMP_NTZ"}, {"value", "1689327015250000000"}}},
+                         {"5", {{"type", "BOOLEAN"}, {"value", nullptr}}}}}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["data"][0], json::parse(R"(["42","hé","19552","1689327015.250000000",null])"));
+  client_->Submit("CREATE OR REPLACE TABLE SQLT.PUBLIC.BATCH (ID NUMBER, NAME VARCHAR)");
+  HttpResult batch = client_->Submit("INSERT INTO SQLT.PUBLIC.BATCH VALUES (?, ?)",
+                                     {{"bindings",
+                                       {{"1", {{"type", "FIXED"}, {"value", {"11", "12", "13"}}}},
+                                        {"2", {{"type", "TEXT"}, {"value", {"a", "b", "c"}}}}}}});
+  EXPECT_EQ(batch.json["stats"]["numRowsInserted"], 3);
+  EXPECT_EQ(Q("SELECT ID, NAME FROM SQLT.PUBLIC.BATCH WHERE ID > 10 ORDER BY ID"),
+            (Rows{{"11", "a"}, {"12", "b"}, {"13", "c"}}));
+  HttpResult uneven = client_->Submit("INSERT INTO SQLT.PUBLIC.BATCH VALUES (?, ?)",
+                                      {{"bindings",
+                                        {{"1", {{"type", "FIXED"}, {"value", {"21", "22"}}}},
+                                         {"2", {{"type", "TEXT"}, {"value", {"a"}}}}}}});
+  EXPECT_EQ(uneven.json["code"], "002099");
+  EXPECT_EQ(
+      client_->Submit("SELECT ?, ?", {{"bindings", {{"1", {{"type", "FIXED"}, {"value", "1"}}}}}})
+          .json["code"],
+      "002049");
+  EXPECT_EQ(
+      client_->Submit("SELECT ?", {{"bindings", {{"1", {{"type", "VARIANT"}, {"value", "{}"}}}}}})
+          .json["code"],
+      "002040");
+  EXPECT_EQ(
+      client_->Submit("SELECT ?", {{"bindings", {{"1", {{"type", "FIXED"}, {"value", "abc"}}}}}})
+          .json["code"],
+      "002086");
+}
+
+TEST_F(SfemuSql, UseInsideAMultiStatementRequest) {
+  HttpResult r = client_->Submit("USE SCHEMA SQLT.PUBLIC; SELECT COUNT(*) FROM EV",
+                                 {{"parameters", {{"MULTI_STATEMENT_COUNT", 2}}}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  HttpResult count =
+      client_->Get("/api/v2/statements/" + r.json["statementHandles"][1].get<std::string>());
+  EXPECT_EQ(count.json["data"][0][0], "5");
+}
+
+TEST_F(SfemuSql, ErrorsAreSnowflakeShaped) {
+  json missing = Error(R"(SELECT * FROM "SQLT"."PUBLIC"."NOPE")");
+  EXPECT_EQ(missing["code"], "002003");
+  EXPECT_EQ(missing["sqlState"], "42S02");
+  EXPECT_EQ(
+      missing["message"].get<std::string>().rfind(
+          "SQL compilation error:\nObject 'SQLT.PUBLIC.NOPE' does not exist or not authorized.", 0),
+      0u);
+  EXPECT_TRUE(missing["statementHandle"].is_string());
+  json column = Error(R"(SELECT "NOPE" FROM "SQLT"."PUBLIC"."EV")");
+  EXPECT_EQ(column["code"], "000904");
+  EXPECT_EQ(column["sqlState"], "42000");
+  EXPECT_NE(column["message"].get<std::string>().find("invalid identifier 'NOPE'"),
+            std::string::npos);
+  EXPECT_EQ(Error("SELEC 1")["code"], "001003");
+  EXPECT_EQ(Error("SELECT 1/0")["code"], "100051");
+  json join = Error("SELECT * FROM SQLT.PUBLIC.EV a JOIN SQLT.PUBLIC.EV b ON a.ID = b.ID");
+  EXPECT_EQ(join["code"], "000002");
+  EXPECT_NE(join["message"].get<std::string>().find("joins"), std::string::npos);
+  EXPECT_EQ(Error("SELECT NOSUCHFUNCTION(1)")["code"], "000002");
+  EXPECT_EQ(Error("SELECT '2023-07-14 09:30:15.123456789'::TIMESTAMP_NTZ")["code"], "000002");
+}
+
+}  // namespace
+}  // namespace sf2pg::testing

@@ -1,0 +1,104 @@
+#include "parser.h"
+
+#include <gtest/gtest.h>
+
+#include "lexer.h"
+#include "sf_error.h"
+
+namespace sf2pg::sfemu {
+namespace {
+
+TEST(SfemuLexer, UpperCasesUnquotedAndKeepsQuotedIdentifiers) {
+  auto tokens = Tokenize(R"(select "Patient Id", "a""b", x1 from t)");
+  EXPECT_EQ(tokens[0].text, "SELECT");
+  EXPECT_EQ(tokens[1].kind, TokenKind::kQuotedIdentifier);
+  EXPECT_EQ(tokens[1].text, "Patient Id");
+  EXPECT_EQ(tokens[3].text, "a\"b");
+  EXPECT_EQ(tokens[5].text, "X1");
+}
+
+TEST(SfemuLexer, DecodesSnowflakeStringEscapes) {
+  auto tokens = Tokenize(R"('It''s' 'a\tb\\c\'' $$raw\n$$)");
+  EXPECT_EQ(tokens[0].text, "It's");
+  EXPECT_EQ(tokens[1].text, "a\tb\\c'");
+  EXPECT_EQ(tokens[2].text, "raw\\n");
+}
+
+TEST(SfemuLexer, SkipsAllThreeCommentStyles) {
+  auto tokens = Tokenize("/* a */ SELECT -- b\n 1 // c\n");
+  ASSERT_EQ(tokens.size(), 3u);
+  EXPECT_EQ(tokens[1].text, "1");
+  EXPECT_EQ(tokens[1].line, 2);
+}
+
+TEST(SfemuParser, SplitsStatementsAndIgnoresEmptyOnes) {
+  auto statements = ParseScript("SELECT 1; ; SELECT 2;");
+  ASSERT_EQ(statements.size(), 2u);
+  EXPECT_EQ(statements[1].kind, StatementKind::kSelect);
+}
+
+TEST(SfemuParser, ReportsSyntaxErrorsWithPosition) {
+  try {
+    ParseScript("SELEC 1");
+    FAIL();
+  } catch (const SfError& e) {
+    EXPECT_EQ(e.code(), "001003");
+    EXPECT_STREQ(e.what(),
+                 "SQL compilation error:\nsyntax error line 1 at position 0 unexpected 'SELEC'.");
+  }
+  try {
+    ParseScript("SELECT a FROM t WHERE");
+    FAIL();
+  } catch (const SfError& e) {
+    EXPECT_NE(std::string(e.what()).find("unexpected '<EOF>'"), std::string::npos);
+  }
+}
+
+TEST(SfemuParser, RefusesJoinsAsUnsupported) {
+  try {
+    ParseScript("SELECT * FROM a JOIN b ON a.x = b.x");
+    FAIL();
+  } catch (const SfError& e) {
+    EXPECT_EQ(e.code(), "000002");
+    EXPECT_NE(std::string(e.what()).find("joins"), std::string::npos);
+  }
+}
+
+TEST(SfemuParser, ParsesKeyBoundaryQuery) {
+  auto s = ParseScript(
+      R"(SELECT "C", "K" FROM (SELECT "C", "K", ROW_NUMBER() OVER (PARTITION BY FLOOR("C") ORDER BY "C", "K") AS "RN" FROM "D"."S"."T" WHERE (x = 1)) WHERE MOD("RN", 100) = 0 ORDER BY "C", "K")");
+  ASSERT_EQ(s.size(), 1u);
+  const Select& outer = *s[0].select;
+  ASSERT_TRUE(outer.from->subquery);
+  const Select& inner = *outer.from->subquery;
+  const Expr& rn = *inner.items[2].expr;
+  EXPECT_EQ(rn.text, "ROW_NUMBER");
+  ASSERT_TRUE(rn.over);
+  EXPECT_EQ(rn.over->partition_by.size(), 1u);
+  EXPECT_EQ(rn.over->order_by.size(), 2u);
+  EXPECT_EQ(inner.from->parts.size(), 3u);
+}
+
+TEST(SfemuParser, ParsesCreateTableWithKeysAndTypes) {
+  auto s = ParseScript(
+      R"(CREATE OR REPLACE TABLE db.s.t ("Id" NUMBER(38,0) NOT NULL, ts TIMESTAMP WITH TIME ZONE, v VARIANT, d DOUBLE PRECISION, PRIMARY KEY ("Id")) CLUSTER BY (ts))");
+  const Statement& st = s[0];
+  EXPECT_EQ(st.kind, StatementKind::kCreateTable);
+  EXPECT_TRUE(st.or_replace);
+  ASSERT_EQ(st.columns.size(), 4u);
+  EXPECT_EQ(st.columns[1].type.kind, SfKind::kTimestampTz);
+  EXPECT_EQ(st.columns[1].type.scale, 9);
+  EXPECT_EQ(st.columns[3].type.kind, SfKind::kReal);
+  ASSERT_EQ(st.primary_key.size(), 1u);
+  EXPECT_EQ(st.primary_key[0].text, "Id");
+}
+
+TEST(SfemuParser, TellsApiOnlyCommandsApart) {
+  EXPECT_EQ(ParseScript("PUT file:///tmp/x @~")[0].kind, StatementKind::kNotInApi);
+  EXPECT_EQ(ParseScript("BEGIN")[0].kind, StatementKind::kBegin);
+  EXPECT_EQ(ParseScript("ALTER SESSION SET TIMEZONE = 'UTC'")[0].session_settings[0].first,
+            "TIMEZONE");
+}
+
+}  // namespace
+}  // namespace sf2pg::sfemu

@@ -1,0 +1,184 @@
+#include "translator.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "parser.h"
+#include "sf_error.h"
+
+namespace sf2pg::sfemu {
+namespace {
+
+/// An in-memory catalog: DB.S.T with a few typed columns.
+class FakeCatalog : public CatalogReader {
+ public:
+  FakeCatalog() {
+    CatalogTable t;
+    t.database = "DB";
+    t.schema = "S";
+    t.name = "T";
+    t.pg_schema = "DB.S";
+    t.pg_table = "T";
+    auto add = [&](const char* name, SfType type, bool nullable = true) {
+      CatalogColumn c;
+      c.name = name;
+      c.type = type;
+      c.nullable = nullable;
+      c.pg_name = name;
+      t.columns.push_back(c);
+    };
+    add("ID", SfType::Fixed(38, 0), false);
+    add("AMOUNT", SfType::Fixed(10, 2));
+    add("Name", SfType::Text(100));
+    add("TS", SfType::Of(SfKind::kTimestampTz, 9));
+    add("V", SfType::Of(SfKind::kVariant));
+    table_ = t;
+  }
+  bool HasDatabase(const std::string& d) override { return d == "DB"; }
+  bool HasSchema(const std::string& d, const std::string& s) override {
+    return d == "DB" && s == "S";
+  }
+  std::optional<CatalogTable> FindTable(const std::string& d, const std::string& s,
+                                        const std::string& n) override {
+    if (d == "DB" && s == "S" && n == "T") return table_;
+    return std::nullopt;
+  }
+
+ private:
+  CatalogTable table_;
+};
+
+struct Harness {
+  FakeCatalog catalog;
+  SessionContext session;
+  std::string sql;
+  std::vector<Statement> statements;
+
+  TranslatedQuery Select(std::string text) {
+    sql = std::move(text);
+    statements = ParseScript(sql);
+    Translator t(catalog, session, sql);
+    return t.TranslateSelect(*statements[0].select);
+  }
+  SfError SelectError(std::string text) {
+    try {
+      Select(std::move(text));
+    } catch (const SfError& e) {
+      return e;
+    }
+    ADD_FAILURE() << "no error";
+    return SfError("", "", "");
+  }
+};
+
+TEST(SfemuTranslator, TypesLiteralsAndNamesUnaliasedColumnsByTheirText) {
+  Harness h;
+  auto q = h.Select("select 1, 12.50, 'x', count(*) AS n");
+  ASSERT_EQ(q.columns.size(), 4u);
+  EXPECT_EQ(q.columns[0].name, "1");
+  EXPECT_EQ(q.columns[0].type, SfType::Fixed(1, 0));
+  EXPECT_EQ(q.columns[1].type, SfType::Fixed(4, 2));
+  EXPECT_EQ(q.columns[2].name, "'X'");
+  EXPECT_EQ(q.columns[2].type.kind, SfKind::kText);
+  EXPECT_EQ(q.columns[3].name, "N");
+  EXPECT_EQ(q.columns[3].type, SfType::Fixed(18, 0));
+  EXPECT_FALSE(q.columns[3].nullable);
+}
+
+TEST(SfemuTranslator, ResolvesNamesWithSnowflakeCaseRules) {
+  Harness h;
+  auto q = h.Select(R"(SELECT id, "Name", db.s.t.amount FROM "DB"."S"."T")");
+  EXPECT_EQ(q.columns[0].name, "ID");
+  EXPECT_EQ(q.columns[0].table, "T");
+  EXPECT_EQ(q.columns[1].name, "Name");
+  EXPECT_EQ(q.columns[2].type, SfType::Fixed(10, 2));
+  SfError e = h.SelectError(R"(SELECT "name" FROM DB.S.T)");
+  EXPECT_EQ(e.code(), "000904");
+  EXPECT_NE(std::string(e.what()).find("invalid identifier '\"name\"'"), std::string::npos);
+}
+
+TEST(SfemuTranslator, UsesRequestDefaultsForUnqualifiedTables) {
+  Harness h;
+  h.session.database = "DB";
+  h.session.schema = "S";
+  EXPECT_EQ(h.Select("SELECT * FROM t").columns.size(), 5u);
+  h.session.database.clear();
+  EXPECT_EQ(h.SelectError("SELECT * FROM t").code(), "090105");
+}
+
+TEST(SfemuTranslator, MissingObjectsAreSnowflakesNotFoundErrors) {
+  Harness h;
+  h.session.role = "R";
+  SfError table = h.SelectError(R"(SELECT * FROM "DB"."S"."NOPE")");
+  EXPECT_EQ(table.code(), "002003");
+  EXPECT_EQ(table.sql_state(), "42S02");
+  EXPECT_EQ(
+      std::string(table.what())
+          .rfind("SQL compilation error:\nObject 'DB.S.NOPE' does not exist or not authorized.", 0),
+      0u);
+  EXPECT_NE(std::string(h.SelectError("SELECT * FROM DB.X.T").what()).find("Schema 'DB.X'"),
+            std::string::npos);
+  EXPECT_NE(std::string(h.SelectError("SELECT * FROM Y.S.T").what()).find("Database 'Y'"),
+            std::string::npos);
+}
+
+TEST(SfemuTranslator, ArithmeticFollowsSnowflakeScaleRules) {
+  Harness h;
+  auto q =
+      h.Select("SELECT AMOUNT / 3, AMOUNT * AMOUNT, AMOUNT + 1, FLOOR((ID - 5) / 10) FROM DB.S.T");
+  EXPECT_EQ(q.columns[0].type.scale, 8);  // max(2, min(2 + 6, 12))
+  EXPECT_EQ(q.columns[1].type.scale, 4);  // min(2 + 2, max(2, 2, 12))
+  EXPECT_EQ(q.columns[2].type.scale, 2);
+  EXPECT_EQ(q.columns[3].type.scale, 0);
+  EXPECT_NE(q.sql.find("round("), std::string::npos);
+}
+
+TEST(SfemuTranslator, DateTruncOfTimestampTzKeepsTypeAndOffset) {
+  Harness h;
+  auto q = h.Select(
+      R"(SELECT DATE_TRUNC('DAY', "TS") AS "D", COUNT(*) AS "N" FROM DB.S.T GROUP BY 1 ORDER BY 1)");
+  EXPECT_EQ(q.columns[0].type, SfType::Of(SfKind::kTimestampTz, 9));
+  EXPECT_GE(q.offset_index[0], 0);
+  EXPECT_NE(q.sql.find("GROUP BY"), std::string::npos);
+}
+
+TEST(SfemuTranslator, RefusesWhatItCannotReproduce) {
+  Harness h;
+  SfError hash = h.SelectError("SELECT HASH(ID) FROM DB.S.T");
+  EXPECT_EQ(hash.code(), "000002");
+  EXPECT_NE(std::string(hash.what()).find("HASH"), std::string::npos);
+  SfError nanos = h.SelectError("SELECT '2023-07-14 09:30:15.123456789'::TIMESTAMP_NTZ");
+  EXPECT_EQ(nanos.code(), "000002");
+  EXPECT_EQ(h.SelectError("SELECT V FROM DB.S.T ORDER BY V").code(), "000002");
+  EXPECT_EQ(h.SelectError("SELECT 'x'::NUMBER").code(), "100038");
+}
+
+TEST(SfemuTranslator, LiteralsConvertToTheColumnTypeTheyMeet) {
+  Harness h;
+  auto q = h.Select(
+      R"(SELECT ID FROM DB.S.T WHERE "TS" > '2023-07-14 09:30:15.250000000 +05:30'::TIMESTAMP_TZ AND AMOUNT IN ('1.5', 2) AND "Name" LIKE 'a%')");
+  EXPECT_NE(q.sql.find("timestamptz"), std::string::npos);
+  EXPECT_NE(q.sql.find("ESCAPE ''"), std::string::npos);
+}
+
+TEST(SfemuTranslator, InsertValuesRefusesSemiStructuredConstructors) {
+  Harness h;
+  h.sql = R"(INSERT INTO DB.S.T (ID, V) VALUES (1, PARSE_JSON('{"a": 1}')))";
+  h.statements = ParseScript(h.sql);
+  Translator t(h.catalog, h.session, h.sql);
+  try {
+    t.TranslateInsert(h.statements[0]);
+    FAIL();
+  } catch (const SfError& e) {
+    EXPECT_EQ(e.code(), "002014");
+  }
+  h.sql = R"(INSERT INTO DB.S.T (ID, V) SELECT 1, PARSE_JSON('{"b": 1, "a": [1, 2]}'))";
+  h.statements = ParseScript(h.sql);
+  Translator t2(h.catalog, h.session, h.sql);
+  auto dml = t2.TranslateInsert(h.statements[0]);
+  EXPECT_NE(dml.sql.find(R"({"a":[1,2],"b":1})"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sf2pg::sfemu

@@ -1,0 +1,99 @@
+#include "wire.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "values.h"
+
+namespace sf2pg::sfemu {
+namespace {
+
+/// PostgreSQL's binary numeric for a decimal string ("-12.5").
+std::string NumericBinary(std::string text) {
+  bool negative = text[0] == '-';
+  if (negative) text.erase(0, 1);
+  size_t point = text.find('.');
+  std::string whole = point == std::string::npos ? text : text.substr(0, point);
+  std::string frac = point == std::string::npos ? "" : text.substr(point + 1);
+  while (whole.size() % 4) whole = "0" + whole;
+  while (frac.size() % 4) frac += "0";
+  std::vector<int16_t> groups;
+  for (size_t i = 0; i < whole.size(); i += 4)
+    groups.push_back(static_cast<int16_t>(std::stoi(whole.substr(i, 4))));
+  int weight = static_cast<int>(whole.size() / 4) - 1;
+  for (size_t i = 0; i < frac.size(); i += 4)
+    groups.push_back(static_cast<int16_t>(std::stoi(frac.substr(i, 4))));
+  while (!groups.empty() && groups.front() == 0 && weight >= 0) {
+    groups.erase(groups.begin());
+    --weight;
+  }
+  auto put = [](std::string& out, int16_t v) {
+    out += static_cast<char>((v >> 8) & 0xFF);
+    out += static_cast<char>(v & 0xFF);
+  };
+  std::string out;
+  put(out, static_cast<int16_t>(groups.size()));
+  put(out, static_cast<int16_t>(weight));
+  put(out, static_cast<int16_t>(negative ? 0x4000 : 0));
+  put(out, static_cast<int16_t>(frac.size()));
+  for (auto g : groups) put(out, g);
+  return out;
+}
+
+TEST(SfemuWire, NumericHasExactlyScaleFractionDigits) {
+  EXPECT_EQ(wire::NumericText(NumericBinary("12.5"), 4), "12.5000");
+  EXPECT_EQ(wire::NumericText(NumericBinary("-0.01"), 2), "-0.01");
+  EXPECT_EQ(wire::NumericText(NumericBinary("0"), 2), "0.00");
+  EXPECT_EQ(wire::NumericText(NumericBinary("98765432109876543210987654321"), 0),
+            "98765432109876543210987654321");
+  EXPECT_EQ(wire::NumericText(NumericBinary("-0.0000000000000000000000000000000000001"), 37),
+            "-0.0000000000000000000000000000000000001");
+  EXPECT_EQ(wire::NumericText(NumericBinary("1.005"), 2), "1.01");  // half away from zero
+  EXPECT_EQ(wire::NumericText(NumericBinary("-9.995"), 2), "-10.00");
+}
+
+TEST(SfemuWire, TimestampsAreSignedSecondsWithScaleDigits) {
+  std::string out;
+  wire::AppendTimestamp(out, -750000 - wire::kPgEpochMicros, 9);
+  EXPECT_EQ(out, "-0.750000000");
+  out.clear();
+  wire::AppendTimestamp(out, 1689327015250000 - wire::kPgEpochMicros, 3);
+  EXPECT_EQ(out, "1689327015.250");
+  out.clear();
+  wire::AppendTimestampTz(out, 1689307215250000 - wire::kPgEpochMicros, 9, 330);
+  EXPECT_EQ(out, "1689307215.250000000 1770");
+  out.clear();
+  wire::AppendTime(out, 34215000000, 0);
+  EXPECT_EQ(out, "34215");
+  out.clear();
+  wire::AppendDate(out, -1 - static_cast<int32_t>(wire::kPgEpochDays));
+  EXPECT_EQ(out, "-1");
+  out.clear();
+  wire::AppendHex(out, std::string("\xca\xfe\x01", 3));
+  EXPECT_EQ(out, "CAFE01");
+}
+
+TEST(SfemuWire, FloatCasesOfTheSharedTable) {
+  std::ifstream in(std::string(SF2PG_SOURCE_DIR) + "/tests/data/type_cases.json");
+  auto cases = nlohmann::json::parse(in);
+  int checked = 0;
+  for (const auto& c : cases) {
+    if (c["sf_type"] != "FLOAT" || c["input"].is_null()) continue;
+    PgInput pg = ToPgInput(SfType::Of(SfKind::kReal), c["input"].get<std::string>());
+    double v = pg.value == "Infinity"    ? INFINITY
+               : pg.value == "-Infinity" ? -INFINITY
+                                         : std::strtod(pg.value.c_str(), nullptr);
+    std::string out;
+    wire::AppendFloat(out, v);
+    EXPECT_EQ(out, c["wire"].get<std::string>()) << c["id"];
+    ++checked;
+  }
+  EXPECT_GE(checked, 10);
+}
+
+}  // namespace
+}  // namespace sf2pg::sfemu

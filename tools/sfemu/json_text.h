@@ -1,0 +1,71 @@
+// JSON text helpers: string escaping for the wire, and semi-structured values (VARIANT,
+// OBJECT, ARRAY, GEOGRAPHY, GEOMETRY). sfemu stores each semi-structured value as a compact
+// canonical JSON text (keys sorted, Snowflake's number spelling, `undefined` for a SQL NULL
+// array element) and pretty-prints it on the way out, exactly as Snowflake does:
+// newlines, 2-space indent, `"key": value`.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "sf_type.h"
+
+namespace sf2pg::sfemu {
+
+/// A value that cannot be stored (as Snowflake would refuse it, or because sfemu cannot store
+/// it exactly); the message says why, the code is the Snowflake error code to answer with.
+class ValueError : public std::runtime_error {
+ public:
+  explicit ValueError(const std::string& message, std::string code = "100069",
+                      std::string sql_state = "22P02")
+      : std::runtime_error(message), code_(std::move(code)), sql_state_(std::move(sql_state)) {}
+  const std::string& code() const { return code_; }
+  const std::string& sql_state() const { return sql_state_; }
+
+ private:
+  std::string code_;
+  std::string sql_state_;
+};
+
+/// Codes for values sfemu refuses although Snowflake would store them.
+inline constexpr const char* kNotEmulatedCode = "000002";
+inline constexpr const char* kNotEmulatedState = "0A000";
+
+/// Appends a Unicode code point as UTF-8.
+void AppendUtf8(std::string& out, uint32_t code_point);
+
+/// The two-character backslash escape of \\ \n \r \t \b \f (shared by JSON and COPY text),
+/// null for any other character.
+const char* ShortEscape(char c);
+
+/// Appends `text` as the inside of a JSON string (no quotes), escaping as the SQL API does:
+/// \" \\ \b \f \n \r \t, other control characters as \u00XX; UTF-8 kept as is.
+void AppendJsonEscaped(std::string& out, std::string_view text);
+/// Appends `"text"`.
+void AppendJsonString(std::string& out, std::string_view text);
+
+/// Parses JSON `input` and returns its canonical compact text for a column of `kind`
+/// (variant, object, array, geography, geometry). Object keys are sorted; `undefined` is
+/// accepted as an array element (a SQL NULL). Throws ValueError for invalid JSON, for a value
+/// of the wrong shape (OBJECT needs an object, ARRAY an array) and for numbers whose Snowflake
+/// spelling sfemu cannot reproduce (exponents, trailing fraction zeros, over 38 digits).
+/// `allow_undefined` accepts Snowflake's own `undefined` array elements (loader input);
+/// PARSE_JSON does not.
+std::string CanonicalJson(std::string_view input, SfKind kind, bool allow_undefined = true);
+
+/// Geography from WKT `POINT(x y)` or GeoJSON text, as canonical compact GeoJSON.
+std::string CanonicalGeo(std::string_view input, SfKind kind);
+
+/// Appends the Snowflake pretty rendering of canonical compact JSON, JSON-escaped so that it
+/// can sit inside a wire string.
+void AppendPrettyJsonEscaped(std::string& out, std::string_view compact);
+/// The pretty rendering itself (tests and TO_VARCHAR need the plain text).
+std::string PrettyJson(std::string_view compact);
+
+/// Canonical text of a JSON string value (quoted and escaped the canonical way).
+std::string CanonicalJsonString(std::string_view text);
+
+}  // namespace sf2pg::sfemu

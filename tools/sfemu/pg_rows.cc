@@ -1,0 +1,129 @@
+#include "pg_rows.h"
+
+#include <cstring>
+#include <stdexcept>
+
+#include "json_text.h"
+#include "wire.h"
+
+namespace sf2pg::sfemu {
+namespace {
+
+constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700,
+              kFloat8 = 701, kNumeric = 1700;
+
+int64_t ReadInteger(Oid oid, const char* p) {
+  switch (oid) {
+    case kInt8:
+      return wire::ReadInt64(p);
+    case kInt4:
+      return wire::ReadInt32(p);
+    case kInt2:
+      return wire::ReadInt16(p);
+    default:
+      throw std::runtime_error("unexpected PostgreSQL integer type " + std::to_string(oid));
+  }
+}
+
+}  // namespace
+
+RowRenderer::RowRenderer(const TranslatedQuery& query, bool nullable_null)
+    : null_text_(nullable_null ? "null" : "\"null\"") {
+  for (size_t i = 0; i < query.columns.size(); ++i) {
+    Column c;
+    c.type = query.columns[i].type;
+    c.value = query.value_index[i];
+    c.offset = query.offset_index[i];
+    columns_.push_back(c);
+  }
+}
+
+void RowRenderer::Bind(const PGresult* result) {
+  for (auto& c : columns_) {
+    c.oid = PQftype(result, c.value);
+    if (c.offset >= 0) c.offset_oid = PQftype(result, c.offset);
+  }
+}
+
+void RowRenderer::Append(std::string& out, const PGresult* result, int row) const {
+  out += '[';
+  bool first = true;
+  for (const auto& c : columns_) {
+    if (!first) out += ',';
+    first = false;
+    if (PQgetisnull(result, row, c.value)) {
+      out += null_text_;
+      continue;
+    }
+    out += '"';
+    AppendValue(out, c, PQgetvalue(result, row, c.value), PQgetlength(result, row, c.value), result,
+                row);
+    out += '"';
+  }
+  out += ']';
+}
+
+void RowRenderer::AppendValue(std::string& out, const Column& c, const char* p, int len,
+                              const PGresult* result, int row) const {
+  std::string_view bytes(p, static_cast<size_t>(len));
+  switch (c.type.kind) {
+    case SfKind::kFixed:
+      if (c.oid == kNumeric) {
+        wire::AppendNumeric(out, bytes, c.type.scale);
+      } else if (c.oid == kFloat8) {
+        throw std::runtime_error("float value in a NUMBER column");
+      } else {
+        wire::AppendInteger(out, ReadInteger(c.oid, p), c.type.scale);
+      }
+      return;
+    case SfKind::kReal:
+      if (c.oid == kFloat4) {
+        auto bits = static_cast<uint32_t>(wire::ReadInt32(p));
+        float f;
+        std::memcpy(&f, &bits, 4);
+        wire::AppendFloat(out, f);
+      } else {
+        wire::AppendFloat(out, wire::ReadFloat8(p));
+      }
+      return;
+    case SfKind::kBoolean:
+      out += p[0] ? "true" : "false";
+      return;
+    case SfKind::kDate:
+      wire::AppendDate(out, wire::ReadInt32(p));
+      return;
+    case SfKind::kTime:
+      wire::AppendTime(out, wire::ReadInt64(p), c.type.scale);
+      return;
+    case SfKind::kTimestampNtz:
+    case SfKind::kTimestampLtz:
+      wire::AppendTimestamp(out, wire::ReadInt64(p), c.type.scale);
+      return;
+    case SfKind::kTimestampTz: {
+      int offset = 0;
+      if (c.offset >= 0 && !PQgetisnull(result, row, c.offset)) {
+        offset = static_cast<int>(ReadInteger(c.offset_oid, PQgetvalue(result, row, c.offset)));
+      }
+      wire::AppendTimestampTz(out, wire::ReadInt64(p), c.type.scale, offset);
+      return;
+    }
+    case SfKind::kBinary:
+      wire::AppendHex(out, bytes);
+      return;
+    case SfKind::kVariant:
+    case SfKind::kObject:
+    case SfKind::kArray:
+    case SfKind::kGeography:
+    case SfKind::kGeometry:
+      AppendPrettyJsonEscaped(out, bytes);
+      return;
+    case SfKind::kText:
+    case SfKind::kNull:
+      if (c.oid == kBytea || c.oid == kBool)
+        throw std::runtime_error("unexpected text column type");
+      AppendJsonEscaped(out, bytes);
+      return;
+  }
+}
+
+}  // namespace sf2pg::sfemu
