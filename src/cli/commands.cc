@@ -41,21 +41,13 @@ int ValidateConfig(const GlobalOptions& global) {
 
 int TestConnections(const GlobalOptions& global) {
   Context context = LoadContext(global, {.snowflake = false, .postgres = true});
-  std::set<std::string> databases = {context.config.StatusDatabase()};
-  for (const auto& s : context.config.sources) {
-    if (s.enabled) databases.insert(s.target_pg_database);
-  }
   int failures = 0;
-  for (const auto& db : databases) {
-    auto params = PostgresParams(context.credentials, db);
-    try {
-      postgres::Connection conn(params);
-      auto version = conn.Exec("SHOW server_version");
-      std::cout << "PostgreSQL " << params.Describe() << ": OK (server " << version.Get(0, 0)
-                << ")\n";
-    } catch (const Error& e) {
+  for (const auto& check : CheckPostgres(context)) {
+    if (check.ok) {
+      std::cout << check.system << " " << check.target << ": OK (server " << check.detail << ")\n";
+    } else {
       ++failures;
-      std::cout << "PostgreSQL " << params.Describe() << ": FAILED: " << e.what() << "\n";
+      std::cout << check.system << " " << check.target << ": FAILED: " << check.detail << "\n";
     }
   }
   return failures == 0 ? kExitDone : kExitFailed;
@@ -97,10 +89,7 @@ int Migrate(const GlobalOptions& global, const MigrateOptions& options) {
     run.deadline = Clock::Real().Now() + std::chrono::duration_cast<Clock::Duration>(
                                              std::chrono::duration<double>(*options.deadline_seconds));
   }
-  exec::MigrationDeps deps;
-  const auto& credentials = context.credentials;
-  deps.pg_params = [&credentials](const std::string& db) { return PostgresParams(credentials, db); };
-  deps.make_source = SnowflakeSourceFactory(context.config, credentials);
+  exec::MigrationDeps deps = MigrationDepsFor(context);
   exec::MigrationResult result = exec::RunMigration(context.config, run, deps);
   if (options.dry_run) {
     std::cout << report::PlanText(result);

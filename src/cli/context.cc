@@ -2,13 +2,21 @@
 
 #include <unistd.h>
 
+#include <set>
+
+#include "cli/source_factory.h"
 #include "core/error.h"
+#include "core/secret.h"
 #include "report/log.h"
 
 namespace sf2pg::cli {
 
 Context LoadContext(const GlobalOptions& global, config::CredentialNeeds needs) {
-  auto env = config::Environment::FromProcess(global.env_file);
+  return LoadContext(global, needs, config::Environment::FromProcess(global.env_file));
+}
+
+Context LoadContext(const GlobalOptions& global, config::CredentialNeeds needs,
+                    const config::Environment& env) {
   std::vector<config::Problem> problems;
   Context context;
   context.credentials = config::LoadCredentials(env, needs, &problems);
@@ -53,6 +61,36 @@ postgres::ConnectParams PostgresParams(const config::Credentials& credentials,
   p.sslrootcert = credentials.postgres.sslrootcert;
   p.dbname = database;
   return p;
+}
+
+exec::MigrationDeps MigrationDepsFor(const Context& context) {
+  exec::MigrationDeps deps;
+  const auto& credentials = context.credentials;
+  deps.pg_params = [&credentials](const std::string& db) { return PostgresParams(credentials, db); };
+  deps.make_source = SnowflakeSourceFactory(context.config, credentials);
+  return deps;
+}
+
+std::vector<ConnectionCheck> CheckPostgres(const Context& context) {
+  std::set<std::string> databases = {context.config.StatusDatabase()};
+  for (const auto& s : context.config.sources) {
+    if (s.enabled) databases.insert(s.target_pg_database);
+  }
+  std::vector<ConnectionCheck> checks;
+  for (const auto& db : databases) {
+    auto params = PostgresParams(context.credentials, db);
+    ConnectionCheck check{"PostgreSQL", params.Describe(), false, ""};
+    try {
+      postgres::Connection conn(params);
+      auto version = conn.Exec("SHOW server_version");
+      check.ok = true;
+      check.detail = std::string(version.Get(0, 0));
+    } catch (const Error& e) {
+      check.detail = Redactor::Redact(e.what());
+    }
+    checks.push_back(std::move(check));
+  }
+  return checks;
 }
 
 }  // namespace sf2pg::cli
