@@ -1,5 +1,7 @@
 #include "cli/commands.h"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -10,6 +12,9 @@
 #include "core/clock.h"
 #include "core/stop.h"
 #include "exec/migration.h"
+#include "exec/verify.h"
+#include "report/table_text.h"
+#include "report/progress.h"
 #include "report/status_view.h"
 #include "report/summary.h"
 #include "run/status_store.h"
@@ -90,7 +95,17 @@ int Migrate(const GlobalOptions& global, const MigrateOptions& options) {
                                              std::chrono::duration<double>(*options.deadline_seconds));
   }
   exec::MigrationDeps deps = MigrationDepsFor(context);
+  std::unique_ptr<exec::ProgressSink> progress;
+  if (!global.quiet && !options.dry_run) {
+    if (log::CurrentFormat() == log::Format::kText && isatty(STDERR_FILENO)) {
+      progress = std::make_unique<report::TerminalProgress>(stderr);
+    } else {
+      progress = std::make_unique<report::JsonProgress>();
+    }
+  }
+  deps.progress = progress.get();
   exec::MigrationResult result = exec::RunMigration(context.config, run, deps);
+  progress.reset();
   if (options.dry_run) {
     std::cout << report::PlanText(result);
     return ExitFor(result);
@@ -106,6 +121,41 @@ int Migrate(const GlobalOptions& global, const MigrateOptions& options) {
               << result.run_id << ").\n";
   }
   return ExitFor(result);
+}
+
+int Verify(const GlobalOptions& global, const VerifyOptions& options) {
+  Context context = LoadContext(global, {.snowflake = true, .postgres = true});
+  exec::MigrationDeps deps = MigrationDepsFor(context);
+  exec::VerifyOptions run{options.sources, options.tables, options.max_rows};
+  auto verdicts = exec::VerifyTables(context.config, run, deps);
+  bool all = true;
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& v : verdicts) {
+    all = all && v.identical();
+    if (options.json) {
+      out.push_back({{"table", v.table}, {"target", v.target}, {"identical", v.identical()},
+                     {"source_rows", v.source_rows}, {"target_rows", v.target_rows},
+                     {"missing", v.missing}, {"extra", v.extra}, {"changed", v.changed},
+                     {"samples", v.samples}, {"how", v.how}, {"error", v.error},
+                     {"seconds", v.seconds}});
+      continue;
+    }
+    std::cout << v.table << " -> " << v.target << ": ";
+    if (!v.error.empty()) {
+      std::cout << "ERROR " << v.error << "\n";
+      continue;
+    }
+    std::cout << (v.identical() ? "identical" : "DIFFERENT") << " (" << v.source_rows
+              << " source rows, " << v.target_rows << " target rows";
+    if (!v.identical()) {
+      std::cout << "; " << v.missing << " missing, " << v.extra << " extra, " << v.changed
+                << " changed";
+    }
+    std::cout << ", " << report::Duration(v.seconds) << ")\n  " << v.how << "\n";
+    for (const auto& sample : v.samples) std::cout << "  " << sample << "\n";
+  }
+  if (options.json) std::cout << out.dump(2) << "\n";
+  return all ? kExitDone : kExitFailed;
 }
 
 int Status(const GlobalOptions& global, const StatusOptions& options) {

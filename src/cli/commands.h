@@ -35,7 +35,15 @@ struct StatusOptions {
   std::optional<int> prune_older_than_days;
 };
 
+struct VerifyOptions {
+  std::vector<std::string> sources;
+  std::vector<std::string> tables;
+  bool json = false;
+  int max_rows = 20;
+};
+
 int ValidateConfig(const GlobalOptions& global);
+int Verify(const GlobalOptions& global, const VerifyOptions& options);
 int TestConnections(const GlobalOptions& global);
 int Migrate(const GlobalOptions& global, const MigrateOptions& options);
 int Status(const GlobalOptions& global, const StatusOptions& options);

@@ -26,6 +26,8 @@ Examples:
   sf2pg migrate --source analytics --tables DIMPATIENT,FACTVISIT
   sf2pg migrate --no-resume                   # force a fresh run
   sf2pg migrate --resume-run-id 2f0c...       # resume that run
+  sf2pg plan --tables DIMPATIENT              # strategy, chunks and their SQL, no data moved
+  sf2pg verify                                # row-by-row comparison of source and target
   sf2pg status --json
   sf2pg lambda --event '{"action": "validate_config"}'   # one Lambda event, locally
 
@@ -86,6 +88,22 @@ int main(int argc, char** argv) {
                   "Join a running run as an extra worker: claim its pending chunks, plan nothing");
   run->add_option("--summary-json", migrate.summary_json, "Write the run summary as JSON here");
 
+  auto* plan = app.add_subcommand("plan", "Show what migrate would do (strategy, chunks, SQL); move no data");
+  add_global(plan);
+  plan->add_option("-s,--source", migrate.sources, "Plan only this source (repeatable)");
+  plan->add_option("-t,--tables", migrate.tables, "Plan only these tables (comma separated)")
+      ->delimiter(',');
+
+  cli::VerifyOptions verify;
+  auto* check = app.add_subcommand("verify", "Compare source and target row by row; exit 0 only when identical");
+  add_global(check);
+  check->add_option("-s,--source", verify.sources, "Verify only this source (repeatable)");
+  check->add_option("-t,--tables", verify.tables, "Verify only these tables (comma separated)")
+      ->delimiter(',');
+  check->add_option("--max-rows", verify.max_rows, "Differing rows printed per table")
+      ->check(CLI::PositiveNumber);
+  check->add_flag("--json", verify.json, "Print JSON instead of text");
+
   auto* stat = app.add_subcommand("status", "Show recent runs, or one run's tables and failures");
   add_global(stat);
   stat->add_option("--run-id", status.run_id, "Show this run in detail");
@@ -117,6 +135,11 @@ int main(int argc, char** argv) {
     if (*test) return cli::TestConnections(global);
     if (*run) return cli::Migrate(global, migrate);
     if (*stat) return cli::Status(global, status);
+    if (*check) return cli::Verify(global, verify);
+    if (*plan) {
+      migrate.dry_run = true;
+      return cli::Migrate(global, migrate);
+    }
     if (*lam) {
       if (lam->get_option("--config")->count() == 0) global.config_path = lambda::LambdaConfigPath();
       if (!event_file.empty()) {

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <set>
 #include <thread>
 
@@ -10,7 +11,9 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "core/stop.h"
+#include "exec/columns.h"
 #include "exec/worker.h"
+#include "postgres/indexes.h"
 #include "report/log.h"
 #include "run/status_store.h"
 
@@ -18,19 +21,15 @@ namespace sf2pg::exec {
 namespace {
 
 using nlohmann::json;
-using Selection = std::vector<std::pair<const config::SourceConfig*, const config::TableConfig*>>;
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
+}  // namespace
 
-Selection Select(const config::Config& config, const MigrationOptions& options,
-                 std::vector<std::string>* source_names) {
+Selection SelectTables(const config::Config& config, const std::vector<std::string>& source_list,
+                       const std::vector<std::string>& table_list,
+                       std::vector<std::string>* source_names) {
   std::vector<const config::SourceConfig*> sources;
   std::string unknown;
-  for (const auto& name : options.sources) {
+  for (const auto& name : source_list) {
     const auto* s = config.FindSource(name);
     if (!s) unknown += (unknown.empty() ? "" : ", ") + name;
     else sources.push_back(s);
@@ -46,7 +45,7 @@ Selection Select(const config::Config& config, const MigrationOptions& options,
     }
   }
   std::set<std::string> wanted;
-  for (const auto& t : options.tables) wanted.insert(Lower(t));
+  for (const auto& t : table_list) wanted.insert(Lower(t));
   std::set<std::string> found;
   Selection out;
   for (const auto* s : sources) {
@@ -68,6 +67,8 @@ Selection Select(const config::Config& config, const MigrationOptions& options,
   return out;
 }
 
+namespace {
+
 std::string Hostname() {
   char buf[256] = {0};
   gethostname(buf, sizeof buf - 1);
@@ -82,7 +83,7 @@ class Coordinator {
   MigrationResult Run() {
     auto started = deps_.clock->Now();
     std::vector<std::string> source_names;
-    Selection selection = Select(config_, options_, &source_names);
+    Selection selection = SelectTables(config_, options_.sources, options_.tables, &source_names);
     std::vector<std::string> hashed = source_names;
     // A run limited to some tables only resumes a run limited to the same tables.
     if (!options_.tables.empty()) {
@@ -102,6 +103,7 @@ class Coordinator {
       for (const auto& f : failed_tables_) result_.tables.push_back(FailedSummary(f));
       result_.status = failed_tables_.empty() ? "planned" : "failed";
     } else if (OpenRun(source_names, selection)) {
+      if (!result_.resumed) RepairIndexes(selection);
       Prepare(selection);
       RunWorkers();
       Settle();
@@ -224,16 +226,120 @@ class Coordinator {
     shared.deadline = options_.deadline;
     shared.deadline_buffer = std::chrono::seconds(config_.settings.lambda_timeout_buffer_seconds);
     shared.on_chunk = deps_.on_chunk;
+    workers_started_ = deps_.clock->Now();
     int workers = options_.workers;
     if (workers <= 0) {
       for (const auto& j : jobs_) workers = std::max(workers, j.max_threads);
     }
-    for (const auto& j : jobs_) store_->StartTable(result_.run_id, j.key);
+    for (const auto& j : jobs_) {
+      store_->StartTable(result_.run_id, j.key);
+      run::ChunkCounts n = store_->CountChunks(result_.run_id, j.key);
+      auto record = store_->LoadTable(result_.run_id, j.key);
+      baseline_[j.key] = {n.total, n.completed, n.rows,
+                          record ? record->metadata.value("estimated_rows", int64_t{0}) : 0};
+    }
     std::vector<std::thread> threads;
     for (int i = 0; i < workers; ++i) threads.emplace_back(RunWorker, std::ref(shared), i);
+    Ticker ticker(deps_.progress, [&] { return Snapshot(shared); });
     for (auto& t : threads) t.join();
+    ticker.Stop();
+    if (deps_.progress) deps_.progress->Update(Snapshot(shared), true);
     result_.deadline_reached = shared.deadline_reached;
     stats_ = std::move(shared.stats);
+  }
+
+  // Figures of every table for the progress display.
+  std::vector<TableProgress> Snapshot(WorkShared& shared) {
+    std::vector<TableProgress> out;
+    double seconds = std::chrono::duration<double>(deps_.clock->Now() - workers_started_).count();
+    std::lock_guard lock(shared.mu);
+    for (const auto& j : jobs_) {
+      const Baseline& b = baseline_[j.key];
+      const TableStats& s = shared.stats[j.key];
+      TableProgress p;
+      p.table = j.Name();
+      p.chunks_total = b.total;
+      p.chunks_done = b.done + static_cast<int>(s.chunks_done + s.chunks_skipped);
+      p.chunks_failed = static_cast<int>(s.chunks_failed);
+      p.in_flight = shared.in_flight[j.key];
+      p.rows = b.rows + s.rows;
+      p.rows_estimated = b.estimated;
+      p.rows_this_run = s.rows;
+      p.seconds = seconds;
+      out.push_back(p);
+    }
+    return out;
+  }
+
+  // Calls the progress sink at its interval from its own thread until stopped.
+  class Ticker {
+   public:
+    Ticker(ProgressSink* sink, std::function<std::vector<TableProgress>()> snapshot)
+        : sink_(sink), snapshot_(std::move(snapshot)) {
+      if (sink_) thread_ = std::thread([this] { Loop(); });
+    }
+    ~Ticker() { Stop(); }
+    void Stop() {
+      {
+        std::lock_guard lock(mu_);
+        stop_ = true;
+      }
+      cv_.notify_all();
+      if (thread_.joinable()) thread_.join();
+    }
+
+   private:
+    void Loop() {
+      std::unique_lock lock(mu_);
+      auto interval = std::chrono::duration<double>(sink_->Interval());
+      while (!cv_.wait_for(lock, interval, [this] { return stop_; })) {
+        lock.unlock();
+        sink_->Update(snapshot_(), false);
+        lock.lock();
+      }
+    }
+    ProgressSink* sink_;
+    std::function<std::vector<TableProgress>()> snapshot_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stop_ = false;
+    std::thread thread_;
+  };
+
+  struct Baseline {
+    int total = 0;
+    int done = 0;
+    int64_t rows = 0;
+    int64_t estimated = 0;
+  };
+
+  // Recreates indexes that an earlier run dropped and never restored (it crashed between).
+  void RepairIndexes(const Selection& selection) {
+    for (const auto& [s, t] : selection) {
+      try {
+        for (const auto& [run_id, record] :
+             store_->UnrestoredIndexes(s->target_pg_database, s->target_pg_schema, t->target)) {
+          RestoreTableIndexes(run_id, record, s->target_pg_database);
+        }
+      } catch (const Error& e) {
+        log::Error("cannot restore indexes dropped by an earlier run",
+                   {{"table", t->target}, {"error", e.what()}});
+      }
+    }
+  }
+
+  void RestoreTableIndexes(const std::string& run_id, const run::TableRecord& record,
+                           const std::string& target_database) {
+    std::vector<std::string> defs;
+    for (const auto& d : record.metadata.value("dropped_indexes", json::array())) {
+      defs.push_back(d.value("definition", ""));
+    }
+    postgres::RestoreIndexes(TargetConn(target_database), defs);
+    store_->SetIndexFlags(run_id, record.key, true, true);
+    if (!defs.empty()) {
+      log::Info("restored indexes", {{"table", record.key.ToString()},
+                                     {"indexes", static_cast<int64_t>(defs.size())}});
+    }
   }
 
   // Settles each table from its chunks and the run from its tables.
@@ -248,6 +354,12 @@ class Coordinator {
       s.strategy = job.strategy;
       try {
         s.status = store_->FinishTable(result_.run_id, job.key);
+        if (s.status == "completed") {
+          auto record = store_->LoadTable(result_.run_id, job.key);
+          if (record && record->indexes_disabled && !record->indexes_restored) {
+            RestoreTableIndexes(result_.run_id, *record, job.target_database);
+          }
+        }
         run::ChunkCounts n = store_->CountChunks(result_.run_id, job.key);
         s.total_chunks = n.total;
         s.completed_chunks = n.completed;
@@ -314,6 +426,8 @@ class Coordinator {
   std::vector<TableJob> jobs_;
   std::vector<FailedTable> failed_tables_;
   std::map<run::TableKey, TableStats> stats_;
+  std::map<run::TableKey, Baseline> baseline_;
+  Clock::TimePoint workers_started_;
   MigrationResult result_;
 };
 

@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/source.h"
 #include "exec/prepare.h"
+#include "exec/progress.h"
 #include "postgres/connection.h"
 
 namespace sf2pg::exec {
@@ -34,8 +35,10 @@ struct MigrationDeps {
   /// A new source session (one per worker, plus one for planning).
   std::function<std::unique_ptr<Source>()> make_source;
   Clock* clock = &Clock::Real();
-  /// Called after each finished chunk (for progress), from worker threads.
+  /// Called after each finished chunk, from worker threads; may be empty.
   std::function<void()> on_chunk;
+  /// Receives progress snapshots while workers run; may be null.
+  ProgressSink* progress = nullptr;
 };
 
 struct TableSummary {
@@ -68,6 +71,15 @@ struct MigrationResult {
   std::vector<PlanReport> plans;  ///< dry run only
   std::string error;              ///< why a run failed as a whole
 };
+
+using Selection = std::vector<std::pair<const config::SourceConfig*, const config::TableConfig*>>;
+
+/// The enabled tables of the named sources (every enabled source when `sources` is empty),
+/// limited to `tables` (Snowflake or target names, any case) when given. Appends the selected
+/// source names to `source_names`. Throws ConfigError naming unknown sources or tables.
+Selection SelectTables(const config::Config& config, const std::vector<std::string>& sources,
+                       const std::vector<std::string>& tables,
+                       std::vector<std::string>* source_names);
 
 /// Runs (or resumes, or joins) a migration. Throws ConfigError for bad selections (unknown
 /// source or table, unknown run id); every other failure ends in the result's status.

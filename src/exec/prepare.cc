@@ -1,10 +1,13 @@
 #include "exec/prepare.h"
 
+#include "exec/columns.h"
+
 #include <algorithm>
 
 #include "config/hash.h"
 #include "core/error.h"
 #include "plan/sql.h"
+#include "postgres/indexes.h"
 #include "postgres/target_table.h"
 #include "report/log.h"
 
@@ -12,51 +15,6 @@ namespace sf2pg::exec {
 namespace {
 
 using nlohmann::json;
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-// Finds `name` among `columns`: exactly, or else case-insensitively when that is unambiguous
-// (a config that names an unquoted identifier in lower case).
-const SourceColumn* FindSource(const std::vector<SourceColumn>& columns, const std::string& name) {
-  const SourceColumn* loose = nullptr;
-  int matches = 0;
-  for (const auto& c : columns) {
-    if (c.name == name) return &c;
-    if (Lower(c.name) == Lower(name)) {
-      loose = &c;
-      ++matches;
-    }
-  }
-  return matches == 1 ? loose : nullptr;
-}
-
-const TargetColumn* FindTarget(const postgres::TableInfo& table, const std::string& name) {
-  if (const auto* c = table.Find(name)) return c;
-  const TargetColumn* loose = nullptr;
-  int matches = 0;
-  for (const auto& c : table.columns) {
-    if (Lower(c.name) == Lower(name)) {
-      loose = &c;
-      ++matches;
-    }
-  }
-  return matches == 1 ? loose : nullptr;
-}
-
-std::vector<SourceColumn> ResolveAll(const std::vector<SourceColumn>& columns,
-                                     const std::vector<std::string>& names, const char* what,
-                                     std::vector<std::string>* problems) {
-  std::vector<SourceColumn> out;
-  for (const auto& n : names) {
-    if (const auto* c = FindSource(columns, n)) out.push_back(*c);
-    else problems->push_back(std::string(what) + " \"" + n + "\" is not a column of the source table");
-  }
-  return out;
-}
 
 // Snowflake SQL literal for the target's largest watermark, read back from PostgreSQL.
 // PostgreSQL keeps microseconds while Snowflake keeps nanoseconds, so a timestamp floor is
@@ -94,57 +52,10 @@ std::string WatermarkFloor(postgres::Connection& conn, const TableJob& job,
   return plan::QuoteIdent(source_wm.name) + " >= " + lit;
 }
 
-// Builds the column mapping and checks the target; every mismatch is listed.
-void MapColumns(TableJob& job, const std::vector<SourceColumn>& source_columns,
-                std::vector<std::string>* problems) {
-  const auto& t = *job.table;
-  for (const auto& sc : source_columns) {
-    std::string want = TargetName(sc.name, t.identifier_case);
-    const TargetColumn* tc = FindTarget(job.target_info, want);
-    if (!tc) {
-      problems->push_back("column \"" + want + "\" (from Snowflake " + sc.name + " " + sc.type +
-                          ") is missing in the target");
-      continue;
-    }
-    job.source_columns.push_back(sc.name);
-    job.target_columns.push_back(tc->name);
-    job.targets.push_back(*tc);
-  }
-  for (const auto& tc : job.target_info.columns) {
-    if (tc.not_null && std::find(job.target_columns.begin(), job.target_columns.end(), tc.name) ==
-                           job.target_columns.end()) {
-      problems->push_back("target column \"" + tc.name +
-                          "\" is NOT NULL but has no source column");
-    }
-  }
-}
-
 bool IsDateKind(const TableJob& job) {
   return !job.plan_input.chunking_kinds.empty() &&
          job.plan_input.chunking_kinds.front() == plan::KeyKind::kDate &&
          (job.table->chunking_strategy == "auto" || job.table->chunking_strategy == "date_range");
-}
-
-void ResolveKeys(TableJob& job, const std::vector<SourceColumn>& source_columns,
-                 std::vector<std::string>* problems) {
-  const auto& t = *job.table;
-  auto& in = job.plan_input;
-  in.all_columns = source_columns;
-  in.chunking = ResolveAll(source_columns, t.chunking_columns, "chunking column", problems);
-  in.uniqueness = ResolveAll(source_columns, t.uniqueness_columns, "uniqueness column", problems);
-  for (size_t i = 0; i < in.chunking.size(); ++i) {
-    plan::KeyKind kind = plan::KindOfColumn(in.chunking[i]);
-    if (i < t.chunking_column_types.size()) plan::KindOfConfigType(t.chunking_column_types[i], &kind);
-    in.chunking_kinds.push_back(kind);
-  }
-  in.strategy = t.chunking_strategy;
-  for (const auto& u : in.uniqueness) {
-    auto it = std::find(job.source_columns.begin(), job.source_columns.end(), u.name);
-    if (it == job.source_columns.end()) continue;
-    size_t i = static_cast<size_t>(it - job.source_columns.begin());
-    job.key_columns.push_back(static_cast<int>(i));
-    job.upsert_keys.push_back(job.target_columns[i]);
-  }
 }
 
 json JobMetadata(const TableJob& job, const plan::Plan& p, bool truncated) {
@@ -173,6 +84,14 @@ bool StorePlan(PrepareContext& ctx, TableJob& job, const plan::Plan& p, bool tru
   record.target_schema = job.target_schema;
   record.target_table = job.target_table;
   record.metadata = JobMetadata(job, p, truncate);
+  // Index definitions are stored before any index is dropped, so a crash in between is
+  // repaired from the status tables.
+  std::vector<postgres::IndexInfo> dropped;
+  if (job.table->disable_index) dropped = postgres::DroppableIndexes(job.target_info);
+  json defs = json::array();
+  for (const auto& index : dropped) defs.push_back({{"name", index.name}, {"definition", index.definition}});
+  record.metadata["dropped_indexes"] = defs;
+  record.indexes_disabled = !dropped.empty();
   std::vector<json> ranges;
   for (const auto& c : p.chunks) ranges.push_back(RangeToJson(c, p.strategy));
 
@@ -201,49 +120,27 @@ bool StorePlan(PrepareContext& ctx, TableJob& job, const plan::Plan& p, bool tru
   if (truncate && job.shares_status_database) ctx.status_conn->Exec(truncate_sql);
   if (truncate && !job.shares_status_database) ctx.target_conn(job.target_database).Exec(truncate_sql);
   ctx.store->InsertTablePlan(ctx.run_id, record, ranges);
+  if (job.shares_status_database) postgres::DropIndexes(*ctx.status_conn, job.target_schema, dropped);
   tx.Commit();
+  if (!job.shares_status_database) {
+    postgres::DropIndexes(ctx.target_conn(job.target_database), job.target_schema, dropped);
+  }
+  if (!dropped.empty()) {
+    log::Info("dropped secondary indexes for the load",
+              {{"table", job.Name()}, {"indexes", static_cast<int64_t>(dropped.size())}});
+  }
   return true;
 }
 
 }  // namespace
 
-std::string TargetName(const std::string& source_name, const std::string& identifier_case) {
-  if (identifier_case == "preserve") return source_name;
-  bool has_lower = std::any_of(source_name.begin(), source_name.end(),
-                               [](char c) { return c >= 'a' && c <= 'z'; });
-  return has_lower ? source_name : Lower(source_name);
-}
-
 TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
                       const config::TableConfig& table, PlanReport* report) {
-  TableJob job;
-  job.source = &source;
-  job.table = &table;
-  job.key = {source.source_sf_database, source.source_sf_schema, table.source};
-  job.target_database = source.target_pg_database;
-  job.target_schema = source.target_pg_schema;
-  job.target_table = table.target;
-  job.shares_status_database = source.target_pg_database == ctx.status_database;
-  job.max_threads = table.parallel_threads;
-  job.plan_input.qualified_name =
-      plan::QualifiedName(source.source_sf_database, source.source_sf_schema, table.source);
-  job.plan_input.filter = table.source_filter;
-
-  std::vector<SourceColumn> source_columns =
-      ctx.source->Query("SELECT * FROM " + job.plan_input.qualified_name + " LIMIT 0").columns;
-  postgres::Connection& tconn = ctx.target_conn(job.target_database);
-  std::vector<std::string> unsupported;
-  auto info = postgres::DescribeTable(tconn, job.target_schema, job.target_table, &unsupported);
-  if (!info) {
-    throw ConfigError("target table " + job.target_database + "." + job.target_schema + "." +
-                      job.target_table + " does not exist");
-  }
-  job.target_info = *info;
   std::vector<std::string> problems;
-  for (const auto& u : unsupported) problems.push_back("target column " + u + " has a type sf2pg cannot load");
-  MapColumns(job, source_columns, &problems);
-  ResolveKeys(job, source_columns, &problems);
-
+  std::vector<SourceColumn> source_columns;
+  TableJob job = DescribeJob(source, table, *ctx.source, ctx.target_conn(source.target_pg_database),
+                             ctx.status_database, &source_columns, &problems);
+  postgres::Connection& tconn = ctx.target_conn(job.target_database);
   const SourceColumn* source_wm = nullptr;
   const TargetColumn* target_wm = nullptr;
   if (!table.source_watermark.empty()) {

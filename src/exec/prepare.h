@@ -43,9 +43,4 @@ struct PlanReport {
 TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
                       const config::TableConfig& table, PlanReport* report);
 
-/// The PostgreSQL name sf2pg gives a Snowflake column under `identifier_case`: "lower" turns
-/// an all-upper-case name (Snowflake's unquoted identifiers) into lower case and keeps any
-/// other name as it is; "preserve" keeps every name.
-std::string TargetName(const std::string& source_name, const std::string& identifier_case);
-
 }  // namespace sf2pg::exec

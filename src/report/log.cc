@@ -17,6 +17,8 @@ namespace sf2pg::log {
 namespace {
 
 std::atomic<Format> g_format{Format::kText};
+std::mutex g_console_mu;
+std::function<void()> g_console_hook;  // guarded by g_console_mu
 std::atomic<Level> g_level{Level::kInfo};
 
 spdlog::logger& Logger() {
@@ -124,7 +126,21 @@ std::string Render(Format format, Level level, std::string_view message, Fields 
 
 void Write(Level level, std::string_view message, Fields fields) {
   if (!Enabled(level)) return;
-  Logger().log(SpdLevel(level), "{}", Render(g_format, level, message, fields));
+  std::string line = Render(g_format, level, message, fields);
+  std::lock_guard lock(g_console_mu);
+  if (g_console_hook) g_console_hook();
+  Logger().log(SpdLevel(level), "{}", line);
+  Logger().flush();
+}
+
+void SetConsoleHook(std::function<void()> before_line) {
+  std::lock_guard lock(g_console_mu);
+  g_console_hook = std::move(before_line);
+}
+
+void WithConsole(const std::function<void()>& draw) {
+  std::lock_guard lock(g_console_mu);
+  draw();
 }
 
 }  // namespace sf2pg::log

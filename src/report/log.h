@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -39,6 +40,12 @@ inline void Debug(std::string_view m, Fields f = {}) { Write(Level::kDebug, m, f
 inline void Info(std::string_view m, Fields f = {}) { Write(Level::kInfo, m, f); }
 inline void Warn(std::string_view m, Fields f = {}) { Write(Level::kWarning, m, f); }
 inline void Error(std::string_view m, Fields f = {}) { Write(Level::kError, m, f); }
+
+/// A function run (under the console lock) before every log line is written, so a live
+/// display can erase itself first; nullptr removes it.
+void SetConsoleHook(std::function<void()> before_line);
+/// Runs `draw` under the console lock, so it never interleaves with a log line.
+void WithConsole(const std::function<void()>& draw);
 
 /// Renders one line without writing it (tests).
 std::string Render(Format format, Level level, std::string_view message, Fields fields);

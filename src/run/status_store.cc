@@ -492,6 +492,26 @@ std::string StatusStore::FinishTable(const std::string& run_id, const TableKey& 
   return status;
 }
 
+std::vector<std::pair<std::string, TableRecord>> StatusStore::UnrestoredIndexes(
+    const std::string& target_database, const std::string& target_schema,
+    const std::string& target_table) {
+  auto r = conn_.Exec(std::string("SELECT run_id::text, ") + kTableColumns +
+                          " FROM migration_status.migration_table_status WHERE target_database = "
+                          "$1 AND target_schema = $2 AND target_table = $3 AND indexes_disabled "
+                          "AND NOT indexes_restored",
+                      {target_database, target_schema, target_table});
+  std::vector<std::pair<std::string, TableRecord>> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    // ReadTable expects its columns first; shift by the run id column.
+    TableRecord t;
+    t.source_name = std::string(r.Get(i, 1));
+    t.key = {std::string(r.Get(i, 2)), std::string(r.Get(i, 3)), std::string(r.Get(i, 4))};
+    t.metadata = r.IsNull(i, 15) ? nlohmann::json::object() : nlohmann::json::parse(r.Get(i, 15));
+    out.emplace_back(std::string(r.Get(i, 0)), t);
+  }
+  return out;
+}
+
 std::vector<StatusStore::FailedChunk> StatusStore::FailedChunks(const std::string& run_id,
                                                                 int limit) {
   auto r = conn_.Exec(

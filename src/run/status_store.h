@@ -128,6 +128,12 @@ class StatusStore {
   std::string FinishTable(const std::string& run_id, const TableKey& table);
   void StartTable(const std::string& run_id, const TableKey& table);
 
+  /// Tables of any run whose target is `target_database.schema.table` and whose dropped
+  /// indexes were never recreated (a crash between drop and restore).
+  std::vector<std::pair<std::string, TableRecord>> UnrestoredIndexes(
+      const std::string& target_database, const std::string& target_schema,
+      const std::string& target_table);
+
   struct FailedChunk {
     TableKey table;
     int chunk_id = 0;

@@ -321,3 +321,96 @@ TEST_F(MigrationTest, MissingTargetColumnStopsTheTableWithTheList) {
 
 }  // namespace
 }  // namespace sf2pg::testing
+
+namespace sf2pg::testing {
+namespace {
+
+bool IndexExists(postgres::Connection& c, const std::string& name) {
+  return c.Exec("SELECT to_regclass('public." + name + "') IS NOT NULL").Get(0, 0) == "t";
+}
+
+TEST_F(MigrationTest, SecondaryIndexesAreDroppedDuringTheLoadAndRestoredAfter) {
+  conn_->Exec("CREATE INDEX items_name_idx ON items (name)");
+  conn_->Exec("CREATE UNIQUE INDEX items_updated_uidx ON items (updated, id)");
+  postgres::Connection observer(TestPg::Params("engine"));
+  bool seen_during_load = true;
+  state_->on_fetch = [&](int n, const std::string&) {
+    if (n == 1) seen_during_load = IndexExists(observer, "items_name_idx");
+  };
+  auto r = Run(Config(R"(, "disable_index": true)"));
+  EXPECT_EQ(r.status, "completed");
+  EXPECT_FALSE(seen_during_load);
+  EXPECT_TRUE(IndexExists(*conn_, "items_name_idx"));
+  EXPECT_TRUE(IndexExists(*conn_, "items_updated_uidx"));  // unique: never dropped
+  EXPECT_EQ(Scalar("SELECT count(*) FROM migration_status.migration_table_status WHERE "
+                   "indexes_disabled AND indexes_restored"),
+            1);
+  ExpectExactTarget(1000);
+}
+
+TEST_F(MigrationTest, IndexesDroppedByAFailedRunAreRestoredByTheNextFreshRun) {
+  conn_->Exec("CREATE INDEX items_name_idx ON items (name)");
+  state_->on_fetch = [](int, const std::string&) {
+    throw SnowflakeError("warehouse suspended", Retry::kNever);
+  };
+  auto r = Run(Config(R"(, "disable_index": true)"));
+  EXPECT_EQ(r.status, "failed");
+  EXPECT_FALSE(IndexExists(*conn_, "items_name_idx"));
+  // The definition was stored before the drop.
+  EXPECT_EQ(Scalar("SELECT jsonb_array_length(metadata->'dropped_indexes') FROM "
+                   "migration_status.migration_table_status"),
+            1);
+  state_->on_fetch = nullptr;
+  exec::MigrationOptions fresh;
+  fresh.no_resume = true;
+  auto again = Run(Config(), fresh);  // without disable_index: only the repair touches indexes
+  EXPECT_EQ(again.status, "completed");
+  EXPECT_TRUE(IndexExists(*conn_, "items_name_idx"));
+  EXPECT_EQ(Scalar("SELECT count(*) FROM migration_status.migration_table_status WHERE "
+                   "indexes_disabled AND NOT indexes_restored"),
+            0);
+}
+
+TEST_F(MigrationTest, ExecutionsOnDifferentSourcesNeverResumeEachOther) {
+  auto text = R"({"parallel_threads": 2, "batch_size_copy_mode": 100, "batch_size": 100,
+    "lambda_timeout_buffer_seconds": 0, "status_pg_database": "engine",
+    "sources": [
+      {"source_name": "a", "source_sf_database": "DB", "source_sf_schema": "S",
+       "target_pg_database": "engine", "target_pg_schema": "public",
+       "tables": [{"source": "ITEMS", "target": "items", "uniqueness_columns": ["ID"],
+                   "chunking_strategy": "offset"}]},
+      {"source_name": "b", "source_sf_database": "DB", "source_sf_schema": "S2",
+       "target_pg_database": "engine", "target_pg_schema": "public",
+       "tables": [{"source": "ITEMS", "target": "items_b", "uniqueness_columns": ["ID"],
+                   "chunking_strategy": "offset"}]}]})";
+  conn_->Exec("CREATE TABLE public.items_b (id bigint PRIMARY KEY, name text, updated timestamp)");
+  auto c = *config::ParseConfig(text).config;
+  state_->on_fetch = [](int, const std::string&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  };
+  exec::MigrationOptions a, b;
+  a.sources = {"a"};
+  b.sources = {"b"};
+  exec::MigrationResult ra, rb;
+  std::thread ta([&] { ra = Run(c, a); });
+  std::thread tb([&] { rb = Run(c, b); });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(ra.status, "completed");
+  EXPECT_EQ(rb.status, "completed");
+  EXPECT_NE(ra.run_id, rb.run_id);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM items"), 1000);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM items_b"), 1000);
+  EXPECT_EQ(Scalar("SELECT count(DISTINCT metadata->>'execution_hash') FROM "
+                   "migration_status.migration_runs"),
+            2);
+  // A failed run of source a is resumed by source a only.
+  conn_->Exec("UPDATE migration_status.migration_runs SET status = 'partial'");
+  auto rb2 = Run(c, b);
+  EXPECT_EQ(rb2.run_id, rb.run_id);
+  auto ra2 = Run(c, a);
+  EXPECT_EQ(ra2.run_id, ra.run_id);
+}
+
+}  // namespace
+}  // namespace sf2pg::testing

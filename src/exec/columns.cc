@@ -1,0 +1,146 @@
+#include "exec/columns.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "plan/sql.h"
+#include "postgres/target_table.h"
+
+namespace sf2pg::exec {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+const SourceColumn* FindSource(const std::vector<SourceColumn>& columns, const std::string& name) {
+  const SourceColumn* loose = nullptr;
+  int matches = 0;
+  for (const auto& c : columns) {
+    if (c.name == name) return &c;
+    if (Lower(c.name) == Lower(name)) {
+      loose = &c;
+      ++matches;
+    }
+  }
+  return matches == 1 ? loose : nullptr;
+}
+
+const TargetColumn* FindTarget(const postgres::TableInfo& table, const std::string& name) {
+  if (const auto* c = table.Find(name)) return c;
+  const TargetColumn* loose = nullptr;
+  int matches = 0;
+  for (const auto& c : table.columns) {
+    if (Lower(c.name) == Lower(name)) {
+      loose = &c;
+      ++matches;
+    }
+  }
+  return matches == 1 ? loose : nullptr;
+}
+
+std::vector<SourceColumn> ResolveAll(const std::vector<SourceColumn>& columns,
+                                     const std::vector<std::string>& names, const char* what,
+                                     std::vector<std::string>* problems) {
+  std::vector<SourceColumn> out;
+  for (const auto& n : names) {
+    if (const auto* c = FindSource(columns, n)) out.push_back(*c);
+    else problems->push_back(std::string(what) + " \"" + n + "\" is not a column of the source table");
+  }
+  return out;
+}
+
+
+namespace {
+
+// Builds the column mapping and checks the target; every mismatch is listed.
+void MapColumns(TableJob& job, const std::vector<SourceColumn>& source_columns,
+                std::vector<std::string>* problems) {
+  const auto& t = *job.table;
+  for (const auto& sc : source_columns) {
+    std::string want = TargetName(sc.name, t.identifier_case);
+    const TargetColumn* tc = FindTarget(job.target_info, want);
+    if (!tc) {
+      problems->push_back("column \"" + want + "\" (from Snowflake " + sc.name + " " + sc.type +
+                          ") is missing in the target");
+      continue;
+    }
+    job.source_columns.push_back(sc.name);
+    job.target_columns.push_back(tc->name);
+    job.targets.push_back(*tc);
+  }
+  for (const auto& tc : job.target_info.columns) {
+    if (tc.not_null && std::find(job.target_columns.begin(), job.target_columns.end(), tc.name) ==
+                           job.target_columns.end()) {
+      problems->push_back("target column \"" + tc.name +
+                          "\" is NOT NULL but has no source column");
+    }
+  }
+}
+
+void ResolveKeys(TableJob& job, const std::vector<SourceColumn>& source_columns,
+                 std::vector<std::string>* problems) {
+  const auto& t = *job.table;
+  auto& in = job.plan_input;
+  in.all_columns = source_columns;
+  in.chunking = ResolveAll(source_columns, t.chunking_columns, "chunking column", problems);
+  in.uniqueness = ResolveAll(source_columns, t.uniqueness_columns, "uniqueness column", problems);
+  for (size_t i = 0; i < in.chunking.size(); ++i) {
+    plan::KeyKind kind = plan::KindOfColumn(in.chunking[i]);
+    if (i < t.chunking_column_types.size()) plan::KindOfConfigType(t.chunking_column_types[i], &kind);
+    in.chunking_kinds.push_back(kind);
+  }
+  in.strategy = t.chunking_strategy;
+  for (const auto& u : in.uniqueness) {
+    auto it = std::find(job.source_columns.begin(), job.source_columns.end(), u.name);
+    if (it == job.source_columns.end()) continue;
+    size_t i = static_cast<size_t>(it - job.source_columns.begin());
+    job.key_columns.push_back(static_cast<int>(i));
+    job.upsert_keys.push_back(job.target_columns[i]);
+  }
+}
+
+}  // namespace
+
+std::string TargetName(const std::string& source_name, const std::string& identifier_case) {
+  if (identifier_case == "preserve") return source_name;
+  bool has_lower = std::any_of(source_name.begin(), source_name.end(),
+                               [](char c) { return c >= 'a' && c <= 'z'; });
+  return has_lower ? source_name : Lower(source_name);
+}
+
+TableJob DescribeJob(const config::SourceConfig& source, const config::TableConfig& table,
+                     Source& snowflake, postgres::Connection& target_conn,
+                     const std::string& status_database, std::vector<SourceColumn>* source_columns,
+                     std::vector<std::string>* problems) {
+  TableJob job;
+  job.source = &source;
+  job.table = &table;
+  job.key = {source.source_sf_database, source.source_sf_schema, table.source};
+  job.target_database = source.target_pg_database;
+  job.target_schema = source.target_pg_schema;
+  job.target_table = table.target;
+  job.shares_status_database = source.target_pg_database == status_database;
+  job.max_threads = table.parallel_threads;
+  job.plan_input.qualified_name =
+      plan::QualifiedName(source.source_sf_database, source.source_sf_schema, table.source);
+  job.plan_input.filter = table.source_filter;
+
+  *source_columns =
+      snowflake.Query("SELECT * FROM " + job.plan_input.qualified_name + " LIMIT 0").columns;
+  std::vector<std::string> unsupported;
+  auto info = postgres::DescribeTable(target_conn, job.target_schema, job.target_table, &unsupported);
+  if (!info) {
+    throw ConfigError("target table " + job.target_database + "." + job.target_schema + "." +
+                      job.target_table + " does not exist");
+  }
+  job.target_info = *info;
+  for (const auto& u : unsupported) problems->push_back("target column " + u + " has a type sf2pg cannot load");
+  MapColumns(job, *source_columns, problems);
+  ResolveKeys(job, *source_columns, problems);
+
+  return job;
+}
+
+}  // namespace sf2pg::exec

@@ -1,0 +1,36 @@
+// How a Snowflake table's columns map onto its PostgreSQL target, and the resolution of the
+// configured column names (chunking, uniqueness, watermark) against the real ones.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/source.h"
+#include "exec/table_job.h"
+#include "postgres/connection.h"
+
+namespace sf2pg::exec {
+
+std::string Lower(std::string s);
+
+/// Finds `name` among `columns`: exactly, or else case-insensitively when that is unambiguous
+/// (a config that names an unquoted identifier in lower case).
+const SourceColumn* FindSource(const std::vector<SourceColumn>& columns, const std::string& name);
+const TargetColumn* FindTarget(const postgres::TableInfo& table, const std::string& name);
+
+/// The PostgreSQL name sf2pg gives a Snowflake column under `identifier_case`: "lower" turns
+/// an all-upper-case name (Snowflake's unquoted identifiers) into lower case and keeps any
+/// other name as it is; "preserve" keeps every name.
+std::string TargetName(const std::string& source_name, const std::string& identifier_case);
+
+/// Reads the source's columns (`source_columns`) and the target table, and maps one onto the
+/// other: load order, target types, key columns. Every mismatch is appended to `problems`.
+/// Throws ConfigError when the target table does not exist, SnowflakeError when the source
+/// table cannot be read.
+TableJob DescribeJob(const config::SourceConfig& source, const config::TableConfig& table,
+                     Source& snowflake, postgres::Connection& target_conn,
+                     const std::string& status_database, std::vector<SourceColumn>* source_columns,
+                     std::vector<std::string>* problems);
+
+}  // namespace sf2pg::exec

@@ -1,0 +1,44 @@
+// sf2pg verify: is the target identical to the source, table by table?
+//
+// The source side is read once with the same decoder that loads chunks, into a temporary
+// table of the target's column types in the target's session; PostgreSQL then compares it with
+// the target in one join on the key (or, without a key, as multisets of rows). Values are
+// therefore compared as PostgreSQL values of the target's types — NULLs, numerics, timestamps
+// with zones, floats and JSON (jsonb compares by value) — so there is no cross-engine checksum
+// that could disagree. Cost: one read of each side plus one temporary write of the source rows.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "exec/migration.h"
+
+namespace sf2pg::exec {
+
+struct VerifyOptions {
+  std::vector<std::string> sources;
+  std::vector<std::string> tables;
+  int max_rows_shown = 20;  ///< differing rows printed per table
+};
+
+struct TableVerdict {
+  std::string table;   ///< DB.SCHEMA.TABLE
+  std::string target;  ///< database.schema.table
+  int64_t source_rows = 0;
+  int64_t target_rows = 0;
+  int64_t missing = 0;  ///< in the source, not in the target
+  int64_t extra = 0;    ///< in the target, not in the source
+  int64_t changed = 0;  ///< same key, some column differs
+  std::vector<std::string> samples;  ///< "missing ID=7", "changed ID=9: AMOUNT", ...
+  std::string how;    ///< how the rows were matched
+  std::string error;  ///< when the table could not be compared
+  double seconds = 0;
+  bool identical() const { return error.empty() && missing == 0 && extra == 0 && changed == 0; }
+};
+
+/// Compares every selected table. Throws ConfigError for an unknown source or table name.
+std::vector<TableVerdict> VerifyTables(const config::Config& config, const VerifyOptions& options,
+                                       MigrationDeps& deps);
+
+}  // namespace sf2pg::exec

@@ -1,0 +1,98 @@
+// sf2pg verify against a real PostgreSQL, with FakeSource as the source.
+#include "exec/verify.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "config/load.h"
+#include "fakes/fake_source.h"
+#include "integration/pg_fixture.h"
+
+namespace sf2pg::testing {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+
+class VerifyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    TestPg::CreateDatabase("verify");
+    conn_ = std::make_unique<postgres::Connection>(TestPg::Params("verify"));
+    conn_->Exec("CREATE TABLE items (id bigint PRIMARY KEY, name text, updated timestamp)");
+    state_ = std::make_shared<FakeSourceState>();
+    state_->rows = 2000;
+    deps_.pg_params = [](const std::string& db) { return TestPg::Params(db); };
+    deps_.make_source = [this] { return std::make_unique<FakeSource>(state_); };
+  }
+
+  config::Config Config(const std::string& keys) {
+    auto r = config::ParseConfig(R"({"batch_size_copy_mode": 500, "status_pg_database": "verify",
+      "lambda_timeout_buffer_seconds": 0, "sources": [{"source_name": "fake",
+      "source_sf_database": "DB", "source_sf_schema": "S", "target_pg_database": "verify",
+      "target_pg_schema": "public", "tables": [{"source": "ITEMS", "target": "items",
+      "chunking_strategy": "offset", "truncate_onstart": true)" + keys + "}]}]}");
+    EXPECT_TRUE(r.ok()) << config::FormatProblems(r.problems, true);
+    return *r.config;
+  }
+
+  exec::TableVerdict Verify(const config::Config& c) {
+    auto v = exec::VerifyTables(c, {}, deps_);
+    EXPECT_EQ(v.size(), 1u);
+    return v.at(0);
+  }
+
+  std::unique_ptr<postgres::Connection> conn_;
+  std::shared_ptr<FakeSourceState> state_;
+  exec::MigrationDeps deps_;
+};
+
+TEST_F(VerifyTest, IdenticalAfterAMigrationAndEachDifferenceFound) {
+  auto c = Config(R"(, "uniqueness_columns": ["ID"])");
+  ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, "completed");
+  auto same = Verify(c);
+  EXPECT_TRUE(same.identical()) << same.error;
+  EXPECT_EQ(same.source_rows, 2000);
+  EXPECT_EQ(same.target_rows, 2000);
+  EXPECT_THAT(same.how, HasSubstr("matched on (id)"));
+
+  conn_->Exec("UPDATE items SET name = 'tampered' WHERE id = 1500");
+  conn_->Exec("UPDATE items SET updated = updated + interval '1 microsecond' WHERE id = 7");
+  conn_->Exec("DELETE FROM items WHERE id = 42");
+  conn_->Exec("INSERT INTO items VALUES (999999, 'ghost', NULL)");
+  auto diff = Verify(c);
+  EXPECT_FALSE(diff.identical());
+  EXPECT_EQ(diff.changed, 2);
+  EXPECT_EQ(diff.missing, 1);
+  EXPECT_EQ(diff.extra, 1);
+  EXPECT_THAT(diff.samples, Contains("changed id=1500: name"));
+  EXPECT_THAT(diff.samples, Contains("changed id=7: updated"));
+  EXPECT_THAT(diff.samples, Contains("missing id=42"));
+  EXPECT_THAT(diff.samples, Contains("extra id=999999"));
+}
+
+TEST_F(VerifyTest, NullVersusEmptyIsADifference) {
+  auto c = Config(R"(, "uniqueness_columns": ["ID"])");
+  ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, "completed");
+  conn_->Exec("UPDATE items SET name = '' WHERE id = 4");  // row 3 has a NULL name
+  auto diff = Verify(c);
+  EXPECT_EQ(diff.changed, 1);
+  EXPECT_THAT(diff.samples, Contains("changed id=4: name"));
+}
+
+TEST_F(VerifyTest, WithoutKeyRowsAreComparedAsMultisets) {
+  auto c = Config("");
+  ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, "completed");
+  EXPECT_TRUE(Verify(c).identical());
+  conn_->Exec("ALTER TABLE items DROP CONSTRAINT items_pkey");
+  conn_->Exec("INSERT INTO items SELECT * FROM items WHERE id = 11");  // a duplicate row
+  auto diff = Verify(c);
+  EXPECT_EQ(diff.missing, 0);
+  EXPECT_EQ(diff.extra, 1);
+  EXPECT_THAT(diff.how, HasSubstr("multisets"));
+  ASSERT_FALSE(diff.samples.empty());
+  EXPECT_THAT(diff.samples[0], HasSubstr("\"id\":11"));
+}
+
+}  // namespace
+}  // namespace sf2pg::testing
