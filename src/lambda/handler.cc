@@ -7,6 +7,7 @@
 #include "core/secret.h"
 #include "lambda/secrets.h"
 #include "report/log.h"
+#include "report/progress.h"
 #include "report/status_view.h"
 #include "run/status_store.h"
 
@@ -117,6 +118,8 @@ json MigrateAction(const Request& request, const cli::GlobalOptions& global,
   // chunk be claimed, so fan-out workers can start on it at once.
   run.deadline = request.plan_only ? std::optional(Clock::Real().Now()) : deadline;
   exec::MigrationDeps deps = cli::MigrationDepsFor(context);
+  report::JsonProgress progress;  // a JSON line per unfinished table every 15 s, for CloudWatch
+  deps.progress = &progress;
   exec::MigrationResult result = exec::RunMigration(context.config, run, deps);
   log::Info("invocation finished",
             {{"run_id", result.run_id}, {"status", result.status}, {"seconds", result.seconds}});
