@@ -14,7 +14,7 @@ const { startEmulator, BUILD, ROOT } = require('./lib/emulator');
 const { E2eWorld, missingPrerequisite } = require('./lib/e2e_env');
 
 const missing = missingPrerequisite();
-const ROWS = Number(process.env.SF2PG_E2E_ROWS || 20000);
+const ROWS = Number(process.env.SF2PG_E2E_ROWS || 60000);
 const TIMEOUT_MS = Number(process.env.SF2PG_E2E_TIMEOUT_MS || 3000);
 let world;
 let bootstrap;
@@ -102,6 +102,7 @@ test('e2e: the fan-out workflow runs 3 concurrent Lambdas on one run until it co
       `${emuStats.environments_started} environments, ${seconds.toFixed(1)} s`);
     assert.ok(r.ok, `${r.error}: ${r.cause} ${stats.errors.join('; ')}\n${fs.readFileSync(emu.log, 'utf8').slice(-4000)}`);
     assert.strictEqual(r.output.status, 'completed');
+    assert.ok(r.output.resumes >= 2, `needed ${r.output.resumes} rounds; make the data larger`);
     assert.strictEqual(stats.maxInFlight, 3);
     assert.ok(stats.byState.Work >= 3);
     assertIdentical(config);

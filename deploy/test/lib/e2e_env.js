@@ -31,6 +31,16 @@ function spawnSyncQuiet(cmd, args, env) {
   }
 }
 
+// sf2pg loads into existing tables: the demo tables' PostgreSQL shape (docs/snowflake_types.md).
+const TARGET_DDL = `
+CREATE TABLE analytics.factvisit (visit_id numeric(38,0) PRIMARY KEY, patient_id varchar(36),
+  visit_date date, amount numeric(12,2), duration_min integer, updated_at timestamp,
+  created_at timestamptz, notes text, tags jsonb, local_time timestamptz);
+CREATE TABLE analytics.dimpatient ("Patient Id" varchar(36) PRIMARY KEY, "First Name" text,
+  "Last Name" text, "Birth Date" date, "Status" text, "Source System" text,
+  "Risk Score" numeric(10,4), "Is Active" boolean, "Created At" timestamp,
+  "Updated Datatimestamp" timestamptz, "Attributes" jsonb);`;
+
 class E2eWorld {
   async start({ rows = 20000, latencyMs = 0 } = {}) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sf2pg-e2e-'));
@@ -76,7 +86,7 @@ class E2eWorld {
   /** A configuration migrating the analytics tables into `database`, in small chunks. */
   writeConfig(name, database, settings = {}) {
     this.psql('postgres', `CREATE DATABASE ${database}`);
-    this.psql(database, 'CREATE SCHEMA analytics');
+    this.psql(database, `CREATE SCHEMA analytics; ${TARGET_DDL}`);
     const config = {
       parallel_threads: 2, batch_size: 500, batch_size_copy_mode: 500, max_retry_attempts: 3,
       lambda_timeout_buffer_seconds: 1, ...settings,
