@@ -30,7 +30,9 @@ std::string Slurp(const std::string& path) {
 // sfemu with the demo data set in its own database, serving the SQL API with key-pair auth.
 class Sfemu {
  public:
-  Sfemu(const std::string& dir, int rows, int latency_ms) : dir_(dir) {
+  /// `faults` are more `sfemu serve` arguments, e.g. "--fault-rule '{...}'".
+  Sfemu(const std::string& dir, int rows, int latency_ms, const std::string& faults = "")
+      : dir_(dir) {
     std::map<std::string, std::string> pg = {{"PGHOST", "127.0.0.1"},
                                              {"PGPORT", std::to_string(TestPg::port())},
                                              {"PGUSER", "sf2pg"},
@@ -51,7 +53,8 @@ class Sfemu {
                           " serve --account acme-lambda --user SVC --public-key " + key +
                           ".pub --port 0 --port-file " + port_file +
                           " --pg-database lambda_sfemu --fault-latency-ms " +
-                          std::to_string(latency_ms) + " & echo $! >" + dir + "/sfemu.pid";
+                          std::to_string(latency_ms) + " " + faults + " & echo $! >" + dir +
+                          "/sfemu.pid";
     RunProcess({"/bin/sh", "-c", command}, pg);
     for (int i = 0; i < 200 && !std::filesystem::exists(port_file); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -105,6 +108,11 @@ class LambdaMigrationTest : public ::testing::Test {
   // Options for a function migrating the demo's FACTVISIT into `database` in small chunks.
   EmulatorOptions Function(const Sfemu& sfemu, const std::string& database, int buffer_seconds) {
     TestPg::CreateDatabase(database);
+    postgres::Connection(TestPg::Params(database))
+        .Exec(
+            "CREATE TABLE factvisit (visit_id numeric(38,0) PRIMARY KEY, patient_id varchar(36), "
+            "visit_date date, amount numeric(12,2), duration_min integer, updated_at timestamp, "
+            "created_at timestamptz, notes text, tags jsonb, local_time timestamptz)");
     std::ofstream(dir_ + "/config.json") << json{{"parallel_threads", 2},
                                                  {"batch_size", 500},
                                                  {"batch_size_copy_mode", 500},
@@ -144,7 +152,7 @@ class LambdaMigrationTest : public ::testing::Test {
 };
 
 TEST_F(LambdaMigrationTest, StopsClaimingBeforeTheDeadlineAndResumesUntilCompleted) {
-  Sfemu sfemu(dir_, 6000, 40);
+  Sfemu sfemu(dir_, 30000, 40);
   EmulatorOptions options = Function(sfemu, "lambda_graceful", 1);
   options.timeout_ms = 3000;
   options_env_ = options.env;
@@ -172,27 +180,36 @@ TEST_F(LambdaMigrationTest, StopsClaimingBeforeTheDeadlineAndResumesUntilComplet
   EXPECT_TRUE(Identical()) << verify_output_;
 }
 
-TEST_F(LambdaMigrationTest, HardKillsAtTheDeadlineLoseAndDuplicateNothing) {
-  Sfemu sfemu(dir_, 6000, 150);
-  // No buffer: chunks are claimed up to the deadline, so Lambda kills the process mid-chunk.
-  EmulatorOptions options = Function(sfemu, "lambda_killed", 0);
-  options.timeout_ms = 1500;
+TEST_F(LambdaMigrationTest, AHardKillMidChunkLosesAndDuplicatesNothing) {
+  // The first two chunk queries (the only statements naming PATIENT_ID) take 4 s more.
+  Sfemu sfemu(
+      dir_, 6000, 10,
+      R"(--fault-slow-ms 4000 --fault-rule '{"match": "PATIENT_ID", "times": 2, "action": "slow"}')");
+  EmulatorOptions options = Function(sfemu, "lambda_killed", 1);
+  options.timeout_ms = 8000;
   options_env_ = options.env;
   RuntimeEmulator emulator(options);
-  std::string status;
-  for (int i = 0; i < 60 && status != "completed"; ++i) {
-    auto r = emulator.Invoke(i == 0 ? R"({"action": "migrate", "no_resume": true})"
-                                    : R"({"action": "migrate"})");
-    if (r.ok) {
-      status = json::parse(r.payload)["body"]["status"];
-    } else {
-      ASSERT_EQ(r.error_type, "Sandbox.Timedout") << r.error_message << "\n"
-                                                  << Slurp(options.log_path);
-    }
+  // A first invocation whose deadline falls inside those chunks: it claims them at once (it has
+  // no chunk timing yet) and Lambda kills it in the middle of them.
+  auto killed = emulator.Invoke(R"({"action": "migrate", "no_resume": true})", 2500);
+  ASSERT_TRUE(killed.timed_out) << killed.payload << "\n" << Slurp(options.log_path);
+  EXPECT_EQ(killed.error_type, "Sandbox.Timedout");
+  postgres::Connection status(TestPg::Params("lambda_killed"));
+  EXPECT_GE(status
+                .Exec("SELECT count(*) FROM migration_status.migration_chunk_status "
+                      "WHERE status = 'in_progress'")
+                .GetInt(0, 0),
+            1)
+      << "the kill must leave a chunk claimed";
+  std::string state;
+  for (int i = 0; i < 20 && state != "completed"; ++i) {
+    auto r = emulator.Invoke(R"({"action": "migrate"})");
+    ASSERT_TRUE(r.ok) << r.error_type << ": " << r.error_message << "\n" << Slurp(options.log_path);
+    state = json::parse(r.payload)["body"]["status"];
   }
-  EXPECT_EQ(status, "completed");
-  EXPECT_GE(emulator.timeouts(), 1) << "no invocation was killed; slow the source down";
-  EXPECT_EQ(emulator.environments_started(), emulator.timeouts() + 1);
+  EXPECT_EQ(state, "completed");
+  EXPECT_EQ(emulator.timeouts(), 1);
+  EXPECT_EQ(emulator.environments_started(), 2);
   EXPECT_TRUE(Identical()) << verify_output_;
 }
 

@@ -247,7 +247,8 @@ void RuntimeEmulator::Release(const std::shared_ptr<Environment>& env, bool keep
   if (keep) idle_.push_back(env);
 }
 
-InvokeResult RuntimeEmulator::Invoke(const std::string& event) {
+InvokeResult RuntimeEmulator::Invoke(const std::string& event, int timeout_ms) {
+  if (timeout_ms <= 0) timeout_ms = options_.timeout_ms;
   InvokeResult result;
   auto started = std::chrono::steady_clock::now();
   auto env = Acquire();
@@ -263,11 +264,11 @@ InvokeResult RuntimeEmulator::Invoke(const std::string& event) {
     std::unique_lock lock(env->mu);
     env->request_id = NewRequestId();
     env->event = event;
-    env->deadline_ms = EpochMs() + options_.timeout_ms;
+    env->deadline_ms = EpochMs() + timeout_ms;
     env->answer.reset();
     env->pending = true;
     env->cv.notify_all();
-    auto deadline = started + std::chrono::milliseconds(options_.timeout_ms);
+    auto deadline = started + std::chrono::milliseconds(timeout_ms);
     bool done = env->cv.wait_until(lock, deadline, [&] {
       return env->answer.has_value() || env->exited || env->init_error.has_value();
     });
@@ -291,7 +292,7 @@ InvokeResult RuntimeEmulator::Invoke(const std::string& event) {
     } else {
       result.timed_out = true;
       char seconds[32];
-      snprintf(seconds, sizeof seconds, "%.2f", options_.timeout_ms / 1000.0);
+      snprintf(seconds, sizeof seconds, "%.2f", timeout_ms / 1000.0);
       result.payload = nlohmann::json{
           {"errorType", "Sandbox.Timedout"},
           {"errorMessage",

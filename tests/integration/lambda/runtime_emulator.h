@@ -46,7 +46,8 @@ class RuntimeEmulator {
   RuntimeEmulator& operator=(const RuntimeEmulator&) = delete;
 
   /// Runs one invocation to its end. Thread-safe; blocks until answered, failed or timed out.
-  InvokeResult Invoke(const std::string& event);
+  /// `timeout_ms` overrides the function's timeout for this invocation (0: the option's).
+  InvokeResult Invoke(const std::string& event, int timeout_ms = 0);
   /// Execution environments started so far (cold starts).
   int environments_started();
   int timeouts();
