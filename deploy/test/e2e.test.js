@@ -16,6 +16,8 @@ const { E2eWorld, missingPrerequisite } = require('./lib/e2e_env');
 const missing = missingPrerequisite();
 const ROWS = Number(process.env.SF2PG_E2E_ROWS || 60000);
 const TIMEOUT_MS = Number(process.env.SF2PG_E2E_TIMEOUT_MS || 3000);
+// Fan-out workers get shorter deadlines so that even three of them need several rounds.
+const FANOUT_TIMEOUT_MS = Number(process.env.SF2PG_E2E_FANOUT_TIMEOUT_MS || 2000);
 let world;
 let bootstrap;
 
@@ -89,7 +91,7 @@ test('e2e: the resume workflow migrates everything over several Lambda invocatio
 
 test('e2e: the fan-out workflow runs 3 concurrent Lambdas on one run until it completes', { skip: missing || false }, async () => {
   const config = world.writeConfig('fanout', 'e2e_fanout');
-  const emu = await startEmulator({ bootstrap, env: world.functionEnv(config), timeoutMs: TIMEOUT_MS });
+  const emu = await startEmulator({ bootstrap, env: world.functionEnv(config), timeoutMs: FANOUT_TIMEOUT_MS });
   const { invoke, stats } = recording(emu);
   const started = Date.now();
   try {
