@@ -45,11 +45,14 @@ int ValidateConfig(const GlobalOptions& global) {
 }
 
 int TestConnections(const GlobalOptions& global) {
-  Context context = LoadContext(global, {.snowflake = false, .postgres = true});
+  Context context = LoadContext(global, {.snowflake = true, .postgres = true});
+  std::vector<ConnectionCheck> checks = CheckPostgres(context);
+  checks.push_back(CheckSnowflake(context));
   int failures = 0;
-  for (const auto& check : CheckPostgres(context)) {
+  for (const auto& check : checks) {
     if (check.ok) {
-      std::cout << check.system << " " << check.target << ": OK (server " << check.detail << ")\n";
+      std::cout << check.system << " " << check.target << ": OK ("
+                << (check.system == "Snowflake" ? "version " : "server ") << check.detail << ")\n";
     } else {
       ++failures;
       std::cout << check.system << " " << check.target << ": FAILED: " << check.detail << "\n";

@@ -93,4 +93,17 @@ std::vector<ConnectionCheck> CheckPostgres(const Context& context) {
   return checks;
 }
 
+ConnectionCheck CheckSnowflake(const Context& context) {
+  const auto& sf = context.credentials.snowflake;
+  std::string where = sf.url.empty() ? sf.account + ".snowflakecomputing.com" : sf.url;
+  ConnectionCheck check{"Snowflake", sf.user + "@" + where, false, ""};
+  try {
+    check.detail = TestSnowflake(context.credentials);
+    check.ok = true;
+  } catch (const Error& e) {
+    check.detail = Redactor::Redact(e.what());
+  }
+  return check;
+}
+
 }  // namespace sf2pg::cli

@@ -43,5 +43,7 @@ struct ConnectionCheck {
 
 /// Connects to the status database and the target database of every enabled source.
 std::vector<ConnectionCheck> CheckPostgres(const Context& context);
+/// Connects to Snowflake and reads its version.
+ConnectionCheck CheckSnowflake(const Context& context);
 
 }  // namespace sf2pg::cli

@@ -1,18 +1,38 @@
 #include "cli/source_factory.h"
 
-#include "core/error.h"
+#include "snowflake/snowflake_source.h"
 
 namespace sf2pg::cli {
+namespace {
 
-std::function<std::unique_ptr<Source>()> SnowflakeSourceFactory(const config::Config&,
-                                                                 const config::Credentials&) {
-  return []() -> std::unique_ptr<Source> {
-    throw ConfigError("this build of sf2pg has no Snowflake client yet");
-  };
+snowflake::ClientOptions Options(const config::Config* config,
+                                 const config::Credentials& credentials) {
+  // Every statement sf2pg sends names its tables in full; the first source only provides the
+  // session's defaults.
+  std::string database, schema;
+  if (config) {
+    for (const auto& s : config->sources) {
+      if (!s.enabled) continue;
+      database = s.source_sf_database;
+      schema = s.source_sf_schema;
+      break;
+    }
+  }
+  auto options = snowflake::ClientOptions::From(credentials, database, schema);
+  if (config) options.statement_timeout_seconds = config->settings.statement_timeout_seconds;
+  return options;
 }
 
-std::string TestSnowflake(const config::Credentials&) {
-  throw ConfigError("this build of sf2pg has no Snowflake client yet");
+}  // namespace
+
+std::function<std::unique_ptr<Source>()> SnowflakeSourceFactory(
+    const config::Config& config, const config::Credentials& credentials) {
+  auto options = Options(&config, credentials);
+  return [options]() -> std::unique_ptr<Source> { return snowflake::MakeSnowflakeSource(options); };
+}
+
+std::string TestSnowflake(const config::Credentials& credentials) {
+  return snowflake::MakeSnowflakeSource(Options(nullptr, credentials))->TestConnection();
 }
 
 }  // namespace sf2pg::cli

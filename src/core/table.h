@@ -50,6 +50,9 @@ struct TargetColumn {
   int precision = 0;
   int scale = 0;
   int64_t max_length = 0;
+  /// time, timestamp, timestamptz: fractional second digits the column keeps (timestamp(3)
+  /// keeps 3); 6, PostgreSQL's microseconds, when the type has no precision.
+  int fraction_digits = 6;
   bool not_null = false;
   std::string sql_type;  ///< as PostgreSQL prints it, e.g. "numeric(10,2)", for messages
 };

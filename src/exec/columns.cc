@@ -4,7 +4,9 @@
 
 #include "core/error.h"
 #include "plan/sql.h"
+#include "core/pg_type.h"
 #include "postgres/target_table.h"
+#include "snowflake/type_mapping.h"
 
 namespace sf2pg::exec {
 
@@ -66,6 +68,10 @@ void MapColumns(TableJob& job, const std::vector<SourceColumn>& source_columns,
                           ") is missing in the target");
       continue;
     }
+    if (auto why = snowflake::Incompatibility(sc, *tc)) {
+      problems->push_back(*why);
+      continue;
+    }
     job.source_columns.push_back(sc.name);
     job.target_columns.push_back(tc->name);
     job.targets.push_back(*tc);
@@ -110,10 +116,37 @@ std::string TargetName(const std::string& source_name, const std::string& identi
   return has_lower ? source_name : Lower(source_name);
 }
 
+postgres::TableInfo PlannedTarget(const config::SourceConfig& source,
+                                  const config::TableConfig& table,
+                                  const std::vector<SourceColumn>& source_columns) {
+  postgres::TableInfo info{source.target_pg_schema, table.target, {}, {}};
+  for (const auto& sc : source_columns) {
+    TargetColumn tc = snowflake::MapColumn(sc);
+    tc.name = TargetName(sc.name, table.identifier_case);
+    tc.sql_type = PgTypeSql(tc);
+    info.columns.push_back(tc);
+  }
+  postgres::IndexInfo pk;
+  pk.name = table.target + "_pkey";
+  pk.unique = pk.constraint = true;
+  for (const auto& u : table.uniqueness_columns) {
+    const SourceColumn* sc = FindSource(source_columns, u);
+    if (!sc) continue;
+    std::string name = TargetName(sc->name, table.identifier_case);
+    pk.columns.push_back(name);
+    for (auto& c : info.columns) {
+      if (c.name == name) c.not_null = true;  // a primary key column
+    }
+  }
+  if (!pk.columns.empty()) info.indexes.push_back(pk);
+  return info;
+}
+
 TableJob DescribeJob(const config::SourceConfig& source, const config::TableConfig& table,
                      Source& snowflake, postgres::Connection& target_conn,
-                     const std::string& status_database, std::vector<SourceColumn>* source_columns,
-                     std::vector<std::string>* problems) {
+                     const std::string& status_database, MissingTarget missing,
+                     std::vector<SourceColumn>* source_columns, std::vector<std::string>* problems,
+                     std::vector<std::string>* ddl) {
   TableJob job;
   job.source = &source;
   job.table = &table;
@@ -131,9 +164,27 @@ TableJob DescribeJob(const config::SourceConfig& source, const config::TableConf
       snowflake.Query("SELECT * FROM " + job.plan_input.qualified_name + " LIMIT 0").columns;
   std::vector<std::string> unsupported;
   auto info = postgres::DescribeTable(target_conn, job.target_schema, job.target_table, &unsupported);
-  if (!info) {
+  if (!info && missing == MissingTarget::kFail) {
     throw ConfigError("target table " + job.target_database + "." + job.target_schema + "." +
                       job.target_table + " does not exist");
+  }
+  if (!info) {
+    postgres::TableInfo planned = PlannedTarget(source, table, *source_columns);
+    std::vector<std::string> statements = {
+        "CREATE SCHEMA IF NOT EXISTS " + postgres::Connection::QuoteIdent(job.target_schema),
+        postgres::CreateTableSql(job.target_schema, job.target_table, planned.columns,
+                                 planned.indexes.empty() ? std::vector<std::string>{}
+                                                         : planned.indexes[0].columns)};
+    if (ddl) ddl->insert(ddl->end(), statements.begin(), statements.end());
+    if (missing == MissingTarget::kCreate) {
+      postgres::Transaction tx(target_conn);
+      for (const auto& sql : statements) target_conn.Exec(sql);
+      tx.Commit();
+      info = postgres::DescribeTable(target_conn, job.target_schema, job.target_table, &unsupported);
+      if (!info) throw InternalError("created " + job.target_table + " but cannot find it");
+    } else {
+      info = planned;
+    }
   }
   job.target_info = *info;
   for (const auto& u : unsupported) problems->push_back("target column " + u + " has a type sf2pg cannot load");

@@ -24,13 +24,28 @@ const TargetColumn* FindTarget(const postgres::TableInfo& table, const std::stri
 /// other name as it is; "preserve" keeps every name.
 std::string TargetName(const std::string& source_name, const std::string& identifier_case);
 
+/// What to do when the target table does not exist.
+enum class MissingTarget {
+  kFail,    ///< a ConfigError naming the table
+  kCreate,  ///< create it from the source's columns (docs/snowflake_types.md)
+  kReport,  ///< plan as if it were created; the DDL goes to `ddl` (dry runs)
+};
+
 /// Reads the source's columns (`source_columns`) and the target table, and maps one onto the
-/// other: load order, target types, key columns. Every mismatch is appended to `problems`.
-/// Throws ConfigError when the target table does not exist, SnowflakeError when the source
-/// table cannot be read.
+/// other: load order, target types, key columns. Every mismatch (missing column, incompatible
+/// type, NOT NULL column without a source) is appended to `problems`. A created (or reported)
+/// table has the mapped types and a primary key on the uniqueness columns; its DDL is
+/// appended to `ddl`. Throws SnowflakeError when the source table cannot be read.
 TableJob DescribeJob(const config::SourceConfig& source, const config::TableConfig& table,
                      Source& snowflake, postgres::Connection& target_conn,
-                     const std::string& status_database, std::vector<SourceColumn>* source_columns,
-                     std::vector<std::string>* problems);
+                     const std::string& status_database, MissingTarget missing,
+                     std::vector<SourceColumn>* source_columns, std::vector<std::string>* problems,
+                     std::vector<std::string>* ddl);
+
+/// The table sf2pg creates for `source_columns` (the type mapping and the identifier rule,
+/// with a primary key on the uniqueness columns).
+postgres::TableInfo PlannedTarget(const config::SourceConfig& source,
+                                  const config::TableConfig& table,
+                                  const std::vector<SourceColumn>& source_columns);
 
 }  // namespace sf2pg::exec

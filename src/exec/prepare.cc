@@ -138,8 +138,15 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
                       const config::TableConfig& table, PlanReport* report) {
   std::vector<std::string> problems;
   std::vector<SourceColumn> source_columns;
+  std::vector<std::string> ddl;
   TableJob job = DescribeJob(source, table, *ctx.source, ctx.target_conn(source.target_pg_database),
-                             ctx.status_database, &source_columns, &problems);
+                             ctx.status_database,
+                             ctx.dry_run ? MissingTarget::kReport : MissingTarget::kCreate,
+                             &source_columns, &problems, &ddl);
+  bool created = !ddl.empty();
+  if (created && !ctx.dry_run) {
+    log::Info("created the target table", {{"table", job.target_schema + "." + job.target_table}});
+  }
   postgres::Connection& tconn = ctx.target_conn(job.target_database);
   const SourceColumn* source_wm = nullptr;
   const TargetColumn* target_wm = nullptr;
@@ -167,7 +174,7 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
     }
   } else {
     bool truncate = table.truncate_onstart;
-    bool empty = truncate || postgres::IsEmpty(tconn, job.target_schema, job.target_table);
+    bool empty = truncate || created || postgres::IsEmpty(tconn, job.target_schema, job.target_table);
     job.upsert = !truncate && (source_wm != nullptr || IsDateKind(job) || !empty);
   }
   if (job.upsert) {
@@ -190,7 +197,7 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
   }
 
   if (!planned) {
-    if (job.upsert && source_wm && target_wm) {
+    if (job.upsert && source_wm && target_wm && !created) {
       job.plan_input.floor = WatermarkFloor(tconn, job, *source_wm, *target_wm);
     }
     job.plan_input.batch_size = job.upsert ? table.batch_size : table.batch_size_copy_mode;
@@ -212,7 +219,8 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
       report->reason = p.reason;
       report->rows = p.total_rows;
       for (const auto& c : p.chunks) report->chunk_sql.push_back(job.ChunkSql(RangeToJson(c, p.strategy)));
-      if (table.truncate_onstart) {
+      report->target_ddl = ddl;
+      if (table.truncate_onstart && !created) {
         report->target_ddl.push_back("TRUNCATE TABLE " +
                                      postgres::Qualified(job.target_schema, job.target_table));
       }

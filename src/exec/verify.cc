@@ -140,7 +140,8 @@ TableVerdict VerifyOne(const config::SourceConfig& s, const config::TableConfig&
     Connection conn(deps.pg_params(s.target_pg_database));
     std::vector<SourceColumn> source_columns;
     std::vector<std::string> problems;
-    TableJob job = DescribeJob(s, t, *source, conn, status_db, &source_columns, &problems);
+    TableJob job = DescribeJob(s, t, *source, conn, status_db, MissingTarget::kFail,
+                               &source_columns, &problems, nullptr);
     if (!problems.empty()) {
       v.error = "the tables cannot be compared:";
       for (const auto& p : problems) v.error += "\n  - " + p;

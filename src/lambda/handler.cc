@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "cli/context.h"
-#include "cli/source_factory.h"
 #include "core/secret.h"
 #include "lambda/secrets.h"
 #include "report/log.h"
@@ -81,14 +80,7 @@ json ValidateConfigAction(const Request& request, const cli::GlobalOptions& glob
 json TestConnectionsAction(const cli::GlobalOptions& global) {
   cli::Context context = Load(global, {.snowflake = true, .postgres = true});
   std::vector<cli::ConnectionCheck> checks = cli::CheckPostgres(context);
-  cli::ConnectionCheck snowflake{"Snowflake", context.credentials.snowflake.account, false, ""};
-  try {
-    snowflake.detail = cli::TestSnowflake(context.credentials);
-    snowflake.ok = true;
-  } catch (const Error& e) {
-    snowflake.detail = Redactor::Redact(e.what());
-  }
-  checks.push_back(snowflake);
+  checks.push_back(cli::CheckSnowflake(context));
   json list = json::array();
   std::string failures;
   for (const auto& c : checks) {

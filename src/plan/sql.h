@@ -26,7 +26,8 @@ std::string QualifiedName(std::string_view database, std::string_view schema,
 /// A Snowflake SQL literal for a value given as SQL API wire text of `column`'s type,
 /// e.g. fixed "12.50" -> 12.50, date "19552" -> '2023-07-14'::DATE, timestamp_tz
 /// "1689307215.250000000 1770" -> '2023-07-14 09:30:15.250000000 +05:30'::TIMESTAMP_TZ.
-/// Throws InternalError for a type that cannot bound a chunk (variant, object, ...).
+/// Throws DataError for a type that cannot bound a chunk (variant, object, ...) and for wire
+/// text that does not parse as its type.
 std::string Literal(const SourceColumn& column, std::string_view wire);
 
 /// `(k1, k2, ...) > (v1, v2, ...)` in lexicographic order, spelled out for Snowflake:

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/hash.h"
+#include "core/pg_type.h"
 
 namespace sf2pg::postgres {
 
@@ -28,32 +29,15 @@ bool TableInfo::HasUniqueIndexOn(const std::vector<std::string>& wanted) const {
   return false;
 }
 
-bool PgTypeFromCatalog(const std::string& typname, PgType* type) {
-  static const std::map<std::string, PgType> kTypes = {
-      {"bool", PgType::kBool},          {"int2", PgType::kInt2},
-      {"int4", PgType::kInt4},          {"int8", PgType::kInt8},
-      {"numeric", PgType::kNumeric},    {"float4", PgType::kFloat4},
-      {"float8", PgType::kFloat8},      {"text", PgType::kText},
-      {"varchar", PgType::kText},       {"bpchar", PgType::kText},
-      {"bytea", PgType::kBytea},        {"date", PgType::kDate},
-      {"time", PgType::kTime},          {"timestamp", PgType::kTimestamp},
-      {"timestamptz", PgType::kTimestamptz}, {"json", PgType::kJson},
-      {"jsonb", PgType::kJsonb},        {"uuid", PgType::kUuid}};
-  auto it = kTypes.find(typname);
-  if (it == kTypes.end()) return false;
-  *type = it->second;
-  return true;
-}
-
 std::optional<TableInfo> DescribeTable(Connection& conn, const std::string& schema,
                                        const std::string& table,
                                        std::vector<std::string>* unsupported) {
   auto cols = conn.Exec(
-      "SELECT a.attname, COALESCE(bt.typname, t.typname), format_type(a.atttypid, a.atttypmod), "
-      "a.atttypmod, a.attnotnull, a.attgenerated <> '' FROM pg_attribute a "
+      "SELECT a.attname, t.typname, format_type(a.atttypid, a.atttypmod), a.atttypmod, "
+      "a.attnotnull, a.attgenerated <> '', CASE WHEN t.typtype = 'd' THEN "
+      "format_type(t.typbasetype, t.typtypmod) END FROM pg_attribute a "
       "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
       "JOIN pg_type t ON t.oid = a.atttypid "
-      "LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype "
       "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') AND a.attnum > 0 "
       "AND NOT a.attisdropped ORDER BY a.attnum",
       {schema, table});
@@ -61,23 +45,15 @@ std::optional<TableInfo> DescribeTable(Connection& conn, const std::string& sche
   TableInfo info{schema, table, {}, {}};
   for (int i = 0; i < cols.rows(); ++i) {
     if (cols.Get(i, 5) == "t") continue;  // generated
-    TargetColumn c;
-    c.name = std::string(cols.Get(i, 0));
-    std::string typname(cols.Get(i, 1));
-    c.sql_type = std::string(cols.Get(i, 2));
-    int64_t typmod = cols.GetInt(i, 3);
-    c.not_null = cols.Get(i, 4) == "t";
-    if (!PgTypeFromCatalog(typname, &c.type)) {
-      if (unsupported) unsupported->push_back(c.name + " (" + c.sql_type + ")");
+    std::string name(cols.Get(i, 0));
+    // A domain is written as its base type.
+    std::string type(cols.IsNull(i, 6) ? cols.Get(i, 2) : cols.Get(i, 6));
+    auto column = TargetColumnFromFormatType(name, type, cols.Get(i, 4) == "t");
+    if (!column) {
+      if (unsupported) unsupported->push_back(name + " (" + std::string(cols.Get(i, 2)) + ")");
       continue;
     }
-    if (c.type == PgType::kNumeric && typmod >= 4) {
-      c.precision = static_cast<int>(((typmod - 4) >> 16) & 0xffff);
-      c.scale = static_cast<int>((typmod - 4) & 0xffff);
-    } else if (c.type == PgType::kText && typmod >= 4) {
-      c.max_length = typmod - 4;
-    }
-    info.columns.push_back(c);
+    info.columns.push_back(*column);
   }
   auto idx = conn.Exec(
       "SELECT i.relname, pg_get_indexdef(x.indexrelid), x.indisunique, "
@@ -102,6 +78,22 @@ std::optional<TableInfo> DescribeTable(Connection& conn, const std::string& sche
     info.indexes.push_back(index);
   }
   return info;
+}
+
+std::string CreateTableSql(const std::string& schema, const std::string& table,
+                           const std::vector<TargetColumn>& columns,
+                           const std::vector<std::string>& primary_key) {
+  std::string sql = "CREATE TABLE " + Qualified(schema, table) + " (";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    sql += (i ? ", " : "") + Connection::QuoteIdent(columns[i].name) + " " + PgTypeSql(columns[i]);
+    if (columns[i].not_null) sql += " NOT NULL";
+  }
+  if (!primary_key.empty()) {
+    sql += ", PRIMARY KEY (";
+    for (size_t i = 0; i < primary_key.size(); ++i) sql += (i ? ", " : "") + Connection::QuoteIdent(primary_key[i]);
+    sql += ")";
+  }
+  return sql + ")";
 }
 
 bool IsEmpty(Connection& conn, const std::string& schema, const std::string& table) {

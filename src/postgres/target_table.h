@@ -39,8 +39,10 @@ std::optional<TableInfo> DescribeTable(Connection& conn, const std::string& sche
                                        const std::string& table,
                                        std::vector<std::string>* unsupported = nullptr);
 
-/// The PgType for a catalog type name (pg_type.typname); false when sf2pg cannot write it.
-bool PgTypeFromCatalog(const std::string& typname, PgType* type);
+/// CREATE TABLE "schema"."table" (...) with a PRIMARY KEY on `primary_key` when given.
+std::string CreateTableSql(const std::string& schema, const std::string& table,
+                           const std::vector<TargetColumn>& columns,
+                           const std::vector<std::string>& primary_key);
 
 /// True when the table has no row.
 bool IsEmpty(Connection& conn, const std::string& schema, const std::string& table);

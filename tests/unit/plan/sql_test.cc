@@ -46,8 +46,8 @@ TEST(PlanSql, LiteralsFromWireValues) {
 }
 
 TEST(PlanSql, RefusesValuesThatCannotBoundAChunk) {
-  EXPECT_THROW(Literal(Col("V", "variant"), "{}"), InternalError);
-  EXPECT_THROW(Literal(Col("N", "fixed"), "1; DROP TABLE X"), InternalError);
+  EXPECT_THROW(Literal(Col("V", "variant"), "{}"), DataError);
+  EXPECT_THROW(Literal(Col("N", "fixed"), "1; DROP TABLE X"), DataError);
 }
 
 TEST(PlanSql, CompositeKeyComparisonsSpellOutLexicographicOrder) {

@@ -1,0 +1,80 @@
+// The value encoders: one function per (Snowflake type, PostgreSQL type) pair the decoder
+// supports, each turning one wire value into one binary COPY field, or reporting why it cannot
+// without changing the value. The table of pairs in encoders.cc is the single definition of
+// what sf2pg can load where (type_mapping.h's compatibility check reads it).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/copy_buffer.h"
+#include "core/table.h"
+
+namespace sf2pg::snowflake {
+
+/// Snowflake result types as the decoder groups them.
+enum class SfType {
+  kFixed,
+  kDecfloat,
+  kReal,
+  kText,
+  kBinary,
+  kBoolean,
+  kDate,
+  kTime,
+  kTimestampNtz,
+  kTimestampLtz,
+  kTimestampTz,
+  kJson,  ///< variant, object (incl. GEOGRAPHY/GEOMETRY), array, map, vector
+  kUnknown,
+};
+
+/// The group of a rowType type name (case-insensitive).
+SfType SfTypeOf(std::string_view type);
+
+/// Why a value cannot become the target value unchanged.
+enum class Fault : uint8_t {
+  kNone,
+  kMalformed,        ///< the wire text is not a value of its Snowflake type
+  kNulByte,          ///< text with a NUL byte
+  kTooLong,          ///< more characters than varchar(n) / char(n) holds
+  kNumericOverflow,  ///< too many integer digits for numeric(p,s)
+  kNumericScale,     ///< more fraction digits than numeric(p,s) keeps
+  kOutOfRange,       ///< beyond an integer or float type, or numeric's limits
+  kFraction,         ///< a fraction into an integer column
+  kPrecisionLoss,    ///< more significant digits than a float type holds exactly
+  kBadUuid,
+  kDateRange,      ///< outside PostgreSQL's date / timestamp range
+  kTimePrecision,  ///< more fractional second digits than time(p) / timestamp(p) keeps
+  kJsonNul,        ///< \u0000 in JSON for jsonb
+  kNotNull,        ///< NULL into a NOT NULL column
+};
+
+struct ColumnPlan;
+/// Writes one non-NULL value as a whole field (length + bytes). On a fault the field may be
+/// half written; the caller drops the row.
+using EncodeFn = Fault (*)(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
+
+/// How one result column is encoded, precomputed once per chunk.
+struct ColumnPlan {
+  EncodeFn encode = nullptr;
+  const SourceColumn* source = nullptr;
+  const TargetColumn* target = nullptr;
+  int64_t min = 0;  ///< integer targets: range
+  int64_t max = 0;
+  int64_t time_step = 1;  ///< time/timestamp targets: microseconds the column's precision keeps
+};
+
+/// The encoder for `source` values into `target` columns; nullptr when the pair is not
+/// supported.
+EncodeFn FindEncoder(const SourceColumn& source, PgType target);
+
+/// The plan for a column; nullopt-like empty plan (encode == nullptr) when unsupported.
+ColumnPlan MakePlan(const SourceColumn& source, const TargetColumn& target);
+
+/// A sentence for a fault, naming the value when it is short and not text, e.g.
+/// `value 12345678.91 does not fit numeric(6,2)`.
+std::string FaultReason(Fault fault, std::string_view wire, const ColumnPlan& plan);
+
+}  // namespace sf2pg::snowflake

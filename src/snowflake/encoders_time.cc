@@ -1,0 +1,137 @@
+// Date and time encoders. PostgreSQL counts from 2000-01-01 (dates in days, times and
+// timestamps in microseconds); the SQL API counts from 1970-01-01 (spec §4).
+#include "core/sf_wire.h"
+#include "snowflake/encoders_impl.h"
+
+namespace sf2pg::snowflake::enc {
+namespace {
+
+constexpr int64_t kPgEpochDays = 10957;  // 2000-01-01 - 1970-01-01
+constexpr int64_t kMicrosPerDay = 86400LL * 1000000;
+constexpr int64_t kPgEpochMicros = kPgEpochDays * kMicrosPerDay;
+// PostgreSQL's valid ranges (datatype/timestamp.h), relative to 2000-01-01.
+constexpr int64_t kMinDate = -2451545;                    // 4714-11-24 BC
+constexpr int64_t kEndDate = 2147483494 - 2451545;        // exclusive
+constexpr int64_t kMinTimestamp = -211813488000000000LL;  // 4714-11-24 00:00 BC
+constexpr int64_t kEndTimestamp = 9223371331200000000LL;  // 294277-01-01, exclusive
+
+using sfwire::Fraction;
+using sfwire::Style;
+
+Fault ParseDate(std::string_view wire, int64_t* pg_days) {
+  int64_t days = 0;
+  if (!sfwire::ParseDays(wire, &days)) return Fault::kMalformed;
+  *pg_days = days - kPgEpochDays;
+  return *pg_days >= kMinDate && *pg_days < kEndDate ? Fault::kNone : Fault::kDateRange;
+}
+
+// Microseconds since 2000-01-01, checked against the target's range and precision.
+Fault ToPgTimestamp(const sfwire::Seconds& value, const ColumnPlan& plan, int64_t* pg) {
+  int64_t micros = 0;
+  if (!sfwire::RoundToMicros(value, &micros) || micros < kMinTimestamp + kPgEpochMicros) {
+    return Fault::kDateRange;
+  }
+  *pg = micros - kPgEpochMicros;
+  if (*pg >= kEndTimestamp) return Fault::kDateRange;
+  return *pg % plan.time_step == 0 ? Fault::kNone : Fault::kTimePrecision;
+}
+
+Fault TextField(std::string_view text, const ColumnPlan& plan, CopyBuffer& out) {
+  return Verbatim(text, plan, out);
+}
+
+Fault TimestampText(std::string_view wire, bool tz, bool with_offset, const ColumnPlan& plan,
+                    CopyBuffer& out) {
+  sfwire::Seconds value;
+  int offset = 0;
+  bool ok = tz ? sfwire::ParseSecondsWithOffset(wire, &value, &offset)
+               : sfwire::ParseSeconds(wire, &value);
+  if (!ok) return Fault::kMalformed;
+  char text[sfwire::kMaxFormatted];
+  size_t n = sfwire::FormatTimestamp(value, offset, with_offset, Fraction::kTrimmed,
+                                     Style::kPostgres, text);
+  return TextField({text, n}, plan, out);
+}
+
+}  // namespace
+
+Fault Date(std::string_view wire, const ColumnPlan&, CopyBuffer& out) {
+  int64_t days = 0;
+  Fault fault = ParseDate(wire, &days);
+  if (fault == Fault::kNone) out.FieldInt32(static_cast<int32_t>(days));
+  return fault;
+}
+
+Fault DateTimestamp(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
+  int64_t days = 0;
+  if (!sfwire::ParseDays(wire, &days)) return Fault::kMalformed;
+  if (days > kEndDate || days < kMinDate) return Fault::kDateRange;  // keeps days * 86400 small
+  int64_t micros = 0;
+  Fault fault = ToPgTimestamp({days * 86400, 0}, plan, &micros);
+  if (fault == Fault::kNone) out.FieldInt64(micros);
+  return fault;
+}
+
+Fault DateText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
+  int64_t days = 0;
+  if (!sfwire::ParseDays(wire, &days)) return Fault::kMalformed;
+  char text[sfwire::kMaxFormatted];
+  size_t n = sfwire::FormatDate(days, Style::kPostgres, text);
+  return TextField({text, n}, plan, out);
+}
+
+Fault Time(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
+  sfwire::Seconds value;
+  int64_t micros = 0;
+  if (!sfwire::ParseSeconds(wire, &value) || !sfwire::RoundToMicros(value, &micros)) {
+    return Fault::kMalformed;
+  }
+  if (micros < 0 || micros > kMicrosPerDay) return Fault::kDateRange;
+  if (micros % plan.time_step != 0) return Fault::kTimePrecision;
+  out.FieldInt64(micros);
+  return Fault::kNone;
+}
+
+Fault TimeText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
+  sfwire::Seconds value;
+  if (!sfwire::ParseSeconds(wire, &value) || value.seconds < 0 || value.seconds > 86400) {
+    return Fault::kMalformed;
+  }
+  char text[sfwire::kMaxFormatted];
+  size_t n = sfwire::FormatTime(value.seconds, value.nanos, Fraction::kTrimmed, text);
+  return TextField({text, n}, plan, out);
+}
+
+Fault Timestamp(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
+  sfwire::Seconds value;
+  if (!sfwire::ParseSeconds(wire, &value)) return Fault::kMalformed;
+  int64_t micros = 0;
+  Fault fault = ToPgTimestamp(value, plan, &micros);
+  if (fault == Fault::kNone) out.FieldInt64(micros);
+  return fault;
+}
+
+Fault TimestampTz(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
+  // The seconds are the UTC instant already; the offset only says how it was written.
+  sfwire::Seconds value;
+  int offset = 0;
+  if (!sfwire::ParseSecondsWithOffset(wire, &value, &offset)) return Fault::kMalformed;
+  int64_t micros = 0;
+  Fault fault = ToPgTimestamp(value, plan, &micros);
+  if (fault == Fault::kNone) out.FieldInt64(micros);
+  return fault;
+}
+
+Fault NtzText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
+  return TimestampText(wire, /*tz=*/false, /*with_offset=*/false, plan, out);
+}
+
+Fault LtzText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
+  return TimestampText(wire, /*tz=*/false, /*with_offset=*/true, plan, out);
+}
+
+Fault TzText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
+  return TimestampText(wire, /*tz=*/true, /*with_offset=*/true, plan, out);
+}
+
+}  // namespace sf2pg::snowflake::enc

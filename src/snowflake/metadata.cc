@@ -1,0 +1,65 @@
+#include "snowflake/metadata.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/error.h"
+#include "core/sf_literal.h"
+
+namespace sf2pg::snowflake {
+namespace {
+
+// Position of a result column by name, or `fallback` (0-based) when it is not there.
+size_t ColumnIndex(const QueryResult& result, const std::string& name, size_t fallback) {
+  for (size_t i = 0; i < result.columns.size(); ++i) {
+    if (result.columns[i].name == name) return i;
+  }
+  return fallback;
+}
+
+int64_t ToInt(const std::optional<std::string>& text) {
+  int64_t value = 0;
+  if (text) std::from_chars(text->data(), text->data() + text->size(), value);
+  return value;
+}
+
+}  // namespace
+
+std::string QualifiedName(const std::string& database, const std::string& schema,
+                          const std::string& table) {
+  return QuoteSnowflakeIdentifier(database) + "." + QuoteSnowflakeIdentifier(schema) + "." +
+         QuoteSnowflakeIdentifier(table);
+}
+
+std::vector<SourceColumn> TableColumns(Source& source, const std::string& database,
+                                       const std::string& schema, const std::string& table) {
+  return source.Query("SELECT * FROM " + QualifiedName(database, schema, table) + " LIMIT 0")
+      .columns;
+}
+
+std::vector<std::string> PrimaryKey(Source& source, const std::string& database,
+                                    const std::string& schema, const std::string& table) {
+  QueryResult result =
+      source.Query("SHOW PRIMARY KEYS IN TABLE " + QualifiedName(database, schema, table));
+  size_t name_at = ColumnIndex(result, "column_name", 4);
+  size_t sequence_at = ColumnIndex(result, "key_sequence", 5);
+  std::vector<std::pair<int64_t, std::string>> keyed;
+  for (const auto& row : result.rows) {
+    if (row.size() <= std::max(name_at, sequence_at) || !row[name_at]) continue;
+    keyed.emplace_back(ToInt(row[sequence_at]), *row[name_at]);
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<std::string> names;
+  for (auto& [sequence, name] : keyed) names.push_back(std::move(name));
+  return names;
+}
+
+std::string ServerVersion(Source& source) {
+  QueryResult result = source.Query("SELECT CURRENT_VERSION()");
+  if (result.rows.empty() || result.rows[0].empty() || !result.rows[0][0]) {
+    throw SnowflakeError("SELECT CURRENT_VERSION() returned no version", Retry::kNever);
+  }
+  return *result.rows[0][0];
+}
+
+}  // namespace sf2pg::snowflake

@@ -1,0 +1,162 @@
+#include "snowflake/result.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+
+#include "snowflake/http.h"
+
+namespace sf2pg::snowflake {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+// Metadata is small and read once per statement, so this file uses simdjson's exceptions.
+bool IsNull(od::value& value) { return value.type() == od::json_type::null; }
+
+std::string String(od::value value) {
+  if (IsNull(value)) return {};
+  return std::string(std::string_view(value.get_string()));
+}
+
+int64_t Int(od::value value) {
+  if (IsNull(value)) return 0;
+  return value.get_int64();
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+SourceColumn ReadColumn(od::object object) {
+  SourceColumn column;
+  for (auto field : object) {
+    std::string_view key = field.unescaped_key();
+    if (key == "name") {
+      column.name = String(field.value());
+    } else if (key == "type") {
+      column.type = Lower(String(field.value()));  // lower case on the wire; be lenient
+    } else if (key == "precision") {
+      column.precision = static_cast<int>(Int(field.value()));
+    } else if (key == "scale") {
+      column.scale = static_cast<int>(Int(field.value()));
+    } else if (key == "length") {
+      column.length = Int(field.value());
+    } else if (key == "nullable") {
+      od::value value = field.value();
+      column.nullable = IsNull(value) || bool(value.get_bool());
+    } else if (key == "extTypeName") {
+      column.ext_type = String(field.value());
+    }
+  }
+  return column;
+}
+
+void ReadPartitionInfo(od::array partitions, StatementMeta* meta) {
+  for (auto entry : partitions) {
+    int64_t rows = 0;
+    int64_t bytes = 0;
+    for (auto field : entry.get_object()) {
+      std::string_view key = field.unescaped_key();
+      if (key == "rowCount") rows = Int(field.value());
+      if (key == "uncompressedSize") bytes = Int(field.value());
+    }
+    meta->partition_rows.push_back(rows);
+    meta->partition_bytes.push_back(bytes);
+  }
+}
+
+void ReadResultSetMeta(od::object object, StatementMeta* meta) {
+  meta->has_result = true;
+  for (auto field : object) {
+    std::string_view key = field.unescaped_key();
+    if (key == "numRows") {
+      meta->num_rows = Int(field.value());
+    } else if (key == "partitionInfo") {
+      ReadPartitionInfo(field.value().get_array(), meta);
+    } else if (key == "rowType") {
+      for (auto column : field.value().get_array()) {
+        meta->columns.push_back(ReadColumn(column.get_object()));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+struct ResultReader::Impl {
+  od::parser parser;
+};
+
+ResultReader::ResultReader() : impl_(std::make_unique<Impl>()) {}
+ResultReader::~ResultReader() = default;
+
+bool ResultReader::ReadMeta(const std::string& text, StatementMeta* meta, std::string* error) {
+  *meta = StatementMeta();
+  std::string scratch;
+  const std::string& body = Padded(text, scratch);
+  try {
+    od::document doc = impl_->parser.iterate(body.data(), body.size(), body.capacity());
+    for (auto field : doc.get_object()) {
+      std::string_view key = field.unescaped_key();
+      if (key == "code") {
+        meta->code = String(field.value());
+      } else if (key == "message") {
+        meta->message = String(field.value());
+      } else if (key == "sqlState") {
+        meta->sql_state = String(field.value());
+      } else if (key == "statementHandle") {
+        meta->handle = String(field.value());
+      } else if (key == "statementStatusUrl") {
+        meta->status_url = String(field.value());
+      } else if (key == "resultSetMetaData") {
+        ReadResultSetMeta(field.value().get_object(), meta);
+      }
+    }
+    return true;
+  } catch (const simdjson::simdjson_error& e) {
+    *error = e.what();
+    return false;
+  }
+}
+
+bool ResultReader::ReadRows(const std::string& text, size_t columns, WireRows* rows,
+                            std::string* error) {
+  std::string scratch;
+  const std::string& body = Padded(text, scratch);
+  try {
+    od::document doc = impl_->parser.iterate(body.data(), body.size(), body.capacity());
+    bool found = false;
+    for (auto field : doc.get_object()) {
+      if (std::string_view(field.unescaped_key()) != "data") continue;
+      found = true;
+      for (auto row : field.value().get_array()) {
+        std::vector<std::optional<std::string>> values;
+        for (auto cell : row.get_array()) {
+          od::value value = cell.value();
+          if (IsNull(value)) {
+            values.emplace_back();
+          } else {
+            values.emplace_back(std::string(std::string_view(value.get_string())));
+          }
+        }
+        if (values.size() != columns) {
+          *error = "a row has " + std::to_string(values.size()) + " values, not " +
+                   std::to_string(columns);
+          return false;
+        }
+        rows->push_back(std::move(values));
+      }
+    }
+    if (!found) *error = "no \"data\" member";
+    return found;
+  } catch (const simdjson::simdjson_error& e) {
+    *error = e.what();
+    return false;
+  }
+}
+
+}  // namespace sf2pg::snowflake

@@ -1,0 +1,117 @@
+#include "snowflake/snowflake_source.h"
+
+#include "core/error.h"
+#include "core/stop.h"
+#include "report/log.h"
+#include "snowflake/decoder.h"
+#include "snowflake/errors.h"
+#include "snowflake/metadata.h"
+#include "snowflake/prefetcher.h"
+
+namespace sf2pg::snowflake {
+namespace {
+
+size_t PartitionCount(const StatementMeta& meta) {
+  return meta.partition_rows.empty() ? 1 : meta.partition_rows.size();
+}
+
+int64_t ExpectedRows(const StatementMeta& meta, size_t index) {
+  return index < meta.partition_rows.size() ? meta.partition_rows[index] : -1;
+}
+
+void ThrowIfStopped(const std::string& what) {
+  if (StopFlag::Requested()) throw StoppedError("stopped while " + what);
+}
+
+}  // namespace
+
+SnowflakeSource::SnowflakeSource(ClientOptions options) : client_(std::move(options)) {}
+SnowflakeSource::~SnowflakeSource() = default;
+
+std::string SnowflakeSource::Refetch(const std::string& handle, size_t index,
+                                     const std::string& why) {
+  log::Warn("malformed Snowflake result partition; fetching it again",
+            {{"handle", handle}, {"partition", static_cast<int64_t>(index)}, {"detail", why}});
+  client_.CountRetry();
+  return client_.FetchPartition(handle, index);
+}
+
+WireRows SnowflakeSource::ReadAllRows(const Statement& statement) {
+  const StatementMeta& meta = statement.meta;
+  WireRows rows;
+  for (size_t index = 0; index < PartitionCount(meta); ++index) {
+    std::string fetched = index == 0 ? std::string() : client_.FetchPartition(meta.handle, index);
+    const std::string* body = index == 0 ? &statement.body : &fetched;
+    for (int attempt = 1;; ++attempt) {
+      WireRows part;
+      std::string why;
+      if (client_.reader().ReadRows(*body, meta.columns.size(), &part, &why)) {
+        std::move(part.begin(), part.end(), std::back_inserter(rows));
+        break;
+      }
+      if (attempt >= client_.options().max_attempts) {
+        throw MalformedResultError("malformed result partition " + std::to_string(index) +
+                                   " of statement " + meta.handle + ": " + why);
+      }
+      fetched = Refetch(meta.handle, index, why);
+      body = &fetched;
+    }
+  }
+  return rows;
+}
+
+QueryResult SnowflakeSource::Query(const std::string& sql) {
+  Statement statement = client_.Execute(sql, {});
+  QueryResult result;
+  result.columns = statement.meta.columns;
+  result.rows = ReadAllRows(statement);
+  return result;
+}
+
+FetchStats SnowflakeSource::Fetch(const ChunkRequest& request, CopySink& sink) {
+  int64_t retries_before = client_.retries();
+  Statement statement = client_.Execute(request.sql, request.query_tag);
+  const StatementMeta& meta = statement.meta;
+  ChunkDecoder decoder(meta.columns, request, sink, client_.options().copy_piece_bytes);
+  FetchStats stats;
+  const size_t count = PartitionCount(meta);
+  const size_t depth = static_cast<size_t>(std::max(1, client_.options().prefetch_depth));
+  std::unique_ptr<PartitionPrefetcher> prefetcher;
+  std::string body = std::move(statement.body);
+  for (size_t index = 0; index < count; ++index) {
+    if (index > 0) {
+      if (!prefetcher) {
+        prefetcher =
+            std::make_unique<PartitionPrefetcher>(client_, meta.handle, index, count, depth);
+      }
+      body = *prefetcher->Next();
+    }
+    ThrowIfStopped("reading " + request.description);
+    stats.json_bytes += static_cast<int64_t>(body.size());
+    for (int attempt = 1;; ++attempt) {
+      try {
+        decoder.Decode(body, ExpectedRows(meta, index), /*resume=*/attempt > 1);
+        break;
+      } catch (const MalformedResultError& e) {
+        if (attempt >= client_.options().max_attempts) throw;
+        prefetcher.reset();  // the client is needed here; fetching resumes afterwards
+        body = Refetch(meta.handle, index, e.what());
+      }
+    }
+    ++stats.partitions;
+  }
+  prefetcher.reset();
+  decoder.Flush();
+  stats.rows = decoder.rows();
+  stats.rejected = decoder.rejected();
+  stats.retries = client_.retries() - retries_before;
+  return stats;
+}
+
+std::string SnowflakeSource::TestConnection() { return ServerVersion(*this); }
+
+std::unique_ptr<SnowflakeSource> MakeSnowflakeSource(const ClientOptions& options) {
+  return std::make_unique<SnowflakeSource>(options);
+}
+
+}  // namespace sf2pg::snowflake

@@ -1,0 +1,42 @@
+// sf2pg::Source over the Snowflake SQL API: small results whole, chunks streamed partition by
+// partition into binary COPY rows. One SnowflakeSource per worker thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/source.h"
+#include "snowflake/client.h"
+
+namespace sf2pg::snowflake {
+
+class SnowflakeSource : public Source {
+ public:
+  /// Throws ConfigError for unusable credentials.
+  explicit SnowflakeSource(ClientOptions options);
+  ~SnowflakeSource() override;
+
+  QueryResult Query(const std::string& sql) override;
+
+  /// Runs `request.sql` and streams its rows to `sink` in pieces of about
+  /// ClientOptions::copy_piece_bytes, with the next partitions fetched in the background.
+  /// Throws InternalError when the result's columns do not match `request.targets`.
+  FetchStats Fetch(const ChunkRequest& request, CopySink& sink) override;
+
+  /// Runs SELECT CURRENT_VERSION() and returns the version text.
+  std::string TestConnection();
+
+  Client& client() { return client_; }
+
+ private:
+  std::string Refetch(const std::string& handle, size_t index, const std::string& why);
+  WireRows ReadAllRows(const Statement& statement);
+
+  Client client_;
+};
+
+/// One SnowflakeSource for a worker.
+std::unique_ptr<SnowflakeSource> MakeSnowflakeSource(const ClientOptions& options);
+
+}  // namespace sf2pg::snowflake

@@ -1,0 +1,119 @@
+#include "snowflake/type_mapping.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "core/pg_type.h"
+#include "snowflake/encoders.h"
+
+namespace sf2pg::snowflake {
+namespace {
+
+// PostgreSQL's largest varchar(n).
+constexpr int64_t kMaxVarcharLength = 10485760;
+
+std::string Upper(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return text;
+}
+
+PgType IntegerType(int precision) {
+  if (precision <= 4) return PgType::kInt2;
+  if (precision <= 9) return PgType::kInt4;
+  return PgType::kInt8;
+}
+
+void MapFixed(const SourceColumn& source, TargetColumn* target) {
+  if (source.scale == 0 && source.precision > 0 && source.precision <= 18) {
+    target->type = IntegerType(source.precision);
+    return;
+  }
+  target->type = PgType::kNumeric;
+  target->precision = source.precision > 0 ? source.precision : 38;
+  target->scale = source.scale;
+}
+
+}  // namespace
+
+TargetColumn MapColumn(const SourceColumn& source) {
+  TargetColumn target;
+  target.name = source.name;
+  target.not_null = !source.nullable;
+  switch (SfTypeOf(source.type)) {
+    case SfType::kFixed:
+      MapFixed(source, &target);
+      break;
+    case SfType::kDecfloat:
+      target.type = PgType::kNumeric;
+      break;
+    case SfType::kReal:
+      target.type = PgType::kFloat8;
+      break;
+    case SfType::kText:
+      target.type = PgType::kText;
+      if (source.length > 0 && source.length <= kMaxVarcharLength) {
+        target.max_length = source.length;
+      }
+      break;
+    case SfType::kBinary:
+      target.type = PgType::kBytea;
+      break;
+    case SfType::kBoolean:
+      target.type = PgType::kBool;
+      break;
+    case SfType::kDate:
+      target.type = PgType::kDate;
+      break;
+    case SfType::kTime:
+      target.type = PgType::kTime;
+      break;
+    case SfType::kTimestampNtz:
+      target.type = PgType::kTimestamp;
+      break;
+    case SfType::kTimestampLtz:
+    case SfType::kTimestampTz:
+      target.type = PgType::kTimestamptz;
+      break;
+    case SfType::kJson:
+      target.type = PgType::kJsonb;
+      break;
+    case SfType::kUnknown:
+      throw ConfigError("column " + source.name + ": Snowflake type " + source.type +
+                        " is not supported");
+  }
+  target.sql_type = PgTypeSql(target);
+  return target;
+}
+
+std::optional<std::string> Incompatibility(const SourceColumn& source, const TargetColumn& target) {
+  if (FindEncoder(source, target.type) != nullptr) return std::nullopt;
+  std::string pg = target.sql_type.empty() ? PgTypeSql(target) : target.sql_type;
+  return "Snowflake column " + source.name + " (" + SnowflakeTypeSql(source) +
+         ") cannot be loaded into PostgreSQL column " + target.name + " (" + pg + ")";
+}
+
+std::string SnowflakeTypeSql(const SourceColumn& source) {
+  if (!source.ext_type.empty()) return Upper(source.ext_type);
+  std::string type = Upper(source.type);
+  switch (SfTypeOf(source.type)) {
+    case SfType::kFixed:
+      return "NUMBER(" + std::to_string(source.precision) + "," + std::to_string(source.scale) +
+             ")";
+    case SfType::kText:
+      return source.length > 0 ? "VARCHAR(" + std::to_string(source.length) + ")" : "VARCHAR";
+    case SfType::kBinary:
+      return source.length > 0 ? "BINARY(" + std::to_string(source.length) + ")" : "BINARY";
+    case SfType::kReal:
+      return "FLOAT";
+    case SfType::kTime:
+    case SfType::kTimestampNtz:
+    case SfType::kTimestampLtz:
+    case SfType::kTimestampTz:
+      return type + "(" + std::to_string(source.scale) + ")";
+    default:
+      return type;
+  }
+}
+
+}  // namespace sf2pg::snowflake

@@ -1,0 +1,243 @@
+#include "snowflake/encoders.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+namespace sf2pg::snowflake {
+namespace {
+
+struct Encoded {
+  Fault fault = Fault::kNone;
+  std::string bytes;  ///< the field's value, without its length
+};
+
+SourceColumn Src(std::string type, int scale = 0) {
+  SourceColumn c;
+  c.name = "C";
+  c.type = std::move(type);
+  c.precision = c.type == "fixed" ? 38 : 0;
+  c.scale = scale;
+  return c;
+}
+
+TargetColumn Tgt(PgType type) {
+  TargetColumn t;
+  t.name = "c";
+  t.type = type;
+  return t;
+}
+
+Encoded Encode(const SourceColumn& source, const TargetColumn& target, std::string_view wire) {
+  ColumnPlan plan = MakePlan(source, target);
+  EXPECT_NE(plan.encode, nullptr) << source.type;
+  CopyBuffer out;
+  Encoded e;
+  e.fault = plan.encode(wire, plan, out);
+  if (e.fault == Fault::kNone) {
+    std::string_view v = out.view();
+    uint32_t length = static_cast<uint32_t>(static_cast<unsigned char>(v[0])) << 24 |
+                      static_cast<uint32_t>(static_cast<unsigned char>(v[1])) << 16 |
+                      static_cast<uint32_t>(static_cast<unsigned char>(v[2])) << 8 |
+                      static_cast<uint32_t>(static_cast<unsigned char>(v[3]));
+    e.bytes = std::string(v.substr(4));
+    EXPECT_EQ(length, e.bytes.size()) << wire;
+  }
+  return e;
+}
+
+Encoded Encode(std::string type, PgType target, std::string_view wire, int scale = 0) {
+  return Encode(Src(std::move(type), scale), Tgt(target), wire);
+}
+
+int64_t AsInt64(const std::string& b) {
+  uint64_t v = 0;
+  for (char c : b) v = v << 8 | static_cast<unsigned char>(c);
+  return static_cast<int64_t>(v);
+}
+
+double AsDouble(const std::string& b) {
+  uint64_t bits = static_cast<uint64_t>(AsInt64(b));
+  double d;
+  std::memcpy(&d, &bits, 8);
+  return d;
+}
+
+constexpr int64_t kPgEpochMicros = 946684800LL * 1000000;
+
+TEST(Encoders, BooleansAcceptTrueFalseOneZeroInAnyCase) {
+  for (const char* t : {"true", "TRUE", "True", "1"}) {
+    EXPECT_EQ(Encode("boolean", PgType::kBool, t).bytes, std::string(1, '\1')) << t;
+  }
+  for (const char* f : {"false", "FALSE", "0"}) {
+    EXPECT_EQ(Encode("boolean", PgType::kBool, f).bytes, std::string(1, '\0')) << f;
+  }
+  EXPECT_EQ(Encode("boolean", PgType::kBool, "yes").fault, Fault::kMalformed);
+  EXPECT_EQ(Encode("boolean", PgType::kText, "1").bytes, "true");
+}
+
+TEST(Encoders, RealsKeepInfinitiesNanAndNegativeZero) {
+  EXPECT_EQ(AsDouble(Encode("real", PgType::kFloat8, "inf").bytes), INFINITY);
+  EXPECT_EQ(AsDouble(Encode("real", PgType::kFloat8, "-inf").bytes), -INFINITY);
+  EXPECT_TRUE(std::isnan(AsDouble(Encode("real", PgType::kFloat8, "NaN").bytes)));
+  EXPECT_TRUE(std::signbit(AsDouble(Encode("real", PgType::kFloat8, "-0").bytes)));
+  EXPECT_EQ(AsDouble(Encode("real", PgType::kFloat8, "5e-324").bytes), 5e-324);
+  EXPECT_EQ(Encode("real", PgType::kFloat8, "1e400").fault, Fault::kOutOfRange);
+  EXPECT_EQ(Encode("real", PgType::kFloat4, "0.5").bytes, std::string("\x3f\x00\x00\x00", 4));
+  EXPECT_EQ(Encode("real", PgType::kFloat4, "1e39").fault, Fault::kOutOfRange);
+}
+
+TEST(Encoders, DecimalsIntoFloatsMustStayExact) {
+  EXPECT_EQ(AsDouble(Encode("fixed", PgType::kFloat8, "123.45", 2).bytes), 123.45);
+  EXPECT_EQ(Encode("fixed", PgType::kFloat8, "1234567890123456").fault, Fault::kPrecisionLoss);
+  EXPECT_EQ(Encode("fixed", PgType::kFloat4, "1234567").fault, Fault::kPrecisionLoss);
+}
+
+TEST(Encoders, IntegersCheckRangeAndFraction) {
+  EXPECT_EQ(Encode("fixed", PgType::kInt2, "32767").bytes, std::string("\x7f\xff", 2));
+  EXPECT_EQ(Encode("fixed", PgType::kInt2, "32768").fault, Fault::kOutOfRange);
+  EXPECT_EQ(Encode("fixed", PgType::kInt4, "-2147483648").bytes, std::string("\x80\0\0\0", 4));
+  EXPECT_EQ(Encode("fixed", PgType::kInt8, "1.50", 2).fault, Fault::kFraction);
+  EXPECT_EQ(AsInt64(Encode("fixed", PgType::kInt8, "7.00", 2).bytes), 7);
+}
+
+TEST(Encoders, NumericRefusesValuesItWouldRoundOrCannotHold) {
+  TargetColumn n62 = Tgt(PgType::kNumeric);
+  n62.precision = 6;
+  n62.scale = 2;
+  EXPECT_EQ(Encode(Src("fixed", 2), n62, "12345678.91").fault, Fault::kNumericOverflow);
+  EXPECT_EQ(Encode(Src("fixed", 3), n62, "1.234").fault, Fault::kNumericScale);
+  EXPECT_EQ(Encode(Src("fixed", 3), n62, "1.230").fault, Fault::kNone);
+  EXPECT_EQ(Encode(Src("fixed", 2), n62, "9999.99").fault, Fault::kNone);
+  TargetColumn n55 = Tgt(PgType::kNumeric);
+  n55.precision = 5;
+  n55.scale = 5;
+  EXPECT_EQ(Encode(Src("fixed", 5), n55, "0.00010").fault, Fault::kNone);
+  EXPECT_EQ(Encode(Src("fixed", 0), n55, "1").fault, Fault::kNumericOverflow);
+  EXPECT_EQ(Encode("decfloat", PgType::kNumeric, "1.23e-40").fault, Fault::kNone);
+  EXPECT_EQ(Encode("decfloat", PgType::kNumeric, "1e-20000").fault, Fault::kOutOfRange);
+}
+
+TEST(Encoders, DatesCountDaysFrom2000) {
+  EXPECT_EQ(Encode("date", PgType::kDate, "19552").bytes, std::string("\0\0\x21\x93", 4));
+  EXPECT_EQ(Encode("date", PgType::kDate, "-1").bytes, std::string("\xff\xff\xd5\x32", 4));
+  EXPECT_EQ(Encode("date", PgType::kDate, "-719162").fault, Fault::kNone);  // 0001-01-01
+  EXPECT_EQ(Encode("date", PgType::kDate, "999999999999").fault, Fault::kDateRange);
+  EXPECT_EQ(Encode("date", PgType::kDate, "1.5").fault, Fault::kMalformed);
+  EXPECT_EQ(AsInt64(Encode("date", PgType::kTimestamptz, "10957").bytes), 0);
+  EXPECT_EQ(Encode("date", PgType::kText, "-1").bytes, "1969-12-31");
+  EXPECT_EQ(Encode("date", PgType::kText, "-719163").bytes, "0001-12-31 BC");
+}
+
+TEST(Encoders, TimesRoundNanosecondsHalfToEven) {
+  EXPECT_EQ(AsInt64(Encode("time", PgType::kTime, "34215.25", 2).bytes), 34215250000);
+  EXPECT_EQ(AsInt64(Encode("time", PgType::kTime, "34215.123456789", 9).bytes), 34215123457);
+  EXPECT_EQ(AsInt64(Encode("time", PgType::kTime, "0.000000500", 9).bytes), 0);
+  EXPECT_EQ(AsInt64(Encode("time", PgType::kTime, "0.000001500", 9).bytes), 2);
+  EXPECT_EQ(AsInt64(Encode("time", PgType::kTime, "86399.9999995", 7).bytes), 86400000000);
+  EXPECT_EQ(Encode("time", PgType::kTime, "86401").fault, Fault::kDateRange);
+  EXPECT_EQ(Encode("time", PgType::kText, "34215.250", 3).bytes, "09:30:15.25");
+}
+
+TEST(Encoders, TimestampsRoundToMicrosecondsHalfToEven) {
+  auto micros = [](const char* wire) {
+    return AsInt64(Encode("timestamp_ntz", PgType::kTimestamp, wire, 9).bytes) + kPgEpochMicros;
+  };
+  EXPECT_EQ(micros("1689327015.123456500"), 1689327015123456);
+  EXPECT_EQ(micros("1689327015.123457500"), 1689327015123458);
+  EXPECT_EQ(micros("1689327015.123456501"), 1689327015123457);
+  EXPECT_EQ(micros("-0.750000000"), -750000);
+  EXPECT_EQ(micros("-0.000000500"), 0);                          // -0.5 µs: tie, to even (0)
+  EXPECT_EQ(micros("-0.000001500"), -2);                         // -1.5 µs: tie, to even (-2)
+  EXPECT_EQ(micros("253402300799.999999"), 253402300799999999);  // 9999-12-31 23:59:59.999999
+  EXPECT_EQ(Encode("timestamp_ntz", PgType::kTimestamp, "99999999999999999").fault,
+            Fault::kDateRange);
+}
+
+TEST(Encoders, TimestampPrecisionOfTheTargetIsRespected) {
+  TargetColumn ms = Tgt(PgType::kTimestamp);
+  ms.fraction_digits = 3;
+  EXPECT_EQ(Encode(Src("timestamp_ntz", 9), ms, "1689327015.123000000").fault, Fault::kNone);
+  EXPECT_EQ(Encode(Src("timestamp_ntz", 9), ms, "1689327015.123400000").fault,
+            Fault::kTimePrecision);
+}
+
+TEST(Encoders, TimestampTzUsesTheInstantAndTextKeepsTheOffset) {
+  int64_t instant =
+      AsInt64(Encode("timestamp_tz", PgType::kTimestamptz, "1689307215.250000000 1770", 9).bytes);
+  EXPECT_EQ(instant + kPgEpochMicros, 1689307215250000);
+  EXPECT_EQ(Encode("timestamp_tz", PgType::kText, "1689307215.250000000 1770", 9).bytes,
+            "2023-07-14 09:30:15.25+05:30");
+  EXPECT_EQ(Encode("timestamp_tz", PgType::kText, "1689355815.250000000 960", 9).bytes,
+            "2023-07-14 09:30:15.25-08");
+  EXPECT_EQ(Encode("timestamp_tz", PgType::kText, "1689327015 1440", 0).bytes,
+            "2023-07-14 09:30:15+00");
+  EXPECT_EQ(Encode("timestamp_tz", PgType::kTimestamptz, "1689307215.25").fault, Fault::kMalformed);
+  EXPECT_EQ(Encode("timestamp_ltz", PgType::kText, "1689327015.250", 3).bytes,
+            "2023-07-14 09:30:15.25+00");
+  EXPECT_EQ(Encode("timestamp_ntz", PgType::kText, "1689327015.000000000", 9).bytes,
+            "2023-07-14 09:30:15");
+}
+
+TEST(Encoders, UuidsAcceptPostgresFormsOnly) {
+  std::string bytes("\xa0\xee\xbc\x99\x9c\x0b\x4e\xf8\xbb\x6d\x6b\xb9\xbd\x38\x0a\x11", 16);
+  for (const char* good :
+       {"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11",
+        "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}", "a0eebc999c0b4ef8bb6d6bb9bd380a11",
+        "a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11"}) {
+    EXPECT_EQ(Encode("text", PgType::kUuid, good).bytes, bytes) << good;
+  }
+  for (const char* bad :
+       {"not-a-uuid", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1",
+        "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a111", "-a0eebc999c0b4ef8bb6d6bb9bd380a11",
+        "a0eebc99--9c0b-4ef8-bb6d-6bb9bd380a11", "g0eebc999c0b4ef8bb6d6bb9bd380a11"}) {
+    EXPECT_EQ(Encode("text", PgType::kUuid, bad).fault, Fault::kBadUuid) << bad;
+  }
+}
+
+TEST(Encoders, BinaryIsHexInEitherCase) {
+  EXPECT_EQ(Encode("binary", PgType::kBytea, "CAFE01").bytes, std::string("\xca\xfe\x01", 3));
+  EXPECT_EQ(Encode("binary", PgType::kBytea, "abcdef").bytes, std::string("\xab\xcd\xef", 3));
+  EXPECT_EQ(Encode("binary", PgType::kBytea, "").bytes, "");
+  EXPECT_EQ(Encode("binary", PgType::kBytea, "ABC").fault, Fault::kMalformed);
+  EXPECT_EQ(Encode("binary", PgType::kBytea, "ZZ").fault, Fault::kMalformed);
+  std::string big(2000, 'F');
+  EXPECT_EQ(Encode("binary", PgType::kBytea, big).bytes, std::string(1000, '\xff'));
+}
+
+TEST(Encoders, JsonbHasAVersionByteAndFixedUpText) {
+  EXPECT_EQ(Encode("array", PgType::kJsonb, "[\n  1,\n  undefined\n]").bytes,
+            "\1[\n  1,\n  null\n]");
+  EXPECT_EQ(Encode("variant", PgType::kJson, "[undefined]").bytes, "[null]");
+  EXPECT_EQ(Encode("variant", PgType::kJsonb, R"({"a": "x\u0000y"})").fault, Fault::kJsonNul);
+  EXPECT_EQ(Encode("variant", PgType::kText, R"({"a": "x\u0000y"})").fault, Fault::kNone);
+}
+
+TEST(Encoders, TextTargetsCheckTheirLength) {
+  TargetColumn v3 = Tgt(PgType::kText);
+  v3.max_length = 3;
+  EXPECT_EQ(Encode(Src("fixed"), v3, "123").bytes, "123");
+  EXPECT_EQ(Encode(Src("fixed"), v3, "1234").fault, Fault::kTooLong);
+  EXPECT_EQ(Encode(Src("text"), v3, "éèê").bytes, "éèê");
+  EXPECT_EQ(Encode(Src("text"), v3, "éèêë").fault, Fault::kTooLong);
+  EXPECT_EQ(Encode(Src("text"), v3, std::string("a\0b", 3)).fault, Fault::kNulByte);
+}
+
+TEST(FaultReason, NamesShortNonTextValuesAndTheTargetType) {
+  SourceColumn fixed = Src("fixed", 2);
+  TargetColumn n62 = Tgt(PgType::kNumeric);
+  n62.precision = 6;
+  n62.scale = 2;
+  n62.sql_type = "numeric(6,2)";
+  ColumnPlan plan = MakePlan(fixed, n62);
+  EXPECT_EQ(FaultReason(Fault::kNumericOverflow, "12345678.91", plan),
+            "value 12345678.91 does not fit numeric(6,2)");
+  SourceColumn text = Src("text");
+  TargetColumn uuid = Tgt(PgType::kUuid);
+  EXPECT_EQ(FaultReason(Fault::kBadUuid, "secret text", MakePlan(text, uuid)),
+            "value is not a UUID");
+}
+
+}  // namespace
+}  // namespace sf2pg::snowflake

@@ -1,0 +1,113 @@
+#include "snowflake/type_mapping.h"
+
+#include <gtest/gtest.h>
+
+#include "core/copy_buffer.h"
+#include "core/error.h"
+#include "core/pg_type.h"
+#include "snowflake/encoders.h"
+
+namespace sf2pg::snowflake {
+namespace {
+
+SourceColumn Src(std::string type, int precision = 0, int scale = 0, int64_t length = 0,
+                 std::string ext = {}) {
+  SourceColumn c;
+  c.name = "COL";
+  c.type = std::move(type);
+  c.precision = precision;
+  c.scale = scale;
+  c.length = length;
+  c.ext_type = std::move(ext);
+  return c;
+}
+
+struct MappingCase {
+  SourceColumn source;
+  std::string pg_sql;
+  std::string sample_wire;  ///< a value of the Snowflake type, as the SQL API sends it
+};
+
+std::vector<MappingCase> Cases() {
+  return {
+      {Src("fixed", 4, 0), "smallint", "-9999"},
+      {Src("fixed", 9, 0), "integer", "123456789"},
+      {Src("fixed", 18, 0), "bigint", "123456789012345678"},
+      {Src("fixed", 38, 0), "numeric(38,0)", "98765432109876543210987654321"},
+      {Src("fixed", 10, 2), "numeric(10,2)", "12345678.91"},
+      {Src("fixed", 38, 37), "numeric(38,37)", "0.1234567890123456789012345678901234567"},
+      {Src("decfloat"), "numeric", "1.23e-40"},
+      {Src("real"), "double precision", "-inf"},
+      {Src("text", 0, 0, 16777216), "text", "Ada"},
+      {Src("text", 0, 0, 40), "character varying(40)", "Ada"},
+      {Src("text", 0, 0, 10485760), "character varying(10485760)", "Ada"},
+      {Src("binary", 0, 0, 8388608), "bytea", "CAFE01"},
+      {Src("boolean"), "boolean", "true"},
+      {Src("date"), "date", "19552"},
+      {Src("time", 0, 9), "time without time zone", "34215.123456789"},
+      {Src("timestamp_ntz", 0, 9), "timestamp without time zone", "1689327015.250000000"},
+      {Src("timestamp_ltz", 0, 9), "timestamp with time zone", "1689327015.250000000"},
+      {Src("timestamp_tz", 0, 9), "timestamp with time zone", "1689307215.250000000 1770"},
+      {Src("variant"), "jsonb", "{\n  \"k\": 1\n}"},
+      {Src("object"), "jsonb", "{\n  \"a\": 1\n}"},
+      {Src("array"), "jsonb", "[\n  1,\n  undefined\n]"},
+      {Src("map"), "jsonb", "{\n  \"a\": 1\n}"},
+      {Src("object", 0, 0, 0, "GEOGRAPHY"), "jsonb", "{\n  \"type\": \"Point\"\n}"},
+      {Src("object", 0, 0, 0, "GEOMETRY"), "jsonb", "{\n  \"type\": \"Point\"\n}"},
+      {Src("vector"), "jsonb", "[1.000000,2.500000]"},
+  };
+}
+
+TEST(MapColumn, ChoosesTheDocumentedPostgresType) {
+  for (const MappingCase& c : Cases()) {
+    TargetColumn target = MapColumn(c.source);
+    EXPECT_EQ(target.sql_type, c.pg_sql) << SnowflakeTypeSql(c.source);
+    EXPECT_EQ(PgTypeSql(target), c.pg_sql) << SnowflakeTypeSql(c.source);
+    EXPECT_EQ(target.name, "COL");
+  }
+}
+
+TEST(MapColumn, EveryMappedTypeDecodes) {
+  for (const MappingCase& c : Cases()) {
+    TargetColumn target = MapColumn(c.source);
+    EXPECT_FALSE(Incompatibility(c.source, target)) << c.pg_sql;
+    ColumnPlan plan = MakePlan(c.source, target);
+    ASSERT_NE(plan.encode, nullptr) << SnowflakeTypeSql(c.source);
+    CopyBuffer out;
+    EXPECT_EQ(plan.encode(c.sample_wire, plan, out), Fault::kNone)
+        << SnowflakeTypeSql(c.source) << " -> " << c.pg_sql;
+    EXPECT_GT(out.size(), 4u);
+  }
+}
+
+TEST(MapColumn, KeepsNotNull) {
+  SourceColumn c = Src("fixed", 38, 0);
+  c.nullable = false;
+  EXPECT_TRUE(MapColumn(c).not_null);
+}
+
+TEST(MapColumn, RefusesUnknownTypes) {
+  EXPECT_THROW(MapColumn(Src("interval_day_time")), ConfigError);
+}
+
+TEST(Incompatibility, NamesBothSidesOfAnUnsupportedPair) {
+  TargetColumn date;
+  date.name = "born";
+  date.type = PgType::kDate;
+  date.sql_type = "date";
+  auto why = Incompatibility(Src("timestamp_tz", 0, 9), date);
+  ASSERT_TRUE(why);
+  EXPECT_EQ(*why,
+            "Snowflake column COL (TIMESTAMP_TZ(9)) cannot be loaded into PostgreSQL column "
+            "born (date)");
+  TargetColumn text;
+  text.type = PgType::kText;
+  EXPECT_FALSE(Incompatibility(Src("timestamp_tz", 0, 9), text));  // text keeps the offset
+  TargetColumn ts;
+  ts.type = PgType::kTimestamp;
+  EXPECT_TRUE(Incompatibility(Src("timestamp_tz", 0, 9), ts));  // which wall clock? refused
+  EXPECT_TRUE(Incompatibility(Src("text"), date));
+}
+
+}  // namespace
+}  // namespace sf2pg::snowflake
