@@ -84,19 +84,7 @@ int ExitFor(const exec::MigrationResult& r) {
 int Migrate(const GlobalOptions& global, const MigrateOptions& options) {
   Context context = LoadContext(global, {.snowflake = true, .postgres = true});
   InstallStopHandlers();
-  exec::MigrationOptions run;
-  run.sources = options.sources;
-  run.tables = options.tables;
-  run.no_resume = options.no_resume;
-  run.resume_max_age_hours = options.resume_max_age_hours;
-  run.resume_run_id = options.resume_run_id;
-  run.join_run_id = options.run_id;
-  run.dry_run = options.dry_run;
-  run.migration_version = context.credentials.migration_version;
-  if (options.deadline_seconds) {
-    run.deadline = Clock::Real().Now() + std::chrono::duration_cast<Clock::Duration>(
-                                             std::chrono::duration<double>(*options.deadline_seconds));
-  }
+  exec::MigrationOptions run = MigrationOptionsFor(context, options);
   exec::MigrationDeps deps = MigrationDepsFor(context);
   std::unique_ptr<exec::ProgressSink> progress;
   if (!global.quiet && !options.dry_run) {

@@ -63,6 +63,23 @@ postgres::ConnectParams PostgresParams(const config::Credentials& credentials,
   return p;
 }
 
+exec::MigrationOptions MigrationOptionsFor(const Context& context, const MigrateOptions& options) {
+  exec::MigrationOptions run;
+  run.sources = options.sources;
+  run.tables = options.tables;
+  run.no_resume = options.no_resume;
+  run.resume_max_age_hours = options.resume_max_age_hours;
+  run.resume_run_id = options.resume_run_id;
+  run.join_run_id = options.run_id;
+  run.dry_run = options.dry_run;
+  run.migration_version = context.credentials.migration_version;
+  if (options.deadline_seconds) {
+    run.deadline = Clock::Real().Now() + std::chrono::duration_cast<Clock::Duration>(
+                                             std::chrono::duration<double>(*options.deadline_seconds));
+  }
+  return run;
+}
+
 exec::MigrationDeps MigrationDepsFor(const Context& context) {
   exec::MigrationDeps deps;
   const auto& credentials = context.credentials;

@@ -29,6 +29,9 @@ Context LoadContext(const GlobalOptions& global, config::CredentialNeeds needs,
 postgres::ConnectParams PostgresParams(const config::Credentials& credentials,
                                        const std::string& database);
 
+/// The engine's options for a migrate request (from the command line or a Lambda event).
+exec::MigrationOptions MigrationOptionsFor(const Context& context, const MigrateOptions& options);
+
 /// The engine's dependencies for `context`: PostgreSQL settings per database and a new
 /// Snowflake session per call. `context` must outlive the result.
 exec::MigrationDeps MigrationDepsFor(const Context& context);

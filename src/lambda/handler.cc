@@ -53,7 +53,7 @@ void CheckSources(const config::Config& config, const std::vector<std::string>& 
 
 json ValidateConfigAction(const Request& request, const cli::GlobalOptions& global) {
   cli::Context context = Load(global, {.snowflake = true, .postgres = true});
-  CheckSources(context.config, request.sources);
+  CheckSources(context.config, request.migrate.sources);
   json sources = json::array();
   int64_t tables = 0;
   for (const auto& s : context.config.sources) {
@@ -98,14 +98,7 @@ json TestConnectionsAction(const cli::GlobalOptions& global) {
 json MigrateAction(const Request& request, const cli::GlobalOptions& global,
                    std::optional<Clock::TimePoint> deadline) {
   cli::Context context = Load(global, {.snowflake = true, .postgres = true});
-  exec::MigrationOptions run;
-  run.sources = request.sources;
-  run.tables = request.tables;
-  run.no_resume = request.no_resume;
-  run.resume_max_age_hours = request.resume_max_age_hours;
-  run.resume_run_id = request.resume_run_id;
-  run.join_run_id = request.join_run_id;
-  run.migration_version = context.credentials.migration_version;
+  exec::MigrationOptions run = cli::MigrationOptionsFor(context, request.migrate);
   // plan_only: a deadline that has already passed lets the run be opened and planned but no
   // chunk be claimed, so fan-out workers can start on it at once.
   run.deadline = request.plan_only ? std::optional(Clock::Real().Now()) : deadline;

@@ -94,17 +94,17 @@ Request ParseRequest(std::string_view event_text) {
     throw PayloadError("action: \"" + r.action +
                        "\" is not one of validate_config, test_connections, migrate, status");
   }
-  r.sources = Names(event, "source_name");
-  r.tables = Names(event, "tables_filter");
-  r.no_resume = Bool(event, "no_resume");
-  r.resume_max_age_hours = PositiveNumber(event, "resume_max_age");
-  r.resume_run_id = String(event, "resume_run_id");
-  r.join_run_id = String(event, "join_run_id");
+  r.migrate.sources = Names(event, "source_name");
+  r.migrate.tables = Names(event, "tables_filter");
+  r.migrate.no_resume = Bool(event, "no_resume");
+  r.migrate.resume_max_age_hours = PositiveNumber(event, "resume_max_age");
+  r.migrate.resume_run_id = String(event, "resume_run_id");
+  r.migrate.run_id = String(event, "join_run_id");
   r.plan_only = Bool(event, "plan_only");
   r.run_id = String(event, "run_id");
   if (auto limit = PositiveNumber(event, "limit"))
     r.limit = static_cast<int>(std::min(*limit, 1000.0));
-  if (!r.join_run_id.empty() && (r.no_resume || !r.resume_run_id.empty())) {
+  if (!r.migrate.run_id.empty() && (r.migrate.no_resume || !r.migrate.resume_run_id.empty())) {
     throw PayloadError("join_run_id cannot be combined with no_resume or resume_run_id");
   }
   return r;

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/commands.h"
 #include "core/error.h"
 
 namespace sf2pg::lambda {
@@ -18,16 +19,15 @@ class PayloadError : public ConfigError {
 };
 
 struct Request {
-  std::string action = "migrate";    ///< validate_config, test_connections, migrate or status
-  std::vector<std::string> sources;  ///< source_name: a string or a list; empty = all enabled
-  std::vector<std::string> tables;   ///< tables_filter: a list or a comma-separated string
-  bool no_resume = false;
-  std::optional<double> resume_max_age_hours;  ///< resume_max_age
-  std::string resume_run_id;
-  std::string join_run_id;  ///< fan-out workers: claim this run's chunks, plan nothing
-  bool plan_only = false;   ///< open or resume the run, plan it, claim no chunk
-  std::string run_id;       ///< status: show this run
-  int limit = 10;           ///< status: how many recent runs
+  std::string action = "migrate";  ///< validate_config, test_connections, migrate or status
+  /// migrate's fields, as the command line has them: source_name (a string or a list; empty =
+  /// all enabled), tables_filter (a list or a comma-separated string), no_resume,
+  /// resume_max_age (hours), resume_run_id, and join_run_id (fan-out workers: claim this run's
+  /// chunks, plan nothing) in `run_id`.
+  cli::MigrateOptions migrate;
+  bool plan_only = false;  ///< open or resume the run, plan it, claim no chunk
+  std::string run_id;      ///< status: show this run
+  int limit = 10;          ///< status: how many recent runs
 };
 
 /// Parses an event. Fields may also sit in an "input" object (the seed's state machines send

@@ -21,48 +21,48 @@ std::string ErrorOf(const std::string& event) {
 TEST(LambdaRequest, EmptyEventMeansMigrateEverything) {
   Request r = ParseRequest("{}");
   EXPECT_EQ(r.action, "migrate");
-  EXPECT_TRUE(r.sources.empty());
-  EXPECT_TRUE(r.tables.empty());
-  EXPECT_FALSE(r.no_resume);
-  EXPECT_FALSE(r.resume_max_age_hours);
+  EXPECT_TRUE(r.migrate.sources.empty());
+  EXPECT_TRUE(r.migrate.tables.empty());
+  EXPECT_FALSE(r.migrate.no_resume);
+  EXPECT_FALSE(r.migrate.resume_max_age_hours);
 }
 
 TEST(LambdaRequest, ReadsEverySeedField) {
   Request r = ParseRequest(R"({"action": "migrate", "source_name": "analytics",
       "no_resume": true, "resume_max_age": 24, "resume_run_id": "abc",
       "tables_filter": ["DIMPATIENT", "FACTVISIT"]})");
-  EXPECT_THAT(r.sources, ElementsAre("analytics"));
-  EXPECT_TRUE(r.no_resume);
-  EXPECT_EQ(r.resume_max_age_hours, 24);
-  EXPECT_EQ(r.resume_run_id, "abc");
-  EXPECT_THAT(r.tables, ElementsAre("DIMPATIENT", "FACTVISIT"));
+  EXPECT_THAT(r.migrate.sources, ElementsAre("analytics"));
+  EXPECT_TRUE(r.migrate.no_resume);
+  EXPECT_EQ(r.migrate.resume_max_age_hours, 24);
+  EXPECT_EQ(r.migrate.resume_run_id, "abc");
+  EXPECT_THAT(r.migrate.tables, ElementsAre("DIMPATIENT", "FACTVISIT"));
 }
 
 TEST(LambdaRequest, SourceAndTablesMayBeListsOrCommaSeparated) {
   Request r = ParseRequest(R"({"source_name": ["a", "b"], "tables_filter": "T1, T2,,T3"})");
-  EXPECT_THAT(r.sources, ElementsAre("a", "b"));
-  EXPECT_THAT(r.tables, ElementsAre("T1", "T2", "T3"));
+  EXPECT_THAT(r.migrate.sources, ElementsAre("a", "b"));
+  EXPECT_THAT(r.migrate.tables, ElementsAre("T1", "T2", "T3"));
 }
 
 TEST(LambdaRequest, NullAndEmptyMeanNotGiven) {
   Request r = ParseRequest(R"({"source_name": null, "resume_run_id": null, "tables_filter": "",
       "resume_max_age": null, "no_resume": null, "join_run_id": null})");
-  EXPECT_TRUE(r.sources.empty());
-  EXPECT_TRUE(r.tables.empty());
-  EXPECT_TRUE(r.resume_run_id.empty());
-  EXPECT_FALSE(r.no_resume);
+  EXPECT_TRUE(r.migrate.sources.empty());
+  EXPECT_TRUE(r.migrate.tables.empty());
+  EXPECT_TRUE(r.migrate.resume_run_id.empty());
+  EXPECT_FALSE(r.migrate.no_resume);
 }
 
 TEST(LambdaRequest, FieldsInsideInputAreReadTopLevelWins) {
   Request r = ParseRequest(R"({"action": "migrate", "no_resume": false,
       "input": {"source_name": "analytics", "no_resume": true}, "defaults": {"x": 1}})");
-  EXPECT_THAT(r.sources, ElementsAre("analytics"));
-  EXPECT_FALSE(r.no_resume);
+  EXPECT_THAT(r.migrate.sources, ElementsAre("analytics"));
+  EXPECT_FALSE(r.migrate.no_resume);
 }
 
 TEST(LambdaRequest, FanOutFields) {
   Request r = ParseRequest(R"({"join_run_id": "run-1", "plan_only": true})");
-  EXPECT_EQ(r.join_run_id, "run-1");
+  EXPECT_EQ(r.migrate.run_id, "run-1");
   EXPECT_TRUE(r.plan_only);
   EXPECT_THAT(ErrorOf(R"({"join_run_id": "run-1", "no_resume": true})"),
               HasSubstr("join_run_id cannot be combined"));
