@@ -15,15 +15,15 @@ const { E2eWorld, missingPrerequisite } = require('./lib/e2e_env');
 
 const missing = missingPrerequisite();
 const ROWS = Number(process.env.SF2PG_E2E_ROWS || 60000);
-const TIMEOUT_MS = Number(process.env.SF2PG_E2E_TIMEOUT_MS || 3000);
+const TIMEOUT_MS = Number(process.env.SF2PG_E2E_TIMEOUT_MS || 2000);
 // Fan-out workers get shorter deadlines so that even three of them need several rounds.
-const FANOUT_TIMEOUT_MS = Number(process.env.SF2PG_E2E_FANOUT_TIMEOUT_MS || 2000);
+const FANOUT_TIMEOUT_MS = Number(process.env.SF2PG_E2E_FANOUT_TIMEOUT_MS || 1500);
 let world;
 let bootstrap;
 
 test.before(async () => {
   if (missing) return;
-  world = await new E2eWorld().start({ rows: ROWS, latencyMs: Number(process.env.SF2PG_E2E_LATENCY_MS || 20) });
+  world = await new E2eWorld().start({ rows: ROWS, latencyMs: Number(process.env.SF2PG_E2E_LATENCY_MS || 30) });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sf2pg-e2e-package-'));
   execFileSync(path.join(ROOT, 'deploy', 'package.sh'),
     ['--no-build', '--build-dir', BUILD, '--out', path.join(dir, 'sf2pg-lambda.zip')], { stdio: 'ignore' });
