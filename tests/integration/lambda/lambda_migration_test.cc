@@ -152,9 +152,9 @@ class LambdaMigrationTest : public ::testing::Test {
 };
 
 TEST_F(LambdaMigrationTest, StopsClaimingBeforeTheDeadlineAndResumesUntilCompleted) {
-  Sfemu sfemu(dir_, 30000, 40);
+  Sfemu sfemu(dir_, 60000, 40);
   EmulatorOptions options = Function(sfemu, "lambda_graceful", 1);
-  options.timeout_ms = 3000;
+  options.timeout_ms = 2500;
   options_env_ = options.env;
   RuntimeEmulator emulator(options);
   std::string run_id;
@@ -165,7 +165,7 @@ TEST_F(LambdaMigrationTest, StopsClaimingBeforeTheDeadlineAndResumesUntilComplet
                                     : R"({"action": "migrate"})");
     ASSERT_TRUE(r.ok) << r.error_type << ": " << r.error_message << "\n" << Slurp(options.log_path);
     last = json::parse(r.payload)["body"];
-    EXPECT_LT(r.seconds, 3.0);
+    EXPECT_LT(r.seconds, 2.5);
     if (run_id.empty()) run_id = last["run_id"];
     EXPECT_EQ(last["run_id"], run_id) << "every invocation resumes the same run";
     if (last["status"] != "partial") break;
@@ -181,17 +181,18 @@ TEST_F(LambdaMigrationTest, StopsClaimingBeforeTheDeadlineAndResumesUntilComplet
 }
 
 TEST_F(LambdaMigrationTest, AHardKillMidChunkLosesAndDuplicatesNothing) {
-  // The first two chunk queries (the only statements naming PATIENT_ID) take 4 s more.
+  // The first two chunk queries (the only statements naming PATIENT_ID) take 4 s more (with enough
+  // sfemu executors that they block nothing else).
   Sfemu sfemu(
       dir_, 6000, 10,
-      R"(--fault-slow-ms 4000 --fault-rule '{"match": "PATIENT_ID", "times": 2, "action": "slow"}')");
+      R"(--executors 8 --fault-slow-ms 4000 --fault-rule '{"match": "PATIENT_ID", "times": 2, "action": "slow"}')");
   EmulatorOptions options = Function(sfemu, "lambda_killed", 1);
-  options.timeout_ms = 8000;
+  options.timeout_ms = 15000;
   options_env_ = options.env;
   RuntimeEmulator emulator(options);
   // A first invocation whose deadline falls inside those chunks: it claims them at once (it has
   // no chunk timing yet) and Lambda kills it in the middle of them.
-  auto killed = emulator.Invoke(R"({"action": "migrate", "no_resume": true})", 2500);
+  auto killed = emulator.Invoke(R"({"action": "migrate", "no_resume": true})", 2000);
   ASSERT_TRUE(killed.timed_out) << killed.payload << "\n" << Slurp(options.log_path);
   EXPECT_EQ(killed.error_type, "Sandbox.Timedout");
   postgres::Connection status(TestPg::Params("lambda_killed"));
