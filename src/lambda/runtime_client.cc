@@ -104,7 +104,8 @@ Invocation RuntimeClient::Next() {
   inv.function_arn = reply.headers["lambda-runtime-invoked-function-arn"];
   inv.trace_id = reply.headers["lambda-runtime-trace-id"];
   const std::string& deadline = reply.headers["lambda-runtime-deadline-ms"];
-  if (!deadline.empty() && std::all_of(deadline.begin(), deadline.end(), ::isdigit)) {
+  if (!deadline.empty() && std::all_of(deadline.begin(), deadline.end(),
+                                       [](unsigned char c) { return std::isdigit(c) != 0; })) {
     inv.deadline_ms = std::stoll(deadline);
   }
   if (inv.request_id.empty()) {
