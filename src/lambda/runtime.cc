@@ -61,7 +61,14 @@ bool Serve(RuntimeClient& client, const Invocation& inv, const cli::GlobalOption
   } catch (const Error& e) {
     log::Error("cannot answer the invocation",
                {{"request_id", inv.request_id}, {"error", e.what()}});
-    return false;
+    if (error) return false;
+    // The answer was refused (e.g. 413, too large): report that instead, so the caller sees it.
+    try {
+      client.Fail(inv.request_id, {"Sf2pg.ResponseRefused", e.what()});
+      return true;
+    } catch (const Error&) {
+      return false;
+    }
   }
 }
 

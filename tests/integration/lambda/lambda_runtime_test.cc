@@ -126,6 +126,18 @@ TEST_F(LambdaRuntimeTest, OneProcessServesManyInvocationsWithFreshStateEach) {
   EXPECT_EQ(status.environment, again.environment);
 }
 
+TEST_F(LambdaRuntimeTest, ARefusedResponseIsReportedAsAnErrorAndTheProcessGoesOn) {
+  options_.max_response_bytes = 200;  // validate_config's answer is larger
+  RuntimeEmulator emulator(options_);
+  auto r = emulator.Invoke(R"({"action": "validate_config"})");
+  ASSERT_FALSE(r.ok) << r.payload;
+  EXPECT_EQ(r.error_type, "Sf2pg.ResponseRefused");
+  EXPECT_THAT(r.error_message, HasSubstr("too large (413)"));
+  auto small = emulator.Invoke(R"({"action": "nope"})");
+  EXPECT_EQ(small.error_type, "Sf2pg.InvalidPayload");
+  EXPECT_EQ(emulator.environments_started(), 1);
+}
+
 TEST_F(LambdaRuntimeTest, BrokenConfigIsAnInitErrorAndTheNextInvokeStartsAfresh) {
   std::ofstream(dir_ + "/config.json") << R"({"sources": [{"source_name": 5}]})";
   RuntimeEmulator emulator(options_);

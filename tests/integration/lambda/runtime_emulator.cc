@@ -19,8 +19,6 @@ extern char** environ;
 namespace sf2pg::testing {
 namespace {
 
-constexpr size_t kMaxResponseBytes = 6 * 1024 * 1024;
-
 int64_t EpochMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -68,6 +66,8 @@ struct RuntimeEmulator::Environment {
   bool exited = false;                    // guarded by mu
   int exit_status = 0;                    // guarded by mu
 
+  size_t max_response_bytes = 0;
+
   void Routes(const std::string& arn) {
     server.Get("/2018-06-01/runtime/invocation/next",
                [this, arn](const httplib::Request&, httplib::Response& res) {
@@ -96,7 +96,7 @@ struct RuntimeEmulator::Environment {
             res.set_content(R"({"errorType":"InvalidStateTransition"})", "application/json");
             return;
           }
-          if (ok && req.body.size() > kMaxResponseBytes) {
+          if (ok && req.body.size() > max_response_bytes) {
             res.status = 413;
             res.set_content(R"({"errorType":"RequestEntityTooLarge"})", "application/json");
             return;
@@ -166,6 +166,7 @@ std::shared_ptr<RuntimeEmulator::Environment> RuntimeEmulator::Start() {
     all_.push_back(env);
   }
   std::string arn = "arn:aws:lambda:us-east-1:123456789012:function:" + options_.function_name;
+  env->max_response_bytes = options_.max_response_bytes;
   env->Routes(arn);
   env->port = env->server.bind_to_any_port("127.0.0.1");
   if (env->port <= 0) throw std::runtime_error("RuntimeEmulator: cannot bind a port");

@@ -21,6 +21,7 @@ struct EmulatorOptions {
   int timeout_ms = 3000;                   ///< the function's timeout
   int max_environments = 8;                ///< concurrent environments (reserved concurrency)
   std::string function_name = "sf2pg";
+  size_t max_response_bytes = 6 * 1024 * 1024;  ///< larger responses are refused with 413
   std::string log_path;  ///< children's stdout and stderr are appended here (empty: inherited)
 };
 
