@@ -23,7 +23,8 @@ let bootstrap;
 
 test.before(async () => {
   if (missing) return;
-  world = await new E2eWorld().start({ rows: ROWS, latencyMs: Number(process.env.SF2PG_E2E_LATENCY_MS || 30) });
+  world = new E2eWorld(); // assigned first, so test.after() stops whatever did start
+  await world.start({ rows: ROWS, latencyMs: Number(process.env.SF2PG_E2E_LATENCY_MS || 30) });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sf2pg-e2e-package-'));
   execFileSync(path.join(ROOT, 'deploy', 'package.sh'),
     ['--no-build', '--build-dir', BUILD, '--out', path.join(dir, 'sf2pg-lambda.zip')], { stdio: 'ignore' });

@@ -45,9 +45,9 @@ class E2eWorld {
   async start({ rows = 20000, latencyMs = 0 } = {}) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sf2pg-e2e-'));
     const pgdir = path.join(this.dir, 'pg');
+    this.pgdir = pgdir; // set before starting, so stop() cleans up after a failed start
     this.pgPort = execFileSync(path.join(ROOT, 'tools', 'pg-cluster.sh'), ['start', pgdir], { encoding: 'utf8' })
       .trim().split('\n').pop();
-    this.pgdir = pgdir;
     this.pgEnv = { PGHOST: '127.0.0.1', PGPORT: this.pgPort, PGUSER: 'sf2pg', PGPASSWORD: 'sf2pg',
       PGSSLMODE: 'disable' };
     this.psql('postgres', 'CREATE DATABASE sfemu_data');
@@ -117,7 +117,9 @@ class E2eWorld {
       this.sfemu.kill('SIGTERM');
       await new Promise((r) => this.sfemu.once('exit', r));
     }
-    if (this.pgdir) execFileSync(path.join(ROOT, 'tools', 'pg-cluster.sh'), ['stop', this.pgdir], { stdio: 'ignore' });
+    if (this.pgdir && fs.existsSync(this.pgdir)) {
+      execFileSync(path.join(ROOT, 'tools', 'pg-cluster.sh'), ['stop', this.pgdir], { stdio: 'ignore' });
+    }
   }
 }
 
