@@ -24,6 +24,7 @@ run_preset() {
 }
 
 run_preset default
+deploy/test/run.sh  # Step Functions definitions, template, package and Lambda end to end
 if [[ $fast -eq 0 ]]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_preset asan

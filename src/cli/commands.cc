@@ -46,31 +46,17 @@ int ValidateConfig(const GlobalOptions& global) {
 
 int TestConnections(const GlobalOptions& global) {
   Context context = LoadContext(global, {.snowflake = true, .postgres = true});
-  std::set<std::string> databases = {context.config.StatusDatabase()};
-  for (const auto& s : context.config.sources) {
-    if (s.enabled) databases.insert(s.target_pg_database);
-  }
+  std::vector<ConnectionCheck> checks = CheckPostgres(context);
+  checks.push_back(CheckSnowflake(context));
   int failures = 0;
-  for (const auto& db : databases) {
-    auto params = PostgresParams(context.credentials, db);
-    try {
-      postgres::Connection conn(params);
-      auto version = conn.Exec("SHOW server_version");
-      std::cout << "PostgreSQL " << params.Describe() << ": OK (server " << version.Get(0, 0)
-                << ")\n";
-    } catch (const Error& e) {
+  for (const auto& check : checks) {
+    if (check.ok) {
+      std::cout << check.system << " " << check.target << ": OK ("
+                << (check.system == "Snowflake" ? "version " : "server ") << check.detail << ")\n";
+    } else {
       ++failures;
-      std::cout << "PostgreSQL " << params.Describe() << ": FAILED: " << Redactor::Redact(e.what()) << "\n";
+      std::cout << check.system << " " << check.target << ": FAILED: " << check.detail << "\n";
     }
-  }
-  const auto& sf = context.credentials.snowflake;
-  std::string where = sf.url.empty() ? sf.account + ".snowflakecomputing.com" : sf.url;
-  try {
-    std::string version = TestSnowflake(context.credentials);
-    std::cout << "Snowflake " << sf.user << "@" << where << ": OK (version " << version << ")\n";
-  } catch (const Error& e) {
-    ++failures;
-    std::cout << "Snowflake " << sf.user << "@" << where << ": FAILED: " << Redactor::Redact(e.what()) << "\n";
   }
   return failures == 0 ? kExitDone : kExitFailed;
 }
@@ -98,23 +84,8 @@ int ExitFor(const exec::MigrationResult& r) {
 int Migrate(const GlobalOptions& global, const MigrateOptions& options) {
   Context context = LoadContext(global, {.snowflake = true, .postgres = true});
   InstallStopHandlers();
-  exec::MigrationOptions run;
-  run.sources = options.sources;
-  run.tables = options.tables;
-  run.no_resume = options.no_resume;
-  run.resume_max_age_hours = options.resume_max_age_hours;
-  run.resume_run_id = options.resume_run_id;
-  run.join_run_id = options.run_id;
-  run.dry_run = options.dry_run;
-  run.migration_version = context.credentials.migration_version;
-  if (options.deadline_seconds) {
-    run.deadline = Clock::Real().Now() + std::chrono::duration_cast<Clock::Duration>(
-                                             std::chrono::duration<double>(*options.deadline_seconds));
-  }
-  exec::MigrationDeps deps;
-  const auto& credentials = context.credentials;
-  deps.pg_params = [&credentials](const std::string& db) { return PostgresParams(credentials, db); };
-  deps.make_source = SnowflakeSourceFactory(context.config, credentials);
+  exec::MigrationOptions run = MigrationOptionsFor(context, options);
+  exec::MigrationDeps deps = MigrationDepsFor(context);
   std::unique_ptr<exec::ProgressSink> progress;
   if (!global.quiet && !options.dry_run) {
     if (log::CurrentFormat() == log::Format::kText && isatty(STDERR_FILENO)) {
@@ -145,10 +116,7 @@ int Migrate(const GlobalOptions& global, const MigrateOptions& options) {
 
 int Verify(const GlobalOptions& global, const VerifyOptions& options) {
   Context context = LoadContext(global, {.snowflake = true, .postgres = true});
-  exec::MigrationDeps deps;
-  const auto& credentials = context.credentials;
-  deps.pg_params = [&credentials](const std::string& db) { return PostgresParams(credentials, db); };
-  deps.make_source = SnowflakeSourceFactory(context.config, credentials);
+  exec::MigrationDeps deps = MigrationDepsFor(context);
   exec::VerifyOptions run{options.sources, options.tables, options.max_rows};
   auto verdicts = exec::VerifyTables(context.config, run, deps);
   bool all = true;

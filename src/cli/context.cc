@@ -2,13 +2,21 @@
 
 #include <unistd.h>
 
+#include <set>
+
+#include "cli/source_factory.h"
 #include "core/error.h"
+#include "core/secret.h"
 #include "report/log.h"
 
 namespace sf2pg::cli {
 
 Context LoadContext(const GlobalOptions& global, config::CredentialNeeds needs) {
-  auto env = config::Environment::FromProcess(global.env_file);
+  return LoadContext(global, needs, config::Environment::FromProcess(global.env_file));
+}
+
+Context LoadContext(const GlobalOptions& global, config::CredentialNeeds needs,
+                    const config::Environment& env) {
   std::vector<config::Problem> problems;
   Context context;
   context.credentials = config::LoadCredentials(env, needs, &problems);
@@ -53,6 +61,66 @@ postgres::ConnectParams PostgresParams(const config::Credentials& credentials,
   p.sslrootcert = credentials.postgres.sslrootcert;
   p.dbname = database;
   return p;
+}
+
+exec::MigrationOptions MigrationOptionsFor(const Context& context, const MigrateOptions& options) {
+  exec::MigrationOptions run;
+  run.sources = options.sources;
+  run.tables = options.tables;
+  run.no_resume = options.no_resume;
+  run.resume_max_age_hours = options.resume_max_age_hours;
+  run.resume_run_id = options.resume_run_id;
+  run.join_run_id = options.run_id;
+  run.dry_run = options.dry_run;
+  run.migration_version = context.credentials.migration_version;
+  if (options.deadline_seconds) {
+    run.deadline = Clock::Real().Now() + std::chrono::duration_cast<Clock::Duration>(
+                                             std::chrono::duration<double>(*options.deadline_seconds));
+  }
+  return run;
+}
+
+exec::MigrationDeps MigrationDepsFor(const Context& context) {
+  exec::MigrationDeps deps;
+  const auto& credentials = context.credentials;
+  deps.pg_params = [&credentials](const std::string& db) { return PostgresParams(credentials, db); };
+  deps.make_source = SnowflakeSourceFactory(context.config, credentials);
+  return deps;
+}
+
+std::vector<ConnectionCheck> CheckPostgres(const Context& context) {
+  std::set<std::string> databases = {context.config.StatusDatabase()};
+  for (const auto& s : context.config.sources) {
+    if (s.enabled) databases.insert(s.target_pg_database);
+  }
+  std::vector<ConnectionCheck> checks;
+  for (const auto& db : databases) {
+    auto params = PostgresParams(context.credentials, db);
+    ConnectionCheck check{"PostgreSQL", params.Describe(), false, ""};
+    try {
+      postgres::Connection conn(params);
+      auto version = conn.Exec("SHOW server_version");
+      check.ok = true;
+      check.detail = std::string(version.Get(0, 0));
+    } catch (const Error& e) {
+      check.detail = Redactor::Redact(e.what());
+    }
+    checks.push_back(std::move(check));
+  }
+  return checks;
+}
+
+ConnectionCheck CheckSnowflake(const Context& context) {
+  const auto& sf = context.credentials.snowflake;
+  std::string where = sf.url.empty() ? sf.account + ".snowflakecomputing.com" : sf.url;
+  ConnectionCheck check{"Snowflake", sf.user + "@" + where, false, ""};
+  try {
+    check.detail = TestSnowflake(context.credentials);
+    check.ok = true;
+  } catch (const Error& e) {
+    check.detail = Redactor::Redact(e.what());
+  }
+  return check;
 }
 
 }  // namespace sf2pg::cli

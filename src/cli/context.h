@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "config/config.h"
 #include "config/load.h"
+#include "exec/migration.h"
 #include "postgres/connection.h"
 
 namespace sf2pg::cli {
@@ -20,9 +21,32 @@ struct Context {
 /// Loads config.json and the credentials `needs` asks for, sets up logging, and logs the
 /// warnings. Throws ConfigError listing every problem of both at once.
 Context LoadContext(const GlobalOptions& global, config::CredentialNeeds needs);
+/// As above, with the environment given instead of read from the process and .env file.
+Context LoadContext(const GlobalOptions& global, config::CredentialNeeds needs,
+                    const config::Environment& env);
 
 /// Connection settings for `database` on the configured PostgreSQL server.
 postgres::ConnectParams PostgresParams(const config::Credentials& credentials,
                                        const std::string& database);
+
+/// The engine's options for a migrate request (from the command line or a Lambda event).
+exec::MigrationOptions MigrationOptionsFor(const Context& context, const MigrateOptions& options);
+
+/// The engine's dependencies for `context`: PostgreSQL settings per database and a new
+/// Snowflake session per call. `context` must outlive the result.
+exec::MigrationDeps MigrationDepsFor(const Context& context);
+
+/// The outcome of connecting to one database.
+struct ConnectionCheck {
+  std::string system;  ///< "PostgreSQL" or "Snowflake"
+  std::string target;  ///< host:port/dbname, or the account
+  bool ok = false;
+  std::string detail;  ///< the server version, or the error (redacted)
+};
+
+/// Connects to the status database and the target database of every enabled source.
+std::vector<ConnectionCheck> CheckPostgres(const Context& context);
+/// Connects to Snowflake and reads its version.
+ConnectionCheck CheckSnowflake(const Context& context);
 
 }  // namespace sf2pg::cli

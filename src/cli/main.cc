@@ -2,7 +2,11 @@
 // line and dispatches; the work lives in the library.
 #include <unistd.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <optional>
+#include <sstream>
 
 #include <CLI/CLI.hpp>
 
@@ -10,6 +14,7 @@
 #include "core/error.h"
 #include "core/exit_status.h"
 #include "core/secret.h"
+#include "lambda/runtime.h"
 
 namespace {
 
@@ -24,6 +29,7 @@ Examples:
   sf2pg plan --tables DIMPATIENT              # strategy, chunks and their SQL, no data moved
   sf2pg verify                                # row-by-row comparison of source and target
   sf2pg status --json
+  sf2pg lambda --event '{"action": "validate_config"}'   # one Lambda event, locally
 
 Exit codes: 0 done, 1 failed, 2 bad usage or configuration, 3 stopped early (resumable).
 Credentials come from the environment or a .env file (see env.example).)";
@@ -33,6 +39,11 @@ Credentials come from the environment or a .env file (see env.example).)";
 int main(int argc, char** argv) {
   using namespace sf2pg;
   cli::GlobalOptions global;
+  // As the Lambda bootstrap, sf2pg is started without arguments.
+  if (argc == 1 && std::getenv("AWS_LAMBDA_RUNTIME_API")) {
+    global.config_path = lambda::LambdaConfigPath();
+    return lambda::RunRuntime(global);
+  }
   cli::MigrateOptions migrate;
   cli::StatusOptions status;
 
@@ -102,6 +113,16 @@ int main(int argc, char** argv) {
                    "Delete status rows of runs older than this many days")
       ->check(CLI::PositiveNumber);
 
+  auto* lam = app.add_subcommand(
+      "lambda", "Serve AWS Lambda invocations (the custom runtime), or handle one event locally");
+  add_global(lam);
+  std::string event, event_file;
+  std::optional<double> event_deadline;
+  lam->add_option("--event", event, "Handle this event JSON locally and print the answer");
+  lam->add_option("--event-file", event_file, "Handle the event JSON in this file");
+  lam->add_option("--deadline", event_deadline, "Remaining time of the local invocation, seconds")
+      ->check(CLI::PositiveNumber);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -118,6 +139,18 @@ int main(int argc, char** argv) {
     if (*plan) {
       migrate.dry_run = true;
       return cli::Migrate(global, migrate);
+    }
+    if (*lam) {
+      if (lam->get_option("--config")->count() == 0) global.config_path = lambda::LambdaConfigPath();
+      if (!event_file.empty()) {
+        std::ifstream in(event_file);
+        if (!in) throw ConfigError("cannot read " + event_file);
+        std::stringstream text;
+        text << in.rdbuf();
+        event = text.str();
+      }
+      if (event.empty()) return lambda::RunRuntime(global);
+      return lambda::RunOneEvent(global, event, event_deadline);
     }
   } catch (const ConfigError& e) {
     std::cerr << Redactor::Redact(e.what()) << "\n";

@@ -36,6 +36,8 @@ class Environment {
   static Environment FromMaps(std::map<std::string, std::string> process,
                               std::map<std::string, std::string> dotenv);
   std::optional<std::string> Get(const std::string& name) const;
+  /// Sets (or replaces) one variable, e.g. a credential read from a secrets store.
+  void Set(const std::string& name, std::string value) { values_[name] = std::move(value); }
 
  private:
   std::map<std::string, std::string> values_;

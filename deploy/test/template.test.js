@@ -1,0 +1,120 @@
+// Offline checks of deploy/template.yaml and the definitions it deploys: YAML syntax with
+// CloudFormation tags, references, conditions, substitutions, timeouts and least privilege.
+// (cfn-lint and sam validate need PyPI and AWS; these checks are what can be done offline.)
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { loadTemplate, walk } = require('./lib/cfn');
+
+const DEPLOY = path.resolve(__dirname, '..');
+const template = loadTemplate(path.join(DEPLOY, 'template.yaml'));
+const PSEUDO = ['AWS::AccountId', 'AWS::NoValue', 'AWS::Partition', 'AWS::Region', 'AWS::StackName',
+  'AWS::StackId', 'AWS::URLSuffix', 'AWS::NotificationARNs'];
+const params = Object.keys(template.Parameters);
+const resources = Object.keys(template.Resources);
+
+test('template: a SAM template with parameters, conditions, resources and outputs', () => {
+  assert.strictEqual(template.AWSTemplateFormatVersion, '2010-09-09');
+  assert.strictEqual(template.Transform, 'AWS::Serverless-2016-10-31');
+  for (const [name, p] of Object.entries(template.Parameters)) {
+    assert.ok(['String', 'Number', 'CommaDelimitedList'].includes(p.Type), `${name} has type ${p.Type}`);
+  }
+  for (const key of ['MemorySize', 'Timeout', 'ScheduleExpression', 'SubnetIds', 'SecurityGroupIds',
+    'SnowflakeRsaKeySecretArn', 'PostgresPasswordSecretArn', 'FanOutWorkers']) {
+    assert.ok(params.includes(key), `parameter ${key}`);
+  }
+});
+
+test('template: every Ref, GetAtt, Sub variable and condition exists', () => {
+  const conditions = Object.keys(template.Conditions);
+  walk(template, (node) => {
+    if ('Ref' in node && Object.keys(node).length === 1) {
+      assert.ok(params.includes(node.Ref) || resources.includes(node.Ref) || PSEUDO.includes(node.Ref),
+        `Ref ${node.Ref}`);
+    }
+    if (node['Fn::GetAtt']) assert.ok(resources.includes(node['Fn::GetAtt'][0]), `GetAtt ${node['Fn::GetAtt']}`);
+    if (node['Fn::Sub']) {
+      const text = Array.isArray(node['Fn::Sub']) ? node['Fn::Sub'][0] : node['Fn::Sub'];
+      for (const [, v] of text.matchAll(/\$\{([^}!]+)\}/g)) {
+        const base = v.split('.')[0];
+        assert.ok(params.includes(v) || resources.includes(base) || PSEUDO.includes(v), `Sub \${${v}}`);
+      }
+    }
+    if (node['Fn::If']) assert.ok(conditions.includes(node['Fn::If'][0]), `If ${node['Fn::If'][0]}`);
+    if ('Condition' in node && typeof node.Condition === 'string' && Object.keys(node).length === 1) {
+      assert.ok(conditions.includes(node.Condition), `Condition ${node.Condition}`);
+    }
+  });
+  for (const r of Object.values(template.Resources)) {
+    if (r.Condition) assert.ok(conditions.includes(r.Condition));
+    for (const d of [].concat(r.DependsOn || [])) assert.ok(resources.includes(d), `DependsOn ${d}`);
+  }
+});
+
+test('template: the function is a provided.al2023 custom runtime built by package.sh', () => {
+  const fn = template.Resources.MigrationFunction;
+  assert.strictEqual(fn.Type, 'AWS::Serverless::Function');
+  assert.strictEqual(fn.Properties.Runtime, 'provided.al2023');
+  assert.strictEqual(fn.Properties.CodeUri, 'dist/sf2pg-lambda.zip');
+  assert.ok(fs.readFileSync(path.join(DEPLOY, 'package.sh'), 'utf8').includes('dist/sf2pg-lambda.zip'));
+  assert.strictEqual(template.Parameters.Timeout.MaxValue, 900);
+  const env = fn.Properties.Environment.Variables;
+  assert.strictEqual(env.SF2PG_CA_BUNDLE, '/etc/pki/tls/certs/ca-bundle.crt');
+  for (const v of ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER', 'POSTGRES_HOST', 'POSTGRES_USER',
+    'SNOWFLAKE_RSA_KEY_SECRET_ARN', 'POSTGRES_PASSWORD_SECRET_ARN']) {
+    assert.ok(v in env, v);
+  }
+});
+
+test('template: every state machine definition exists and gets exactly its placeholders', () => {
+  const machines = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Serverless::StateMachine');
+  assert.strictEqual(machines.length, 2);
+  for (const m of machines) {
+    const text = fs.readFileSync(path.join(DEPLOY, m.Properties.DefinitionUri), 'utf8');
+    const used = new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((x) => x[1]));
+    const given = new Set(Object.keys(m.Properties.DefinitionSubstitutions));
+    for (const u of used) assert.ok(given.has(u), `${m.Properties.DefinitionUri} needs ${u}`);
+    const def = JSON.parse(text);
+    // The Lambda's own timeout (at most 900 s) must fire before any Task timeout.
+    walk(def, (node) => {
+      if (node.Type === 'Task') assert.ok(node.TimeoutSeconds > template.Parameters.Timeout.MaxValue || node.TimeoutSeconds >= 300);
+      if (node.Type === 'Task' && node.Parameters && node.Parameters.Payload && node.Parameters.Payload.action === 'migrate') {
+        assert.ok(node.TimeoutSeconds > template.Parameters.Timeout.MaxValue, 'migrate task timeout above 900 s');
+      }
+    });
+  }
+});
+
+test('template: least privilege: no wildcard action, wildcard resources only where AWS requires them', () => {
+  const allowedOnStar = /^(ec2:(Create|Describe|Delete|Assign|Unassign)\w+|logs:(\w+LogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
+  let statements = 0;
+  walk(template, (node) => {
+    if (!node.Effect || !node.Action) return;
+    statements += 1;
+    const actions = [].concat(node.Action);
+    for (const a of actions) assert.ok(!a.includes('*'), `wildcard action ${a}`);
+    if (node.Resource === '*') {
+      for (const a of actions) assert.match(a, allowedOnStar, `${a} on *`);
+    }
+  });
+  assert.ok(statements >= 6);
+  const fnPolicies = JSON.stringify(template.Resources.FunctionRole.Properties.Policies);
+  assert.ok(fnPolicies.includes('secretsmanager:GetSecretValue'));
+  assert.ok(!fnPolicies.includes('lambda:'));
+  const smPolicies = JSON.stringify(template.Resources.StateMachineRole.Properties.Policies);
+  assert.ok(smPolicies.includes('lambda:InvokeFunction'));
+  assert.ok(!smPolicies.includes('secretsmanager'));
+});
+
+test('definitions: asl-validator accepts every definition in deploy/statemachine', async () => {
+  const { default: aslValidator } = await import('asl-validator');
+  const dir = path.join(DEPLOY, 'statemachine');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.asl.json'));
+  assert.ok(files.length >= 2);
+  for (const f of files) {
+    const { isValid, errors } = aslValidator(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+    assert.ok(isValid, `${f}: ${JSON.stringify(errors)}`);
+  }
+});

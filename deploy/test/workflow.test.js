@@ -1,0 +1,190 @@
+// The workflows' logic, with a scripted fake function: defaults, resumes, timeouts, limits,
+// failures and the fan-out rounds.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const { runWorkflow, lambdaError } = require('./lib/workflow');
+
+function envelope(body) {
+  return { statusCode: 200, body };
+}
+
+/** A fake sf2pg: validate and test succeed; migrate answers from `script` in order. */
+function fakeSf2pg(script) {
+  const calls = [];
+  let i = 0;
+  const invoke = async (payload, state) => {
+    calls.push({ state, payload });
+    if (payload.action === 'validate_config') return envelope({ status: 'ok', tables: 2 });
+    if (payload.action === 'test_connections') return envelope({ status: 'ok' });
+    const step = script[Math.min(i++, script.length - 1)];
+    if (typeof step === 'function') return step(payload, state);
+    if (step.throws) throw lambdaError(step.throws, step.message || 'failed');
+    return envelope({ run_id: 'run-1', error: '', counts: { chunks_completed: step.done || 0 }, ...step });
+  };
+  return { invoke, calls, migrations: () => calls.filter((c) => c.payload.action === 'migrate') };
+}
+
+const fast = { resume_wait_seconds: 0 };
+
+test('single: every optional input gets a default and a completed run succeeds', async () => {
+  const sf = fakeSf2pg([{ status: 'completed' }]);
+  const r = await runWorkflow('single', {}, sf.invoke, { substitutions: { DefaultSourceName: 'analytics' } });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.deepStrictEqual(sf.calls.map((c) => c.payload.action), ['validate_config', 'test_connections', 'migrate']);
+  assert.deepStrictEqual(sf.migrations()[0].payload, {
+    action: 'migrate', source_name: 'analytics', tables_filter: null, no_resume: false,
+    resume_max_age: null, resume_run_id: null });
+  assert.strictEqual(r.output.run_id, 'run-1');
+  assert.strictEqual(r.output.resumes, 0);
+});
+
+test('single: the input overrides the per-source default', async () => {
+  const sf = fakeSf2pg([{ status: 'completed' }]);
+  const r = await runWorkflow('single', { source_name: 'conflict', no_resume: true, tables_filter: ['T1'],
+    resume_max_age: 24 }, sf.invoke, { substitutions: { DefaultSourceName: 'analytics' } });
+  assert.ok(r.ok);
+  const p = sf.migrations()[0].payload;
+  assert.strictEqual(p.source_name, 'conflict');
+  assert.strictEqual(p.no_resume, true);
+  assert.deepStrictEqual(p.tables_filter, ['T1']);
+  assert.strictEqual(p.resume_max_age, 24);
+  assert.strictEqual(sf.calls[0].payload.source_name, 'conflict');
+});
+
+test('single: partial results and timeouts are resumed on the same run, never with no_resume', async () => {
+  const sf = fakeSf2pg([
+    { status: 'partial', run_id: 'run-7' },
+    { throws: 'Sandbox.Timedout', message: 'Task timed out after 900.00 seconds' },
+    { throws: 'Lambda.Unknown' },
+    { throws: 'States.Timeout' },
+    { status: 'partial', run_id: 'run-7' },
+    { status: 'completed', run_id: 'run-7' },
+  ]);
+  const r = await runWorkflow('single', { no_resume: true, ...fast }, sf.invoke);
+  assert.ok(r.ok, JSON.stringify(r));
+  const m = sf.migrations();
+  assert.strictEqual(m.length, 6);
+  assert.strictEqual(m[0].payload.no_resume, true);
+  for (const later of m.slice(1)) {
+    assert.strictEqual(later.payload.no_resume, false);
+    assert.strictEqual(later.payload.resume_run_id, 'run-7');
+  }
+  assert.strictEqual(r.output.resumes, 5);
+  assert.ok(r.events.includes('WaitBeforeResume'));
+});
+
+test('single: a timeout before any answer resumes the newest matching run', async () => {
+  const sf = fakeSf2pg([{ throws: 'Sandbox.Timedout' }, { status: 'completed', run_id: 'run-2' }]);
+  const r = await runWorkflow('single', { no_resume: true, ...fast }, sf.invoke);
+  assert.ok(r.ok);
+  assert.strictEqual(sf.migrations()[1].payload.no_resume, false);
+  assert.strictEqual(sf.migrations()[1].payload.resume_run_id, null);
+});
+
+test('single: the default wait between resumes is 5 seconds', async () => {
+  const { loadDefinition } = require('./lib/workflow');
+  const d = loadDefinition('single');
+  assert.strictEqual(d.States.InitializeDefaults.Parameters.defaults.resume_wait_seconds, 5);
+  assert.strictEqual(d.States.InitializeDefaults.Parameters.defaults.max_resumes, 100);
+});
+
+test('single: at most max_resumes resumes, then a clear failure', async () => {
+  const sf = fakeSf2pg([{ status: 'partial' }]);
+  const r = await runWorkflow('single', { max_resumes: 3, ...fast }, sf.invoke);
+  assert.ok(!r.ok);
+  assert.strictEqual(r.error, 'Sf2pg.ResumeLimitReached');
+  assert.strictEqual(sf.migrations().length, 4); // the first run and 3 resumes
+});
+
+test('single: a failed run ends in a Fail state with its cause', async () => {
+  const sf = fakeSf2pg([{ status: 'failed', error: 'DB.S.T: column "x" is missing in the target' }]);
+  const r = await runWorkflow('single', {}, sf.invoke);
+  assert.ok(!r.ok);
+  assert.strictEqual(r.error, 'Sf2pg.MigrationFailed');
+  assert.match(String(r.cause), /column "x" is missing/);
+});
+
+test('single: a function error that is not a timeout fails at once with its type and message', async () => {
+  const sf = fakeSf2pg([{ throws: 'Sf2pg.ConfigError', message: 'unknown source nope' }]);
+  const r = await runWorkflow('single', {}, sf.invoke);
+  assert.ok(!r.ok);
+  assert.strictEqual(r.error, 'Sf2pg.ConfigError');
+  assert.match(String(r.cause), /unknown source nope/);
+  assert.strictEqual(sf.migrations().length, 1);
+});
+
+test('single: throttling and transient errors are retried with backoff, not counted as resumes', async () => {
+  const sf = fakeSf2pg([{ throws: 'Lambda.TooManyRequestsException' }, { throws: 'Lambda.ServiceException' },
+    { throws: 'Sf2pg.RetryableError' }, { status: 'completed' }]);
+  const r = await runWorkflow('single', {}, sf.invoke, { retryIntervals: { Migrate: 1 } });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.strictEqual(r.output.resumes, 0);
+  assert.strictEqual(sf.migrations().length, 4);
+});
+
+test('single: a broken configuration or an unreachable database never reaches migrate', async () => {
+  for (const [action, type, state] of [['validate_config', 'Sf2pg.ConfigError', 'ConfigurationInvalid'],
+    ['test_connections', 'Sf2pg.ConnectionError', 'ConnectionFailed']]) {
+    const calls = [];
+    const r = await runWorkflow('single', {}, async (payload) => {
+      calls.push(payload.action);
+      if (payload.action === action) throw lambdaError(type, 'broken');
+      return envelope({ status: 'ok' });
+    });
+    assert.ok(!r.ok);
+    assert.strictEqual(r.error, type);
+    assert.ok(r.events.includes(state));
+    assert.ok(!calls.includes('migrate'));
+  }
+});
+
+test('fanout: one planning invocation, then rounds of N workers joining the run until it completes', async () => {
+  const calls = [];
+  let coordinations = 0;
+  const invoke = async (payload, state) => {
+    calls.push({ state, payload });
+    if (payload.action !== 'migrate') return envelope({ status: 'ok' });
+    if (state === 'Coordinate') {
+      coordinations += 1;
+      const status = coordinations < 3 ? 'partial' : 'completed';
+      return envelope({ status, run_id: 'run-9', error: '', counts: { chunks_completed: coordinations * 10 } });
+    }
+    if (payload.worker === undefined && calls.filter((c) => c.state === 'Work').length % 3 === 0) {
+      throw lambdaError('Sandbox.Timedout', 'Task timed out'); // one worker per round is killed
+    }
+    return envelope({ status: 'partial', run_id: 'run-9', error: '', counts: {} });
+  };
+  const r = await runWorkflow('fanout', { source_name: 'analytics', tables_filter: ['BIG'], ...fast }, invoke);
+  assert.ok(r.ok, JSON.stringify(r));
+  const coord = calls.filter((c) => c.state === 'Coordinate');
+  const work = calls.filter((c) => c.state === 'Work');
+  assert.strictEqual(coord.length, 3);
+  assert.strictEqual(work.length, 6); // two rounds of FanOutWorkers = 3
+  for (const c of coord) assert.strictEqual(c.payload.plan_only, true);
+  assert.strictEqual(coord[0].payload.resume_run_id, null);
+  assert.strictEqual(coord[1].payload.resume_run_id, 'run-9');
+  for (const w of work) {
+    assert.deepStrictEqual(w.payload, { action: 'migrate', join_run_id: 'run-9', source_name: 'analytics',
+      tables_filter: ['BIG'] });
+  }
+});
+
+test('fanout: a round that completes no chunk fails instead of looping', async () => {
+  const r = await runWorkflow('fanout', { workers: 2, ...fast }, async (payload, state) => {
+    if (payload.action !== 'migrate') return envelope({ status: 'ok' });
+    return envelope({ status: 'partial', run_id: 'run-3', error: '', counts: { chunks_completed: 4 } });
+  });
+  assert.ok(!r.ok);
+  assert.strictEqual(r.error, 'Sf2pg.NoProgress');
+});
+
+test('fanout: a worker failing with a non-timeout error fails the execution', async () => {
+  const r = await runWorkflow('fanout', fast, async (payload, state) => {
+    if (payload.action !== 'migrate') return envelope({ status: 'ok' });
+    if (state === 'Work') throw lambdaError('Sf2pg.PostgresError', 'relation missing');
+    return envelope({ status: 'partial', run_id: 'run-3', error: '', counts: { chunks_completed: 0 } });
+  });
+  assert.ok(!r.ok);
+  assert.strictEqual(r.error, 'Sf2pg.PostgresError');
+});

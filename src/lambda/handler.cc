@@ -1,0 +1,202 @@
+#include "lambda/handler.h"
+
+#include <algorithm>
+
+#include "cli/context.h"
+#include "core/secret.h"
+#include "lambda/secrets.h"
+#include "report/log.h"
+#include "report/progress.h"
+#include "report/status_view.h"
+#include "run/status_store.h"
+
+namespace sf2pg::lambda {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxErrors = 20;
+constexpr size_t kMaxErrorChars = 1000;
+constexpr size_t kMaxTablesListed = 50;
+
+std::string Cut(const std::string& text, size_t limit) {
+  return text.size() <= limit ? text : text.substr(0, limit) + "...";
+}
+
+std::string TypeFor(const std::exception& e) {
+  if (dynamic_cast<const PayloadError*>(&e)) return "Sf2pg.InvalidPayload";
+  if (dynamic_cast<const ConnectionCheckError*>(&e)) return "Sf2pg.ConnectionError";
+  const auto* error = dynamic_cast<const Error*>(&e);
+  if (!error) return "Sf2pg.Unhandled";
+  if (error->retry() != Retry::kNever) return "Sf2pg.RetryableError";
+  if (dynamic_cast<const ConfigError*>(&e)) return "Sf2pg.ConfigError";
+  if (dynamic_cast<const PostgresError*>(&e)) return "Sf2pg.PostgresError";
+  if (dynamic_cast<const SnowflakeError*>(&e)) return "Sf2pg.SnowflakeError";
+  if (dynamic_cast<const DataError*>(&e)) return "Sf2pg.DataError";
+  if (dynamic_cast<const InternalError*>(&e)) return "Sf2pg.InternalError";
+  if (dynamic_cast<const StoppedError*>(&e)) return "Sf2pg.Stopped";
+  return "Sf2pg.Error";
+}
+
+// Loads config and credentials from the process environment plus any secrets it names.
+cli::Context Load(const cli::GlobalOptions& global, config::CredentialNeeds needs) {
+  config::Environment env = config::Environment::FromProcess(global.env_file);
+  ResolveSecrets(env);
+  return cli::LoadContext(global, needs, env);
+}
+
+void CheckSources(const config::Config& config, const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    if (!config.FindSource(name)) throw ConfigError("source_name: no source named " + name);
+  }
+}
+
+json ValidateConfigAction(const Request& request, const cli::GlobalOptions& global) {
+  cli::Context context = Load(global, {.snowflake = true, .postgres = true});
+  CheckSources(context.config, request.migrate.sources);
+  json sources = json::array();
+  int64_t tables = 0;
+  for (const auto& s : context.config.sources) {
+    int64_t enabled =
+        std::count_if(s.tables.begin(), s.tables.end(), [](const auto& t) { return t.enabled; });
+    sources.push_back({{"source_name", s.source_name},
+                       {"enabled", s.enabled},
+                       {"tables", enabled},
+                       {"target", s.target_pg_database + "." + s.target_pg_schema}});
+    if (s.enabled) tables += enabled;
+  }
+  json warnings = json::array();
+  for (const auto& w : context.warnings) {
+    if (warnings.size() < kMaxErrors) warnings.push_back(Cut(w.ToString(), kMaxErrorChars));
+  }
+  return {{"action", "validate_config"},
+          {"status", "ok"},
+          {"config_hash", context.config.config_hash},
+          {"sources", sources},
+          {"tables", tables},
+          {"warnings", warnings}};
+}
+
+json TestConnectionsAction(const cli::GlobalOptions& global) {
+  cli::Context context = Load(global, {.snowflake = true, .postgres = true});
+  std::vector<cli::ConnectionCheck> checks = cli::CheckPostgres(context);
+  checks.push_back(cli::CheckSnowflake(context));
+  json list = json::array();
+  std::string failures;
+  for (const auto& c : checks) {
+    list.push_back({{"system", c.system},
+                    {"target", c.target},
+                    {"ok", c.ok},
+                    {"detail", Cut(c.detail, kMaxErrorChars)}});
+    if (!c.ok)
+      failures += (failures.empty() ? "" : "; ") + c.system + " " + c.target + ": " + c.detail;
+  }
+  if (!failures.empty()) throw ConnectionCheckError(failures);
+  return {{"action", "test_connections"}, {"status", "ok"}, {"checks", list}};
+}
+
+json MigrateAction(const Request& request, const cli::GlobalOptions& global,
+                   std::optional<Clock::TimePoint> deadline) {
+  cli::Context context = Load(global, {.snowflake = true, .postgres = true});
+  exec::MigrationOptions run = cli::MigrationOptionsFor(context, request.migrate);
+  // plan_only: a deadline that has already passed lets the run be opened and planned but no
+  // chunk be claimed, so fan-out workers can start on it at once.
+  run.deadline = request.plan_only ? std::optional(Clock::Real().Now()) : deadline;
+  exec::MigrationDeps deps = cli::MigrationDepsFor(context);
+  report::JsonProgress progress;  // a JSON line per unfinished table every 15 s, for CloudWatch
+  deps.progress = &progress;
+  exec::MigrationResult result = exec::RunMigration(context.config, run, deps);
+  log::Info("invocation finished",
+            {{"run_id", result.run_id}, {"status", result.status}, {"seconds", result.seconds}});
+  return MigrationBody(result);
+}
+
+json StatusAction(const Request& request, const cli::GlobalOptions& global) {
+  cli::Context context = Load(global, {.snowflake = false, .postgres = true});
+  postgres::Connection conn(
+      cli::PostgresParams(context.credentials, context.config.StatusDatabase()));
+  run::StatusStore store(conn);
+  store.EnsureSchema();
+  json view = request.run_id.empty() ? report::RunsJson(store, request.limit)
+                                     : report::RunJson(store, request.run_id);
+  json body = {{"action", "status"}, {"status", "ok"}, {"view", view}};
+  if (body.dump().size() > kMaxBodyBytes) {
+    body["view"] = nullptr;
+    body["truncated"] = true;
+  }
+  return body;
+}
+
+}  // namespace
+
+ErrorReport ErrorReportFor(const std::exception& e) {
+  return {TypeFor(e), Cut(Redactor::Redact(e.what()), 4 * kMaxErrorChars)};
+}
+
+json MigrationBody(const exec::MigrationResult& r) {
+  int64_t tables_completed = 0, tables_failed = 0, chunks_total = 0, chunks_completed = 0,
+          chunks_failed = 0, rows = 0, rows_total = 0;
+  json errors = json::array();
+  json tables = json::array();
+  for (const auto& t : r.tables) {
+    tables_completed += t.status == "completed";
+    tables_failed += t.status == "failed";
+    chunks_total += t.total_chunks;
+    chunks_completed += t.completed_chunks;
+    chunks_failed += t.failed_chunks;
+    rows += t.rows;
+    rows_total += t.rows_total;
+    for (const auto& e : t.errors) {
+      if (errors.size() < kMaxErrors) {
+        errors.push_back(Cut(t.table + ": " + Redactor::Redact(e), kMaxErrorChars));
+      }
+    }
+    tables.push_back(
+        {{"table", t.table},
+         {"status", t.status},
+         {"chunks", std::to_string(t.completed_chunks) + "/" + std::to_string(t.total_chunks)},
+         {"rows", t.rows}});
+  }
+  std::string error = r.error;
+  if (error.empty() && r.status == "failed" && !errors.empty())
+    error = errors[0].get<std::string>();
+  json body = {{"action", "migrate"},
+               {"status", r.status},
+               {"resume_needed", r.status == "partial"},
+               {"run_id", r.run_id},
+               {"resumed", r.resumed},
+               {"deadline_reached", r.deadline_reached},
+               {"seconds", r.seconds},
+               {"counts",
+                {{"tables", r.tables.size()},
+                 {"tables_completed", tables_completed},
+                 {"tables_failed", tables_failed},
+                 {"chunks_total", chunks_total},
+                 {"chunks_completed", chunks_completed},
+                 {"chunks_failed", chunks_failed},
+                 {"rows", rows},
+                 {"rows_total", rows_total}}},
+               {"error", Cut(Redactor::Redact(error), kMaxErrorChars)},
+               {"errors", errors},
+               {"sf2pg_version", SF2PG_VERSION}};
+  if (tables.size() <= kMaxTablesListed) body["tables"] = tables;
+  if (body.dump().size() > kMaxBodyBytes) body.erase("tables");
+  while (body.dump().size() > kMaxBodyBytes && !body["errors"].empty()) {
+    body["errors"].erase(body["errors"].size() - 1);
+  }
+  return body;
+}
+
+json Envelope(json body) { return {{"statusCode", 200}, {"body", std::move(body)}}; }
+
+json HandleEvent(std::string_view event, const cli::GlobalOptions& global,
+                 std::optional<Clock::TimePoint> deadline) {
+  Request request = ParseRequest(event);
+  log::Info("invocation", {{"action", request.action}});
+  if (request.action == "validate_config") return Envelope(ValidateConfigAction(request, global));
+  if (request.action == "test_connections") return Envelope(TestConnectionsAction(global));
+  if (request.action == "status") return Envelope(StatusAction(request, global));
+  return Envelope(MigrateAction(request, global, deadline));
+}
+
+}  // namespace sf2pg::lambda

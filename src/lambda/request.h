@@ -1,0 +1,38 @@
+// The Lambda event sf2pg accepts (the seed tool's payloads plus fan-out fields), parsed and
+// checked before anything connects anywhere.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/commands.h"
+#include "core/error.h"
+
+namespace sf2pg::lambda {
+
+/// A malformed event: wrong types, unknown action. Reported as Sf2pg.InvalidPayload.
+class PayloadError : public ConfigError {
+ public:
+  explicit PayloadError(const std::string& what) : ConfigError(what) {}
+};
+
+struct Request {
+  std::string action = "migrate";  ///< validate_config, test_connections, migrate or status
+  /// migrate's fields, as the command line has them: source_name (a string or a list; empty =
+  /// all enabled), tables_filter (a list or a comma-separated string), no_resume,
+  /// resume_max_age (hours), resume_run_id, and join_run_id (fan-out workers: claim this run's
+  /// chunks, plan nothing) in `run_id`.
+  cli::MigrateOptions migrate;
+  bool plan_only = false;  ///< open or resume the run, plan it, claim no chunk
+  std::string run_id;      ///< status: show this run
+  int limit = 10;          ///< status: how many recent runs
+};
+
+/// Parses an event. Fields may also sit in an "input" object (the seed's state machines send
+/// {"action": ..., "input": {...}}); top-level fields win. null means "not given"; unknown
+/// fields are ignored. Throws PayloadError naming the field.
+Request ParseRequest(std::string_view event);
+
+}  // namespace sf2pg::lambda

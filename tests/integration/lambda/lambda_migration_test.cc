@@ -1,0 +1,218 @@
+// Migrations through the Lambda runtime against sfemu: graceful `partial` answers before short
+// deadlines, and hard kills at the deadline that lose and duplicate nothing.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "integration/lambda/runtime_emulator.h"
+#include "integration/pg_fixture.h"
+
+namespace sf2pg::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// sfemu with the demo data set in its own database, serving the SQL API with key-pair auth.
+class Sfemu {
+ public:
+  /// `faults` are more `sfemu serve` arguments, e.g. "--fault-rule '{...}'".
+  Sfemu(const std::string& dir, int rows, int latency_ms, const std::string& faults = "")
+      : dir_(dir) {
+    std::map<std::string, std::string> pg = {{"PGHOST", "127.0.0.1"},
+                                             {"PGPORT", std::to_string(TestPg::port())},
+                                             {"PGUSER", "sf2pg"},
+                                             {"PGPASSWORD", "sf2pg"},
+                                             {"PGSSLMODE", "disable"}};
+    TestPg::CreateDatabase("lambda_sfemu");
+    auto load = RunProcess({BinaryPath("sfemu"), "load", "--dataset", "demo", "--rows",
+                            std::to_string(rows), "--pg-database", "lambda_sfemu"},
+                           pg);
+    if (load.exit_code != 0) throw std::runtime_error("sfemu load: " + load.err);
+    std::string key = dir + "/key.p8";
+    RunProcess({"/usr/bin/openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt",
+                "rsa_keygen_bits:2048", "-out", key});
+    RunProcess({"/usr/bin/openssl", "pkey", "-in", key, "-pubout", "-out", key + ".pub"});
+    private_key_ = Slurp(key);
+    std::string port_file = dir + "/sfemu.port";
+    std::string command = "exec >" + dir + "/sfemu.log 2>&1; " + BinaryPath("sfemu") +
+                          " serve --account acme-lambda --user SVC --public-key " + key +
+                          ".pub --port 0 --port-file " + port_file +
+                          " --pg-database lambda_sfemu --fault-latency-ms " +
+                          std::to_string(latency_ms) + " " + faults + " & echo $! >" + dir +
+                          "/sfemu.pid";
+    RunProcess({"/bin/sh", "-c", command}, pg);
+    for (int i = 0; i < 200 && !std::filesystem::exists(port_file); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    pid_ = std::stoi(Slurp(dir + "/sfemu.pid"));
+    if (!std::filesystem::exists(port_file)) throw std::runtime_error("sfemu did not start");
+    port_ = std::stoi(Slurp(port_file));
+  }
+  ~Sfemu() {
+    if (pid_ > 0) kill(pid_, SIGTERM);
+  }
+  std::map<std::string, std::string> Env() const {
+    return {{"SNOWFLAKE_ACCOUNT", "acme-lambda"},
+            {"SNOWFLAKE_USER", "SVC"},
+            {"SNOWFLAKE_RSA_KEY", private_key_},
+            {"SNOWFLAKE_URL", "http://127.0.0.1:" + std::to_string(port_)}};
+  }
+
+ private:
+  std::string dir_;
+  std::string private_key_;
+  int port_ = 0;
+  pid_t pid_ = 0;
+};
+
+// Why these tests cannot run with this build, or empty.
+std::string Missing() {
+  if (!std::filesystem::exists(BinaryPath("sfemu"))) return "build/sfemu is not built";
+  auto probe =
+      RunProcess({BinaryPath("sf2pg"), "lambda", "--event", R"({"action":"test_connections"})",
+                  "--config", SourcePath("examples/config.json")},
+                 {{"SNOWFLAKE_ACCOUNT", "a"},
+                  {"SNOWFLAKE_USER", "u"},
+                  {"SNOWFLAKE_RSA_KEY", std::string(64, 'x')},
+                  {"POSTGRES_HOST", "127.0.0.1"},
+                  {"POSTGRES_PORT", "1"},
+                  {"POSTGRES_USER", "u"}});
+  if (probe.out.find("no Snowflake client") != std::string::npos)
+    return "sf2pg has no Snowflake client";
+  return "";
+}
+
+class LambdaMigrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string missing = Missing();
+    if (!missing.empty()) GTEST_SKIP() << missing;
+    dir_ = MakeTempDir("sf2pg-lambda-mig");
+  }
+
+  // Options for a function migrating the demo's FACTVISIT into `database` in small chunks.
+  EmulatorOptions Function(const Sfemu& sfemu, const std::string& database, int buffer_seconds) {
+    TestPg::CreateDatabase(database);
+    postgres::Connection(TestPg::Params(database))
+        .Exec(
+            "CREATE TABLE factvisit (visit_id numeric(38,0) PRIMARY KEY, patient_id varchar(36), "
+            "visit_date date, amount numeric(12,2), duration_min integer, updated_at timestamp, "
+            "created_at timestamptz, notes text, tags jsonb, local_time timestamptz)");
+    std::ofstream(dir_ + "/config.json") << json{{"parallel_threads", 2},
+                                                 {"batch_size", 500},
+                                                 {"batch_size_copy_mode", 500},
+                                                 {"lambda_timeout_buffer_seconds", buffer_seconds},
+                                                 {"sources",
+                                                  {{{"source_name", "analytics"},
+                                                    {"source_sf_database", "ANALYTICS"},
+                                                    {"source_sf_schema", "BI"},
+                                                    {"target_pg_database", database},
+                                                    {"target_pg_schema", "public"},
+                                                    {"tables",
+                                                     {{{"source", "FACTVISIT"},
+                                                       {"chunking_columns", {"VISIT_ID"}},
+                                                       {"chunking_column_types", {"bigint"}},
+                                                       {"uniqueness_columns", {"VISIT_ID"}}}}}}}}}
+                                                .dump(2);
+    EmulatorOptions options;
+    const char* packaged = std::getenv("SF2PG_LAMBDA_BOOTSTRAP");
+    options.command = {packaged && *packaged ? packaged : BinaryPath("sf2pg")};
+    options.env = TestPg::Env();
+    for (const auto& [k, v] : sfemu.Env()) options.env[k] = v;
+    options.env["SF2PG_CONFIG"] = dir_ + "/config.json";
+    options.log_path = dir_ + "/function.log";
+    return options;
+  }
+
+  bool Identical() {
+    std::map<std::string, std::string> env = options_env_;
+    auto r = RunProcess({BinaryPath("sf2pg"), "verify", "--config", dir_ + "/config.json"}, env);
+    verify_output_ = r.out + r.err;
+    return r.exit_code == 0;
+  }
+
+  std::string dir_;
+  std::map<std::string, std::string> options_env_;
+  std::string verify_output_;
+};
+
+TEST_F(LambdaMigrationTest, StopsClaimingBeforeTheDeadlineAndResumesUntilCompleted) {
+  Sfemu sfemu(dir_, 60000, 40);
+  EmulatorOptions options = Function(sfemu, "lambda_graceful", 1);
+  options.timeout_ms = 2500;
+  options_env_ = options.env;
+  RuntimeEmulator emulator(options);
+  std::string run_id;
+  int partial = 0;
+  json last;
+  for (int i = 0; i < 40; ++i) {
+    auto r = emulator.Invoke(i == 0 ? R"({"action": "migrate", "no_resume": true})"
+                                    : R"({"action": "migrate"})");
+    ASSERT_TRUE(r.ok) << r.error_type << ": " << r.error_message << "\n" << Slurp(options.log_path);
+    last = json::parse(r.payload)["body"];
+    EXPECT_LT(r.seconds, 2.5);
+    if (run_id.empty()) run_id = last["run_id"];
+    EXPECT_EQ(last["run_id"], run_id) << "every invocation resumes the same run";
+    if (last["status"] != "partial") break;
+    ++partial;
+    EXPECT_TRUE(last["deadline_reached"].get<bool>());
+    EXPECT_TRUE(last["resume_needed"].get<bool>());
+  }
+  EXPECT_EQ(last["status"], "completed") << last.dump();
+  EXPECT_GE(partial, 1) << "the data must need more than one invocation";
+  EXPECT_EQ(emulator.timeouts(), 0);
+  EXPECT_EQ(emulator.environments_started(), 1);
+  EXPECT_TRUE(Identical()) << verify_output_;
+}
+
+TEST_F(LambdaMigrationTest, AHardKillMidChunkLosesAndDuplicatesNothing) {
+  // The first two chunk queries (the only statements naming PATIENT_ID) take 4 s more (with enough
+  // sfemu executors that they block nothing else).
+  Sfemu sfemu(
+      dir_, 6000, 10,
+      R"(--executors 8 --fault-slow-ms 4000 --fault-rule '{"match": "PATIENT_ID", "times": 2, "action": "slow"}')");
+  EmulatorOptions options = Function(sfemu, "lambda_killed", 1);
+  options.timeout_ms = 15000;
+  options_env_ = options.env;
+  RuntimeEmulator emulator(options);
+  // A first invocation whose deadline falls inside those chunks: it claims them at once (it has
+  // no chunk timing yet) and Lambda kills it in the middle of them.
+  auto killed = emulator.Invoke(R"({"action": "migrate", "no_resume": true})", 2000);
+  ASSERT_TRUE(killed.timed_out) << killed.payload << "\n" << Slurp(options.log_path);
+  EXPECT_EQ(killed.error_type, "Sandbox.Timedout");
+  postgres::Connection status(TestPg::Params("lambda_killed"));
+  EXPECT_GE(status
+                .Exec("SELECT count(*) FROM migration_status.migration_chunk_status "
+                      "WHERE status = 'in_progress'")
+                .GetInt(0, 0),
+            1)
+      << "the kill must leave a chunk claimed";
+  std::string state;
+  for (int i = 0; i < 20 && state != "completed"; ++i) {
+    auto r = emulator.Invoke(R"({"action": "migrate"})");
+    ASSERT_TRUE(r.ok) << r.error_type << ": " << r.error_message << "\n" << Slurp(options.log_path);
+    state = json::parse(r.payload)["body"]["status"];
+  }
+  EXPECT_EQ(state, "completed");
+  EXPECT_EQ(emulator.timeouts(), 1);
+  EXPECT_EQ(emulator.environments_started(), 2);
+  EXPECT_TRUE(Identical()) << verify_output_;
+}
+
+}  // namespace
+}  // namespace sf2pg::testing
