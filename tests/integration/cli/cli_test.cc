@@ -6,6 +6,7 @@
 
 #include "core/exit_status.h"
 #include "integration/pg_fixture.h"
+#include "integration/sfemu_server.h"
 
 namespace sf2pg::testing {
 namespace {
@@ -15,6 +16,12 @@ using ::testing::Not;
 
 class CliTest : public ::testing::Test {
  protected:
+  static void SetUpTestSuite() { sfemu_ = new SfemuServer("cli_sfemu", "", 0); }
+  static void TearDownTestSuite() {
+    delete sfemu_;
+    sfemu_ = nullptr;
+  }
+
   void SetUp() override {
     dir_ = MakeTempDir("sf2pg-cli");
     TestPg::CreateDatabase("cli_target");
@@ -31,9 +38,7 @@ class CliTest : public ::testing::Test {
 
   std::map<std::string, std::string> Env() {
     auto env = TestPg::Env();
-    env["SNOWFLAKE_ACCOUNT"] = "acme-test";
-    env["SNOWFLAKE_USER"] = "svc";
-    env["SNOWFLAKE_RSA_KEY"] = "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----";
+    for (const auto& [k, v] : sfemu_->Env()) env[k] = v;
     return env;
   }
 
@@ -43,7 +48,10 @@ class CliTest : public ::testing::Test {
   }
 
   std::string dir_;
+  static SfemuServer* sfemu_;
 };
+
+SfemuServer* CliTest::sfemu_ = nullptr;
 
 TEST_F(CliTest, VersionAndHelp) {
   auto version = Run({"--version"}, {});
@@ -99,6 +107,8 @@ TEST_F(CliTest, TestConnectionsSucceedsAgainstTheCluster) {
   auto r = Run({"test-connections"}, Env());
   EXPECT_EQ(r.exit_code, kExitDone) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("/cli_target: OK (server 15"));
+  EXPECT_THAT(r.out, HasSubstr("Snowflake SVC@http://127.0.0.1:"));
+  EXPECT_THAT(r.out, HasSubstr(": OK (version"));
 }
 
 TEST_F(CliTest, TestConnectionsFailsClearlyOnWrongPort) {

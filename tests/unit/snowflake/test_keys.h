@@ -10,7 +10,7 @@
 
 namespace sf2pg::testing {
 
-struct TestKey {
+struct PemKeyPair {
   std::string private_pem;  ///< PKCS#8, encrypted when a passphrase was given
   std::string public_pem;   ///< SubjectPublicKeyInfo ("BEGIN PUBLIC KEY")
 };
@@ -25,7 +25,7 @@ inline std::string BioText(BIO* bio) {
 
 /// A fresh 2048-bit RSA key; with `passphrase`, the private key is PKCS#8 encrypted with
 /// AES-256-CBC (PBES2).
-inline TestKey MakeTestKey(const std::string& passphrase = {}) {
+inline PemKeyPair MakeTestKey(const std::string& passphrase = {}) {
   EVP_PKEY* key = EVP_RSA_gen(2048);
   if (!key) throw std::runtime_error("EVP_RSA_gen failed");
   BIO* priv = BIO_new(BIO_s_mem());
@@ -42,8 +42,8 @@ inline TestKey MakeTestKey(const std::string& passphrase = {}) {
 }
 
 /// One unencrypted key shared by the tests of a binary (key generation is slow).
-inline const TestKey& SharedTestKey() {
-  static const TestKey key = MakeTestKey();
+inline const PemKeyPair& SharedTestKey() {
+  static const PemKeyPair key = MakeTestKey();
   return key;
 }
 
