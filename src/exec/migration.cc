@@ -377,7 +377,7 @@ class Coordinator {
       s.rejected = st.rejected;
       s.retries = st.retries;
       s.source_retries = st.source_retries;
-      s.seconds = st.busy_seconds;
+      s.seconds = st.chunks_done > 0 ? std::chrono::duration<double>(st.last_end - st.first_start).count() : 0;
       s.errors.insert(s.errors.end(), st.errors.begin(), st.errors.end());
       result_.tables.push_back(s);
     }

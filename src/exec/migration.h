@@ -56,7 +56,7 @@ struct TableSummary {
   int64_t rejected = 0;
   int64_t retries = 0;       ///< chunk attempts repeated
   int64_t source_retries = 0;
-  double seconds = 0;
+  double seconds = 0;  ///< wall time from the first chunk's start to the last one's end
   std::vector<std::string> errors;
 };
 

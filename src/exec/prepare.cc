@@ -16,30 +16,36 @@ namespace {
 
 using nlohmann::json;
 
-// Snowflake SQL literal for the target's largest watermark, read back from PostgreSQL.
-// PostgreSQL keeps microseconds while Snowflake keeps nanoseconds, so a timestamp floor is
-// lowered by one microsecond: a source value rounded up on load is still read again.
+// The incremental floor: a Snowflake predicate for rows at or above the target's largest
+// watermark. PostgreSQL keeps microseconds while Snowflake keeps nanoseconds, so a timestamp
+// floor is lowered by one microsecond: a source value rounded up on load is still read again.
+// `target_rows` receives how many target rows are at or above the floor, so the planner can
+// tell that the source holds nothing new.
 std::string WatermarkFloor(postgres::Connection& conn, const TableJob& job,
-                           const SourceColumn& source_wm, const TargetColumn& target_wm) {
+                           const SourceColumn& source_wm, const TargetColumn& target_wm,
+                           int64_t* target_rows) {
   std::string col = postgres::Connection::QuoteIdent(target_wm.name);
   std::string table = postgres::Qualified(job.target_schema, job.target_table);
-  std::string expr;
+  std::string floor = "max(" + col + ")", text = "f::text";
   switch (target_wm.type) {
     case PgType::kTimestamp:
-      expr = "to_char(max(" + col + ") - interval '1 microsecond', 'YYYY-MM-DD HH24:MI:SS.US')";
+      floor += " - interval '1 microsecond'";
+      text = "to_char(f, 'YYYY-MM-DD HH24:MI:SS.US')";
       break;
     case PgType::kTimestamptz:
-      expr = "to_char((max(" + col +
-             ") - interval '1 microsecond') AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')";
+      floor += " - interval '1 microsecond'";
+      text = "to_char(f AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')";
       break;
     case PgType::kDate:
-      expr = "to_char(max(" + col + "), 'YYYY-MM-DD')";
+      text = "to_char(f, 'YYYY-MM-DD')";
       break;
     default:
-      expr = "max(" + col + ")::text";
+      break;
   }
-  auto r = conn.Exec("SELECT " + expr + " FROM " + table);
+  auto r = conn.Exec("WITH m AS (SELECT " + floor + " AS f FROM " + table + ") SELECT " + text +
+                     ", (SELECT count(*) FROM " + table + ", m WHERE " + col + " >= m.f) FROM m");
   if (r.IsNull(0, 0)) return "";
+  *target_rows = r.GetInt(0, 1);
   std::string v(r.Get(0, 0));
   std::string lit;
   const std::string& t = source_wm.type;
@@ -198,7 +204,8 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
 
   if (!planned) {
     if (job.upsert && source_wm && target_wm && !created) {
-      job.plan_input.floor = WatermarkFloor(tconn, job, *source_wm, *target_wm);
+      job.plan_input.floor = WatermarkFloor(tconn, job, *source_wm, *target_wm,
+                                            &job.plan_input.up_to_date_rows);
     }
     job.plan_input.batch_size = job.upsert ? table.batch_size : table.batch_size_copy_mode;
     plan::SourceQueryRunner runner(*ctx.source);

@@ -329,6 +329,10 @@ class Worker {
       return;
     }
     ++s.chunks_done;
+    auto now = shared_.clock->Now();
+    auto start = now - std::chrono::duration_cast<Clock::Duration>(Seconds(seconds));
+    if (s.chunks_done == 1 || start < s.first_start) s.first_start = start;
+    if (now > s.last_end) s.last_end = now;
     s.rows += r.rows;
     s.rejected += r.fetch.rejected;
     s.source_retries += r.fetch.retries;

@@ -31,7 +31,9 @@ struct TableStats {
   int64_t retries = 0;
   int64_t source_retries = 0;  ///< transient Snowflake errors retried inside the client
   int64_t json_bytes = 0;
-  double busy_seconds = 0;
+  double busy_seconds = 0;       ///< sum of chunk times over all workers
+  Clock::TimePoint first_start;  ///< when the first chunk of this invocation started
+  Clock::TimePoint last_end;     ///< when its last chunk ended
   std::vector<std::string> errors;
 };
 

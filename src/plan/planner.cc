@@ -154,7 +154,8 @@ class Planner {
   }
 
   Plan Single(const std::string& why) {
-    if (plan_.total_rows == 0 && plan_.queries == 0) plan_.total_rows = Count();
+    // A forced single strategy takes the whole table, whatever its size.
+    if (plan_.queries == 0) FitsOneChunk(Count());
     if (plan_.reason.empty()) plan_.reason = why;
     if (plan_.total_rows > 0) plan_.chunks.push_back(MakeChunk("", plan_.total_rows));
     return Finish("single");
@@ -163,6 +164,14 @@ class Planner {
   // Small tables end in one chunk whatever the strategy.
   bool FitsOneChunk(int64_t total) {
     plan_.total_rows = total;
+    if (total == t_.up_to_date_rows) {
+      // Every source row at or above the watermark is already in the target: rows sharing the
+      // largest watermark are counted on both sides, so a new one would change the count.
+      plan_.reason = "up to date: the " + std::to_string(total) +
+                     " source rows at or above the watermark are all in the target";
+      plan_.total_rows = 0;
+      return true;
+    }
     return total <= t_.batch_size;
   }
 

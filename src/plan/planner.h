@@ -42,6 +42,9 @@ struct TableInput {
   std::vector<SourceColumn> uniqueness;   ///< resolved uniqueness columns
   std::vector<SourceColumn> all_columns;  ///< every column, for ordering without a key
   std::string strategy = "auto";          ///< auto or a forced strategy name
+  /// Incremental loads: the target's rows at or above the floor. When the source has exactly
+  /// as many rows at or above it, nothing is new and no chunk is planned (-1 = not known).
+  int64_t up_to_date_rows = -1;
   int64_t batch_size = 50000;
 };
 

@@ -197,6 +197,22 @@ TEST(Planner, FloorIsAppliedToEveryQueryAndChunk) {
               HasSubstr("WHERE (\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ) ORDER BY \"ID\""));
 }
 
+TEST(Planner, NothingNewAboveTheWatermarkPlansNoChunk) {
+  TableInput t = Table(1000);
+  t.floor = "\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ";
+  t.uniqueness = {Col("ID", "fixed")};
+  t.up_to_date_rows = 50;
+  FakeQueryRunner q;
+  q.On("COUNT(*)", Rows({}, {{"50", "50"}}));
+  Plan p = PlanTable(t, q);
+  EXPECT_TRUE(p.chunks.empty());
+  EXPECT_THAT(p.reason, HasSubstr("up to date"));
+  t.up_to_date_rows = 49;  // one new row sharing the largest watermark
+  Plan again = PlanTable(t, q);
+  ASSERT_EQ(again.chunks.size(), 1u);
+  EXPECT_EQ(again.chunks[0].estimated_rows, 50);
+}
+
 TEST(Planner, OrderByIsChunkingThenUniquenessColumns) {
   TableInput t = Table(1000);
   t.chunking = {Col("UPDATED", "timestamp_ntz", 9)};
