@@ -14,7 +14,7 @@ packages=(
   # PostgreSQL server for the tests and the demo
   postgresql postgresql-contrib postgresql-client
   # tools used by the tests, benchmarks and packaging
-  procps iproute2 util-linux zip unzip python3 openssl binutils
+  procps iproute2 util-linux zip unzip python3 curl openssl binutils
   pgloader python3-pandas python3-psycopg2 time
 )
 

@@ -156,7 +156,10 @@ class Planner {
   Plan Single(const std::string& why) {
     // A forced single strategy takes the whole table, whatever its size.
     if (plan_.queries == 0) FitsOneChunk(Count());
-    if (plan_.reason.empty()) plan_.reason = why;
+    if (plan_.reason.find("up to date") == std::string::npos) {
+      plan_.reason = why + " (" + std::to_string(plan_.total_rows) + " rows, batch " +
+                     std::to_string(t_.batch_size) + ")";
+    }
     if (plan_.total_rows > 0) plan_.chunks.push_back(MakeChunk("", plan_.total_rows));
     return Finish("single");
   }
