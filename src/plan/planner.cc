@@ -99,7 +99,7 @@ class Planner {
   Plan Run() {
     std::string strategy = t_.strategy;
     if (strategy == "auto") strategy = Choose();
-    if (strategy == "single") return Single("table fits in one chunk");
+    if (strategy == "single") return Single("single strategy requested");
     if (strategy == "offset") return Offset();
     if (strategy == "grouped_values") return Grouped();
     if (strategy == "key_range") return KeyRange();
