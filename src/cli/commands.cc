@@ -74,7 +74,7 @@ void InstallStopHandlers() {
 }
 
 int ExitFor(const exec::MigrationResult& r) {
-  if (r.status == "completed" || r.status == "planned") return kExitDone;
+  if (r.status == "completed" || r.status == "planned" || r.status == "running") return kExitDone;
   if (r.status == "partial") return kExitResumable;
   return kExitFailed;
 }
@@ -91,7 +91,8 @@ int Migrate(const GlobalOptions& global, const MigrateOptions& options) {
     if (log::CurrentFormat() == log::Format::kText && isatty(STDERR_FILENO)) {
       progress = std::make_unique<report::TerminalProgress>(stderr);
     } else {
-      progress = std::make_unique<report::JsonProgress>();
+      progress = std::make_unique<report::JsonProgress>(
+          options.progress_interval > 0 ? options.progress_interval : 15.0);
     }
   }
   deps.progress = progress.get();
@@ -106,6 +107,10 @@ int Migrate(const GlobalOptions& global, const MigrateOptions& options) {
     std::ofstream out(options.summary_json);
     out << report::SummaryJson(result).dump(2) << "\n";
     if (!out) log::Error("cannot write the summary", {{"file", options.summary_json}});
+  }
+  if (result.status == "running") {
+    std::cout << "Nothing is left for this process; other workers are still loading chunks of run "
+              << result.run_id << ".\n";
   }
   if (result.status == "partial") {
     std::cout << "The run is partial. Run the same command again to resume it (run id "

@@ -26,6 +26,7 @@ struct MigrateOptions {
   std::optional<double> deadline_seconds;
   std::string run_id;  ///< join this run as an extra worker (never plans)
   std::string summary_json;
+  double progress_interval = 0;  ///< seconds between JSON progress lines (0 = default)
 };
 
 struct StatusOptions {

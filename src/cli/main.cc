@@ -87,6 +87,9 @@ int main(int argc, char** argv) {
   run->add_option("--join-run-id", migrate.run_id,
                   "Join a running run as an extra worker: claim its pending chunks, plan nothing");
   run->add_option("--summary-json", migrate.summary_json, "Write the run summary as JSON here");
+  run->add_option("--progress-interval", migrate.progress_interval,
+                  "Seconds between progress lines when not on a terminal (default 15)")
+      ->check(CLI::PositiveNumber);
 
   auto* plan = app.add_subcommand("plan", "Show what migrate would do (strategy, chunks, SQL); move no data");
   add_global(plan);

@@ -383,6 +383,14 @@ class Coordinator {
     }
     for (const auto& f : failed_tables_) result_.tables.push_back(FailedSummary(f));
     result_.stopped = StopFlag::Requested();
+    if (left && !result_.stopped && !result_.deadline_reached) {
+      // Nothing was left for this process to claim, yet chunks are in progress: other live
+      // workers (a joined process, other Lambdas) hold them, and the last one to finish
+      // settles the run.
+      result_.status = "running";
+      result_.error = "other workers are still loading chunks of this run";
+      return;
+    }
     std::string status = left ? "partial" : failed ? "failed" : "completed";
     std::string error;
     if (failed) error = "one or more tables failed; see migration_table_status and migration_chunk_status";

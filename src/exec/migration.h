@@ -62,7 +62,9 @@ struct TableSummary {
 
 struct MigrationResult {
   std::string run_id;
-  std::string status;  ///< completed, partial, failed (or "planned" for a dry run)
+  /// completed, partial, failed; "running" when this process is done but other workers still
+  /// hold chunks of the run; "planned" for a dry run.
+  std::string status;
   bool resumed = false;
   bool deadline_reached = false;
   bool stopped = false;

@@ -162,7 +162,7 @@ json MigrationBody(const exec::MigrationResult& r) {
     error = errors[0].get<std::string>();
   json body = {{"action", "migrate"},
                {"status", r.status},
-               {"resume_needed", r.status == "partial"},
+               {"resume_needed", r.status == "partial" || r.status == "running"},
                {"run_id", r.run_id},
                {"resumed", r.resumed},
                {"deadline_reached", r.deadline_reached},

@@ -3,11 +3,16 @@
 // `sf2pg verify`; resume after a failed chunk; two processes on one run; deadlines; progress
 // and summaries.
 #include <gmock/gmock.h>
+#include <pty.h>
+#include <sys/wait.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
+
+#include "core/error.h"
 
 #include "core/exit_status.h"
 #include "integration/pg_fixture.h"
@@ -178,6 +183,208 @@ TEST_F(E2eTest, DenseDaysAreSplitBelowTheBatchSize) {
                    "date_trunc('day', \"Updated Timestamp\")) x"),
             1000);
   ExpectVerified();
+}
+
+json FactVisit(const json& extra = json::object()) {
+  json t = {{"source", "FACTVISIT"},
+            {"chunking_columns", {"VISIT_ID"}},
+            {"uniqueness_columns", {"VISIT_ID"}},
+            {"truncate_onstart", true}};
+  t.update(extra);
+  return t;
+}
+
+TEST_F(E2eTest, AFailedChunkIsReportedAndOnlyItRunsOnResume) {
+  WriteConfig(FactVisit());
+  // The first chunk (the only one whose predicate opens with an upper bound) fails once with a
+  // permanent SQL error.
+  sfemu_->SetFaults(R"js({"rules": [{"match": "WHERE \\(\"VISIT_ID\" <", "times": 1,
+      "action": "422", "code": "100051", "sql_state": "22012", "message": "Division by zero"}]})js");
+  json failed = Summary();
+  EXPECT_EQ(last_.exit_code, kExitFailed) << last_.out << last_.err;
+  EXPECT_EQ(failed["status"], "failed");
+  EXPECT_EQ(failed["tables"][0]["failed_chunks"], 1);
+  EXPECT_THAT(failed["tables"][0]["errors"][0].get<std::string>(), HasSubstr("Division by zero"));
+
+  auto status = Sf2pg({"status", "--run-id", failed["run_id"]});
+  EXPECT_EQ(status.exit_code, kExitDone);
+  EXPECT_THAT(status.out, HasSubstr("failed chunks:"));
+  EXPECT_THAT(status.out, HasSubstr("Division by zero"));
+  auto status_json = json::parse(Sf2pg({"status", "--run-id", failed["run_id"], "--json"}).out);
+  EXPECT_EQ(status_json["failed_chunks"].size(), 1u);
+
+  json resumed = Summary();
+  ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
+  EXPECT_EQ(resumed["run_id"], failed["run_id"]);
+  EXPECT_TRUE(resumed["resumed"].get<bool>());
+  int64_t total = resumed["tables"][0]["rows_total"];
+  int64_t now = resumed["tables"][0]["rows"];
+  EXPECT_EQ(total, 20000);
+  EXPECT_GT(now, 0);
+  EXPECT_LE(now, 3000);  // only the failed chunk ran again
+  EXPECT_EQ(Scalar("SELECT count(*) FROM factvisit"), 20000);
+  ExpectVerified();
+}
+
+TEST_F(E2eTest, ASecondProcessJoinsTheRunAndTheyShareTheChunks) {
+  WriteConfig(FactVisit({{"batch_size_copy_mode", 1000}, {"parallel_threads", 2}}));
+  sfemu_->SetFaults(R"({"latency_ms": 40})");
+  std::thread first([&] {
+    auto r = Sf2pg({"migrate", "--summary-json", dir_ + "/first.json"});
+    EXPECT_EQ(r.exit_code, kExitDone) << r.err;
+  });
+  std::string run_id;
+  for (int i = 0; i < 400 && run_id.empty(); ++i) {
+    try {
+      auto r = target_->Exec("SELECT run_id::text FROM migration_status.migration_table_status");
+      if (r.rows() > 0) run_id = std::string(r.Get(0, 0));
+    } catch (const Error&) {
+    }
+    if (run_id.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  auto second = Sf2pg({"migrate", "--join-run-id", run_id, "--summary-json", dir_ + "/second.json"});
+  first.join();
+  EXPECT_EQ(second.exit_code, kExitDone) << second.err;
+  json a, b;
+  std::ifstream(dir_ + "/first.json") >> a;
+  std::ifstream(dir_ + "/second.json") >> b;
+  EXPECT_EQ(a["run_id"], b["run_id"]);
+  int64_t ra = a["tables"][0]["rows"], rb = b["tables"][0]["rows"];
+  EXPECT_GT(rb, 0);
+  EXPECT_EQ(ra + rb, 20000);  // every chunk loaded exactly once between them
+  ExpectVerified();
+}
+
+TEST_F(E2eTest, ADeadlineEndsPartialWithExit3AndTheNextRunCompletes) {
+  WriteConfig(FactVisit({{"batch_size_copy_mode", 1000}, {"parallel_threads", 1}}),
+              {{"lambda_timeout_buffer_seconds", 1}});
+  sfemu_->SetFaults(R"({"latency_ms": 150})");
+  auto partial = Sf2pg({"migrate", "--deadline", "2.5"});
+  EXPECT_EQ(partial.exit_code, kExitResumable) << partial.out << partial.err;
+  EXPECT_THAT(partial.out, HasSubstr("partial"));
+  EXPECT_THAT(partial.out, HasSubstr("Run the same command again to resume it"));
+  int64_t loaded = Scalar("SELECT count(*) FROM factvisit");
+  EXPECT_GT(loaded, 0);
+  EXPECT_LT(loaded, 20000);
+  sfemu_->SetFaults(R"({})");
+  auto done = Sf2pg({"migrate"});
+  EXPECT_EQ(done.exit_code, kExitDone) << done.err;
+  EXPECT_THAT(done.out, HasSubstr("(resumed)"));
+  ExpectVerified();
+}
+
+TEST_F(E2eTest, IncrementalLoadsReadOnlyNewAndChangedRows) {
+  WriteConfig(FactVisit({{"truncate_onstart", false},
+                         {"source_watermark", "UPDATED_AT"},
+                         {"target_watermark", "updated_at"},
+                         {"batch_size", 2000}}));
+  json first = Summary();
+  ASSERT_EQ(last_.exit_code, kExitDone) << last_.err;
+  EXPECT_EQ(first["tables"][0]["rows"], 20000);
+  // 10% of the rows change (with a newer watermark), and 30 rows arrive, 10 of them with the
+  // largest watermark already loaded.
+  auto max = sfemu_->Sql("SELECT TO_VARCHAR(MAX(UPDATED_AT)) FROM ANALYTICS.BI.FACTVISIT");
+  std::string old_max = max.at(0).at(0);
+  sfemu_->Sql("UPDATE ANALYTICS.BI.FACTVISIT SET AMOUNT = 1.25, UPDATED_AT = "
+              "'2030-01-01 00:00:00'::TIMESTAMP_NTZ WHERE MOD(VISIT_ID, 10) = 0");
+  for (int i = 0; i < 30; ++i) {
+    std::string wm = i < 10 ? "'" + old_max + "'::TIMESTAMP_NTZ" : "'2030-01-02 00:00:00'::TIMESTAMP_NTZ";
+    sfemu_->Sql("INSERT INTO ANALYTICS.BI.FACTVISIT (VISIT_ID, PATIENT_ID, UPDATED_AT) SELECT " +
+                std::to_string(900000 + i) + ", 'new', " + wm);
+  }
+  json second = Summary();
+  ASSERT_EQ(last_.exit_code, kExitDone) << last_.err;
+  int64_t read = second["tables"][0]["rows"];
+  EXPECT_GE(read, 2030);  // the changed and the new rows
+  EXPECT_LT(read, 2200);  // and not much more: only rows at or above the old watermark
+  EXPECT_LE(second["tables"][0]["total_chunks"].get<int>(), 3);  // the full load took 10
+  ExpectVerified();
+  // Right after a complete run nothing is new: no chunk is planned.
+  json third = Summary();
+  ASSERT_EQ(last_.exit_code, kExitDone) << last_.err;
+  EXPECT_EQ(third["tables"][0]["total_chunks"], 0);
+  EXPECT_LT(third["seconds"].get<double>(), 5.0);
+  // Put the source back for the other tests.
+  sfemu_->Sql("DELETE FROM ANALYTICS.BI.FACTVISIT WHERE VISIT_ID >= 900000");
+}
+
+TEST_F(E2eTest, ProgressIsLoggedAsJsonLinesWithoutATerminal) {
+  WriteConfig(FactVisit({{"batch_size_copy_mode", 1000}, {"parallel_threads", 2}}));
+  sfemu_->SetFaults(R"({"latency_ms": 60})");
+  auto r = Sf2pg({"migrate", "--progress-interval", "0.2", "--summary-json", dir_ + "/s.json"});
+  ASSERT_EQ(r.exit_code, kExitDone) << r.err;
+  json summary;
+  std::ifstream(dir_ + "/s.json") >> summary;
+  int lines = 0;
+  std::istringstream err(r.err);
+  for (std::string line; std::getline(err, line);) {
+    auto j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || j.value("msg", "") != "progress") continue;
+    ++lines;
+    EXPECT_EQ(j["table"], "ANALYTICS.BI.FACTVISIT");
+    EXPECT_EQ(j["chunks_total"], summary["tables"][0]["total_chunks"]);
+    EXPECT_TRUE(j.contains("rows_per_second"));
+    EXPECT_TRUE(j.contains("eta_seconds"));
+  }
+  EXPECT_GE(lines, 2);
+  auto quiet = Sf2pg({"migrate", "--quiet", "--no-resume", "--progress-interval", "0.2"});
+  EXPECT_EQ(quiet.exit_code, kExitDone);
+  EXPECT_EQ(quiet.err.find("\"progress\""), std::string::npos);
+  EXPECT_EQ(quiet.out, "");  // a quiet, successful run prints nothing
+}
+
+}  // namespace
+}  // namespace sf2pg::testing
+
+namespace sf2pg::testing {
+namespace {
+
+// Runs `argv` on a pseudo-terminal (stdout and stderr) and returns everything it printed.
+std::string RunOnTerminal(const std::vector<std::string>& argv,
+                          const std::map<std::string, std::string>& env, const std::string& cwd) {
+  std::vector<std::string> env_strings;
+  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  env_strings.push_back("PATH=/usr/bin:/bin");
+  env_strings.push_back("TERM=xterm");
+  std::vector<char*> envp, args;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  winsize size{};
+  size.ws_row = 30;
+  size.ws_col = 200;
+  int master = -1;
+  pid_t pid = forkpty(&master, nullptr, nullptr, &size);
+  if (pid == 0) {
+    if (chdir(cwd.c_str()) != 0) _exit(127);
+    execve(args[0], args.data(), envp.data());
+    _exit(127);
+  }
+  std::string out;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = read(master, buffer, sizeof buffer)) > 0) out.append(buffer, static_cast<size_t>(n));
+  close(master);
+  waitpid(pid, nullptr, 0);
+  return out;
+}
+
+TEST_F(E2eTest, OnATerminalProgressRedrawsInPlace) {
+  WriteConfig(FactVisit({{"batch_size_copy_mode", 1000}, {"parallel_threads", 2}}));
+  sfemu_->SetFaults(R"({"latency_ms": 60})");
+  auto env = TestPg::Env();
+  for (const auto& [k, v] : sfemu_->Env()) env[k] = v;
+  std::string out = RunOnTerminal({BinaryPath("sf2pg"), "migrate"}, env, dir_);
+  // Table lines with a bar, chunks, rows and rows/s, erased and drawn again at each update.
+  EXPECT_THAT(out, HasSubstr("ANALYTICS.BI.FACTVISIT [#"));
+  EXPECT_THAT(out, HasSubstr(" chunks "));
+  EXPECT_THAT(out, HasSubstr(" rows/s "));
+  EXPECT_THAT(out, HasSubstr("\x1b[1A\x1b[2K"));
+  EXPECT_THAT(out, HasSubstr("done"));
+  // The summary table follows the display.
+  EXPECT_THAT(out, HasSubstr("method  strategy"));
+  EXPECT_THAT(out, HasSubstr("completed"));
 }
 
 }  // namespace
