@@ -225,6 +225,14 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
       report->strategy = p.strategy;
       report->reason = p.reason;
       report->rows = p.total_rows;
+      // sf2pg streams: per worker, the partition being decoded and the ones fetched ahead
+      // (two), each held compressed and decompressed; the SQL API's partitions reach about
+      // 16 MB of JSON.
+      constexpr int64_t kPartitionMb = 16, kInFlight = 3;
+      report->threads = table.parallel_threads;
+      report->memory_mb_sf2pg = table.parallel_threads * kInFlight * kPartitionMb * 2;
+      report->memory_mb_seed = table.parallel_threads * job.plan_input.batch_size *
+                               table.bytes_per_row * 2 / (1024 * 1024);
       for (const auto& c : p.chunks) report->chunk_sql.push_back(job.ChunkSql(RangeToJson(c, p.strategy)));
       report->target_ddl = ddl;
       if (table.truncate_onstart && !created) {

@@ -36,6 +36,9 @@ struct PlanReport {
   int64_t rows = 0;
   std::vector<std::string> chunk_sql;
   std::vector<std::string> target_ddl;  ///< statements that would run on the target
+  int threads = 0;
+  int64_t memory_mb_seed = 0;   ///< the seed tool's formula: threads x batch x bytes/row x 2
+  int64_t memory_mb_sf2pg = 0;  ///< sf2pg's bound: threads x partitions in flight x their size
 };
 
 /// Prepares one table. Throws Error when the table cannot be loaded (missing source table,

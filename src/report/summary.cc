@@ -81,6 +81,9 @@ std::string PlanText(const exec::MigrationResult& r) {
   for (const auto& p : r.plans) {
     out += p.table + ": " + p.method + ", " + p.strategy + " (" + p.reason + "), " +
            Thousands(p.rows) + " rows in " + std::to_string(p.chunk_sql.size()) + " chunk(s)\n";
+    out += "  memory: at most about " + Thousands(p.memory_mb_sf2pg) + " MB with " +
+           std::to_string(p.threads) + " worker(s) (streamed; the seed tool's formula says " +
+           Thousands(p.memory_mb_seed) + " MB)\n";
     for (const auto& ddl : p.target_ddl) out += "  target: " + ddl + "\n";
     for (size_t i = 0; i < p.chunk_sql.size(); ++i) {
       out += "  chunk " + std::to_string(i + 1) + ": " + p.chunk_sql[i] + "\n";

@@ -389,3 +389,60 @@ TEST_F(E2eTest, OnATerminalProgressRedrawsInPlace) {
 
 }  // namespace
 }  // namespace sf2pg::testing
+
+namespace sf2pg::testing {
+namespace {
+
+// The seed's "Concurrent Execution": two processes on two sources at once, each with its own
+// run, and each resuming only its own.
+TEST_F(E2eTest, TwoProcessesOnDifferentSourcesNeverResumeEachOther) {
+  json c = {{"parallel_threads", 2},
+            {"batch_size", 2000},
+            {"batch_size_copy_mode", 2000},
+            {"lambda_timeout_buffer_seconds", 0},
+            {"sources",
+             {{{"source_name", "analytics"},
+               {"source_sf_database", "ANALYTICS"},
+               {"source_sf_schema", "BI"},
+               {"target_pg_database", "e2e_target"},
+               {"target_pg_schema", "analytics"},
+               {"tables", {FactVisit()}}},
+              {{"source_name", "conflict"},
+               {"source_sf_database", "CONFLICTREPORT"},
+               {"source_sf_schema", "PUBLIC"},
+               {"target_pg_database", "e2e_target"},
+               {"target_pg_schema", "conflict"},
+               {"tables",
+                {{{"source", "PATIENTADDRESS"},
+                  {"chunking_columns", {"Patient Address Id"}},
+                  {"uniqueness_columns", {"Patient Address Id"}},
+                  {"truncate_onstart", true}}}}}}}};
+  std::ofstream(dir_ + "/config.json") << c.dump(2);
+  sfemu_->SetFaults(R"({"latency_ms": 30})");
+  ProcessResult a, b;
+  std::thread ta([&] { a = Sf2pg({"migrate", "--source", "analytics", "--summary-json", dir_ + "/a.json"}); });
+  std::thread tb([&] { b = Sf2pg({"migrate", "--source", "conflict", "--summary-json", dir_ + "/b.json"}); });
+  ta.join();
+  tb.join();
+  ASSERT_EQ(a.exit_code, kExitDone) << a.err;
+  ASSERT_EQ(b.exit_code, kExitDone) << b.err;
+  json ja, jb;
+  std::ifstream(dir_ + "/a.json") >> ja;
+  std::ifstream(dir_ + "/b.json") >> jb;
+  EXPECT_NE(ja["run_id"], jb["run_id"]);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM analytics.factvisit"), 20000);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM conflict.patientaddress"), 10000);
+  EXPECT_EQ(Scalar("SELECT count(DISTINCT metadata->>'execution_hash') FROM "
+                   "migration_status.migration_runs"),
+            2);
+  // Both runs left unfinished: each source resumes its own run.
+  target_->Exec("UPDATE migration_status.migration_runs SET status = 'partial'");
+  json ra = Summary({"--source", "analytics"});
+  json rb = Summary({"--source", "conflict"});
+  EXPECT_EQ(ra["run_id"], ja["run_id"]);
+  EXPECT_EQ(rb["run_id"], jb["run_id"]);
+  ExpectVerified();
+}
+
+}  // namespace
+}  // namespace sf2pg::testing

@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
+
 #include "config/load.h"
 #include "fakes/fake_source.h"
 #include "integration/pg_fixture.h"
@@ -92,6 +95,45 @@ TEST_F(VerifyTest, WithoutKeyRowsAreComparedAsMultisets) {
   EXPECT_THAT(diff.how, HasSubstr("multisets"));
   ASSERT_FALSE(diff.samples.empty());
   EXPECT_THAT(diff.samples[0], HasSubstr("\"id\":11"));
+}
+
+}  // namespace
+}  // namespace sf2pg::testing
+
+namespace sf2pg::testing {
+namespace {
+
+TEST_F(VerifyTest, FindsEachDifferenceInAMillionRows) {
+  state_->rows = 1000000;
+  auto c = Config(R"(, "uniqueness_columns": ["ID"], "batch_size_copy_mode": 100000)");
+  auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, "completed");
+  double migrate_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  started = std::chrono::steady_clock::now();
+  auto same = Verify(c);
+  double verify_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_TRUE(same.identical());
+  EXPECT_EQ(same.source_rows, 1000000);
+  std::printf("1,000,000 rows: migrate %.1f s, verify %.1f s (%.2fx)\n", migrate_seconds,
+              verify_seconds, verify_seconds / migrate_seconds);
+
+  conn_->Exec("UPDATE items SET updated = updated + interval '1 second' WHERE id = 777777");
+  auto changed = Verify(c);
+  EXPECT_EQ(changed.changed, 1);
+  EXPECT_THAT(changed.samples, Contains("changed id=777777: updated"));
+  conn_->Exec("UPDATE items SET updated = updated - interval '1 second' WHERE id = 777777");
+  conn_->Exec("DELETE FROM items WHERE id = 123456");
+  auto missing = Verify(c);
+  EXPECT_EQ(missing.missing, 1);
+  EXPECT_EQ(missing.changed, 0);
+  EXPECT_THAT(missing.samples, Contains("missing id=123456"));
+  conn_->Exec("INSERT INTO items SELECT 123456, CASE WHEN 123455 % 7 = 3 THEN NULL ELSE "
+              "'name-123455' END, timestamp '2023-01-01' + 123455 * interval '1 second'");
+  conn_->Exec("INSERT INTO items VALUES (2000001, 'extra', NULL)");
+  auto extra = Verify(c);
+  EXPECT_EQ(extra.extra, 1);
+  EXPECT_EQ(extra.missing + extra.changed, 0);
+  EXPECT_THAT(extra.samples, Contains("extra id=2000001"));
 }
 
 }  // namespace
