@@ -13,7 +13,9 @@ const { runWorkflow } = require('./lib/workflow');
 const { startEmulator, BUILD, ROOT } = require('./lib/emulator');
 const { E2eWorld, missingPrerequisite } = require('./lib/e2e_env');
 
+// The end-to-end tests need the built binaries; without them they fail rather than skip.
 const missing = missingPrerequisite();
+if (missing) throw new Error(`e2e: ${missing} (build first: cmake --build build)`);
 const ROWS = Number(process.env.SF2PG_E2E_ROWS || 60000);
 const TIMEOUT_MS = Number(process.env.SF2PG_E2E_TIMEOUT_MS || 2000);
 // Fan-out workers get shorter deadlines so that even three of them need several rounds.

@@ -5,71 +5,11 @@
 
 #include "config/hash.h"
 #include "core/error.h"
+#include "run/status_schema.h"
 
 namespace sf2pg::run {
 namespace {
 
-constexpr const char* kSchemaSql = R"sql(
-CREATE SCHEMA IF NOT EXISTS migration_status;
-CREATE TABLE IF NOT EXISTS migration_status.migration_runs (
-    run_id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
-    started_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    completed_at TIMESTAMP,
-    status VARCHAR(20) NOT NULL DEFAULT 'running',
-    config_hash VARCHAR(64),
-    total_sources INTEGER DEFAULT 0,
-    total_tables INTEGER DEFAULT 0,
-    completed_tables INTEGER DEFAULT 0,
-    failed_tables INTEGER DEFAULT 0,
-    total_rows_copied BIGINT DEFAULT 0,
-    error_message TEXT,
-    metadata JSONB,
-    created_by VARCHAR(255)
-);
-CREATE TABLE IF NOT EXISTS migration_status.migration_table_status (
-    run_id UUID NOT NULL REFERENCES migration_status.migration_runs(run_id) ON DELETE CASCADE,
-    source_name VARCHAR(255) NOT NULL,
-    source_database VARCHAR(255) NOT NULL,
-    source_schema VARCHAR(255) NOT NULL,
-    source_table VARCHAR(255) NOT NULL,
-    target_database VARCHAR(255) NOT NULL,
-    target_schema VARCHAR(255) NOT NULL,
-    target_table VARCHAR(255) NOT NULL,
-    status VARCHAR(20) NOT NULL DEFAULT 'pending',
-    started_at TIMESTAMP,
-    completed_at TIMESTAMP,
-    total_chunks INTEGER DEFAULT 0,
-    completed_chunks INTEGER DEFAULT 0,
-    failed_chunks INTEGER DEFAULT 0,
-    total_rows_copied BIGINT DEFAULT 0,
-    indexes_disabled BOOLEAN DEFAULT FALSE,
-    indexes_restored BOOLEAN DEFAULT FALSE,
-    error_message TEXT,
-    metadata JSONB,
-    PRIMARY KEY (run_id, source_database, source_schema, source_table)
-);
-CREATE TABLE IF NOT EXISTS migration_status.migration_chunk_status (
-    run_id UUID NOT NULL,
-    source_database VARCHAR(255) NOT NULL,
-    source_schema VARCHAR(255) NOT NULL,
-    source_table VARCHAR(255) NOT NULL,
-    chunk_id INTEGER NOT NULL,
-    chunk_range JSONB NOT NULL,
-    status VARCHAR(20) NOT NULL DEFAULT 'pending',
-    rows_copied INTEGER DEFAULT 0,
-    started_at TIMESTAMP,
-    completed_at TIMESTAMP,
-    retry_count INTEGER DEFAULT 0,
-    error_message TEXT,
-    PRIMARY KEY (run_id, source_database, source_schema, source_table, chunk_id),
-    FOREIGN KEY (run_id, source_database, source_schema, source_table)
-        REFERENCES migration_status.migration_table_status(run_id, source_database, source_schema, source_table)
-        ON DELETE CASCADE
-);
-CREATE INDEX IF NOT EXISTS idx_migration_runs_status ON migration_status.migration_runs(status, started_at DESC);
-CREATE INDEX IF NOT EXISTS idx_table_status_run_status ON migration_status.migration_table_status(run_id, status);
-CREATE INDEX IF NOT EXISTS idx_chunk_status_run_status ON migration_status.migration_chunk_status(run_id, status);
-)sql";
 
 // Arbitrary constant: the advisory lock that serialises schema creation across processes.
 constexpr int64_t kSchemaLock = 0x5f2f6d6967;
@@ -142,7 +82,7 @@ void StatusStore::EnsureSchema() {
   if (exists.GetInt(0, 0) == 3) return;
   Transaction tx(conn_);
   conn_.Exec("SELECT pg_advisory_xact_lock(" + std::to_string(kSchemaLock) + ")");
-  conn_.Exec(kSchemaSql);
+  conn_.Exec(kStatusSchemaSql);
   tx.Commit();
 }
 

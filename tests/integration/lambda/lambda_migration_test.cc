@@ -2,7 +2,6 @@
 // deadlines, and hard kills at the deadline that lose and duplicate nothing.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -14,6 +13,7 @@
 
 #include "integration/lambda/runtime_emulator.h"
 #include "integration/pg_fixture.h"
+#include "integration/sfemu_server.h"
 
 namespace sf2pg::testing {
 namespace {
@@ -27,86 +27,14 @@ std::string Slurp(const std::string& path) {
   return s.str();
 }
 
-// sfemu with the demo data set in its own database, serving the SQL API with key-pair auth.
-class Sfemu {
- public:
-  /// `faults` are more `sfemu serve` arguments, e.g. "--fault-rule '{...}'".
-  Sfemu(const std::string& dir, int rows, int latency_ms, const std::string& faults = "")
-      : dir_(dir) {
-    std::map<std::string, std::string> pg = {{"PGHOST", "127.0.0.1"},
-                                             {"PGPORT", std::to_string(TestPg::port())},
-                                             {"PGUSER", "sf2pg"},
-                                             {"PGPASSWORD", "sf2pg"},
-                                             {"PGSSLMODE", "disable"}};
-    TestPg::CreateDatabase("lambda_sfemu");
-    auto load = RunProcess({BinaryPath("sfemu"), "load", "--dataset", "demo", "--rows",
-                            std::to_string(rows), "--pg-database", "lambda_sfemu"},
-                           pg);
-    if (load.exit_code != 0) throw std::runtime_error("sfemu load: " + load.err);
-    std::string key = dir + "/key.p8";
-    RunProcess({"/usr/bin/openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt",
-                "rsa_keygen_bits:2048", "-out", key});
-    RunProcess({"/usr/bin/openssl", "pkey", "-in", key, "-pubout", "-out", key + ".pub"});
-    private_key_ = Slurp(key);
-    std::string port_file = dir + "/sfemu.port";
-    std::string command = "exec >" + dir + "/sfemu.log 2>&1; " + BinaryPath("sfemu") +
-                          " serve --account acme-lambda --user SVC --public-key " + key +
-                          ".pub --port 0 --port-file " + port_file +
-                          " --pg-database lambda_sfemu --fault-latency-ms " +
-                          std::to_string(latency_ms) + " " + faults + " & echo $! >" + dir +
-                          "/sfemu.pid";
-    RunProcess({"/bin/sh", "-c", command}, pg);
-    for (int i = 0; i < 200 && !std::filesystem::exists(port_file); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    pid_ = std::stoi(Slurp(dir + "/sfemu.pid"));
-    if (!std::filesystem::exists(port_file)) throw std::runtime_error("sfemu did not start");
-    port_ = std::stoi(Slurp(port_file));
-  }
-  ~Sfemu() {
-    if (pid_ > 0) kill(pid_, SIGTERM);
-  }
-  std::map<std::string, std::string> Env() const {
-    return {{"SNOWFLAKE_ACCOUNT", "acme-lambda"},
-            {"SNOWFLAKE_USER", "SVC"},
-            {"SNOWFLAKE_RSA_KEY", private_key_},
-            {"SNOWFLAKE_URL", "http://127.0.0.1:" + std::to_string(port_)}};
-  }
-
- private:
-  std::string dir_;
-  std::string private_key_;
-  int port_ = 0;
-  pid_t pid_ = 0;
-};
-
-// Why these tests cannot run with this build, or empty.
-std::string Missing() {
-  if (!std::filesystem::exists(BinaryPath("sfemu"))) return "build/sfemu is not built";
-  auto probe =
-      RunProcess({BinaryPath("sf2pg"), "lambda", "--event", R"({"action":"test_connections"})",
-                  "--config", SourcePath("examples/config.json")},
-                 {{"SNOWFLAKE_ACCOUNT", "a"},
-                  {"SNOWFLAKE_USER", "u"},
-                  {"SNOWFLAKE_RSA_KEY", std::string(64, 'x')},
-                  {"POSTGRES_HOST", "127.0.0.1"},
-                  {"POSTGRES_PORT", "1"},
-                  {"POSTGRES_USER", "u"}});
-  if (probe.out.find("no Snowflake client") != std::string::npos)
-    return "sf2pg has no Snowflake client";
-  return "";
-}
-
 class LambdaMigrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string missing = Missing();
-    if (!missing.empty()) GTEST_SKIP() << missing;
     dir_ = MakeTempDir("sf2pg-lambda-mig");
   }
 
   // Options for a function migrating the demo's FACTVISIT into `database` in small chunks.
-  EmulatorOptions Function(const Sfemu& sfemu, const std::string& database, int buffer_seconds) {
+  EmulatorOptions Function(const SfemuServer& sfemu, const std::string& database, int buffer_seconds) {
     TestPg::CreateDatabase(database);
     postgres::Connection(TestPg::Params(database))
         .Exec(
@@ -152,7 +80,7 @@ class LambdaMigrationTest : public ::testing::Test {
 };
 
 TEST_F(LambdaMigrationTest, StopsClaimingBeforeTheDeadlineAndResumesUntilCompleted) {
-  Sfemu sfemu(dir_, 60000, 40);
+  SfemuServer sfemu("lambda_sfemu", "demo", 60000, {"--fault-latency-ms", "40"});
   EmulatorOptions options = Function(sfemu, "lambda_graceful", 1);
   options.timeout_ms = 2500;
   options_env_ = options.env;
@@ -183,9 +111,9 @@ TEST_F(LambdaMigrationTest, StopsClaimingBeforeTheDeadlineAndResumesUntilComplet
 TEST_F(LambdaMigrationTest, AHardKillMidChunkLosesAndDuplicatesNothing) {
   // The first two chunk queries (the only statements naming PATIENT_ID) take 4 s more (with enough
   // sfemu executors that they block nothing else).
-  Sfemu sfemu(
-      dir_, 6000, 10,
-      R"(--executors 8 --fault-slow-ms 4000 --fault-rule '{"match": "PATIENT_ID", "times": 2, "action": "slow"}')");
+  SfemuServer sfemu("lambda_sfemu", "demo", 6000,
+                    {"--fault-latency-ms", "10", "--executors", "8", "--fault-slow-ms", "4000",
+                     "--fault-rule", R"({"match": "PATIENT_ID", "times": 2, "action": "slow"})"});
   EmulatorOptions options = Function(sfemu, "lambda_killed", 1);
   options.timeout_ms = 15000;
   options_env_ = options.env;
