@@ -77,9 +77,9 @@ class Worker {
       }
       bool at_capacity = false;
       auto eligible = EligibleTables(&at_capacity);
-      std::optional<run::ChunkRecord> chunk;
+      run::Claim claim;
       try {
-        chunk = store_->ClaimChunk(shared_.run_id, eligible);
+        claim = store_->ClaimChunk(shared_.run_id, eligible);
       } catch (const Error& e) {
         if (!Retryable(e.retry()) || !Reconnect()) {
           log::Error("cannot claim chunks", {{"worker", index_}, {"error", e.what()}});
@@ -87,12 +87,14 @@ class Worker {
         }
         continue;
       }
-      if (!chunk) {
-        if (!at_capacity) return;  // nothing left for this worker
-        shared_.clock->SleepFor(std::chrono::milliseconds(100));
+      if (!claim.chunk) {
+        if (!at_capacity && !claim.busy) return;  // nothing left for this worker
+        // Busy: other workers are claiming right now; a table at capacity frees up only
+        // when one of its chunks ends.
+        shared_.clock->SleepFor(std::chrono::milliseconds(claim.busy ? 10 : 100));
         continue;
       }
-      Process(*chunk);
+      Process(*claim.chunk);
     }
   }
 

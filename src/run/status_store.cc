@@ -246,22 +246,25 @@ void StatusStore::StartTable(const std::string& run_id, const TableKey& table) {
   tx.Commit();
 }
 
-std::optional<ChunkRecord> StatusStore::ClaimChunk(const std::string& run_id,
-                                                   const std::vector<TableKey>& tables) {
-  if (tables.empty()) return std::nullopt;
-  nlohmann::json order = nlohmann::json::array();
-  for (const auto& t : tables) order.push_back({t.source_database, t.source_schema, t.source_table});
+namespace {
+
+// Chunks of the listed tables (`$2`, a JSON array of [database, schema, table]) in status
+// `$3`, in table order then chunk order; rows other claimers hold locked are skipped.
+constexpr const char* kClaimCandidates =
+    "SELECT c.source_database, c.source_schema, c.source_table, c.chunk_id, "
+    "c.chunk_range::text, c.status, c.retry_count FROM "
+    "migration_status.migration_chunk_status c JOIN jsonb_array_elements($2::jsonb) WITH "
+    "ORDINALITY AS t(v, ord) ON c.source_database = t.v->>0 AND c.source_schema = t.v->>1 "
+    "AND c.source_table = t.v->>2 WHERE c.run_id = $1::uuid AND c.status = $3 "
+    "ORDER BY t.ord, c.chunk_id FOR UPDATE OF c SKIP LOCKED LIMIT ";
+
+}  // namespace
+
+std::optional<ChunkRecord> StatusStore::TryClaim(const std::string& run_id,
+                                                 const std::string& tables,
+                                                 const std::string& status, int limit) {
   Transaction tx(conn_);
-  // Candidates are row-locked (skipping rows another claimer holds); an in-progress chunk is
-  // only taken when no live session holds its advisory lock, i.e. its worker is gone.
-  auto r = conn_.Exec(
-      "SELECT c.source_database, c.source_schema, c.source_table, c.chunk_id, "
-      "c.chunk_range::text, c.status, c.retry_count FROM "
-      "migration_status.migration_chunk_status c JOIN jsonb_array_elements($2::jsonb) WITH "
-      "ORDINALITY AS t(v, ord) ON c.source_database = t.v->>0 AND c.source_schema = t.v->>1 "
-      "AND c.source_table = t.v->>2 WHERE c.run_id = $1::uuid AND c.status IN ('pending', "
-      "'in_progress') ORDER BY t.ord, c.chunk_id FOR UPDATE OF c SKIP LOCKED LIMIT 64",
-      {run_id, order.dump()});
+  auto r = conn_.Exec(kClaimCandidates + std::to_string(limit), {run_id, tables, status});
   for (int i = 0; i < r.rows(); ++i) {
     ChunkRecord c;
     c.table = {std::string(r.Get(i, 0)), std::string(r.Get(i, 1)), std::string(r.Get(i, 2))};
@@ -285,6 +288,25 @@ std::optional<ChunkRecord> StatusStore::ClaimChunk(const std::string& run_id,
   }
   tx.Commit();
   return std::nullopt;
+}
+
+Claim StatusStore::ClaimChunk(const std::string& run_id, const std::vector<TableKey>& tables) {
+  if (tables.empty()) return {};
+  nlohmann::json order = nlohmann::json::array();
+  for (const auto& t : tables) order.push_back({t.source_database, t.source_schema, t.source_table});
+  // A pending chunk is locked one row at a time, so concurrent claimers each take the next
+  // one instead of skipping every row a single claimer holds.
+  if (auto c = TryClaim(run_id, order.dump(), "pending", 1)) return {c, false};
+  // An in-progress chunk is taken only when no live session holds its advisory lock, i.e.
+  // its worker is gone.
+  if (auto c = TryClaim(run_id, order.dump(), "in_progress", 64)) return {c, false};
+  auto pending = conn_.Exec(
+      "SELECT EXISTS (SELECT 1 FROM migration_status.migration_chunk_status c JOIN "
+      "jsonb_array_elements($2::jsonb) AS t(v) ON c.source_database = t.v->>0 AND "
+      "c.source_schema = t.v->>1 AND c.source_table = t.v->>2 WHERE c.run_id = $1::uuid AND "
+      "c.status = 'pending')",
+      {run_id, order.dump()});
+  return {std::nullopt, pending.Get(0, 0) == "t"};
 }
 
 void StatusStore::ReleaseClaim(const std::string& run_id, const ChunkRecord& chunk) {

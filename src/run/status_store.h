@@ -55,6 +55,14 @@ struct ChunkRecord {
   int retry_count = 0;
 };
 
+/// What ClaimChunk found.
+struct Claim {
+  std::optional<ChunkRecord> chunk;  ///< the chunk claimed, if any
+  /// Nothing was claimed, but pending chunks exist that concurrent claimers hold locked at
+  /// this instant: try again shortly rather than conclude that nothing is left.
+  bool busy = false;
+};
+
 /// Counts of a table's chunks by status.
 struct ChunkCounts {
   int total = 0, pending = 0, in_progress = 0, completed = 0, failed = 0;
@@ -94,11 +102,11 @@ class StatusStore {
   /// Marks a table failed before any chunk could run (e.g. its target does not match).
   void FailTable(const std::string& run_id, const TableRecord& table, const std::string& error);
 
-  /// Claims the next chunk of `tables` (in the given order) that is pending, failed with
-  /// attempts left, or in progress but abandoned (its worker's session is gone). The claim
-  /// holds a session-level advisory lock on this connection until ReleaseClaim().
-  [[nodiscard]] std::optional<ChunkRecord> ClaimChunk(const std::string& run_id,
-                                                      const std::vector<TableKey>& tables);
+  /// Claims the next pending chunk of `tables` (in the given order), or else one in progress
+  /// but abandoned (its worker's session is gone). The claim holds a session-level advisory
+  /// lock on this connection until ReleaseClaim(). Concurrent claimers never wait for each
+  /// other; one that finds every pending chunk momentarily locked gets `busy`.
+  [[nodiscard]] Claim ClaimChunk(const std::string& run_id, const std::vector<TableKey>& tables);
   /// Releases the advisory lock of a claim.
   void ReleaseClaim(const std::string& run_id, const ChunkRecord& chunk);
   /// Puts a claimed chunk back to pending (a graceful stop); counts nothing.
@@ -151,6 +159,10 @@ class StatusStore {
   int64_t PruneOlderThan(int days);
 
  private:
+  /// One claim attempt over up to `limit` chunks in `status` of `tables` (JSON).
+  std::optional<ChunkRecord> TryClaim(const std::string& run_id, const std::string& tables,
+                                      const std::string& status, int limit);
+
   postgres::Connection& conn_;
 };
 

@@ -118,6 +118,10 @@ HttpResponse Client::Exchange(const Call& call) {
       error.message = response.transport_error;
     } else if ((response.status == 200 || response.status == 202) && call.inspect) {
       verdict = call.inspect(response, &error);
+    } else if (response.status == 200) {
+      // A result partition (megabytes of rows): the decoder reads it; parsing it here as an
+      // error body would cost more CPU than decoding it.
+      verdict = ClassifyResponse(response.status, "");
     } else {
       error = ParseErrorBody(response.body);
       verdict = ClassifyResponse(response.status, error.code);
