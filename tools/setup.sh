@@ -9,7 +9,7 @@ packages=(
   clang libclang-rt-14-dev clang-format
   # libraries
   libpq-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
-  libsimdjson-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
+  libsimdjson-dev libdeflate-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # PostgreSQL server for the tests and the demo
   postgresql postgresql-contrib postgresql-client

@@ -25,6 +25,8 @@ run_preset() {
 
 run_preset default
 deploy/test/run.sh  # Step Functions definitions, template, package and Lambda end to end
+echo "=== bench smoke: bench/run --rows 2000 --quick"
+bench/run --rows 2000 --quick --out build/bench-smoke.md --work build/bench-smoke
 if [[ $fast -eq 0 ]]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_preset asan

@@ -185,6 +185,42 @@ TEST_F(SnowflakeClientTest, FetchesATruncatedGzipPartitionAgain) {
   EXPECT_EQ(rows[4][1], "e");
 }
 
+// Partitions are inflated by sf2pg itself: one that compresses far beyond the first size
+// guess (a thousandfold), and one sent as two gzip members, arrive whole.
+TEST_F(SnowflakeClientTest, InflatesHighlyCompressibleAndMultiMemberPartitions) {
+  server_.OnSubmit([](const auto&, auto& res) {
+    SendJson(res, 200, ResultSetBody("h9", IdNameRowType(), {{"0", "x"}}, {1, 20000, 2}));
+  });
+  server_.OnStatement([](const httplib::Request& req, auto& res) {
+    if (req.get_param_value("partition") == "1") {
+      sf2pg::testing::JsonRows rows(20000, {"7", std::string(200, 'z')});
+      SendGzipJson(res, nlohmann::json({{"data", sf2pg::testing::DataArray(rows)}}).dump());
+      return;
+    }
+    std::string json = nlohmann::json({{"data", sf2pg::testing::DataArray({{"8", "m"}, {"9", "n"}})}})
+                           .dump();
+    size_t half = json.size() / 2;
+    res.set_header("Content-Encoding", "gzip");
+    res.set_content(sf2pg::testing::Gzip(json.substr(0, half)) +
+                        sf2pg::testing::Gzip(json.substr(half)),
+                    "application/json");
+  });
+  SnowflakeSource source(Options());
+  ChunkRequest request;
+  request.sql = "SELECT ID, NAME FROM T";
+  request.targets.resize(2);
+  request.targets[0].type = PgType::kInt8;
+  request.targets[1].type = PgType::kText;
+  sf2pg::testing::RecordingSink sink;
+  FetchStats stats = source.Fetch(request, sink);
+  EXPECT_EQ(stats.rows, 20003);
+  EXPECT_EQ(stats.retries, 0);
+  auto rows = sf2pg::testing::ParseCopyRows(sink.data);
+  ASSERT_EQ(rows.size(), 20003u);
+  EXPECT_EQ(rows[20000][1], std::string(200, 'z'));
+  EXPECT_EQ(rows[20002][1], "n");
+}
+
 TEST_F(SnowflakeClientTest, PollsA202UntilTheResultIsReady) {
   server_.OnSubmit([](const auto&, auto& res) { SendJson(res, 202, RunningBody("h3")); });
   int polls = 0;
