@@ -16,14 +16,28 @@ namespace {
 
 using postgres::Connection;
 
+// Stages the source rows; a row that cannot be loaded unchanged is left out and counted as
+// missing (no target can hold it), with its reason among the samples.
 class StageSink : public CopySink {
  public:
-  explicit StageSink(Connection& conn) : conn_(conn) {}
+  StageSink(Connection& conn, int max_shown) : conn_(conn), max_shown_(max_shown) {}
   void Write(std::string_view rows, int64_t) override { conn_.CopyPut(rows); }
-  bool Reject(const BadRow&) override { return false; }
+  bool Reject(const BadRow& row) override {
+    if (static_cast<int>(samples_.size()) < max_shown_) {
+      samples_.push_back("missing " + row.key + " (the source row cannot be loaded: column " +
+                         row.column + ": " + row.reason + ")");
+    }
+    ++rejected_;
+    return true;
+  }
+  int64_t rejected() const { return rejected_; }
+  const std::vector<std::string>& samples() const { return samples_; }
 
  private:
   Connection& conn_;
+  int max_shown_;
+  int64_t rejected_ = 0;
+  std::vector<std::string> samples_;
 };
 
 // A column as compared: json has no equality operator, so it is compared as jsonb (by value).
@@ -42,7 +56,9 @@ std::string SelectList(const std::string& alias, const std::vector<TargetColumn>
 }
 
 // Loads the source's rows (as the target's types) into a temporary table; returns its name.
-std::string Stage(Connection& conn, Source& source, const TableJob& job, int64_t* rows) {
+// Rows that cannot be loaded count as missing in `v`.
+std::string Stage(Connection& conn, Source& source, const TableJob& job, int64_t* rows,
+                  TableVerdict* v, int max_shown) {
   std::string stage = "sf2pg_verify_" + config::Md5Hex(job.target_schema + "." + job.target_table).substr(0, 16);
   std::string cols;
   for (const auto& c : job.target_columns) cols += (cols.empty() ? "" : ", ") + Connection::QuoteIdent(c);
@@ -53,7 +69,7 @@ std::string Stage(Connection& conn, Source& source, const TableJob& job, int64_t
   CopyBuffer frame;
   frame.Header();
   conn.CopyPut(frame.view());
-  StageSink sink(conn);
+  StageSink sink(conn, max_shown);
   ChunkRequest request;
   request.sql = plan::ChunkQuery(job.plan_input, job.source_columns, "", plan::ChunkSpec{});
   request.targets = job.targets;
@@ -69,7 +85,9 @@ std::string Stage(Connection& conn, Source& source, const TableJob& job, int64_t
   frame.Clear();
   frame.Trailer();
   conn.CopyPut(frame.view());
-  *rows = conn.CopyEnd();
+  *rows = conn.CopyEnd() + sink.rejected();
+  v->missing += sink.rejected();
+  v->samples = sink.samples();
   return stage;
 }
 
@@ -102,7 +120,7 @@ void CompareByKey(Connection& conn, const TableJob& job, const std::string& stag
   for (int i = 0; i < r.rows(); ++i) {
     std::string kind(r.Get(i, 0));
     int64_t count = r.GetInt(i, 3);
-    if (kind == "missing") v->missing = count;
+    if (kind == "missing") v->missing += count;
     if (kind == "extra") v->extra = count;
     if (kind == "changed") v->changed = count;
     if (static_cast<int>(v->samples.size()) >= max_shown) continue;
@@ -119,8 +137,9 @@ void CompareAsMultisets(Connection& conn, const TableJob& job, const std::string
   std::string t = "SELECT " + SelectList("", job.targets) + " FROM " + target;
   auto diff = [&](const std::string& a, const std::string& b, const char* kind, int64_t* count) {
     auto n = conn.Exec("SELECT count(*) FROM (" + a + " EXCEPT ALL " + b + ") x");
-    *count = n.GetInt(0, 0);
-    if (*count == 0) return;
+    int64_t found = n.GetInt(0, 0);
+    *count += found;
+    if (found == 0) return;
     auto rows = conn.Exec("SELECT row_to_json(x)::text FROM (" + a + " EXCEPT ALL " + b +
                           ") x LIMIT " + std::to_string(max_shown / 2 + 1));
     for (int i = 0; i < rows.rows(); ++i) v->samples.push_back(std::string(kind) + " " + std::string(rows.Get(i, 0)));
@@ -148,7 +167,7 @@ TableVerdict VerifyOne(const config::SourceConfig& s, const config::TableConfig&
       return v;
     }
     postgres::Transaction tx(conn);  // the temporary table lives and dies with it
-    std::string stage = Stage(conn, *source, job, &v.source_rows);
+    std::string stage = Stage(conn, *source, job, &v.source_rows, &v, max_shown);
     v.target_rows = conn.Exec("SELECT count(*) FROM " + postgres::Qualified(job.target_schema, job.target_table)).GetInt(0, 0);
     if (!job.upsert_keys.empty()) {
       std::string keys;

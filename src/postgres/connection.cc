@@ -51,12 +51,16 @@ int64_t Result::Affected() const {
 Connection::Connection(const ConnectParams& params) : params_(params) {
   std::string port = std::to_string(params.port);
   std::string timeout = std::to_string(params.connect_timeout_seconds);
-  std::vector<const char*> keys = {"host", "port", "user", "dbname", "sslmode",
-                                   "application_name", "connect_timeout"};
+  // client_encoding is fixed: text travels as UTF-8 in binary COPY, and a PGCLIENTENCODING
+  // in the environment would otherwise make the server convert (change) every text value.
+  std::vector<const char*> keys = {"host",    "port",
+                                   "user",    "dbname",
+                                   "sslmode", "application_name",
+                                   "connect_timeout", "client_encoding"};
   std::vector<const char*> values = {params.host.c_str(),    port.c_str(),
                                      params.user.c_str(),    params.dbname.c_str(),
                                      params.sslmode.c_str(), params.application_name.c_str(),
-                                     timeout.c_str()};
+                                     timeout.c_str(),        "UTF8"};
   if (!params.password.empty()) {
     keys.push_back("password");
     values.push_back(params.password.reveal().c_str());

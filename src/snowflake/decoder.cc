@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -11,6 +12,7 @@
 #include "snowflake/encoders.h"
 #include "snowflake/errors.h"
 #include "snowflake/http.h"
+#include "snowflake/result.h"
 #include "snowflake/type_mapping.h"
 
 namespace sf2pg::snowflake {
@@ -41,6 +43,40 @@ std::string_view RawArray(const char* start, const char* end) {
     }
   }
   return {start, static_cast<size_t>(end - start)};
+}
+
+// The JSON text of element `index` of the row array `raw` (outside strings, elements are split
+// at top-level commas).
+std::string_view KeyToken(std::string_view raw, size_t index) {
+  size_t start = 1, element = 0;
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 1; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    } else if (depth == 0 && (c == ',' || c == ']')) {
+      if (element == index) {
+        std::string_view token = raw.substr(start, i - start);
+        while (!token.empty() && IsJsonSpace(token.front())) token.remove_prefix(1);
+        while (!token.empty() && IsJsonSpace(token.back())) token.remove_suffix(1);
+        return token;
+      }
+      ++element;
+      start = i + 1;
+    }
+  }
+  return {};
 }
 
 // A key value made fit for a message: control characters escaped, long values shortened.
@@ -76,8 +112,13 @@ struct ChunkDecoder::Impl {
   int64_t rows = 0;
   int64_t rejected = 0;
   int64_t partition_rows = 0;  // rows of the current partition fully handled
+  const char* body_begin = nullptr;
   const char* body_end = nullptr;
   std::string scratch;  // a padded copy of a body without spare capacity (rare)
+  // A body that is not valid UTF-8 is read from a copy with the bad bytes replaced; these are
+  // their offsets, and the values that hold one are bad rows (rare).
+  std::string repaired;
+  std::vector<size_t> invalid_utf8;
 
   Impl(std::vector<SourceColumn> c, const ChunkRequest& r, CopySink& s, size_t piece)
       : columns(std::move(c)), request(r), sink(s), piece_bytes(piece) {}
@@ -92,6 +133,8 @@ struct ChunkDecoder::Impl {
 
   void BuildPlans();
   void DecodeBody(const std::string& body, int64_t skip);
+  od::document Iterate(const std::string& text);
+  bool HoldsInvalidUtf8(std::string_view token) const;
   void DecodeRow(od::value row);
   Fault EncodeCell(od::value cell, const ColumnPlan& plan, std::string_view* wire);
   void Reject(size_t column, Fault fault, std::string_view wire, std::string_view raw);
@@ -114,13 +157,32 @@ void ChunkDecoder::Impl::BuildPlans() {
   }
 }
 
-void ChunkDecoder::Impl::DecodeBody(const std::string& text, int64_t skip) {
-  const std::string& body = Padded(text, scratch);
+od::document ChunkDecoder::Impl::Iterate(const std::string& text) {
+  const std::string* body = &Padded(text, scratch);
+  invalid_utf8.clear();
   od::document doc;
-  if (auto error = parser.iterate(body.data(), body.size(), body.capacity()).get(doc)) {
-    Malformed(error);
+  auto error = parser.iterate(body->data(), body->size(), body->capacity()).get(doc);
+  if (error == simdjson::UTF8_ERROR) {
+    // Not a transfer error (the body arrived whole): values that are not valid UTF-8.
+    ReplaceInvalidUtf8(*body, &repaired, &invalid_utf8);
+    body = &repaired;
+    error = parser.iterate(body->data(), body->size(), body->capacity()).get(doc);
   }
-  body_end = body.data() + body.size();
+  if (error) Malformed(error);
+  body_begin = body->data();
+  body_end = body->data() + body->size();
+  return doc;
+}
+
+bool ChunkDecoder::Impl::HoldsInvalidUtf8(std::string_view token) const {
+  if (invalid_utf8.empty()) return false;
+  auto first = static_cast<size_t>(token.data() - body_begin);
+  auto it = std::lower_bound(invalid_utf8.begin(), invalid_utf8.end(), first);
+  return it != invalid_utf8.end() && *it < first + token.size();
+}
+
+void ChunkDecoder::Impl::DecodeBody(const std::string& text, int64_t skip) {
+  od::document doc = Iterate(text);
   od::object object;
   if (auto error = doc.get_object().get(object)) Malformed(error);
   bool found = false;
@@ -193,29 +255,34 @@ Fault ChunkDecoder::Impl::EncodeCell(od::value cell, const ColumnPlan& plan,
   while (end > 0 && IsJsonSpace(token[end - 1])) --end;
   if (end < 2 || token[0] != '"' || token[end - 1] != '"') Malformed("a value is not a string");
   std::string_view text = token.substr(1, end - 2);
+  if (HoldsInvalidUtf8(text)) return Fault::kBadUtf8;
   if (std::memchr(text.data(), '\\', text.size()) != nullptr) {
-    if (auto error = cell.get_string().get(text)) Malformed(error);
+    // A complete string whose escapes do not unescape: an unpaired surrogate (\ud800) or a
+    // bad escape, i.e. a value that is not text; the body itself is intact.
+    if (cell.get_string().get(text) != simdjson::SUCCESS) return Fault::kBadUtf8;
   }
   *wire = text;
   return plan.encode(text, plan, buffer);
 }
 
 std::string ChunkDecoder::Impl::KeyText(std::string_view raw) const {
-  auto row = nlohmann::json::parse(raw, nullptr, /*allow_exceptions=*/false);
   std::string key;
   for (int index : request.key_columns) {
     if (index < 0 || static_cast<size_t>(index) >= columns.size()) continue;
     const SourceColumn& column = columns[static_cast<size_t>(index)];
-    std::optional<std::string> value;
-    if (row.is_array() && static_cast<size_t>(index) < row.size() &&
-        row[static_cast<size_t>(index)].is_string()) {
-      value = row[static_cast<size_t>(index)].get<std::string>();
-    }
+    std::string_view token = KeyToken(raw, static_cast<size_t>(index));
+    auto value = nlohmann::json::parse(token, nullptr, /*allow_exceptions=*/false);
     std::string literal;
-    try {
-      literal = SnowflakeLiteral(value, column);
-    } catch (const Error&) {
-      literal = QuoteSnowflakeString(*value);
+    if (value.is_discarded()) {
+      literal = std::string(token);  // not valid text (an unpaired surrogate): as on the wire
+    } else {
+      std::optional<std::string> text;
+      if (value.is_string()) text = value.get<std::string>();
+      try {
+        literal = SnowflakeLiteral(text, column);
+      } catch (const Error&) {
+        literal = QuoteSnowflakeString(*text);
+      }
     }
     if (!key.empty()) key += ", ";
     key += column.name + "=" + Printable(literal);

@@ -88,7 +88,7 @@ constexpr std::array kPairs = {
     Pair{SfType::kReal, PgType::kFloat8, &enc::Float8FromReal},
     Pair{SfType::kReal, PgType::kFloat4, &enc::Float4FromReal},
     Pair{SfType::kReal, PgType::kText, &enc::Verbatim},
-    Pair{SfType::kText, PgType::kText, &enc::Text},
+    Pair{SfType::kText, PgType::kText, &enc::Verbatim},
     Pair{SfType::kText, PgType::kUuid, &enc::Uuid},
     Pair{SfType::kBinary, PgType::kBytea, &enc::Bytea},
     Pair{SfType::kBinary, PgType::kText, &enc::Verbatim},
@@ -114,7 +114,8 @@ constexpr std::array kPairs = {
 
 bool EchoesValue(Fault fault, const ColumnPlan& plan, std::string_view wire) {
   if (wire.size() > 40) return false;
-  if (fault == Fault::kNulByte || fault == Fault::kTooLong || fault == Fault::kJsonNul) {
+  if (fault == Fault::kNulByte || fault == Fault::kTooLong || fault == Fault::kJsonNul ||
+      fault == Fault::kBadUtf8 || fault == Fault::kBadJson) {
     return false;
   }
   // Text may be personal data; numbers, dates and flags are safe to repeat.
@@ -239,6 +240,11 @@ std::string FaultReason(Fault fault, std::string_view wire, const ColumnPlan& pl
       return "JSON holds a NUL character (\\u0000), which jsonb cannot store";
     case Fault::kNotNull:
       return "value is NULL but the column is NOT NULL";
+    case Fault::kBadUtf8:
+      return "text is not valid UTF-8 (invalid bytes or an unpaired UTF-16 surrogate escape)";
+    case Fault::kBadJson:
+      return "JSON that PostgreSQL refuses: " +
+             std::string(JsonProblem(CheckJson(wire, target.type == PgType::kJsonb)));
   }
   return "unknown fault";
 }
@@ -248,6 +254,8 @@ namespace enc {
 Fault EndText(CopyBuffer& out, size_t start, const ColumnPlan& plan) {
   int64_t max = plan.target->max_length;
   std::string_view text = out.view().substr(start + 4);
+  // PostgreSQL text cannot hold NUL, whatever produced the text (wire text, JSON, ...).
+  if (std::memchr(text.data(), '\0', text.size()) != nullptr) return Fault::kNulByte;
   if (max > 0 && static_cast<int64_t>(text.size()) > max) {
     // Characters, not bytes: count the bytes that start a UTF-8 sequence.
     int64_t chars = 0;
@@ -295,11 +303,6 @@ Fault Verbatim(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
   size_t start = out.BeginField();
   out.Append(wire);
   return EndText(out, start, plan);
-}
-
-Fault Text(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
-  if (std::memchr(wire.data(), '\0', wire.size()) != nullptr) return Fault::kNulByte;
-  return Verbatim(wire, plan, out);
 }
 
 Fault Uuid(std::string_view wire, const ColumnPlan&, CopyBuffer& out) {
@@ -358,6 +361,7 @@ Fault BoolText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
 }
 
 Fault Json(std::string_view wire, const ColumnPlan&, CopyBuffer& out) {
+  if (CheckJson(wire, /*for_jsonb=*/false) != JsonFixup::kOk) return Fault::kBadJson;
   size_t start = out.BeginField();
   (void)AppendJsonFixed(wire, /*refuse_nul=*/false, out);
   out.EndField(start);
@@ -365,6 +369,9 @@ Fault Json(std::string_view wire, const ColumnPlan&, CopyBuffer& out) {
 }
 
 Fault Jsonb(std::string_view wire, const ColumnPlan&, CopyBuffer& out) {
+  JsonFixup problem = CheckJson(wire, /*for_jsonb=*/true);
+  if (problem == JsonFixup::kNulCharacter) return Fault::kJsonNul;
+  if (problem != JsonFixup::kOk) return Fault::kBadJson;
   size_t start = out.BeginField();
   out.PushBack('\1');  // jsonb's binary format: version 1, then the JSON text
   if (AppendJsonFixed(wire, /*refuse_nul=*/true, out) != JsonFixup::kOk) return Fault::kJsonNul;

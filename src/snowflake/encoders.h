@@ -49,6 +49,8 @@ enum class Fault : uint8_t {
   kTimePrecision,  ///< more fractional second digits than time(p) / timestamp(p) keeps
   kJsonNul,        ///< \u0000 in JSON for jsonb
   kNotNull,        ///< NULL into a NOT NULL column
+  kBadUtf8,        ///< text that is not valid UTF-8 (raw bytes or an unpaired surrogate escape)
+  kBadJson,        ///< JSON that PostgreSQL's json/jsonb input refuses (see CheckJson)
 };
 
 struct ColumnPlan;

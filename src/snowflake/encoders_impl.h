@@ -15,7 +15,6 @@ Fault Float4FromDecimal(std::string_view wire, const ColumnPlan& plan, CopyBuffe
 
 // Text, bytes, booleans, UUIDs, JSON (encoders.cc).
 Fault Verbatim(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
-Fault Text(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault Uuid(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault Bytea(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault Bool(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
@@ -36,8 +35,8 @@ Fault NtzText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault LtzText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault TzText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 
-/// Closes a text field begun at `start` (CopyBuffer::BeginField), checking varchar(n) /
-/// char(n) lengths in characters.
+/// Closes a text field begun at `start` (CopyBuffer::BeginField), refusing NUL bytes and
+/// checking varchar(n) / char(n) lengths in characters.
 Fault EndText(CopyBuffer& out, size_t start, const ColumnPlan& plan);
 
 }  // namespace sf2pg::snowflake::enc

@@ -85,7 +85,48 @@ void ReadResultSetMeta(od::object object, StatementMeta* meta) {
   }
 }
 
+// Length of the valid UTF-8 sequence at `p` (as PostgreSQL judges it: no overlong forms, no
+// surrogates, nothing beyond U+10FFFF), or 0.
+size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end) {
+  auto continuation = [&](size_t i) { return p + i < end && (p[i] & 0xC0) == 0x80; };
+  if (p[0] < 0x80) return 1;
+  if (p[0] >= 0xC2 && p[0] <= 0xDF) return continuation(1) ? 2 : 0;
+  if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+    if (!continuation(1) || !continuation(2)) return 0;
+    if (p[0] == 0xE0 && p[1] < 0xA0) return 0;  // overlong
+    if (p[0] == 0xED && p[1] >= 0xA0) return 0;  // surrogate
+    return 3;
+  }
+  if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+    if (!continuation(1) || !continuation(2) || !continuation(3)) return 0;
+    if (p[0] == 0xF0 && p[1] < 0x90) return 0;  // overlong
+    if (p[0] == 0xF4 && p[1] >= 0x90) return 0;  // beyond U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
 }  // namespace
+
+void ReplaceInvalidUtf8(const std::string& body, std::string* copy, std::vector<size_t>* bad) {
+  copy->clear();
+  copy->reserve(body.size() + kBodyPadding);
+  copy->append(body);
+  bad->clear();
+  auto* begin = reinterpret_cast<const unsigned char*>(body.data());
+  const unsigned char* end = begin + body.size();
+  for (const unsigned char* p = begin; p < end;) {
+    size_t n = Utf8SequenceLength(p, end);
+    if (n > 0) {
+      p += n;
+      continue;
+    }
+    auto at = static_cast<size_t>(p - begin);
+    (*copy)[at] = '?';
+    bad->push_back(at);
+    ++p;
+  }
+}
 
 struct ResultReader::Impl {
   od::parser parser;
@@ -97,9 +138,20 @@ ResultReader::~ResultReader() = default;
 bool ResultReader::ReadMeta(const std::string& text, StatementMeta* meta, std::string* error) {
   *meta = StatementMeta();
   std::string scratch;
-  const std::string& body = Padded(text, scratch);
+  const std::string* body = &Padded(text, scratch);
   try {
-    od::document doc = impl_->parser.iterate(body.data(), body.size(), body.capacity());
+    od::document doc;
+    auto status = impl_->parser.iterate(body->data(), body->size(), body->capacity()).get(doc);
+    if (status == simdjson::UTF8_ERROR) {
+      // Values that are not valid UTF-8 are the decoder's to report, row by row.
+      std::string repaired;
+      std::vector<size_t> bad;
+      ReplaceInvalidUtf8(*body, &repaired, &bad);
+      scratch = std::move(repaired);
+      body = &scratch;
+      status = impl_->parser.iterate(body->data(), body->size(), body->capacity()).get(doc);
+    }
+    if (status) throw simdjson::simdjson_error(status);
     for (auto field : doc.get_object()) {
       std::string_view key = field.unescaped_key();
       if (key == "code") {

@@ -29,6 +29,12 @@ struct StatementMeta {
 
 using WireRows = std::vector<std::vector<std::optional<std::string>>>;
 
+/// Puts in `copy` the bytes of `body` (with kBodyPadding spare capacity), each byte that is not
+/// part of valid UTF-8 (as PostgreSQL judges it: no overlong forms, surrogates or code points
+/// beyond U+10FFFF) replaced by '?', and their offsets in `bad`. A body whose values hold such
+/// bytes can then be read, and those values found.
+void ReplaceInvalidUtf8(const std::string& body, std::string* copy, std::vector<size_t>* bad);
+
 /// Not thread-safe: one per thread.
 class ResultReader {
  public:

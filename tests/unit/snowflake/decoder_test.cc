@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "snowflake/errors.h"
 #include "snowflake/http.h"
+#include "snowflake/result.h"
 #include "unit/snowflake/recording_sink.h"
 
 namespace sf2pg::snowflake {
@@ -233,6 +234,137 @@ TEST(ChunkDecoder, ChecksTheAnnouncedRowCount) {
   Fixture f;
   ChunkDecoder decoder(f.columns, f.request, f.sink);
   EXPECT_THROW(decoder.Decode(Body({{"1", "a"}}), 2), MalformedResultError);
+}
+
+// A row of every kind a crafted (or damaged) SQL API response can hold that PostgreSQL would
+// refuse: each must become a bad row naming its column, never a changed value and never a
+// COPY that PostgreSQL rejects as a whole.
+struct BadValues {
+  std::vector<SourceColumn> columns = {Col("ID", "fixed", 38, 0), Col("T", "text"),
+                                       Col("D", "date"),          Col("TS", "timestamp_ntz", 0, 9),
+                                       Col("N", "fixed", 38, 0),  Col("J", "variant"),
+                                       Col("JT", "variant")};
+  ChunkRequest request;
+  RecordingSink sink;
+  BadValues() {
+    request.targets = {Target("id", PgType::kInt8),   Target("t", PgType::kText),
+                       Target("d", PgType::kDate),    Target("ts", PgType::kTimestamp),
+                       Target("n", PgType::kInt4),    Target("j", PgType::kJsonb),
+                       Target("jt", PgType::kJson)};
+    request.key_columns = {0};
+    request.description = "DB.S.T chunk 9";
+  }
+  // A row whose cells are raw JSON tokens (so they can hold bytes nlohmann would not write).
+  static std::string Row(int id, const std::string& t = R"("ok")", const std::string& d = R"("19000")",
+                         const std::string& ts = R"("1689307215.250000000")",
+                         const std::string& n = R"("7")", const std::string& j = R"("{\"a\": 1}")",
+                         const std::string& jt = R"("[1]")") {
+    return "[\"" + std::to_string(id) + "\"," + t + "," + d + "," + ts + "," + n + "," + j + "," +
+           jt + "]";
+  }
+};
+
+struct BadCase {
+  std::string row;
+  std::string column;
+  std::string reason;
+};
+
+std::vector<BadCase> BadCases() {
+  using B = BadValues;
+  return {
+      {B::Row(2, "\"caf\xC3\""), "t", "text is not valid UTF-8"},         // cut sequence
+      {B::Row(3, "\"\xED\xA0\x80\""), "t", "text is not valid UTF-8"},    // raw surrogate
+      {B::Row(4, "\"\xC0\xAF\""), "t", "text is not valid UTF-8"},        // overlong '/'
+      {B::Row(5, R"("a\ud800b")"), "t", "text is not valid UTF-8"},       // unpaired escape
+      {B::Row(6, R"("a\u0000b")"), "t", "text contains a NUL byte"},
+      {B::Row(7, R"("ok")", R"("2146000000")"), "d", "value 2146000000 is outside PostgreSQL's range for date"},
+      {B::Row(8, R"("ok")", R"("-2500000")"), "d", "value -2500000 is outside PostgreSQL's range for date"},
+      {B::Row(9, R"("ok")", R"("19000")", R"("9300000000000.000000000")"), "ts",
+       "value 9300000000000.000000000 is outside PostgreSQL's range for timestamp"},
+      {B::Row(10, R"("ok")", R"("19000")", R"("-211000000000.000000000")"), "ts",
+       "value -211000000000.000000000 is outside PostgreSQL's range for timestamp"},
+      {B::Row(11, R"("ok")", R"("19000")", R"("1689307215.250000000")", R"("2147483648")"), "n",
+       "value 2147483648 is out of range for integer"},
+      {B::Row(12, R"("ok")", R"("19000")", R"("1689307215.250000000")", R"("7")", R"("NaN")"),
+       "j", "JSON that PostgreSQL refuses: text that is not JSON"},
+      {B::Row(13, R"("ok")", R"("19000")", R"("1689307215.250000000")", R"("7")",
+              R"("{\"a\": \"\\ud800\"}")"),
+       "j", "JSON that PostgreSQL refuses: an unpaired UTF-16 surrogate escape"},
+      {B::Row(14, R"("ok")", R"("19000")", R"("1689307215.250000000")", R"("7")", R"("1e200000")"),
+       "j", "JSON that PostgreSQL refuses: a number beyond the range of jsonb's numeric"},
+      {B::Row(15, R"("ok")", R"("19000")", R"("1689307215.250000000")", R"("7")",
+              R"("{\"a\": \"\\u0000\"}")"),
+       "j", "JSON holds a NUL character"},
+      {B::Row(16, R"("ok")", R"("19000")", R"("1689307215.250000000")", R"("7")",
+              R"("{\"a\": 1}")", R"("[1, Infinity]")"),
+       "jt", "JSON that PostgreSQL refuses: text that is not JSON"},
+  };
+}
+
+std::string BodyOfRows(const std::vector<std::string>& rows) {
+  std::string body = R"({"data":[)";
+  for (size_t i = 0; i < rows.size(); ++i) body += (i ? "," : "") + rows[i];
+  return Padded(body + "]}");
+}
+
+TEST(ChunkDecoder, RejectsEachValuePostgresWouldRefuseAndLoadsTheRest) {
+  BadValues f;
+  std::vector<std::string> rows = {BadValues::Row(1)};
+  for (const auto& c : BadCases()) rows.push_back(c.row);
+  rows.push_back(BadValues::Row(99, R"("caf\u00e9 \ud83d\ude80")", R"("19000")",
+                                R"("1689307215.250000000")", R"("-2147483648")",
+                                R"("{\"k\": [1, null, \"\\u00e9\"], \"n\": 1e300}")",
+                                R"("{\"a\": \"\\u0000\"}")"));
+  ChunkDecoder decoder(f.columns, f.request, f.sink);
+  decoder.Decode(BodyOfRows(rows), static_cast<int64_t>(rows.size()));
+  decoder.Flush();
+  EXPECT_EQ(decoder.rows(), 2);
+  std::vector<BadCase> cases = BadCases();
+  ASSERT_EQ(f.sink.rejects.size(), cases.size());
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const BadRow& bad = f.sink.rejects[i];
+    EXPECT_EQ(bad.row_number, static_cast<int64_t>(i) + 2);
+    EXPECT_EQ(bad.key, "ID=" + std::to_string(bad.row_number));
+    EXPECT_EQ(bad.column, cases[i].column) << bad.reason;
+    EXPECT_NE(bad.reason.find(cases[i].reason), std::string::npos) << bad.reason;
+  }
+  auto copied = ParseCopyRows(f.sink.data);
+  ASSERT_EQ(copied.size(), 2u);
+  EXPECT_EQ(copied[1][1], "caf\xC3\xA9 \xF0\x9F\x9A\x80");
+  EXPECT_EQ(copied[1][6], R"({"a": "\u0000"})");  // json (not jsonb) keeps \u0000
+}
+
+TEST(ChunkDecoder, NamesTableChunkRowKeyAndColumnOfInvalidUtf8) {
+  BadValues f;
+  f.sink.accept_rejects = false;
+  ChunkDecoder decoder(f.columns, f.request, f.sink);
+  try {
+    decoder.Decode(BodyOfRows({BadValues::Row(1), BadValues::Row(42, "\"bad \xFF byte\"")}), 2);
+    FAIL() << "no DataError";
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "DB.S.T chunk 9: row 2 (ID=42), column t: text is not valid UTF-8 (invalid bytes "
+              "or an unpaired UTF-16 surrogate escape)");
+  }
+}
+
+TEST(ChunkDecoder, InvalidUtf8InPartitionZeroLeavesItsMetadataReadable) {
+  std::string body = Padded(R"({"resultSetMetaData":{"numRows":2,"rowType":[]},"data":[["1","a"],)"
+                            "[\"2\",\"\xFE\"]],\"code\":\"090001\",\"statementHandle\":\"h1\"}");
+  ResultReader reader;
+  StatementMeta meta;
+  std::string why;
+  ASSERT_TRUE(reader.ReadMeta(body, &meta, &why)) << why;
+  EXPECT_EQ(meta.code, "090001");
+  EXPECT_EQ(meta.handle, "h1");
+  Fixture f;
+  ChunkDecoder decoder(f.columns, f.request, f.sink);
+  decoder.Decode(body, 2);
+  decoder.Flush();
+  EXPECT_EQ(decoder.rows(), 1);
+  ASSERT_EQ(f.sink.rejects.size(), 1u);
+  EXPECT_EQ(f.sink.rejects[0].key, "ID=2");
 }
 
 }  // namespace
