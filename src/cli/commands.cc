@@ -10,17 +10,17 @@
 #include "cli/context.h"
 #include "cli/source_factory.h"
 #include "core/clock.h"
+#include "core/error.h"
+#include "core/exit_status.h"
 #include "core/stop.h"
 #include "exec/migration.h"
 #include "exec/verify.h"
-#include "report/table_text.h"
+#include "report/log.h"
 #include "report/progress.h"
 #include "report/status_view.h"
 #include "report/summary.h"
+#include "report/table_text.h"
 #include "run/status_store.h"
-#include "core/error.h"
-#include "core/exit_status.h"
-#include "report/log.h"
 
 namespace sf2pg::cli {
 
@@ -30,8 +30,8 @@ int ValidateConfig(const GlobalOptions& global) {
   size_t tables = 0;
   for (const auto& s : config.sources) {
     std::cout << "source " << s.source_name << (s.enabled ? "" : " (disabled)") << ": "
-              << s.source_sf_database << "." << s.source_sf_schema << " -> "
-              << s.target_pg_database << "." << s.target_pg_schema << "\n";
+              << s.source_sf_database << "." << s.source_sf_schema << " -> " << s.target_pg_database
+              << "." << s.target_pg_schema << "\n";
     for (const auto& t : s.tables) {
       std::cout << "  " << t.source << " -> " << t.target << (t.enabled ? "" : " (disabled)")
                 << "\n";
@@ -129,10 +129,17 @@ int Verify(const GlobalOptions& global, const VerifyOptions& options) {
   for (const auto& v : verdicts) {
     all = all && v.identical();
     if (options.json) {
-      out.push_back({{"table", v.table}, {"target", v.target}, {"identical", v.identical()},
-                     {"source_rows", v.source_rows}, {"target_rows", v.target_rows},
-                     {"missing", v.missing}, {"extra", v.extra}, {"changed", v.changed},
-                     {"samples", v.samples}, {"how", v.how}, {"error", v.error},
+      out.push_back({{"table", v.table},
+                     {"target", v.target},
+                     {"identical", v.identical()},
+                     {"source_rows", v.source_rows},
+                     {"target_rows", v.target_rows},
+                     {"missing", v.missing},
+                     {"extra", v.extra},
+                     {"changed", v.changed},
+                     {"samples", v.samples},
+                     {"how", v.how},
+                     {"error", v.error},
                      {"seconds", v.seconds}});
       continue;
     }

@@ -2,13 +2,12 @@
 // line and dispatches; the work lives in the library.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 #include "core/error.h"
@@ -54,13 +53,13 @@ int main(int argc, char** argv) {
   app.option_defaults()->always_capture_default();
   // Global options are accepted before or after the subcommand.
   auto add_global = [&](CLI::App* sub) {
-    sub->add_option("-c,--config", global.config_path, "Configuration file")
-        ->capture_default_str();
+    sub->add_option("-c,--config", global.config_path, "Configuration file")->capture_default_str();
     sub->add_option("--env-file", global.env_file,
                     "File of KEY=VALUE credentials; real environment variables win");
     sub->add_option("--log-format", global.log_format, "Log format: auto, text or json")
         ->check(CLI::IsMember({"auto", "text", "json"}));
-    sub->add_option("--log-level", global.log_level, "debug, info, warning or error (default: LOG_LEVEL)")
+    sub->add_option("--log-level", global.log_level,
+                    "debug, info, warning or error (default: LOG_LEVEL)")
         ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
     sub->add_flag("-q,--quiet", global.quiet, "No progress display, warnings and errors only");
   };
@@ -91,14 +90,16 @@ int main(int argc, char** argv) {
                   "Seconds between progress lines when not on a terminal (default 15)")
       ->check(CLI::PositiveNumber);
 
-  auto* plan = app.add_subcommand("plan", "Show what migrate would do (strategy, chunks, SQL); move no data");
+  auto* plan = app.add_subcommand(
+      "plan", "Show what migrate would do (strategy, chunks, SQL); move no data");
   add_global(plan);
   plan->add_option("-s,--source", migrate.sources, "Plan only this source (repeatable)");
   plan->add_option("-t,--tables", migrate.tables, "Plan only these tables (comma separated)")
       ->delimiter(',');
 
   cli::VerifyOptions verify;
-  auto* check = app.add_subcommand("verify", "Compare source and target row by row; exit 0 only when identical");
+  auto* check = app.add_subcommand(
+      "verify", "Compare source and target row by row; exit 0 only when identical");
   add_global(check);
   check->add_option("-s,--source", verify.sources, "Verify only this source (repeatable)");
   check->add_option("-t,--tables", verify.tables, "Verify only these tables (comma separated)")
@@ -110,7 +111,8 @@ int main(int argc, char** argv) {
   auto* stat = app.add_subcommand("status", "Show recent runs, or one run's tables and failures");
   add_global(stat);
   stat->add_option("--run-id", status.run_id, "Show this run in detail");
-  stat->add_option("--limit", status.limit, "How many recent runs to list")->check(CLI::PositiveNumber);
+  stat->add_option("--limit", status.limit, "How many recent runs to list")
+      ->check(CLI::PositiveNumber);
   stat->add_flag("--json", status.json, "Print JSON instead of tables");
   stat->add_option("--prune-older-than", status.prune_older_than_days,
                    "Delete status rows of runs older than this many days")
@@ -144,7 +146,8 @@ int main(int argc, char** argv) {
       return cli::Migrate(global, migrate);
     }
     if (*lam) {
-      if (lam->get_option("--config")->count() == 0) global.config_path = lambda::LambdaConfigPath();
+      if (lam->get_option("--config")->count() == 0)
+        global.config_path = lambda::LambdaConfigPath();
       if (!event_file.empty()) {
         std::ifstream in(event_file);
         if (!in) throw ConfigError("cannot read " + event_file);

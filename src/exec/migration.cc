@@ -31,8 +31,10 @@ Selection SelectTables(const config::Config& config, const std::vector<std::stri
   std::string unknown;
   for (const auto& name : source_list) {
     const auto* s = config.FindSource(name);
-    if (!s) unknown += (unknown.empty() ? "" : ", ") + name;
-    else sources.push_back(s);
+    if (!s)
+      unknown += (unknown.empty() ? "" : ", ") + name;
+    else
+      sources.push_back(s);
   }
   if (!unknown.empty()) {
     std::string known;
@@ -63,7 +65,8 @@ Selection SelectTables(const config::Config& config, const std::vector<std::stri
   for (const auto& w : wanted) {
     if (!found.count(w)) unknown += (unknown.empty() ? "" : ", ") + w;
   }
-  if (!unknown.empty()) throw ConfigError("--tables: no enabled table named " + unknown + " in the selected sources");
+  if (!unknown.empty())
+    throw ConfigError("--tables: no enabled table named " + unknown + " in the selected sources");
   return out;
 }
 
@@ -117,12 +120,15 @@ class Coordinator {
   bool OpenRun(const std::vector<std::string>& source_names, const Selection& selection) {
     double max_age = options_.resume_max_age_hours.value_or(config_.settings.resume_max_age_hours);
     std::optional<run::RunInfo> existing;
-    std::string wanted = !options_.join_run_id.empty() ? options_.join_run_id : options_.resume_run_id;
+    std::string wanted =
+        !options_.join_run_id.empty() ? options_.join_run_id : options_.resume_run_id;
     if (!wanted.empty()) {
       existing = store_->LoadRun(wanted);
-      if (!existing) throw ConfigError("no run with id " + wanted + " in migration_status.migration_runs");
+      if (!existing)
+        throw ConfigError("no run with id " + wanted + " in migration_status.migration_runs");
       if (existing->metadata.value("execution_hash", "") != execution_hash_) {
-        throw ConfigError("run " + wanted + " was started with a different configuration or "
+        throw ConfigError("run " + wanted +
+                          " was started with a different configuration or "
                           "source selection; start a fresh run with --no-resume");
       }
       if (existing->status == "completed") {
@@ -143,10 +149,9 @@ class Coordinator {
         store_->MarkResumed(existing->run_id);
         store_->ResetFailedChunks(existing->run_id);
       }
-      log::Info(joining_ ? "joining run" : "resuming run",
-                {{"run_id", existing->run_id},
-                 {"started_at", existing->started_at},
-                 {"previous_status", existing->status}});
+      log::Info(joining_ ? "joining run" : "resuming run", {{"run_id", existing->run_id},
+                                                            {"started_at", existing->started_at},
+                                                            {"previous_status", existing->status}});
       return true;
     }
     json metadata = {{"execution_hash", execution_hash_},
@@ -160,8 +165,8 @@ class Coordinator {
     result_.run_id = store_->CreateRun(config_.config_hash, static_cast<int>(source_names.size()),
                                        static_cast<int>(selection.size()), metadata,
                                        std::string(user ? user : "sf2pg") + "@" + Hostname());
-    log::Info("started run", {{"run_id", result_.run_id},
-                              {"tables", static_cast<int64_t>(selection.size())}});
+    log::Info("started run",
+              {{"run_id", result_.run_id}, {"tables", static_cast<int64_t>(selection.size())}});
     return true;
   }
 
@@ -181,7 +186,9 @@ class Coordinator {
     ctx.store = store_.get();
     ctx.status_conn = status_conn_.get();
     ctx.status_database = status_db_;
-    ctx.target_conn = [this](const std::string& db) -> postgres::Connection& { return TargetConn(db); };
+    ctx.target_conn = [this](const std::string& db) -> postgres::Connection& {
+      return TargetConn(db);
+    };
     ctx.source = source.get();
     ctx.run_id = result_.run_id;
     ctx.dry_run = options_.dry_run;
@@ -190,7 +197,8 @@ class Coordinator {
       PlanReport report;
       try {
         if (joining_) {
-          auto record = store_->LoadTable(result_.run_id, {s->source_sf_database, s->source_sf_schema, t->source});
+          auto record = store_->LoadTable(result_.run_id,
+                                          {s->source_sf_database, s->source_sf_schema, t->source});
           if (!record || !record->metadata.value("planned", false)) continue;
         }
         jobs_.push_back(PrepareTable(ctx, *s, *t, options_.dry_run ? &report : nullptr));
@@ -337,8 +345,8 @@ class Coordinator {
     postgres::RestoreIndexes(TargetConn(target_database), defs);
     store_->SetIndexFlags(run_id, record.key, true, true);
     if (!defs.empty()) {
-      log::Info("restored indexes", {{"table", record.key.ToString()},
-                                     {"indexes", static_cast<int64_t>(defs.size())}});
+      log::Info("restored indexes",
+                {{"table", record.key.ToString()}, {"indexes", static_cast<int64_t>(defs.size())}});
     }
   }
 
@@ -377,7 +385,9 @@ class Coordinator {
       s.rejected = st.rejected;
       s.retries = st.retries;
       s.source_retries = st.source_retries;
-      s.seconds = st.chunks_done > 0 ? std::chrono::duration<double>(st.last_end - st.first_start).count() : 0;
+      s.seconds = st.chunks_done > 0
+                      ? std::chrono::duration<double>(st.last_end - st.first_start).count()
+                      : 0;
       s.errors.insert(s.errors.end(), st.errors.begin(), st.errors.end());
       result_.tables.push_back(s);
     }
@@ -393,14 +403,16 @@ class Coordinator {
     }
     std::string status = left ? "partial" : failed ? "failed" : "completed";
     std::string error;
-    if (failed) error = "one or more tables failed; see migration_table_status and migration_chunk_status";
+    if (failed)
+      error = "one or more tables failed; see migration_table_status and migration_chunk_status";
     if (left && (result_.deadline_reached || result_.stopped)) {
       error = result_.stopped ? "stopped by a signal" : "stopped before the deadline";
     }
     try {
       store_->FinishRun(result_.run_id, status, error);
     } catch (const Error& e) {
-      log::Error("cannot record the run's status", {{"run_id", result_.run_id}, {"error", e.what()}});
+      log::Error("cannot record the run's status",
+                 {{"run_id", result_.run_id}, {"error", e.what()}});
     }
     result_.status = status;
     result_.error = error;
@@ -415,8 +427,10 @@ class Coordinator {
   static TableSummary FailedSummary(const FailedTable& f) {
     TableSummary s;
     s.source_name = f.source->source_name;
-    s.table = f.source->source_sf_database + "." + f.source->source_sf_schema + "." + f.table->source;
-    s.target = f.source->target_pg_database + "." + f.source->target_pg_schema + "." + f.table->target;
+    s.table =
+        f.source->source_sf_database + "." + f.source->source_sf_schema + "." + f.table->source;
+    s.target =
+        f.source->target_pg_database + "." + f.source->target_pg_schema + "." + f.table->target;
     s.status = "failed";
     s.errors.push_back(f.error);
     return s;

@@ -51,10 +51,10 @@ struct TableSummary {
   int total_chunks = 0;
   int completed_chunks = 0;
   int failed_chunks = 0;
-  int64_t rows = 0;          ///< rows loaded by this invocation
-  int64_t rows_total = 0;    ///< rows of all completed chunks of the run
+  int64_t rows = 0;        ///< rows loaded by this invocation
+  int64_t rows_total = 0;  ///< rows of all completed chunks of the run
   int64_t rejected = 0;
-  int64_t retries = 0;       ///< chunk attempts repeated
+  int64_t retries = 0;  ///< chunk attempts repeated
   int64_t source_retries = 0;
   double seconds = 0;  ///< wall time from the first chunk's start to the last one's end
   std::vector<std::string> errors;

@@ -1,11 +1,10 @@
 #include "exec/prepare.h"
 
-#include "exec/columns.h"
-
 #include <algorithm>
 
 #include "config/hash.h"
 #include "core/error.h"
+#include "exec/columns.h"
 #include "plan/sql.h"
 #include "postgres/indexes.h"
 #include "postgres/target_table.h"
@@ -49,12 +48,18 @@ std::string WatermarkFloor(postgres::Connection& conn, const TableJob& job,
   std::string v(r.Get(0, 0));
   std::string lit;
   const std::string& t = source_wm.type;
-  if (t == "timestamp_ntz") lit = plan::QuoteString(v) + "::TIMESTAMP_NTZ";
-  else if (t == "timestamp_ltz") lit = plan::QuoteString(v + " +00:00") + "::TIMESTAMP_LTZ";
-  else if (t == "timestamp_tz") lit = plan::QuoteString(v + " +00:00") + "::TIMESTAMP_TZ";
-  else if (t == "date") lit = plan::QuoteString(v) + "::DATE";
-  else if (t == "fixed" || t == "real") lit = v;
-  else lit = plan::QuoteString(v);
+  if (t == "timestamp_ntz")
+    lit = plan::QuoteString(v) + "::TIMESTAMP_NTZ";
+  else if (t == "timestamp_ltz")
+    lit = plan::QuoteString(v + " +00:00") + "::TIMESTAMP_LTZ";
+  else if (t == "timestamp_tz")
+    lit = plan::QuoteString(v + " +00:00") + "::TIMESTAMP_TZ";
+  else if (t == "date")
+    lit = plan::QuoteString(v) + "::DATE";
+  else if (t == "fixed" || t == "real")
+    lit = v;
+  else
+    lit = plan::QuoteString(v);
   return plan::QuoteIdent(source_wm.name) + " >= " + lit;
 }
 
@@ -95,7 +100,8 @@ bool StorePlan(PrepareContext& ctx, TableJob& job, const plan::Plan& p, bool tru
   std::vector<postgres::IndexInfo> dropped;
   if (job.table->disable_index) dropped = postgres::DroppableIndexes(job.target_info);
   json defs = json::array();
-  for (const auto& index : dropped) defs.push_back({{"name", index.name}, {"definition", index.definition}});
+  for (const auto& index : dropped)
+    defs.push_back({{"name", index.name}, {"definition", index.definition}});
   record.metadata["dropped_indexes"] = defs;
   record.indexes_disabled = !dropped.empty();
   std::vector<json> ranges;
@@ -124,9 +130,11 @@ bool StorePlan(PrepareContext& ctx, TableJob& job, const plan::Plan& p, bool tru
   std::string truncate_sql =
       "TRUNCATE TABLE " + postgres::Qualified(job.target_schema, job.target_table);
   if (truncate && job.shares_status_database) ctx.status_conn->Exec(truncate_sql);
-  if (truncate && !job.shares_status_database) ctx.target_conn(job.target_database).Exec(truncate_sql);
+  if (truncate && !job.shares_status_database)
+    ctx.target_conn(job.target_database).Exec(truncate_sql);
   ctx.store->InsertTablePlan(ctx.run_id, record, ranges);
-  if (job.shares_status_database) postgres::DropIndexes(*ctx.status_conn, job.target_schema, dropped);
+  if (job.shares_status_database)
+    postgres::DropIndexes(*ctx.status_conn, job.target_schema, dropped);
   tx.Commit();
   if (!job.shares_status_database) {
     postgres::DropIndexes(ctx.target_conn(job.target_database), job.target_schema, dropped);
@@ -159,8 +167,12 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
   if (!table.source_watermark.empty()) {
     source_wm = FindSource(source_columns, table.source_watermark);
     target_wm = FindTarget(job.target_info, table.target_watermark);
-    if (!source_wm) problems.push_back("source_watermark \"" + table.source_watermark + "\" is not a column of the source table");
-    if (!target_wm) problems.push_back("target_watermark \"" + table.target_watermark + "\" is not a column of the target table");
+    if (!source_wm)
+      problems.push_back("source_watermark \"" + table.source_watermark +
+                         "\" is not a column of the source table");
+    if (!target_wm)
+      problems.push_back("target_watermark \"" + table.target_watermark +
+                         "\" is not a column of the target table");
   }
 
   std::optional<run::TableRecord> existing;
@@ -175,18 +187,21 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
     job.plan_input.floor = m.value("floor", "");
     if (m.value("source_columns", json::array()) != json(job.source_columns) ||
         m.value("target_columns", json::array()) != json(job.target_columns)) {
-      problems.push_back("the source or target columns changed since this run was planned; "
-                         "start a fresh run with --no-resume");
+      problems.push_back(
+          "the source or target columns changed since this run was planned; "
+          "start a fresh run with --no-resume");
     }
   } else {
     bool truncate = table.truncate_onstart;
-    bool empty = truncate || created || postgres::IsEmpty(tconn, job.target_schema, job.target_table);
+    bool empty =
+        truncate || created || postgres::IsEmpty(tconn, job.target_schema, job.target_table);
     job.upsert = !truncate && (source_wm != nullptr || IsDateKind(job) || !empty);
   }
   if (job.upsert) {
     if (job.upsert_keys.empty()) {
-      problems.push_back("loading into a non-empty target needs UPSERT, and UPSERT needs "
-                         "uniqueness_columns (or set truncate_onstart)");
+      problems.push_back(
+          "loading into a non-empty target needs UPSERT, and UPSERT needs "
+          "uniqueness_columns (or set truncate_onstart)");
     } else if (!job.target_info.HasUniqueIndexOn(job.upsert_keys)) {
       std::string keys;
       for (const auto& k : job.upsert_keys) keys += (keys.empty() ? "" : ", ") + k;
@@ -204,8 +219,8 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
 
   if (!planned) {
     if (job.upsert && source_wm && target_wm && !created) {
-      job.plan_input.floor = WatermarkFloor(tconn, job, *source_wm, *target_wm,
-                                            &job.plan_input.up_to_date_rows);
+      job.plan_input.floor =
+          WatermarkFloor(tconn, job, *source_wm, *target_wm, &job.plan_input.up_to_date_rows);
     }
     job.plan_input.batch_size = job.upsert ? table.batch_size : table.batch_size_copy_mode;
     plan::SourceQueryRunner runner(*ctx.source);
@@ -233,7 +248,8 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
       report->memory_mb_sf2pg = table.parallel_threads * kInFlight * kPartitionMb * 2;
       report->memory_mb_seed = table.parallel_threads * job.plan_input.batch_size *
                                table.bytes_per_row * 2 / (1024 * 1024);
-      for (const auto& c : p.chunks) report->chunk_sql.push_back(job.ChunkSql(RangeToJson(c, p.strategy)));
+      for (const auto& c : p.chunks)
+        report->chunk_sql.push_back(job.ChunkSql(RangeToJson(c, p.strategy)));
       report->target_ddl = ddl;
       if (table.truncate_onstart && !created) {
         report->target_ddl.push_back("TRUNCATE TABLE " +
@@ -250,7 +266,8 @@ std::string TableJob::ChunkSql(const json& range) const {
 }
 
 json RangeToJson(const plan::ChunkSpec& c, const std::string& strategy) {
-  json j = {{"strategy", strategy}, {"predicate", c.predicate}, {"estimated_rows", c.estimated_rows}};
+  json j = {
+      {"strategy", strategy}, {"predicate", c.predicate}, {"estimated_rows", c.estimated_rows}};
   if (c.limit >= 0) j["limit"] = c.limit;
   if (c.offset > 0) j["offset"] = c.offset;
   if (!c.lower.empty()) j["lower"] = c.lower;

@@ -17,13 +17,13 @@ namespace sf2pg::exec {
 
 /// What preparing needs from the coordinator.
 struct PrepareContext {
-  run::StatusStore* store = nullptr;               ///< on the status connection
+  run::StatusStore* store = nullptr;  ///< on the status connection
   postgres::Connection* status_conn = nullptr;
   std::string status_database;
   /// The coordinator's connection to a target database (cached by the caller).
   std::function<postgres::Connection&(const std::string&)> target_conn;
   Source* source = nullptr;
-  std::string run_id;   ///< empty with dry_run
+  std::string run_id;  ///< empty with dry_run
   bool dry_run = false;
 };
 

@@ -42,7 +42,8 @@ class StageSink : public CopySink {
 
 // A column as compared: json has no equality operator, so it is compared as jsonb (by value).
 std::string Comparable(const std::string& alias, const TargetColumn& c) {
-  std::string q = alias.empty() ? Connection::QuoteIdent(c.name) : alias + "." + Connection::QuoteIdent(c.name);
+  std::string q =
+      alias.empty() ? Connection::QuoteIdent(c.name) : alias + "." + Connection::QuoteIdent(c.name);
   return c.type == PgType::kJson ? q + "::jsonb" : q;
 }
 
@@ -59,9 +60,11 @@ std::string SelectList(const std::string& alias, const std::vector<TargetColumn>
 // Rows that cannot be loaded count as missing in `v`.
 std::string Stage(Connection& conn, Source& source, const TableJob& job, int64_t* rows,
                   TableVerdict* v, int max_shown) {
-  std::string stage = "sf2pg_verify_" + config::Md5Hex(job.target_schema + "." + job.target_table).substr(0, 16);
+  std::string stage =
+      "sf2pg_verify_" + config::Md5Hex(job.target_schema + "." + job.target_table).substr(0, 16);
   std::string cols;
-  for (const auto& c : job.target_columns) cols += (cols.empty() ? "" : ", ") + Connection::QuoteIdent(c);
+  for (const auto& c : job.target_columns)
+    cols += (cols.empty() ? "" : ", ") + Connection::QuoteIdent(c);
   conn.Exec("DROP TABLE IF EXISTS pg_temp." + Connection::QuoteIdent(stage));
   conn.Exec("CREATE TEMP TABLE " + Connection::QuoteIdent(stage) + " AS SELECT " + cols + " FROM " +
             postgres::Qualified(job.target_schema, job.target_table) + " WITH NO DATA");
@@ -110,10 +113,17 @@ void CompareByKey(Connection& conn, const TableJob& job, const std::string& stag
       "SELECT kind, key, cols, count(*) OVER (PARTITION BY kind), row_number() OVER (PARTITION BY "
       "kind ORDER BY key) AS rn FROM (SELECT CASE WHEN t.__t "
       "IS NULL THEN 'missing' WHEN s.__s IS NULL THEN 'extra' ELSE 'changed' END AS kind, "
-      "concat_ws(', ', " + key_text + ") AS key, concat_ws(', '" + changed_cols + ") AS cols "
-      "FROM (SELECT *, true AS __s FROM pg_temp." + Connection::QuoteIdent(stage) + ") s FULL JOIN "
-      "(SELECT *, true AS __t FROM " + target + ") t ON " + on + " WHERE s.__s IS NULL OR t.__t IS "
-      "NULL" + differs + ") d ORDER BY rn, kind LIMIT " + std::to_string(std::max(max_shown, 3));
+      "concat_ws(', ', " +
+      key_text + ") AS key, concat_ws(', '" + changed_cols +
+      ") AS cols "
+      "FROM (SELECT *, true AS __s FROM pg_temp." +
+      Connection::QuoteIdent(stage) +
+      ") s FULL JOIN "
+      "(SELECT *, true AS __t FROM " +
+      target + ") t ON " + on +
+      " WHERE s.__s IS NULL OR t.__t IS "
+      "NULL" +
+      differs + ") d ORDER BY rn, kind LIMIT " + std::to_string(std::max(max_shown, 3));
   auto r = conn.Exec(sql);
   // Rows are interleaved by kind, so the first of each kind is in the result and its
   // window count is the kind's total.
@@ -133,7 +143,8 @@ void CompareByKey(Connection& conn, const TableJob& job, const std::string& stag
 void CompareAsMultisets(Connection& conn, const TableJob& job, const std::string& stage,
                         int max_shown, TableVerdict* v) {
   std::string target = postgres::Qualified(job.target_schema, job.target_table);
-  std::string s = "SELECT " + SelectList("", job.targets) + " FROM pg_temp." + Connection::QuoteIdent(stage);
+  std::string s =
+      "SELECT " + SelectList("", job.targets) + " FROM pg_temp." + Connection::QuoteIdent(stage);
   std::string t = "SELECT " + SelectList("", job.targets) + " FROM " + target;
   auto diff = [&](const std::string& a, const std::string& b, const char* kind, int64_t* count) {
     auto n = conn.Exec("SELECT count(*) FROM (" + a + " EXCEPT ALL " + b + ") x");
@@ -142,7 +153,8 @@ void CompareAsMultisets(Connection& conn, const TableJob& job, const std::string
     if (found == 0) return;
     auto rows = conn.Exec("SELECT row_to_json(x)::text FROM (" + a + " EXCEPT ALL " + b +
                           ") x LIMIT " + std::to_string(max_shown / 2 + 1));
-    for (int i = 0; i < rows.rows(); ++i) v->samples.push_back(std::string(kind) + " " + std::string(rows.Get(i, 0)));
+    for (int i = 0; i < rows.rows(); ++i)
+      v->samples.push_back(std::string(kind) + " " + std::string(rows.Get(i, 0)));
   };
   diff(s, t, "missing", &v->missing);
   diff(t, s, "extra", &v->extra);
@@ -168,7 +180,9 @@ TableVerdict VerifyOne(const config::SourceConfig& s, const config::TableConfig&
     }
     postgres::Transaction tx(conn);  // the temporary table lives and dies with it
     std::string stage = Stage(conn, *source, job, &v.source_rows, &v, max_shown);
-    v.target_rows = conn.Exec("SELECT count(*) FROM " + postgres::Qualified(job.target_schema, job.target_table)).GetInt(0, 0);
+    v.target_rows = conn.Exec("SELECT count(*) FROM " +
+                              postgres::Qualified(job.target_schema, job.target_table))
+                        .GetInt(0, 0);
     if (!job.upsert_keys.empty()) {
       std::string keys;
       for (const auto& k : job.upsert_keys) keys += (keys.empty() ? "" : ", ") + k;

@@ -60,7 +60,9 @@ constexpr const char* kMarkerWhere =
 class Worker {
  public:
   Worker(WorkShared& shared, int index)
-      : shared_(shared), index_(index), backoff_(shared.retry, 0x5f2f + static_cast<uint64_t>(index)) {}
+      : shared_(shared),
+        index_(index),
+        backoff_(shared.retry, 0x5f2f + static_cast<uint64_t>(index)) {}
 
   void Run() {
     try {
@@ -110,8 +112,10 @@ class Worker {
     std::lock_guard lock(shared_.mu);
     std::vector<run::TableKey> out;
     for (const auto& j : *shared_.jobs) {
-      if (shared_.in_flight[j.key] < j.max_threads) out.push_back(j.key);
-      else *at_capacity = true;
+      if (shared_.in_flight[j.key] < j.max_threads)
+        out.push_back(j.key);
+      else
+        *at_capacity = true;
     }
     return out;
   }
@@ -129,7 +133,8 @@ class Worker {
   }
 
   void Connect() {
-    status_conn_ = std::make_unique<postgres::Connection>(shared_.pg_params(shared_.status_database));
+    status_conn_ =
+        std::make_unique<postgres::Connection>(shared_.pg_params(shared_.status_database));
     store_ = std::make_unique<run::StatusStore>(*status_conn_);
     target_conns_.clear();
   }
@@ -152,7 +157,8 @@ class Worker {
   postgres::Connection& TargetConn(const TableJob& job) {
     if (job.shares_status_database) return *status_conn_;
     auto& c = target_conns_[job.target_database];
-    if (!c || !c->ok()) c = std::make_unique<postgres::Connection>(shared_.pg_params(job.target_database));
+    if (!c || !c->ok())
+      c = std::make_unique<postgres::Connection>(shared_.pg_params(job.target_database));
     return *c;
   }
 
@@ -275,7 +281,8 @@ class Worker {
     return result;
   }
 
-  std::optional<int64_t> MarkedRows(postgres::Connection& tconn, const TableJob& job, int chunk_id) {
+  std::optional<int64_t> MarkedRows(postgres::Connection& tconn, const TableJob& job,
+                                    int chunk_id) {
     auto r = tconn.Exec(std::string("SELECT rows_copied FROM migration_status.sf2pg_chunk_commits "
                                     "WHERE ") +
                             kMarkerWhere,
@@ -417,9 +424,8 @@ class Worker {
     } catch (const Error& e) {
       // The status connection is gone: the chunk stays in progress, its advisory lock went
       // with the session, and the next run (or another worker) processes it again.
-      log::Error("cannot record the chunk's outcome", {{"table", job.Name()},
-                                                       {"chunk", chunk.chunk_id},
-                                                       {"error", e.what()}});
+      log::Error("cannot record the chunk's outcome",
+                 {{"table", job.Name()}, {"chunk", chunk.chunk_id}, {"error", e.what()}});
     }
     if (!returned) Record(job, result, seconds, retries, error);
     {

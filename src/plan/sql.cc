@@ -31,7 +31,8 @@ std::string Lexicographic(const std::vector<SourceColumn>& keys,
     if (inner.empty()) {
       inner = col + " " + last + " " + lit;
     } else {
-      inner = col + " " + strict + " " + lit + " OR (" + col + " = " + lit + " AND (" + inner + "))";
+      inner =
+          col + " " + strict + " " + lit + " OR (" + col + " = " + lit + " AND (" + inner + "))";
     }
   }
   return inner;

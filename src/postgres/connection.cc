@@ -53,10 +53,9 @@ Connection::Connection(const ConnectParams& params) : params_(params) {
   std::string timeout = std::to_string(params.connect_timeout_seconds);
   // client_encoding is fixed: text travels as UTF-8 in binary COPY, and a PGCLIENTENCODING
   // in the environment would otherwise make the server convert (change) every text value.
-  std::vector<const char*> keys = {"host",    "port",
-                                   "user",    "dbname",
-                                   "sslmode", "application_name",
-                                   "connect_timeout", "client_encoding"};
+  std::vector<const char*> keys = {
+      "host",           "port", "user", "dbname", "sslmode", "application_name", "connect_timeout",
+      "client_encoding"};
   std::vector<const char*> values = {params.host.c_str(),    port.c_str(),
                                      params.user.c_str(),    params.dbname.c_str(),
                                      params.sslmode.c_str(), params.application_name.c_str(),
@@ -85,7 +84,8 @@ Connection::Connection(const ConnectParams& params) : params_(params) {
     }
     PQfinish(conn_);
     conn_ = nullptr;
-    throw PostgresError("cannot connect to PostgreSQL " + params.Describe() + ": " + message, retry);
+    throw PostgresError("cannot connect to PostgreSQL " + params.Describe() + ": " + message,
+                        retry);
   }
   PQsetNoticeProcessor(
       conn_, [](void*, const char* message) { log::Debug(TrimMessage(message)); }, nullptr);
@@ -109,9 +109,9 @@ void Connection::Fail(std::string_view what, const PGresult* result) {
   bool broken = PQstatus(conn_) != CONNECTION_OK;
   Retry retry = ClassifySqlState(sqlstate, false);
   if (broken && sqlstate.empty()) retry = Retry::kChunk;
-  throw PostgresError("PostgreSQL " + params_.Describe() + ": " + message + " (while " +
-                          std::string(what) + ")",
-                      retry, sqlstate);
+  throw PostgresError(
+      "PostgreSQL " + params_.Describe() + ": " + message + " (while " + std::string(what) + ")",
+      retry, sqlstate);
 }
 
 Result Connection::Check(PGresult* raw, std::string_view sql) {
@@ -141,7 +141,8 @@ Result Connection::Exec(std::string_view sql, const Params& params) {
 void Connection::CopyBegin(std::string_view copy_sql) {
   std::string text(copy_sql);
   Result result(PQexec(conn_, text.c_str()));
-  if (PQresultStatus(result.get()) != PGRES_COPY_IN) Fail("starting: " + FirstLine(copy_sql), result.get());
+  if (PQresultStatus(result.get()) != PGRES_COPY_IN)
+    Fail("starting: " + FirstLine(copy_sql), result.get());
   in_copy_ = true;
 }
 
@@ -158,7 +159,8 @@ int64_t Connection::CopyEnd() {
   Result result(PQgetResult(conn_));
   // Drain any further results so the connection is ready for the next command.
   while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
-  if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) Fail("loading rows with COPY", result.get());
+  if (PQresultStatus(result.get()) != PGRES_COMMAND_OK)
+    Fail("loading rows with COPY", result.get());
   return result.Affected();
 }
 

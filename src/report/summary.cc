@@ -33,8 +33,8 @@ std::string SummaryText(const exec::MigrationResult& r) {
   t.Add({"total", std::to_string(r.tables.size()) + " tables", "", "", "",
          std::to_string(done) + "/" + std::to_string(total), Thousands(rows), Duration(r.seconds),
          Rate(rows, r.seconds), std::to_string(retries), r.status});
-  std::string out = "run " + r.run_id + (r.resumed ? " (resumed)" : "") + ": " + r.status + "\n" +
-                    t.Render();
+  std::string out =
+      "run " + r.run_id + (r.resumed ? " (resumed)" : "") + ": " + r.status + "\n" + t.Render();
   for (const auto& s : r.tables) {
     for (const auto& e : s.errors) out += s.table + ": " + e + "\n";
   }
@@ -45,23 +45,24 @@ nlohmann::json SummaryJson(const exec::MigrationResult& r) {
   nlohmann::json tables = nlohmann::json::array();
   int64_t rows = 0, retries = 0;
   for (const auto& s : r.tables) {
-    tables.push_back({{"source_name", s.source_name},
-                      {"table", s.table},
-                      {"target", s.target},
-                      {"method", s.method},
-                      {"strategy", s.strategy},
-                      {"status", s.status},
-                      {"total_chunks", s.total_chunks},
-                      {"completed_chunks", s.completed_chunks},
-                      {"failed_chunks", s.failed_chunks},
-                      {"rows", s.rows},
-                      {"rows_total", s.rows_total},
-                      {"rejected", s.rejected},
-                      {"seconds", s.seconds},
-                      {"rows_per_second", s.seconds > 0 ? static_cast<double>(s.rows) / s.seconds : 0},
-                      {"retries", s.retries},
-                      {"source_retries", s.source_retries},
-                      {"errors", s.errors}});
+    tables.push_back(
+        {{"source_name", s.source_name},
+         {"table", s.table},
+         {"target", s.target},
+         {"method", s.method},
+         {"strategy", s.strategy},
+         {"status", s.status},
+         {"total_chunks", s.total_chunks},
+         {"completed_chunks", s.completed_chunks},
+         {"failed_chunks", s.failed_chunks},
+         {"rows", s.rows},
+         {"rows_total", s.rows_total},
+         {"rejected", s.rejected},
+         {"seconds", s.seconds},
+         {"rows_per_second", s.seconds > 0 ? static_cast<double>(s.rows) / s.seconds : 0},
+         {"retries", s.retries},
+         {"source_retries", s.source_retries},
+         {"errors", s.errors}});
     rows += s.rows;
     retries += s.retries + s.source_retries;
   }

@@ -10,7 +10,6 @@
 namespace sf2pg::run {
 namespace {
 
-
 // Arbitrary constant: the advisory lock that serialises schema creation across processes.
 constexpr int64_t kSchemaLock = 0x5f2f6d6967;
 
@@ -30,8 +29,8 @@ RunInfo ReadRun(const postgres::Result& r, int row) {
   info.config_hash = r.GetOptional(row, 2).value_or("");
   info.started_at = std::string(r.Get(row, 3));
   info.age_hours = std::stod(std::string(r.Get(row, 4)));
-  info.metadata = r.IsNull(row, 5) ? nlohmann::json::object()
-                                   : nlohmann::json::parse(r.Get(row, 5));
+  info.metadata =
+      r.IsNull(row, 5) ? nlohmann::json::object() : nlohmann::json::parse(r.Get(row, 5));
   return info;
 }
 
@@ -60,9 +59,10 @@ void SetTableStatus(postgres::Connection& c, const std::string& run_id, const Ta
   int completed = (status == "completed") - (old == "completed");
   int failed = (status == "failed") - (old == "failed");
   if (completed != 0 || failed != 0) {
-    c.Exec("UPDATE migration_status.migration_runs SET completed_tables = completed_tables + $2, "
-           "failed_tables = failed_tables + $3 WHERE run_id = $1::uuid",
-           {run_id, std::to_string(completed), std::to_string(failed)});
+    c.Exec(
+        "UPDATE migration_status.migration_runs SET completed_tables = completed_tables + $2, "
+        "failed_tables = failed_tables + $3 WHERE run_id = $1::uuid",
+        {run_id, std::to_string(completed), std::to_string(failed)});
   }
 }
 
@@ -130,7 +130,8 @@ void StatusStore::MarkResumed(const std::string& run_id) {
 void StatusStore::FinishRun(const std::string& run_id, const std::string& status,
                             const std::string& error_message) {
   conn_.Exec(
-      "UPDATE migration_status.migration_runs SET status = $2::varchar, completed_at = CASE WHEN $2::varchar = "
+      "UPDATE migration_status.migration_runs SET status = $2::varchar, completed_at = CASE WHEN "
+      "$2::varchar = "
       "'completed' THEN now() AT TIME ZONE 'UTC' ELSE NULL END, error_message = NULLIF($3, '') "
       "WHERE run_id = $1::uuid",
       {run_id, status, error_message});
@@ -293,7 +294,8 @@ std::optional<ChunkRecord> StatusStore::TryClaim(const std::string& run_id,
 Claim StatusStore::ClaimChunk(const std::string& run_id, const std::vector<TableKey>& tables) {
   if (tables.empty()) return {};
   nlohmann::json order = nlohmann::json::array();
-  for (const auto& t : tables) order.push_back({t.source_database, t.source_schema, t.source_table});
+  for (const auto& t : tables)
+    order.push_back({t.source_database, t.source_schema, t.source_table});
   // A pending chunk is locked one row at a time, so concurrent claimers each take the next
   // one instead of skipping every row a single claimer holds.
   if (auto c = TryClaim(run_id, order.dump(), "pending", 1)) return {c, false};
@@ -311,7 +313,8 @@ Claim StatusStore::ClaimChunk(const std::string& run_id, const std::vector<Table
 
 void StatusStore::ReleaseClaim(const std::string& run_id, const ChunkRecord& chunk) {
   auto [k1, k2] = ChunkLockKey(run_id, chunk.table, chunk.chunk_id);
-  conn_.Exec("SELECT pg_advisory_unlock($1::int, $2::int)", {std::to_string(k1), std::to_string(k2)});
+  conn_.Exec("SELECT pg_advisory_unlock($1::int, $2::int)",
+             {std::to_string(k1), std::to_string(k2)});
 }
 
 void StatusStore::ReturnChunk(const std::string& run_id, const ChunkRecord& chunk) {
@@ -339,7 +342,9 @@ std::string StatusStore::LockChunk(const std::string& run_id, const TableKey& ta
                                   "WHERE ") +
                           kKeyWhere + " AND chunk_id = $5 FOR UPDATE",
                       params);
-  if (r.rows() == 0) throw InternalError("chunk " + std::to_string(chunk_id) + " of " + table.ToString() + " is not in the status tables");
+  if (r.rows() == 0)
+    throw InternalError("chunk " + std::to_string(chunk_id) + " of " + table.ToString() +
+                        " is not in the status tables");
   return std::string(r.Get(0, 0));
 }
 

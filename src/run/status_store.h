@@ -4,11 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "postgres/connection.h"
 
@@ -24,7 +23,9 @@ struct TableKey {
     return std::tie(source_database, source_schema, source_table) <
            std::tie(o.source_database, o.source_schema, o.source_table);
   }
-  std::string ToString() const { return source_database + "." + source_schema + "." + source_table; }
+  std::string ToString() const {
+    return source_database + "." + source_schema + "." + source_table;
+  }
 };
 
 struct RunInfo {
@@ -89,7 +90,8 @@ class StatusStore {
   void FinishRun(const std::string& run_id, const std::string& status,
                  const std::string& error_message);
 
-  [[nodiscard]] std::optional<TableRecord> LoadTable(const std::string& run_id, const TableKey& key);
+  [[nodiscard]] std::optional<TableRecord> LoadTable(const std::string& run_id,
+                                                     const TableKey& key);
   std::vector<TableRecord> LoadTables(const std::string& run_id);
 
   /// Inserts the table's status row and its chunks (all `pending`) in the current
@@ -118,8 +120,8 @@ class StatusStore {
   std::string LockChunk(const std::string& run_id, const TableKey& table, int chunk_id);
   /// Inside the transaction that loaded the rows: marks the chunk completed and moves the
   /// table's and run's counters. `previous` is what LockChunk returned.
-  void CompleteChunk(const std::string& run_id, const TableKey& table, int chunk_id,
-                     int64_t rows, const std::string& previous, const nlohmann::json& extra);
+  void CompleteChunk(const std::string& run_id, const TableKey& table, int chunk_id, int64_t rows,
+                     const std::string& previous, const nlohmann::json& extra);
   /// In its own transaction: marks the chunk failed with `error` and counts it.
   void FailChunk(const std::string& run_id, const ChunkRecord& chunk, const std::string& error);
 

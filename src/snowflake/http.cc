@@ -86,8 +86,8 @@ bool Gunzip(libdeflate_decompressor* inflater, std::string_view in, std::string&
     // ISIZE (the member's size mod 2^32) is only a hint until the data is checked: a body
     // cut short ends in arbitrary bytes, so the first guess is capped by a generous ratio.
     const auto* tail = reinterpret_cast<const unsigned char*>(in.data() + in.size() - 4);
-    size_t announced = size_t{tail[0]} | size_t{tail[1]} << 8 | size_t{tail[2]} << 16 |
-                       size_t{tail[3]} << 24;
+    size_t announced =
+        size_t{tail[0]} | size_t{tail[1]} << 8 | size_t{tail[2]} << 16 | size_t{tail[3]} << 24;
     size_t room = std::min(announced, in.size() * 64 + (size_t{1} << 16));
     for (int attempt = 0; attempt < 2; ++attempt) {
       size_t start = out.size();

@@ -93,13 +93,13 @@ size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end) {
   if (p[0] >= 0xC2 && p[0] <= 0xDF) return continuation(1) ? 2 : 0;
   if (p[0] >= 0xE0 && p[0] <= 0xEF) {
     if (!continuation(1) || !continuation(2)) return 0;
-    if (p[0] == 0xE0 && p[1] < 0xA0) return 0;  // overlong
+    if (p[0] == 0xE0 && p[1] < 0xA0) return 0;   // overlong
     if (p[0] == 0xED && p[1] >= 0xA0) return 0;  // surrogate
     return 3;
   }
   if (p[0] >= 0xF0 && p[0] <= 0xF4) {
     if (!continuation(1) || !continuation(2) || !continuation(3)) return 0;
-    if (p[0] == 0xF0 && p[1] < 0x90) return 0;  // overlong
+    if (p[0] == 0xF0 && p[1] < 0x90) return 0;   // overlong
     if (p[0] == 0xF4 && p[1] >= 0x90) return 0;  // beyond U+10FFFF
     return 4;
   }

@@ -17,8 +17,8 @@
 namespace sf2pg::testing {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 class BadRowsTest : public ::testing::Test {
  protected:
@@ -61,8 +61,9 @@ class BadRowsTest : public ::testing::Test {
     dir_ = MakeTempDir("sf2pg-bad-rows");
     TestPg::CreateDatabase("bad_rows");
     postgres::Connection(TestPg::Params("bad_rows"))
-        .Exec("CREATE TABLE public.rows (id bigint PRIMARY KEY, name text, amount "
-              "numeric(6,2), qty integer, doc jsonb, at timestamp(0))");
+        .Exec(
+            "CREATE TABLE public.rows (id bigint PRIMARY KEY, name text, amount "
+            "numeric(6,2), qty integer, doc jsonb, at timestamp(0))");
   }
 
   ProcessResult Migrate(const std::string& on_bad_row) {
@@ -76,13 +77,11 @@ class BadRowsTest : public ::testing::Test {
            {"tables",
             {{{"source", "ROWS"},
               {"uniqueness_columns", {"ID"}},
-              {"on_bad_row", on_bad_row}}}}}}}}
-                                                .dump();
+              {"on_bad_row", on_bad_row}}}}}}}}.dump();
     auto env = TestPg::Env();
     for (const auto& [k, v] : sfemu_->Env()) env[k] = v;
     return RunProcess({BinaryPath("sf2pg"), "migrate", "--no-resume", "--log-format", "json",
-                       "--config", dir_ + "/config.json", "--summary-json",
-                       dir_ + "/summary.json"},
+                       "--config", dir_ + "/config.json", "--summary-json", dir_ + "/summary.json"},
                       env, dir_);
   }
 

@@ -94,14 +94,14 @@ Scene::Scene(SceneOptions options)
       dir_(MakeTempDir("sf2pg-" + options_.name)),
       target_db_(options_.name + "_target") {
   sfemu_ = std::make_unique<SfemuServer>(options_.name + "_sfemu", "", 0, options_.sfemu_args);
-  auto load = RunProcess({BinaryPath("sfemu"), "load", "--dataset", "bench", "--table", "PATIENTS",
-                          "--rows", std::to_string(options_.rows), "--pg-database",
-                          sfemu_->database()},
-                         {{"PGHOST", "127.0.0.1"},
-                          {"PGPORT", std::to_string(TestPg::port())},
-                          {"PGUSER", "sf2pg"},
-                          {"PGPASSWORD", "sf2pg"},
-                          {"PGSSLMODE", "disable"}});
+  auto load =
+      RunProcess({BinaryPath("sfemu"), "load", "--dataset", "bench", "--table", "PATIENTS",
+                  "--rows", std::to_string(options_.rows), "--pg-database", sfemu_->database()},
+                 {{"PGHOST", "127.0.0.1"},
+                  {"PGPORT", std::to_string(TestPg::port())},
+                  {"PGUSER", "sf2pg"},
+                  {"PGPASSWORD", "sf2pg"},
+                  {"PGSSLMODE", "disable"}});
   if (load.exit_code != 0) throw std::runtime_error("sfemu load: " + load.err);
   if (options_.pg_params) {
     postgres::ConnectParams admin = *options_.pg_params;
@@ -178,9 +178,10 @@ int64_t Scene::Scalar(const std::string& sql) const { return Target().Exec(sql).
 
 int64_t Scene::ActiveCopies() const {
   return Target()
-      .Exec("SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = "
-            "'sf2pg' AND state = 'active' AND query LIKE 'COPY %'",
-            {target_db_})
+      .Exec(
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = "
+          "'sf2pg' AND state = 'active' AND query LIKE 'COPY %'",
+          {target_db_})
       .GetInt(0, 0);
 }
 

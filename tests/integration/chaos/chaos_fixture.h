@@ -7,8 +7,8 @@
 
 #include <map>
 #include <memory>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,7 +66,8 @@ class Scene {
   ProcessResult Sf2pg(std::vector<std::string> args,
                       const std::map<std::string, std::string>& extra_env = {}) const;
   /// Starts it in the background (log in the scene folder, named by `log_name`).
-  std::unique_ptr<Background> Start(std::vector<std::string> args, const std::string& log_name) const;
+  std::unique_ptr<Background> Start(std::vector<std::string> args,
+                                    const std::string& log_name) const;
   /// `sf2pg verify --json`: the verdict of the table (identical, source_rows, ...).
   nlohmann::json Verify() const;
 

@@ -30,9 +30,21 @@ std::string SnowflakeString(const std::string& text) {
 
 const std::vector<std::string>& NastyValues() {
   static const std::vector<std::string> values = {
-      "'); DROP TABLE canary; --", "a'b", "c\\d", "back\\'slash", "$$ dollar $$",
-      "\"double\"", "E'\\x41'", "line\nbreak\ttab", "%s %n {}", "'';'", "\\", "--", "/* c */",
-      "Robert'); DELETE FROM \"Tgt \"\"Schema\"\"\".x; --", "ünïcödé \"'\\"};
+      "'); DROP TABLE canary; --",
+      "a'b",
+      "c\\d",
+      "back\\'slash",
+      "$$ dollar $$",
+      "\"double\"",
+      "E'\\x41'",
+      "line\nbreak\ttab",
+      "%s %n {}",
+      "'';'",
+      "\\",
+      "--",
+      "/* c */",
+      "Robert'); DELETE FROM \"Tgt \"\"Schema\"\"\".x; --",
+      "ünïcödé \"'\\"};
   return values;
 }
 
@@ -52,8 +64,8 @@ TEST(ChaosIdentifiers, QuotedMixedCaseAndReservedNamesAndSqlLikeValuesMigrateExa
       const std::string& v = values[i % values.size()];
       // Every value is unique in "group" (the text chunking column of the second table).
       sfemu.Sql(std::string("INSERT INTO \"Mixed Db\".\"select\".") + table + " SELECT " +
-                std::to_string(i + 1) + ", " + SnowflakeString(v + "#" + std::to_string(i)) +
-                ", " + SnowflakeString(v) + ", " + std::to_string(i) + ".25, '2024-01-" +
+                std::to_string(i + 1) + ", " + SnowflakeString(v + "#" + std::to_string(i)) + ", " +
+                SnowflakeString(v) + ", " + std::to_string(i) + ".25, '2024-01-" +
                 std::to_string(i % 18 + 10) + "'::DATE, " + (i % 2 ? "TRUE" : "FALSE"));
     }
   }
@@ -62,28 +74,27 @@ TEST(ChaosIdentifiers, QuotedMixedCaseAndReservedNamesAndSqlLikeValuesMigrateExa
   target.Exec("CREATE SCHEMA \"Tgt \"\"Schema\"\"\"");
   target.Exec("CREATE TABLE public.canary (x int)");
   std::string dir = MakeTempDir("sf2pg-identifiers");
-  std::ofstream(dir + "/config.json") << json{
-      {"sources",
-       {{{"source_name", "weird; name"},
-         {"source_sf_database", "Mixed Db"},
-         {"source_sf_schema", "select"},
-         {"target_pg_database", "identifiers_target"},
-         {"target_pg_schema", "Tgt \"Schema\""},
-         {"tables",
-          {{{"source", kTable},
-            {"chunking_columns", {"Id"}},
-            {"chunking_column_types", {"bigint"}},
-            {"uniqueness_columns", {"Id"}},
-            {"batch_size", 7},
-            {"batch_size_copy_mode", 7}},
-           {{"source", "By Text"},
-            {"target", "by text"},
-            {"chunking_columns", {"group"}},
-            {"chunking_column_types", {"varchar"}},
-            {"uniqueness_columns", {"Id"}},
-            {"batch_size", 3},
-            {"batch_size_copy_mode", 3}}}}}}}}
-                                           .dump();
+  std::ofstream(dir + "/config.json") << json{{"sources",
+                                               {{{"source_name", "weird; name"},
+                                                 {"source_sf_database", "Mixed Db"},
+                                                 {"source_sf_schema", "select"},
+                                                 {"target_pg_database", "identifiers_target"},
+                                                 {"target_pg_schema", "Tgt \"Schema\""},
+                                                 {"tables",
+                                                  {{{"source", kTable},
+                                                    {"chunking_columns", {"Id"}},
+                                                    {"chunking_column_types", {"bigint"}},
+                                                    {"uniqueness_columns", {"Id"}},
+                                                    {"batch_size", 7},
+                                                    {"batch_size_copy_mode", 7}},
+                                                   {{"source", "By Text"},
+                                                    {"target", "by text"},
+                                                    {"chunking_columns", {"group"}},
+                                                    {"chunking_column_types", {"varchar"}},
+                                                    {"uniqueness_columns", {"Id"}},
+                                                    {"batch_size", 3},
+                                                    {"batch_size_copy_mode", 3}}}}}}}}
+                                             .dump();
   auto env = TestPg::Env();
   for (const auto& [k, v] : sfemu.Env()) env[k] = v;
   auto run = RunProcess({BinaryPath("sf2pg"), "migrate", "--log-format", "json", "--config",
@@ -119,11 +130,11 @@ TEST(ChaosIdentifiers, QuotedMixedCaseAndReservedNamesAndSqlLikeValuesMigrateExa
     const auto& values = NastyValues();
     for (size_t i = 0; i < 40; ++i) {
       const std::string& v = values[i % values.size()];
-      auto row = target.Exec("SELECT count(*) FROM " + qualified +
-                                 " WHERE \"Id\" = $1::bigint AND \"group\" = $2 AND \"Col With "
-                                 "Space\" = $3 AND \"quote\"\"d\" = $4::numeric",
-                             {std::to_string(i + 1), v + "#" + std::to_string(i), v,
-                              std::to_string(i) + ".25"});
+      auto row = target.Exec(
+          "SELECT count(*) FROM " + qualified +
+              " WHERE \"Id\" = $1::bigint AND \"group\" = $2 AND \"Col With "
+              "Space\" = $3 AND \"quote\"\"d\" = $4::numeric",
+          {std::to_string(i + 1), v + "#" + std::to_string(i), v, std::to_string(i) + ".25"});
       EXPECT_EQ(row.GetInt(0, 0), 1) << name << " row " << i + 1 << ": " << v;
     }
   }

@@ -98,8 +98,8 @@ TEST(ChaosKill, KilledAtRandomMomentsAndResumedLosesAndDuplicatesNothing) {
   auto verdict = scene.Verify();
   EXPECT_TRUE(verdict["identical"].get<bool>()) << verdict.dump(2);
   EXPECT_EQ(verdict["source_rows"], rows);
-  std::cout << "[ chaos    ] verify compared " << verdict["source_rows"] << " rows: "
-            << (verdict["identical"].get<bool>() ? "identical" : "DIFFERENT") << "\n";
+  std::cout << "[ chaos    ] verify compared " << verdict["source_rows"]
+            << " rows: " << (verdict["identical"].get<bool>() ? "identical" : "DIFFERENT") << "\n";
 }
 
 }  // namespace

@@ -30,8 +30,8 @@ TEST(ChaosSource, FaultsOnFivePercentOfRequestsEachStillGiveAnExactTarget) {
     faults.push_back(std::string(kind) + "=0.05");
   }
   // Partitions of ~60 kB so that every chunk has several to reset or truncate.
-  for (const char* option : {"--partition-first-bytes=30000", "--partition-max-bytes=60000",
-                             "--fault-retry-after=0"}) {
+  for (const char* option :
+       {"--partition-first-bytes=30000", "--partition-max-bytes=60000", "--fault-retry-after=0"}) {
     faults.push_back(option);
   }
   SceneOptions options;

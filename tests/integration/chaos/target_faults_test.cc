@@ -42,7 +42,8 @@ int ResumeUntilCompleted(const Scene& scene, int first_exit_code) {
     auto r = scene.Sf2pg({"migrate", "--log-format", "json", "-q"});
     code = r.exit_code;
     ++runs;
-    if (code != kExitDone) std::cout << "[ chaos    ] resume exit " << code << ": " << r.out << "\n";
+    if (code != kExitDone)
+      std::cout << "[ chaos    ] resume exit " << code << ": " << r.out << "\n";
   }
   EXPECT_EQ(code, kExitDone);
   return runs;

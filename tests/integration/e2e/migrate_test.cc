@@ -3,9 +3,9 @@
 // `sf2pg verify`; resume after a failed chunk; two processes on one run; deadlines; progress
 // and summaries.
 #include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <pty.h>
 #include <sys/wait.h>
-#include <gtest/gtest.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -13,7 +13,6 @@
 #include <thread>
 
 #include "core/error.h"
-
 #include "core/exit_status.h"
 #include "integration/pg_fixture.h"
 #include "integration/sfemu_server.h"
@@ -129,40 +128,39 @@ TEST_P(StrategyTest, CopyThenUpsertEqualTheSource) {
 
 INSTANTIATE_TEST_SUITE_P(
     Strategies, StrategyTest,
-    ::testing::Values(
-        StrategyCase{"numeric_with_nulls",
-                     R"({"source": "FACTVISIT", "chunking_columns": ["AMOUNT"],
+    ::testing::Values(StrategyCase{"numeric_with_nulls",
+                                   R"({"source": "FACTVISIT", "chunking_columns": ["AMOUNT"],
                          "chunking_column_types": ["numeric"], "uniqueness_columns": ["VISIT_ID"],
                          "chunking_strategy": "numeric_range"})",
-                     "numeric_range"},
-        StrategyCase{"date_tz_with_nulls",
-                     R"({"source": "FACTVISIT", "chunking_columns": ["LOCAL_TIME"],
+                                   "numeric_range"},
+                      StrategyCase{"date_tz_with_nulls",
+                                   R"({"source": "FACTVISIT", "chunking_columns": ["LOCAL_TIME"],
                          "uniqueness_columns": ["VISIT_ID"], "chunking_strategy": "date_range"})",
-                     "date_range"},
-        StrategyCase{"date_shared_watermarks",
-                     R"({"source": "FACTVISIT", "chunking_columns": ["UPDATED_AT"],
+                                   "date_range"},
+                      StrategyCase{"date_shared_watermarks",
+                                   R"({"source": "FACTVISIT", "chunking_columns": ["UPDATED_AT"],
                          "chunking_column_types": ["timestamp"],
                          "uniqueness_columns": ["VISIT_ID"], "batch_size_copy_mode": 700})",
-                     "date_range"},
-        StrategyCase{"text_key_ranges",
-                     R"({"source": "FACTVISIT", "chunking_columns": ["PATIENT_ID"],
+                                   "date_range"},
+                      StrategyCase{"text_key_ranges",
+                                   R"({"source": "FACTVISIT", "chunking_columns": ["PATIENT_ID"],
                          "chunking_column_types": ["varchar"],
                          "uniqueness_columns": ["VISIT_ID"]})",
-                     "key_range"},
-        StrategyCase{"grouped_values_with_nulls",
-                     R"({"source": "FACTVISIT", "chunking_columns": ["NOTES"],
+                                   "key_range"},
+                      StrategyCase{"grouped_values_with_nulls",
+                                   R"({"source": "FACTVISIT", "chunking_columns": ["NOTES"],
                          "uniqueness_columns": ["VISIT_ID"],
                          "chunking_strategy": "grouped_values"})",
-                     "grouped_values"},
-        StrategyCase{"offset",
-                     R"({"source": "FACTVISIT", "uniqueness_columns": ["VISIT_ID"],
+                                   "grouped_values"},
+                      StrategyCase{"offset",
+                                   R"({"source": "FACTVISIT", "uniqueness_columns": ["VISIT_ID"],
                          "chunking_strategy": "offset"})",
-                     "offset"},
-        StrategyCase{"uniqueness_only_filtered",
-                     R"({"source": "DIMPATIENT", "uniqueness_columns": ["Patient Id"],
+                                   "offset"},
+                      StrategyCase{"uniqueness_only_filtered",
+                                   R"({"source": "DIMPATIENT", "uniqueness_columns": ["Patient Id"],
                          "source_filter": "\"Status\" <> 'Deleted' AND \"Source System\" = 'hha'",
                          "batch_size_copy_mode": 500})",
-                     "key_range"}),
+                                   "key_range"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST_F(E2eTest, DenseDaysAreSplitBelowTheBatchSize) {
@@ -242,7 +240,8 @@ TEST_F(E2eTest, ASecondProcessJoinsTheRunAndTheyShareTheChunks) {
     }
     if (run_id.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
-  auto second = Sf2pg({"migrate", "--join-run-id", run_id, "--summary-json", dir_ + "/second.json"});
+  auto second =
+      Sf2pg({"migrate", "--join-run-id", run_id, "--summary-json", dir_ + "/second.json"});
   first.join();
   EXPECT_EQ(second.exit_code, kExitDone) << second.err;
   json a, b;
@@ -285,10 +284,12 @@ TEST_F(E2eTest, IncrementalLoadsReadOnlyNewAndChangedRows) {
   // largest watermark already loaded.
   auto max = sfemu_->Sql("SELECT TO_VARCHAR(MAX(UPDATED_AT)) FROM ANALYTICS.BI.FACTVISIT");
   std::string old_max = max.at(0).at(0);
-  sfemu_->Sql("UPDATE ANALYTICS.BI.FACTVISIT SET AMOUNT = 1.25, UPDATED_AT = "
-              "'2030-01-01 00:00:00'::TIMESTAMP_NTZ WHERE MOD(VISIT_ID, 10) = 0");
+  sfemu_->Sql(
+      "UPDATE ANALYTICS.BI.FACTVISIT SET AMOUNT = 1.25, UPDATED_AT = "
+      "'2030-01-01 00:00:00'::TIMESTAMP_NTZ WHERE MOD(VISIT_ID, 10) = 0");
   for (int i = 0; i < 30; ++i) {
-    std::string wm = i < 10 ? "'" + old_max + "'::TIMESTAMP_NTZ" : "'2030-01-02 00:00:00'::TIMESTAMP_NTZ";
+    std::string wm =
+        i < 10 ? "'" + old_max + "'::TIMESTAMP_NTZ" : "'2030-01-02 00:00:00'::TIMESTAMP_NTZ";
     sfemu_->Sql("INSERT INTO ANALYTICS.BI.FACTVISIT (VISIT_ID, PATIENT_ID, UPDATED_AT) SELECT " +
                 std::to_string(900000 + i) + ", 'new', " + wm);
   }
@@ -420,8 +421,12 @@ TEST_F(E2eTest, TwoProcessesOnDifferentSourcesNeverResumeEachOther) {
   std::ofstream(dir_ + "/config.json") << c.dump(2);
   sfemu_->SetFaults(R"({"latency_ms": 30})");
   ProcessResult a, b;
-  std::thread ta([&] { a = Sf2pg({"migrate", "--source", "analytics", "--summary-json", dir_ + "/a.json"}); });
-  std::thread tb([&] { b = Sf2pg({"migrate", "--source", "conflict", "--summary-json", dir_ + "/b.json"}); });
+  std::thread ta([&] {
+    a = Sf2pg({"migrate", "--source", "analytics", "--summary-json", dir_ + "/a.json"});
+  });
+  std::thread tb([&] {
+    b = Sf2pg({"migrate", "--source", "conflict", "--summary-json", dir_ + "/b.json"});
+  });
   ta.join();
   tb.join();
   ASSERT_EQ(a.exit_code, kExitDone) << a.err;

@@ -112,21 +112,22 @@ TEST_F(TypesE2eTest, EveryTypeLandsExactlyInATargetSf2pgCreates) {
     std::string table = TableName(type);  // upper case: its target is the lower-case name
     for (auto& ch : table) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     table = "public." + table;
-    auto column_type = conn.Exec(
-        "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '" + table +
-        "'::regclass AND attname = 'v'");
+    auto column_type =
+        conn.Exec("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '" +
+                  table + "'::regclass AND attname = 'v'");
     ASSERT_EQ(column_type.rows(), 1) << table;
     std::string mapped(column_type.Get(0, 0));
     for (const auto& c : cases) {
       // Values are compared where the created column has the case's PostgreSQL type.
       if (c["pg_type"] != mapped) continue;
-      auto r = conn.Exec("SELECT v::text FROM " + table + " WHERE id = " +
-                         std::to_string(ids_[c["id"]]));
+      auto r = conn.Exec("SELECT v::text FROM " + table +
+                         " WHERE id = " + std::to_string(ids_[c["id"]]));
       ASSERT_EQ(r.rows(), 1) << c["id"];
       if (c["pg_text"].is_null()) {
         EXPECT_TRUE(r.IsNull(0, 0)) << c["id"];
       } else {
-        EXPECT_EQ(r.GetOptional(0, 0).value_or("<NULL>"), c["pg_text"].get<std::string>()) << c["id"];
+        EXPECT_EQ(r.GetOptional(0, 0).value_or("<NULL>"), c["pg_text"].get<std::string>())
+            << c["id"];
       }
       ++compared;
     }
@@ -153,7 +154,8 @@ TEST_F(TypesE2eTest, APreCreatedIncompatibleTargetIsRefusedWithEachMismatch) {
   EXPECT_EQ(run.exit_code, kExitFailed);
   EXPECT_THAT(run.out, HasSubstr("Snowflake column V (DATE) cannot be loaded into PostgreSQL "
                                  "column v (boolean)"));
-  EXPECT_THAT(run.out, HasSubstr("column \"v\" (from Snowflake V variant) is missing in the target"));
+  EXPECT_THAT(run.out,
+              HasSubstr("column \"v\" (from Snowflake V variant) is missing in the target"));
   EXPECT_THAT(run.out, HasSubstr("target column \"other\" is NOT NULL but has no source column"));
   EXPECT_EQ(conn.Exec("SELECT count(*) FROM t_date").GetInt(0, 0), 0);  // nothing half-written
 }

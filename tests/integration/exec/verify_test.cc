@@ -34,7 +34,8 @@ class VerifyTest : public ::testing::Test {
       "lambda_timeout_buffer_seconds": 0, "sources": [{"source_name": "fake",
       "source_sf_database": "DB", "source_sf_schema": "S", "target_pg_database": "verify",
       "target_pg_schema": "public", "tables": [{"source": "ITEMS", "target": "items",
-      "chunking_strategy": "offset", "truncate_onstart": true)" + keys + "}]}]}");
+      "chunking_strategy": "offset", "truncate_onstart": true)" +
+                                 keys + "}]}]}");
     EXPECT_TRUE(r.ok()) << config::FormatProblems(r.problems, true);
     return *r.config;
   }
@@ -108,10 +109,12 @@ TEST_F(VerifyTest, FindsEachDifferenceInAMillionRows) {
   auto c = Config(R"(, "uniqueness_columns": ["ID"], "batch_size_copy_mode": 100000)");
   auto started = std::chrono::steady_clock::now();
   ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, "completed");
-  double migrate_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double migrate_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   started = std::chrono::steady_clock::now();
   auto same = Verify(c);
-  double verify_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double verify_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   EXPECT_TRUE(same.identical());
   EXPECT_EQ(same.source_rows, 1000000);
   std::printf("1,000,000 rows: migrate %.1f s, verify %.1f s (%.2fx)\n", migrate_seconds,
@@ -127,8 +130,9 @@ TEST_F(VerifyTest, FindsEachDifferenceInAMillionRows) {
   EXPECT_EQ(missing.missing, 1);
   EXPECT_EQ(missing.changed, 0);
   EXPECT_THAT(missing.samples, Contains("missing id=123456"));
-  conn_->Exec("INSERT INTO items SELECT 123456, CASE WHEN 123455 % 7 = 3 THEN NULL ELSE "
-              "'name-123455' END, timestamp '2023-01-01' + 123455 * interval '1 second'");
+  conn_->Exec(
+      "INSERT INTO items SELECT 123456, CASE WHEN 123455 % 7 = 3 THEN NULL ELSE "
+      "'name-123455' END, timestamp '2023-01-01' + 123455 * interval '1 second'");
   conn_->Exec("INSERT INTO items VALUES (2000001, 'extra', NULL)");
   auto extra = Verify(c);
   EXPECT_EQ(extra.extra, 1);

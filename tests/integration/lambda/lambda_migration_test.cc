@@ -29,12 +29,11 @@ std::string Slurp(const std::string& path) {
 
 class LambdaMigrationTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = MakeTempDir("sf2pg-lambda-mig");
-  }
+  void SetUp() override { dir_ = MakeTempDir("sf2pg-lambda-mig"); }
 
   // Options for a function migrating the demo's FACTVISIT into `database` in small chunks.
-  EmulatorOptions Function(const SfemuServer& sfemu, const std::string& database, int buffer_seconds) {
+  EmulatorOptions Function(const SfemuServer& sfemu, const std::string& database,
+                           int buffer_seconds) {
     TestPg::CreateDatabase(database);
     postgres::Connection(TestPg::Params(database))
         .Exec(

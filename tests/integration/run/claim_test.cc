@@ -57,8 +57,9 @@ TEST_F(ClaimTest, ConcurrentClaimersTakeDifferentChunks) {
 TEST_F(ClaimTest, PendingChunksLockedByAnotherClaimerMeanBusyNotDone) {
   // Another session holds every pending row locked, as a claimer does for an instant.
   postgres::Transaction hold(*b_);
-  b_->Exec("SELECT chunk_id FROM migration_status.migration_chunk_status WHERE status = "
-           "'pending' FOR UPDATE");
+  b_->Exec(
+      "SELECT chunk_id FROM migration_status.migration_chunk_status WHERE status = "
+      "'pending' FOR UPDATE");
   run::StatusStore store(*a_);
   run::Claim claim = store.ClaimChunk(run_id_, {key_});
   EXPECT_FALSE(claim.chunk.has_value());

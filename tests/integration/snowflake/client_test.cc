@@ -197,13 +197,13 @@ TEST_F(SnowflakeClientTest, InflatesHighlyCompressibleAndMultiMemberPartitions) 
       SendGzipJson(res, nlohmann::json({{"data", sf2pg::testing::DataArray(rows)}}).dump());
       return;
     }
-    std::string json = nlohmann::json({{"data", sf2pg::testing::DataArray({{"8", "m"}, {"9", "n"}})}})
-                           .dump();
+    std::string json =
+        nlohmann::json({{"data", sf2pg::testing::DataArray({{"8", "m"}, {"9", "n"}})}}).dump();
     size_t half = json.size() / 2;
     res.set_header("Content-Encoding", "gzip");
-    res.set_content(sf2pg::testing::Gzip(json.substr(0, half)) +
-                        sf2pg::testing::Gzip(json.substr(half)),
-                    "application/json; charset=utf-8");  // not compressed again by httplib
+    res.set_content(
+        sf2pg::testing::Gzip(json.substr(0, half)) + sf2pg::testing::Gzip(json.substr(half)),
+        "application/json; charset=utf-8");  // not compressed again by httplib
   });
   SnowflakeSource source(Options());
   ChunkRequest request;

@@ -247,15 +247,16 @@ struct BadValues {
   ChunkRequest request;
   RecordingSink sink;
   BadValues() {
-    request.targets = {Target("id", PgType::kInt8),   Target("t", PgType::kText),
-                       Target("d", PgType::kDate),    Target("ts", PgType::kTimestamp),
-                       Target("n", PgType::kInt4),    Target("j", PgType::kJsonb),
+    request.targets = {Target("id", PgType::kInt8), Target("t", PgType::kText),
+                       Target("d", PgType::kDate),  Target("ts", PgType::kTimestamp),
+                       Target("n", PgType::kInt4),  Target("j", PgType::kJsonb),
                        Target("jt", PgType::kJson)};
     request.key_columns = {0};
     request.description = "DB.S.T chunk 9";
   }
   // A row whose cells are raw JSON tokens (so they can hold bytes nlohmann would not write).
-  static std::string Row(int id, const std::string& t = R"("ok")", const std::string& d = R"("19000")",
+  static std::string Row(int id, const std::string& t = R"("ok")",
+                         const std::string& d = R"("19000")",
                          const std::string& ts = R"("1689307215.250000000")",
                          const std::string& n = R"("7")", const std::string& j = R"("{\"a\": 1}")",
                          const std::string& jt = R"("[1]")") {
@@ -273,21 +274,23 @@ struct BadCase {
 std::vector<BadCase> BadCases() {
   using B = BadValues;
   return {
-      {B::Row(2, "\"caf\xC3\""), "t", "text is not valid UTF-8"},         // cut sequence
-      {B::Row(3, "\"\xED\xA0\x80\""), "t", "text is not valid UTF-8"},    // raw surrogate
-      {B::Row(4, "\"\xC0\xAF\""), "t", "text is not valid UTF-8"},        // overlong '/'
-      {B::Row(5, R"("a\ud800b")"), "t", "text is not valid UTF-8"},       // unpaired escape
+      {B::Row(2, "\"caf\xC3\""), "t", "text is not valid UTF-8"},       // cut sequence
+      {B::Row(3, "\"\xED\xA0\x80\""), "t", "text is not valid UTF-8"},  // raw surrogate
+      {B::Row(4, "\"\xC0\xAF\""), "t", "text is not valid UTF-8"},      // overlong '/'
+      {B::Row(5, R"("a\ud800b")"), "t", "text is not valid UTF-8"},     // unpaired escape
       {B::Row(6, R"("a\u0000b")"), "t", "text contains a NUL byte"},
-      {B::Row(7, R"("ok")", R"("2146000000")"), "d", "value 2146000000 is outside PostgreSQL's range for date"},
-      {B::Row(8, R"("ok")", R"("-2500000")"), "d", "value -2500000 is outside PostgreSQL's range for date"},
+      {B::Row(7, R"("ok")", R"("2146000000")"), "d",
+       "value 2146000000 is outside PostgreSQL's range for date"},
+      {B::Row(8, R"("ok")", R"("-2500000")"), "d",
+       "value -2500000 is outside PostgreSQL's range for date"},
       {B::Row(9, R"("ok")", R"("19000")", R"("9300000000000.000000000")"), "ts",
        "value 9300000000000.000000000 is outside PostgreSQL's range for timestamp"},
       {B::Row(10, R"("ok")", R"("19000")", R"("-211000000000.000000000")"), "ts",
        "value -211000000000.000000000 is outside PostgreSQL's range for timestamp"},
       {B::Row(11, R"("ok")", R"("19000")", R"("1689307215.250000000")", R"("2147483648")"), "n",
        "value 2147483648 is out of range for integer"},
-      {B::Row(12, R"("ok")", R"("19000")", R"("1689307215.250000000")", R"("7")", R"("NaN")"),
-       "j", "JSON that PostgreSQL refuses: text that is not JSON"},
+      {B::Row(12, R"("ok")", R"("19000")", R"("1689307215.250000000")", R"("7")", R"("NaN")"), "j",
+       "JSON that PostgreSQL refuses: text that is not JSON"},
       {B::Row(13, R"("ok")", R"("19000")", R"("1689307215.250000000")", R"("7")",
               R"("{\"a\": \"\\ud800\"}")"),
        "j", "JSON that PostgreSQL refuses: an unpaired UTF-16 surrogate escape"},
@@ -296,8 +299,8 @@ std::vector<BadCase> BadCases() {
       {B::Row(15, R"("ok")", R"("19000")", R"("1689307215.250000000")", R"("7")",
               R"("{\"a\": \"\\u0000\"}")"),
        "j", "JSON holds a NUL character"},
-      {B::Row(16, R"("ok")", R"("19000")", R"("1689307215.250000000")", R"("7")",
-              R"("{\"a\": 1}")", R"("[1, Infinity]")"),
+      {B::Row(16, R"("ok")", R"("19000")", R"("1689307215.250000000")", R"("7")", R"("{\"a\": 1}")",
+              R"("[1, Infinity]")"),
        "jt", "JSON that PostgreSQL refuses: text that is not JSON"},
   };
 }

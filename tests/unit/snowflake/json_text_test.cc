@@ -53,20 +53,53 @@ TEST(CheckJson, AcceptsWhatPostgresAccepts) {
 }
 
 TEST(CheckJson, RefusesWhatIsNotStrictJson) {
-  for (std::string_view text :
-       {"", " ", "NaN", "Infinity", "-Infinity", "[1, NaN]", "{\"a\": nan}", "01", "1.", ".5",
-        "+1", "-", "1e", "1e+", "0x10", "1true", "truex", "nul", "[1,]", "[1 2]", "{\"a\" 1}",
-        "{\"a\": 1,}", "{a: 1}", "{'a': 1}", "[", "]", "[1]]", "{\"a\": 1}}", "\"abc",
-        "\"tab\there\"", "\"bad \\x escape\"", "\"\\u12\"", "\"\\uZZZZ\"", "[] []",
-        "1 2", "\"a\" :", "[1,,2]", "{,}", "1\xc3\xa9"}) {
+  for (std::string_view text : {"",
+                                " ",
+                                "NaN",
+                                "Infinity",
+                                "-Infinity",
+                                "[1, NaN]",
+                                "{\"a\": nan}",
+                                "01",
+                                "1.",
+                                ".5",
+                                "+1",
+                                "-",
+                                "1e",
+                                "1e+",
+                                "0x10",
+                                "1true",
+                                "truex",
+                                "nul",
+                                "[1,]",
+                                "[1 2]",
+                                "{\"a\" 1}",
+                                "{\"a\": 1,}",
+                                "{a: 1}",
+                                "{'a': 1}",
+                                "[",
+                                "]",
+                                "[1]]",
+                                "{\"a\": 1}}",
+                                "\"abc",
+                                "\"tab\there\"",
+                                "\"bad \\x escape\"",
+                                "\"\\u12\"",
+                                "\"\\uZZZZ\"",
+                                "[] []",
+                                "1 2",
+                                "\"a\" :",
+                                "[1,,2]",
+                                "{,}",
+                                "1\xc3\xa9"}) {
     EXPECT_EQ(CheckJson(text, /*for_jsonb=*/false), JsonFixup::kSyntax) << text;
   }
 }
 
 TEST(CheckJson, RefusesUnpairedSurrogateEscapes) {
-  for (std::string_view text : {"\"\\ud800\"", "\"\\udc00\"", "\"\\ud800x\"",
-                                "\"\\ud800\\u0041\"", "\"\\ud800\\ud800\"", "\"\\ude80\\ud83d\"",
-                                "{\"\\ud800\": 1}", "\"\\ud800\\n\""}) {
+  for (std::string_view text :
+       {"\"\\ud800\"", "\"\\udc00\"", "\"\\ud800x\"", "\"\\ud800\\u0041\"", "\"\\ud800\\ud800\"",
+        "\"\\ude80\\ud83d\"", "{\"\\ud800\": 1}", "\"\\ud800\\n\""}) {
     EXPECT_EQ(CheckJson(text, /*for_jsonb=*/false), JsonFixup::kSurrogate) << text;
   }
 }
@@ -75,13 +108,13 @@ TEST(CheckJson, NulEscapesAndHugeNumbersOnlyMatterForJsonb) {
   EXPECT_EQ(CheckJson(R"({"a": "x\u0000y"})", true), JsonFixup::kNulCharacter);
   EXPECT_EQ(CheckJson(R"({"a": "x\u0000y"})", false), JsonFixup::kOk);
   EXPECT_EQ(CheckJson(R"("x\\u0000y")", true), JsonFixup::kOk);  // an escaped backslash
-  for (std::string_view text : {"1e131072", "1e999999999999", "-1e131072", "1e-16384",
-                                "0.1e-16383", "0e-20000", "[1, 1e200000]"}) {
+  for (std::string_view text : {"1e131072", "1e999999999999", "-1e131072", "1e-16384", "0.1e-16383",
+                                "0e-20000", "[1, 1e200000]"}) {
     EXPECT_EQ(CheckJson(text, true), JsonFixup::kNumberRange) << text;
     EXPECT_EQ(CheckJson(text, false), JsonFixup::kOk) << text;
   }
-  for (std::string_view text : {"1e131071", "9.99e131071", "1e-16383", "0.1e-16382",
-                                "100000e-5", "1.7976931348623157e308", "0e16383"}) {
+  for (std::string_view text : {"1e131071", "9.99e131071", "1e-16383", "0.1e-16382", "100000e-5",
+                                "1.7976931348623157e308", "0e16383"}) {
     EXPECT_EQ(CheckJson(text, true), JsonFixup::kOk) << text;
   }
 }
