@@ -223,6 +223,7 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
           WatermarkFloor(tconn, job, *source_wm, *target_wm, &job.plan_input.up_to_date_rows);
     }
     job.plan_input.batch_size = job.upsert ? table.batch_size : table.batch_size_copy_mode;
+    job.plan_input.parallelism = table.parallel_threads;
     plan::SourceQueryRunner runner(*ctx.source);
     plan::Plan p = plan::PlanTable(job.plan_input, runner);
     job.strategy = p.strategy;

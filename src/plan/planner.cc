@@ -75,6 +75,14 @@ struct Bucket {
   int64_t count = 0;
 };
 
+// Rows per chunk for a table of `total` rows: batch_size, or less when that would leave
+// workers idle, but never below min_split_rows (a chunk costs a statement and a commit).
+int64_t EvenBatch(const TableInput& t, int64_t total) {
+  if (t.parallelism <= 1 || total <= t.min_split_rows) return t.batch_size;
+  int64_t even = (total + t.parallelism - 1) / t.parallelism;
+  return std::min(t.batch_size, std::max(even, t.min_split_rows));
+}
+
 class Planner {
  public:
   Planner(const TableInput& t, QueryRunner& runner) : t_(t), runner_(runner) {
@@ -88,8 +96,10 @@ class Planner {
       }
     }
     unique_ = !t.uniqueness.empty();
-    if (keys_.empty()) order_keys_ = t.all_columns;  // offset without a key: every column
-    else order_keys_ = keys_;
+    if (keys_.empty())
+      order_keys_ = t.all_columns;  // offset without a key: every column
+    else
+      order_keys_ = keys_;
     for (const auto& k : order_keys_) {
       if (!plan_.order_by.empty()) plan_.order_by += ", ";
       plan_.order_by += QuoteIdent(k.name);
@@ -158,7 +168,7 @@ class Planner {
     if (plan_.queries == 0) FitsOneChunk(Count());
     if (plan_.reason.find("up to date") == std::string::npos) {
       plan_.reason = why + " (" + std::to_string(plan_.total_rows) + " rows, batch " +
-                     std::to_string(t_.batch_size) + ")";
+                     std::to_string(batch_) + ")";
     }
     if (plan_.total_rows > 0) plan_.chunks.push_back(MakeChunk("", plan_.total_rows));
     return Finish("single");
@@ -167,6 +177,7 @@ class Planner {
   // Small tables end in one chunk whatever the strategy.
   bool FitsOneChunk(int64_t total) {
     plan_.total_rows = total;
+    batch_ = EvenBatch(t_, total);
     if (total == t_.up_to_date_rows) {
       // Every source row at or above the watermark is already in the target: rows sharing the
       // largest watermark are counted on both sides, so a new one would change the count.
@@ -175,19 +186,19 @@ class Planner {
       plan_.total_rows = 0;
       return true;
     }
-    return total <= t_.batch_size;
+    return total <= batch_;
   }
 
   Plan Offset() {
     if (FitsOneChunk(Count())) return Single("table fits in one chunk");
     if (plan_.reason.empty()) plan_.reason = "offset strategy requested";
-    int64_t n = (plan_.total_rows + t_.batch_size - 1) / t_.batch_size;
+    int64_t n = (plan_.total_rows + batch_ - 1) / batch_;
     for (int64_t i = 0; i < n; ++i) {
       ChunkSpec c;
-      c.offset = i * t_.batch_size;
+      c.offset = i * batch_;
       // The last chunk has no LIMIT, so rows added after planning are not lost.
-      c.limit = i + 1 < n ? t_.batch_size : -1;
-      c.estimated_rows = std::min(t_.batch_size, plan_.total_rows - c.offset);
+      c.limit = i + 1 < n ? batch_ : -1;
+      c.estimated_rows = std::min(batch_, plan_.total_rows - c.offset);
       c.lower = "OFFSET " + std::to_string(c.offset);
       plan_.chunks.push_back(c);
     }
@@ -205,11 +216,11 @@ class Planner {
     }
     std::string select = partition_expr.empty() ? cols : partition_expr + " AS \"B\", " + cols;
     std::string outer = partition_expr.empty() ? cols : "\"B\", " + cols;
-    std::string over = (partition_expr.empty() ? "" : "PARTITION BY " + partition_expr + " ") +
-                       "ORDER BY " + cols;
+    std::string over =
+        (partition_expr.empty() ? "" : "PARTITION BY " + partition_expr + " ") + "ORDER BY " + cols;
     std::string sql = "SELECT " + outer + " FROM (SELECT " + select + ", ROW_NUMBER() OVER (" +
                       over + ") AS \"RN\"" + From() + Where({range}) + ") WHERE MOD(\"RN\", " +
-                      std::to_string(t_.batch_size) + ") = 0 ORDER BY " + outer;
+                      std::to_string(batch_) + ") = 0 ORDER BY " + outer;
     return Query(sql).rows;
   }
 
@@ -230,8 +241,10 @@ class Planner {
         c.upper = parts.back();
       }
       c.predicate = And(parts);
-      c.estimated_rows = i < bounds.size() ? t_.batch_size
-                                           : std::max<int64_t>(0, rows - static_cast<int64_t>(bounds.size()) * t_.batch_size);
+      c.estimated_rows =
+          i < bounds.size()
+              ? batch_
+              : std::max<int64_t>(0, rows - static_cast<int64_t>(bounds.size()) * batch_);
       plan_.chunks.push_back(c);
     }
   }
@@ -239,15 +252,15 @@ class Planner {
   // Rows matching `range` (`rows` of them), as chunks of at most batch_size rows: one chunk,
   // or key-bounded chunks, or LIMIT/OFFSET windows when there is no key to split on.
   void SplitRange(const std::vector<SourceColumn>& keys, const std::string& range, int64_t rows) {
-    if (rows <= t_.batch_size) {
+    if (rows <= batch_) {
       plan_.chunks.push_back(MakeChunk(range, rows));
       return;
     }
     if (keys.empty()) {
-      for (int64_t off = 0; off < rows; off += t_.batch_size) {
-        bool last = off + t_.batch_size >= rows;
-        ChunkSpec c = MakeChunk(range, std::min(t_.batch_size, rows - off));
-        c.limit = last ? -1 : t_.batch_size;
+      for (int64_t off = 0; off < rows; off += batch_) {
+        bool last = off + batch_ >= rows;
+        ChunkSpec c = MakeChunk(range, std::min(batch_, rows - off));
+        c.limit = last ? -1 : batch_;
         c.offset = off;
         c.lower = "OFFSET " + std::to_string(off);
         plan_.chunks.push_back(c);
@@ -262,7 +275,8 @@ class Planner {
   static std::vector<std::string> Values(const Row& row, size_t from) {
     std::vector<std::string> out;
     for (size_t i = from; i < row.size(); ++i) {
-      if (!row[i]) throw InternalError("a key boundary is NULL; uniqueness columns must not be NULL");
+      if (!row[i])
+        throw InternalError("a key boundary is NULL; uniqueness columns must not be NULL");
       out.push_back(*row[i]);
     }
     return out;
@@ -301,8 +315,8 @@ class Planner {
   Plan Grouped() {
     const SourceColumn& c = t_.chunking.front();
     std::string col = QuoteIdent(c.name);
-    auto r = Query("SELECT " + col + ", COUNT(*) AS \"N\"" + From() + Where({}) + " GROUP BY " + col +
-                   " ORDER BY " + col);
+    auto r = Query("SELECT " + col + ", COUNT(*) AS \"N\"" + From() + Where({}) + " GROUP BY " +
+                   col + " ORDER BY " + col);
     int64_t total = 0;
     for (const auto& row : r.rows) total += ToInt(row[1]);
     if (FitsOneChunk(total)) return Single("table fits in one chunk");
@@ -329,12 +343,12 @@ class Planner {
         continue;
       }
       std::string lit = Literal(c, *row[0]);
-      if (n > t_.batch_size) {  // a value too big for one chunk is split on the key
+      if (n > batch_) {  // a value too big for one chunk is split on the key
         flush();
         SplitRange(NullKeys(), col + " = " + lit, n);
         continue;
       }
-      if (group_rows + n > t_.batch_size || group.size() >= kMaxInList) flush();
+      if (group_rows + n > batch_ || group.size() >= kMaxInList) flush();
       group.push_back(lit);
       group_rows += n;
     }
@@ -371,7 +385,7 @@ class Planner {
                                      const std::string& hi_wire, int64_t rows, std::string* expr) {
     std::string col = QuoteIdent(c.name);
     // About 8 buckets per chunk, so merging can even out skew; at most 100,000.
-    int64_t want = std::clamp<int64_t>((rows / t_.batch_size + 1) * 8, 1, 100000);
+    int64_t want = std::clamp<int64_t>((rows / batch_ + 1) * 8, 1, 100000);
     std::vector<Bucket> out;
     if (c.type == "fixed") {
       int scale = c.scale;
@@ -436,9 +450,9 @@ class Planner {
     };
     std::vector<Group> groups;
     for (size_t i = 0; i < buckets.size(); ++i) {
-      bool dense = buckets[i].count > t_.batch_size;
-      if (!groups.empty() && !dense && buckets[groups.back().last].count <= t_.batch_size &&
-          groups.back().rows + buckets[i].count <= t_.batch_size) {
+      bool dense = buckets[i].count > batch_;
+      if (!groups.empty() && !dense && buckets[groups.back().last].count <= batch_ &&
+          groups.back().rows + buckets[i].count <= batch_) {
         groups.back().last = i;
         groups.back().rows += buckets[i].count;
       } else {
@@ -456,7 +470,7 @@ class Planner {
     std::map<std::string, std::vector<std::vector<std::string>>> dense_bounds;
     std::vector<std::string> dense_ranges;
     for (size_t g = 0; g < groups.size(); ++g) {
-      if (groups[g].rows > t_.batch_size) dense_ranges.push_back(And(range_of(g)));
+      if (groups[g].rows > batch_) dense_ranges.push_back(And(range_of(g)));
     }
     if (!dense_ranges.empty() && !bucket_expr.empty()) {
       std::string any;
@@ -469,7 +483,7 @@ class Planner {
       auto parts = range_of(g);
       std::string range = And(parts);
       const Bucket& b = buckets[groups[g].first];
-      if (groups[g].rows <= t_.batch_size) {
+      if (groups[g].rows <= batch_) {
         ChunkSpec chunk = MakeChunk(range, groups[g].rows);
         chunk.lower = g > 0 ? parts.front() : "";
         chunk.upper = g + 1 < groups.size() ? parts.back() : "";
@@ -483,6 +497,7 @@ class Planner {
   }
 
   const TableInput& t_;
+  int64_t batch_ = t_.batch_size;  ///< rows per chunk, at most t_.batch_size
   QueryRunner& runner_;
   std::vector<std::string> where0_;  // filter and floor
   std::vector<SourceColumn> keys_;
@@ -510,16 +525,16 @@ KeyKind KindOfColumn(const SourceColumn& column) {
 
 bool KindOfConfigType(const std::string& type, KeyKind* kind) {
   static const std::map<std::string, KeyKind> kKinds = {
-      {"int", KeyKind::kNumeric},       {"integer", KeyKind::kNumeric},
-      {"bigint", KeyKind::kNumeric},    {"smallint", KeyKind::kNumeric},
-      {"number", KeyKind::kNumeric},    {"numeric", KeyKind::kNumeric},
-      {"decimal", KeyKind::kNumeric},   {"float", KeyKind::kNumeric},
-      {"double", KeyKind::kNumeric},    {"real", KeyKind::kNumeric},
-      {"date", KeyKind::kDate},         {"timestamp", KeyKind::kDate},
-      {"datetime", KeyKind::kDate},     {"timestamp_ntz", KeyKind::kDate},
+      {"int", KeyKind::kNumeric},        {"integer", KeyKind::kNumeric},
+      {"bigint", KeyKind::kNumeric},     {"smallint", KeyKind::kNumeric},
+      {"number", KeyKind::kNumeric},     {"numeric", KeyKind::kNumeric},
+      {"decimal", KeyKind::kNumeric},    {"float", KeyKind::kNumeric},
+      {"double", KeyKind::kNumeric},     {"real", KeyKind::kNumeric},
+      {"date", KeyKind::kDate},          {"timestamp", KeyKind::kDate},
+      {"datetime", KeyKind::kDate},      {"timestamp_ntz", KeyKind::kDate},
       {"timestamp_ltz", KeyKind::kDate}, {"timestamp_tz", KeyKind::kDate},
-      {"varchar", KeyKind::kText},      {"text", KeyKind::kText},
-      {"string", KeyKind::kText},       {"char", KeyKind::kText},
+      {"varchar", KeyKind::kText},       {"text", KeyKind::kText},
+      {"string", KeyKind::kText},        {"char", KeyKind::kText},
       {"uuid", KeyKind::kText}};
   auto it = kKinds.find(type);
   if (it == kKinds.end()) return false;

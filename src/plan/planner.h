@@ -34,9 +34,9 @@ class SourceQueryRunner : public QueryRunner {
 enum class KeyKind { kNumeric, kDate, kText };
 
 struct TableInput {
-  std::string qualified_name;  ///< "DB"."SCHEMA"."TABLE"
-  std::string filter;          ///< source_filter, Snowflake SQL; may be empty
-  std::string floor;           ///< incremental lower bound predicate; may be empty
+  std::string qualified_name;             ///< "DB"."SCHEMA"."TABLE"
+  std::string filter;                     ///< source_filter, Snowflake SQL; may be empty
+  std::string floor;                      ///< incremental lower bound predicate; may be empty
   std::vector<SourceColumn> chunking;     ///< resolved chunking columns
   std::vector<KeyKind> chunking_kinds;    ///< one per chunking column
   std::vector<SourceColumn> uniqueness;   ///< resolved uniqueness columns
@@ -46,6 +46,10 @@ struct TableInput {
   /// as many rows at or above it, nothing is new and no chunk is planned (-1 = not known).
   int64_t up_to_date_rows = -1;
   int64_t batch_size = 50000;
+  /// Workers that will load the chunks: a table that would give fewer chunks than workers is
+  /// split into smaller ones (down to min_split_rows each) so that every worker has one.
+  int parallelism = 1;
+  int64_t min_split_rows = 10000;
 };
 
 /// One chunk: rows of the table matching filter AND floor AND `predicate`, read in

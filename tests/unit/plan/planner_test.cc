@@ -169,13 +169,44 @@ TEST(Planner, OffsetWithoutAnyKeyOrdersByEveryColumn) {
             "\"UPDATED\" LIMIT NULL OFFSET 80");
 }
 
+TEST(Planner, TableSmallerThanOneBatchPerWorkerIsSplitForEveryWorker) {
+  TableInput t = Table(50000);
+  t.parallelism = 4;
+  FakeQueryRunner q;
+  q.On("COUNT(*)", Rows({}, {{"100000"}}));
+  Plan p = PlanTable(t, q);
+  EXPECT_EQ(p.strategy, "offset");
+  ASSERT_EQ(p.chunks.size(), 4u);  // not 2 chunks of 50,000 for 4 workers
+  for (const auto& c : p.chunks) EXPECT_EQ(c.estimated_rows, 25000);
+  EXPECT_EQ(Sum(p), 100000);
+
+  // Never below min_split_rows: 15,000 rows make two chunks, not four of 3,750.
+  FakeQueryRunner small;
+  small.On("COUNT(*)", Rows({}, {{"15000"}}));
+  Plan s = PlanTable(t, small);
+  ASSERT_EQ(s.chunks.size(), 2u);
+  EXPECT_EQ(s.chunks[0].estimated_rows, 10000);
+  EXPECT_EQ(s.chunks[1].estimated_rows, 5000);
+
+  // A big table keeps batch_size chunks.
+  FakeQueryRunner big;
+  big.On("COUNT(*)", Rows({}, {{"1000000"}}));
+  Plan b = PlanTable(t, big);
+  EXPECT_EQ(b.chunks.size(), 20u);
+  for (const auto& c : b.chunks) EXPECT_LE(c.estimated_rows, 50000);
+
+  t.parallelism = 1;  // one worker: one chunk per batch
+  EXPECT_EQ(PlanTable(t, q).chunks.size(), 2u);
+}
+
 TEST(Planner, GroupedValuesPackWholeValuesIntoInLists) {
   TableInput t = Table(10);
   t.chunking = {Col("REGION", "text")};
   t.chunking_kinds = {KeyKind::kText};
   t.strategy = "grouped_values";
   FakeQueryRunner q;
-  q.On("GROUP BY \"REGION\"", Rows({}, {{"EU", "4"}, {"NA", "5"}, {"SA", "3"}, {std::nullopt, "2"}}));
+  q.On("GROUP BY \"REGION\"",
+       Rows({}, {{"EU", "4"}, {"NA", "5"}, {"SA", "3"}, {std::nullopt, "2"}}));
   Plan p = PlanTable(t, q);
   EXPECT_EQ(p.strategy, "grouped_values");
   ASSERT_EQ(p.chunks.size(), 3u);
@@ -192,9 +223,11 @@ TEST(Planner, FloorIsAppliedToEveryQueryAndChunk) {
   q.On("COUNT(*)", Rows({}, {{"5", "5"}}));
   Plan p = PlanTable(t, q);
   ASSERT_EQ(p.chunks.size(), 1u);
-  EXPECT_THAT(q.queries[0], HasSubstr("WHERE (\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ)"));
-  EXPECT_THAT(ChunkQuery(t, {"ID"}, p.order_by, p.chunks[0]),
-              HasSubstr("WHERE (\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ) ORDER BY \"ID\""));
+  EXPECT_THAT(q.queries[0],
+              HasSubstr("WHERE (\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ)"));
+  EXPECT_THAT(
+      ChunkQuery(t, {"ID"}, p.order_by, p.chunks[0]),
+      HasSubstr("WHERE (\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ) ORDER BY \"ID\""));
 }
 
 TEST(Planner, NothingNewAboveTheWatermarkPlansNoChunk) {
