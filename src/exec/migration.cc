@@ -253,6 +253,7 @@ class Coordinator {
     ticker.Stop();
     if (deps_.progress) deps_.progress->Update(Snapshot(shared), true);
     result_.deadline_reached = shared.deadline_reached;
+    worker_error_ = shared.worker_error;
     stats_ = std::move(shared.stats);
   }
 
@@ -350,9 +351,54 @@ class Coordinator {
     }
   }
 
-  // Settles each table from its chunks and the run from its tables.
+  // Settles each table from its chunks and the run from its tables. The coordinator's session
+  // sat idle while the workers ran and may be gone (a restarted server, a terminated backend),
+  // so settling reconnects and tries again a few times before it gives up.
   void Settle() {
-    bool left = false, failed = !failed_tables_.empty();
+    constexpr int kAttempts = 4;
+    Backoff backoff(RetryPolicy{}, 0x5e771e);
+    for (int attempt = 1;; ++attempt) {
+      try {
+        if (attempt > 1 || !StatusSessionAlive()) ReconnectStatus();
+        SettleOnce();
+        return;
+      } catch (const Error& e) {
+        std::string message = Redactor::Redact(e.what());
+        if (!Retryable(e.retry()) || attempt >= kAttempts) {
+          log::Error("cannot record the run's outcome",
+                     {{"run_id", result_.run_id}, {"error", message}});
+          result_.status = "failed";
+          result_.error =
+              "cannot record the run's outcome (" + message + "); the run stays resumable";
+          return;
+        }
+        log::Warn("settling the run failed, reconnecting",
+                  {{"run_id", result_.run_id}, {"attempt", attempt}, {"error", message}});
+        deps_.clock->SleepFor(backoff.Delay(attempt + 1));
+      }
+    }
+  }
+
+  bool StatusSessionAlive() {
+    try {
+      status_conn_->Exec("SELECT 1");
+      return true;
+    } catch (const Error&) {
+      return false;
+    }
+  }
+
+  void ReconnectStatus() {
+    store_.reset();
+    target_conns_.clear();
+    status_conn_ = std::make_unique<postgres::Connection>(deps_.pg_params(status_db_));
+    store_ = std::make_unique<run::StatusStore>(*status_conn_);
+  }
+
+  void SettleOnce() {
+    result_.tables.clear();
+    bool failed = !failed_tables_.empty();
+    int left = 0, held = 0;  // chunks not done; of those, claimed by live sessions elsewhere
     for (const auto& job : jobs_) {
       TableSummary s;
       s.source_name = job.source->source_name;
@@ -360,26 +406,21 @@ class Coordinator {
       s.target = job.target_database + "." + job.target_schema + "." + job.target_table;
       s.method = job.Method();
       s.strategy = job.strategy;
-      try {
-        s.status = store_->FinishTable(result_.run_id, job.key);
-        if (s.status == "completed") {
-          auto record = store_->LoadTable(result_.run_id, job.key);
-          if (record && record->indexes_disabled && !record->indexes_restored) {
-            RestoreTableIndexes(result_.run_id, *record, job.target_database);
-          }
+      s.status = store_->FinishTable(result_.run_id, job.key);
+      if (s.status == "completed") {
+        auto record = store_->LoadTable(result_.run_id, job.key);
+        if (record && record->indexes_disabled && !record->indexes_restored) {
+          RestoreTableIndexes(result_.run_id, *record, job.target_database);
         }
-        run::ChunkCounts n = store_->CountChunks(result_.run_id, job.key);
-        s.total_chunks = n.total;
-        s.completed_chunks = n.completed;
-        s.failed_chunks = n.failed;
-        s.rows_total = n.rows;
-        left = left || n.pending + n.in_progress > 0;
-        failed = failed || s.status == "failed";
-      } catch (const Error& e) {
-        s.status = "unknown";
-        s.errors.push_back(e.what());
-        left = true;
       }
+      run::ChunkCounts n = store_->CountChunks(result_.run_id, job.key);
+      s.total_chunks = n.total;
+      s.completed_chunks = n.completed;
+      s.failed_chunks = n.failed;
+      s.rows_total = n.rows;
+      left += n.pending + n.in_progress;
+      if (n.in_progress > 0) held += store_->CountHeldChunks(result_.run_id, job.key);
+      failed = failed || s.status == "failed";
       const TableStats& st = stats_[job.key];
       s.rows = st.rows;
       s.rejected = st.rejected;
@@ -393,27 +434,25 @@ class Coordinator {
     }
     for (const auto& f : failed_tables_) result_.tables.push_back(FailedSummary(f));
     result_.stopped = StopFlag::Requested();
-    if (left && !result_.stopped && !result_.deadline_reached) {
-      // Nothing was left for this process to claim, yet chunks are in progress: other live
-      // workers (a joined process, other Lambdas) hold them, and the last one to finish
-      // settles the run.
+    bool early = result_.stopped || result_.deadline_reached || !worker_error_.empty();
+    if (left > 0 && held > 0 && !early) {
+      // Nothing was left for this process to claim, yet other live workers (a joined process,
+      // other Lambdas) hold chunks of the run: the last one to finish settles it.
       result_.status = "running";
       result_.error = "other workers are still loading chunks of this run";
       return;
     }
-    std::string status = left ? "partial" : failed ? "failed" : "completed";
+    std::string status = left > 0 ? "partial" : failed ? "failed" : "completed";
     std::string error;
     if (failed)
       error = "one or more tables failed; see migration_table_status and migration_chunk_status";
-    if (left && (result_.deadline_reached || result_.stopped)) {
-      error = result_.stopped ? "stopped by a signal" : "stopped before the deadline";
+    if (left > 0) {
+      error = result_.stopped            ? "stopped by a signal"
+              : result_.deadline_reached ? "stopped before the deadline"
+              : !worker_error_.empty()   ? "workers stopped early: " + worker_error_
+                                         : "chunks were left unclaimed";
     }
-    try {
-      store_->FinishRun(result_.run_id, status, error);
-    } catch (const Error& e) {
-      log::Error("cannot record the run's status",
-                 {{"run_id", result_.run_id}, {"error", e.what()}});
-    }
+    store_->FinishRun(result_.run_id, status, error);
     result_.status = status;
     result_.error = error;
   }
@@ -449,6 +488,7 @@ class Coordinator {
   std::vector<FailedTable> failed_tables_;
   std::map<run::TableKey, TableStats> stats_;
   std::map<run::TableKey, Baseline> baseline_;
+  std::string worker_error_;  ///< why a worker stopped early, if one did
   Clock::TimePoint workers_started_;
   MigrationResult result_;
 };

@@ -66,10 +66,14 @@ class Worker {
 
   void Run() {
     try {
-      Connect();
+      try {
+        Connect();
+      } catch (const Error& e) {
+        if (!Retryable(e.retry()) || !Reconnect()) throw;
+      }
       source_ = shared_.make_source();
     } catch (const std::exception& e) {
-      log::Error("worker cannot start", {{"worker", index_}, {"error", e.what()}});
+      Abandon("worker cannot start", e.what());
       return;
     }
     while (!StopFlag::Requested()) {
@@ -84,7 +88,7 @@ class Worker {
         claim = store_->ClaimChunk(shared_.run_id, eligible);
       } catch (const Error& e) {
         if (!Retryable(e.retry()) || !Reconnect()) {
-          log::Error("cannot claim chunks", {{"worker", index_}, {"error", e.what()}});
+          Abandon("cannot claim chunks", e.what());
           return;
         }
         continue;
@@ -106,6 +110,14 @@ class Worker {
       if (j.key == key) return j;
     }
     throw InternalError("claimed a chunk of an unknown table " + key.ToString());
+  }
+
+  // Ends this worker before the work ran out, and tells the coordinator why.
+  void Abandon(const char* what, const std::string& error) {
+    std::string message = Redactor::Redact(error);
+    log::Error(what, {{"worker", index_}, {"error", message}});
+    std::lock_guard lock(shared_.mu);
+    if (shared_.worker_error.empty()) shared_.worker_error = std::string(what) + ": " + message;
   }
 
   std::vector<run::TableKey> EligibleTables(bool* at_capacity) {
@@ -133,8 +145,7 @@ class Worker {
   }
 
   void Connect() {
-    status_conn_ =
-        std::make_unique<postgres::Connection>(shared_.pg_params(shared_.status_database));
+    status_conn_ = std::make_unique<postgres::Connection>(Params(shared_.status_database));
     store_ = std::make_unique<run::StatusStore>(*status_conn_);
     target_conns_.clear();
   }
@@ -157,9 +168,16 @@ class Worker {
   postgres::Connection& TargetConn(const TableJob& job) {
     if (job.shares_status_database) return *status_conn_;
     auto& c = target_conns_[job.target_database];
-    if (!c || !c->ok())
-      c = std::make_unique<postgres::Connection>(shared_.pg_params(job.target_database));
+    if (!c || !c->ok()) c = std::make_unique<postgres::Connection>(Params(job.target_database));
     return *c;
+  }
+
+  // A worker's sessions keep an upsert's stage table in memory (temp_buffers) and sort it
+  // without spilling to disk (work_mem): a chunk of 50,000 rows of a few hundred bytes each.
+  postgres::ConnectParams Params(const std::string& database) const {
+    postgres::ConnectParams p = shared_.pg_params(database);
+    p.options = "-c temp_buffers=64MB -c work_mem=32MB";
+    return p;
   }
 
   ChunkRequest Request(const TableJob& job, const run::ChunkRecord& chunk) {

@@ -54,6 +54,9 @@ struct WorkShared {
   std::map<run::TableKey, TableStats> stats;  // guarded by mu
   std::map<run::TableKey, int> in_flight;     // guarded by mu
   double chunk_seconds_ema = 0;               // guarded by mu
+  /// Why a worker stopped while work may have been left (it could not reach PostgreSQL);
+  /// the first such error only. Guarded by mu.
+  std::string worker_error;
   std::atomic<bool> deadline_reached{false};
   /// Called after every finished chunk (progress display); may be empty.
   std::function<void()> on_chunk;

@@ -1,6 +1,7 @@
 #include "postgres/connection.h"
 
 #include <charconv>
+#include <cstdlib>
 
 #include "core/error.h"
 #include "postgres/sqlstate.h"
@@ -63,6 +64,13 @@ Connection::Connection(const ConnectParams& params) : params_(params) {
   if (!params.password.empty()) {
     keys.push_back("password");
     values.push_back(params.password.reveal().c_str());
+  }
+  std::string options = params.options;
+  if (!options.empty()) {
+    const char* inherited = std::getenv("PGOPTIONS");  // libpq ignores it once options is set
+    if (inherited && *inherited) options = std::string(inherited) + " " + options;
+    keys.push_back("options");
+    values.push_back(options.c_str());
   }
   if (!params.sslrootcert.empty()) {
     keys.push_back("sslrootcert");

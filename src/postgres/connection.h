@@ -25,6 +25,9 @@ struct ConnectParams {
   std::string sslrootcert;
   std::string application_name = "sf2pg";
   int connect_timeout_seconds = 15;
+  /// Server settings for the session, libpq's `options` ("-c name=value ..."), after any
+  /// PGOPTIONS of the environment; "" = none.
+  std::string options;
   /// "host:port/dbname" for messages; never includes the password.
   std::string Describe() const;
 };

@@ -311,6 +311,25 @@ Claim StatusStore::ClaimChunk(const std::string& run_id, const std::vector<Table
   return {std::nullopt, pending.Get(0, 0) == "t"};
 }
 
+int StatusStore::CountHeldChunks(const std::string& run_id, const TableKey& table) {
+  auto r = conn_.Exec(std::string("SELECT chunk_id FROM migration_status.migration_chunk_status "
+                                  "WHERE ") +
+                          kKeyWhere + " AND status = 'in_progress'",
+                      KeyParams(run_id, table));
+  int held = 0;
+  for (int i = 0; i < r.rows(); ++i) {
+    // A lock this session can take is nobody's: take it and give it back at once.
+    auto [k1, k2] = ChunkLockKey(run_id, table, static_cast<int>(r.GetInt(i, 0)));
+    postgres::Params key = {std::to_string(k1), std::to_string(k2)};
+    if (conn_.Exec("SELECT pg_try_advisory_lock($1::int, $2::int)", key).Get(0, 0) == "t") {
+      conn_.Exec("SELECT pg_advisory_unlock($1::int, $2::int)", key);
+    } else {
+      ++held;
+    }
+  }
+  return held;
+}
+
 void StatusStore::ReleaseClaim(const std::string& run_id, const ChunkRecord& chunk) {
   auto [k1, k2] = ChunkLockKey(run_id, chunk.table, chunk.chunk_id);
   conn_.Exec("SELECT pg_advisory_unlock($1::int, $2::int)",

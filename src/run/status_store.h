@@ -109,6 +109,10 @@ class StatusStore {
   /// lock on this connection until ReleaseClaim(). Concurrent claimers never wait for each
   /// other; one that finds every pending chunk momentarily locked gets `busy`.
   [[nodiscard]] Claim ClaimChunk(const std::string& run_id, const std::vector<TableKey>& tables);
+  /// In-progress chunks of `table` whose claim a live session holds (another process or
+  /// Lambda still loading them), as opposed to abandoned ones. Must not be called on a
+  /// connection that holds claims itself.
+  [[nodiscard]] int CountHeldChunks(const std::string& run_id, const TableKey& table);
   /// Releases the advisory lock of a claim.
   void ReleaseClaim(const std::string& run_id, const ChunkRecord& chunk);
   /// Puts a claimed chunk back to pending (a graceful stop); counts nothing.
