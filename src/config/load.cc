@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "config/hash.h"
 #include "config/suggest.h"
@@ -17,25 +16,44 @@ namespace {
 
 using Json = nlohmann::json;
 
-const std::vector<std::string> kRootKeys = {
-    "parallel_threads",     "batch_size",      "batch_size_copy_mode",
-    "max_retry_attempts",   "lambda_timeout_buffer_seconds",
-    "resume_max_age",       "status_pg_database",
-    "memory_limit_mb",      "statement_timeout_seconds",
-    "sources"};
-const std::vector<std::string> kSourceKeys = {
-    "source_name",      "source_sf_database", "source_sf_schema", "target_pg_database",
-    "target_pg_schema", "enabled",            "tables"};
-const std::vector<std::string> kTableKeys = {
-    "enabled",           "source",          "target",
-    "source_filter",     "chunking_columns", "chunking_column_types",
-    "uniqueness_columns", "source_watermark", "target_watermark",
-    "truncate_onstart",  "disable_index",    "parallel_threads",
-    "batch_size",        "batch_size_copy_mode", "chunking_strategy",
-    "identifier_case",   "on_bad_row",       "bytes_per_row"};
+const std::vector<std::string> kRootKeys = {"parallel_threads",
+                                            "batch_size",
+                                            "batch_size_copy_mode",
+                                            "max_retry_attempts",
+                                            "lambda_timeout_buffer_seconds",
+                                            "resume_max_age",
+                                            "status_pg_database",
+                                            "memory_limit_mb",
+                                            "statement_timeout_seconds",
+                                            "sources"};
+const std::vector<std::string> kSourceKeys = {"source_name",
+                                              "source_sf_database",
+                                              "source_sf_schema",
+                                              "target_pg_database",
+                                              "target_pg_schema",
+                                              "enabled",
+                                              "tables"};
+const std::vector<std::string> kTableKeys = {"enabled",
+                                             "source",
+                                             "target",
+                                             "source_filter",
+                                             "chunking_columns",
+                                             "chunking_column_types",
+                                             "uniqueness_columns",
+                                             "source_watermark",
+                                             "target_watermark",
+                                             "truncate_onstart",
+                                             "disable_index",
+                                             "parallel_threads",
+                                             "batch_size",
+                                             "batch_size_copy_mode",
+                                             "chunking_strategy",
+                                             "identifier_case",
+                                             "on_bad_row",
+                                             "bytes_per_row"};
 
 // Chunking column types: each family selects a strategy.
-const std::vector<std::string> kNumericTypes = {"int", "integer", "bigint", "smallint",
+const std::vector<std::string> kNumericTypes = {"int",    "integer", "bigint",  "smallint",
                                                 "number", "numeric", "decimal", "float",
                                                 "double", "real"};
 const std::vector<std::string> kDateTypes = {"date",          "timestamp",     "datetime",
@@ -94,7 +112,8 @@ class Reader {
     for (const auto& [key, value] : object.items()) {
       if (key.starts_with("_") || Contains(known, key)) continue;
       std::string message = "unknown key";
-      if (auto suggestion = Suggest(key, known)) message += "; did you mean \"" + *suggestion + "\"?";
+      if (auto suggestion = Suggest(key, known))
+        message += "; did you mean \"" + *suggestion + "\"?";
       Error(Join(path, key), message);
     }
   }
@@ -130,8 +149,8 @@ class Reader {
 
   // Integers within [min, max]; returns true when the key was present and valid.
   template <typename Int>
-  bool Integer(const Json& object, const std::string& path, const char* key, Int* out,
-               int64_t min, int64_t max) {
+  bool Integer(const Json& object, const std::string& path, const char* key, Int* out, int64_t min,
+               int64_t max) {
     auto it = object.find(key);
     if (it == object.end() || it->is_null()) return false;
     if (!it->is_number_integer()) {
@@ -142,9 +161,9 @@ class Reader {
                         ? INT64_MAX
                         : it->get<int64_t>();
     if (value < min || value > max) {
-      std::string range = max == INT64_MAX ? ">= " + std::to_string(min)
-                                           : "between " + std::to_string(min) + " and " +
-                                                 std::to_string(max);
+      std::string range = max == INT64_MAX
+                              ? ">= " + std::to_string(min)
+                              : "between " + std::to_string(min) + " and " + std::to_string(max);
       Error(Join(path, key), "must be " + range + ", got " + std::to_string(value));
       return false;
     }
@@ -203,7 +222,8 @@ class Reader {
     std::string list;
     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
     std::string message = "\"" + value + "\" is not one of " + list;
-    if (auto suggestion = Suggest(value, allowed)) message += "; did you mean \"" + *suggestion + "\"?";
+    if (auto suggestion = Suggest(value, allowed))
+      message += "; did you mean \"" + *suggestion + "\"?";
     Error(path, message);
   }
 
@@ -242,9 +262,8 @@ void CheckChunking(Reader& r, const std::string& path, TableConfig& t) {
     auto n = [](size_t k, const char* what) {
       return std::to_string(k) + " " + what + (k == 1 ? "" : "s");
     };
-    r.Error(path + ".chunking_column_types",
-            n(t.chunking_column_types.size(), "type") + " for " +
-                n(t.chunking_columns.size(), "column"));
+    r.Error(path + ".chunking_column_types", n(t.chunking_column_types.size(), "type") + " for " +
+                                                 n(t.chunking_columns.size(), "column"));
   }
   for (size_t i = 0; i < t.chunking_column_types.size(); ++i) {
     const auto& type = t.chunking_column_types[i];
@@ -254,15 +273,16 @@ void CheckChunking(Reader& r, const std::string& path, TableConfig& t) {
     all.insert(all.end(), kDateTypes.begin(), kDateTypes.end());
     all.insert(all.end(), kTextTypes.begin(), kTextTypes.end());
     std::string message = "unknown chunking type \"" + type + "\"";
-    if (auto suggestion = Suggest(type, all)) message += "; did you mean \"" + *suggestion + "\"?";
-    else message += " (known: numeric types such as bigint, date/timestamp types, varchar/uuid)";
+    if (auto suggestion = Suggest(type, all))
+      message += "; did you mean \"" + *suggestion + "\"?";
+    else
+      message += " (known: numeric types such as bigint, date/timestamp types, varchar/uuid)";
     r.Error(path + ".chunking_column_types[" + std::to_string(i) + "]", message);
   }
   r.OneOf(path + ".chunking_strategy", t.chunking_strategy, kStrategies);
   if (t.chunking_strategy != "auto" && t.chunking_strategy != "single" &&
       t.chunking_strategy != "offset" && t.chunking_columns.empty()) {
-    r.Error(path + ".chunking_strategy",
-            "\"" + t.chunking_strategy + "\" needs chunking_columns");
+    r.Error(path + ".chunking_strategy", "\"" + t.chunking_strategy + "\" needs chunking_columns");
   }
 }
 
@@ -286,7 +306,8 @@ void CheckFilter(Reader& r, const std::string& path, const std::string& filter) 
       return;
     }
   }
-  if (quote) r.Error(path, std::string("unterminated ") + (quote == '\'' ? "string" : "quoted identifier"));
+  if (quote)
+    r.Error(path, std::string("unterminated ") + (quote == '\'' ? "string" : "quoted identifier"));
 }
 
 TableConfig ReadTable(Reader& r, const Json& json, const std::string& path,
@@ -315,16 +336,15 @@ TableConfig ReadTable(Reader& r, const Json& json, const std::string& path,
   t.parallel_threads = settings.parallel_threads;
   t.batch_size = settings.batch_size;
   t.batch_size_copy_mode = settings.batch_size_copy_mode;
-  t.has_threads_override =
-      r.Integer(json, path, "parallel_threads", &t.parallel_threads, 1, 256);
+  t.has_threads_override = r.Integer(json, path, "parallel_threads", &t.parallel_threads, 1, 256);
   r.Integer(json, path, "batch_size", &t.batch_size, 1, INT64_MAX);
   r.Integer(json, path, "batch_size_copy_mode", &t.batch_size_copy_mode, 1, INT64_MAX);
 
   r.OneOf(path + ".identifier_case", t.identifier_case, {"lower", "preserve"});
   r.OneOf(path + ".on_bad_row", t.on_bad_row, {"fail", "reject"});
   if (t.target.empty() && !t.source.empty()) {
-    t.target = (t.identifier_case == "lower" && IsUpperIdentifier(t.source)) ? Lower(t.source)
-                                                                               : t.source;
+    t.target =
+        (t.identifier_case == "lower" && IsUpperIdentifier(t.source)) ? Lower(t.source) : t.source;
   }
   CheckChunking(r, path, t);
   CheckFilter(r, path + ".source_filter", t.source_filter);
@@ -340,8 +360,7 @@ TableConfig ReadTable(Reader& r, const Json& json, const std::string& path,
       r.Error(path + ".uniqueness_columns",
               "required for incremental loads (source_watermark is set): UPSERT needs a key");
     } else if (UsesDateChunking(t)) {
-      r.Error(path + ".uniqueness_columns",
-              "required with date chunking, which loads with UPSERT");
+      r.Error(path + ".uniqueness_columns", "required with date chunking, which loads with UPSERT");
     } else if (!t.truncate_onstart) {
       r.Warn(path + ".uniqueness_columns",
              "not set: loading into a non-empty target needs UPSERT, which needs a key; set "
@@ -356,8 +375,8 @@ void CheckMemory(Reader& r, const std::string& path, const TableConfig& t,
   // The seed tool's formula, kept as a warning: sf2pg streams rows, so its own peak is far
   // lower, but users size Lambda memory with this figure.
   double batch = static_cast<double>(std::max(t.batch_size, t.batch_size_copy_mode));
-  double mb = t.parallel_threads * batch * static_cast<double>(t.bytes_per_row) * 2.0 /
-              (1024.0 * 1024.0);
+  double mb =
+      t.parallel_threads * batch * static_cast<double>(t.bytes_per_row) * 2.0 / (1024.0 * 1024.0);
   if (mb > static_cast<double>(settings.memory_limit_mb)) {
     r.Warn(path, "memory estimate " + std::to_string(static_cast<int64_t>(mb)) +
                      " MB (parallel_threads x batch x bytes_per_row x 2) exceeds memory_limit_mb " +
@@ -461,8 +480,18 @@ ParseResult ParseConfig(std::string_view text) {
     auto pos = what.find("parse error at ");
     std::string detail = what.substr(what.find(':', pos == std::string::npos ? 0 : pos) + 1);
     while (!detail.empty() && detail.front() == ' ') detail.erase(0, 1);
-    result.problems.push_back({"(document)", "invalid JSON at " + LineColumn(text, e.byte > 0 ? e.byte - 1 : 0) +
-                                                 ": " + detail, false});
+    result.problems.push_back(
+        {"(document)",
+         "invalid JSON at " + LineColumn(text, e.byte > 0 ? e.byte - 1 : 0) + ": " + detail,
+         false});
+    return result;
+  } catch (const Json::exception& e) {
+    // A number beyond a double's range ("1E400"): nlohmann says so without a position.
+    std::string what = e.what();
+    auto tag = what.find("] ");
+    result.problems.push_back(
+        {"(document)", "invalid JSON: " + (tag == std::string::npos ? what : what.substr(tag + 2)),
+         false});
     return result;
   }
   Reader r(&result.problems);

@@ -118,6 +118,17 @@ TEST(ConfigInvalid, MalformedJsonNamesLineAndColumn) {
   EXPECT_THAT(result.problems[0].message, HasSubstr("invalid JSON at line 4, column 1"));
 }
 
+// Found by tests/fuzz/config_fuzz.cc: nlohmann reports a number beyond a double's range with
+// another exception than a syntax error, and ParseConfig let it escape.
+TEST(ConfigInvalid, NumberBeyondADoubleIsAProblemNotAnException) {
+  auto result = ParseConfig(R"({"batch_size": 1E400, "sources": []})");
+  ASSERT_FALSE(result.ok());
+  ASSERT_EQ(result.problems.size(), 1u);
+  EXPECT_EQ(result.problems[0].path, "(document)");
+  EXPECT_THAT(result.problems[0].message, HasSubstr("invalid JSON: number overflow"));
+  EXPECT_THAT(result.problems[0].message, HasSubstr("1E400"));
+}
+
 TEST(ConfigInvalid, TopLevelMustBeAnObject) {
   ExpectOneError(Json::array(), "(document)", "expected a JSON object at the top, got an array");
 }
@@ -423,7 +434,8 @@ TEST(ConfigSeedExamples, PerTableOverrideWithComments) {
 })";
   std::string text = R"({"sources": [{"source_name": "a", "source_sf_database": "D",
     "source_sf_schema": "S", "target_pg_database": "d", "target_pg_schema": "s",
-    "tables": [)" + table + "]}]}";
+    "tables": [)" + table +
+                     "]}]}";
   auto result = ParseConfig(text);
   ASSERT_TRUE(result.ok()) << FormatProblems(result.problems, true);
   EXPECT_EQ(result.config->sources[0].tables[0].batch_size_copy_mode, 35000);
