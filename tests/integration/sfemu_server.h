@@ -22,6 +22,7 @@ class SfemuServer {
   SfemuServer& operator=(const SfemuServer&) = delete;
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   /// SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_RSA_KEY and SNOWFLAKE_URL.
   std::map<std::string, std::string> Env() const;
   /// The database of the test cluster that holds the emulated Snowflake data.

@@ -1,7 +1,7 @@
 // SIGKILL at random moments of a parallel migration, each time resumed: the target ends
 // identical to the source, row by row, without duplicate keys, and every completed chunk holds
-// exactly its rows. The CI size is small; tests/chaos/run.sh runs it with 1M rows and 20 kills
-// (SF2PG_CHAOS_ROWS, SF2PG_CHAOS_KILLS, SF2PG_CHAOS_SEED).
+// exactly its rows. The CI size is small; tests/integration/chaos/long.sh runs it with 1M rows
+// and 20 kills (SF2PG_CHAOS_ROWS, SF2PG_CHAOS_KILLS, SF2PG_CHAOS_SEED).
 #include <gtest/gtest.h>
 #include <signal.h>
 
