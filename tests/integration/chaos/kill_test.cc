@@ -51,14 +51,26 @@ TEST(ChaosKill, KilledAtRandomMomentsAndResumedLosesAndDuplicatesNothing) {
     double remaining = static_cast<double>((planned > 0 ? planned : 40) - done_before);
     double expected = chunks_per_second > 0 ? remaining / chunks_per_second : 1.0;
     double spread = std::clamp(2 * expected / (kills - killed + 1), 0.2, 5.0);
-    double delay = std::uniform_real_distribution<double>(0.05, spread)(random);
+    // Three kills in four wait for a COPY in flight (then a little more), so that most land in
+    // the middle of a load whatever the machine; the others fall anywhere from the start on
+    // (connecting, planning, claiming, committing).
+    bool during_copy = std::bernoulli_distribution(0.75)(random);
+    double delay = during_copy ? std::uniform_real_distribution<double>(0.0, 0.15)(random)
+                               : std::uniform_real_distribution<double>(0.05, spread)(random);
 
     auto started = std::chrono::steady_clock::now();
+    auto elapsed = [&] { return Seconds(std::chrono::steady_clock::now() - started).count(); };
     std::vector<std::string> args = {"migrate", "--log-format", "json"};
     if (runs == 0) args.push_back("--no-resume");
     auto run = scene.Start(args, "run" + std::to_string(runs) + ".log");
     ++runs;
-    while (run->Running() && Seconds(std::chrono::steady_clock::now() - started).count() < delay) {
+    if (during_copy) {
+      while (run->Running() && elapsed() < 60 && scene.ActiveCopies() == 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      started = std::chrono::steady_clock::now();
+    }
+    while (run->Running() && elapsed() < delay) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (!run->Running()) {
@@ -72,7 +84,7 @@ TEST(ChaosKill, KilledAtRandomMomentsAndResumedLosesAndDuplicatesNothing) {
     ASSERT_EQ(run->Wait(), 128 + SIGKILL);
     ++killed;
     if (copies > 0) ++mid_copy;
-    double ran = Seconds(std::chrono::steady_clock::now() - started).count();
+    double ran = elapsed();
     int64_t progress = CountChunks(scene, "completed") - done_before;
     if (progress > 0) chunks_per_second = static_cast<double>(progress) / ran;
   }
