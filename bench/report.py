@@ -20,8 +20,8 @@ CONTENDERS = [
     ("sf2pg_2", "sf2pg full load (COPY) from sfemu, 2 workers"),
     ("sf2pg_4", "sf2pg full load (COPY) from sfemu, 4 workers"),
     ("sf2pg_upsert_4", "sf2pg incremental UPSERT of the 10 % changed rows, 4 workers"),
-    ("pgloader", "pgloader from a PostgreSQL source table (workers 4, concurrency 1, prefetch rows 10,000)"),
-    ("pgloader_c2", "pgloader from a PostgreSQL source table (workers 4, concurrency 2, prefetch rows 10,000)"),
+    ("pgloader", "pgloader from a PostgreSQL source table (workers 4, concurrency 1, prefetch ~1.5 MB of rows)"),
+    ("pgloader_c2", "pgloader from a PostgreSQL source table (workers 4, concurrency 2, prefetch ~1.5 MB of rows)"),
     ("seed_pandas", "seed-style pipeline: SQL API -> pandas DataFrames of 50,000 rows -> COPY, 4 threads"),
 ]
 DATASETS = [
