@@ -1,5 +1,6 @@
 // sf2pg: migrate tables from Snowflake into PostgreSQL. This file only parses the command
 // line and dispatches; the work lives in the library.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -37,6 +38,12 @@ Credentials come from the environment or a .env file (see env.example).)";
 
 int main(int argc, char** argv) {
   using namespace sf2pg;
+  // Result partitions (megabytes each) are downloaded on one thread and freed on another. With
+  // glibc's default the mmap threshold rises after the first such free, later buffers come from
+  // the heaps of many arenas, which keep what they get: peak RSS grew with the length of a run
+  // (150 MB for 1M rows, 189 MB for 4M, 4 workers). A fixed threshold maps every large buffer on
+  // its own and returns it when freed (94 MB for 4M rows).
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
   cli::GlobalOptions global;
   // As the Lambda bootstrap, sf2pg is started without arguments.
   if (argc == 1 && std::getenv("AWS_LAMBDA_RUNTIME_API")) {
