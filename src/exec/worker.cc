@@ -76,6 +76,17 @@ class Worker {
       Abandon("worker cannot start", e.what());
       return;
     }
+    // Nothing may escape a worker thread (std::terminate would take the process down); what
+    // the chunk loop does not handle ends this worker and leaves the run resumable.
+    try {
+      Loop();
+    } catch (const std::exception& e) {
+      Abandon("worker stopped by an unexpected error", e.what());
+    }
+  }
+
+ private:
+  void Loop() {
     while (!StopFlag::Requested()) {
       if (DeadlineNear()) {
         shared_.deadline_reached = true;
@@ -104,7 +115,6 @@ class Worker {
     }
   }
 
- private:
   TableJob& JobOf(const run::TableKey& key) {
     for (auto& j : *shared_.jobs) {
       if (j.key == key) return j;
@@ -322,23 +332,31 @@ class Worker {
   }
 
   // After an in-doubt COMMIT: did the chunk's rows land? Completes the status if they did.
+  // False when the answer is no, or cannot be had now (the new session broke too): the retry
+  // then finds out, since a completed chunk or one with a commit marker is never loaded again.
   bool Landed(const TableJob& job, const run::ChunkRecord& chunk, LoadResult* result) {
     if (!Reconnect()) return false;
-    if (job.shares_status_database) {
-      auto counts = status_conn_->Exec(
-          "SELECT status, rows_copied FROM migration_status.migration_chunk_status WHERE run_id "
-          "= $1::uuid AND source_database = $2 AND source_schema = $3 AND source_table = $4 AND "
-          "chunk_id = $5::int",
-          MarkerKey(shared_.run_id, job, chunk.chunk_id));
-      if (counts.rows() == 0 || counts.Get(0, 0) != "completed") return false;
-      result->rows = counts.GetInt(0, 1);
+    try {
+      if (job.shares_status_database) {
+        auto counts = status_conn_->Exec(
+            "SELECT status, rows_copied FROM migration_status.migration_chunk_status WHERE "
+            "run_id = $1::uuid AND source_database = $2 AND source_schema = $3 AND "
+            "source_table = $4 AND chunk_id = $5::int",
+            MarkerKey(shared_.run_id, job, chunk.chunk_id));
+        if (counts.rows() == 0 || counts.Get(0, 0) != "completed") return false;
+        result->rows = counts.GetInt(0, 1);
+        return true;
+      }
+      auto rows = MarkedRows(TargetConn(job), job, chunk.chunk_id);
+      if (!rows) return false;
+      result->rows = *rows;
+      MarkCompleted(job, chunk, *result, 0);
       return true;
+    } catch (const Error& e) {
+      log::Warn("cannot tell yet whether an in-doubt commit landed",
+                {{"table", job.Name()}, {"chunk", chunk.chunk_id}, {"error", e.what()}});
+      return false;
     }
-    auto rows = MarkedRows(TargetConn(job), job, chunk.chunk_id);
-    if (!rows) return false;
-    result->rows = *rows;
-    MarkCompleted(job, chunk, *result, 0);
-    return true;
   }
 
   void Record(const TableJob& job, const LoadResult& r, double seconds, int retries,

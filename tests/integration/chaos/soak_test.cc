@@ -117,12 +117,21 @@ TEST(ChaosSoak, RepeatedMigrationsWithFaultsKeepMemoryAndDescriptorsFlat) {
   // After a warm-up of two runs (allocator arenas, TLS sessions), the second half of the soak
   // may not use more than the first half: a leak grows with every run. sfemu's results are
   // kept for later partition requests, as Snowflake keeps them, and are not counted.
+  // Under AddressSanitizer freed memory waits in its quarantine (256 MB) before reuse, so RSS
+  // climbs for as long as that fills; leaks are LeakSanitizer's to find in that build.
+#if defined(__SANITIZE_ADDRESS__)
+  constexpr bool kMemoryIsMeaningful = false;
+#else
+  constexpr bool kMemoryIsMeaningful = true;
+#endif
   const size_t n = sf2pg.size(), warm = 2, half = warm + (n - warm) / 2;
   for (const auto* s : {&sf2pg, &sfemu}) {
     const char* who = s == &sf2pg ? "sf2pg" : "sfemu";
-    EXPECT_LE(Max(*s, half, n, &Usage::Unexplained),
-              Max(*s, warm, half, &Usage::Unexplained) + 4096)
-        << who << " memory grows from run to run";
+    if (kMemoryIsMeaningful) {
+      EXPECT_LE(Max(*s, half, n, &Usage::Unexplained),
+                Max(*s, warm, half, &Usage::Unexplained) + 4096)
+          << who << " memory grows from run to run";
+    }
     EXPECT_LE(Max(*s, half, n, &Usage::fds), Max(*s, warm, half, &Usage::fds))
         << who << " file descriptors grow from run to run";
   }

@@ -23,7 +23,7 @@ json ReadJson(const std::string& path) {
 }
 
 TEST(ChaosSource, FaultsOnFivePercentOfRequestsEachStillGiveAnExactTarget) {
-  const int rows = EnvInt("SF2PG_CHAOS_FAULT_ROWS", 100000);
+  const int rows = EnvInt("SF2PG_CHAOS_FAULT_ROWS", 50000);
   std::vector<std::string> faults = {"--seed", std::to_string(EnvInt("SF2PG_CHAOS_SEED", 11))};
   for (const char* kind : {"429", "500", "503", "reset", "truncated_gzip"}) {
     faults.push_back("--fault-rate");

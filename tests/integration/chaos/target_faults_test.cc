@@ -77,6 +77,7 @@ TEST(ChaosTarget, PostgresRestartedMidRunIsSurvivedOrResumed) {
     ++restarts;
   }
   int code = run->Wait();
+  ASSERT_LT(code, 128) << "sf2pg crashed:\n" << run->Output();
   std::cout << "[ chaos    ] " << restarts << " restart(s); the run exited " << code << "\n";
   ASSERT_GE(restarts, 1) << "the run ended before any restart:\n" << run->Output();
   int resumes = ResumeUntilCompleted(scene, code);
@@ -116,6 +117,7 @@ TEST(ChaosTarget, TerminatedSessionsAreReconnectedOrResumed) {
                                       sessions + " ORDER BY random() LIMIT 1) t"));
   }
   int code = run->Wait();
+  ASSERT_LT(code, 128) << "sf2pg crashed:\n" << run->Output();
   std::cout << "[ chaos    ] " << terminated << " session(s) terminated; the run exited " << code
             << "\n";
   ASSERT_GE(terminated, 5) << run->Output();
