@@ -68,6 +68,7 @@ constexpr std::array kCurlRules = {
     CurlRule{CURLE_UNSUPPORTED_PROTOCOL, Permanent("URL scheme is not supported")},
     CurlRule{CURLE_ABORTED_BY_CALLBACK, Permanent("request was stopped")},
     CurlRule{CURLE_OUT_OF_MEMORY, Permanent("out of memory")},
+    CurlRule{CURLE_FILESIZE_EXCEEDED, Permanent("sent a response too large to accept")},
 };
 
 std::string Describe(long http_status, const ErrorBody& body) {

@@ -27,8 +27,19 @@ void GlobalInit() {
   });
 }
 
+struct BodySink {
+  std::string* out;
+  size_t limit;
+  bool exceeded = false;
+};
+
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
+  auto* sink = static_cast<BodySink*>(user);
+  if (sink->out->size() + size * count > sink->limit) {
+    sink->exceeded = true;
+    return 0;  // libcurl ends the transfer with CURLE_WRITE_ERROR
+  }
+  sink->out->append(data, size * count);
   return size * count;
 }
 
@@ -69,6 +80,7 @@ int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 }  // namespace
 
 struct HttpClient::Impl {
+  size_t max_body_bytes = 0;
   CURL* curl = nullptr;
   char error[CURL_ERROR_SIZE] = {};
   libdeflate_decompressor* inflater = nullptr;
@@ -80,7 +92,8 @@ namespace {
 // Gunzips `in` (one or more gzip members) into `out`. libdeflate inflates a whole buffer at
 // two to three times zlib's speed, straight into a buffer of the announced size, so a
 // multi-megabyte partition is neither copied while it grows nor inflated in small steps.
-bool Gunzip(libdeflate_decompressor* inflater, std::string_view in, std::string& out) {
+bool Gunzip(libdeflate_decompressor* inflater, std::string_view in, std::string& out, size_t limit,
+            bool* exceeded) {
   out.clear();
   while (in.size() >= 18) {  // the smallest gzip member
     // ISIZE (the member's size mod 2^32) is only a hint until the data is checked: a body
@@ -91,6 +104,10 @@ bool Gunzip(libdeflate_decompressor* inflater, std::string_view in, std::string&
     size_t room = std::min(announced, in.size() * 64 + (size_t{1} << 16));
     for (int attempt = 0; attempt < 2; ++attempt) {
       size_t start = out.size();
+      if (start + room > limit) {
+        *exceeded = true;
+        return false;
+      }
       out.reserve(start + room + kBodyPadding);  // simdjson's padding, without a later copy
       out.resize(start + room);
       size_t used = 0, produced = 0;
@@ -114,6 +131,7 @@ bool Gunzip(libdeflate_decompressor* inflater, std::string_view in, std::string&
 
 HttpClient::HttpClient(const HttpOptions& options) : impl_(std::make_unique<Impl>()) {
   GlobalInit();
+  impl_->max_body_bytes = options.max_body_bytes;
   impl_->curl = curl_easy_init();
   if (!impl_->curl) throw InternalError("curl_easy_init failed");
   CURL* c = impl_->curl;
@@ -164,22 +182,34 @@ HttpResponse HttpClient::Send(const HttpRequest& request) {
   }
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, request.unstoppable ? 1L : 0L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(request.timeout.count()));
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &received);
+  BodySink body_sink{&received, impl_->max_body_bytes};
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &body_sink);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &header_sink);
   impl_->error[0] = '\0';
   CURLcode rc = curl_easy_perform(c);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
   curl_slist_free_all(headers);
-  if (rc == CURLE_OK && !encoding.empty() && encoding != "identity" &&
-      (encoding != "gzip" || !Gunzip(impl_->inflater, received, response.body))) {
-    rc = CURLE_BAD_CONTENT_ENCODING;  // what libcurl reports for a body it cannot decode
-    std::snprintf(impl_->error, sizeof impl_->error, "cannot decode a %s body of %zu bytes",
-                  encoding.c_str(), received.size());
+  bool inflated_too_big = false;
+  if (body_sink.exceeded) {
+    rc = CURLE_FILESIZE_EXCEEDED;
+  } else if (rc == CURLE_OK && !encoding.empty() && encoding != "identity" &&
+             (encoding != "gzip" || !Gunzip(impl_->inflater, received, response.body,
+                                            impl_->max_body_bytes, &inflated_too_big))) {
+    rc = inflated_too_big ? CURLE_FILESIZE_EXCEEDED
+                          : CURLE_BAD_CONTENT_ENCODING;  // what libcurl reports for a bad body
+    if (!inflated_too_big) {
+      std::snprintf(impl_->error, sizeof impl_->error, "cannot decode a %s body of %zu bytes",
+                    encoding.c_str(), received.size());
+    }
   } else if (rc == CURLE_OK && (encoding.empty() || encoding == "identity")) {
     response.body.reserve(received.size() + kBodyPadding);
     response.body.assign(received);
   }
   if (received.capacity() > kMaxKeptCapacity) std::string().swap(received);
+  if (rc == CURLE_FILESIZE_EXCEEDED) {
+    std::snprintf(impl_->error, sizeof impl_->error,
+                  "the response body exceeds sf2pg's limit of %zu bytes", impl_->max_body_bytes);
+  }
   if (rc != CURLE_OK) {
     response.transport_code = rc;
     response.transport_error = impl_->error[0] ? impl_->error : curl_easy_strerror(rc);

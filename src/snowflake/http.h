@@ -18,6 +18,10 @@ struct HttpOptions {
   /// SQL API's 45 s synchronous wait, during which the server sends nothing.
   std::chrono::seconds low_speed_time{120};
   std::string ca_bundle;  ///< PEM file of trusted CAs; empty = the system default
+  /// A response body (as received, and once inflated) larger than this is refused with
+  /// CURLE_FILESIZE_EXCEEDED instead of growing without bound. Snowflake's partitions are a
+  /// few to a few hundred MB uncompressed.
+  size_t max_body_bytes = size_t{1} << 30;
   std::string user_agent = "sf2pg/" SF2PG_VERSION;
 };
 

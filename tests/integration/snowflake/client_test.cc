@@ -358,6 +358,40 @@ TEST_F(SnowflakeClientTest, RefusesAResultTooLargeForTheSqlApi) {
   EXPECT_EQ(Posts().size(), 1u);
 }
 
+TEST_F(SnowflakeClientTest, RefusesABodyBeyondTheLimitAsReceivedOrOnceInflated) {
+  // 2 MB of rows: sent as is, then gzip-compressed (a few kB that inflate beyond the limit).
+  std::string rows;
+  for (int i = 0; i < 100000; ++i) rows += std::string(i ? "," : "") + R"(["1","Ada Lovelace"])";
+  std::string big = R"({"resultSetMetaData":{"numRows":100000,"rowType":[)"
+                    R"({"name":"ID","type":"fixed","precision":38,"scale":0},)"
+                    R"({"name":"NAME","type":"text","length":100}]},"data":[)" +
+                    rows + R"(],"code":"090001","statementHandle":"h8"})";
+  ASSERT_GT(big.size(), 2000000u);
+  for (bool gzip : {false, true}) {
+    server_.OnSubmit([&](const auto&, auto& res) {
+      if (gzip) {
+        SendGzipJson(res, big);
+      } else {
+        SendJson(res, 200, big);
+      }
+    });
+    size_t posts_before = Posts().size();
+    ClientOptions options = Options();
+    options.http.max_body_bytes = 1 << 20;
+    SnowflakeSource source(options);
+    try {
+      source.Query("SELECT ID, NAME FROM T");
+      FAIL() << "a body beyond the limit was accepted (gzip " << gzip << ")";
+    } catch (const SnowflakeError& e) {
+      EXPECT_EQ(e.retry(), Retry::kNever);
+      EXPECT_NE(std::string(e.what()).find("exceeds sf2pg's limit of 1048576 bytes"),
+                std::string::npos)
+          << e.what();
+    }
+    EXPECT_EQ(Posts().size(), posts_before + 1) << "refused at once, not retried";
+  }
+}
+
 TEST_F(SnowflakeClientTest, SendsOAuthTokensAsBearerWithTheirType) {
   server_.OnSubmit([](const auto&, auto& res) { SendJson(res, 200, OneRow()); });
   ClientOptions options = Options();

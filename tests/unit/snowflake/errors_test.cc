@@ -55,7 +55,7 @@ TEST(ClassifyTransport, RetriesNetworkFailuresButNotTlsTrustProblems) {
     EXPECT_EQ(ClassifyTransport(code).retry, Retry::kCall) << code;
   }
   for (CURLcode code : {CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE,
-                        CURLE_URL_MALFORMAT, CURLE_ABORTED_BY_CALLBACK}) {
+                        CURLE_URL_MALFORMAT, CURLE_ABORTED_BY_CALLBACK, CURLE_FILESIZE_EXCEEDED}) {
     EXPECT_EQ(ClassifyTransport(code).action, Action::kFail) << code;
   }
 }
