@@ -353,14 +353,15 @@ TEST_F(HostileNamesTest, EveryLambdaAction) {
   EXPECT_EQ(connected["status"], "ok") << connected.dump(2);
 
   // Step Functions' fan-out: one invocation plans, the others join the run.
-  json planned = invoke({{"action", "migrate"}, {"no_resume", true}, {"plan_only", true}});
+  // Both name the tables (a joiner must select what the planner selected).
+  json tables = json::array({kNumericTable, kTextTable});
+  json planned = invoke(
+      {{"action", "migrate"}, {"no_resume", true}, {"plan_only", true}, {"tables_filter", tables}});
   std::string run_id = planned.value("run_id", "");
   ASSERT_FALSE(run_id.empty()) << planned.dump(2);
   json last = planned;
   for (int i = 0; i < 10 && last["status"] != "completed"; ++i) {
-    last = invoke({{"action", "migrate"},
-                   {"join_run_id", run_id},
-                   {"tables_filter", json::array({kNumericTable, kTextTable})}});
+    last = invoke({{"action", "migrate"}, {"join_run_id", run_id}, {"tables_filter", tables}});
     EXPECT_EQ(last["run_id"], run_id) << last.dump(2);
   }
   EXPECT_EQ(last["status"], "completed") << last.dump(2);
