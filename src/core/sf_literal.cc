@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/error.h"
+#include "core/quote.h"
 #include "core/sf_wire.h"
 
 namespace sf2pg {
@@ -47,7 +48,7 @@ bool IsHex(std::string_view text) {
 }
 
 std::string Cast(std::string_view text, std::string_view type) {
-  return QuoteSnowflakeString(text) + "::" + std::string(type);
+  return sf::QuoteLiteral(text) + "::" + std::string(type);
 }
 
 std::string Lower(std::string text) {
@@ -94,25 +95,6 @@ std::string TimestampLiteral(const std::string& wire, const SourceColumn& column
 
 }  // namespace
 
-std::string QuoteSnowflakeIdentifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string QuoteSnowflakeString(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    if (c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
-
 std::string SnowflakeLiteral(const std::optional<std::string>& wire, const SourceColumn& column) {
   if (!wire) return "NULL";
   const std::string& v = *wire;
@@ -126,7 +108,7 @@ std::string SnowflakeLiteral(const std::optional<std::string>& wire, const Sourc
     return Cast(v, "DECFLOAT");
   }
   if (type == "real") return RealLiteral(v, column);
-  if (type == "text") return QuoteSnowflakeString(v);
+  if (type == "text") return sf::QuoteLiteral(v);
   if (type == "boolean") {
     std::string lower = Lower(v);
     if (lower == "true" || lower == "1") return "TRUE";
@@ -135,7 +117,7 @@ std::string SnowflakeLiteral(const std::optional<std::string>& wire, const Sourc
   }
   if (type == "binary") {
     if (!IsHex(v) || v.size() % 2 != 0) Unparsable(v, column);
-    return "TO_BINARY(" + QuoteSnowflakeString(v) + ", 'HEX')";
+    return "TO_BINARY(" + sf::QuoteLiteral(v) + ", 'HEX')";
   }
   if (type == "date") {
     int64_t days = 0;

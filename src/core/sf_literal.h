@@ -1,4 +1,4 @@
-// Snowflake SQL text built from values: quoted identifiers and literals for chunk boundaries.
+// Snowflake SQL literals built from values, for chunk boundaries (quoting is in core/quote.h).
 // Pure functions, no I/O, so the planner can use them without the HTTP client.
 #pragma once
 
@@ -9,13 +9,6 @@
 #include "core/table.h"
 
 namespace sf2pg {
-
-/// "name" with embedded double quotes doubled: Snowflake's case-sensitive identifier form.
-std::string QuoteSnowflakeIdentifier(std::string_view name);
-
-/// 'text' with single quotes doubled and backslashes escaped (a backslash starts an escape
-/// sequence inside Snowflake string constants).
-std::string QuoteSnowflakeString(std::string_view text);
 
 /// The Snowflake SQL literal for a value of `column` as the SQL API sends it (wire text, see
 /// docs/snowflake_types.md); "NULL" for nullopt. Examples: fixed "42" → 42; text → 'O''Brien';

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "core/error.h"
-#include "plan/sql.h"
 #include "core/pg_type.h"
+#include "plan/sql.h"
 #include "postgres/target_table.h"
 #include "snowflake/type_mapping.h"
 
@@ -47,12 +47,13 @@ std::vector<SourceColumn> ResolveAll(const std::vector<SourceColumn>& columns,
                                      std::vector<std::string>* problems) {
   std::vector<SourceColumn> out;
   for (const auto& n : names) {
-    if (const auto* c = FindSource(columns, n)) out.push_back(*c);
-    else problems->push_back(std::string(what) + " \"" + n + "\" is not a column of the source table");
+    if (const auto* c = FindSource(columns, n))
+      out.push_back(*c);
+    else
+      problems->push_back(std::string(what) + " \"" + n + "\" is not a column of the source table");
   }
   return out;
 }
-
 
 namespace {
 
@@ -79,8 +80,7 @@ void MapColumns(TableJob& job, const std::vector<SourceColumn>& source_columns,
   for (const auto& tc : job.target_info.columns) {
     if (tc.not_null && std::find(job.target_columns.begin(), job.target_columns.end(), tc.name) ==
                            job.target_columns.end()) {
-      problems->push_back("target column \"" + tc.name +
-                          "\" is NOT NULL but has no source column");
+      problems->push_back("target column \"" + tc.name + "\" is NOT NULL but has no source column");
     }
   }
 }
@@ -94,7 +94,8 @@ void ResolveKeys(TableJob& job, const std::vector<SourceColumn>& source_columns,
   in.uniqueness = ResolveAll(source_columns, t.uniqueness_columns, "uniqueness column", problems);
   for (size_t i = 0; i < in.chunking.size(); ++i) {
     plan::KeyKind kind = plan::KindOfColumn(in.chunking[i]);
-    if (i < t.chunking_column_types.size()) plan::KindOfConfigType(t.chunking_column_types[i], &kind);
+    if (i < t.chunking_column_types.size())
+      plan::KindOfConfigType(t.chunking_column_types[i], &kind);
     in.chunking_kinds.push_back(kind);
   }
   in.strategy = t.chunking_strategy;
@@ -157,13 +158,14 @@ TableJob DescribeJob(const config::SourceConfig& source, const config::TableConf
   job.shares_status_database = source.target_pg_database == status_database;
   job.max_threads = table.parallel_threads;
   job.plan_input.qualified_name =
-      plan::QualifiedName(source.source_sf_database, source.source_sf_schema, table.source);
+      sf::QualifiedName(source.source_sf_database, source.source_sf_schema, table.source);
   job.plan_input.filter = table.source_filter;
 
   *source_columns =
       snowflake.Query("SELECT * FROM " + job.plan_input.qualified_name + " LIMIT 0").columns;
   std::vector<std::string> unsupported;
-  auto info = postgres::DescribeTable(target_conn, job.target_schema, job.target_table, &unsupported);
+  auto info =
+      postgres::DescribeTable(target_conn, job.target_schema, job.target_table, &unsupported);
   if (!info && missing == MissingTarget::kFail) {
     throw ConfigError("target table " + job.target_database + "." + job.target_schema + "." +
                       job.target_table + " does not exist");
@@ -171,23 +173,25 @@ TableJob DescribeJob(const config::SourceConfig& source, const config::TableConf
   if (!info) {
     postgres::TableInfo planned = PlannedTarget(source, table, *source_columns);
     std::vector<std::string> statements = {
-        "CREATE SCHEMA IF NOT EXISTS " + postgres::Connection::QuoteIdent(job.target_schema),
-        postgres::CreateTableSql(job.target_schema, job.target_table, planned.columns,
-                                 planned.indexes.empty() ? std::vector<std::string>{}
-                                                         : planned.indexes[0].columns)};
+        "CREATE SCHEMA IF NOT EXISTS " + pg::QuoteIdent(job.target_schema),
+        postgres::CreateTableSql(
+            job.target_schema, job.target_table, planned.columns,
+            planned.indexes.empty() ? std::vector<std::string>{} : planned.indexes[0].columns)};
     if (ddl) ddl->insert(ddl->end(), statements.begin(), statements.end());
     if (missing == MissingTarget::kCreate) {
       postgres::Transaction tx(target_conn);
       for (const auto& sql : statements) target_conn.Exec(sql);
       tx.Commit();
-      info = postgres::DescribeTable(target_conn, job.target_schema, job.target_table, &unsupported);
+      info =
+          postgres::DescribeTable(target_conn, job.target_schema, job.target_table, &unsupported);
       if (!info) throw InternalError("created " + job.target_table + " but cannot find it");
     } else {
       info = planned;
     }
   }
   job.target_info = *info;
-  for (const auto& u : unsupported) problems->push_back("target column " + u + " has a type sf2pg cannot load");
+  for (const auto& u : unsupported)
+    problems->push_back("target column " + u + " has a type sf2pg cannot load");
   MapColumns(job, *source_columns, problems);
   ResolveKeys(job, *source_columns, problems);
 

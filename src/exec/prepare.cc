@@ -23,7 +23,7 @@ using nlohmann::json;
 std::string WatermarkFloor(postgres::Connection& conn, const TableJob& job,
                            const SourceColumn& source_wm, const TargetColumn& target_wm,
                            int64_t* target_rows) {
-  std::string col = postgres::Connection::QuoteIdent(target_wm.name);
+  std::string col = pg::QuoteIdent(target_wm.name);
   std::string table = postgres::Qualified(job.target_schema, job.target_table);
   std::string floor = "max(" + col + ")", text = "f::text";
   switch (target_wm.type) {
@@ -49,18 +49,18 @@ std::string WatermarkFloor(postgres::Connection& conn, const TableJob& job,
   std::string lit;
   const std::string& t = source_wm.type;
   if (t == "timestamp_ntz")
-    lit = plan::QuoteString(v) + "::TIMESTAMP_NTZ";
+    lit = sf::QuoteLiteral(v) + "::TIMESTAMP_NTZ";
   else if (t == "timestamp_ltz")
-    lit = plan::QuoteString(v + " +00:00") + "::TIMESTAMP_LTZ";
+    lit = sf::QuoteLiteral(v + " +00:00") + "::TIMESTAMP_LTZ";
   else if (t == "timestamp_tz")
-    lit = plan::QuoteString(v + " +00:00") + "::TIMESTAMP_TZ";
+    lit = sf::QuoteLiteral(v + " +00:00") + "::TIMESTAMP_TZ";
   else if (t == "date")
-    lit = plan::QuoteString(v) + "::DATE";
+    lit = sf::QuoteLiteral(v) + "::DATE";
   else if (t == "fixed" || t == "real")
     lit = v;
   else
-    lit = plan::QuoteString(v);
-  return plan::QuoteIdent(source_wm.name) + " >= " + lit;
+    lit = sf::QuoteLiteral(v);
+  return sf::QuoteIdent(source_wm.name) + " >= " + lit;
 }
 
 bool IsDateKind(const TableJob& job) {

@@ -5,6 +5,7 @@
 #include "config/hash.h"
 #include "core/copy_buffer.h"
 #include "core/error.h"
+#include "core/quote.h"
 #include "core/secret.h"
 #include "exec/columns.h"
 #include "plan/planner.h"
@@ -42,8 +43,7 @@ class StageSink : public CopySink {
 
 // A column as compared: json has no equality operator, so it is compared as jsonb (by value).
 std::string Comparable(const std::string& alias, const TargetColumn& c) {
-  std::string q =
-      alias.empty() ? Connection::QuoteIdent(c.name) : alias + "." + Connection::QuoteIdent(c.name);
+  std::string q = alias.empty() ? pg::QuoteIdent(c.name) : alias + "." + pg::QuoteIdent(c.name);
   return c.type == PgType::kJson ? q + "::jsonb" : q;
 }
 
@@ -51,7 +51,7 @@ std::string SelectList(const std::string& alias, const std::vector<TargetColumn>
   std::string out;
   for (const auto& c : columns) {
     if (!out.empty()) out += ", ";
-    out += Comparable(alias, c) + " AS " + Connection::QuoteIdent(c.name);
+    out += Comparable(alias, c) + " AS " + pg::QuoteIdent(c.name);
   }
   return out;
 }
@@ -63,10 +63,9 @@ std::string Stage(Connection& conn, Source& source, const TableJob& job, int64_t
   std::string stage =
       "sf2pg_verify_" + config::Md5Hex(job.target_schema + "." + job.target_table).substr(0, 16);
   std::string cols;
-  for (const auto& c : job.target_columns)
-    cols += (cols.empty() ? "" : ", ") + Connection::QuoteIdent(c);
-  conn.Exec("DROP TABLE IF EXISTS pg_temp." + Connection::QuoteIdent(stage));
-  conn.Exec("CREATE TEMP TABLE " + Connection::QuoteIdent(stage) + " AS SELECT " + cols + " FROM " +
+  for (const auto& c : job.target_columns) cols += (cols.empty() ? "" : ", ") + pg::QuoteIdent(c);
+  conn.Exec("DROP TABLE IF EXISTS pg_temp." + pg::QuoteIdent(stage));
+  conn.Exec("CREATE TEMP TABLE " + pg::QuoteIdent(stage) + " AS SELECT " + cols + " FROM " +
             postgres::Qualified(job.target_schema, job.target_table) + " WITH NO DATA");
   conn.CopyBegin(postgres::CopySql("pg_temp", stage, job.target_columns));
   CopyBuffer frame;
@@ -98,15 +97,15 @@ void CompareByKey(Connection& conn, const TableJob& job, const std::string& stag
                   TableVerdict* v) {
   std::string on, key_text, differs, changed_cols;
   for (const auto& k : job.upsert_keys) {
-    std::string q = Connection::QuoteIdent(k);
+    std::string q = pg::QuoteIdent(k);
     on += (on.empty() ? "" : " AND ") + ("s." + q + " = t." + q);
     key_text += (key_text.empty() ? "" : ", ") +
-                ("'" + k + "=' || COALESCE(s." + q + ", t." + q + ")::text");
+                (pg::QuoteLiteral(k + "=") + " || COALESCE(s." + q + ", t." + q + ")::text");
   }
   for (const auto& c : job.targets) {
     std::string cmp = Comparable("s", c) + " IS DISTINCT FROM " + Comparable("t", c);
     differs += " OR " + cmp;
-    changed_cols += ", CASE WHEN " + cmp + " THEN " + Connection::QuoteLiteral(c.name) + " END";
+    changed_cols += ", CASE WHEN " + cmp + " THEN " + pg::QuoteLiteral(c.name) + " END";
   }
   std::string target = postgres::Qualified(job.target_schema, job.target_table);
   std::string sql =
@@ -117,7 +116,7 @@ void CompareByKey(Connection& conn, const TableJob& job, const std::string& stag
       key_text + ") AS key, concat_ws(', '" + changed_cols +
       ") AS cols "
       "FROM (SELECT *, true AS __s FROM pg_temp." +
-      Connection::QuoteIdent(stage) +
+      pg::QuoteIdent(stage) +
       ") s FULL JOIN "
       "(SELECT *, true AS __t FROM " +
       target + ") t ON " + on +
@@ -125,14 +124,16 @@ void CompareByKey(Connection& conn, const TableJob& job, const std::string& stag
       "NULL" +
       differs + ") d ORDER BY rn, kind LIMIT " + std::to_string(std::max(max_shown, 3));
   auto r = conn.Exec(sql);
-  // Rows are interleaved by kind, so the first of each kind is in the result and its
-  // window count is the kind's total.
+  // Rows are interleaved by kind, so the first of each kind (rn = 1) is in the result and its
+  // window count is the kind's total; it is counted from that row only.
   for (int i = 0; i < r.rows(); ++i) {
     std::string kind(r.Get(i, 0));
-    int64_t count = r.GetInt(i, 3);
-    if (kind == "missing") v->missing += count;
-    if (kind == "extra") v->extra = count;
-    if (kind == "changed") v->changed = count;
+    if (r.GetInt(i, 4) == 1) {
+      int64_t count = r.GetInt(i, 3);
+      if (kind == "missing") v->missing += count;  // after the rows the stage could not hold
+      if (kind == "extra") v->extra += count;
+      if (kind == "changed") v->changed += count;
+    }
     if (static_cast<int>(v->samples.size()) >= max_shown) continue;
     std::string sample = kind + " " + std::string(r.Get(i, 1));
     if (kind == "changed") sample += ": " + std::string(r.Get(i, 2));
@@ -144,7 +145,7 @@ void CompareAsMultisets(Connection& conn, const TableJob& job, const std::string
                         int max_shown, TableVerdict* v) {
   std::string target = postgres::Qualified(job.target_schema, job.target_table);
   std::string s =
-      "SELECT " + SelectList("", job.targets) + " FROM pg_temp." + Connection::QuoteIdent(stage);
+      "SELECT " + SelectList("", job.targets) + " FROM pg_temp." + pg::QuoteIdent(stage);
   std::string t = "SELECT " + SelectList("", job.targets) + " FROM " + target;
   auto diff = [&](const std::string& a, const std::string& b, const char* kind, int64_t* count) {
     auto n = conn.Exec("SELECT count(*) FROM (" + a + " EXCEPT ALL " + b + ") x");

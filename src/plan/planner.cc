@@ -102,7 +102,7 @@ class Planner {
       order_keys_ = keys_;
     for (const auto& k : order_keys_) {
       if (!plan_.order_by.empty()) plan_.order_by += ", ";
-      plan_.order_by += QuoteIdent(k.name);
+      plan_.order_by += sf::QuoteIdent(k.name);
     }
   }
 
@@ -212,7 +212,7 @@ class Planner {
                               const std::string& partition_expr) {
     std::string cols, order;
     for (const auto& k : keys) {
-      cols += (cols.empty() ? "" : ", ") + QuoteIdent(k.name);
+      cols += (cols.empty() ? "" : ", ") + sf::QuoteIdent(k.name);
     }
     std::string select = partition_expr.empty() ? cols : partition_expr + " AS \"B\", " + cols;
     std::string outer = partition_expr.empty() ? cols : "\"B\", " + cols;
@@ -289,7 +289,7 @@ class Planner {
 
   void AddNullChunks(int64_t nulls) {
     if (nulls <= 0) return;
-    std::string is_null = QuoteIdent(t_.chunking.front().name) + " IS NULL";
+    std::string is_null = sf::QuoteIdent(t_.chunking.front().name) + " IS NULL";
     size_t before = plan_.chunks.size();
     SplitRange(NullKeys(), is_null, nulls);
     for (size_t i = before; i < plan_.chunks.size(); ++i) {
@@ -300,13 +300,13 @@ class Planner {
   Plan KeyRange() {
     if (keys_.empty()) throw InternalError("key_range needs chunking or uniqueness columns");
     const SourceColumn& first = keys_.front();
-    auto stats = Query("SELECT COUNT(*) AS \"N\", COUNT(" + QuoteIdent(first.name) + ") AS \"NN\"" +
-                       From() + Where({}));
+    auto stats = Query("SELECT COUNT(*) AS \"N\", COUNT(" + sf::QuoteIdent(first.name) +
+                       ") AS \"NN\"" + From() + Where({}));
     int64_t total = ToInt(stats.rows[0][0]);
     int64_t non_null = ToInt(stats.rows[0][1]);
     if (FitsOneChunk(total)) return Single("table fits in one chunk");
     if (plan_.reason.empty()) plan_.reason = "key ranges requested";
-    std::string not_null = QuoteIdent(first.name) + " IS NOT NULL";
+    std::string not_null = sf::QuoteIdent(first.name) + " IS NOT NULL";
     SplitRange(keys_, not_null, non_null);
     if (!t_.chunking.empty()) AddNullChunks(total - non_null);
     return Finish("key_range");
@@ -314,7 +314,7 @@ class Planner {
 
   Plan Grouped() {
     const SourceColumn& c = t_.chunking.front();
-    std::string col = QuoteIdent(c.name);
+    std::string col = sf::QuoteIdent(c.name);
     auto r = Query("SELECT " + col + ", COUNT(*) AS \"N\"" + From() + Where({}) + " GROUP BY " +
                    col + " ORDER BY " + col);
     int64_t total = 0;
@@ -361,7 +361,7 @@ class Planner {
   // buckets denser than batch_size split on the key in one more query.
   Plan Histogram(const std::string& strategy) {
     const SourceColumn& c = t_.chunking.front();
-    std::string col = QuoteIdent(c.name);
+    std::string col = sf::QuoteIdent(c.name);
     auto stats = Query("SELECT COUNT(*) AS \"N\", COUNT(" + col + ") AS \"NN\", MIN(" + col +
                        ") AS \"LO\", MAX(" + col + ") AS \"HI\"" + From() + Where({}));
     const Row& s = stats.rows.at(0);
@@ -383,7 +383,7 @@ class Planner {
 
   std::vector<Bucket> NumericBuckets(const SourceColumn& c, const std::string& lo_wire,
                                      const std::string& hi_wire, int64_t rows, std::string* expr) {
-    std::string col = QuoteIdent(c.name);
+    std::string col = sf::QuoteIdent(c.name);
     // About 8 buckets per chunk, so merging can even out skew; at most 100,000.
     int64_t want = std::clamp<int64_t>((rows / batch_ + 1) * 8, 1, 100000);
     std::vector<Bucket> out;
@@ -426,7 +426,7 @@ class Planner {
   }
 
   std::vector<Bucket> DateBuckets(const SourceColumn& c, std::string* expr) {
-    std::string col = QuoteIdent(c.name);
+    std::string col = sf::QuoteIdent(c.name);
     *expr = c.type == "date" ? col : "DATE_TRUNC('DAY', " + col + ")";
     auto r = Query("SELECT " + *expr + " AS \"D\", COUNT(*) AS \"N\"" + From() +
                    Where({col + " IS NOT NULL"}) + " GROUP BY 1 ORDER BY 1");
@@ -443,7 +443,7 @@ class Planner {
   void MergeBuckets(const SourceColumn& c, const std::vector<Bucket>& buckets,
                     const std::string& bucket_expr) {
     if (buckets.empty()) return;
-    std::string col = QuoteIdent(c.name);
+    std::string col = sf::QuoteIdent(c.name);
     struct Group {
       size_t first, last;
       int64_t rows;
@@ -545,7 +545,7 @@ bool KindOfConfigType(const std::string& type, KeyKind* kind) {
 std::string ChunkQuery(const TableInput& table, const std::vector<std::string>& columns,
                        const std::string& order_by, const ChunkSpec& chunk) {
   std::string sql = "SELECT ";
-  for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + QuoteIdent(columns[i]);
+  for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + sf::QuoteIdent(columns[i]);
   sql += " FROM " + table.qualified_name;
   std::string where = And({table.filter, table.floor, chunk.predicate});
   if (!where.empty()) sql += " WHERE " + where;

@@ -4,15 +4,6 @@
 
 namespace sf2pg::plan {
 
-std::string QuoteIdent(std::string_view name) { return QuoteSnowflakeIdentifier(name); }
-
-std::string QuoteString(std::string_view text) { return QuoteSnowflakeString(text); }
-
-std::string QualifiedName(std::string_view database, std::string_view schema,
-                          std::string_view table) {
-  return QuoteIdent(database) + "." + QuoteIdent(schema) + "." + QuoteIdent(table);
-}
-
 std::string Literal(const SourceColumn& column, std::string_view wire) {
   return SnowflakeLiteral(std::string(wire), column);
 }
@@ -26,7 +17,7 @@ std::string Lexicographic(const std::vector<SourceColumn>& keys,
                           const char* last) {
   std::string inner;
   for (size_t i = keys.size(); i-- > 0;) {
-    std::string col = QuoteIdent(keys[i].name);
+    std::string col = sf::QuoteIdent(keys[i].name);
     std::string lit = Literal(keys[i], wire_values[i]);
     if (inner.empty()) {
       inner = col + " " + last + " " + lit;
@@ -52,7 +43,8 @@ std::string KeyBefore(const std::vector<SourceColumn>& keys,
 
 namespace {
 
-// True when `p` is one parenthesised group: "(...)" whose first '(' closes at the end.
+// True when `p` is one parenthesised group: "(...)" whose first '(' closes at the end. Inside
+// a string literal a backslash escapes the next character (Snowflake's rule).
 bool IsWrapped(std::string_view p) {
   if (p.size() < 2 || p.front() != '(' || p.back() != ')') return false;
   int depth = 0;
@@ -60,7 +52,10 @@ bool IsWrapped(std::string_view p) {
   for (size_t i = 0; i < p.size(); ++i) {
     char c = p[i];
     if (quote) {
-      if (c == quote) quote = 0;
+      if (quote == '\'' && c == '\\')
+        ++i;
+      else if (c == quote)
+        quote = 0;
     } else if (c == '\'' || c == '"') {
       quote = c;
     } else if (c == '(') {

@@ -1,5 +1,5 @@
-// Snowflake SQL text built by the planner: quoted identifiers, literals from wire values, and
-// the predicates that bound a chunk. Pure functions.
+// Snowflake SQL text built by the planner: literals from wire values and the predicates that
+// bound a chunk. Pure functions. Identifiers and text are quoted with sf:: (core/quote.h).
 #pragma once
 
 #include <optional>
@@ -7,21 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/quote.h"
 #include "core/table.h"
 
 namespace sf2pg::plan {
-
-/// "name" with embedded quotes doubled. Every identifier sf2pg sends is quoted, so names keep
-/// their exact case and may hold spaces, quotes or reserved words.
-std::string QuoteIdent(std::string_view name);
-
-/// 'text' with embedded quotes doubled (Snowflake also treats backslash as an escape in
-/// string literals, so backslashes are doubled too).
-std::string QuoteString(std::string_view text);
-
-/// "DB"."SCHEMA"."TABLE"
-std::string QualifiedName(std::string_view database, std::string_view schema,
-                          std::string_view table);
 
 /// A Snowflake SQL literal for a value given as SQL API wire text of `column`'s type,
 /// e.g. fixed "12.50" -> 12.50, date "19552" -> '2023-07-14'::DATE, timestamp_tz

@@ -180,24 +180,6 @@ void Connection::CopyAbort(std::string_view reason) noexcept {
   while (PGresult* r = PQgetResult(conn_)) PQclear(r);
 }
 
-std::string Connection::QuoteIdent(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string Connection::QuoteLiteral(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
 Transaction::~Transaction() {
   if (done_) return;
   conn_.CopyAbort("transaction rolled back");

@@ -86,11 +86,6 @@ class Connection {
   const ConnectParams& params() const { return params_; }
   PGconn* raw() { return conn_; }
 
-  /// "name" with embedded quotes doubled, for identifiers.
-  static std::string QuoteIdent(std::string_view name);
-  /// 'text' with embedded quotes doubled, for literals in generated DDL.
-  static std::string QuoteLiteral(std::string_view text);
-
  private:
   [[noreturn]] void Fail(std::string_view what, const PGresult* result);
   Result Check(PGresult* result, std::string_view sql);

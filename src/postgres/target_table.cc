@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "config/hash.h"
 #include "core/pg_type.h"
+#include "core/quote.h"
 
 namespace sf2pg::postgres {
 
@@ -85,12 +85,13 @@ std::string CreateTableSql(const std::string& schema, const std::string& table,
                            const std::vector<std::string>& primary_key) {
   std::string sql = "CREATE TABLE " + Qualified(schema, table) + " (";
   for (size_t i = 0; i < columns.size(); ++i) {
-    sql += (i ? ", " : "") + Connection::QuoteIdent(columns[i].name) + " " + PgTypeSql(columns[i]);
+    sql += (i ? ", " : "") + pg::QuoteIdent(columns[i].name) + " " + PgTypeSql(columns[i]);
     if (columns[i].not_null) sql += " NOT NULL";
   }
   if (!primary_key.empty()) {
     sql += ", PRIMARY KEY (";
-    for (size_t i = 0; i < primary_key.size(); ++i) sql += (i ? ", " : "") + Connection::QuoteIdent(primary_key[i]);
+    for (size_t i = 0; i < primary_key.size(); ++i)
+      sql += (i ? ", " : "") + pg::QuoteIdent(primary_key[i]);
     sql += ")";
   }
   return sql + ")";
@@ -102,7 +103,7 @@ bool IsEmpty(Connection& conn, const std::string& schema, const std::string& tab
 }
 
 std::string Qualified(const std::string& schema, const std::string& table) {
-  return Connection::QuoteIdent(schema) + "." + Connection::QuoteIdent(table);
+  return pg::QuoteIdent(schema) + "." + pg::QuoteIdent(table);
 }
 
 namespace {
@@ -111,7 +112,7 @@ std::string ColumnList(const std::vector<std::string>& columns, const std::strin
   std::string out;
   for (const auto& c : columns) {
     if (!out.empty()) out += ", ";
-    out += prefix + Connection::QuoteIdent(c);
+    out += prefix + pg::QuoteIdent(c);
   }
   return out;
 }
@@ -130,18 +131,17 @@ std::string StageName(const std::string& table) {
 }
 
 std::string CreateStageSql(const std::string& schema, const std::string& table) {
-  return "CREATE TEMP TABLE IF NOT EXISTS " +
-         Connection::QuoteIdent(StageName(schema + "." + table)) + " (LIKE " +
-         Qualified(schema, table) + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS";
+  return "CREATE TEMP TABLE IF NOT EXISTS " + pg::QuoteIdent(StageName(schema + "." + table)) +
+         " (LIKE " + Qualified(schema, table) + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS";
 }
 
 std::string UpsertSql(const TableInfo& target, const std::vector<std::string>& columns,
                       const std::vector<std::string>& keys, const std::string& watermark) {
-  std::string stage = "pg_temp." + Connection::QuoteIdent(StageName(target.schema + "." + target.name));
+  std::string stage = "pg_temp." + pg::QuoteIdent(StageName(target.schema + "." + target.name));
   std::string sql = "INSERT INTO " + Qualified(target.schema, target.name) + " AS t (" +
                     ColumnList(columns) + ") SELECT DISTINCT ON (" + ColumnList(keys) + ") " +
                     ColumnList(columns) + " FROM " + stage + " ORDER BY " + ColumnList(keys);
-  if (!watermark.empty()) sql += ", " + Connection::QuoteIdent(watermark) + " DESC NULLS LAST";
+  if (!watermark.empty()) sql += ", " + pg::QuoteIdent(watermark) + " DESC NULLS LAST";
   sql += " ON CONFLICT (" + ColumnList(keys) + ") DO ";
   std::vector<std::string> rest;
   for (const auto& c : columns) {
@@ -150,21 +150,22 @@ std::string UpsertSql(const TableInfo& target, const std::vector<std::string>& c
   if (rest.empty()) return sql + "NOTHING";
   sql += "UPDATE SET ";
   for (size_t i = 0; i < rest.size(); ++i) {
-    std::string q = Connection::QuoteIdent(rest[i]);
+    std::string q = pg::QuoteIdent(rest[i]);
     sql += (i ? ", " : "") + q + " = EXCLUDED." + q;
   }
   if (!watermark.empty()) {
-    std::string w = Connection::QuoteIdent(watermark);
+    std::string w = pg::QuoteIdent(watermark);
     sql += " WHERE EXCLUDED." + w + " > t." + w + " OR (t." + w + " IS NULL AND EXCLUDED." + w +
            " IS NOT NULL)";
   } else {
     sql += " WHERE ";
     for (size_t i = 0; i < rest.size(); ++i) {
-      std::string q = Connection::QuoteIdent(rest[i]);
+      std::string q = pg::QuoteIdent(rest[i]);
       const TargetColumn* col = target.Find(rest[i]);
       // json has no equality operator; compare its text.
       std::string cast = col && col->type == PgType::kJson ? "::text" : "";
-      sql += (i ? " OR " : "") + ("t." + q + cast) + " IS DISTINCT FROM " + ("EXCLUDED." + q + cast);
+      sql +=
+          (i ? " OR " : "") + ("t." + q + cast) + " IS DISTINCT FROM " + ("EXCLUDED." + q + cast);
     }
   }
   return sql;

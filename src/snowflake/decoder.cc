@@ -8,6 +8,7 @@
 
 #include "core/copy_buffer.h"
 #include "core/error.h"
+#include "core/quote.h"
 #include "core/sf_literal.h"
 #include "snowflake/encoders.h"
 #include "snowflake/errors.h"
@@ -281,7 +282,7 @@ std::string ChunkDecoder::Impl::KeyText(std::string_view raw) const {
       try {
         literal = SnowflakeLiteral(text, column);
       } catch (const Error&) {
-        literal = QuoteSnowflakeString(*text);
+        literal = sf::QuoteLiteral(*text);
       }
     }
     if (!key.empty()) key += ", ";

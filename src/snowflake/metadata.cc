@@ -4,7 +4,7 @@
 #include <charconv>
 
 #include "core/error.h"
-#include "core/sf_literal.h"
+#include "core/quote.h"
 
 namespace sf2pg::snowflake {
 namespace {
@@ -25,22 +25,16 @@ int64_t ToInt(const std::optional<std::string>& text) {
 
 }  // namespace
 
-std::string QualifiedName(const std::string& database, const std::string& schema,
-                          const std::string& table) {
-  return QuoteSnowflakeIdentifier(database) + "." + QuoteSnowflakeIdentifier(schema) + "." +
-         QuoteSnowflakeIdentifier(table);
-}
-
 std::vector<SourceColumn> TableColumns(Source& source, const std::string& database,
                                        const std::string& schema, const std::string& table) {
-  return source.Query("SELECT * FROM " + QualifiedName(database, schema, table) + " LIMIT 0")
+  return source.Query("SELECT * FROM " + sf::QualifiedName(database, schema, table) + " LIMIT 0")
       .columns;
 }
 
 std::vector<std::string> PrimaryKey(Source& source, const std::string& database,
                                     const std::string& schema, const std::string& table) {
   QueryResult result =
-      source.Query("SHOW PRIMARY KEYS IN TABLE " + QualifiedName(database, schema, table));
+      source.Query("SHOW PRIMARY KEYS IN TABLE " + sf::QualifiedName(database, schema, table));
   size_t name_at = ColumnIndex(result, "column_name", 4);
   size_t sequence_at = ColumnIndex(result, "key_sequence", 5);
   std::vector<std::pair<int64_t, std::string>> keyed;

@@ -24,8 +24,4 @@ std::vector<std::string> PrimaryKey(Source& source, const std::string& database,
 /// The text of SELECT CURRENT_VERSION(). Throws SnowflakeError when the result is empty.
 std::string ServerVersion(Source& source);
 
-/// "DB"."SCHEMA"."TABLE", each part quoted.
-std::string QualifiedName(const std::string& database, const std::string& schema,
-                          const std::string& table);
-
 }  // namespace sf2pg::snowflake

@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/quote.h"
+
 extern char** environ;
 
 namespace sf2pg::testing {
@@ -29,7 +31,9 @@ std::string ReadAll(int fd) {
 
 }  // namespace
 
-std::string BinaryPath(const std::string& name) { return std::string(SF2PG_BINARY_DIR) + "/" + name; }
+std::string BinaryPath(const std::string& name) {
+  return std::string(SF2PG_BINARY_DIR) + "/" + name;
+}
 std::string SourcePath(const std::string& relative) {
   return std::string(SF2PG_SOURCE_DIR) + "/" + relative;
 }
@@ -77,9 +81,8 @@ postgres::ConnectParams TestPg::Params(const std::string& database) {
 
 void TestPg::CreateDatabase(const std::string& database) {
   postgres::Connection conn(Params());
-  conn.Exec("DROP DATABASE IF EXISTS " + postgres::Connection::QuoteIdent(database) +
-            " WITH (FORCE)");
-  conn.Exec("CREATE DATABASE " + postgres::Connection::QuoteIdent(database));
+  conn.Exec("DROP DATABASE IF EXISTS " + pg::QuoteIdent(database) + " WITH (FORCE)");
+  conn.Exec("CREATE DATABASE " + pg::QuoteIdent(database));
 }
 
 std::map<std::string, std::string> TestPg::Env() {

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "core/quote.h"
 #include "ids.h"
 
 namespace sf2pg::sfemu {
@@ -144,7 +145,7 @@ std::optional<std::string> OptionalInt(int64_t v, bool present) {
 }  // namespace
 
 std::string CatalogTable::PgQualified() const {
-  return Connection::QuoteIdent(pg_schema) + "." + Connection::QuoteIdent(pg_table);
+  return pg::QuoteIdent(pg_schema) + "." + pg::QuoteIdent(pg_table);
 }
 
 std::optional<CatalogTable> CatalogCache::Get(int64_t generation, const std::string& key) {
@@ -165,7 +166,7 @@ void CatalogCache::Put(int64_t generation, const std::string& key, const Catalog
 }
 
 std::vector<std::string> PgColumnDefinitions(const CatalogColumn& column) {
-  std::string name = Connection::QuoteIdent(column.pg_name);
+  std::string name = pg::QuoteIdent(column.pg_name);
   std::string type = column.type.PgType();
   if (column.type.kind == SfKind::kText) {
     type = column.type.length < kMaxTextLength
@@ -179,17 +180,17 @@ std::vector<std::string> PgColumnDefinitions(const CatalogColumn& column) {
     // rounded, because Snowflake's handling of them is not emulated.
     int64_t unit = 1;
     for (int i = t.scale; i < 6; ++i) unit *= 10;
-    def += " CONSTRAINT " + Connection::QuoteIdent(column.pg_name + "#scale") +
+    def += " CONSTRAINT " + pg::QuoteIdent(column.pg_name + "#scale") +
            " CHECK (mod(extract(epoch from " + name + ") * 1000000, " + std::to_string(unit) +
            ") = 0)";
   }
   if (t.kind == SfKind::kBinary && t.length < kMaxBinaryLength) {
-    def += " CONSTRAINT " + Connection::QuoteIdent(column.pg_name + "#length") +
-           " CHECK (octet_length(" + name + ") <= " + std::to_string(t.length) + ")";
+    def += " CONSTRAINT " + pg::QuoteIdent(column.pg_name + "#length") + " CHECK (octet_length(" +
+           name + ") <= " + std::to_string(t.length) + ")";
   }
   std::vector<std::string> defs = {def};
   if (t.kind == SfKind::kTimestampTz) {
-    std::string off = Connection::QuoteIdent(column.OffsetPgName());
+    std::string off = pg::QuoteIdent(column.OffsetPgName());
     defs.push_back(off + " smallint CHECK ((" + off + " IS NULL) = (" + name + " IS NULL))");
   }
   return defs;
@@ -215,7 +216,7 @@ void PgCatalog::Bootstrap(Connection& conn) {
   for (const char* fn : {"upper", "lower"}) {
     conn.Exec(std::string("CREATE OR REPLACE FUNCTION sfemu_catalog.sf_") + fn +
               "(t text) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT " + fn +
-              "(t COLLATE " + Connection::QuoteIdent(collation) + ") $$");
+              "(t COLLATE " + pg::QuoteIdent(collation) + ") $$");
   }
   conn.Exec("COMMIT");
 }
@@ -302,14 +303,14 @@ bool PgCatalog::CreateSchema(const std::string& database, const std::string& sch
   conn_.Exec(
       "INSERT INTO sfemu_catalog.schemas (database_name, name, pg_schema) VALUES ($1, $2, $3)",
       {database, schema, pg_schema});
-  conn_.Exec("CREATE SCHEMA IF NOT EXISTS " + Connection::QuoteIdent(pg_schema));
+  conn_.Exec("CREATE SCHEMA IF NOT EXISTS " + pg::QuoteIdent(pg_schema));
   return true;
 }
 
 bool PgCatalog::DropSchema(const std::string& database, const std::string& schema) {
   auto pg_schema = PgSchemaOf(database, schema);
   if (!pg_schema) return false;
-  conn_.Exec("DROP SCHEMA IF EXISTS " + Connection::QuoteIdent(*pg_schema) + " CASCADE");
+  conn_.Exec("DROP SCHEMA IF EXISTS " + pg::QuoteIdent(*pg_schema) + " CASCADE");
   conn_.Exec("DELETE FROM sfemu_catalog.schemas WHERE database_name = $1 AND name = $2",
              {database, schema});
   return true;
@@ -362,7 +363,7 @@ void PgCatalog::CreateTable(CatalogTable& table) {
          OptionalInt(text ? t.ByteLength() : t.length, text || binary),
          OptionalInt(t.precision, fixed), OptionalInt(10, fixed), OptionalInt(t.scale, fixed),
          OptionalInt(t.scale, temporal)});
-    if (col.pk_position > 0) key.emplace_back(col.pk_position, Connection::QuoteIdent(col.pg_name));
+    if (col.pk_position > 0) key.emplace_back(col.pk_position, pg::QuoteIdent(col.pg_name));
   }
   if (!key.empty()) {
     // Snowflake does not enforce primary keys; an ordinary index keeps key-ordered reads fast.

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/quote.h"
 #include "json_text.h"
 #include "parser.h"
 #include "pg_rows.h"
@@ -242,7 +243,7 @@ ExecResult Executor::Run(const ExecRequest& request, CancelToken& token, int64_t
   session.catalog = &catalog;
   token.Attach(conn);
   try {
-    Exec(conn, "SET TIME ZONE " + Connection::QuoteLiteral(request.timezone));
+    Exec(conn, "SET TIME ZONE " + pg::QuoteLiteral(request.timezone));
   } catch (const PgFailure&) {
     token.Attach(nullptr);
     throw SfError("002043", "22023",
@@ -330,8 +331,8 @@ std::shared_ptr<ResultSet> Executor::RunStatement(const Statement& st, Session& 
         }
         // Every request is its own session: settings last until the end of this request.
         if (key == "TIMEZONE" && session.multi) {
-          Exec(conn, "SET TIME ZONE " +
-                         Connection::QuoteLiteral(value.empty() ? "America/Los_Angeles" : value));
+          Exec(conn,
+               "SET TIME ZONE " + pg::QuoteLiteral(value.empty() ? "America/Los_Angeles" : value));
         }
       }
       return Status("Statement executed successfully.");
@@ -653,8 +654,8 @@ std::shared_ptr<ResultSet> Executor::RunShowTables(const Statement& st, Session&
   std::string owner = session.context.role.empty() ? "SYSADMIN" : session.context.role;
   for (const auto& t : session.catalog->ListTables(db, schema)) {
     if (st.like && !LikeMatch(t.name, *st.like)) continue;
-    PgResult size = Exec(conn_->raw(), "SELECT pg_total_relation_size(" +
-                                           Connection::QuoteLiteral(t.PgQualified()) + ")");
+    PgResult size = Exec(
+        conn_->raw(), "SELECT pg_total_relation_size(" + pg::QuoteLiteral(t.PgQualified()) + ")");
     b.AddRow({MillisText(t.created_on_ms),
               t.name,
               t.database,

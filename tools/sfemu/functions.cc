@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "core/quote.h"
 #include "json_text.h"
 #include "postgres/connection.h"
 #include "sf_error.h"
@@ -470,7 +471,7 @@ std::optional<std::string> JsonOf(const FunctionCall& c, size_t i) {
 }
 
 Typed JsonConstant(std::string canonical, SfKind kind) {
-  Typed t = MakeTyped(postgres::Connection::QuoteLiteral(canonical), SfType::Of(kind), false);
+  Typed t = MakeTyped(pg::QuoteLiteral(canonical), SfType::Of(kind), false);
   t.literal = Lit::kJson;
   t.literal_text = std::move(canonical);
   return t;

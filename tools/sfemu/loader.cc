@@ -6,6 +6,7 @@
 
 #include "cancel.h"
 #include "core/error.h"
+#include "core/quote.h"
 #include "executor.h"
 #include "generator.h"
 #include "json_text.h"
@@ -186,9 +187,8 @@ int64_t CopyRows(Connection& conn, const CatalogTable& table, int64_t count, con
                  const std::function<std::string(int64_t)>& where) {
   std::string columns;
   for (const auto& c : table.columns) {
-    columns += (columns.empty() ? "" : ", ") + Connection::QuoteIdent(c.pg_name);
-    if (c.type.kind == SfKind::kTimestampTz)
-      columns += ", " + Connection::QuoteIdent(c.OffsetPgName());
+    columns += (columns.empty() ? "" : ", ") + pg::QuoteIdent(c.pg_name);
+    if (c.type.kind == SfKind::kTimestampTz) columns += ", " + pg::QuoteIdent(c.OffsetPgName());
   }
   conn.Exec("BEGIN");
   conn.Exec("SET LOCAL TIME ZONE 'UTC'");

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "core/quote.h"
 #include "functions.h"
 #include "json_text.h"
 #include "postgres/connection.h"
@@ -16,8 +17,8 @@ namespace {
 using postgres::Connection;
 using Lit = Typed::Literal;
 
-std::string Quote(std::string_view text) { return Connection::QuoteLiteral(text); }
-std::string Ident(std::string_view text) { return Connection::QuoteIdent(text); }
+std::string Quote(std::string_view text) { return pg::QuoteLiteral(text); }
+std::string Ident(std::string_view text) { return pg::QuoteIdent(text); }
 
 Typed BoolResult(std::string sql, bool nullable) {
   return MakeTyped(std::move(sql), SfType::Of(SfKind::kBoolean), nullable);

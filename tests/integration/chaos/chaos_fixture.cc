@@ -12,6 +12,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/quote.h"
+
 extern char** environ;
 
 namespace sf2pg::testing {
@@ -107,9 +109,8 @@ Scene::Scene(SceneOptions options)
     postgres::ConnectParams admin = *options_.pg_params;
     admin.dbname = "postgres";
     postgres::Connection conn(admin);
-    conn.Exec("DROP DATABASE IF EXISTS " + postgres::Connection::QuoteIdent(target_db_) +
-              " WITH (FORCE)");
-    conn.Exec("CREATE DATABASE " + postgres::Connection::QuoteIdent(target_db_));
+    conn.Exec("DROP DATABASE IF EXISTS " + pg::QuoteIdent(target_db_) + " WITH (FORCE)");
+    conn.Exec("CREATE DATABASE " + pg::QuoteIdent(target_db_));
   } else {
     TestPg::CreateDatabase(target_db_);
   }
@@ -249,9 +250,8 @@ std::map<std::string, std::string> OwnCluster::Env() const {
 
 void OwnCluster::CreateDatabase(const std::string& database) const {
   postgres::Connection conn(Params("postgres"));
-  conn.Exec("DROP DATABASE IF EXISTS " + postgres::Connection::QuoteIdent(database) +
-            " WITH (FORCE)");
-  conn.Exec("CREATE DATABASE " + postgres::Connection::QuoteIdent(database));
+  conn.Exec("DROP DATABASE IF EXISTS " + pg::QuoteIdent(database) + " WITH (FORCE)");
+  conn.Exec("CREATE DATABASE " + pg::QuoteIdent(database));
 }
 
 int EnvInt(const char* name, int fallback) {

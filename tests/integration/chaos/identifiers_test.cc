@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/exit_status.h"
+#include "core/quote.h"
 #include "integration/pg_fixture.h"
 #include "integration/sfemu_server.h"
 
@@ -121,7 +122,7 @@ TEST(ChaosIdentifiers, QuotedMixedCaseAndReservedNamesAndSqlLikeValuesMigrateExa
 
   // The names arrived as written (all-upper names become lower case), and every value too.
   for (const char* name : {kTable, "by text"}) {
-    std::string qualified = "\"Tgt \"\"Schema\"\"\"." + postgres::Connection::QuoteIdent(name);
+    std::string qualified = "\"Tgt \"\"Schema\"\"\"." + pg::QuoteIdent(name);
     auto columns = target.Exec(
         "SELECT string_agg(attname, '|' ORDER BY attnum) FROM pg_attribute WHERE attrelid = "
         "$1::regclass AND attnum > 0",

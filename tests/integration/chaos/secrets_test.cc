@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/exit_status.h"
+#include "core/quote.h"
 #include "integration/chaos/chaos_fixture.h"
 
 namespace sf2pg::testing {
@@ -34,7 +35,7 @@ std::string StatusTables(const Scene& scene) {
   EXPECT_GE(tables.rows(), 3);
   std::string out;
   for (int i = 0; i < tables.rows(); ++i) {
-    std::string name = postgres::Connection::QuoteIdent(tables.Get(i, 0));
+    std::string name = pg::QuoteIdent(tables.Get(i, 0));
     auto rows = conn.Exec("SELECT row_to_json(t)::text FROM migration_status." + name + " t");
     for (int r = 0; r < rows.rows(); ++r) out += std::string(rows.Get(r, 0)) + "\n";
   }

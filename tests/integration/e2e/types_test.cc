@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/exit_status.h"
+#include "core/quote.h"
 #include "core/sf_literal.h"
 #include "integration/pg_fixture.h"
 #include "integration/sfemu_server.h"
@@ -31,12 +32,12 @@ std::string ValueSql(const json& c) {
   if (c["input"].is_null()) return "NULL";
   std::string input = c["input"];
   std::string type = c["sf_type"];
-  if (type == "GEOGRAPHY") return "TO_GEOGRAPHY(" + QuoteSnowflakeString(input) + ")";
+  if (type == "GEOGRAPHY") return "TO_GEOGRAPHY(" + sf::QuoteLiteral(input) + ")";
   if (type == "VARIANT" || type == "OBJECT" || type == "ARRAY") {
     if (input == "[1, undefined]") return "ARRAY_CONSTRUCT(1, NULL)";
-    return "PARSE_JSON(" + QuoteSnowflakeString(input) + ")";
+    return "PARSE_JSON(" + sf::QuoteLiteral(input) + ")";
   }
-  return "CAST(" + QuoteSnowflakeString(input) + " AS " + type + ")";
+  return "CAST(" + sf::QuoteLiteral(input) + " AS " + type + ")";
 }
 
 std::string TableName(const std::string& sf_type) {

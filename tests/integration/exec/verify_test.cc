@@ -75,6 +75,34 @@ TEST_F(VerifyTest, IdenticalAfterAMigrationAndEachDifferenceFound) {
   EXPECT_THAT(diff.samples, Contains("extra id=999999"));
 }
 
+// Each kind is counted once, whatever the number of sample rows shown: 7 missing rows are 7,
+// with fewer samples than differences and with more.
+TEST_F(VerifyTest, CountsEachKindOfDifferenceExactly) {
+  auto c = Config(R"(, "uniqueness_columns": ["ID"])");
+  ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, "completed");
+  conn_->Exec("DELETE FROM items WHERE id IN (10, 20, 30, 40, 50, 60, 70)");
+  conn_->Exec("INSERT INTO items SELECT 100000 + g, 'ghost', NULL FROM generate_series(1, 5) g");
+  conn_->Exec("UPDATE items SET name = 'tampered' WHERE id IN (101, 202, 303)");
+  for (int shown : {2, 20, 100}) {
+    exec::VerifyOptions options;
+    options.max_rows_shown = shown;
+    auto v = exec::VerifyTables(c, options, deps_);
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].missing, 7) << "shown " << shown;
+    EXPECT_EQ(v[0].extra, 5) << "shown " << shown;
+    EXPECT_EQ(v[0].changed, 3) << "shown " << shown;
+    EXPECT_EQ(v[0].source_rows, 2000);
+    EXPECT_EQ(v[0].target_rows, 2000 - 7 + 5);
+    EXPECT_LE(v[0].samples.size(), static_cast<size_t>(shown));
+    if (shown == 100) {
+      EXPECT_EQ(v[0].samples.size(), 15u);
+      EXPECT_THAT(v[0].samples, Contains("missing id=70"));
+      EXPECT_THAT(v[0].samples, Contains("extra id=100005"));
+      EXPECT_THAT(v[0].samples, Contains("changed id=303: name"));
+    }
+  }
+}
+
 TEST_F(VerifyTest, NullVersusEmptyIsADifference) {
   auto c = Config(R"(, "uniqueness_columns": ["ID"])");
   ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, "completed");

@@ -57,10 +57,5 @@ TEST(SnowflakeLiteral, RefusesWireTextThatCouldInjectSql) {
   EXPECT_THROW(Literal("{}", "variant"), DataError);
 }
 
-TEST(QuoteSnowflakeIdentifier, DoublesQuotes) {
-  EXPECT_EQ(QuoteSnowflakeIdentifier("ANALYTICS"), "\"ANALYTICS\"");
-  EXPECT_EQ(QuoteSnowflakeIdentifier("we\"ird"), "\"we\"\"ird\"");
-}
-
 }  // namespace
 }  // namespace sf2pg

@@ -15,13 +15,6 @@ SourceColumn Col(std::string name, std::string type, int scale = 0) {
   return c;
 }
 
-TEST(PlanSql, QuotesIdentifiersAndStrings) {
-  EXPECT_EQ(QuoteIdent("Patient Id"), "\"Patient Id\"");
-  EXPECT_EQ(QuoteIdent("we\"ird"), "\"we\"\"ird\"");
-  EXPECT_EQ(QuoteString("O'Brien \\ x"), "'O''Brien \\\\ x'");
-  EXPECT_EQ(QualifiedName("DB", "my schema", "T"), "\"DB\".\"my schema\".\"T\"");
-}
-
 TEST(PlanSql, LiteralsFromWireValues) {
   EXPECT_EQ(Literal(Col("ID", "fixed"), "-42"), "-42");
   EXPECT_EQ(Literal(Col("A", "fixed", 2), "12.50"), "12.50");
@@ -62,6 +55,15 @@ TEST(PlanSql, CompositeKeyComparisonsSpellOutLexicographicOrder) {
 TEST(PlanSql, AndSkipsEmptyParts) {
   EXPECT_EQ(And({"", "a = 1", "", "b OR c"}), "(a = 1) AND (b OR c)");
   EXPECT_EQ(And({"", ""}), "");
+}
+
+TEST(PlanSql, AndReadsQuotesAndBackslashEscapesWhenLookingForOuterParentheses) {
+  // One group: the ')' and '(' are inside a literal or a quoted name.
+  EXPECT_EQ(And({"(\"a)\" = 'x(')", "b"}), "(\"a)\" = 'x(') AND (b)");
+  // One group: \' inside the literal is an escaped quote, so the literal ends at the last '.
+  EXPECT_EQ(And({"(a = 'x\\') OR (b = ')", "c"}), "(a = 'x\\') OR (b = ') AND (c)");
+  // Two groups: a doubled backslash does not escape the closing quote.
+  EXPECT_EQ(And({"(a = '\\\\') OR (b = ')')"}), "((a = '\\\\') OR (b = ')'))");
 }
 
 }  // namespace
