@@ -23,8 +23,8 @@ Context LoadContext(const GlobalOptions& global, config::CredentialNeeds needs,
 
   std::string level = global.log_level.empty() ? context.credentials.log_level : global.log_level;
   if (global.quiet && (level == "debug" || level == "info")) level = "warning";
-  bool json = global.log_format == "json" ||
-              (global.log_format == "auto" && !isatty(STDERR_FILENO));
+  bool json =
+      global.log_format == "json" || (global.log_format == "auto" && !isatty(STDERR_FILENO));
   log::Init(json ? log::Format::kJson : log::Format::kText, level);
 
   std::vector<config::Problem> config_problems;
@@ -74,8 +74,9 @@ exec::MigrationOptions MigrationOptionsFor(const Context& context, const Migrate
   run.dry_run = options.dry_run;
   run.migration_version = context.credentials.migration_version;
   if (options.deadline_seconds) {
-    run.deadline = Clock::Real().Now() + std::chrono::duration_cast<Clock::Duration>(
-                                             std::chrono::duration<double>(*options.deadline_seconds));
+    run.deadline =
+        Clock::Real().Now() + std::chrono::duration_cast<Clock::Duration>(
+                                  std::chrono::duration<double>(*options.deadline_seconds));
   }
   return run;
 }
@@ -83,7 +84,9 @@ exec::MigrationOptions MigrationOptionsFor(const Context& context, const Migrate
 exec::MigrationDeps MigrationDepsFor(const Context& context) {
   exec::MigrationDeps deps;
   const auto& credentials = context.credentials;
-  deps.pg_params = [&credentials](const std::string& db) { return PostgresParams(credentials, db); };
+  deps.pg_params = [&credentials](const std::string& db) {
+    return PostgresParams(credentials, db);
+  };
   deps.make_source = SnowflakeSourceFactory(context.config, credentials);
   return deps;
 }
@@ -115,7 +118,7 @@ ConnectionCheck CheckSnowflake(const Context& context) {
   std::string where = sf.url.empty() ? sf.account + ".snowflakecomputing.com" : sf.url;
   ConnectionCheck check{"Snowflake", sf.user + "@" + where, false, ""};
   try {
-    check.detail = TestSnowflake(context.credentials);
+    check.detail = TestSnowflake(context.credentials, &context.config);
     check.ok = true;
   } catch (const Error& e) {
     check.detail = Redactor::Redact(e.what());

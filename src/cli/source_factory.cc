@@ -1,5 +1,7 @@
 #include "cli/source_factory.h"
 
+#include <algorithm>
+
 #include "snowflake/snowflake_source.h"
 
 namespace sf2pg::cli {
@@ -19,7 +21,10 @@ snowflake::ClientOptions Options(const config::Config* config,
     }
   }
   auto options = snowflake::ClientOptions::From(credentials, database, schema);
-  if (config) options.statement_timeout_seconds = config->settings.statement_timeout_seconds;
+  if (config) {
+    options.statement_timeout_seconds = config->settings.statement_timeout_seconds;
+    options.request_timeout = std::chrono::seconds(config->settings.request_timeout_seconds);
+  }
   return options;
 }
 
@@ -31,8 +36,14 @@ std::function<std::unique_ptr<Source>()> SnowflakeSourceFactory(
   return [options]() -> std::unique_ptr<Source> { return snowflake::MakeSnowflakeSource(options); };
 }
 
-std::string TestSnowflake(const config::Credentials& credentials) {
-  return snowflake::MakeSnowflakeSource(Options(nullptr, credentials))->TestConnection();
+std::string TestSnowflake(const config::Credentials& credentials, const config::Config* config) {
+  auto options = Options(nullptr, credentials);
+  options.request_timeout = kTestConnectionLimit;
+  if (config) {
+    options.request_timeout = std::min<std::chrono::milliseconds>(
+        kTestConnectionLimit, std::chrono::seconds(config->settings.request_timeout_seconds));
+  }
+  return snowflake::MakeSnowflakeSource(options)->TestConnection();
 }
 
 }  // namespace sf2pg::cli

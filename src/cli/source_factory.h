@@ -1,6 +1,7 @@
 // Builds the Snowflake sources the engine asks for: one session per worker.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -10,10 +11,15 @@
 namespace sf2pg::cli {
 
 /// A factory of Snowflake sources for `credentials`; each call opens a new session.
-std::function<std::unique_ptr<Source>()> SnowflakeSourceFactory(const config::Config& config,
-                                                                 const config::Credentials& credentials);
+std::function<std::unique_ptr<Source>()> SnowflakeSourceFactory(
+    const config::Config& config, const config::Credentials& credentials);
 
-/// Connects to Snowflake and returns the server version (`SELECT CURRENT_VERSION()`).
-std::string TestSnowflake(const config::Credentials& credentials);
+/// Longest wait of `test-connections` on Snowflake (request_timeout_seconds when smaller).
+inline constexpr std::chrono::seconds kTestConnectionLimit{30};
+
+/// Connects to Snowflake and returns the server version (`SELECT CURRENT_VERSION()`), giving
+/// up after kTestConnectionLimit or `config`'s request_timeout_seconds, whichever is smaller.
+std::string TestSnowflake(const config::Credentials& credentials,
+                          const config::Config* config = nullptr);
 
 }  // namespace sf2pg::cli

@@ -16,8 +16,8 @@ namespace sf2pg::config {
 /// the config is loaded, so `threads`, `batch_size` and `batch_size_copy_mode` are always set.
 struct TableConfig {
   bool enabled = true;
-  std::string source;  ///< Snowflake table name, as written in config.json.
-  std::string target;  ///< PostgreSQL table name; defaults to `source`, case-folded.
+  std::string source;         ///< Snowflake table name, as written in config.json.
+  std::string target;         ///< PostgreSQL table name; defaults to `source`, case-folded.
   std::string source_filter;  ///< Snowflake SQL boolean expression applied to every query.
   std::vector<std::string> chunking_columns;
   std::vector<std::string> chunking_column_types;  ///< Normalised to lower case.
@@ -68,6 +68,9 @@ struct Settings {
   int64_t memory_limit_mb = 6553;
   /// Timeout of each Snowflake statement, in seconds (0 = Snowflake's maximum of 7 days).
   int statement_timeout_seconds = 3600;
+  /// Longest wait on one Snowflake request (a submission, a status poll or a partition
+  /// fetch), across all its retries, in seconds.
+  int request_timeout_seconds = 300;
 };
 
 struct Config {
@@ -90,8 +93,8 @@ struct Credentials {
     Secret private_key_passphrase;
     std::string warehouse;
     std::string role;
-    std::string url;  ///< Override of https://<account>.snowflakecomputing.com.
-    Secret token;     ///< OAuth or programmatic access token, instead of the key.
+    std::string url;         ///< Override of https://<account>.snowflakecomputing.com.
+    Secret token;            ///< OAuth or programmatic access token, instead of the key.
     std::string token_type;  ///< OAUTH or PROGRAMMATIC_ACCESS_TOKEN.
     std::string ca_bundle;
   } snowflake;

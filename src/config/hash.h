@@ -16,9 +16,9 @@ std::string Md5Hex(std::string_view data);
 /// their keys, filters, watermarks, chunking and batch sizes. Keys are sorted and there is no
 /// whitespace, so reordering or reformatting config.json does not change it. Knobs that only
 /// change *how* the work is done (parallel_threads, max_retry_attempts,
-/// lambda_timeout_buffer_seconds, resume_max_age, memory_limit_mb, statement_timeout_seconds)
-/// are left out, so a run can be resumed with fewer threads after an out-of-memory stop.
-/// Credentials are never part of the config.
+/// lambda_timeout_buffer_seconds, resume_max_age, memory_limit_mb, statement_timeout_seconds,
+/// request_timeout_seconds) are left out, so a run can be resumed with fewer threads after an
+/// out-of-memory stop. Credentials are never part of the config.
 std::string CanonicalJson(const Config& config);
 
 /// MD5 of CanonicalJson(config).

@@ -25,6 +25,7 @@ const std::vector<std::string> kRootKeys = {"parallel_threads",
                                             "status_pg_database",
                                             "memory_limit_mb",
                                             "statement_timeout_seconds",
+                                            "request_timeout_seconds",
                                             "sources"};
 const std::vector<std::string> kSourceKeys = {"source_name",
                                               "source_sf_database",
@@ -242,6 +243,7 @@ Settings ReadSettings(Reader& r, const Json& root) {
   r.String(root, "", "status_pg_database", &s.status_pg_database);
   r.Integer(root, "", "memory_limit_mb", &s.memory_limit_mb, 1, INT64_MAX);
   r.Integer(root, "", "statement_timeout_seconds", &s.statement_timeout_seconds, 0, 604800);
+  r.Integer(root, "", "request_timeout_seconds", &s.request_timeout_seconds, 1, 86400);
   return s;
 }
 

@@ -3,7 +3,6 @@
 namespace sf2pg::sfwire {
 namespace {
 
-constexpr int64_t kSecondsPerDay = 86400;
 constexpr int32_t kNanosPerSecond = 1000000000;
 constexpr int kMaxWholeDigits = 18;
 
@@ -92,18 +91,27 @@ size_t PutOffset(int offset_minutes, Style style, char* out) {
   return len;
 }
 
+// An optional '-' and canonical digits (no leading zero); the '-' is returned in *negative.
+bool ParseCanonicalWhole(std::string_view text, size_t* pos, bool* negative, int64_t* value) {
+  *negative = !text.empty() && text[0] == '-';
+  if (*negative) ++*pos;
+  size_t start = *pos;
+  if (!ParseDigits(text, pos, kMaxWholeDigits, value)) return false;
+  return !(text[start] == '0' && *pos - start > 1);
+}
+
 }  // namespace
 
-bool ParseSeconds(std::string_view text, Seconds* out) {
+bool ParseSeconds(std::string_view text, Seconds* out, int scale) {
   size_t pos = 0;
-  bool negative = !text.empty() && text[0] == '-';
-  if (negative) ++pos;
+  bool negative = false;
   int64_t whole = 0;
-  if (!ParseDigits(text, &pos, kMaxWholeDigits, &whole)) return false;
+  if (!ParseCanonicalWhole(text, &pos, &negative, &whole)) return false;
+  if (scale > 9) return false;
   int32_t nanos = 0;
+  int digits = 0;
   if (pos < text.size() && text[pos] == '.') {
     ++pos;
-    int digits = 0;
     while (pos < text.size() && IsDigit(text[pos])) {
       if (++digits > 9) return false;
       nanos = nanos * 10 + (text[pos++] - '0');
@@ -112,6 +120,8 @@ bool ParseSeconds(std::string_view text, Seconds* out) {
     for (int i = digits; i < 9; ++i) nanos *= 10;
   }
   if (pos != text.size()) return false;
+  if (scale >= 0 && digits != scale) return false;
+  if (negative && whole == 0 && nanos == 0) return false;  // "-0" is never written
   if (!negative) {
     *out = {whole, nanos};
   } else if (nanos == 0) {
@@ -122,24 +132,27 @@ bool ParseSeconds(std::string_view text, Seconds* out) {
   return true;
 }
 
-bool ParseSecondsWithOffset(std::string_view text, Seconds* out, int* offset_minutes) {
+bool ParseSecondsWithOffset(std::string_view text, Seconds* out, int* offset_minutes, int scale) {
   size_t space = text.rfind(' ');
   if (space == std::string_view::npos) return false;
   std::string_view offset = text.substr(space + 1);
   size_t pos = 0;
+  bool negative = false;
   int64_t encoded = 0;
-  if (!ParseDigits(offset, &pos, 4, &encoded) || pos != offset.size()) return false;
+  if (!ParseCanonicalWhole(offset, &pos, &negative, &encoded) || negative || pos != offset.size()) {
+    return false;
+  }
   if (encoded <= 0 || encoded >= 2 * 1440) return false;
   *offset_minutes = static_cast<int>(encoded - 1440);
-  return ParseSeconds(text.substr(0, space), out);
+  return ParseSeconds(text.substr(0, space), out, scale);
 }
 
 bool ParseDays(std::string_view text, int64_t* days) {
   size_t pos = 0;
-  bool negative = !text.empty() && text[0] == '-';
-  if (negative) ++pos;
+  bool negative = false;
   int64_t value = 0;
-  if (!ParseDigits(text, &pos, kMaxWholeDigits, &value) || pos != text.size()) return false;
+  if (!ParseCanonicalWhole(text, &pos, &negative, &value) || pos != text.size()) return false;
+  if (negative && value == 0) return false;
   *days = negative ? -value : value;
   return true;
 }

@@ -16,16 +16,53 @@ struct Seconds {
   int32_t nanos = 0;
 };
 
-/// Parses "[-]digits[.digits]" with 0 to 9 fraction digits (spec §4: the number of digits
-/// follows the column's scale). False for anything else, including values beyond ±2^62 s.
-[[nodiscard]] bool ParseSeconds(std::string_view text, Seconds* out);
+// The parsers accept only the canonical text the SQL API writes with its default output
+// formats: an optional '-', then "0" or digits without a leading zero, then for seconds a '.'
+// and the fraction digits. Anything else ("+5", "007", "-0", "2026-10-09", "09:30:15") is
+// refused, never guessed at: a `*_OUTPUT_FORMAT` parameter in effect changes the wire text
+// while rowType.type stays the same, and "YYYYMMDD" would otherwise read as a day count.
+
+/// Parses "[-]digits[.digits]". With `scale` 0 to 9 the fraction must have exactly `scale`
+/// digits (no '.' at scale 0), as the SQL API writes it (spec §4); with scale -1 any 1 to 9
+/// fraction digits or none are accepted. False for anything else, including values beyond
+/// ±10^18 s.
+[[nodiscard]] bool ParseSeconds(std::string_view text, Seconds* out, int scale = -1);
 
 /// Parses a timestamp_tz value "<seconds> <offset + 1440>" into the UTC instant and the
-/// offset in minutes east of UTC (-1439..1439).
-[[nodiscard]] bool ParseSecondsWithOffset(std::string_view text, Seconds* out, int* offset_minutes);
+/// offset in minutes east of UTC (-1439..1439: strictly within ±24 h).
+[[nodiscard]] bool ParseSecondsWithOffset(std::string_view text, Seconds* out, int* offset_minutes,
+                                          int scale = -1);
 
 /// Parses a date value: days since 1970-01-01, possibly negative.
 [[nodiscard]] bool ParseDays(std::string_view text, int64_t* days);
+
+// What Snowflake can hold. Its documentation recommends years 1582 to 9999 and says "some
+// years outside this range" are accepted, without exact limits
+// (https://docs.snowflake.com/en/sql-reference/data-types-datetime); Snowflake's own ingest
+// SDK enforces years -9999..9999 for DATE and 1..9999 for TIMESTAMP_*
+// (snowflakedb/snowflake-ingest-java pull request 520). TIME is 00:00:00 to
+// 23:59:59.999999999 (same documentation page). A decoded value outside these limits cannot
+// be a value Snowflake stored: it is wire text in some other encoding.
+
+/// DATE: -9999-01-01 to 9999-12-31, in days since 1970-01-01.
+inline constexpr int64_t kMinSnowflakeDays = -4371587;
+inline constexpr int64_t kMaxSnowflakeDays = 2932896;
+/// TIMESTAMP_*: 0001-01-01 00:00:00 to 9999-12-31 23:59:59.999999999, in seconds since
+/// 1970-01-01 (the end is exclusive).
+inline constexpr int64_t kMinSnowflakeSeconds = -62135596800;
+inline constexpr int64_t kEndSnowflakeSeconds = 253402300800;
+inline constexpr int64_t kSecondsPerDay = 86400;
+
+inline bool DateInSnowflakeRange(int64_t days) {
+  return days >= kMinSnowflakeDays && days <= kMaxSnowflakeDays;
+}
+/// For a timestamp's wall clock (for TIMESTAMP_TZ: the instant shifted by its offset).
+inline bool TimestampInSnowflakeRange(const Seconds& wall_clock) {
+  return wall_clock.seconds >= kMinSnowflakeSeconds && wall_clock.seconds < kEndSnowflakeSeconds;
+}
+inline bool TimeInSnowflakeRange(const Seconds& value) {
+  return value.seconds >= 0 && value.seconds < kSecondsPerDay;
+}
 
 /// Microseconds of `value`, rounded to the nearest microsecond with ties to even (what
 /// PostgreSQL does with fractional seconds beyond microseconds in text input). False when

@@ -105,12 +105,37 @@ void Client::SleepFor(std::chrono::milliseconds delay, std::string_view why) {
   }
 }
 
+void Client::ThrowTimeLimit(const Call& call, int attempts, const std::string& last) const {
+  auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(options_.request_timeout);
+  std::string seconds = std::to_string(limit.count() / 1000);
+  if (limit.count() % 1000 != 0) seconds += "." + std::to_string(limit.count() % 1000 / 100);
+  std::string what = "Snowflake at " + base_url_ + " did not answer in time: " + call.context +
+                     " reached the request time limit of " + seconds +
+                     " s (request_timeout_seconds) after " + std::to_string(attempts) +
+                     (attempts == 1 ? " attempt" : " attempts");
+  if (!last.empty()) what += "; last error: " + last;
+  // Transient: the service may answer the next time the chunk is tried.
+  throw SnowflakeError(what, Retry::kCall);
+}
+
 HttpResponse Client::Exchange(const Call& call) {
   Backoff backoff(options_.backoff_base, options_.backoff_cap, std::random_device{}());
   bool reauthenticated = false;
+  const bool limited = options_.request_timeout.count() > 0;
+  const Clock::TimePoint deadline = options_.clock->Now() + options_.request_timeout;
+  auto remaining = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - options_.clock->Now());
+  };
   for (int attempt = 1;; ++attempt) {
     if (Stopping()) throw StoppedError("stopped while " + call.context);
-    HttpResponse response = http_.Send(MakeRequest(call, attempt > 1));
+    HttpRequest request = MakeRequest(call, attempt > 1);
+    if (limited) {
+      auto left = remaining();
+      if (left.count() <= 0) ThrowTimeLimit(call, attempt - 1, "");
+      // The whole exchange, connection included, must end by the deadline.
+      request.timeout = left;
+    }
+    HttpResponse response = http_.Send(request);
     ErrorBody error;
     Verdict verdict;
     if (response.transport_code != 0) {
@@ -128,6 +153,9 @@ HttpResponse Client::Exchange(const Call& call) {
     }
     if (verdict.action == Action::kDone || verdict.action == Action::kPoll) return response;
     if (Stopping()) throw StoppedError("stopped while " + call.context);
+    if (limited && verdict.action != Action::kFail && remaining().count() <= 0) {
+      ThrowTimeLimit(call, attempt, error.message);
+    }
     if (verdict.action == Action::kReauthenticate && !reauthenticated && auth_.Invalidate()) {
       reauthenticated = true;
       ++retries_;
@@ -142,7 +170,9 @@ HttpResponse Client::Exchange(const Call& call) {
                  {"attempt", attempt},
                  {"while", call.context},
                  {"detail", error.message}});
-      SleepFor(RetryAfter(response.retry_after).value_or(backoff.Next()), verdict.reason);
+      auto delay = RetryAfter(response.retry_after).value_or(backoff.Next());
+      if (limited && delay >= remaining()) ThrowTimeLimit(call, attempt, error.message);
+      SleepFor(delay, verdict.reason);
       continue;
     }
     std::string context = call.context;

@@ -28,6 +28,9 @@ struct ClientOptions {
   int statement_timeout_seconds = 3600;
   /// Attempts per request for transient errors (429, 5xx, resets, bad bodies).
   int max_attempts = 5;
+  /// Longest wait on one request (a submission, a status poll or a partition fetch) across
+  /// all its attempts and the pauses between them; 0 = no limit beyond HttpOptions'.
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(300)};
   std::chrono::milliseconds backoff_base{1000};
   std::chrono::milliseconds backoff_cap{16000};
   /// Polling a running statement: first wait, growing ×2 up to poll_max.
@@ -90,6 +93,7 @@ class Client {
  private:
   struct Call;
   HttpResponse Exchange(const Call& call);
+  [[noreturn]] void ThrowTimeLimit(const Call& call, int attempts, const std::string& last) const;
   HttpRequest MakeRequest(const Call& call, bool resubmission);
   Verdict InspectStatement(const HttpResponse& response, ErrorBody* error, StatementMeta* meta);
   Statement WaitForResult(Statement statement);

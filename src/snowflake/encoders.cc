@@ -205,6 +205,29 @@ ColumnPlan MakePlan(const SourceColumn& source, const TargetColumn& target) {
   return plan;
 }
 
+namespace {
+
+// For date and time types: the canonical wire text (spec §4) and the range Snowflake holds.
+std::string CanonicalForm(const ColumnPlan& plan) {
+  std::string digits = " with " + std::to_string(plan.source->scale) + " fraction digits";
+  switch (SfTypeOf(plan.source->type)) {
+    case SfType::kDate:
+      return "days since 1970-01-01, -9999-01-01 to 9999-12-31";
+    case SfType::kTime:
+      return "seconds since midnight" + digits + ", under 86400";
+    case SfType::kTimestampNtz:
+    case SfType::kTimestampLtz:
+      return "seconds since 1970-01-01" + digits + ", years 0001 to 9999";
+    case SfType::kTimestampTz:
+      return "seconds since 1970-01-01" + digits +
+             ", years 0001 to 9999, a space and the UTC offset in minutes + 1440 (1 to 2879)";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
 std::string FaultReason(Fault fault, std::string_view wire, const ColumnPlan& plan) {
   const TargetColumn& target = *plan.target;
   std::string type = target.sql_type.empty() ? PgTypeSql(target) : target.sql_type;
@@ -214,7 +237,19 @@ std::string FaultReason(Fault fault, std::string_view wire, const ColumnPlan& pl
     case Fault::kNone:
       return "";
     case Fault::kMalformed:
-      return value + " is not a valid Snowflake " + plan.source->type + " value";
+    case Fault::kSnowflakeRange: {
+      std::string reason = value +
+                           (fault == Fault::kMalformed ? " is not a valid Snowflake "
+                                                       : " is outside the range of "
+                                                         "Snowflake ") +
+                           plan.source->type + (fault == Fault::kMalformed ? " value" : " values");
+      std::string form = CanonicalForm(plan);
+      if (!form.empty()) {
+        reason += ": the SQL API's encoding is " + form +
+                  " (is a *_OUTPUT_FORMAT parameter changing the wire text?)";
+      }
+      return reason;
+    }
     case Fault::kNulByte:
       return "text contains a NUL byte, which PostgreSQL cannot store";
     case Fault::kTooLong:

@@ -45,12 +45,13 @@ enum class Fault : uint8_t {
   kFraction,         ///< a fraction into an integer column
   kPrecisionLoss,    ///< more significant digits than a float type holds exactly
   kBadUuid,
-  kDateRange,      ///< outside PostgreSQL's date / timestamp range
-  kTimePrecision,  ///< more fractional second digits than time(p) / timestamp(p) keeps
-  kJsonNul,        ///< \u0000 in JSON for jsonb
-  kNotNull,        ///< NULL into a NOT NULL column
-  kBadUtf8,        ///< text that is not valid UTF-8 (raw bytes or an unpaired surrogate escape)
-  kBadJson,        ///< JSON that PostgreSQL's json/jsonb input refuses (see CheckJson)
+  kSnowflakeRange,  ///< a date / time / timestamp Snowflake cannot hold: not canonical wire text
+  kDateRange,       ///< outside PostgreSQL's date / timestamp range
+  kTimePrecision,   ///< more fractional second digits than time(p) / timestamp(p) keeps
+  kJsonNul,         ///< \u0000 in JSON for jsonb
+  kNotNull,         ///< NULL into a NOT NULL column
+  kBadUtf8,         ///< text that is not valid UTF-8 (raw bytes or an unpaired surrogate escape)
+  kBadJson,         ///< JSON that PostgreSQL's json/jsonb input refuses (see CheckJson)
 };
 
 struct ColumnPlan;

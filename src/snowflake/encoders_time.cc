@@ -18,9 +18,34 @@ constexpr int64_t kEndTimestamp = 9223371331200000000LL;  // 294277-01-01, exclu
 using sfwire::Fraction;
 using sfwire::Style;
 
+// Every decoder below first parses the canonical wire text, then checks that the value is one
+// Snowflake can hold (kSnowflakeRange), then that PostgreSQL can (kDateRange).
+
+Fault ParseSnowflakeDate(std::string_view wire, int64_t* days) {
+  if (!sfwire::ParseDays(wire, days)) return Fault::kMalformed;
+  return sfwire::DateInSnowflakeRange(*days) ? Fault::kNone : Fault::kSnowflakeRange;
+}
+
+Fault ParseSnowflakeTime(std::string_view wire, const ColumnPlan& plan, sfwire::Seconds* value) {
+  if (!sfwire::ParseSeconds(wire, value, plan.source->scale)) return Fault::kMalformed;
+  return sfwire::TimeInSnowflakeRange(*value) ? Fault::kNone : Fault::kSnowflakeRange;
+}
+
+// A TIMESTAMP_NTZ / _LTZ value, or with `tz` a TIMESTAMP_TZ value and its offset.
+Fault ParseSnowflakeTimestamp(std::string_view wire, bool tz, const ColumnPlan& plan,
+                              sfwire::Seconds* value, int* offset) {
+  *offset = 0;
+  bool ok = tz ? sfwire::ParseSecondsWithOffset(wire, value, offset, plan.source->scale)
+               : sfwire::ParseSeconds(wire, value, plan.source->scale);
+  if (!ok) return Fault::kMalformed;
+  sfwire::Seconds wall_clock = *value;
+  wall_clock.seconds += int64_t{*offset} * 60;
+  return sfwire::TimestampInSnowflakeRange(wall_clock) ? Fault::kNone : Fault::kSnowflakeRange;
+}
+
 Fault ParseDate(std::string_view wire, int64_t* pg_days) {
   int64_t days = 0;
-  if (!sfwire::ParseDays(wire, &days)) return Fault::kMalformed;
+  if (Fault fault = ParseSnowflakeDate(wire, &days); fault != Fault::kNone) return fault;
   *pg_days = days - kPgEpochDays;
   return *pg_days >= kMinDate && *pg_days < kEndDate ? Fault::kNone : Fault::kDateRange;
 }
@@ -44,9 +69,10 @@ Fault TimestampText(std::string_view wire, bool tz, bool with_offset, const Colu
                     CopyBuffer& out) {
   sfwire::Seconds value;
   int offset = 0;
-  bool ok = tz ? sfwire::ParseSecondsWithOffset(wire, &value, &offset)
-               : sfwire::ParseSeconds(wire, &value);
-  if (!ok) return Fault::kMalformed;
+  if (Fault fault = ParseSnowflakeTimestamp(wire, tz, plan, &value, &offset);
+      fault != Fault::kNone) {
+    return fault;
+  }
   char text[sfwire::kMaxFormatted];
   size_t n = sfwire::FormatTimestamp(value, offset, with_offset, Fraction::kTrimmed,
                                      Style::kPostgres, text);
@@ -64,8 +90,7 @@ Fault Date(std::string_view wire, const ColumnPlan&, CopyBuffer& out) {
 
 Fault DateTimestamp(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
   int64_t days = 0;
-  if (!sfwire::ParseDays(wire, &days)) return Fault::kMalformed;
-  if (days > kEndDate || days < kMinDate) return Fault::kDateRange;  // keeps days * 86400 small
+  if (Fault fault = ParseSnowflakeDate(wire, &days); fault != Fault::kNone) return fault;
   int64_t micros = 0;
   Fault fault = ToPgTimestamp({days * 86400, 0}, plan, &micros);
   if (fault == Fault::kNone) out.FieldInt64(micros);
@@ -74,7 +99,7 @@ Fault DateTimestamp(std::string_view wire, const ColumnPlan& plan, CopyBuffer& o
 
 Fault DateText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
   int64_t days = 0;
-  if (!sfwire::ParseDays(wire, &days)) return Fault::kMalformed;
+  if (Fault fault = ParseSnowflakeDate(wire, &days); fault != Fault::kNone) return fault;
   char text[sfwire::kMaxFormatted];
   size_t n = sfwire::FormatDate(days, Style::kPostgres, text);
   return TextField({text, n}, plan, out);
@@ -82,10 +107,10 @@ Fault DateText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
 
 Fault Time(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
   sfwire::Seconds value;
+  if (Fault fault = ParseSnowflakeTime(wire, plan, &value); fault != Fault::kNone) return fault;
   int64_t micros = 0;
-  if (!sfwire::ParseSeconds(wire, &value) || !sfwire::RoundToMicros(value, &micros)) {
-    return Fault::kMalformed;
-  }
+  if (!sfwire::RoundToMicros(value, &micros)) return Fault::kMalformed;
+  // 23:59:59.9999995 and later round to 24:00:00, which PostgreSQL's time holds.
   if (micros < 0 || micros > kMicrosPerDay) return Fault::kDateRange;
   if (micros % plan.time_step != 0) return Fault::kTimePrecision;
   out.FieldInt64(micros);
@@ -94,9 +119,7 @@ Fault Time(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
 
 Fault TimeText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
   sfwire::Seconds value;
-  if (!sfwire::ParseSeconds(wire, &value) || value.seconds < 0 || value.seconds > 86400) {
-    return Fault::kMalformed;
-  }
+  if (Fault fault = ParseSnowflakeTime(wire, plan, &value); fault != Fault::kNone) return fault;
   char text[sfwire::kMaxFormatted];
   size_t n = sfwire::FormatTime(value.seconds, value.nanos, Fraction::kTrimmed, text);
   return TextField({text, n}, plan, out);
@@ -104,7 +127,11 @@ Fault TimeText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
 
 Fault Timestamp(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
   sfwire::Seconds value;
-  if (!sfwire::ParseSeconds(wire, &value)) return Fault::kMalformed;
+  int offset = 0;
+  if (Fault fault = ParseSnowflakeTimestamp(wire, /*tz=*/false, plan, &value, &offset);
+      fault != Fault::kNone) {
+    return fault;
+  }
   int64_t micros = 0;
   Fault fault = ToPgTimestamp(value, plan, &micros);
   if (fault == Fault::kNone) out.FieldInt64(micros);
@@ -115,7 +142,10 @@ Fault TimestampTz(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out
   // The seconds are the UTC instant already; the offset only says how it was written.
   sfwire::Seconds value;
   int offset = 0;
-  if (!sfwire::ParseSecondsWithOffset(wire, &value, &offset)) return Fault::kMalformed;
+  if (Fault fault = ParseSnowflakeTimestamp(wire, /*tz=*/true, plan, &value, &offset);
+      fault != Fault::kNone) {
+    return fault;
+  }
   int64_t micros = 0;
   Fault fault = ToPgTimestamp(value, plan, &micros);
   if (fault == Fault::kNone) out.FieldInt64(micros);

@@ -181,7 +181,7 @@ HttpResponse HttpClient::Send(const HttpRequest& request) {
     curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
   }
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, request.unstoppable ? 1L : 0L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(request.timeout.count()));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   BodySink body_sink{&received, impl_->max_body_bytes};
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &body_sink);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &header_sink);

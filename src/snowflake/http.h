@@ -33,7 +33,7 @@ struct HttpRequest {
   std::string body;                  ///< sent for POST
   /// Sent to the end even while a stop is requested (cancelling a statement).
   bool unstoppable = false;
-  std::chrono::seconds timeout{0};  ///< whole exchange; 0 = only the HttpOptions limits
+  std::chrono::milliseconds timeout{0};  ///< whole exchange; 0 = only the HttpOptions limits
 };
 
 struct HttpResponse {

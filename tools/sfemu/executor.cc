@@ -131,6 +131,7 @@ struct Executor::Session {
   const std::string* sql = nullptr;
   int64_t generation = 0;
   bool nullable = true;
+  const OutputFormats* output_formats = nullptr;
   bool in_transaction = false;
   bool multi = false;
   PgCatalog* catalog = nullptr;
@@ -239,6 +240,7 @@ ExecResult Executor::Run(const ExecRequest& request, CancelToken& token, int64_t
   session.sql = &request.sql;
   session.generation = generation;
   session.nullable = request.nullable;
+  session.output_formats = &request.output_formats;
   session.multi = out.multi;
   session.catalog = &catalog;
   token.Attach(conn);
@@ -379,7 +381,7 @@ std::shared_ptr<ResultSet> Executor::RunSelect(const Statement& st, Session& ses
   Translator translator(*session.catalog, session.context, *session.sql);
   TranslatedQuery q = translator.TranslateSelect(*st.select);
   ResultBuilder builder(q.columns, RowLayout::kQuery, policy_, store_);
-  RowRenderer renderer(q, session.nullable);
+  RowRenderer renderer(q, session.nullable, *session.output_formats);
   Exec(conn, "DECLARE sfemu_cursor NO SCROLL CURSOR FOR " + q.sql);
   const std::string fetch = "FETCH " + std::to_string(kFetchRows) + " FROM sfemu_cursor";
   while (true) {

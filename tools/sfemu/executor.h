@@ -13,6 +13,7 @@
 #include "ast.h"
 #include "cancel.h"
 #include "catalog.h"
+#include "output_format.h"
 #include "postgres/connection.h"
 #include "result.h"
 #include "sf_error.h"
@@ -28,6 +29,7 @@ struct ExecRequest {
   nlohmann::json bindings;                       ///< null when the request had none
   bool nullable = true;                          ///< false: SQL NULL becomes the string "null"
   int64_t extra_delay_ms = 0;                    ///< fault injection: extra execution time
+  OutputFormats output_formats;                  ///< the request's *_OUTPUT_FORMAT parameters
 };
 
 struct ExecResult {

@@ -27,13 +27,15 @@ int64_t ReadInteger(Oid oid, const char* p) {
 
 }  // namespace
 
-RowRenderer::RowRenderer(const TranslatedQuery& query, bool nullable_null)
+RowRenderer::RowRenderer(const TranslatedQuery& query, bool nullable_null,
+                         const OutputFormats& formats)
     : null_text_(nullable_null ? "null" : "\"null\"") {
   for (size_t i = 0; i < query.columns.size(); ++i) {
     Column c;
     c.type = query.columns[i].type;
     c.value = query.value_index[i];
     c.offset = query.offset_index[i];
+    c.format = formats.For(c.type.kind);
     columns_.push_back(c);
   }
 }
@@ -90,19 +92,39 @@ void RowRenderer::AppendValue(std::string& out, const Column& c, const char* p, 
       out += p[0] ? "true" : "false";
       return;
     case SfKind::kDate:
+      if (c.format) {
+        int64_t days = wire::ReadInt32(p) + wire::kPgEpochDays;
+        AppendFormatted(out, *c.format, days * 86400 * 1000000, 0);
+        return;
+      }
       wire::AppendDate(out, wire::ReadInt32(p));
       return;
     case SfKind::kTime:
+      if (c.format) {
+        AppendFormatted(out, *c.format, wire::ReadInt64(p), 0);
+        return;
+      }
       wire::AppendTime(out, wire::ReadInt64(p), c.type.scale);
       return;
     case SfKind::kTimestampNtz:
     case SfKind::kTimestampLtz:
+      // LTZ is shown in UTC here; the service shows it in the request's TIMEZONE.
+      if (c.format) {
+        AppendFormatted(out, *c.format, wire::ReadInt64(p) + wire::kPgEpochMicros, 0);
+        return;
+      }
       wire::AppendTimestamp(out, wire::ReadInt64(p), c.type.scale);
       return;
     case SfKind::kTimestampTz: {
       int offset = 0;
       if (c.offset >= 0 && !PQgetisnull(result, row, c.offset)) {
         offset = static_cast<int>(ReadInteger(c.offset_oid, PQgetvalue(result, row, c.offset)));
+      }
+      if (c.format) {
+        AppendFormatted(out, *c.format,
+                        wire::ReadInt64(p) + wire::kPgEpochMicros + int64_t{offset} * 60000000,
+                        offset);
+        return;
       }
       wire::AppendTimestampTz(out, wire::ReadInt64(p), c.type.scale, offset);
       return;

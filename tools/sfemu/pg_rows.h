@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "output_format.h"
 #include "translator.h"
 
 namespace sf2pg::sfemu {
@@ -14,8 +15,9 @@ namespace sf2pg::sfemu {
 class RowRenderer {
  public:
   /// `nullable_null`: render SQL NULL as JSON null (true, the default) or as the string "null"
-  /// (the request's nullable=false).
-  RowRenderer(const TranslatedQuery& query, bool nullable_null);
+  /// (the request's nullable=false). `formats`: the request's *_OUTPUT_FORMAT parameters
+  /// (empty = spec §4's encoding); must outlive the renderer.
+  RowRenderer(const TranslatedQuery& query, bool nullable_null, const OutputFormats& formats);
   /// Reads the column types of a result (call once per PGresult batch).
   void Bind(const PGresult* result);
   /// Appends row `row` of the bound result.
@@ -28,6 +30,7 @@ class RowRenderer {
     int offset = -1;
     Oid oid = 0;
     Oid offset_oid = 0;
+    const std::string* format = nullptr;  ///< dates and times: the output format, if any
   };
   void AppendValue(std::string& out, const Column& c, const char* p, int len,
                    const PGresult* result, int row) const;

@@ -11,6 +11,7 @@
 #include "gzip.h"
 #include "ids.h"
 #include "jackson.h"
+#include "output_format.h"
 #include "report/log.h"
 
 namespace sf2pg::sfemu {
@@ -355,10 +356,21 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
       std::string key = raw_key;
       for (auto& c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-      if (key.ends_with("_OUTPUT_FORMAT")) {
+      if (IsOutputFormatParameter(key)) {
+        // Applied as the service does: the cells of that type become formatted text.
+        std::string why = CheckOutputFormat(text);
+        if (!why.empty()) {
+          refused = SfError("000002", "0A000", "Unsupported feature '" + key + "': " + why);
+        } else {
+          request.output_formats.by_name[key] = text;
+          use_cache = false;
+        }
+      } else if (key == "BINARY_OUTPUT_FORMAT" && (text == "HEX" || text == "hex")) {
+        // The default: hex, as spec §4.
+      } else if (key.ends_with("_OUTPUT_FORMAT")) {
         refused = SfError("000002", "0A000",
-                          "Unsupported feature '" + key + "' (sfemu answers only in the default " +
-                              "output formats; an output format changes the wire text).");
+                          "Unsupported feature '" + key + "' (sfemu renders only HEX for " +
+                              "BINARY_OUTPUT_FORMAT).");
       } else if (key == "MULTI_STATEMENT_COUNT") {
         try {
           request.statement_count = std::stoi(text);

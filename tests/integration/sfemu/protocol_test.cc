@@ -6,6 +6,9 @@
 #include <thread>
 
 #include "integration/sfemu/sfemu_fixture.h"
+#include "snowflake/decoder.h"
+#include "snowflake/http.h"
+#include "unit/snowflake/recording_sink.h"
 
 namespace sf2pg::testing {
 namespace {
@@ -327,17 +330,93 @@ TEST_F(SfemuProtocol, BadRequestsGetTheRealCodes) {
   }
 }
 
-TEST_F(SfemuProtocol, OutputFormatParametersAreRefusedOthersAccepted) {
-  for (const char* p :
-       {"DATE_OUTPUT_FORMAT", "timestamp_ntz_output_format", "BINARY_OUTPUT_FORMAT"}) {
-    HttpResult r = client_->Submit("SELECT CURRENT_DATE", {{"parameters", {{p, "YYYY"}}}});
-    EXPECT_EQ(r.status, 422) << p;
+// The SQL API applies *_OUTPUT_FORMAT parameters sent in the request body: the cells become
+// formatted text while rowType.type stays the same (spec §1.4). sf2pg never sends them, and
+// its decoder refuses such text (see ChunkDecoder tests).
+TEST_F(SfemuProtocol, OutputFormatParametersChangeTheWireTextOfDatesAndTimes) {
+  ASSERT_EQ(client_
+                ->Submit("CREATE OR REPLACE TABLE PROTO.PUBLIC.WHEN_ (D DATE, T TIME(3), "
+                         "N TIMESTAMP_NTZ(3), Z TIMESTAMP_TZ(3))")
+                .status,
+            200);
+  HttpResult insert = client_->Submit(
+      "INSERT INTO PROTO.PUBLIC.WHEN_ VALUES ('2026-10-09'::DATE, '09:30:15.25'::TIME, "
+      "'2023-07-14 09:30:15.25'::TIMESTAMP_NTZ, '2023-07-14 09:30:15.25 +05:30'::TIMESTAMP_TZ)");
+  ASSERT_EQ(insert.status, 200) << insert.body;
+  const std::string select = "SELECT D, T, N, Z FROM PROTO.PUBLIC.WHEN_";
+
+  HttpResult canonical = client_->Submit(select, {{"parameters", {{"TIMEZONE", "UTC"}}}});
+  ASSERT_EQ(canonical.status, 200) << canonical.body;
+  EXPECT_EQ(canonical.json["data"],
+            json::parse(R"([["20735","34215.250","1689327015.250","1689307215.250 1770"]])"));
+
+  HttpResult formatted = client_->Submit(
+      select, {{"parameters",
+                {{"DATE_OUTPUT_FORMAT", "YYYYMMDD"},
+                 {"time_output_format", "HH24:MI:SS.FF3"},
+                 {"TIMESTAMP_NTZ_OUTPUT_FORMAT", "YYYY-MM-DD HH24:MI:SS.FF3"},
+                 {"TIMESTAMP_OUTPUT_FORMAT", "YYYY-MM-DD\"T\"HH24:MI:SS.FF3 TZH:TZM"}}}});
+  ASSERT_EQ(formatted.status, 200) << formatted.body;
+  EXPECT_EQ(formatted.json["data"],
+            json::parse(R"([["20261009","09:30:15.250","2023-07-14 09:30:15.250",)"
+                        R"("2023-07-14T09:30:15.250 +05:30"]])"));
+  EXPECT_EQ(formatted.json["resultSetMetaData"]["rowType"][0]["type"], "date");
+
+  // sf2pg's decoder loads the canonical answer and refuses every formatted value.
+  auto column = [](const char* name, const char* type, int scale) {
+    SourceColumn c;
+    c.name = name;
+    c.type = type;
+    c.scale = scale;
+    return c;
+  };
+  auto target = [](const char* name, PgType type) {
+    TargetColumn t;
+    t.name = name;
+    t.type = type;
+    return t;
+  };
+  std::vector<SourceColumn> columns = {column("D", "date", 0), column("T", "time", 3),
+                                       column("N", "timestamp_ntz", 3),
+                                       column("Z", "timestamp_tz", 3)};
+  ChunkRequest request;
+  request.targets = {target("d", PgType::kDate), target("t", PgType::kTime),
+                     target("n", PgType::kTimestamp), target("z", PgType::kTimestamptz)};
+  request.description = "PROTO.PUBLIC.WHEN_ chunk 1";
+  auto decode = [&](const std::string& body, RecordingSink& sink) {
+    std::string padded;
+    padded.reserve(body.size() + snowflake::kBodyPadding);
+    padded.append(body);
+    snowflake::ChunkDecoder decoder(columns, request, sink);
+    decoder.Decode(padded, 1);
+    decoder.Flush();
+    return decoder.rows();
+  };
+  RecordingSink good;
+  EXPECT_EQ(decode(canonical.body, good), 1);
+  EXPECT_TRUE(good.rejects.empty());
+  RecordingSink refused;
+  EXPECT_EQ(decode(formatted.body, refused), 0);
+  ASSERT_EQ(refused.rejects.size(), 1u);
+  EXPECT_EQ(refused.rejects[0].column, "d");
+  EXPECT_NE(refused.rejects[0].reason.find("value 20261009 is outside the range of Snowflake date"),
+            std::string::npos)
+      << refused.rejects[0].reason;
+
+  // Formats sfemu does not render, and BINARY_OUTPUT_FORMAT other than HEX, are refused.
+  for (auto [p, v] :
+       std::vector<std::pair<const char*, const char*>>{{"DATE_OUTPUT_FORMAT", "DY, DD MON YYYY"},
+                                                        {"DATE_OUTPUT_FORMAT", "AUTO"},
+                                                        {"BINARY_OUTPUT_FORMAT", "BASE64"}}) {
+    HttpResult r = client_->Submit(select, {{"parameters", {{p, v}}}});
+    EXPECT_EQ(r.status, 422) << p << " " << v;
     EXPECT_EQ(r.json["code"], "000002");
     EXPECT_NE(r.json["message"].get<std::string>().find("OUTPUT_FORMAT"), std::string::npos);
   }
-  HttpResult ok =
-      client_->Submit("SELECT 1", {{"parameters", {{"QUERY_TAG", "sf2pg"}, {"TIMEZONE", "UTC"}}},
-                                   {"resultSetMetaData", {{"format", "jsonv2"}}}});
+  HttpResult ok = client_->Submit(
+      "SELECT 1", {{"parameters",
+                    {{"QUERY_TAG", "sf2pg"}, {"TIMEZONE", "UTC"}, {"BINARY_OUTPUT_FORMAT", "HEX"}}},
+                   {"resultSetMetaData", {{"format", "jsonv2"}}}});
   EXPECT_EQ(ok.status, 200);
 }
 

@@ -154,6 +154,45 @@ TEST(ChunkDecoder, FailsOnABadRowTheSinkDoesNotTake) {
   }
 }
 
+TEST(ChunkDecoder, RefusesADateInAnotherEncodingWithTableChunkKeyAndColumn) {
+  Fixture f;
+  f.sink.accept_rejects = false;
+  f.columns = {Col("ID", "fixed", 38, 0), Col("D", "date")};
+  f.request.targets = {Target("id", PgType::kInt8), Target("d", PgType::kDate)};
+  ChunkDecoder decoder(f.columns, f.request, f.sink);
+  try {
+    // What DATE_OUTPUT_FORMAT = 'YYYYMMDD' writes for 2026-10-09: all digits, but no day count.
+    decoder.Decode(Body({{"1", "20735"}, {"7", "20261009"}}), 2);
+    FAIL() << "no DataError";
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "DB.S.T chunk 3: row 2 (ID=7), column d: value 20261009 is outside the range of "
+              "Snowflake date values: the SQL API's encoding is days since 1970-01-01, "
+              "-9999-01-01 to 9999-12-31 (is a *_OUTPUT_FORMAT parameter changing the wire "
+              "text?)");
+  }
+}
+
+TEST(ChunkDecoder, RejectsFormattedDateTimeTextAndLoadsTheCanonicalRow) {
+  Fixture f;
+  f.columns = {Col("ID", "fixed", 38, 0), Col("T", "time", 0, 3), Col("TS", "timestamp_ntz", 0, 3)};
+  f.request.targets = {Target("id", PgType::kInt8), Target("t", PgType::kTime),
+                       Target("ts", PgType::kTimestamp)};
+  ChunkDecoder decoder(f.columns, f.request, f.sink);
+  decoder.Decode(Body({{"1", "34215.250", "1689327015.250"},
+                       {"2", "09:30:15.250", "1689327015.250"},
+                       {"3", "34215.250", "2023-07-14 09:30:15.250"}}),
+                 3);
+  decoder.Flush();
+  EXPECT_EQ(decoder.rows(), 1);
+  ASSERT_EQ(f.sink.rejects.size(), 2u);
+  EXPECT_EQ(f.sink.rejects[0].column, "t");
+  EXPECT_NE(f.sink.rejects[0].reason.find("is not a valid Snowflake time value"), std::string::npos)
+      << f.sink.rejects[0].reason;
+  EXPECT_EQ(f.sink.rejects[1].column, "ts");
+  EXPECT_EQ(f.sink.rejects[1].key, "ID=3");
+}
+
 TEST(ChunkDecoder, CountsCharactersNotBytesForVarchar) {
   Fixture f;
   ChunkDecoder decoder(f.columns, f.request, f.sink);
@@ -280,13 +319,13 @@ std::vector<BadCase> BadCases() {
       {B::Row(5, R"("a\ud800b")"), "t", "text is not valid UTF-8"},     // unpaired escape
       {B::Row(6, R"("a\u0000b")"), "t", "text contains a NUL byte"},
       {B::Row(7, R"("ok")", R"("2146000000")"), "d",
-       "value 2146000000 is outside PostgreSQL's range for date"},
+       "value 2146000000 is outside the range of Snowflake date values"},
       {B::Row(8, R"("ok")", R"("-2500000")"), "d",
        "value -2500000 is outside PostgreSQL's range for date"},
       {B::Row(9, R"("ok")", R"("19000")", R"("9300000000000.000000000")"), "ts",
-       "value 9300000000000.000000000 is outside PostgreSQL's range for timestamp"},
+       "value 9300000000000.000000000 is outside the range of Snowflake timestamp_ntz values"},
       {B::Row(10, R"("ok")", R"("19000")", R"("-211000000000.000000000")"), "ts",
-       "value -211000000000.000000000 is outside PostgreSQL's range for timestamp"},
+       "value -211000000000.000000000 is outside the range of Snowflake timestamp_ntz values"},
       {B::Row(11, R"("ok")", R"("19000")", R"("1689307215.250000000")", R"("2147483648")"), "n",
        "value 2147483648 is out of range for integer"},
       {B::Row(12, R"("ok")", R"("19000")", R"("1689307215.250000000")", R"("7")", R"("NaN")"), "j",

@@ -123,7 +123,7 @@ TEST(Encoders, DatesCountDaysFrom2000) {
   EXPECT_EQ(Encode("date", PgType::kDate, "19552").bytes, std::string("\0\0\x21\x93", 4));
   EXPECT_EQ(Encode("date", PgType::kDate, "-1").bytes, std::string("\xff\xff\xd5\x32", 4));
   EXPECT_EQ(Encode("date", PgType::kDate, "-719162").fault, Fault::kNone);  // 0001-01-01
-  EXPECT_EQ(Encode("date", PgType::kDate, "999999999999").fault, Fault::kDateRange);
+  EXPECT_EQ(Encode("date", PgType::kDate, "999999999999").fault, Fault::kSnowflakeRange);
   EXPECT_EQ(Encode("date", PgType::kDate, "1.5").fault, Fault::kMalformed);
   EXPECT_EQ(AsInt64(Encode("date", PgType::kTimestamptz, "10957").bytes), 0);
   EXPECT_EQ(Encode("date", PgType::kText, "-1").bytes, "1969-12-31");
@@ -136,7 +136,7 @@ TEST(Encoders, TimesRoundNanosecondsHalfToEven) {
   EXPECT_EQ(AsInt64(Encode("time", PgType::kTime, "0.000000500", 9).bytes), 0);
   EXPECT_EQ(AsInt64(Encode("time", PgType::kTime, "0.000001500", 9).bytes), 2);
   EXPECT_EQ(AsInt64(Encode("time", PgType::kTime, "86399.9999995", 7).bytes), 86400000000);
-  EXPECT_EQ(Encode("time", PgType::kTime, "86401").fault, Fault::kDateRange);
+  EXPECT_EQ(Encode("time", PgType::kTime, "86401").fault, Fault::kSnowflakeRange);
   EXPECT_EQ(Encode("time", PgType::kText, "34215.250", 3).bytes, "09:30:15.25");
 }
 
@@ -148,11 +148,11 @@ TEST(Encoders, TimestampsRoundToMicrosecondsHalfToEven) {
   EXPECT_EQ(micros("1689327015.123457500"), 1689327015123458);
   EXPECT_EQ(micros("1689327015.123456501"), 1689327015123457);
   EXPECT_EQ(micros("-0.750000000"), -750000);
-  EXPECT_EQ(micros("-0.000000500"), 0);                          // -0.5 µs: tie, to even (0)
-  EXPECT_EQ(micros("-0.000001500"), -2);                         // -1.5 µs: tie, to even (-2)
-  EXPECT_EQ(micros("253402300799.999999"), 253402300799999999);  // 9999-12-31 23:59:59.999999
+  EXPECT_EQ(micros("-0.000000500"), 0);                             // -0.5 µs: tie, to even (0)
+  EXPECT_EQ(micros("-0.000001500"), -2);                            // -1.5 µs: tie, to even (-2)
+  EXPECT_EQ(micros("253402300799.999999000"), 253402300799999999);  // 9999-12-31 23:59:59.999999
   EXPECT_EQ(Encode("timestamp_ntz", PgType::kTimestamp, "99999999999999999").fault,
-            Fault::kDateRange);
+            Fault::kSnowflakeRange);
 }
 
 TEST(Encoders, TimestampPrecisionOfTheTargetIsRespected) {
@@ -178,6 +178,115 @@ TEST(Encoders, TimestampTzUsesTheInstantAndTextKeepsTheOffset) {
             "2023-07-14 09:30:15.25+00");
   EXPECT_EQ(Encode("timestamp_ntz", PgType::kText, "1689327015.000000000", 9).bytes,
             "2023-07-14 09:30:15");
+}
+
+// Snowflake's limits (core/sf_wire.h): a value beyond them is wire text in another encoding,
+// e.g. a DATE_OUTPUT_FORMAT of YYYYMMDD, and is refused rather than read as a day count.
+TEST(Encoders, DatesOutsideSnowflakesRangeAreRefused) {
+  EXPECT_EQ(Encode("date", PgType::kText, "-4371587").bytes, "10000-01-01 BC");  // -9999-01-01
+  EXPECT_EQ(Encode("date", PgType::kText, "-4371588").fault, Fault::kSnowflakeRange);
+  EXPECT_EQ(Encode("date", PgType::kDate, "-4371588").fault, Fault::kSnowflakeRange);
+  EXPECT_EQ(Encode("date", PgType::kText, "2932896").bytes, "9999-12-31");
+  EXPECT_EQ(Encode("date", PgType::kDate, "2932896").fault, Fault::kNone);
+  EXPECT_EQ(Encode("date", PgType::kDate, "2932897").fault, Fault::kSnowflakeRange);
+  EXPECT_EQ(Encode("date", PgType::kTimestamp, "2932897").fault, Fault::kSnowflakeRange);
+  EXPECT_EQ(Encode("date", PgType::kText, "2932897").fault, Fault::kSnowflakeRange);
+  EXPECT_EQ(Encode("date", PgType::kDate, "20261009").fault, Fault::kSnowflakeRange);  // YYYYMMDD
+  // Inside Snowflake's range but before PostgreSQL's 4714-11-24 BC.
+  EXPECT_EQ(Encode("date", PgType::kDate, "-2500000").fault, Fault::kDateRange);
+}
+
+TEST(Encoders, TimesOf24HoursOrMoreAreRefused) {
+  EXPECT_EQ(AsInt64(Encode("time", PgType::kTime, "0").bytes), 0);
+  EXPECT_EQ(AsInt64(Encode("time", PgType::kTime, "86399").bytes), 86399000000);
+  EXPECT_EQ(Encode("time", PgType::kTime, "86400").fault, Fault::kSnowflakeRange);
+  EXPECT_EQ(Encode("time", PgType::kText, "86400").fault, Fault::kSnowflakeRange);
+  EXPECT_EQ(Encode("time", PgType::kTime, "-1").fault, Fault::kSnowflakeRange);
+  EXPECT_EQ(Encode("time", PgType::kTime, "86399.999999999", 9).fault, Fault::kNone);
+  EXPECT_EQ(Encode("time", PgType::kTime, "86400.000000000", 9).fault, Fault::kSnowflakeRange);
+  EXPECT_EQ(Encode("time", PgType::kTime, "-0.000000001", 9).fault, Fault::kSnowflakeRange);
+}
+
+TEST(Encoders, TimestampsOutsideYears1To9999AreRefused) {
+  for (const char* type : {"timestamp_ntz", "timestamp_ltz"}) {
+    PgType target =
+        std::string(type) == "timestamp_ntz" ? PgType::kTimestamp : PgType::kTimestamptz;
+    EXPECT_EQ(AsInt64(Encode(type, target, "-62135596800").bytes) + kPgEpochMicros,
+              -62135596800000000)
+        << type;  // 0001-01-01 00:00:00
+    EXPECT_EQ(Encode(type, target, "-62135596801").fault, Fault::kSnowflakeRange) << type;
+    EXPECT_EQ(Encode(type, target, "-62135596800.000000001", 9).fault, Fault::kSnowflakeRange)
+        << type;
+    EXPECT_EQ(Encode(type, target, "253402300799.999999999", 9).fault, Fault::kNone) << type;
+    EXPECT_EQ(Encode(type, target, "253402300800").fault, Fault::kSnowflakeRange) << type;
+    EXPECT_EQ(Encode(type, PgType::kText, "253402300800").fault, Fault::kSnowflakeRange) << type;
+    // YYYYMMDDHH24MISS read as seconds.
+    EXPECT_EQ(Encode(type, target, "20261009093015").fault, Fault::kSnowflakeRange) << type;
+  }
+}
+
+TEST(Encoders, TimestampTzChecksItsWallClockAndItsOffset) {
+  auto tz = [](const char* wire, PgType target = PgType::kTimestamptz) {
+    return Encode("timestamp_tz", target, wire).fault;
+  };
+  EXPECT_EQ(tz("253402300799 1440"), Fault::kNone);            // 9999-12-31 23:59:59 +00:00
+  EXPECT_EQ(tz("253402300799 1441"), Fault::kSnowflakeRange);  // 10000-01-01 00:00:59 +00:01
+  EXPECT_EQ(tz("253402300800 1439"), Fault::kNone);            // 9999-12-31 23:59:00 -00:01
+  EXPECT_EQ(tz("-62135596800 1440"), Fault::kNone);
+  EXPECT_EQ(tz("-62135596800 1439"), Fault::kSnowflakeRange);  // 0000-12-31 23:59 -00:01
+  EXPECT_EQ(tz("-62135596800 1439", PgType::kText), Fault::kSnowflakeRange);
+  // Offsets strictly within ±24 h: encoded 1 to 2879.
+  EXPECT_EQ(Encode("timestamp_tz", PgType::kText, "0 1").bytes, "1969-12-31 00:01:00-23:59");
+  EXPECT_EQ(tz("0 0"), Fault::kMalformed);
+  EXPECT_EQ(Encode("timestamp_tz", PgType::kText, "0 2879").bytes, "1970-01-01 23:59:00+23:59");
+  EXPECT_EQ(tz("0 2880"), Fault::kMalformed);
+  EXPECT_EQ(tz("0 -1"), Fault::kMalformed);
+  EXPECT_EQ(tz("0 01440"), Fault::kMalformed);
+}
+
+TEST(Encoders, OnlyTheCanonicalWireTextIsAccepted) {
+  // Dates: a day count without sign noise or leading zeros.
+  for (const char* bad : {"019552", "+19552", "-0", "00", " 19552", "19552 ", "1e4", "2026-10-09",
+                          "10/09/2026", ""}) {
+    EXPECT_EQ(Encode("date", PgType::kDate, bad).fault, Fault::kMalformed) << bad;
+    EXPECT_EQ(Encode("date", PgType::kText, bad).fault, Fault::kMalformed) << bad;
+  }
+  EXPECT_EQ(Encode("date", PgType::kDate, "0").fault, Fault::kNone);
+  // Times and timestamps: exactly `scale` fraction digits, no '.' at scale 0.
+  EXPECT_EQ(Encode("time", PgType::kTime, "34215.250", 3).fault, Fault::kNone);
+  for (const char* bad :
+       {"34215.25", "34215.2500", "34215", "34215.", "09:30:15.250", "034215.250", "-0.000"}) {
+    EXPECT_EQ(Encode("time", PgType::kTime, bad, 3).fault, Fault::kMalformed) << bad;
+  }
+  EXPECT_EQ(Encode("time", PgType::kTime, "093015").fault, Fault::kMalformed);  // HH24MISS
+  EXPECT_EQ(Encode("time", PgType::kTime, "34215.0").fault, Fault::kMalformed);
+  EXPECT_EQ(Encode("timestamp_ntz", PgType::kTimestamp, "-0.750", 3).fault, Fault::kNone);
+  for (const char* bad : {"1689327015.25", "1689327015", "2023-07-14 09:30:15.250",
+                          "01689327015.250", "-0.000", "1689327015.250Z"}) {
+    EXPECT_EQ(Encode("timestamp_ntz", PgType::kTimestamp, bad, 3).fault, Fault::kMalformed) << bad;
+    EXPECT_EQ(Encode("timestamp_ltz", PgType::kText, bad, 3).fault, Fault::kMalformed) << bad;
+  }
+  EXPECT_EQ(Encode("timestamp_tz", PgType::kTimestamptz, "1689307215.25 1770", 9).fault,
+            Fault::kMalformed);
+  EXPECT_EQ(Encode("timestamp_tz", PgType::kTimestamptz, "2023-07-14 09:30:15.250 +05:30", 3).fault,
+            Fault::kMalformed);
+}
+
+TEST(Encoders, NamesTheCanonicalEncodingWhenRefusingADate) {
+  SourceColumn source = Src("date");
+  TargetColumn target = Tgt(PgType::kDate);
+  ColumnPlan plan = MakePlan(source, target);
+  EXPECT_EQ(FaultReason(Fault::kSnowflakeRange, "20261009", plan),
+            "value 20261009 is outside the range of Snowflake date values: the SQL API's encoding "
+            "is days since 1970-01-01, -9999-01-01 to 9999-12-31 (is a *_OUTPUT_FORMAT parameter "
+            "changing the wire text?)");
+  SourceColumn time = Src("time", 3);
+  TargetColumn time_target = Tgt(PgType::kTime);
+  ColumnPlan time_plan = MakePlan(time, time_target);
+  EXPECT_EQ(FaultReason(Fault::kMalformed, "09:30:15.250", time_plan),
+            "value 09:30:15.250 is not a valid Snowflake time value: the SQL API's encoding is "
+            "seconds since midnight with 3 fraction digits, under 86400 (is a *_OUTPUT_FORMAT "
+            "parameter changing the wire text?)");
 }
 
 TEST(Encoders, UuidsAcceptPostgresFormsOnly) {
