@@ -1,10 +1,12 @@
 #include "exec/columns.h"
 
 #include <algorithm>
+#include <map>
 
+#include "config/names.h"
 #include "core/error.h"
-#include "plan/sql.h"
 #include "core/pg_type.h"
+#include "plan/sql.h"
 #include "postgres/target_table.h"
 #include "snowflake/type_mapping.h"
 
@@ -47,12 +49,13 @@ std::vector<SourceColumn> ResolveAll(const std::vector<SourceColumn>& columns,
                                      std::vector<std::string>* problems) {
   std::vector<SourceColumn> out;
   for (const auto& n : names) {
-    if (const auto* c = FindSource(columns, n)) out.push_back(*c);
-    else problems->push_back(std::string(what) + " \"" + n + "\" is not a column of the source table");
+    if (const auto* c = FindSource(columns, n))
+      out.push_back(*c);
+    else
+      problems->push_back(std::string(what) + " \"" + n + "\" is not a column of the source table");
   }
   return out;
 }
-
 
 namespace {
 
@@ -79,8 +82,7 @@ void MapColumns(TableJob& job, const std::vector<SourceColumn>& source_columns,
   for (const auto& tc : job.target_info.columns) {
     if (tc.not_null && std::find(job.target_columns.begin(), job.target_columns.end(), tc.name) ==
                            job.target_columns.end()) {
-      problems->push_back("target column \"" + tc.name +
-                          "\" is NOT NULL but has no source column");
+      problems->push_back("target column \"" + tc.name + "\" is NOT NULL but has no source column");
     }
   }
 }
@@ -94,7 +96,8 @@ void ResolveKeys(TableJob& job, const std::vector<SourceColumn>& source_columns,
   in.uniqueness = ResolveAll(source_columns, t.uniqueness_columns, "uniqueness column", problems);
   for (size_t i = 0; i < in.chunking.size(); ++i) {
     plan::KeyKind kind = plan::KindOfColumn(in.chunking[i]);
-    if (i < t.chunking_column_types.size()) plan::KindOfConfigType(t.chunking_column_types[i], &kind);
+    if (i < t.chunking_column_types.size())
+      plan::KindOfConfigType(t.chunking_column_types[i], &kind);
     in.chunking_kinds.push_back(kind);
   }
   in.strategy = t.chunking_strategy;
@@ -114,6 +117,31 @@ std::string TargetName(const std::string& source_name, const std::string& identi
   bool has_lower = std::any_of(source_name.begin(), source_name.end(),
                                [](char c) { return c >= 'a' && c <= 'z'; });
   return has_lower ? source_name : Lower(source_name);
+}
+
+std::vector<std::string> ColumnNameProblems(const std::vector<SourceColumn>& source_columns,
+                                            const std::string& identifier_case) {
+  std::vector<std::string> problems;
+  std::map<std::string, const SourceColumn*> stored;  // the name PostgreSQL keeps -> its column
+  for (const auto& sc : source_columns) {
+    std::string name = TargetName(sc.name, identifier_case);
+    if (auto why = config::PgNameTooLong(name)) {
+      problems.push_back("column " + *why + " (from Snowflake column \"" + sc.name +
+                         "\"); there is no column mapping, so rename the column in Snowflake, or "
+                         "set \"source\" to a Snowflake view that selects it under a shorter name");
+    }
+    auto [other, fresh] = stored.emplace(config::PgStoredName(name), &sc);
+    if (fresh) continue;
+    std::string message = "Snowflake columns \"" + other->second->name + "\" and \"" + sc.name +
+                          "\" would both be the PostgreSQL column \"" + other->first + "\"";
+    if (name.size() > config::kPgMaxNameBytes) {
+      message += " (PostgreSQL keeps only the first 63 bytes of a name)";
+    } else if (identifier_case != "preserve") {
+      message += "; set identifier_case to \"preserve\" to keep the Snowflake names as they are";
+    }
+    problems.push_back(message);
+  }
+  return problems;
 }
 
 postgres::TableInfo PlannedTarget(const config::SourceConfig& source,
@@ -162,8 +190,19 @@ TableJob DescribeJob(const config::SourceConfig& source, const config::TableConf
 
   *source_columns =
       snowflake.Query("SELECT * FROM " + job.plan_input.qualified_name + " LIMIT 0").columns;
+  // Before anything is created: a name PostgreSQL would cut or merge leaves a table that does
+  // not match its source.
+  std::vector<std::string> name_problems =
+      ColumnNameProblems(*source_columns, table.identifier_case);
+  if (!name_problems.empty()) {
+    std::string message = "table " + job.Name() + " -> " + job.target_schema + "." +
+                          job.target_table + " cannot be loaded:";
+    for (const auto& p : name_problems) message += "\n  - " + p;
+    throw ConfigError(message);
+  }
   std::vector<std::string> unsupported;
-  auto info = postgres::DescribeTable(target_conn, job.target_schema, job.target_table, &unsupported);
+  auto info =
+      postgres::DescribeTable(target_conn, job.target_schema, job.target_table, &unsupported);
   if (!info && missing == MissingTarget::kFail) {
     throw ConfigError("target table " + job.target_database + "." + job.target_schema + "." +
                       job.target_table + " does not exist");
@@ -172,22 +211,24 @@ TableJob DescribeJob(const config::SourceConfig& source, const config::TableConf
     postgres::TableInfo planned = PlannedTarget(source, table, *source_columns);
     std::vector<std::string> statements = {
         "CREATE SCHEMA IF NOT EXISTS " + postgres::Connection::QuoteIdent(job.target_schema),
-        postgres::CreateTableSql(job.target_schema, job.target_table, planned.columns,
-                                 planned.indexes.empty() ? std::vector<std::string>{}
-                                                         : planned.indexes[0].columns)};
+        postgres::CreateTableSql(
+            job.target_schema, job.target_table, planned.columns,
+            planned.indexes.empty() ? std::vector<std::string>{} : planned.indexes[0].columns)};
     if (ddl) ddl->insert(ddl->end(), statements.begin(), statements.end());
     if (missing == MissingTarget::kCreate) {
       postgres::Transaction tx(target_conn);
       for (const auto& sql : statements) target_conn.Exec(sql);
       tx.Commit();
-      info = postgres::DescribeTable(target_conn, job.target_schema, job.target_table, &unsupported);
+      info =
+          postgres::DescribeTable(target_conn, job.target_schema, job.target_table, &unsupported);
       if (!info) throw InternalError("created " + job.target_table + " but cannot find it");
     } else {
       info = planned;
     }
   }
   job.target_info = *info;
-  for (const auto& u : unsupported) problems->push_back("target column " + u + " has a type sf2pg cannot load");
+  for (const auto& u : unsupported)
+    problems->push_back("target column " + u + " has a type sf2pg cannot load");
   MapColumns(job, *source_columns, problems);
   ResolveKeys(job, *source_columns, problems);
 
