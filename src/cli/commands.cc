@@ -26,6 +26,8 @@ namespace sf2pg::cli {
 
 int ValidateConfig(const GlobalOptions& global) {
   Context context = LoadContext(global, {.snowflake = true, .postgres = true});
+  // What a plain `migrate` would select: every enabled source.
+  CheckSelection(context, {}, {});
   const auto& config = context.config;
   size_t tables = 0;
   for (const auto& s : config.sources) {

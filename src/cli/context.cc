@@ -5,6 +5,7 @@
 #include <set>
 
 #include "cli/source_factory.h"
+#include "config/names.h"
 #include "core/error.h"
 #include "core/secret.h"
 #include "report/log.h"
@@ -19,6 +20,7 @@ Context LoadContext(const GlobalOptions& global, config::CredentialNeeds needs,
                     const config::Environment& env) {
   std::vector<config::Problem> problems;
   Context context;
+  context.config_path = global.config_path;
   context.credentials = config::LoadCredentials(env, needs, &problems);
 
   std::string level = global.log_level.empty() ? context.credentials.log_level : global.log_level;
@@ -63,7 +65,18 @@ postgres::ConnectParams PostgresParams(const config::Credentials& credentials,
   return p;
 }
 
+void CheckSelection(const Context& context, const std::vector<std::string>& sources,
+                    const std::vector<std::string>& tables) {
+  std::vector<std::string> names;
+  exec::Selection selection = exec::SelectTables(context.config, sources, tables, &names);
+  std::vector<config::Problem> problems = config::CheckSelectedTables(context.config, selection);
+  if (problems.empty()) return;
+  for (auto& p : problems) p.path = context.config_path + ": " + p.path;
+  throw ConfigError(config::FormatProblems(problems, false));
+}
+
 exec::MigrationOptions MigrationOptionsFor(const Context& context, const MigrateOptions& options) {
+  CheckSelection(context, options.sources, options.tables);
   exec::MigrationOptions run;
   run.sources = options.sources;
   run.tables = options.tables;

@@ -16,6 +16,7 @@ struct Context {
   config::Config config;
   config::Credentials credentials;
   std::vector<config::Problem> warnings;
+  std::string config_path;  ///< where `config` was read from, for messages
 };
 
 /// Loads config.json and the credentials `needs` asks for, sets up logging, and logs the
@@ -29,7 +30,14 @@ Context LoadContext(const GlobalOptions& global, config::CredentialNeeds needs,
 postgres::ConnectParams PostgresParams(const config::Credentials& credentials,
                                        const std::string& database);
 
-/// The engine's options for a migrate request (from the command line or a Lambda event).
+/// Checks that the tables `sources` and `tables` select (as migrate selects them; empty means
+/// every enabled one) can be loaded in one run (config::CheckSelectedTables). Throws
+/// ConfigError listing every problem, or naming an unknown source or table.
+void CheckSelection(const Context& context, const std::vector<std::string>& sources,
+                    const std::vector<std::string>& tables);
+
+/// The engine's options for a migrate request (from the command line or a Lambda event), once
+/// CheckSelection accepts its selection.
 exec::MigrationOptions MigrationOptionsFor(const Context& context, const MigrateOptions& options);
 
 /// The engine's dependencies for `context`: PostgreSQL settings per database and a new

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "config/hash.h"
+#include "config/names.h"
 #include "config/suggest.h"
 #include "core/error.h"
 
@@ -421,7 +422,6 @@ SourceConfig ReadSource(Reader& r, const Json& json, const std::string& path,
 
 void CheckDuplicates(Reader& r, const std::vector<SourceConfig>& sources) {
   std::map<std::string, size_t> names;
-  std::map<std::string, std::string> targets;
   for (size_t i = 0; i < sources.size(); ++i) {
     const auto& s = sources[i];
     std::string path = "sources[" + std::to_string(i) + "]";
@@ -442,14 +442,23 @@ void CheckDuplicates(Reader& r, const std::vector<SourceConfig>& sources) {
         r.Error(tpath + ".source", "table \"" + t.source + "\" is already listed as " + path +
                                        ".tables[" + std::to_string(st->second) + "]");
       }
-      if (!t.enabled || !s.enabled) continue;
-      std::string key = s.target_pg_database + "." + s.target_pg_schema + "." + t.target;
-      auto [tt, fresh_target] = targets.emplace(key, tpath);
-      if (!fresh_target) {
-        r.Error(tpath + ".target", "target " + key + " is also loaded by " + tt->second);
-      }
     }
   }
+}
+
+// Names PostgreSQL would cut, and enabled tables that load the same target. The same Snowflake
+// table in two sources is allowed here: a run that selects only one of them is fine (the
+// commands check their selection with CheckSelectedTables).
+void CheckTargetNames(const Config& config, std::vector<Problem>* problems) {
+  CheckTargetNameLengths(config, problems);
+  SelectedTables enabled;
+  for (const auto& s : config.sources) {
+    if (!s.enabled) continue;
+    for (const auto& t : s.tables) {
+      if (t.enabled) enabled.emplace_back(&s, &t);
+    }
+  }
+  CheckSharedTargets(config, enabled, problems);
 }
 
 std::string LineColumn(std::string_view text, size_t byte) {
@@ -515,6 +524,7 @@ ParseResult ParseConfig(std::string_view text) {
           ReadSource(r, (*sources)[i], "sources[" + std::to_string(i) + "]", config.settings));
     }
     CheckDuplicates(r, config.sources);
+    CheckTargetNames(config, &result.problems);
     if (std::none_of(config.sources.begin(), config.sources.end(),
                      [](const SourceConfig& s) { return s.enabled; })) {
       r.Warn("sources", "no enabled source");

@@ -1,7 +1,9 @@
 #include "exec/columns.h"
 
 #include <algorithm>
+#include <map>
 
+#include "config/names.h"
 #include "core/error.h"
 #include "core/pg_type.h"
 #include "plan/sql.h"
@@ -117,6 +119,31 @@ std::string TargetName(const std::string& source_name, const std::string& identi
   return has_lower ? source_name : Lower(source_name);
 }
 
+std::vector<std::string> ColumnNameProblems(const std::vector<SourceColumn>& source_columns,
+                                            const std::string& identifier_case) {
+  std::vector<std::string> problems;
+  std::map<std::string, const SourceColumn*> stored;  // the name PostgreSQL keeps -> its column
+  for (const auto& sc : source_columns) {
+    std::string name = TargetName(sc.name, identifier_case);
+    if (auto why = config::PgNameTooLong(name)) {
+      problems.push_back("column " + *why + " (from Snowflake column \"" + sc.name +
+                         "\"); there is no column mapping, so rename the column in Snowflake, or "
+                         "set \"source\" to a Snowflake view that selects it under a shorter name");
+    }
+    auto [other, fresh] = stored.emplace(config::PgStoredName(name), &sc);
+    if (fresh) continue;
+    std::string message = "Snowflake columns \"" + other->second->name + "\" and \"" + sc.name +
+                          "\" would both be the PostgreSQL column \"" + other->first + "\"";
+    if (name.size() > config::kPgMaxNameBytes) {
+      message += " (PostgreSQL keeps only the first 63 bytes of a name)";
+    } else if (identifier_case != "preserve") {
+      message += "; set identifier_case to \"preserve\" to keep the Snowflake names as they are";
+    }
+    problems.push_back(message);
+  }
+  return problems;
+}
+
 postgres::TableInfo PlannedTarget(const config::SourceConfig& source,
                                   const config::TableConfig& table,
                                   const std::vector<SourceColumn>& source_columns) {
@@ -163,6 +190,16 @@ TableJob DescribeJob(const config::SourceConfig& source, const config::TableConf
 
   *source_columns =
       snowflake.Query("SELECT * FROM " + job.plan_input.qualified_name + " LIMIT 0").columns;
+  // Before anything is created: a name PostgreSQL would cut or merge leaves a table that does
+  // not match its source.
+  std::vector<std::string> name_problems =
+      ColumnNameProblems(*source_columns, table.identifier_case);
+  if (!name_problems.empty()) {
+    std::string message = "table " + job.Name() + " -> " + job.target_schema + "." +
+                          job.target_table + " cannot be loaded:";
+    for (const auto& p : name_problems) message += "\n  - " + p;
+    throw ConfigError(message);
+  }
   std::vector<std::string> unsupported;
   auto info =
       postgres::DescribeTable(target_conn, job.target_schema, job.target_table, &unsupported);

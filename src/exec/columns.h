@@ -24,6 +24,12 @@ const TargetColumn* FindTarget(const postgres::TableInfo& table, const std::stri
 /// other name as it is; "preserve" keeps every name.
 std::string TargetName(const std::string& source_name, const std::string& identifier_case);
 
+/// The problems of the PostgreSQL names TargetName gives `source_columns`: a name over 63 bytes
+/// (PostgreSQL would cut it), and two columns that get the same name (after lower-casing, or
+/// PostgreSQL's cut). Each names the Snowflake columns and what the user can do.
+std::vector<std::string> ColumnNameProblems(const std::vector<SourceColumn>& source_columns,
+                                            const std::string& identifier_case);
+
 /// What to do when the target table does not exist.
 enum class MissingTarget {
   kFail,    ///< a ConfigError naming the table
@@ -35,7 +41,8 @@ enum class MissingTarget {
 /// other: load order, target types, key columns. Every mismatch (missing column, incompatible
 /// type, NOT NULL column without a source) is appended to `problems`. A created (or reported)
 /// table has the mapped types and a primary key on the uniqueness columns; its DDL is
-/// appended to `ddl`. Throws SnowflakeError when the source table cannot be read.
+/// appended to `ddl`. Throws SnowflakeError when the source table cannot be read, and
+/// ConfigError listing ColumnNameProblems before anything is created.
 TableJob DescribeJob(const config::SourceConfig& source, const config::TableConfig& table,
                      Source& snowflake, postgres::Connection& target_conn,
                      const std::string& status_database, MissingTarget missing,

@@ -54,6 +54,7 @@ void CheckSources(const config::Config& config, const std::vector<std::string>& 
 json ValidateConfigAction(const Request& request, const cli::GlobalOptions& global) {
   cli::Context context = Load(global, {.snowflake = true, .postgres = true});
   CheckSources(context.config, request.migrate.sources);
+  cli::CheckSelection(context, request.migrate.sources, request.migrate.tables);
   json sources = json::array();
   int64_t tables = 0;
   for (const auto& s : context.config.sources) {

@@ -292,7 +292,8 @@ TEST(ConfigInvalid, TwoTablesLoadTheSameTarget) {
   j["sources"][0]["tables"].push_back(second);
   ExpectOneError(j, "sources[0].tables[1].target",
                  "target conflict_management.analytics_dev.dimpatient is also loaded by "
-                 "sources[0].tables[0]");
+                 "sources[0].tables[0] (source \"analytics\", Snowflake ANALYTICS.BI.DIMPATIENT); "
+                 "give one of them another target");
 }
 
 TEST(ConfigInvalid, SameSnowflakeTableTwiceInOneSource) {
