@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <map>
+#include <optional>
+#include <set>
 
 #include "core/error.h"
 #include "plan/sql.h"
@@ -31,28 +34,38 @@ int64_t ToInt(const std::optional<std::string>& v) {
   return out;
 }
 
-// A decimal value as a scaled 128-bit integer (NUMBER(38,s) fits: 10^38 < 2^127).
-Int128 ToScaled(std::string_view wire, int scale) {
+// A decimal value as a scaled 128-bit integer: any NUMBER(38,s) fits (10^38 < 2^127). Empty
+// when the text is not a plain decimal, has more fraction digits than `scale`, or has more
+// than 38 digits once scaled (a DECFLOAT, say).
+std::optional<Int128> ToScaled(std::string_view wire, int scale) {
   bool negative = !wire.empty() && wire.front() == '-';
   if (negative) wire.remove_prefix(1);
+  if (wire.empty() || scale < 0 || scale > 38) return std::nullopt;
   Int128 v = 0;
+  int digits = 0;
   int fraction_digits = -1;
   for (char c : wire) {
-    if (c == '.') {
+    if (c == '.' && fraction_digits < 0) {
       fraction_digits = 0;
       continue;
     }
-    if (c < '0' || c > '9') throw InternalError("not a decimal: " + std::string(wire));
+    if (c < '0' || c > '9') return std::nullopt;
+    if (v != 0 || c != '0') ++digits;
+    if (digits > 38) return std::nullopt;
     v = v * 10 + (c - '0');
     if (fraction_digits >= 0) ++fraction_digits;
   }
-  for (int i = std::max(fraction_digits, 0); i < scale; ++i) v *= 10;
+  if (fraction_digits > scale) return std::nullopt;
+  for (int i = std::max(fraction_digits, 0); i < scale; ++i) {
+    if (v != 0 && ++digits > 38) return std::nullopt;
+    v *= 10;
+  }
   return negative ? -v : v;
 }
 
 std::string FromScaled(Int128 v, int scale) {
   bool negative = v < 0;
-  UInt128 u = negative ? static_cast<UInt128>(-v) : static_cast<UInt128>(v);
+  UInt128 u = negative ? -static_cast<UInt128>(v) : static_cast<UInt128>(v);
   std::string digits;
   do {
     digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));
@@ -65,6 +78,14 @@ std::string FromScaled(Int128 v, int scale) {
     digits.insert(digits.size() - static_cast<size_t>(scale), ".");
   }
   return (negative ? "-" : "") + digits;
+}
+
+// A double as a FLOAT literal that goes through no NUMBER: '1e+38'::FLOAT (a bare 1e+38 could
+// be read as a 39-digit NUMBER).
+std::string FloatLiteral(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "'%.17g'::FLOAT", v);
+  return buf;
 }
 
 // A non-empty histogram bucket: rows whose bucket expression equals `id`, starting at the
@@ -160,6 +181,7 @@ class Planner {
 
   Plan Finish(std::string strategy) {
     plan_.strategy = std::move(strategy);
+    CheckPlan(plan_);
     return std::move(plan_);
   }
 
@@ -224,21 +246,32 @@ class Planner {
     return Query(sql).rows;
   }
 
-  // Splits rows matching `range` at `bounds` (key tuples, wire text): (-inf, b1], (b1, b2],
-  // ..., (bn, +inf), each also bounded by `range`.
+  // Splits rows matching `range` (the cell `cell`) at `bounds` (key tuples, wire text, in key
+  // order): (-inf, b1], (b1, b2], ..., (bn, +inf), each also bounded by `range`. Repeated
+  // boundaries (keys that are not unique) are dropped: they would only bound empty chunks.
   void AddKeyChunks(const std::vector<SourceColumn>& keys, const std::string& range,
-                    const std::vector<std::vector<std::string>>& bounds, int64_t rows) {
+                    const ChunkBounds& cell, std::vector<std::vector<std::string>> bounds,
+                    int64_t rows) {
+    bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
+    auto literals = [&](const std::vector<std::string>& wire) {
+      std::vector<std::string> out;
+      for (size_t k = 0; k < keys.size(); ++k) out.push_back(Literal(keys[k], wire.at(k)));
+      return out;
+    };
     size_t n = bounds.size() + 1;
     for (size_t i = 0; i < n; ++i) {
       ChunkSpec c;
+      c.bounds = cell;
       std::vector<std::string> parts = {range};
       if (i > 0) {
         parts.push_back(KeyAfter(keys, bounds[i - 1], false));
         c.lower = parts.back();
+        c.bounds.key_lo = {literals(bounds[i - 1]), false};
       }
       if (i < bounds.size()) {
         parts.push_back(KeyBefore(keys, bounds[i], true));
         c.upper = parts.back();
+        c.bounds.key_hi = {literals(bounds[i]), true};
       }
       c.predicate = And(parts);
       c.estimated_rows =
@@ -249,27 +282,20 @@ class Planner {
     }
   }
 
-  // Rows matching `range` (`rows` of them), as chunks of at most batch_size rows: one chunk,
-  // or key-bounded chunks, or LIMIT/OFFSET windows when there is no key to split on.
-  void SplitRange(const std::vector<SourceColumn>& keys, const std::string& range, int64_t rows) {
-    if (rows <= batch_) {
-      plan_.chunks.push_back(MakeChunk(range, rows));
-      return;
-    }
-    if (keys.empty()) {
-      for (int64_t off = 0; off < rows; off += batch_) {
-        bool last = off + batch_ >= rows;
-        ChunkSpec c = MakeChunk(range, std::min(batch_, rows - off));
-        c.limit = last ? -1 : batch_;
-        c.offset = off;
-        c.lower = "OFFSET " + std::to_string(off);
-        plan_.chunks.push_back(c);
-      }
+  // Rows matching `range` (the cell `cell`, `rows` of them), as chunks of at most batch_size
+  // rows: one chunk, or key-bounded chunks. Without a key there is no deterministic order to
+  // window rows that share their chunking values, so they stay in one chunk.
+  void SplitRange(const std::vector<SourceColumn>& keys, const std::string& range,
+                  const ChunkBounds& cell, int64_t rows) {
+    if (rows <= batch_ || keys.empty()) {
+      ChunkSpec c = MakeChunk(range, rows);
+      c.bounds = cell;
+      plan_.chunks.push_back(c);
       return;
     }
     std::vector<std::vector<std::string>> bounds;
     for (const auto& row : Boundaries(keys, range, "")) bounds.push_back(Values(row, 0));
-    AddKeyChunks(keys, range, bounds, rows);
+    AddKeyChunks(keys, range, cell, std::move(bounds), rows);
   }
 
   static std::vector<std::string> Values(const Row& row, size_t from) {
@@ -282,16 +308,21 @@ class Planner {
     return out;
   }
 
-  // Keys without the first (chunking) column: the tail that orders rows sharing a value.
+  // Keys that order rows sharing a value of the first key column: the rest of the key, when
+  // there is a uniqueness key.
   std::vector<SourceColumn> NullKeys() const {
-    return unique_ ? t_.uniqueness : std::vector<SourceColumn>{};
+    if (!unique_) return {};
+    return std::vector<SourceColumn>(keys_.begin() + 1, keys_.end());
   }
 
+  // Rows whose first key column is NULL: a cell of their own.
   void AddNullChunks(int64_t nulls) {
     if (nulls <= 0) return;
-    std::string is_null = sf::QuoteIdent(t_.chunking.front().name) + " IS NULL";
+    std::string is_null = sf::QuoteIdent(keys_.front().name) + " IS NULL";
+    ChunkBounds cell;
+    cell.cell = "null";
     size_t before = plan_.chunks.size();
-    SplitRange(NullKeys(), is_null, nulls);
+    SplitRange(NullKeys(), is_null, cell, nulls);
     for (size_t i = before; i < plan_.chunks.size(); ++i) {
       if (plan_.chunks[i].lower.empty()) plan_.chunks[i].lower = is_null;
     }
@@ -304,11 +335,14 @@ class Planner {
                        ") AS \"NN\"" + From() + Where({}));
     int64_t total = ToInt(stats.rows[0][0]);
     int64_t non_null = ToInt(stats.rows[0][1]);
+    plan_.null_rows = total - non_null;
     if (FitsOneChunk(total)) return Single("table fits in one chunk");
     if (plan_.reason.empty()) plan_.reason = "key ranges requested";
     std::string not_null = sf::QuoteIdent(first.name) + " IS NOT NULL";
-    SplitRange(keys_, not_null, non_null);
-    if (!t_.chunking.empty()) AddNullChunks(total - non_null);
+    ChunkBounds cell;
+    cell.cell = "range";
+    SplitRange(keys_, not_null, cell, non_null);
+    AddNullChunks(total - non_null);
     return Finish("key_range");
   }
 
@@ -318,12 +352,20 @@ class Planner {
     auto r = Query("SELECT " + col + ", COUNT(*) AS \"N\"" + From() + Where({}) + " GROUP BY " +
                    col + " ORDER BY " + col);
     int64_t total = 0;
-    for (const auto& row : r.rows) total += ToInt(row[1]);
+    size_t values = 0;
+    for (const auto& row : r.rows) {
+      total += ToInt(row[1]);
+      if (row[0])
+        ++values;
+      else
+        plan_.null_rows += ToInt(row[1]);
+    }
     if (FitsOneChunk(total)) return Single("table fits in one chunk");
     if (plan_.reason.empty()) plan_.reason = "grouped values requested: IN lists of whole values";
     constexpr size_t kMaxInList = 1000;
     std::vector<std::string> group;
     int64_t group_rows = 0;
+    size_t placed = 0;
     auto flush = [&] {
       if (group.empty()) return;
       std::string in;
@@ -331,21 +373,24 @@ class Planner {
       ChunkSpec chunk = MakeChunk(col + " IN (" + in + ")", group_rows);
       chunk.lower = group.front();
       chunk.upper = group.back();
+      chunk.bounds.cell = "values";
+      chunk.bounds.values = group;
+      placed += group.size();
       plan_.chunks.push_back(chunk);
       group.clear();
       group_rows = 0;
     };
-    int64_t nulls = 0;
     for (const auto& row : r.rows) {
       int64_t n = ToInt(row[1]);
-      if (!row[0]) {
-        nulls = n;
-        continue;
-      }
+      if (!row[0]) continue;
       std::string lit = Literal(c, *row[0]);
       if (n > batch_) {  // a value too big for one chunk is split on the key
         flush();
-        SplitRange(NullKeys(), col + " = " + lit, n);
+        ChunkBounds cell;
+        cell.cell = "values";
+        cell.values = {lit};
+        SplitRange(NullKeys(), col + " = " + lit, cell, n);
+        ++placed;
         continue;
       }
       if (group_rows + n > batch_ || group.size() >= kMaxInList) flush();
@@ -353,7 +398,11 @@ class Planner {
       group_rows += n;
     }
     flush();
-    AddNullChunks(nulls);
+    if (placed != values) {
+      throw InternalError("grouped_values plan places " + std::to_string(placed) + " of the " +
+                          std::to_string(values) + " values of " + col);
+    }
+    AddNullChunks(plan_.null_rows);
     return Finish("grouped_values");
   }
 
@@ -367,12 +416,14 @@ class Planner {
     const Row& s = stats.rows.at(0);
     int64_t total = ToInt(s[0]);
     int64_t non_null = ToInt(s[1]);
+    plan_.null_rows = total - non_null;
     if (FitsOneChunk(total)) return Single("table fits in one chunk");
     if (plan_.reason.empty()) plan_.reason = strategy + " requested";
 
     std::string bucket_expr;
     std::vector<Bucket> buckets;
     if (non_null > 0) {
+      if (!s[2] || !s[3]) throw InternalError("MIN/MAX of " + col + " is NULL for non-NULL rows");
       buckets = strategy == "date_range" ? DateBuckets(c, &bucket_expr)
                                          : NumericBuckets(c, *s[2], *s[3], non_null, &bucket_expr);
     }
@@ -381,48 +432,103 @@ class Planner {
     return Finish(strategy);
   }
 
+  // No histogram: all non-NULL values in one bucket, split on key boundaries (ROW_NUMBER, no
+  // arithmetic on the values).
+  std::vector<Bucket> KeyFallback(const std::string& why, int64_t rows, std::string* expr) {
+    plan_.reason += "; key-range boundaries (ROW_NUMBER) instead of a histogram: " + why;
+    *expr = "";
+    return {{"", "", rows}};
+  }
+
+  // Buckets of `width` from `lo` numbered by Snowflake: `ids` are the wire texts of the bucket
+  // numbers (ascending), `edge(b)` the SQL literal of the lower edge of bucket b in [0,
+  // max_b]. A bucket number only sizes chunks (chunk bounds are the edges), so one out of
+  // [0, max_b] by rounding is clamped into it, and buckets whose edges coincide are merged.
+  template <typename EdgeFn>
+  static std::vector<Bucket> Clamped(const std::vector<Row>& rows, double max_b, EdgeFn edge) {
+    std::vector<Bucket> out;
+    double last = -1;
+    for (const auto& row : rows) {
+      if (!row[0]) throw InternalError("a histogram bucket number is NULL");
+      double b = std::strtod(row[0]->c_str(), nullptr);
+      if (std::isnan(b))
+        throw InternalError("a histogram bucket number is not a number: " + *row[0]);
+      b = std::clamp(std::floor(b), 0.0, max_b);
+      if (!out.empty() && b <= last) {
+        out.back().count += ToInt(row[1]);
+        continue;
+      }
+      std::string lower = edge(b);
+      if (!out.empty() && lower == out.back().lower) {
+        out.back().count += ToInt(row[1]);
+        continue;
+      }
+      out.push_back({*row[0], lower, ToInt(row[1])});
+      last = b;
+    }
+    return out;
+  }
+
   std::vector<Bucket> NumericBuckets(const SourceColumn& c, const std::string& lo_wire,
                                      const std::string& hi_wire, int64_t rows, std::string* expr) {
     std::string col = sf::QuoteIdent(c.name);
     // About 8 buckets per chunk, so merging can even out skew; at most 100,000.
     int64_t want = std::clamp<int64_t>((rows / batch_ + 1) * 8, 1, 100000);
-    std::vector<Bucket> out;
+    auto histogram = [&](const std::string& e) {
+      *expr = e;
+      return Query("SELECT " + e + " AS \"B\", COUNT(*) AS \"N\"" + From() +
+                   Where({col + " IS NOT NULL"}) + " GROUP BY 1 ORDER BY 1")
+          .rows;
+    };
     if (c.type == "fixed") {
+      // Edges in exact integer arithmetic in units of the column's scale: the span of a
+      // NUMBER(38,s) needs 39 digits, so it is unsigned (< 2^128) and every edge lo + b * width
+      // lies in [lo, hi]. Snowflake numbers the buckets in FLOAT, which cannot overflow where
+      // NUMBER arithmetic would (col - lo of two NUMBER(38) values can exceed 38 digits).
       int scale = c.scale;
-      Int128 lo = ToScaled(lo_wire, scale), hi = ToScaled(hi_wire, scale);
-      Int128 width = (hi - lo) / want + 1;
-      std::string lo_text = FromScaled(lo, scale), width_text = FromScaled(width, scale);
-      *expr = "FLOOR((" + col + " - " + lo_text + ") / " + width_text + ")";
-      auto r = Query("SELECT " + *expr + " AS \"B\", COUNT(*) AS \"N\"" + From() +
-                     Where({col + " IS NOT NULL"}) + " GROUP BY 1 ORDER BY 1");
-      for (const auto& row : r.rows) {
-        Int128 b = ToScaled(*row[0], 0);
-        out.push_back({*row[0], FromScaled(lo + b * width, scale), ToInt(row[1])});
+      auto lo = ToScaled(lo_wire, scale), hi = ToScaled(hi_wire, scale);
+      if (!lo || !hi || *hi < *lo) {
+        return KeyFallback("MIN " + lo_wire + " and MAX " + hi_wire + " are not exact NUMBER(38," +
+                               std::to_string(scale) + ") bounds",
+                           rows, expr);
       }
-    } else {  // real
-      long double lo = std::strtold(lo_wire.c_str(), nullptr);
-      long double hi = std::strtold(hi_wire.c_str(), nullptr);
-      if (!std::isfinite(lo) || !std::isfinite(hi) || hi <= lo) {
-        // NaN/infinite bounds or a single value: no usable histogram, split on the key.
-        *expr = "";
-        out.push_back({"", "", rows});
-        return out;
-      }
-      long double width = (hi - lo) / static_cast<long double>(want) * (1 + 1e-9L);
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%.17Lg", lo);
-      std::string lo_text = buf;
-      std::snprintf(buf, sizeof buf, "%.17Lg", width);
-      *expr = "FLOOR((" + col + " - " + lo_text + "::FLOAT) / " + buf + "::FLOAT)";
-      auto r = Query("SELECT " + *expr + " AS \"B\", COUNT(*) AS \"N\"" + From() +
-                     Where({col + " IS NOT NULL"}) + " GROUP BY 1 ORDER BY 1");
-      for (const auto& row : r.rows) {
-        long double b = std::strtold(row[0]->c_str(), nullptr);
-        std::snprintf(buf, sizeof buf, "%.17Lg", lo + b * width);
-        out.push_back({*row[0], std::string(buf) + "::FLOAT", ToInt(row[1])});
-      }
+      UInt128 span = static_cast<UInt128>(*hi) - static_cast<UInt128>(*lo);
+      UInt128 width = span / static_cast<UInt128>(want) + 1;
+      double unit = std::pow(10.0, -scale);
+      auto as_double = [&](Int128 v) { return static_cast<double>(v) * unit; };
+      auto r = histogram("FLOOR((" + col + "::FLOAT - " + FloatLiteral(as_double(*lo)) + ") / " +
+                         FloatLiteral(static_cast<double>(width) * unit) + ")");
+      plan_.reason += "; histogram edges in exact decimal arithmetic (scale " +
+                      std::to_string(scale) + "), bucket numbers in FLOAT";
+      return Clamped(r, static_cast<double>(span / width), [&](double b) {
+        UInt128 offset = static_cast<UInt128>(b) * width;  // <= span
+        return FromScaled(static_cast<Int128>(static_cast<UInt128>(*lo) + offset), scale);
+      });
     }
-    return out;
+    if (c.type != "real")
+      return KeyFallback(c.type + " values allow no safe arithmetic", rows, expr);
+    double lo = std::strtod(lo_wire.c_str(), nullptr);
+    double hi = std::strtod(hi_wire.c_str(), nullptr);
+    // Snowflake sorts NaN above +inf, so a NaN anywhere makes MAX NaN.
+    if (!std::isfinite(lo) || !std::isfinite(hi)) {
+      return KeyFallback("NaN or infinite FLOAT values", rows, expr);
+    }
+    if (hi <= lo) return KeyFallback("a single value", rows, expr);
+    constexpr double kLargest = 1e300;  // col - lo and the edges stay finite below this
+    if (std::fabs(lo) > kLargest || std::fabs(hi) > kLargest) {
+      return KeyFallback("FLOAT values beyond 1e300 could overflow FLOAT arithmetic", rows, expr);
+    }
+    double width = (hi - lo) / static_cast<double>(want) * (1 + 1e-9);
+    if (!(width > 0) || !std::isfinite(width)) {
+      return KeyFallback("the FLOAT span cannot be divided into buckets", rows, expr);
+    }
+    auto r =
+        histogram("FLOOR((" + col + " - " + FloatLiteral(lo) + ") / " + FloatLiteral(width) + ")");
+    plan_.reason += "; FLOAT histogram";
+    return Clamped(r, std::floor((hi - lo) / width), [&](double b) {
+      // Edges must increase: one that rounds to the previous edge is merged into it.
+      return FloatLiteral(lo + b * width);
+    });
   }
 
   std::vector<Bucket> DateBuckets(const SourceColumn& c, std::string* expr) {
@@ -433,7 +539,10 @@ class Planner {
     std::vector<Bucket> out;
     SourceColumn edge = c;
     if (!r.columns.empty()) edge = r.columns[0];  // DATE_TRUNC keeps the column's type
-    for (const auto& row : r.rows) out.push_back({*row[0], Literal(edge, *row[0]), ToInt(row[1])});
+    for (const auto& row : r.rows) {
+      if (!row[0]) throw InternalError("a histogram day is NULL");
+      out.push_back({*row[0], Literal(edge, *row[0]), ToInt(row[1])});
+    }
     return out;
   }
 
@@ -459,6 +568,13 @@ class Planner {
         groups.push_back({i, i, buckets[i].count});
       }
     }
+    auto cell_of = [&](size_t g) {
+      ChunkBounds cell;
+      cell.cell = "range";
+      if (g > 0) cell.lo = {{buckets[groups[g].first].lower}, true};
+      if (g + 1 < groups.size()) cell.hi = {{buckets[groups[g + 1].first].lower}, false};
+      return cell;
+    };
     auto range_of = [&](size_t g) {
       std::vector<std::string> parts;
       if (g > 0) parts.push_back(col + " >= " + buckets[groups[g].first].lower);
@@ -487,11 +603,12 @@ class Planner {
         ChunkSpec chunk = MakeChunk(range, groups[g].rows);
         chunk.lower = g > 0 ? parts.front() : "";
         chunk.upper = g + 1 < groups.size() ? parts.back() : "";
+        chunk.bounds = cell_of(g);
         plan_.chunks.push_back(chunk);
       } else if (bucket_expr.empty()) {
-        SplitRange(keys_, range, groups[g].rows);
+        SplitRange(keys_, range, cell_of(g), groups[g].rows);
       } else {
-        AddKeyChunks(keys_, range, dense_bounds[b.id], groups[g].rows);
+        AddKeyChunks(keys_, range, cell_of(g), dense_bounds[b.id], groups[g].rows);
       }
     }
   }
@@ -506,7 +623,248 @@ class Planner {
   Plan plan_;
 };
 
+// A decimal literal split for exact comparison: sign, integer digits without leading zeros,
+// fraction digits without trailing zeros.
+struct Decimal {
+  bool negative = false;
+  std::string whole, fraction;
+};
+
+std::optional<Decimal> ParseDecimal(std::string_view s) {
+  Decimal d;
+  if (!s.empty() && s.front() == '-') {
+    d.negative = true;
+    s.remove_prefix(1);
+  }
+  size_t dot = s.find('.');
+  std::string_view whole = s.substr(0, dot);
+  std::string_view fraction = dot == std::string_view::npos ? "" : s.substr(dot + 1);
+  auto digits = [](std::string_view t) {
+    return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (whole.empty() || !digits(whole) || !digits(fraction)) return std::nullopt;
+  while (!whole.empty() && whole.front() == '0') whole.remove_prefix(1);
+  while (!fraction.empty() && fraction.back() == '0') fraction.remove_suffix(1);
+  d.whole = whole;
+  d.fraction = fraction;
+  if (d.whole.empty() && d.fraction.empty()) d.negative = false;  // -0 is 0
+  return d;
+}
+
+int CompareDecimals(const Decimal& a, const Decimal& b) {
+  if (a.negative != b.negative) return a.negative ? -1 : 1;
+  int m = 0;
+  if (a.whole.size() != b.whole.size()) {
+    m = a.whole.size() < b.whole.size() ? -1 : 1;
+  } else if (int c = a.whole.compare(b.whole); c != 0) {
+    m = c < 0 ? -1 : 1;
+  } else if (int f = a.fraction.compare(b.fraction); f != 0) {
+    m = f < 0 ? -1 : 1;
+  }
+  return a.negative ? -m : m;
+}
+
+// A FLOAT literal (a number, or 'text'::FLOAT) as a double.
+std::optional<double> ParseFloatLiteral(std::string_view s) {
+  constexpr std::string_view kCast = "::FLOAT";
+  if (s.ends_with(kCast)) {
+    s.remove_suffix(kCast.size());
+    if (s.size() < 2 || s.front() != '\'' || s.back() != '\'') return std::nullopt;
+    s = s.substr(1, s.size() - 2);
+  }
+  std::string text(s);
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size()) return std::nullopt;
+  return v;
+}
+
+// The order of two SQL literals when both are numbers: plain decimals exactly, FLOAT literals
+// as doubles with NaN above everything (Snowflake's order). Empty when they cannot be compared
+// here (text, dates, ...).
+std::optional<int> CompareLiterals(const std::string& a, const std::string& b) {
+  auto da = ParseDecimal(a), db = ParseDecimal(b);
+  if (da && db) return CompareDecimals(*da, *db);
+  auto fa = ParseFloatLiteral(a), fb = ParseFloatLiteral(b);
+  if (!fa || !fb) return std::nullopt;
+  if (std::isnan(*fa) || std::isnan(*fb)) {
+    return std::isnan(*fa) == std::isnan(*fb) ? 0 : (std::isnan(*fa) ? 1 : -1);
+  }
+  return *fa < *fb ? -1 : (*fa > *fb ? 1 : 0);
+}
+
+std::optional<int> CompareTuples(const std::vector<std::string>& a,
+                                 const std::vector<std::string>& b) {
+  if (a.size() != b.size()) return std::nullopt;
+  for (size_t i = 0; i < a.size(); ++i) {
+    auto c = CompareLiterals(a[i], b[i]);
+    if (!c) return std::nullopt;
+    if (*c != 0) return c;
+  }
+  return 0;
+}
+
+std::string Describe(const Bound& b, bool lower) {
+  if (b.open()) return lower ? "unbounded below" : "unbounded above";
+  std::string v;
+  for (const auto& x : b.values) v += (v.empty() ? "" : ", ") + x;
+  if (b.values.size() > 1) v = "(" + v + ")";
+  return std::string(lower ? (b.inclusive ? ">= " : "> ") : (b.inclusive ? "<= " : "< ")) + v;
+}
+
+std::string Describe(const ChunkBounds& c) {
+  std::string out = c.cell;
+  if (c.cell == "range") out += " [" + Describe(c.lo, true) + ", " + Describe(c.hi, false) + "]";
+  if (c.cell == "values") {
+    out += " (";
+    for (size_t i = 0; i < c.values.size(); ++i) out += (i ? ", " : "") + c.values[i];
+    out += ")";
+  }
+  return out;
+}
+
+[[noreturn]] void Violation(const Plan& plan, const std::string& what) {
+  throw InternalError("the " + plan.strategy +
+                      " chunk plan is not a partition of the table (a bug in the planner; "
+                      "nothing was loaded): " +
+                      what);
+}
+
+// Ranges (lo, hi) that must tile their space: open below first, open above last, each upper
+// bound the next lower one with exactly one of them inclusive, numbers increasing.
+void CheckChain(const Plan& plan, const std::string& what,
+                const std::vector<std::pair<Bound, Bound>>& ranges) {
+  if (!ranges.front().first.open()) {
+    Violation(plan, what + ": the first is " + Describe(ranges.front().first, true));
+  }
+  if (!ranges.back().second.open()) {
+    Violation(plan, what + ": the last is " + Describe(ranges.back().second, false));
+  }
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    const auto& [lo, hi] = ranges[i];
+    std::string which = what + ": #" + std::to_string(i + 1) + " of " +
+                        std::to_string(ranges.size()) + " [" + Describe(lo, true) + ", " +
+                        Describe(hi, false) + "]";
+    if (i > 0 && lo.open()) Violation(plan, which + " is unbounded below but not first");
+    if (i + 1 < ranges.size()) {
+      const Bound& next = ranges[i + 1].first;
+      if (hi.open()) Violation(plan, which + " is unbounded above but not last");
+      if (next.open() || next.values != hi.values) {
+        Violation(plan, which + " is not followed by a range starting at its upper bound (next: " +
+                            Describe(next, true) + "): a gap or an overlap");
+      }
+      if (hi.inclusive == next.inclusive) {
+        Violation(
+            plan,
+            which + (hi.inclusive ? " and the next both include " : " and the next both exclude ") +
+                Describe(next, true) + (hi.inclusive ? ": an overlap" : ": a gap"));
+      }
+    }
+    if (!lo.open() && !hi.open()) {
+      auto c = CompareTuples(lo.values, hi.values);
+      if (c && (*c > 0 || (*c == 0 && !(lo.inclusive && hi.inclusive)))) {
+        Violation(plan, which + " is empty: its bounds do not increase");
+      }
+    }
+  }
+}
+
 }  // namespace
+
+void CheckPlan(const Plan& plan) {
+  const auto& chunks = plan.chunks;
+  if (chunks.empty()) {
+    if (plan.total_rows > 0) {
+      Violation(plan, "no chunk for " + std::to_string(plan.total_rows) + " rows");
+    }
+    return;
+  }
+  auto same_cell = [](const ChunkBounds& a, const ChunkBounds& b) {
+    return a.cell == b.cell && a.lo == b.lo && a.hi == b.hi && a.values == b.values;
+  };
+  struct Cell {
+    size_t first, last;
+  };
+  std::vector<Cell> cells;
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    if (!cells.empty() && same_cell(chunks[cells.back().first].bounds, chunks[i].bounds)) {
+      cells.back().last = i;
+      continue;
+    }
+    for (const auto& c : cells) {
+      if (same_cell(chunks[c.first].bounds, chunks[i].bounds)) {
+        Violation(plan, "cell " + Describe(chunks[i].bounds) + " appears in chunks " +
+                            std::to_string(c.first + 1) + " and " + std::to_string(i + 1));
+      }
+    }
+    cells.push_back({i, i});
+  }
+
+  int all = 0, nulls = 0, value_cells = 0;
+  std::set<std::string> values;
+  std::vector<std::pair<Bound, Bound>> ranges;
+  for (const auto& cell : cells) {
+    const ChunkBounds& b = chunks[cell.first].bounds;
+    std::string name = "cell " + Describe(b);
+    // Within the cell: LIMIT/OFFSET windows one after the other, or chained key ranges.
+    bool windows = false;
+    for (size_t i = cell.first; i <= cell.last; ++i) {
+      windows = windows || chunks[i].limit >= 0 || chunks[i].offset > 0;
+    }
+    if (windows) {
+      int64_t expected = 0;
+      for (size_t i = cell.first; i <= cell.last; ++i) {
+        const ChunkSpec& c = chunks[i];
+        std::string which = name + ", window " + std::to_string(i - cell.first + 1);
+        if (!c.bounds.key_lo.open() || !c.bounds.key_hi.open()) {
+          Violation(plan, which + " has both key bounds and LIMIT/OFFSET");
+        }
+        if (c.offset != expected) {
+          Violation(plan, which + " starts at OFFSET " + std::to_string(c.offset) + ", not " +
+                              std::to_string(expected));
+        }
+        bool last = i == cell.last;
+        if (last && c.limit != -1) Violation(plan, which + " is the last but has a LIMIT");
+        if (!last && c.limit <= 0) Violation(plan, which + " is not the last but has no LIMIT");
+        expected += c.limit;
+      }
+    } else {
+      std::vector<std::pair<Bound, Bound>> keys;
+      for (size_t i = cell.first; i <= cell.last; ++i) {
+        keys.emplace_back(chunks[i].bounds.key_lo, chunks[i].bounds.key_hi);
+      }
+      CheckChain(plan, "key ranges of " + name, keys);
+    }
+    if (b.cell == "all") {
+      ++all;
+    } else if (b.cell == "null") {
+      ++nulls;
+    } else if (b.cell == "range") {
+      ranges.emplace_back(b.lo, b.hi);
+    } else if (b.cell == "values") {
+      ++value_cells;
+      if (b.values.empty()) Violation(plan, name + " has no value");
+      for (const auto& v : b.values) {
+        if (!values.insert(v).second) Violation(plan, "value " + v + " is in two cells");
+      }
+    } else {
+      Violation(plan, "unknown " + name);
+    }
+  }
+  if (all > 0) {
+    if (cells.size() != 1) Violation(plan, "an unbounded cell alongside other cells");
+    return;
+  }
+  if (plan.null_rows > 0 && nulls == 0) {
+    Violation(plan, std::to_string(plan.null_rows) + " NULL rows counted but no chunk for NULLs");
+  }
+  if (!ranges.empty() && value_cells > 0) Violation(plan, "ranges mixed with IN lists");
+  if (!ranges.empty()) CheckChain(plan, "ranges of the first key column", ranges);
+  if (ranges.empty() && value_cells == 0 && plan.total_rows > plan.null_rows) {
+    Violation(plan, "no chunk for the non-NULL rows");
+  }
+}
 
 Plan PlanTable(const TableInput& table, QueryRunner& runner) {
   if (table.batch_size < 1) throw InternalError("batch_size must be positive");

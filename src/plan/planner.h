@@ -52,6 +52,28 @@ struct TableInput {
   int64_t min_split_rows = 10000;
 };
 
+/// One end of a range over an ordered list of columns: a tuple of SQL literals, included or
+/// not. No values: unbounded on that side.
+struct Bound {
+  std::vector<std::string> values;
+  bool inclusive = false;
+  bool open() const { return values.empty(); }
+  bool operator==(const Bound&) const = default;
+};
+
+/// What a chunk's predicate covers, kept in structured form so that the planner can check
+/// that the chunks of a plan are disjoint and cover every row (CheckPlan).
+struct ChunkBounds {
+  /// The cell of the first key column the chunk lies in: "all" (no bound), "null" (IS NULL),
+  /// "range" (between `lo` and `hi`; both open = IS NOT NULL) or "values" (IN / = `values`).
+  std::string cell = "all";
+  Bound lo, hi;
+  std::vector<std::string> values;
+  /// Within the cell: the range of the key tuple (both open = the whole cell, possibly
+  /// windowed by the chunk's LIMIT/OFFSET).
+  Bound key_lo, key_hi;
+};
+
 /// One chunk: rows of the table matching filter AND floor AND `predicate`, read in
 /// `order_by` order, optionally windowed by LIMIT/OFFSET.
 struct ChunkSpec {
@@ -61,6 +83,7 @@ struct ChunkSpec {
   int64_t estimated_rows = 0;
   std::string lower;  ///< human-readable bounds, e.g. "\"ID\" >= 100"
   std::string upper;
+  ChunkBounds bounds;  ///< `predicate` in structured form (not stored with the chunk)
 };
 
 struct Plan {
@@ -68,12 +91,23 @@ struct Plan {
   std::string reason;    ///< why this strategy
   std::string order_by;  ///< the deterministic ORDER BY list of every chunk
   int64_t total_rows = 0;
-  int queries = 0;  ///< planning queries issued
+  int64_t null_rows = 0;  ///< rows whose first key column is NULL (when counted)
+  int queries = 0;        ///< planning queries issued
   std::vector<ChunkSpec> chunks;
 };
 
-/// Plans `table`. Throws whatever the runner throws, and InternalError for impossible input.
+/// Plans `table`. Throws whatever the runner throws, and InternalError for impossible input
+/// or a plan that fails CheckPlan.
 Plan PlanTable(const TableInput& table, QueryRunner& runner);
+
+/// Checks from the chunks' structured bounds that their predicates are disjoint and together
+/// cover the whole key space, NULLs included: cells of the first key column chain from open
+/// below to open above (each upper bound the next lower one, exactly one of them inclusive),
+/// IN lists share no value, a NULL cell exists when NULLs were counted, and within a cell key
+/// ranges chain the same way and LIMIT/OFFSET windows follow each other up to an unlimited
+/// last one. Where bounds are numbers they must also increase. Throws InternalError naming
+/// the first violation.
+void CheckPlan(const Plan& plan);
 
 /// KeyKind of a Snowflake column (numeric for fixed/real, date for date/timestamps, text for
 /// the rest that can bound a range).

@@ -163,6 +163,45 @@ INSTANTIATE_TEST_SUITE_P(
                                    "key_range"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
+// NUMBER(38,0) values at both ends of the type: their span has 39 digits, more than NUMBER(38)
+// or a signed 128-bit integer holds. Chunked two rows at a time, with and without a key,
+// every row lands exactly once.
+TEST_F(E2eTest, Number38ExtremesLandExactlyOnceWithAndWithoutAKey) {
+  const std::string max = "99999999999999999999999999999999999999";
+  const std::vector<std::string> values = {"-" + max, "-" + max, "-" + max.substr(1) + "8", "-1",
+                                           "0",       "1",       max.substr(1) + "8",       max,
+                                           max};
+  sfemu_->Sql("CREATE DATABASE IF NOT EXISTS EXTREMES");
+  sfemu_->Sql("CREATE SCHEMA IF NOT EXISTS EXTREMES.NUMS");
+  for (bool keyed : {false, true}) {
+    SCOPED_TRACE(keyed ? "keyed" : "keyless");
+    std::string name = keyed ? "BIG_KEYED" : "BIG_KEYLESS";
+    sfemu_->Sql("CREATE TABLE EXTREMES.NUMS." + name + " (ID NUMBER(9,0), V NUMBER(38,0))");
+    std::string insert;
+    for (size_t i = 0; i < values.size(); ++i) {
+      insert += (i ? ", (" : "(") + std::to_string(i + 1) + ", " + values[i] + ")";
+    }
+    sfemu_->Sql("INSERT INTO EXTREMES.NUMS." + name + " (ID, V) VALUES " + insert);
+    json table = {{"source", name},
+                  {"chunking_columns", {"V"}},
+                  {"chunking_column_types", {"numeric"}},
+                  {"batch_size", 2},
+                  {"batch_size_copy_mode", 2}};
+    if (keyed) table["uniqueness_columns"] = {"ID"};
+    WriteConfig(table, json::object(), "EXTREMES", "NUMS");
+    json summary = Summary();
+    ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
+    EXPECT_EQ(summary["tables"][0]["strategy"], "numeric_range");
+    EXPECT_GT(summary["tables"][0]["total_chunks"].get<int>(), 2);
+    std::string target = "public." + std::string(keyed ? "big_keyed" : "big_keyless");
+    EXPECT_EQ(Scalar("SELECT count(*) FROM " + target), 9);
+    EXPECT_EQ(Scalar("SELECT count(DISTINCT id) FROM " + target), 9);
+    EXPECT_EQ(Scalar("SELECT count(*) FROM " + target + " WHERE v = " + max), 2);
+    EXPECT_EQ(Scalar("SELECT count(*) FROM " + target + " WHERE v = -" + max), 2);
+    ExpectVerified();
+  }
+}
+
 TEST_F(E2eTest, DenseDaysAreSplitBelowTheBatchSize) {
   WriteConfig({{"source", "PATIENTADDRESS"},
                {"chunking_columns", {"Updated Timestamp"}},
