@@ -37,7 +37,7 @@ void PlanOnly(const Scene& scene) {
   auto r = scene.Sf2pg({"migrate", "--deadline", "0.001", "--log-format", "json"});
   ASSERT_EQ(r.exit_code, kExitResumable) << r.out << r.err;
   ASSERT_EQ(scene.TargetRows(), 0);
-  ASSERT_EQ(scene.Scalar("SELECT count(*) FROM migration_status.migration_chunk_status"), 3);
+  ASSERT_GE(scene.Scalar("SELECT count(*) FROM migration_status.migration_chunk_status"), 3);
 }
 
 TEST(RowCheck, RowsLostBetweenPlanAndLoadEndInExit4AndEveryReportSaysSo) {
