@@ -298,6 +298,13 @@ class Worker {
                    params);
       } else {
         result.rows = MarkedRows(tconn, job, chunk.chunk_id).value_or(0);
+        // The rows it rejected then, for the planned/copied row check.
+        result.fetch.rejected =
+            tconn
+                .Exec(std::string("SELECT count(*) FROM migration_status.rejected_rows WHERE ") +
+                          kMarkerWhere,
+                      MarkerKey(shared_.run_id, job, chunk.chunk_id))
+                .GetInt(0, 0);
       }
       tx.Commit();
     }
