@@ -75,11 +75,7 @@ void InstallStopHandlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-int ExitFor(const exec::MigrationResult& r) {
-  if (r.status == "completed" || r.status == "planned" || r.status == "running") return kExitDone;
-  if (r.status == "partial") return kExitResumable;
-  return kExitFailed;
-}
+int ExitFor(const exec::MigrationResult& r) { return report::ExitStatusFor(r); }
 
 }  // namespace
 
@@ -104,7 +100,8 @@ int Migrate(const GlobalOptions& global, const MigrateOptions& options) {
     std::cout << report::PlanText(result);
     return ExitFor(result);
   }
-  if (!global.quiet || result.status != "completed") std::cout << report::SummaryText(result);
+  if (!global.quiet || result.status != "completed" || ExitFor(result) != kExitDone)
+    std::cout << report::SummaryText(result);
   if (!options.summary_json.empty()) {
     std::ofstream out(options.summary_json);
     out << report::SummaryJson(result).dump(2) << "\n";

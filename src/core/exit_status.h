@@ -8,6 +8,9 @@ enum ExitStatus : int {
   kExitFailed = 1,     ///< A run or check failed; see the log and the status tables.
   kExitUsage = 2,      ///< Bad command line or configuration; nothing was changed.
   kExitResumable = 3,  ///< Stopped early (deadline, signal); the run is partial and resumable.
+  /// The run completed, but a table received fewer rows than its plan counted (the source
+  /// changed, or rows were lost on the way): run `sf2pg verify` for the tables named.
+  kExitShortfall = 4,
 };
 
 }  // namespace sf2pg

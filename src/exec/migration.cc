@@ -413,6 +413,7 @@ class Coordinator {
           RestoreTableIndexes(result_.run_id, *record, job.target_database);
         }
       }
+      if (s.status == "completed") s.row_check = CheckRows(job);
       run::ChunkCounts n = store_->CountChunks(result_.run_id, job.key);
       s.total_chunks = n.total;
       s.completed_chunks = n.completed;
@@ -455,6 +456,31 @@ class Coordinator {
     store_->FinishRun(result_.run_id, status, error);
     result_.status = status;
     result_.error = error;
+  }
+
+  // Planned against copied rows of a completed table (kept in its metadata for `status`); a
+  // difference is logged: fewer rows than planned is doubt, more is rows added meanwhile.
+  run::RowCheck CheckRows(const TableJob& job) {
+    run::RowCheck c = store_->CheckRows(result_.run_id, job.key);
+    if (c.difference() < 0) {
+      std::string chunks;
+      for (int id : c.short_chunks) chunks += (chunks.empty() ? "" : ",") + std::to_string(id);
+      log::Warn("fewer rows copied than planned; run sf2pg verify for this table",
+                {{"table", job.Name()},
+                 {"planned", c.planned},
+                 {"copied", c.copied},
+                 {"rejected", c.rejected},
+                 {"missing", -c.difference()},
+                 {"short_chunks", chunks}});
+    } else if (c.difference() > 0) {
+      log::Info("more rows copied than planned (rows added to the source after planning)",
+                {{"table", job.Name()},
+                 {"planned", c.planned},
+                 {"copied", c.copied},
+                 {"rejected", c.rejected},
+                 {"extra", c.difference()}});
+    }
+    return c;
   }
 
   struct FailedTable {

@@ -58,6 +58,8 @@ struct TableSummary {
   int64_t source_retries = 0;
   double seconds = 0;  ///< wall time from the first chunk's start to the last one's end
   std::vector<std::string> errors;
+  /// Planned against copied rows, once every chunk of the table is completed.
+  std::optional<run::RowCheck> row_check;
 };
 
 struct MigrationResult {

@@ -232,12 +232,8 @@ class Worker {
   void StoreRejects(postgres::Connection& conn, const TableJob& job, const run::ChunkRecord& chunk,
                     const std::vector<BadRow>& rejects) {
     if (rejects.empty()) return;
-    conn.Exec(
-        "CREATE TABLE IF NOT EXISTS migration_status.rejected_rows (run_id uuid NOT NULL, "
-        "source_database varchar(255) NOT NULL, source_schema varchar(255) NOT NULL, "
-        "source_table varchar(255) NOT NULL, chunk_id integer NOT NULL, row_number bigint, "
-        "column_name text, row_key text, reason text, raw_row text, rejected_at timestamp "
-        "NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'))");
+    // The table exists: the status schema (or, in a target database of its own, the target
+    // part of it) is created before the workers start.
     json all = json::array();
     for (const auto& r : rejects) {
       all.push_back({r.row_number, r.column, r.key, r.reason, r.raw});
@@ -302,6 +298,13 @@ class Worker {
                    params);
       } else {
         result.rows = MarkedRows(tconn, job, chunk.chunk_id).value_or(0);
+        // The rows it rejected then, for the planned/copied row check.
+        result.fetch.rejected =
+            tconn
+                .Exec(std::string("SELECT count(*) FROM migration_status.rejected_rows WHERE ") +
+                          kMarkerWhere,
+                      MarkerKey(shared_.run_id, job, chunk.chunk_id))
+                .GetInt(0, 0);
       }
       tx.Commit();
     }
@@ -484,14 +487,6 @@ class Worker {
 
 void RunWorker(WorkShared& shared, int worker_index) { Worker(shared, worker_index).Run(); }
 
-void EnsureCommitMarkers(postgres::Connection& conn) {
-  conn.Exec("CREATE SCHEMA IF NOT EXISTS migration_status");
-  conn.Exec(
-      "CREATE TABLE IF NOT EXISTS migration_status.sf2pg_chunk_commits (run_id uuid NOT NULL, "
-      "source_database varchar(255) NOT NULL, source_schema varchar(255) NOT NULL, "
-      "source_table varchar(255) NOT NULL, chunk_id integer NOT NULL, rows_copied bigint, "
-      "committed_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'), PRIMARY KEY (run_id, "
-      "source_database, source_schema, source_table, chunk_id))");
-}
+void EnsureCommitMarkers(postgres::Connection& conn) { run::EnsureTargetSchema(conn); }
 
 }  // namespace sf2pg::exec

@@ -66,8 +66,9 @@ struct WorkShared {
 /// requested. Never throws: failures are recorded in the status tables and `shared.stats`.
 void RunWorker(WorkShared& shared, int worker_index);
 
-/// The commit marker table sf2pg keeps in a target database that does not hold the status
-/// tables: a chunk's row there commits with its rows, so replaying a chunk is a no-op.
+/// The tables sf2pg keeps in a target database that does not hold the status tables: commit
+/// markers (a chunk's row there commits with its rows, so replaying a chunk is a no-op) and
+/// rejected rows. Called before the workers start (run::EnsureTargetSchema).
 void EnsureCommitMarkers(postgres::Connection& conn);
 
 }  // namespace sf2pg::exec

@@ -8,6 +8,7 @@
 #include "report/log.h"
 #include "report/progress.h"
 #include "report/status_view.h"
+#include "report/summary.h"
 #include "run/status_store.h"
 
 namespace sf2pg::lambda {
@@ -161,8 +162,19 @@ json MigrationBody(const exec::MigrationResult& r) {
   std::string error = r.error;
   if (error.empty() && r.status == "failed" && !errors.empty())
     error = errors[0].get<std::string>();
+  json short_tables = json::array();
+  for (const auto* t : report::ShortTables(r)) {
+    if (short_tables.size() >= kMaxTablesListed) break;
+    short_tables.push_back({{"table", t->table},
+                            {"planned", t->row_check->planned},
+                            {"copied", t->row_check->copied},
+                            {"rejected", t->row_check->rejected}});
+  }
   json body = {{"action", "migrate"},
                {"status", r.status},
+               {"exit_status", report::ExitStatusFor(r)},
+               {"shortfall", !short_tables.empty()},
+               {"shortfall_tables", short_tables},
                {"resume_needed", r.status == "partial" || r.status == "running"},
                {"run_id", r.run_id},
                {"resumed", r.resumed},
@@ -182,6 +194,7 @@ json MigrationBody(const exec::MigrationResult& r) {
                {"sf2pg_version", SF2PG_VERSION}};
   if (tables.size() <= kMaxTablesListed) body["tables"] = tables;
   if (body.dump().size() > kMaxBodyBytes) body.erase("tables");
+  if (body.dump().size() > kMaxBodyBytes) body.erase("shortfall_tables");
   while (body.dump().size() > kMaxBodyBytes && !body["errors"].empty()) {
     body["errors"].erase(body["errors"].size() - 1);
   }

@@ -24,14 +24,17 @@ json RunsJson(run::StatusStore& store, int limit) {
   json out = json::array();
   for (const auto& r : store.RecentRuns(limit)) {
     json j = RunToJson(r);
-    int completed = 0, failed = 0, total = 0;
+    int completed = 0, failed = 0, total = 0, short_tables = 0;
     int64_t rows = 0;
     for (const auto& t : store.LoadTables(r.run_id)) {
       ++total;
       completed += t.status == "completed";
       failed += t.status == "failed";
       rows += t.total_rows_copied;
+      auto check = run::RowCheckOf(t.metadata);
+      short_tables += t.status == "completed" && check && check->difference() < 0;
     }
+    j["shortfall_tables"] = short_tables;
     j["tables"] = total;
     j["completed_tables"] = completed;
     j["failed_tables"] = failed;
@@ -47,8 +50,11 @@ std::string RunsText(const json& runs) {
               {false, false, false, true, true, true, false});
   for (const auto& r : runs) {
     std::string sources;
-    for (const auto& s : r["sources"]) sources += (sources.empty() ? "" : ",") + s.get<std::string>();
-    t.Add({r["run_id"], r["status"], r["started_at"],
+    for (const auto& s : r["sources"])
+      sources += (sources.empty() ? "" : ",") + s.get<std::string>();
+    std::string status = r["status"];
+    if (r.value("shortfall_tables", 0) > 0) status += ", rows short";
+    t.Add({r["run_id"], status, r["started_at"],
            std::to_string(r["completed_tables"].get<int>()) + "/" +
                std::to_string(r["tables"].get<int>()),
            std::to_string(r["failed_tables"].get<int>()), Thousands(r["rows"].get<int64_t>()),
@@ -63,18 +69,29 @@ json RunJson(run::StatusStore& store, const std::string& run_id) {
   json j = RunToJson(*run);
   j["tables"] = json::array();
   for (const auto& t : store.LoadTables(run_id)) {
-    j["tables"].push_back({{"source_name", t.source_name},
-                           {"table", t.key.ToString()},
-                           {"target", t.target_database + "." + t.target_schema + "." + t.target_table},
-                           {"status", t.status},
-                           {"method", t.metadata.value("method", "")},
-                           {"strategy", t.metadata.value("strategy", "")},
-                           {"total_chunks", t.total_chunks},
-                           {"completed_chunks", t.completed_chunks},
-                           {"failed_chunks", t.failed_chunks},
-                           {"rows", t.total_rows_copied},
-                           {"indexes_disabled", t.indexes_disabled},
-                           {"indexes_restored", t.indexes_restored}});
+    j["tables"].push_back(
+        {{"source_name", t.source_name},
+         {"table", t.key.ToString()},
+         {"target", t.target_database + "." + t.target_schema + "." + t.target_table},
+         {"status", t.status},
+         {"method", t.metadata.value("method", "")},
+         {"strategy", t.metadata.value("strategy", "")},
+         {"total_chunks", t.total_chunks},
+         {"completed_chunks", t.completed_chunks},
+         {"failed_chunks", t.failed_chunks},
+         {"rows", t.total_rows_copied},
+         {"indexes_disabled", t.indexes_disabled},
+         {"indexes_restored", t.indexes_restored}});
+    // The planned/copied comparison of a completed table (row counts of an earlier run's
+    // tables that were never checked are absent).
+    auto check = run::RowCheckOf(t.metadata);
+    if (t.status == "completed" && check)
+      j["tables"].back()["row_check"] = run::RowCheckJson(*check);
+  }
+  j["verify_tables"] = json::array();
+  for (const auto& t : j["tables"]) {
+    if (t.contains("row_check") && t["row_check"]["difference"].get<int64_t>() < 0)
+      j["verify_tables"].push_back(t["table"]);
   }
   j["failed_chunks"] = json::array();
   for (const auto& f : store.FailedChunks(run_id, 100)) {
@@ -91,22 +108,46 @@ std::string RunText(const json& run) {
   std::string out = "run " + run["run_id"].get<std::string>() + ": " +
                     run["status"].get<std::string>() + ", started " +
                     run["started_at"].get<std::string>() + " UTC\n\n";
-  TextTable t({"source", "table", "target", "method", "status", "chunks", "failed", "rows"},
-              {false, false, false, false, false, true, true, true});
+  TextTable t({"source", "table", "target", "method", "status", "chunks", "failed", "rows",
+               "planned", "check"},
+              {false, false, false, false, false, true, true, true, true, false});
+  std::string notes;
   for (const auto& x : run["tables"]) {
+    std::string planned = "-", check = "-";
+    if (x.contains("row_check")) {
+      const json& c = x["row_check"];
+      int64_t diff = c["difference"].get<int64_t>();
+      planned = Thousands(c["planned"].get<int64_t>());
+      check = diff == 0  ? "ok"
+              : diff > 0 ? "+" + Thousands(diff) + " more"
+                         : Thousands(-diff) + " SHORT";
+      if (c["rejected"].get<int64_t>() > 0)
+        check += " (" + Thousands(c["rejected"].get<int64_t>()) + " rejected)";
+      if (diff < 0) {
+        notes +=
+            "  " + x["table"].get<std::string>() + ": " + Thousands(c["copied"].get<int64_t>()) +
+            " rows copied of " + planned + " planned; run `sf2pg verify --tables " +
+            x["table"].get<std::string>().substr(x["table"].get<std::string>().rfind('.') + 1) +
+            "`\n";
+      }
+    }
     t.Add({x["source_name"], x["table"], x["target"], x["method"], x["status"],
            std::to_string(x["completed_chunks"].get<int>()) + "/" +
                std::to_string(x["total_chunks"].get<int>()),
-           std::to_string(x["failed_chunks"].get<int>()), Thousands(x["rows"].get<int64_t>())});
+           std::to_string(x["failed_chunks"].get<int>()), Thousands(x["rows"].get<int64_t>()),
+           planned, check});
   }
   out += t.Render();
+  if (!notes.empty()) {
+    out += "\nfewer rows copied than planned (the source changed or rows were lost):\n" + notes;
+  }
   if (!run["failed_chunks"].empty()) {
     out += "\nfailed chunks:\n";
     for (const auto& f : run["failed_chunks"]) {
       out += "  " + f["table"].get<std::string>() + " chunk " +
              std::to_string(f["chunk_id"].get<int>()) + " (" +
-             std::to_string(f["retry_count"].get<int>()) + " retries): " +
-             f["error"].get<std::string>() + "\n";
+             std::to_string(f["retry_count"].get<int>()) +
+             " retries): " + f["error"].get<std::string>() + "\n";
     }
   }
   return out;

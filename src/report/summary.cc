@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/exit_status.h"
 #include "report/table_text.h"
 
 namespace sf2pg::report {
@@ -12,7 +13,40 @@ std::string Rate(int64_t rows, double seconds) {
   return Thousands(static_cast<int64_t>(static_cast<double>(rows) / seconds));
 }
 
+// A line about a completed table whose copied rows differ from the plan; empty when equal.
+std::string RowCheckLine(const exec::TableSummary& s) {
+  if (!s.row_check || s.row_check->difference() == 0) return "";
+  const run::RowCheck& c = *s.row_check;
+  std::string counts = Thousands(c.copied) + " rows copied" +
+                       (c.rejected > 0 ? " and " + Thousands(c.rejected) + " rejected" : "") +
+                       ", " + Thousands(c.planned) + " planned";
+  if (c.difference() > 0) {
+    return s.table + ": " + counts + ": " + Thousands(c.difference()) +
+           " more (rows added to the source after planning)\n";
+  }
+  std::string chunks;
+  for (int id : c.short_chunks) chunks += (chunks.empty() ? "" : ", ") + std::to_string(id);
+  return s.table + ": SHORTFALL: " + counts + ": " + Thousands(-c.difference()) + " rows missing" +
+         (chunks.empty() ? "" : " (short chunks: " + chunks + ")") +
+         ". The source changed after planning or rows were lost; run `sf2pg verify --tables " +
+         s.table.substr(s.table.rfind('.') + 1) + "`\n";
+}
+
 }  // namespace
+
+std::vector<const exec::TableSummary*> ShortTables(const exec::MigrationResult& r) {
+  std::vector<const exec::TableSummary*> out;
+  for (const auto& s : r.tables) {
+    if (s.row_check && s.row_check->difference() < 0) out.push_back(&s);
+  }
+  return out;
+}
+
+int ExitStatusFor(const exec::MigrationResult& r) {
+  if (r.status == "partial") return kExitResumable;
+  if (r.status != "completed" && r.status != "planned" && r.status != "running") return kExitFailed;
+  return ShortTables(r).empty() ? kExitDone : kExitShortfall;
+}
 
 std::string SummaryText(const exec::MigrationResult& r) {
   TextTable t({"source", "table", "target", "method", "strategy", "chunks", "rows", "time",
@@ -33,10 +67,18 @@ std::string SummaryText(const exec::MigrationResult& r) {
   t.Add({"total", std::to_string(r.tables.size()) + " tables", "", "", "",
          std::to_string(done) + "/" + std::to_string(total), Thousands(rows), Duration(r.seconds),
          Rate(rows, r.seconds), std::to_string(retries), r.status});
-  std::string out =
-      "run " + r.run_id + (r.resumed ? " (resumed)" : "") + ": " + r.status + "\n" + t.Render();
+  size_t short_tables = ShortTables(r).size();
+  std::string out = "run " + r.run_id + (r.resumed ? " (resumed)" : "") + ": " + r.status +
+                    (short_tables > 0 ? " with a shortfall: run sf2pg verify" : "") + "\n" +
+                    t.Render();
   for (const auto& s : r.tables) {
     for (const auto& e : s.errors) out += s.table + ": " + e + "\n";
+  }
+  for (const auto& s : r.tables) out += RowCheckLine(s);
+  if (short_tables > 0) {
+    out += std::to_string(short_tables) +
+           " table(s) received fewer rows than planned: run `sf2pg verify` for them before "
+           "trusting the target.\n";
   }
   return out;
 }
@@ -63,11 +105,17 @@ nlohmann::json SummaryJson(const exec::MigrationResult& r) {
          {"retries", s.retries},
          {"source_retries", s.source_retries},
          {"errors", s.errors}});
+    if (s.row_check) tables.back()["row_check"] = run::RowCheckJson(*s.row_check);
     rows += s.rows;
     retries += s.retries + s.source_retries;
   }
+  nlohmann::json verify = nlohmann::json::array();
+  for (const auto* s : ShortTables(r)) verify.push_back(s->table);
   return {{"run_id", r.run_id},
           {"status", r.status},
+          {"exit_status", ExitStatusFor(r)},
+          {"shortfall", !verify.empty()},
+          {"verify_tables", verify},
           {"resumed", r.resumed},
           {"deadline_reached", r.deadline_reached},
           {"stopped", r.stopped},

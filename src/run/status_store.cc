@@ -75,15 +75,50 @@ std::pair<int32_t, int32_t> ChunkLockKey(const std::string& run_id, const TableK
   return {static_cast<int32_t>(h), chunk_id};
 }
 
-void StatusStore::EnsureSchema() {
-  auto exists = conn_.Exec(
-      "SELECT count(*) FROM pg_tables WHERE schemaname = 'migration_status' AND tablename IN "
-      "('migration_runs', 'migration_table_status', 'migration_chunk_status')");
-  if (exists.GetInt(0, 0) == 3) return;
-  Transaction tx(conn_);
-  conn_.Exec("SELECT pg_advisory_xact_lock(" + std::to_string(kSchemaLock) + ")");
-  conn_.Exec(kStatusSchemaSql);
-  tx.Commit();
+namespace {
+
+// How many of `tables` (an SQL list of quoted names) exist in schema migration_status.
+int64_t CountStatusTables(postgres::Connection& conn, const std::string& tables) {
+  return conn
+      .Exec(
+          "SELECT count(*) FROM pg_tables WHERE schemaname = 'migration_status' AND tablename "
+          "IN (" +
+          tables + ")")
+      .GetInt(0, 0);
+}
+
+// Runs `sql` (CREATE ... IF NOT EXISTS statements) unless the `count` tables listed exist.
+// Concurrent callers queue on an advisory lock, so only the first creates anything; should
+// PostgreSQL still report a duplicate catalog entry (a creator that does not take the lock,
+// such as psql -f), what the other session created is taken as created.
+void CreateOnce(postgres::Connection& conn, const char* sql, const std::string& tables,
+                int64_t count) {
+  if (CountStatusTables(conn, tables) == count) return;
+  try {
+    Transaction tx(conn);
+    conn.Exec("SELECT pg_advisory_xact_lock(" + std::to_string(kSchemaLock) + ")");
+    conn.Exec(sql);
+    tx.Commit();
+  } catch (const PostgresError& e) {
+    // 23505 unique_violation (pg_type, pg_namespace), 42P06 duplicate_schema,
+    // 42P07 duplicate_table, 42710 duplicate_object.
+    const std::string& state = e.sql_state();
+    bool duplicate = state == "23505" || state == "42P06" || state == "42P07" || state == "42710";
+    if (!duplicate || CountStatusTables(conn, tables) != count) throw;
+  }
+}
+
+constexpr const char* kStatusTables =
+    "'migration_runs', 'migration_table_status', 'migration_chunk_status', 'rejected_rows', "
+    "'sf2pg_chunk_commits'";
+constexpr const char* kTargetTables = "'rejected_rows', 'sf2pg_chunk_commits'";
+
+}  // namespace
+
+void StatusStore::EnsureSchema() { CreateOnce(conn_, kStatusSchemaSql, kStatusTables, 5); }
+
+void EnsureTargetSchema(postgres::Connection& conn) {
+  CreateOnce(conn, kTargetSchemaSql, kTargetTables, 2);
 }
 
 std::optional<RunInfo> StatusStore::FindResumable(const std::string& execution_hash,
@@ -476,6 +511,56 @@ std::string StatusStore::FinishTable(const std::string& run_id, const TableKey& 
   SetTableStatus(conn_, run_id, table, status);
   tx.Commit();
   return status;
+}
+
+nlohmann::json RowCheckJson(const RowCheck& c) {
+  return {{"planned", c.planned},   {"copied", c.copied},
+          {"rejected", c.rejected}, {"difference", c.difference()},
+          {"verdict", c.verdict()}, {"short_chunks", c.short_chunks}};
+}
+
+std::optional<RowCheck> RowCheckOf(const nlohmann::json& metadata) {
+  if (!metadata.is_object() || !metadata.contains("row_check")) return std::nullopt;
+  const auto& j = metadata["row_check"];
+  if (!j.is_object()) return std::nullopt;
+  RowCheck c;
+  c.planned = j.value("planned", int64_t{0});
+  c.copied = j.value("copied", int64_t{0});
+  c.rejected = j.value("rejected", int64_t{0});
+  c.short_chunks = j.value("short_chunks", std::vector<int>{});
+  return c;
+}
+
+RowCheck StatusStore::CheckRows(const std::string& run_id, const TableKey& table) {
+  auto r = conn_.Exec(
+      std::string("SELECT COALESCE((SELECT (metadata->>'estimated_rows')::bigint FROM "
+                  "migration_status.migration_table_status WHERE ") +
+          kKeyWhere +
+          "), 0), COALESCE(sum(rows_copied), 0), COALESCE(sum((chunk_range->>'rejected')::bigint), "
+          "0), COALESCE((array_agg(chunk_id ORDER BY chunk_id) FILTER (WHERE rows_copied + "
+          "COALESCE((chunk_range->>'rejected')::bigint, 0) < (chunk_range->>'estimated_rows')"
+          "::bigint))[1:20]::text, '{}') FROM migration_status.migration_chunk_status WHERE " +
+          kKeyWhere + " AND status = 'completed'",
+      KeyParams(run_id, table));
+  RowCheck check;
+  check.planned = r.GetInt(0, 0);
+  check.copied = r.GetInt(0, 1);
+  check.rejected = r.GetInt(0, 2);
+  std::string ids(r.Get(0, 3));  // {1,2,3}
+  for (size_t pos = 1; pos < ids.size();) {
+    size_t end = ids.find_first_of(",}", pos);
+    if (end == std::string::npos || end == pos) break;
+    check.short_chunks.push_back(std::stoi(ids.substr(pos, end - pos)));
+    pos = end + 1;
+  }
+  auto params = KeyParams(run_id, table);
+  params.push_back(RowCheckJson(check).dump());
+  conn_.Exec(std::string("UPDATE migration_status.migration_table_status SET metadata = "
+                         "COALESCE(metadata, '{}'::jsonb) || jsonb_build_object('row_check', "
+                         "$5::jsonb) WHERE ") +
+                 kKeyWhere,
+             params);
+  return check;
 }
 
 std::vector<std::pair<std::string, TableRecord>> StatusStore::UnrestoredIndexes(

@@ -70,11 +70,34 @@ struct ChunkCounts {
   int64_t rows = 0;
 };
 
+/// A completed table's rows: planned (the exact source count at plan time, the table's
+/// metadata "estimated_rows") against copied (completed chunks) plus rejected (on_bad_row:
+/// reject). Stored in the table's metadata as "row_check" (RowCheckJson).
+struct RowCheck {
+  int64_t planned = 0;
+  int64_t copied = 0;
+  int64_t rejected = 0;
+  /// Chunks that delivered fewer rows than their plan estimate (at most 20).
+  std::vector<int> short_chunks;
+  /// copied + rejected - planned: negative is a shortfall (doubt: rows the plan counted never
+  /// arrived), positive is rows added to the source after planning (the last chunk of a
+  /// table is open-ended).
+  int64_t difference() const { return copied + rejected - planned; }
+  /// "match", "more" or "shortfall".
+  std::string verdict() const {
+    return difference() == 0 ? "match" : difference() > 0 ? "more" : "shortfall";
+  }
+};
+nlohmann::json RowCheckJson(const RowCheck& check);
+/// The row check stored in a table's metadata, if any.
+std::optional<RowCheck> RowCheckOf(const nlohmann::json& table_metadata);
+
 class StatusStore {
  public:
   explicit StatusStore(postgres::Connection& conn) : conn_(conn) {}
 
-  /// Creates the schema if it is missing (idempotent, safe against concurrent callers).
+  /// Creates the schema (sql/migration_status_schema.sql) if any of its tables is missing;
+  /// idempotent and safe against concurrent callers in any number of processes.
   void EnsureSchema();
 
   /// The newest run that may be resumed: not completed, same execution hash, younger than
@@ -141,6 +164,10 @@ class StatusStore {
   /// failed and none is left to run); returns it. Counts the run's completed/failed tables.
   std::string FinishTable(const std::string& run_id, const TableKey& table);
   void StartTable(const std::string& run_id, const TableKey& table);
+  /// For a table whose chunks are all completed: compares the planned rows with the rows the
+  /// chunks copied (and rejected), stores the result in the table's metadata ("row_check")
+  /// and returns it.
+  RowCheck CheckRows(const std::string& run_id, const TableKey& table);
 
   /// Tables of any run whose target is `target_database.schema.table` and whose dropped
   /// indexes were never recreated (a crash between drop and restore).
@@ -171,6 +198,11 @@ class StatusStore {
 
   postgres::Connection& conn_;
 };
+
+/// Creates the tables a target database needs when it does not hold the status tables
+/// (rejected_rows and sf2pg_chunk_commits, the "@target-tables" part of
+/// sql/migration_status_schema.sql); idempotent and safe against concurrent callers.
+void EnsureTargetSchema(postgres::Connection& conn);
 
 /// The advisory-lock key of a chunk: a 32-bit hash of (run, table) and the chunk id.
 std::pair<int32_t, int32_t> ChunkLockKey(const std::string& run_id, const TableKey& table,

@@ -59,6 +59,11 @@ class BadRowsTest : public ::testing::Test {
 
   void SetUp() override {
     dir_ = MakeTempDir("sf2pg-bad-rows");
+    FreshTarget();
+  }
+
+  // A new target database: no migration_status schema yet, an empty target table.
+  static void FreshTarget() {
     TestPg::CreateDatabase("bad_rows");
     postgres::Connection(TestPg::Params("bad_rows"))
         .Exec(
@@ -66,18 +71,24 @@ class BadRowsTest : public ::testing::Test {
             "numeric(6,2), qty integer, doc jsonb, at timestamp(0))");
   }
 
-  ProcessResult Migrate(const std::string& on_bad_row) {
-    std::ofstream(dir_ + "/config.json") << json{
-        {"sources",
-         {{{"source_name", "bad"},
-           {"source_sf_database", "BAD"},
-           {"source_sf_schema", "PUBLIC"},
-           {"target_pg_database", "bad_rows"},
-           {"target_pg_schema", "public"},
-           {"tables",
-            {{{"source", "ROWS"},
-              {"uniqueness_columns", {"ID"}},
-              {"on_bad_row", on_bad_row}}}}}}}}.dump();
+  // `workers` > 1 splits the ten rows into chunks of two, loaded in parallel.
+  ProcessResult Migrate(const std::string& on_bad_row, int workers = 1) {
+    json config = {{"parallel_threads", workers}};
+    if (workers > 1) {
+      config["batch_size"] = 2;
+      config["batch_size_copy_mode"] = 2;
+    }
+    config["sources"] = json{{"sources",
+                              {{{"source_name", "bad"},
+                                {"source_sf_database", "BAD"},
+                                {"source_sf_schema", "PUBLIC"},
+                                {"target_pg_database", "bad_rows"},
+                                {"target_pg_schema", "public"},
+                                {"tables",
+                                 {{{"source", "ROWS"},
+                                   {"uniqueness_columns", {"ID"}},
+                                   {"on_bad_row", on_bad_row}}}}}}}}["sources"];
+    std::ofstream(dir_ + "/config.json") << config.dump();
     auto env = TestPg::Env();
     for (const auto& [k, v] : sfemu_->Env()) env[k] = v;
     return RunProcess({BinaryPath("sf2pg"), "migrate", "--no-resume", "--log-format", "json",
@@ -177,6 +188,25 @@ TEST_F(BadRowsTest, RejectModeStoresEachBadRowWithItsReasonAndLoadsTheRest) {
   EXPECT_EQ(verdict[0]["missing"], 5) << verdict.dump(2);
   EXPECT_EQ(verdict[0]["extra"], 0);
   EXPECT_EQ(verdict[0]["changed"], 0);
+}
+
+// Workers that reject rows at the same time on a fresh database: the rejected_rows table is
+// created with the status schema before the workers start, so no chunk races to create it.
+TEST_F(BadRowsTest, RejectModeWithFourWorkersOnAFreshDatabaseSucceedsEveryTime) {
+  for (int round = 0; round < 8; ++round) {
+    FreshTarget();
+    auto r = Migrate("reject", 4);
+    ASSERT_EQ(r.exit_code, kExitDone) << "round " << round << "\n" << r.out << r.err;
+    json table = Summary()["tables"][0];
+    EXPECT_GE(table["total_chunks"], 3) << "the rows are split into chunks";
+    EXPECT_EQ(table["rejected"], 5);
+    EXPECT_EQ(table["row_check"]["verdict"], "match") << "rejected rows are accounted for";
+    EXPECT_EQ(Scalar("SELECT count(*) FROM migration_status.rejected_rows"), 5);
+    EXPECT_EQ(Scalar("SELECT count(DISTINCT chunk_id) FROM migration_status.rejected_rows"), 3);
+    EXPECT_EQ(Scalar("SELECT count(*) FROM public.rows"), 5);
+    EXPECT_EQ(Scalar("SELECT sum(retry_count) FROM migration_status.migration_chunk_status"), 0)
+        << "no chunk failed and retried";
+  }
 }
 
 }  // namespace

@@ -107,6 +107,28 @@ TEST(LambdaMigrationBody, FailedRunNamesItsFirstError) {
   EXPECT_EQ(body["resume_needed"], false);
 }
 
+TEST(LambdaMigrationBody, AShortfallIsNamedWithExitStatus4) {
+  exec::MigrationResult r = Result(2, 0);
+  r.status = "completed";
+  for (auto& t : r.tables) t.status = "completed";
+  run::RowCheck check;
+  check.planned = 50;
+  check.copied = 40;
+  r.tables[1].row_check = check;
+  nlohmann::json body = MigrationBody(r);
+  EXPECT_EQ(body["status"], "completed");
+  EXPECT_EQ(body["exit_status"], 4);
+  EXPECT_EQ(body["shortfall"], true);
+  ASSERT_EQ(body["shortfall_tables"].size(), 1u);
+  EXPECT_EQ(body["shortfall_tables"][0]["table"], "DB.S.T1");
+  EXPECT_EQ(body["shortfall_tables"][0]["planned"], 50);
+  EXPECT_EQ(body["shortfall_tables"][0]["copied"], 40);
+  r.tables[1].row_check->copied = 55;  // more rows than planned: reported, not an error
+  body = MigrationBody(r);
+  EXPECT_EQ(body["exit_status"], 0);
+  EXPECT_EQ(body["shortfall"], false);
+}
+
 TEST(LambdaDeadline, EpochMillisecondsBecomeASteadyInstant) {
   auto wall = std::chrono::system_clock::time_point(std::chrono::milliseconds(1'700'000'000'000));
   auto steady = std::chrono::steady_clock::time_point(std::chrono::seconds(50));
