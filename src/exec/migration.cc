@@ -616,8 +616,13 @@ class Coordinator {
     for (const auto& f : failed_tables_) result_.tables.push_back(FailedSummary(f));
     // The run is settled from all its tables: those outside a resume limited to some of them,
     // and those not planned yet (stopped before planning reached them).
-    int others_left = 0;
-    if (!joining_) {
+    int others_left = 0, unplanned = 0;
+    if (joining_) {
+      // Tables the planning process has not planned yet: it settles the run, not this one.
+      for (const auto& record : store_->LoadTables(result_.run_id)) {
+        if (record.status != "failed" && !record.metadata.value("planned", false)) ++unplanned;
+      }
+    } else {
       std::set<run::TableKey> rest(others_.begin(), others_.end());
       for (const auto& record : store_->LoadTables(result_.run_id)) rest.insert(record.key);
       for (const auto& job : jobs_) rest.erase(job.key);
@@ -629,7 +634,7 @@ class Coordinator {
     }
     result_.stopped = StopFlag::Requested();
     bool early = result_.stopped || result_.deadline_reached || !worker_error_.empty();
-    if (left > 0 && held > 0 && !early) {
+    if ((left > 0 && held > 0 && !early) || (unplanned > 0 && !early)) {
       // Nothing was left for this process to claim, yet other live workers (a joined process,
       // other Lambdas) hold chunks of the run: the last one to finish settles it.
       result_.status = "running";
