@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -113,7 +114,9 @@ int Migrate(const GlobalOptions& global, const MigrateOptions& options) {
   }
   if (result.status == "partial") {
     std::cout << "The run is partial. Run the same command again to resume it (run id "
-              << result.run_id << ").\n";
+              << result.run_id << ")";
+    if (!result.error.empty()) std::cout << ": " << result.error;
+    std::cout << ".\n";
   }
   return ExitFor(result);
 }
@@ -178,6 +181,28 @@ int Status(const GlobalOptions& global, const StatusOptions& options) {
   } else {
     std::cout << (options.run_id.empty() ? report::RunsText(view) : report::RunText(view));
   }
+  return kExitDone;
+}
+
+int Abandon(const GlobalOptions& global, const std::string& run_id) {
+  Context context = LoadContext(global, {.snowflake = false, .postgres = true});
+  postgres::Connection conn(PostgresParams(context.credentials, context.config.StatusDatabase()));
+  run::StatusStore store(conn);
+  store.EnsureSchema();
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  const char* user = std::getenv("USER");
+  std::string by = std::string(user ? user : "sf2pg") + "@" + host;
+  std::string was = store.AbandonRun(run_id, by);
+  if (was == "abandoned") {
+    std::cout << "run " << run_id << " was already abandoned\n";
+    return kExitDone;
+  }
+  log::Info("abandoned run", {{"run_id", run_id}, {"previous_status", was}, {"by", by}});
+  std::cout << "run " << run_id << " abandoned (it was " << was
+            << "): it is never resumed and no longer holds its target tables. Rows its completed "
+               "chunks loaded stay in the targets; the next fresh run truncates them "
+               "(truncate_onstart) or loads over them with UPSERT.\n";
   return kExitDone;
 }
 

@@ -48,5 +48,8 @@ int Verify(const GlobalOptions& global, const VerifyOptions& options);
 int TestConnections(const GlobalOptions& global);
 int Migrate(const GlobalOptions& global, const MigrateOptions& options);
 int Status(const GlobalOptions& global, const StatusOptions& options);
+/// Gives up an unfinished run (docs/run_state.md): it is never resumed and no longer holds
+/// its target tables. Refused while live workers hold chunks of it.
+int Abandon(const GlobalOptions& global, const std::string& run_id);
 
 }  // namespace sf2pg::cli

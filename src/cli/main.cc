@@ -26,6 +26,7 @@ Examples:
   sf2pg migrate --source analytics --tables DIMPATIENT,FACTVISIT
   sf2pg migrate --no-resume                   # force a fresh run
   sf2pg migrate --resume-run-id 2f0c...       # resume that run
+  sf2pg abandon 2f0c...                       # give up that run (never resumed again)
   sf2pg plan --tables DIMPATIENT              # strategy, chunks and their SQL, no data moved
   sf2pg verify                                # row-by-row comparison of source and target
   sf2pg status --json
@@ -125,6 +126,13 @@ int main(int argc, char** argv) {
                    "Delete status rows of runs older than this many days")
       ->check(CLI::PositiveNumber);
 
+  std::string abandon_run_id;
+  auto* abandon = app.add_subcommand(
+      "abandon",
+      "Give up an unfinished run: never resumed again, it no longer holds its target tables");
+  add_global(abandon);
+  abandon->add_option("run-id", abandon_run_id, "The run to abandon")->required();
+
   auto* lam = app.add_subcommand(
       "lambda", "Serve AWS Lambda invocations (the custom runtime), or handle one event locally");
   add_global(lam);
@@ -147,6 +155,7 @@ int main(int argc, char** argv) {
     if (*test) return cli::TestConnections(global);
     if (*run) return cli::Migrate(global, migrate);
     if (*stat) return cli::Status(global, status);
+    if (*abandon) return cli::Abandon(global, abandon_run_id);
     if (*check) return cli::Verify(global, verify);
     if (*plan) {
       migrate.dry_run = true;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -120,16 +121,24 @@ class Coordinator {
   bool OpenRun(const std::vector<std::string>& source_names, const Selection& selection) {
     double max_age = options_.resume_max_age_hours.value_or(config_.settings.resume_max_age_hours);
     std::optional<run::RunInfo> existing;
-    std::string wanted =
-        !options_.join_run_id.empty() ? options_.join_run_id : options_.resume_run_id;
+    joining_ = !options_.join_run_id.empty();
+    std::string wanted = joining_ ? options_.join_run_id : options_.resume_run_id;
     if (!wanted.empty()) {
       existing = store_->LoadRun(wanted);
       if (!existing)
         throw ConfigError("no run with id " + wanted + " in migration_status.migration_runs");
+      if (existing->status == "abandoned") {
+        throw ConfigError("run " + wanted + " was abandoned (" + existing->error_message +
+                          ") and cannot be " + (joining_ ? "joined" : "resumed") +
+                          "; start a fresh run");
+      }
       if (existing->metadata.value("execution_hash", "") != execution_hash_) {
-        throw ConfigError("run " + wanted +
-                          " was started with a different configuration or "
-                          "source selection; start a fresh run with --no-resume");
+        if (joining_) {
+          throw ConfigError("run " + wanted +
+                            " was started with a different configuration or "
+                            "source selection; start a fresh run with --no-resume");
+        }
+        CheckSubset(*existing, selection);
       }
       if (existing->status == "completed") {
         log::Info("run already completed", {{"run_id", wanted}});
@@ -141,13 +150,16 @@ class Coordinator {
     } else if (!options_.no_resume) {
       existing = store_->FindResumable(execution_hash_, max_age);
     }
-    joining_ = !options_.join_run_id.empty();
     if (existing) {
-      result_.run_id = existing->run_id;
+      result_.run_id = TakeTargets(selection, existing->run_id, {});
       result_.resumed = true;
       if (!joining_) {
         store_->MarkResumed(existing->run_id);
-        store_->ResetFailedChunks(existing->run_id);
+        std::vector<run::TableKey> only;
+        if (!others_.empty()) {
+          for (const auto& [s, t] : selection) only.push_back(KeyOf(*s, *t));
+        }
+        store_->ResetFailedChunks(existing->run_id, only);
       }
       log::Info(joining_ ? "joining run" : "resuming run", {{"run_id", existing->run_id},
                                                             {"started_at", existing->started_at},
@@ -162,12 +174,169 @@ class Coordinator {
                      {"host", Hostname()},
                      {"pid", static_cast<int64_t>(getpid())}};
     const char* user = std::getenv("USER");
-    result_.run_id = store_->CreateRun(config_.config_hash, static_cast<int>(source_names.size()),
-                                       static_cast<int>(selection.size()), metadata,
-                                       std::string(user ? user : "sf2pg") + "@" + Hostname());
+    result_.run_id = TakeTargets(selection, "", [&] {
+      return store_->CreateRun(config_.config_hash, static_cast<int>(source_names.size()),
+                               static_cast<int>(selection.size()), metadata,
+                               std::string(user ? user : "sf2pg") + "@" + Hostname());
+    });
     log::Info("started run",
               {{"run_id", result_.run_id}, {"tables", static_cast<int64_t>(selection.size())}});
     return true;
+  }
+
+  static run::TableKey KeyOf(const config::SourceConfig& s, const config::TableConfig& t) {
+    return {s.source_sf_database, s.source_sf_schema, t.source};
+  }
+  static run::TargetName TargetOf(const config::SourceConfig& s, const config::TableConfig& t) {
+    return {s.target_pg_database, s.target_pg_schema, t.target};
+  }
+
+  // Takes the selected targets for run `run_id` (a fresh run, created by `create_run`, when
+  // empty), in one transaction under the targets' advisory locks: refuses when another
+  // unfinished run has unfinished work on one of them (docs/run_state.md, "One unfinished run
+  // per target"), and gives each selected table without a status row a placeholder row
+  // (`planned: false`), so that the run owns its targets from this commit on and a process
+  // opening a run on them at the same instant sees it. A joined run only checks.
+  std::string TakeTargets(const Selection& selection, std::string run_id,
+                          const std::function<std::string()>& create_run) {
+    postgres::Transaction tx(*status_conn_);
+    std::vector<run::TargetName> targets;
+    for (const auto& [s, t] : selection) targets.push_back(TargetOf(*s, *t));
+    store_->LockTargets(targets);
+    for (const auto& [s, t] : selection) {
+      if (!run_id.empty()) {
+        auto record = store_->LoadTable(run_id, KeyOf(*s, *t));
+        if (record && record->status == "completed") continue;  // nothing left to load there
+      }
+      if (auto owner = store_->FindTargetOwner(TargetOf(*s, *t), run_id)) {
+        throw ConfigError(OwnerMessage(TargetOf(*s, *t), *owner, selection));
+      }
+    }
+    if (run_id.empty()) run_id = create_run();
+    if (!joining_) {
+      for (const auto& [s, t] : selection) {
+        if (store_->LoadTable(run_id, KeyOf(*s, *t))) continue;
+        run::TableRecord record;
+        record.key = KeyOf(*s, *t);
+        record.source_name = s->source_name;
+        record.target_database = s->target_pg_database;
+        record.target_schema = s->target_pg_schema;
+        record.target_table = t->target;
+        record.metadata = {{"planned", false}};
+        store_->InsertTablePlan(run_id, record, {});
+      }
+    }
+    tx.Commit();
+    return run_id;
+  }
+
+  // The tables a run selected, from its stored selection; nullopt when the configuration
+  // changed since (its tables can no longer be told).
+  std::optional<Selection> RunSelection(const run::RunInfo& run) {
+    if (run.config_hash != config_.config_hash) return std::nullopt;
+    std::vector<std::string> sources, names;
+    for (const auto& s : run.metadata.value("sources", json::array())) {
+      if (s.is_string()) sources.push_back(s.get<std::string>());
+    }
+    std::vector<std::string> tables;
+    for (const auto& t : run.metadata.value("tables_filter", json::array())) {
+      if (t.is_string()) tables.push_back(t.get<std::string>());
+    }
+    try {
+      return SelectTables(config_, sources, tables, &names);
+    } catch (const ConfigError&) {
+      return std::nullopt;
+    }
+  }
+
+  static std::string Joined(const json& list) {
+    std::string out;
+    for (const auto& x : list) {
+      if (x.is_string()) out += (out.empty() ? "" : ", ") + x.get<std::string>();
+    }
+    return out;
+  }
+
+  static std::string SelectionText(const run::RunInfo& run) {
+    std::string tables = Joined(run.metadata.value("tables_filter", json::array()));
+    return "sources " + Joined(run.metadata.value("sources", json::array())) + "; " +
+           (tables.empty() ? "all their enabled tables" : "tables " + tables);
+  }
+
+  static std::string ResumeCommand(const std::string& run_id,
+                                   const std::vector<std::string>& sources,
+                                   const std::vector<std::string>& tables) {
+    std::string out = "sf2pg migrate --resume-run-id " + run_id;
+    for (const auto& s : sources) out += " --source " + s;
+    std::string list;
+    for (const auto& t : tables) list += (list.empty() ? "" : ",") + t;
+    if (!list.empty()) out += " --tables " + list;
+    return out;
+  }
+
+  // Why a target cannot be loaded now, and the commands that continue or give up its owner.
+  std::string OwnerMessage(const run::TargetName& target, const run::TargetOwner& owner,
+                           const Selection& selection) {
+    const run::RunInfo& r = owner.run;
+    std::string out = "refusing to load " + target.ToString() + ": it belongs to unfinished run " +
+                      r.run_id + " (status " + r.status + ", started " + r.started_at +
+                      " UTC, selection: " + SelectionText(r) + "; its table " +
+                      owner.key.ToString() + " there is " + owner.table_status +
+                      "). A target table is loaded by one unfinished run at a time: two runs "
+                      "would truncate or duplicate each other's rows.\n";
+    // The owner's own selection resumes it whole; the current one when it is a subset.
+    std::vector<std::string> sources, tables;
+    auto all = RunSelection(r);
+    if (all && r.metadata.value("sources", json::array()).size() !=
+                   static_cast<size_t>(std::count_if(config_.sources.begin(), config_.sources.end(),
+                                                     [](const auto& s) { return s.enabled; }))) {
+      for (const auto& s : r.metadata.value("sources", json::array()))
+        sources.push_back(s.get<std::string>());
+    }
+    for (const auto& t : r.metadata.value("tables_filter", json::array()))
+      tables.push_back(t.get<std::string>());
+    std::string whole = ResumeCommand(r.run_id, sources, tables);
+    bool subset = all.has_value() && (!options_.sources.empty() || !options_.tables.empty());
+    for (const auto& [s, t] : selection) {
+      subset = subset && std::any_of(all->begin(), all->end(), [&](const auto& x) {
+                 return KeyOf(*x.first, *x.second) == KeyOf(*s, *t);
+               });
+    }
+    if (subset) {
+      out += "To continue that run for these tables:  " +
+             ResumeCommand(r.run_id, options_.sources, options_.tables) +
+             "\n  (all of its tables:  " + whole + ")\n";
+    } else {
+      out += "To continue that run:  " + whole +
+             (all ? "\n" : "  (with the configuration it was started with: it differs)\n");
+    }
+    out += "To give it up instead:  sf2pg abandon " + r.run_id +
+           "  (refused while its workers are live), then run this command again.";
+    return out;
+  }
+
+  // A resume whose selection differs from the run's: allowed when every selected table is one
+  // of the run's (same configuration); the run's other tables are then left as they are.
+  void CheckSubset(const run::RunInfo& run, const Selection& selection) {
+    auto theirs = RunSelection(run);
+    if (!theirs) {
+      throw ConfigError("run " + run.run_id +
+                        " was started with a different configuration (config_hash " +
+                        run.config_hash + ", now " + config_.config_hash +
+                        "); start a fresh run with --no-resume");
+    }
+    std::set<run::TableKey> keys;
+    for (const auto& [s, t] : *theirs) keys.insert(KeyOf(*s, *t));
+    for (const auto& [s, t] : selection) {
+      if (!keys.count(KeyOf(*s, *t))) {
+        throw ConfigError("--resume-run-id " + run.run_id + ": table " + KeyOf(*s, *t).ToString() +
+                          " (source " + s->source_name + ", target " + TargetOf(*s, *t).ToString() +
+                          ") is not part of run " + run.run_id + ", which selected " +
+                          SelectionText(run) + "; select only its tables, or start a fresh run");
+      }
+      keys.erase(KeyOf(*s, *t));
+    }
+    others_.assign(keys.begin(), keys.end());
   }
 
   postgres::Connection& TargetConn(const std::string& db) {
@@ -203,6 +372,18 @@ class Coordinator {
         }
         jobs_.push_back(PrepareTable(ctx, *s, *t, options_.dry_run ? &report : nullptr));
         if (options_.dry_run) result_.plans.push_back(report);
+      } catch (const run::TargetOwnedError& e) {
+        // Another run took the target since this one opened (only with status rows written
+        // by hand or by older versions): give up the targets not planned yet, so the two
+        // runs never wait on each other, and leave the planned ones resumable.
+        std::string message = OwnerMessage(e.target(), e.owner(), selection);
+        log::Error("target belongs to another run", {{"table", t->target}, {"error", message}});
+        for (const auto& record : store_->LoadTables(result_.run_id)) {
+          if (!record.metadata.value("planned", false))
+            store_->DeleteTable(result_.run_id, record.key);
+        }
+        store_->FinishRun(result_.run_id, "partial", "refused: " + std::string(e.what()));
+        throw ConfigError(message);
       } catch (const Error& e) {
         std::string name = s->source_sf_database + "." + s->source_sf_schema + "." + t->source;
         std::string message = Redactor::Redact(e.what());
@@ -434,16 +615,34 @@ class Coordinator {
       result_.tables.push_back(s);
     }
     for (const auto& f : failed_tables_) result_.tables.push_back(FailedSummary(f));
+    // The run is settled from all its tables: those outside a resume limited to some of them,
+    // and those not planned yet (stopped before planning reached them).
+    int others_left = 0, unplanned = 0;
+    if (joining_) {
+      // Tables the planning process has not planned yet: it settles the run, not this one.
+      for (const auto& record : store_->LoadTables(result_.run_id)) {
+        if (record.status != "failed" && !record.metadata.value("planned", false)) ++unplanned;
+      }
+    } else {
+      std::set<run::TableKey> rest(others_.begin(), others_.end());
+      for (const auto& record : store_->LoadTables(result_.run_id)) rest.insert(record.key);
+      for (const auto& job : jobs_) rest.erase(job.key);
+      for (const auto& key : rest) {
+        auto record = store_->LoadTable(result_.run_id, key);
+        if (record && record->status == "failed") failed = true;
+        if (!record || (record->status != "completed" && record->status != "failed")) ++others_left;
+      }
+    }
     result_.stopped = StopFlag::Requested();
     bool early = result_.stopped || result_.deadline_reached || !worker_error_.empty();
-    if (left > 0 && held > 0 && !early) {
+    if ((left > 0 && held > 0 && !early) || (unplanned > 0 && !early)) {
       // Nothing was left for this process to claim, yet other live workers (a joined process,
       // other Lambdas) hold chunks of the run: the last one to finish settles it.
       result_.status = "running";
       result_.error = "other workers are still loading chunks of this run";
       return;
     }
-    std::string status = left > 0 ? "partial" : failed ? "failed" : "completed";
+    std::string status = left + others_left > 0 ? "partial" : failed ? "failed" : "completed";
     std::string error;
     if (failed)
       error = "one or more tables failed; see migration_table_status and migration_chunk_status";
@@ -452,6 +651,11 @@ class Coordinator {
               : result_.deadline_reached ? "stopped before the deadline"
               : !worker_error_.empty()   ? "workers stopped early: " + worker_error_
                                          : "chunks were left unclaimed";
+    } else if (others_left > 0) {
+      error = std::to_string(others_left) +
+              (others_.empty() ? " table(s) of the run are not planned yet"
+                               : " table(s) of the run outside this selection are not finished") +
+              "; resume them with sf2pg migrate --resume-run-id " + result_.run_id;
     }
     store_->FinishRun(result_.run_id, status, error);
     result_.status = status;
@@ -507,6 +711,8 @@ class Coordinator {
   std::string execution_hash_;
   std::string status_db_;
   bool joining_ = false;
+  /// With a resume limited to some of the run's tables: the run's other tables.
+  std::vector<run::TableKey> others_;
   std::unique_ptr<postgres::Connection> status_conn_;
   std::unique_ptr<run::StatusStore> store_;
   std::map<std::string, std::unique_ptr<postgres::Connection>> target_conns_;

@@ -112,6 +112,12 @@ bool StorePlan(PrepareContext& ctx, TableJob& job, const plan::Plan& p, bool tru
   auto [k1, k2] = run::ChunkLockKey(ctx.run_id, job.key, -1);
   ctx.status_conn->Exec("SELECT pg_advisory_xact_lock($1::int, $2::int)",
                         {std::to_string(k1), std::to_string(k2)});
+  // A target belongs to one unfinished run at a time: checked when the run was opened, and
+  // again here, under the target's lock, before anything touches the target.
+  run::TargetName target{job.target_database, job.target_schema, job.target_table};
+  ctx.store->LockTargets({target});
+  if (auto owner = ctx.store->FindTargetOwner(target, ctx.run_id))
+    throw run::TargetOwnedError(target, *owner);
   if (auto existing = ctx.store->LoadTable(ctx.run_id, job.key)) {
     if (existing->metadata.value("planned", false)) {
       tx.Commit();  // planned meanwhile by another process: use its plan

@@ -15,7 +15,8 @@ json RunToJson(const run::RunInfo& r) {
           {"age_hours", r.age_hours},
           {"config_hash", r.config_hash},
           {"sources", r.metadata.value("sources", json::array())},
-          {"resume_count", r.metadata.value("resume_count", 0)}};
+          {"resume_count", r.metadata.value("resume_count", 0)},
+          {"error", r.error_message}};
 }
 
 }  // namespace
@@ -107,7 +108,9 @@ json RunJson(run::StatusStore& store, const std::string& run_id) {
 std::string RunText(const json& run) {
   std::string out = "run " + run["run_id"].get<std::string>() + ": " +
                     run["status"].get<std::string>() + ", started " +
-                    run["started_at"].get<std::string>() + " UTC\n\n";
+                    run["started_at"].get<std::string>() + " UTC\n";
+  if (!run.value("error", "").empty()) out += run["error"].get<std::string>() + "\n";
+  out += "\n";
   TextTable t({"source", "table", "target", "method", "status", "chunks", "failed", "rows",
                "planned", "check"},
               {false, false, false, false, false, true, true, true, true, false});

@@ -1,5 +1,6 @@
 #include "run/status_store.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -31,12 +32,14 @@ RunInfo ReadRun(const postgres::Result& r, int row) {
   info.age_hours = std::stod(std::string(r.Get(row, 4)));
   info.metadata =
       r.IsNull(row, 5) ? nlohmann::json::object() : nlohmann::json::parse(r.Get(row, 5));
+  info.error_message = r.GetOptional(row, 6).value_or("");
   return info;
 }
 
 const char* kRunColumns =
     "run_id::text, status, config_hash, to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'), "
-    "extract(epoch FROM (now() AT TIME ZONE 'UTC') - started_at) / 3600.0, metadata::text";
+    "extract(epoch FROM (now() AT TIME ZONE 'UTC') - started_at) / 3600.0, metadata::text, "
+    "error_message";
 
 // Moves a table to `status`, adjusting the run's completed/failed table counters by the
 // transition. Locks the table row, then the run row (the order every writer uses).
@@ -123,12 +126,13 @@ void EnsureTargetSchema(postgres::Connection& conn) {
 
 std::optional<RunInfo> StatusStore::FindResumable(const std::string& execution_hash,
                                                   double max_age_hours) {
-  auto r = conn_.Exec(std::string("SELECT ") + kRunColumns +
-                          " FROM migration_status.migration_runs WHERE status <> 'completed' "
-                          "AND metadata->>'execution_hash' = $1 AND started_at > "
-                          "(now() AT TIME ZONE 'UTC') - make_interval(secs => $2::float8 * 3600) "
-                          "ORDER BY started_at DESC LIMIT 1",
-                      {execution_hash, std::to_string(max_age_hours)});
+  auto r = conn_.Exec(
+      std::string("SELECT ") + kRunColumns +
+          " FROM migration_status.migration_runs WHERE status NOT IN ('completed', 'abandoned') "
+          "AND metadata->>'execution_hash' = $1 AND started_at > "
+          "(now() AT TIME ZONE 'UTC') - make_interval(secs => $2::float8 * 3600) "
+          "ORDER BY started_at DESC LIMIT 1",
+      {execution_hash, std::to_string(max_age_hours)});
   if (r.rows() == 0) return std::nullopt;
   return ReadRun(r, 0);
 }
@@ -158,7 +162,7 @@ void StatusStore::MarkResumed(const std::string& run_id) {
       "UPDATE migration_status.migration_runs SET status = 'running', completed_at = NULL, "
       "error_message = NULL, metadata = jsonb_set(COALESCE(metadata, '{}'::jsonb), "
       "'{resume_count}', to_jsonb(COALESCE((metadata->>'resume_count')::int, 0) + 1)) "
-      "WHERE run_id = $1::uuid",
+      "WHERE run_id = $1::uuid AND status <> 'abandoned'",
       {run_id});
 }
 
@@ -168,7 +172,7 @@ void StatusStore::FinishRun(const std::string& run_id, const std::string& status
       "UPDATE migration_status.migration_runs SET status = $2::varchar, completed_at = CASE WHEN "
       "$2::varchar = "
       "'completed' THEN now() AT TIME ZONE 'UTC' ELSE NULL END, error_message = NULLIF($3, '') "
-      "WHERE run_id = $1::uuid",
+      "WHERE run_id = $1::uuid AND status <> 'abandoned'",
       {run_id, status, error_message});
 }
 
@@ -300,6 +304,16 @@ std::optional<ChunkRecord> StatusStore::TryClaim(const std::string& run_id,
                                                  const std::string& tables,
                                                  const std::string& status, int limit) {
   Transaction tx(conn_);
+  // An abandoned run gives no chunk. The key-share lock waits for an abandon in progress
+  // (which locks the run row), so a claim either comes first, and the abandon sees its
+  // advisory lock, or sees the run abandoned.
+  auto run = conn_.Exec(
+      "SELECT status FROM migration_status.migration_runs WHERE run_id = $1::uuid FOR KEY SHARE",
+      {run_id});
+  if (run.rows() == 0 || run.Get(0, 0) == "abandoned") {
+    tx.Commit();
+    return std::nullopt;
+  }
   auto r = conn_.Exec(kClaimCandidates + std::to_string(limit), {run_id, tables, status});
   for (int i = 0; i < r.rows(); ++i) {
     ChunkRecord c;
@@ -341,7 +355,8 @@ Claim StatusStore::ClaimChunk(const std::string& run_id, const std::vector<Table
       "SELECT EXISTS (SELECT 1 FROM migration_status.migration_chunk_status c JOIN "
       "jsonb_array_elements($2::jsonb) AS t(v) ON c.source_database = t.v->>0 AND "
       "c.source_schema = t.v->>1 AND c.source_table = t.v->>2 WHERE c.run_id = $1::uuid AND "
-      "c.status = 'pending')",
+      "c.status = 'pending') AND NOT EXISTS (SELECT 1 FROM migration_status.migration_runs "
+      "WHERE run_id = $1::uuid AND status = 'abandoned')",
       {run_id, order.dump()});
   return {std::nullopt, pending.Get(0, 0) == "t"};
 }
@@ -453,7 +468,7 @@ void StatusStore::FailChunk(const std::string& run_id, const ChunkRecord& chunk,
   tx.Commit();
 }
 
-void StatusStore::ResetFailedChunks(const std::string& run_id) {
+void StatusStore::ResetFailedChunks(const std::string& run_id, const std::vector<TableKey>& only) {
   Transaction tx(conn_);
   auto r = conn_.Exec(
       "SELECT source_database, source_schema, source_table FROM "
@@ -462,6 +477,7 @@ void StatusStore::ResetFailedChunks(const std::string& run_id) {
       {run_id});
   for (int i = 0; i < r.rows(); ++i) {
     TableKey key{std::string(r.Get(i, 0)), std::string(r.Get(i, 1)), std::string(r.Get(i, 2))};
+    if (!only.empty() && std::find(only.begin(), only.end(), key) == only.end()) continue;
     SetTableStatus(conn_, run_id, key, "in_progress");
     conn_.Exec(std::string("UPDATE migration_status.migration_chunk_status SET status = 'pending' "
                            "WHERE ") +
@@ -610,6 +626,91 @@ std::vector<RunInfo> StatusStore::RecentRuns(int limit) {
   std::vector<RunInfo> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back(ReadRun(r, i));
   return out;
+}
+
+namespace {
+
+// The advisory-lock key of a target: a 32-bit hash of the triple, and -2 (chunk locks use
+// chunk ids from 1, plan locks -1).
+std::pair<int32_t, int32_t> TargetLockKey(const TargetName& t) {
+  std::string digest = config::Md5Hex("target\n" + t.database + "\n" + t.schema + "\n" + t.table);
+  uint32_t h = static_cast<uint32_t>(std::stoul(digest.substr(0, 8), nullptr, 16));
+  return {static_cast<int32_t>(h), -2};
+}
+
+}  // namespace
+
+void StatusStore::LockTargets(const std::vector<TargetName>& targets) {
+  std::vector<std::pair<int32_t, int32_t>> keys;
+  for (const auto& t : targets) keys.push_back(TargetLockKey(t));
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  for (const auto& [k1, k2] : keys) {
+    conn_.Exec("SELECT pg_advisory_xact_lock($1::int, $2::int)",
+               {std::to_string(k1), std::to_string(k2)});
+  }
+}
+
+std::optional<TargetOwner> StatusStore::FindTargetOwner(const TargetName& target,
+                                                        const std::string& run_id) {
+  auto r = conn_.Exec(
+      "SELECT r.run_id::text, r.status, r.config_hash, to_char(r.started_at, 'YYYY-MM-DD "
+      "HH24:MI:SS'), extract(epoch FROM (now() AT TIME ZONE 'UTC') - r.started_at) / 3600.0, "
+      "r.metadata::text, r.error_message, t.source_name, t.source_database, t.source_schema, "
+      "t.source_table, t.status FROM migration_status.migration_table_status t JOIN "
+      "migration_status.migration_runs r ON r.run_id = t.run_id WHERE t.target_database = $1 "
+      "AND t.target_schema = $2 AND t.target_table = $3 AND t.status <> 'completed' AND "
+      "r.status NOT IN ('completed', 'abandoned') AND r.run_id::text <> $4 ORDER BY "
+      "r.started_at LIMIT 1",
+      {target.database, target.schema, target.table, run_id});
+  if (r.rows() == 0) return std::nullopt;
+  TargetOwner owner;
+  owner.run = ReadRun(r, 0);
+  owner.source_name = std::string(r.Get(0, 7));
+  owner.key = {std::string(r.Get(0, 8)), std::string(r.Get(0, 9)), std::string(r.Get(0, 10))};
+  owner.table_status = std::string(r.Get(0, 11));
+  return owner;
+}
+
+std::string StatusStore::AbandonRun(const std::string& run_id, const std::string& by) {
+  Transaction tx(conn_);
+  // The row lock makes concurrent claimers wait (see TryClaim) until this commits.
+  auto r = conn_.Exec(
+      "SELECT status FROM migration_status.migration_runs WHERE run_id::text = $1 FOR UPDATE",
+      {run_id});
+  if (r.rows() == 0)
+    throw ConfigError("no run with id " + run_id + " in migration_status.migration_runs");
+  std::string status(r.Get(0, 0));
+  if (status == "abandoned") {
+    tx.Commit();
+    return status;
+  }
+  if (status == "completed")
+    throw ConfigError("run " + run_id + " is completed; there is nothing to abandon");
+  auto tables = conn_.Exec(
+      "SELECT DISTINCT source_database, source_schema, source_table FROM "
+      "migration_status.migration_chunk_status WHERE run_id = $1::uuid AND status = "
+      "'in_progress'",
+      {run_id});
+  int held = 0;
+  for (int i = 0; i < tables.rows(); ++i) {
+    held += CountHeldChunks(run_id, {std::string(tables.Get(i, 0)), std::string(tables.Get(i, 1)),
+                                     std::string(tables.Get(i, 2))});
+  }
+  if (held > 0) {
+    throw Error("run " + run_id + " cannot be abandoned: live workers hold " +
+                    std::to_string(held) +
+                    " of its chunks right now; stop them (SIGTERM) or let them finish first",
+                Retry::kNever);
+  }
+  conn_.Exec(
+      "UPDATE migration_status.migration_runs SET status = 'abandoned', error_message = "
+      "'abandoned by ' || $2 || ' at ' || to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD "
+      "HH24:MI:SS') || ' UTC (was ' || status || COALESCE(': ' || error_message, '') || ')' "
+      "WHERE run_id = $1::uuid",
+      {run_id, by});
+  tx.Commit();
+  return status;
 }
 
 int64_t StatusStore::PruneOlderThan(int days) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "postgres/connection.h"
 
 namespace sf2pg::run {
@@ -35,6 +36,39 @@ struct RunInfo {
   std::string started_at;
   double age_hours = 0;
   nlohmann::json metadata;
+  std::string error_message;
+};
+
+/// A target table as the status tables name it (target database, schema, table).
+struct TargetName {
+  std::string database, schema, table;
+  bool operator==(const TargetName&) const = default;
+  std::string ToString() const { return database + "." + schema + "." + table; }
+};
+
+/// Another unfinished run's claim on a target: the run and its table row for that target.
+struct TargetOwner {
+  RunInfo run;
+  std::string source_name;
+  TableKey key;
+  std::string table_status;
+};
+
+/// Refusal to load a target table that belongs to another unfinished run (docs/run_state.md,
+/// "One unfinished run per target").
+class TargetOwnedError : public ConfigError {
+ public:
+  TargetOwnedError(const TargetName& target, TargetOwner owner)
+      : ConfigError("target " + target.ToString() + " belongs to unfinished run " +
+                    owner.run.run_id + " (status " + owner.run.status + ")"),
+        target_(target),
+        owner_(std::move(owner)) {}
+  const TargetName& target() const { return target_; }
+  const TargetOwner& owner() const { return owner_; }
+
+ private:
+  TargetName target_;
+  TargetOwner owner_;
 };
 
 struct TableRecord {
@@ -153,8 +187,9 @@ class StatusStore {
   void FailChunk(const std::string& run_id, const ChunkRecord& chunk, const std::string& error);
 
   /// At the start of an invocation that resumes a run: failed chunks become pending again
-  /// (with fresh attempts) and their tables leave the failed state.
-  void ResetFailedChunks(const std::string& run_id);
+  /// (with fresh attempts) and their tables leave the failed state. With `only`, just those
+  /// tables (a resume limited to some of the run's tables).
+  void ResetFailedChunks(const std::string& run_id, const std::vector<TableKey>& only = {});
   /// Deletes a table's status row and chunks (a table that failed before it was planned is
   /// planned again on resume).
   void DeleteTable(const std::string& run_id, const TableKey& key);
@@ -184,6 +219,22 @@ class StatusStore {
   };
   /// The run's failed chunks with their errors (at most `limit`).
   std::vector<FailedChunk> FailedChunks(const std::string& run_id, int limit);
+
+  // One unfinished run per target (docs/run_state.md).
+
+  /// Inside an open transaction: takes each target's transaction-level advisory lock, in one
+  /// fixed order, so that processes opening runs or storing plans on a target at the same
+  /// instant are serialised.
+  void LockTargets(const std::vector<TargetName>& targets);
+  /// The oldest run other than `run_id` that is unfinished (status neither `completed` nor
+  /// `abandoned`) and whose table row for `target` is not `completed`.
+  [[nodiscard]] std::optional<TargetOwner> FindTargetOwner(const TargetName& target,
+                                                           const std::string& run_id);
+  /// Gives the run up: status `abandoned`, never resumed, owns no target any more;
+  /// error_message says by whom and when. Tables and chunks stay as they are. Throws
+  /// ConfigError for an unknown or completed run, and Error while live workers hold chunks
+  /// of it. Returns the status it had (`abandoned` when it already was).
+  std::string AbandonRun(const std::string& run_id, const std::string& by);
 
   /// Recent runs, newest first.
   std::vector<RunInfo> RecentRuns(int limit);

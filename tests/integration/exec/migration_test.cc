@@ -12,6 +12,7 @@
 #include "fakes/fake_source.h"
 #include "integration/pg_fixture.h"
 #include "postgres/connection.h"
+#include "run/status_store.h"
 
 namespace sf2pg::testing {
 namespace {
@@ -267,6 +268,30 @@ TEST_F(MigrationTest, NoResumeStartsFreshAndResumeRunIdPicksTheRun) {
   EXPECT_THROW(Run(c, pick), ConfigError);
 }
 
+TEST_F(MigrationTest, JoinedRunIsNotBlockedByItselfButAFreshRunIs) {
+  auto c = Config();
+  exec::MigrationOptions plan_only;
+  plan_only.deadline = Clock::Real().Now();  // planned, no chunk claimed
+  auto planned = Run(c, plan_only);
+  EXPECT_EQ(planned.status, "partial");
+  EXPECT_EQ(Scalar("SELECT count(*) FROM items"), 0);
+  exec::MigrationOptions fresh;
+  fresh.no_resume = true;
+  EXPECT_THROW(Run(c, fresh), ConfigError);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM migration_status.migration_runs"), 1);
+  exec::MigrationOptions join;
+  join.join_run_id = planned.run_id;
+  auto joined = Run(c, join);
+  EXPECT_EQ(joined.run_id, planned.run_id);
+  EXPECT_EQ(joined.status, "completed");
+  ExpectExactTarget(1000);
+  // Completed, the run no longer holds the target.
+  auto again = Run(c, fresh);
+  EXPECT_EQ(again.status, "completed");
+  EXPECT_NE(again.run_id, planned.run_id);
+  ExpectExactTarget(1000);
+}
+
 TEST_F(MigrationTest, RunsOlderThanTheResumeWindowAreNotResumed) {
   state_->on_fetch = [](int n, const std::string&) {
     if (n == 1) throw SnowflakeError("permanent", Retry::kNever);
@@ -276,14 +301,23 @@ TEST_F(MigrationTest, RunsOlderThanTheResumeWindowAreNotResumed) {
   EXPECT_EQ(r.status, "failed");
   conn_->Exec("UPDATE migration_status.migration_runs SET started_at = started_at - interval '13 hours'");
   state_->on_fetch = nullptr;
-  auto fresh = Run(c);
-  EXPECT_NE(fresh.run_id, r.run_id);
+  // Too old to be resumed by itself, the run still holds its target: a fresh run is refused,
+  // naming it, before it writes anything.
+  try {
+    Run(c);
+    ADD_FAILURE() << "a fresh run on the target of an unfinished run was not refused";
+  } catch (const ConfigError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("belongs to unfinished run " + r.run_id + " (status failed"));
+    EXPECT_THAT(e.what(), HasSubstr("sf2pg abandon " + r.run_id));
+  }
+  EXPECT_EQ(Scalar("SELECT count(*) FROM migration_status.migration_runs"), 1);
   exec::MigrationOptions wider;
   wider.resume_max_age_hours = 24;
-  conn_->Exec("UPDATE migration_status.migration_runs SET status = 'failed'");
   auto resumed = Run(c, wider);
   EXPECT_TRUE(resumed.resumed);
-  EXPECT_EQ(resumed.run_id, fresh.run_id);  // the newest resumable run
+  EXPECT_EQ(resumed.run_id, r.run_id);
+  EXPECT_EQ(resumed.status, "completed");
+  ExpectExactTarget(1000);
 }
 
 TEST_F(MigrationTest, TargetInAnotherDatabaseStaysExactlyOnceWithCommitMarkers) {
@@ -363,6 +397,11 @@ TEST_F(MigrationTest, IndexesDroppedByAFailedRunAreRestoredByTheNextFreshRun) {
   state_->on_fetch = nullptr;
   exec::MigrationOptions fresh;
   fresh.no_resume = true;
+  // The failed run holds the target until it is given up.
+  EXPECT_THROW(Run(Config(), fresh), ConfigError);
+  EXPECT_FALSE(IndexExists(*conn_, "items_name_idx"));
+  run::StatusStore store(*conn_);
+  EXPECT_EQ(store.AbandonRun(r.run_id, "test"), "failed");
   auto again = Run(Config(), fresh);  // without disable_index: only the repair touches indexes
   EXPECT_EQ(again.status, "completed");
   EXPECT_TRUE(IndexExists(*conn_, "items_name_idx"));
