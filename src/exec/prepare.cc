@@ -19,48 +19,50 @@ using nlohmann::json;
 // watermark. PostgreSQL keeps microseconds while Snowflake keeps nanoseconds, so a timestamp
 // floor is lowered by one microsecond: a source value rounded up on load is still read again.
 // `target_rows` receives how many target rows are at or above the floor, so the planner can
-// tell that the source holds nothing new.
+// tell that the source holds nothing new; `newer` receives the predicate of source rows newer
+// than the target's newest watermark (an update of the newest row leaves the count unchanged).
 std::string WatermarkFloor(postgres::Connection& conn, const TableJob& job,
                            const SourceColumn& source_wm, const TargetColumn& target_wm,
-                           int64_t* target_rows) {
+                           int64_t* target_rows, std::string* newer) {
   std::string col = pg::QuoteIdent(target_wm.name);
   std::string table = postgres::Qualified(job.target_schema, job.target_table);
-  std::string floor = "max(" + col + ")", text = "f::text";
+  std::string lowered = "f", text = "%::text";
   switch (target_wm.type) {
     case PgType::kTimestamp:
-      floor += " - interval '1 microsecond'";
-      text = "to_char(f, 'YYYY-MM-DD HH24:MI:SS.US')";
+      lowered = "f - interval '1 microsecond'";
+      text = "to_char(%, 'YYYY-MM-DD HH24:MI:SS.US')";
       break;
     case PgType::kTimestamptz:
-      floor += " - interval '1 microsecond'";
-      text = "to_char(f AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')";
+      lowered = "f - interval '1 microsecond'";
+      text = "to_char(% AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')";
       break;
     case PgType::kDate:
-      text = "to_char(f, 'YYYY-MM-DD')";
+      text = "to_char(%, 'YYYY-MM-DD')";
       break;
     default:
       break;
   }
-  auto r = conn.Exec("WITH m AS (SELECT " + floor + " AS f FROM " + table + ") SELECT " + text +
-                     ", (SELECT count(*) FROM " + table + ", m WHERE " + col + " >= m.f) FROM m");
+  auto as_text = [&](const std::string& e) {
+    std::string out = text;
+    return out.replace(out.find('%'), 1, "(" + e + ")");
+  };
+  auto r = conn.Exec("WITH m AS (SELECT max(" + col + ") AS f FROM " + table + ") SELECT " +
+                     as_text(lowered) + ", (SELECT count(*) FROM " + table + ", m WHERE " + col +
+                     " >= " + lowered + "), " + as_text("f") + " FROM m");
   if (r.IsNull(0, 0)) return "";
   *target_rows = r.GetInt(0, 1);
-  std::string v(r.Get(0, 0));
-  std::string lit;
-  const std::string& t = source_wm.type;
-  if (t == "timestamp_ntz")
-    lit = sf::QuoteLiteral(v) + "::TIMESTAMP_NTZ";
-  else if (t == "timestamp_ltz")
-    lit = sf::QuoteLiteral(v + " +00:00") + "::TIMESTAMP_LTZ";
-  else if (t == "timestamp_tz")
-    lit = sf::QuoteLiteral(v + " +00:00") + "::TIMESTAMP_TZ";
-  else if (t == "date")
-    lit = sf::QuoteLiteral(v) + "::DATE";
-  else if (t == "fixed" || t == "real")
-    lit = v;
-  else
-    lit = sf::QuoteLiteral(v);
-  return sf::QuoteIdent(source_wm.name) + " >= " + lit;
+  auto literal = [&](const std::string& v) {
+    const std::string& t = source_wm.type;
+    if (t == "timestamp_ntz") return sf::QuoteLiteral(v) + "::TIMESTAMP_NTZ";
+    if (t == "timestamp_ltz") return sf::QuoteLiteral(v + " +00:00") + "::TIMESTAMP_LTZ";
+    if (t == "timestamp_tz") return sf::QuoteLiteral(v + " +00:00") + "::TIMESTAMP_TZ";
+    if (t == "date") return sf::QuoteLiteral(v) + "::DATE";
+    if (t == "fixed" || t == "real") return v;
+    return sf::QuoteLiteral(v);
+  };
+  std::string source_col = sf::QuoteIdent(source_wm.name);
+  *newer = source_col + " > " + literal(std::string(r.Get(0, 2)));
+  return source_col + " >= " + literal(std::string(r.Get(0, 0)));
 }
 
 bool IsDateKind(const TableJob& job) {
@@ -226,7 +228,8 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
   if (!planned) {
     if (job.upsert && source_wm && target_wm && !created) {
       job.plan_input.floor =
-          WatermarkFloor(tconn, job, *source_wm, *target_wm, &job.plan_input.up_to_date_rows);
+          WatermarkFloor(tconn, job, *source_wm, *target_wm, &job.plan_input.up_to_date_rows,
+                         &job.plan_input.newer_than_target);
     }
     job.plan_input.batch_size = job.upsert ? table.batch_size : table.batch_size_copy_mode;
     job.plan_input.parallelism = table.parallel_threads;

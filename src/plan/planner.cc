@@ -128,6 +128,14 @@ class Planner {
   }
 
   Plan Run() {
+    if (t_.up_to_date_rows >= 0 && !t_.newer_than_target.empty()) {
+      // A row whose watermark moved past the target's newest one keeps the count of rows at
+      // or above the floor unchanged (an update of the newest row): only when no such row
+      // exists can equal counts mean that nothing is new.
+      auto r = Query("SELECT COUNT(CASE WHEN " + t_.newer_than_target + " THEN 1 END) AS \"N\"" +
+                     From() + Where({}));
+      up_to_date_rows_ = r.rows.empty() || ToInt(r.rows[0][0]) != 0 ? -1 : t_.up_to_date_rows;
+    }
     std::string strategy = t_.strategy;
     if (strategy == "auto") strategy = Choose();
     if (strategy == "single") return Single("single strategy requested");
@@ -187,7 +195,7 @@ class Planner {
 
   Plan Single(const std::string& why) {
     // A forced single strategy takes the whole table, whatever its size.
-    if (plan_.queries == 0) FitsOneChunk(Count());
+    if (!counted_) FitsOneChunk(Count());
     if (plan_.reason.find("up to date") == std::string::npos) {
       plan_.reason = why + " (" + std::to_string(plan_.total_rows) + " rows, batch " +
                      std::to_string(batch_) + ")";
@@ -198,11 +206,13 @@ class Planner {
 
   // Small tables end in one chunk whatever the strategy.
   bool FitsOneChunk(int64_t total) {
+    counted_ = true;
     plan_.total_rows = total;
     batch_ = EvenBatch(t_, total);
-    if (total == t_.up_to_date_rows) {
+    if (total == up_to_date_rows_) {
       // Every source row at or above the watermark is already in the target: rows sharing the
-      // largest watermark are counted on both sides, so a new one would change the count.
+      // largest watermark are counted on both sides, so a new one would change the count, and
+      // no source row is newer than the target's newest.
       plan_.reason = "up to date: the " + std::to_string(total) +
                      " source rows at or above the watermark are all in the target";
       plan_.total_rows = 0;
@@ -615,6 +625,8 @@ class Planner {
 
   const TableInput& t_;
   int64_t batch_ = t_.batch_size;  ///< rows per chunk, at most t_.batch_size
+  bool counted_ = false;           ///< FitsOneChunk has seen the row count
+  int64_t up_to_date_rows_ = -1;   ///< t_.up_to_date_rows once confirmed, else -1
   QueryRunner& runner_;
   std::vector<std::string> where0_;  // filter and floor
   std::vector<SourceColumn> keys_;

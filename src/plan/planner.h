@@ -45,6 +45,9 @@ struct TableInput {
   /// Incremental loads: the target's rows at or above the floor. When the source has exactly
   /// as many rows at or above it, nothing is new and no chunk is planned (-1 = not known).
   int64_t up_to_date_rows = -1;
+  /// With up_to_date_rows: Snowflake predicate of rows newer than the target's newest
+  /// watermark. Equal counts mean "up to date" only when no source row matches it.
+  std::string newer_than_target;
   int64_t batch_size = 50000;
   /// Workers that will load the chunks: a table that would give fewer chunks than workers is
   /// split into smaller ones (down to min_split_rows each) so that every worker has one.

@@ -11,6 +11,7 @@ namespace {
 using ::sf2pg::testing::FakeQueryRunner;
 using ::sf2pg::testing::Rows;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 SourceColumn Col(std::string name, std::string type, int scale = 0) {
   SourceColumn c;
@@ -236,15 +237,38 @@ TEST(Planner, NothingNewAboveTheWatermarkPlansNoChunk) {
   t.floor = "\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ";
   t.uniqueness = {Col("ID", "fixed")};
   t.up_to_date_rows = 50;
+  t.newer_than_target = "\"UPDATED\" > '2023-01-01 00:00:00.000001'::TIMESTAMP_NTZ";
   FakeQueryRunner q;
+  q.On("COUNT(CASE WHEN", Rows({}, {{"0"}}));
   q.On("COUNT(*)", Rows({}, {{"50", "50"}}));
   Plan p = PlanTable(t, q);
   EXPECT_TRUE(p.chunks.empty());
   EXPECT_THAT(p.reason, HasSubstr("up to date"));
+  EXPECT_THAT(q.queries[0],
+              HasSubstr("COUNT(CASE WHEN \"UPDATED\" > '2023-01-01 00:00:00.000001'"));
   t.up_to_date_rows = 49;  // one new row sharing the largest watermark
   Plan again = PlanTable(t, q);
   ASSERT_EQ(again.chunks.size(), 1u);
   EXPECT_EQ(again.chunks[0].estimated_rows, 50);
+}
+
+TEST(Planner, ARowNewerThanTheTargetsNewestIsNotUpToDateWhateverTheCount) {
+  // The newest row was updated to a newer watermark: the counts at or above the floor are
+  // equal on both sides, but the source holds a row the target does not have yet.
+  TableInput t = Table(1000);
+  t.floor = "\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ";
+  t.uniqueness = {Col("ID", "fixed")};
+  t.up_to_date_rows = 1;
+  t.newer_than_target = "\"UPDATED\" > '2023-01-01 00:00:00.000001'::TIMESTAMP_NTZ";
+  FakeQueryRunner q;
+  q.On("COUNT(CASE WHEN", Rows({}, {{"1"}}));
+  q.On("COUNT(*)", Rows({}, {{"1", "1"}}));
+  Plan p = PlanTable(t, q);
+  ASSERT_EQ(p.chunks.size(), 1u);
+  EXPECT_THAT(p.reason, Not(HasSubstr("up to date")));
+  // Without the check of newer rows, equal counts never mean "up to date".
+  t.newer_than_target.clear();
+  EXPECT_EQ(PlanTable(t, q).chunks.size(), 1u);
 }
 
 TEST(Planner, OrderByIsChunkingThenUniquenessColumns) {
