@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "config/load.h"
@@ -36,12 +37,15 @@ class MigrationTest : public ::testing::Test {
   config::Config Config(const std::string& table_extra = "", const std::string& global = "",
                         const std::string& target_db = "engine") {
     std::string text = R"({"parallel_threads": 4, "batch_size_copy_mode": 100, "batch_size": 100,
-      "max_retry_attempts": 3, "lambda_timeout_buffer_seconds": 0)" + global + R"(,
+      "max_retry_attempts": 3, "lambda_timeout_buffer_seconds": 0)" +
+                       global + R"(,
       "status_pg_database": "engine",
       "sources": [{"source_name": "fake", "source_sf_database": "DB", "source_sf_schema": "S",
-        "target_pg_database": ")" + target_db + R"(", "target_pg_schema": "public",
+        "target_pg_database": ")" +
+                       target_db + R"(", "target_pg_schema": "public",
         "tables": [{"source": "ITEMS", "target": "items", "uniqueness_columns": ["ID"],
-                    "chunking_strategy": "offset")" + table_extra + R"(}]}]})";
+                    "chunking_strategy": "offset")" +
+                       table_extra + R"(}]}]})";
     auto result = config::ParseConfig(text);
     EXPECT_TRUE(result.ok()) << config::FormatProblems(result.problems, true);
     return *result.config;
@@ -135,7 +139,8 @@ TEST_F(MigrationTest, FailureMidChunkLeavesNoRowsOfThatChunk) {
 
 TEST_F(MigrationTest, PermanentErrorIsNotRetried) {
   state_->on_fetch = [](int n, const std::string&) {
-    if (n == 2) throw SnowflakeError("SQL compilation error", Retry::kNever, "001003", "42000", 422);
+    if (n == 2)
+      throw SnowflakeError("SQL compilation error", Retry::kNever, "001003", "42000", 422);
   };
   auto r = Run(Config(R"(, "parallel_threads": 1)"));
   EXPECT_EQ(r.status, "failed");
@@ -174,28 +179,43 @@ TEST_F(MigrationTest, TwoConcurrentProcessesShareChunksWithoutLoadingAnyTwice) {
   b.join();
   ExpectExactTarget(5000);
   EXPECT_EQ(first.tables[0].rows + second.tables[0].rows, 5000);
-  EXPECT_EQ(state_->fetches, 50);  // every chunk fetched exactly once
+  EXPECT_EQ(state_->fetches, 50);       // every chunk fetched exactly once
   EXPECT_GT(second.tables[0].rows, 0);  // the joiner did share the work
   EXPECT_EQ(Scalar("SELECT count(*) FROM migration_status.migration_runs WHERE status = "
                    "'completed'"),
             1);
 }
 
+// A clock that moves only when told: each fetch of a chunk takes 30 ms of it, and sleeps
+// (claim polling, backoff) pass at once. The deadline then falls at the same chunk whatever
+// the machine's load.
+class StepClock : public Clock {
+ public:
+  TimePoint Now() override { return TimePoint(Duration(ns_.load())); }
+  void SleepFor(Duration d) override { ns_ += d.count(); }
+
+ private:
+  std::atomic<Duration::rep> ns_{Clock::Real().Now().time_since_epoch().count()};
+};
+
 TEST_F(MigrationTest, DeadlineLeavesTheRunPartialAndResumable) {
   auto c = Config(R"(, "parallel_threads": 1)");
+  StepClock clock;
+  deps_.clock = &clock;
   exec::MigrationOptions options;
   int served = 0;
   state_->on_fetch = [&](int, const std::string&) {
     ++served;
-    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    clock.SleepFor(std::chrono::milliseconds(30));
   };
-  options.deadline = Clock::Real().Now() + std::chrono::milliseconds(200);
+  options.deadline = clock.Now() + std::chrono::milliseconds(200);
   auto r = Run(c, options);
   EXPECT_EQ(r.status, "partial");
   EXPECT_TRUE(r.deadline_reached);
   EXPECT_GT(served, 0);
   EXPECT_LT(served, 10);
-  EXPECT_EQ(Scalar("SELECT count(*) FROM migration_status.migration_runs WHERE status = 'partial'"), 1);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM migration_status.migration_runs WHERE status = 'partial'"),
+            1);
   auto done = Run(c);
   EXPECT_EQ(done.status, "completed");
   EXPECT_EQ(done.run_id, r.run_id);
@@ -223,7 +243,8 @@ TEST_F(MigrationTest, StopRequestRollsBackTheChunkInFlight) {
 }
 
 TEST_F(MigrationTest, NonEmptyTargetLoadsWithUpsertAndNeverDuplicates) {
-  conn_->Exec("INSERT INTO items SELECT g, 'old', timestamp '2000-01-01' FROM generate_series(1, 500) g");
+  conn_->Exec(
+      "INSERT INTO items SELECT g, 'old', timestamp '2000-01-01' FROM generate_series(1, 500) g");
   auto r = Run(Config());
   EXPECT_EQ(r.status, "completed");
   EXPECT_EQ(r.tables[0].method, "UPSERT");
@@ -299,7 +320,8 @@ TEST_F(MigrationTest, RunsOlderThanTheResumeWindowAreNotResumed) {
   auto c = Config(R"(, "parallel_threads": 1)");
   auto r = Run(c);
   EXPECT_EQ(r.status, "failed");
-  conn_->Exec("UPDATE migration_status.migration_runs SET started_at = started_at - interval '13 hours'");
+  conn_->Exec(
+      "UPDATE migration_status.migration_runs SET started_at = started_at - interval '13 hours'");
   state_->on_fetch = nullptr;
   // Too old to be resumed by itself, the run still holds its target: a fresh run is refused,
   // naming it, before it writes anything.
@@ -328,11 +350,13 @@ TEST_F(MigrationTest, TargetInAnotherDatabaseStaysExactlyOnceWithCommitMarkers) 
   auto r = Run(c);
   EXPECT_EQ(r.status, "completed");
   EXPECT_EQ(target.Exec("SELECT count(*) FROM items").GetInt(0, 0), 1000);
-  EXPECT_EQ(target.Exec("SELECT count(*) FROM migration_status.sf2pg_chunk_commits").GetInt(0, 0), 10);
+  EXPECT_EQ(target.Exec("SELECT count(*) FROM migration_status.sf2pg_chunk_commits").GetInt(0, 0),
+            10);
   // A chunk whose rows committed but whose status did not (a crash in between) is not loaded
   // again: the marker says it is done.
-  conn_->Exec("UPDATE migration_status.migration_chunk_status SET status = 'pending' WHERE "
-              "chunk_id = 3");
+  conn_->Exec(
+      "UPDATE migration_status.migration_chunk_status SET status = 'pending' WHERE "
+      "chunk_id = 3");
   conn_->Exec("UPDATE migration_status.migration_runs SET status = 'partial'");
   int before = state_->fetches;
   auto again = Run(c);
@@ -348,7 +372,8 @@ TEST_F(MigrationTest, MissingTargetColumnStopsTheTableWithTheList) {
   EXPECT_EQ(r.status, "failed");
   ASSERT_EQ(r.tables.size(), 1u);
   std::string error = r.tables[0].errors.at(0);
-  EXPECT_THAT(error, HasSubstr("column \"name\" (from Snowflake NAME text) is missing in the target"));
+  EXPECT_THAT(error,
+              HasSubstr("column \"name\" (from Snowflake NAME text) is missing in the target"));
   EXPECT_THAT(error, HasSubstr("target column \"extra\" is NOT NULL but has no source column"));
   EXPECT_EQ(state_->fetches, 0);
 }
