@@ -83,7 +83,46 @@ json JobMetadata(const TableJob& job, const plan::Plan& p, bool truncated) {
           {"floor", job.plan_input.floor},
           {"source_columns", job.source_columns},
           {"target_columns", job.target_columns},
-          {"truncated", truncated}};
+          {"truncated", truncated},
+          {"watermark_high", job.watermark_high.empty() ? json() : json(job.watermark_high)},
+          {"watermark_high_rows", job.watermark_high_rows}};
+}
+
+// The source's largest watermark now (within the table's filter), as a Snowflake literal, and
+// how many rows hold it or more; "" when the table is empty. Read before any chunk is, so a
+// row changed after this has a larger watermark.
+void ReadHighMark(Source& source, TableJob& job, const SourceColumn& wm) {
+  std::string col = sf::QuoteIdent(wm.name);
+  std::string where = plan::And({job.plan_input.filter});
+  std::string from = " FROM " + job.plan_input.qualified_name;
+  auto r = source.Query("SELECT MAX(" + col + ") AS \"M\"" + from +
+                        (where.empty() ? "" : " WHERE " + where));
+  if (r.rows.empty() || !r.rows[0][0]) return;
+  std::string literal = plan::Literal(wm, *r.rows[0][0]);
+  auto n = source.Query("SELECT COUNT(*) AS \"N\"" + from + " WHERE " +
+                        plan::And({job.plan_input.filter, col + " >= " + literal}));
+  job.watermark_high = literal;
+  job.watermark_high_rows = std::stoll(n.rows.at(0).at(0).value_or("0"));
+}
+
+// The high mark stored by the newest completed plan of this source table into this target;
+// false when there is none (a first load, or a target loaded otherwise).
+bool PreviousHighMark(postgres::Connection& status, const TableJob& job, std::string* literal,
+                      int64_t* rows) {
+  auto exists = status.Exec("SELECT to_regclass('migration_status.migration_table_status')");
+  if (exists.IsNull(0, 0)) return false;
+  auto r = status.Exec(
+      "SELECT metadata->>'watermark_high', (metadata->>'watermark_high_rows')::bigint "
+      "FROM migration_status.migration_table_status WHERE status = 'completed' "
+      "AND source_database = $1 AND source_schema = $2 AND source_table = $3 "
+      "AND target_database = $4 AND target_schema = $5 AND target_table = $6 "
+      "AND metadata->>'watermark_high' IS NOT NULL ORDER BY completed_at DESC LIMIT 1",
+      {job.key.source_database, job.key.source_schema, job.key.source_table, job.target_database,
+       job.target_schema, job.target_table});
+  if (r.rows() == 0) return false;
+  *literal = std::string(r.Get(0, 0));
+  *rows = r.GetInt(0, 1);
+  return true;
 }
 
 // Writes the plan (and truncates the target once, for a fresh COPY load). When the status
@@ -230,7 +269,20 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
       job.plan_input.floor =
           WatermarkFloor(tconn, job, *source_wm, *target_wm, &job.plan_input.up_to_date_rows,
                          &job.plan_input.newer_than_target);
+      std::string high;
+      int64_t high_rows = 0;
+      if (!job.plan_input.floor.empty() && ctx.status_conn &&
+          PreviousHighMark(*ctx.status_conn, job, &high, &high_rows)) {
+        // The target's newest row can be newer than a row changed after its chunk was read
+        // (by a run that was resumed while the source changed); the previous plan's high mark
+        // is not: every row changed since has a larger watermark. The lower of the two floors.
+        std::string col = sf::QuoteIdent(source_wm->name);
+        job.plan_input.floor = "(" + col + " >= " + high + " OR " + job.plan_input.floor + ")";
+        job.plan_input.up_to_date_rows = high_rows;
+        job.plan_input.newer_than_target = col + " > " + high;
+      }
     }
+    if (source_wm) ReadHighMark(*ctx.source, job, *source_wm);
     job.plan_input.batch_size = job.upsert ? table.batch_size : table.batch_size_copy_mode;
     job.plan_input.parallelism = table.parallel_threads;
     plan::SourceQueryRunner runner(*ctx.source);

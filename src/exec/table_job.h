@@ -3,10 +3,9 @@
 // shared read-only by all workers.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "config/config.h"
 #include "core/source.h"
@@ -30,7 +29,12 @@ struct TableJob {
   std::vector<int> key_columns;             ///< positions of the key, for messages
   std::vector<std::string> upsert_keys;     ///< target names
   std::string upsert_watermark;             ///< target name, or ""
-  bool upsert = false;                      ///< load method, decided once per table
+  /// Incremental tables: the source's largest watermark when the table was planned (a
+  /// Snowflake literal) and how many rows held it or more then. Stored with the plan; the next
+  /// plan of the table reads from there, so rows changed while this plan was loading are read.
+  std::string watermark_high;
+  int64_t watermark_high_rows = -1;
+  bool upsert = false;  ///< load method, decided once per table
   postgres::TableInfo target_info;
 
   plan::TableInput plan_input;  ///< qualified name, filter, floor

@@ -362,56 +362,21 @@ class Planner {
     auto r = Query("SELECT " + col + ", COUNT(*) AS \"N\"" + From() + Where({}) + " GROUP BY " +
                    col + " ORDER BY " + col);
     int64_t total = 0;
-    size_t values = 0;
     for (const auto& row : r.rows) {
       total += ToInt(row[1]);
-      if (row[0])
-        ++values;
-      else
-        plan_.null_rows += ToInt(row[1]);
+      if (!row[0]) plan_.null_rows += ToInt(row[1]);
     }
     if (FitsOneChunk(total)) return Single("table fits in one chunk");
-    if (plan_.reason.empty()) plan_.reason = "grouped values requested: IN lists of whole values";
-    constexpr size_t kMaxInList = 1000;
-    std::vector<std::string> group;
-    int64_t group_rows = 0;
-    size_t placed = 0;
-    auto flush = [&] {
-      if (group.empty()) return;
-      std::string in;
-      for (const auto& v : group) in += (in.empty() ? "" : ", ") + v;
-      ChunkSpec chunk = MakeChunk(col + " IN (" + in + ")", group_rows);
-      chunk.lower = group.front();
-      chunk.upper = group.back();
-      chunk.bounds.cell = "values";
-      chunk.bounds.values = group;
-      placed += group.size();
-      plan_.chunks.push_back(chunk);
-      group.clear();
-      group_rows = 0;
-    };
+    if (plan_.reason.empty()) plan_.reason = "grouped values requested: ranges of whole values";
+    // Consecutive values merged up to the batch, each chunk a range from its first value to
+    // the next chunk's first (the first open below, the last open above), so a value added
+    // after planning, e.g. while a resumable run waits, still falls in exactly one chunk. A
+    // value with more rows than the batch is split on the key.
+    std::vector<Bucket> buckets;
     for (const auto& row : r.rows) {
-      int64_t n = ToInt(row[1]);
-      if (!row[0]) continue;
-      std::string lit = Literal(c, *row[0]);
-      if (n > batch_) {  // a value too big for one chunk is split on the key
-        flush();
-        ChunkBounds cell;
-        cell.cell = "values";
-        cell.values = {lit};
-        SplitRange(NullKeys(), col + " = " + lit, cell, n);
-        ++placed;
-        continue;
-      }
-      if (group_rows + n > batch_ || group.size() >= kMaxInList) flush();
-      group.push_back(lit);
-      group_rows += n;
+      if (row[0]) buckets.push_back({*row[0], Literal(c, *row[0]), ToInt(row[1])});
     }
-    flush();
-    if (placed != values) {
-      throw InternalError("grouped_values plan places " + std::to_string(placed) + " of the " +
-                          std::to_string(values) + " values of " + col);
-    }
+    MergeBuckets(c, buckets, col);
     AddNullChunks(plan_.null_rows);
     return Finish("grouped_values");
   }

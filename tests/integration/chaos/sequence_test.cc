@@ -976,12 +976,18 @@ TEST(ChaosSequence, RandomOperationsEndWithTheTargetEqualToTheSource) {
   const auto base = static_cast<uint64_t>(EnvInt("SF2PG_SEQ_SEED", 20261203));
   const int count = EnvInt("SF2PG_SEQ_COUNT", 8);
   const int max_ops = EnvInt("SF2PG_SEQ_OPS", 6);
+  // Sequences that once found a defect, run first: {seed, SF2PG_SEQ_OPS}. 777022: an
+  // incremental table changed while its run was unfinished lost the change for good (the next
+  // floor came from the target's newest row, above the changed one).
+  const std::vector<std::pair<uint64_t, int>> kFound = {{777022, 10}};
+  std::vector<std::pair<uint64_t, int>> plan;
+  if (!std::getenv("SF2PG_SEQ_SEED")) plan = kFound;
+  for (int i = 0; i < count; ++i) plan.emplace_back(base + static_cast<uint64_t>(i), max_ops);
   OwnCluster pg;
   int failed = 0;
-  for (int i = 0; i < count; ++i) {
-    uint64_t seed = base + static_cast<uint64_t>(i);
+  for (const auto& [seed, ops] : plan) {
     auto start = Clock::now();
-    Sequence sequence(seed, pg, max_ops);
+    Sequence sequence(seed, pg, ops);
     std::string failure;
     try {
       failure = sequence.Run();
@@ -993,10 +999,13 @@ TEST(ChaosSequence, RandomOperationsEndWithTheTargetEqualToTheSource) {
               << " in " << static_cast<int>(seconds) << " s\n";
     if (!failure.empty()) {
       ++failed;
-      ADD_FAILURE() << sequence.Report();
+      // An exception in the test itself is not among the sequence's own findings.
+      ADD_FAILURE() << sequence.Report()
+                    << (failure.starts_with("the test itself") ? "\n" + failure : "");
     }
   }
-  std::cout << "[ sequence ] " << count - failed << " of " << count << " sequences passed\n";
+  std::cout << "[ sequence ] " << plan.size() - static_cast<size_t>(failed) << " of " << plan.size()
+            << " sequences passed\n";
 }
 
 }  // namespace
