@@ -617,25 +617,29 @@ class Coordinator {
     for (const auto& f : failed_tables_) result_.tables.push_back(FailedSummary(f));
     // The run is settled from all its tables: those outside a resume limited to some of them,
     // and those not planned yet (stopped before planning reached them).
+    // A joined process settles from them too: the planner may have planned tables after this
+    // process joined (they are not among its jobs), and may have died since.
     int others_left = 0, unplanned = 0;
-    if (joining_) {
-      // Tables the planning process has not planned yet: it settles the run, not this one.
-      for (const auto& record : store_->LoadTables(result_.run_id)) {
-        if (record.status != "failed" && !record.metadata.value("planned", false)) ++unplanned;
-      }
-    } else {
-      std::set<run::TableKey> rest(others_.begin(), others_.end());
-      for (const auto& record : store_->LoadTables(result_.run_id)) rest.insert(record.key);
-      for (const auto& job : jobs_) rest.erase(job.key);
-      for (const auto& key : rest) {
-        auto record = store_->LoadTable(result_.run_id, key);
-        if (record && record->status == "failed") failed = true;
-        if (!record || (record->status != "completed" && record->status != "failed")) ++others_left;
+    std::set<run::TableKey> rest(others_.begin(), others_.end());
+    for (const auto& record : store_->LoadTables(result_.run_id)) rest.insert(record.key);
+    for (const auto& job : jobs_) rest.erase(job.key);
+    for (const auto& key : rest) {
+      auto record = store_->LoadTable(result_.run_id, key);
+      if (record && record->status == "failed") failed = true;
+      if (record && (record->status == "completed" || record->status == "failed")) continue;
+      ++others_left;
+      if (!joining_) continue;
+      // Tables the planning process has not planned yet, or whose chunks live workers hold:
+      // the planner or those workers settle the run, not this process.
+      if (!record || !record->metadata.value("planned", false)) {
+        ++unplanned;
+      } else if (store_->CountChunks(result_.run_id, key).in_progress > 0) {
+        held += store_->CountHeldChunks(result_.run_id, key);
       }
     }
     result_.stopped = StopFlag::Requested();
     bool early = result_.stopped || result_.deadline_reached || !worker_error_.empty();
-    if ((left > 0 && held > 0 && !early) || (unplanned > 0 && !early)) {
+    if ((left + others_left > 0 && held > 0 && !early) || (unplanned > 0 && !early)) {
       // Nothing was left for this process to claim, yet other live workers (a joined process,
       // other Lambdas) hold chunks of the run: the last one to finish settles it.
       result_.status = "running";
@@ -653,8 +657,9 @@ class Coordinator {
                                          : "chunks were left unclaimed";
     } else if (others_left > 0) {
       error = std::to_string(others_left) +
-              (others_.empty() ? " table(s) of the run are not planned yet"
-                               : " table(s) of the run outside this selection are not finished") +
+              (!others_.empty() ? " table(s) of the run outside this selection are not finished"
+               : joining_ ? " table(s) of the run are not finished and no live worker holds them"
+                          : " table(s) of the run are not planned yet") +
               "; resume them with sf2pg migrate --resume-run-id " + result_.run_id;
     }
     store_->FinishRun(result_.run_id, status, error);
