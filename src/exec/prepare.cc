@@ -85,7 +85,8 @@ json JobMetadata(const TableJob& job, const plan::Plan& p, bool truncated) {
           {"target_columns", job.target_columns},
           {"truncated", truncated},
           {"watermark_high", job.watermark_high.empty() ? json() : json(job.watermark_high)},
-          {"watermark_high_rows", job.watermark_high_rows}};
+          {"watermark_high_rows", job.watermark_high_rows},
+          {"watermark_column", job.table->source_watermark}};
 }
 
 // The source's largest watermark now (within the table's filter), as a Snowflake literal, and
@@ -105,8 +106,9 @@ void ReadHighMark(Source& source, TableJob& job, const SourceColumn& wm) {
   job.watermark_high_rows = std::stoll(n.rows.at(0).at(0).value_or("0"));
 }
 
-// The high mark stored by the newest completed plan of this source table into this target;
-// false when there is none (a first load, or a target loaded otherwise).
+// The high mark stored by the newest completed plan of this source table into this target, by
+// the same watermark column; false when there is none (a first load, or a target loaded
+// otherwise).
 bool PreviousHighMark(postgres::Connection& status, const TableJob& job, std::string* literal,
                       int64_t* rows) {
   auto exists = status.Exec("SELECT to_regclass('migration_status.migration_table_status')");
@@ -116,9 +118,10 @@ bool PreviousHighMark(postgres::Connection& status, const TableJob& job, std::st
       "FROM migration_status.migration_table_status WHERE status = 'completed' "
       "AND source_database = $1 AND source_schema = $2 AND source_table = $3 "
       "AND target_database = $4 AND target_schema = $5 AND target_table = $6 "
-      "AND metadata->>'watermark_high' IS NOT NULL ORDER BY completed_at DESC LIMIT 1",
+      "AND metadata->>'watermark_high' IS NOT NULL AND metadata->>'watermark_column' = $7 "
+      "ORDER BY completed_at DESC LIMIT 1",
       {job.key.source_database, job.key.source_schema, job.key.source_table, job.target_database,
-       job.target_schema, job.target_table});
+       job.target_schema, job.target_table, job.table->source_watermark});
   if (r.rows() == 0) return false;
   *literal = std::string(r.Get(0, 0));
   *rows = r.GetInt(0, 1);
