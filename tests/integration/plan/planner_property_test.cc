@@ -86,9 +86,15 @@ std::string RandomDecimal(std::mt19937_64& rng, const ColumnType& t, int sign_mo
 }
 
 std::string RandomFloat(std::mt19937_64& rng, int sign_mode) {
-  static const char* kSpecial[] = {
-      "NaN",  "inf",    "-inf", "1.7976931348623157e308", "-1.7976931348623157e308", "0",
-      "-0.0", "2.2250738585072014e-308", "1e300"};
+  static const char* kSpecial[] = {"NaN",
+                                   "inf",
+                                   "-inf",
+                                   "1.7976931348623157e308",
+                                   "-1.7976931348623157e308",
+                                   "0",
+                                   "-0.0",
+                                   "2.2250738585072014e-308",
+                                   "1e300"};
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
   if (sign_mode == 0 && pick(3) == 0) return kSpecial[pick(9)];
   std::uniform_real_distribution<double> mantissa(1.0, 10.0);
