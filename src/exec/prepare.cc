@@ -278,9 +278,10 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
           PreviousHighMark(*ctx.status_conn, job, &high, &high_rows)) {
         // The target's newest row can be newer than a row changed after its chunk was read
         // (by a run that was resumed while the source changed); the previous plan's high mark
-        // is not: every row changed since has a larger watermark. The lower of the two floors.
+        // is not: every row changed since has a larger watermark. One comparison on the column
+        // (not an OR of two floors) keeps Snowflake's pruning on it.
         std::string col = sf::QuoteIdent(source_wm->name);
-        job.plan_input.floor = "(" + col + " >= " + high + " OR " + job.plan_input.floor + ")";
+        job.plan_input.floor = col + " >= " + high;
         job.plan_input.up_to_date_rows = high_rows;
         job.plan_input.newer_than_target = col + " > " + high;
       }
