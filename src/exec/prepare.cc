@@ -278,12 +278,14 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
           PreviousHighMark(*ctx.status_conn, job, &high, &high_rows)) {
         // The target's newest row can be newer than a row changed after its chunk was read
         // (by a run that was resumed while the source changed); the previous plan's high mark
-        // is not: every row changed since has a larger watermark. One comparison on the column
-        // (not an OR of two floors) keeps Snowflake's pruning on it.
+        // is not: every row changed since has a larger watermark. The target can also be older
+        // than the high mark (restored from a backup). So the lower of the two floors, and
+        // "nothing new" only when both views agree.
         std::string col = sf::QuoteIdent(source_wm->name);
-        job.plan_input.floor = col + " >= " + high;
-        job.plan_input.up_to_date_rows = high_rows;
-        job.plan_input.newer_than_target = col + " > " + high;
+        job.plan_input.floor = "(" + col + " >= " + high + " OR " + job.plan_input.floor + ")";
+        if (job.plan_input.up_to_date_rows != high_rows) job.plan_input.up_to_date_rows = -1;
+        job.plan_input.newer_than_target =
+            "(" + col + " > " + high + " OR " + job.plan_input.newer_than_target + ")";
       }
     }
     if (source_wm) ReadHighMark(*ctx.source, job, *source_wm);
