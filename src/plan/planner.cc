@@ -693,11 +693,6 @@ std::string Describe(const Bound& b, bool lower) {
 std::string Describe(const ChunkBounds& c) {
   std::string out = c.cell;
   if (c.cell == "range") out += " [" + Describe(c.lo, true) + ", " + Describe(c.hi, false) + "]";
-  if (c.cell == "values") {
-    out += " (";
-    for (size_t i = 0; i < c.values.size(); ++i) out += (i ? ", " : "") + c.values[i];
-    out += ")";
-  }
   return out;
 }
 
@@ -758,7 +753,7 @@ void CheckPlan(const Plan& plan) {
     return;
   }
   auto same_cell = [](const ChunkBounds& a, const ChunkBounds& b) {
-    return a.cell == b.cell && a.lo == b.lo && a.hi == b.hi && a.values == b.values;
+    return a.cell == b.cell && a.lo == b.lo && a.hi == b.hi;
   };
   struct Cell {
     size_t first, last;
@@ -778,8 +773,7 @@ void CheckPlan(const Plan& plan) {
     cells.push_back({i, i});
   }
 
-  int all = 0, nulls = 0, value_cells = 0;
-  std::set<std::string> values;
+  int all = 0, nulls = 0;
   std::vector<std::pair<Bound, Bound>> ranges;
   for (const auto& cell : cells) {
     const ChunkBounds& b = chunks[cell.first].bounds;
@@ -819,12 +813,6 @@ void CheckPlan(const Plan& plan) {
       ++nulls;
     } else if (b.cell == "range") {
       ranges.emplace_back(b.lo, b.hi);
-    } else if (b.cell == "values") {
-      ++value_cells;
-      if (b.values.empty()) Violation(plan, name + " has no value");
-      for (const auto& v : b.values) {
-        if (!values.insert(v).second) Violation(plan, "value " + v + " is in two cells");
-      }
     } else {
       Violation(plan, "unknown " + name);
     }
@@ -836,9 +824,8 @@ void CheckPlan(const Plan& plan) {
   if (plan.null_rows > 0 && nulls == 0) {
     Violation(plan, std::to_string(plan.null_rows) + " NULL rows counted but no chunk for NULLs");
   }
-  if (!ranges.empty() && value_cells > 0) Violation(plan, "ranges mixed with IN lists");
   if (!ranges.empty()) CheckChain(plan, "ranges of the first key column", ranges);
-  if (ranges.empty() && value_cells == 0 && plan.total_rows > plan.null_rows) {
+  if (ranges.empty() && plan.total_rows > plan.null_rows) {
     Violation(plan, "no chunk for the non-NULL rows");
   }
 }

@@ -67,11 +67,10 @@ struct Bound {
 /// What a chunk's predicate covers, kept in structured form so that the planner can check
 /// that the chunks of a plan are disjoint and cover every row (CheckPlan).
 struct ChunkBounds {
-  /// The cell of the first key column the chunk lies in: "all" (no bound), "null" (IS NULL),
-  /// "range" (between `lo` and `hi`; both open = IS NOT NULL) or "values" (IN / = `values`).
+  /// The cell of the first key column the chunk lies in: "all" (no bound), "null" (IS NULL)
+  /// or "range" (between `lo` and `hi`; both open = IS NOT NULL).
   std::string cell = "all";
   Bound lo, hi;
-  std::vector<std::string> values;
   /// Within the cell: the range of the key tuple (both open = the whole cell, possibly
   /// windowed by the chunk's LIMIT/OFFSET).
   Bound key_lo, key_hi;
@@ -106,7 +105,7 @@ Plan PlanTable(const TableInput& table, QueryRunner& runner);
 /// Checks from the chunks' structured bounds that their predicates are disjoint and together
 /// cover the whole key space, NULLs included: cells of the first key column chain from open
 /// below to open above (each upper bound the next lower one, exactly one of them inclusive),
-/// IN lists share no value, a NULL cell exists when NULLs were counted, and within a cell key
+/// a NULL cell exists when NULLs were counted, and within a cell key
 /// ranges chain the same way and LIMIT/OFFSET windows follow each other up to an unlimited
 /// last one. Where bounds are numbers they must also increase. Throws InternalError naming
 /// the first violation.
