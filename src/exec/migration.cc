@@ -297,9 +297,10 @@ class Coordinator {
       tables.push_back(t.get<std::string>());
     std::string whole = ResumeCommand(r.run_id, sources, tables);
     bool subset = all.has_value() && (!options_.sources.empty() || !options_.tables.empty());
-    for (const auto& [s, t] : selection) {
+    for (const auto& picked : selection) {
+      const run::TableKey key = KeyOf(*picked.first, *picked.second);
       subset = subset && std::any_of(all->begin(), all->end(), [&](const auto& x) {
-                 return KeyOf(*x.first, *x.second) == KeyOf(*s, *t);
+                 return KeyOf(*x.first, *x.second) == key;
                });
     }
     if (subset) {
