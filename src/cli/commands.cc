@@ -8,15 +8,15 @@
 #include <iostream>
 #include <set>
 
-#include "cli/context.h"
-#include "cli/source_factory.h"
+#include "app/context.h"
+#include "app/source_factory.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/exit_status.h"
 #include "core/stop.h"
 #include "exec/migration.h"
 #include "exec/verify.h"
-#include "report/log.h"
+#include "log/log.h"
 #include "report/progress.h"
 #include "report/status_view.h"
 #include "report/summary.h"
@@ -24,6 +24,16 @@
 #include "run/status_store.h"
 
 namespace sf2pg::cli {
+
+using app::CheckPostgres;
+using app::CheckSelection;
+using app::CheckSnowflake;
+using app::ConnectionCheck;
+using app::Context;
+using app::LoadContext;
+using app::MigrationDepsFor;
+using app::MigrationOptionsFor;
+using app::PostgresParams;
 
 int ValidateConfig(const GlobalOptions& global) {
   Context context = LoadContext(global, {.snowflake = true, .postgres = true});

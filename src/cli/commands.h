@@ -2,46 +2,16 @@
 // only for errors main() maps to an exit status.
 #pragma once
 
-#include <optional>
 #include <string>
-#include <vector>
+
+#include "app/options.h"
 
 namespace sf2pg::cli {
 
-struct GlobalOptions {
-  std::string config_path = "config.json";
-  std::string env_file = ".env";
-  std::string log_format = "auto";  ///< auto (text on a terminal, else json), text, json
-  std::string log_level;            ///< overrides LOG_LEVEL when set
-  bool quiet = false;
-};
-
-struct MigrateOptions {
-  std::vector<std::string> sources;
-  std::vector<std::string> tables;
-  bool no_resume = false;
-  std::optional<double> resume_max_age_hours;
-  std::string resume_run_id;
-  bool dry_run = false;
-  std::optional<double> deadline_seconds;
-  std::string run_id;  ///< join this run as an extra worker (never plans)
-  std::string summary_json;
-  double progress_interval = 0;  ///< seconds between JSON progress lines (0 = default)
-};
-
-struct StatusOptions {
-  std::string run_id;
-  int limit = 10;
-  bool json = false;
-  std::optional<int> prune_older_than_days;
-};
-
-struct VerifyOptions {
-  std::vector<std::string> sources;
-  std::vector<std::string> tables;
-  bool json = false;
-  int max_rows = 20;
-};
+using app::GlobalOptions;
+using app::MigrateOptions;
+using app::StatusOptions;
+using app::VerifyOptions;
 
 int ValidateConfig(const GlobalOptions& global);
 int Verify(const GlobalOptions& global, const VerifyOptions& options);

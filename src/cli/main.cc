@@ -45,14 +45,14 @@ int main(int argc, char** argv) {
   // (150 MB for 1M rows, 189 MB for 4M, 4 workers). A fixed threshold maps every large buffer on
   // its own and returns it when freed (94 MB for 4M rows).
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
-  cli::GlobalOptions global;
+  app::GlobalOptions global;
   // As the Lambda bootstrap, sf2pg is started without arguments.
   if (argc == 1 && std::getenv("AWS_LAMBDA_RUNTIME_API")) {
     global.config_path = lambda::LambdaConfigPath();
     return lambda::RunRuntime(global);
   }
-  cli::MigrateOptions migrate;
-  cli::StatusOptions status;
+  app::MigrateOptions migrate;
+  app::StatusOptions status;
 
   CLI::App app{"sf2pg " SF2PG_VERSION ": migrate tables from Snowflake into PostgreSQL"};
   app.footer(kExamples);
@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
   plan->add_option("-t,--tables", migrate.tables, "Plan only these tables (comma separated)")
       ->delimiter(',');
 
-  cli::VerifyOptions verify;
+  app::VerifyOptions verify;
   auto* check = app.add_subcommand(
       "verify", "Compare source and target row by row; exit 0 only when identical");
   add_global(check);

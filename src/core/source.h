@@ -63,6 +63,14 @@ class Source {
   Source(const Source&) = delete;
   Source& operator=(const Source&) = delete;
 
+  /// The target column sf2pg creates for a column of this source (same name; the caller folds
+  /// its case). Throws ConfigError for a type it does not know.
+  virtual TargetColumn MapColumn(const SourceColumn& column) const = 0;
+  /// Empty when values of `column` can be loaded into `target`; otherwise the reason, naming
+  /// both columns and types.
+  virtual std::optional<std::string> Incompatibility(const SourceColumn& column,
+                                                     const TargetColumn& target) const = 0;
+
   /// Runs a statement whose result is small and returns it whole. Throws SnowflakeError.
   virtual QueryResult Query(const std::string& sql) = 0;
 

@@ -12,13 +12,18 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "core/stop.h"
-#include "exec/columns.h"
 #include "exec/worker.h"
+#include "log/log.h"
+#include "plan/columns.h"
 #include "postgres/indexes.h"
-#include "report/log.h"
 #include "run/status_store.h"
 
 namespace sf2pg::exec {
+
+using plan::Lower;
+using plan::PrepareContext;
+using plan::PrepareTable;
+using plan::RangeFromJson;
 namespace {
 
 using nlohmann::json;

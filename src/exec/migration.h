@@ -11,11 +11,13 @@
 #include "config/config.h"
 #include "core/clock.h"
 #include "core/source.h"
-#include "exec/prepare.h"
 #include "exec/progress.h"
+#include "plan/prepare.h"
 #include "postgres/connection.h"
 
 namespace sf2pg::exec {
+
+using plan::PlanReport;
 
 struct MigrationOptions {
   std::vector<std::string> sources;  ///< empty = every enabled source

@@ -7,12 +7,17 @@
 #include "core/error.h"
 #include "core/quote.h"
 #include "core/secret.h"
-#include "exec/columns.h"
+#include "log/log.h"
+#include "plan/columns.h"
 #include "plan/planner.h"
 #include "postgres/target_table.h"
-#include "report/log.h"
 
 namespace sf2pg::exec {
+
+using plan::DescribeJob;
+using plan::Lower;
+using plan::MissingTarget;
+using plan::TableJob;
 namespace {
 
 using postgres::Connection;

@@ -6,8 +6,8 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "core/stop.h"
+#include "log/log.h"
 #include "postgres/target_table.h"
-#include "report/log.h"
 #include "run/status_store.h"
 
 namespace sf2pg::exec {

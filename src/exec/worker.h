@@ -16,10 +16,12 @@
 #include "core/clock.h"
 #include "core/source.h"
 #include "exec/retry.h"
-#include "exec/table_job.h"
+#include "plan/table_job.h"
 #include "postgres/connection.h"
 
 namespace sf2pg::exec {
+
+using plan::TableJob;
 
 /// Figures of one table in this invocation (for the summary and progress).
 struct TableStats {

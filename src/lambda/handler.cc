@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include "cli/context.h"
+#include "app/context.h"
 #include "core/secret.h"
 #include "lambda/secrets.h"
-#include "report/log.h"
+#include "log/log.h"
 #include "report/progress.h"
 #include "report/status_view.h"
 #include "report/summary.h"
@@ -40,10 +40,10 @@ std::string TypeFor(const std::exception& e) {
 }
 
 // Loads config and credentials from the process environment plus any secrets it names.
-cli::Context Load(const cli::GlobalOptions& global, config::CredentialNeeds needs) {
+app::Context Load(const app::GlobalOptions& global, config::CredentialNeeds needs) {
   config::Environment env = config::Environment::FromProcess(global.env_file);
   ResolveSecrets(env);
-  return cli::LoadContext(global, needs, env);
+  return app::LoadContext(global, needs, env);
 }
 
 void CheckSources(const config::Config& config, const std::vector<std::string>& names) {
@@ -52,10 +52,10 @@ void CheckSources(const config::Config& config, const std::vector<std::string>& 
   }
 }
 
-json ValidateConfigAction(const Request& request, const cli::GlobalOptions& global) {
-  cli::Context context = Load(global, {.snowflake = true, .postgres = true});
+json ValidateConfigAction(const Request& request, const app::GlobalOptions& global) {
+  app::Context context = Load(global, {.snowflake = true, .postgres = true});
   CheckSources(context.config, request.migrate.sources);
-  cli::CheckSelection(context, request.migrate.sources, request.migrate.tables);
+  app::CheckSelection(context, request.migrate.sources, request.migrate.tables);
   json sources = json::array();
   int64_t tables = 0;
   for (const auto& s : context.config.sources) {
@@ -79,10 +79,10 @@ json ValidateConfigAction(const Request& request, const cli::GlobalOptions& glob
           {"warnings", warnings}};
 }
 
-json TestConnectionsAction(const cli::GlobalOptions& global) {
-  cli::Context context = Load(global, {.snowflake = true, .postgres = true});
-  std::vector<cli::ConnectionCheck> checks = cli::CheckPostgres(context);
-  checks.push_back(cli::CheckSnowflake(context));
+json TestConnectionsAction(const app::GlobalOptions& global) {
+  app::Context context = Load(global, {.snowflake = true, .postgres = true});
+  std::vector<app::ConnectionCheck> checks = app::CheckPostgres(context);
+  checks.push_back(app::CheckSnowflake(context));
   json list = json::array();
   std::string failures;
   for (const auto& c : checks) {
@@ -97,14 +97,14 @@ json TestConnectionsAction(const cli::GlobalOptions& global) {
   return {{"action", "test_connections"}, {"status", "ok"}, {"checks", list}};
 }
 
-json MigrateAction(const Request& request, const cli::GlobalOptions& global,
+json MigrateAction(const Request& request, const app::GlobalOptions& global,
                    std::optional<Clock::TimePoint> deadline) {
-  cli::Context context = Load(global, {.snowflake = true, .postgres = true});
-  exec::MigrationOptions run = cli::MigrationOptionsFor(context, request.migrate);
+  app::Context context = Load(global, {.snowflake = true, .postgres = true});
+  exec::MigrationOptions run = app::MigrationOptionsFor(context, request.migrate);
   // plan_only: a deadline that has already passed lets the run be opened and planned but no
   // chunk be claimed, so fan-out workers can start on it at once.
   run.deadline = request.plan_only ? std::optional(Clock::Real().Now()) : deadline;
-  exec::MigrationDeps deps = cli::MigrationDepsFor(context);
+  exec::MigrationDeps deps = app::MigrationDepsFor(context);
   report::JsonProgress progress;  // a JSON line per unfinished table every 15 s, for CloudWatch
   deps.progress = &progress;
   exec::MigrationResult result = exec::RunMigration(context.config, run, deps);
@@ -113,10 +113,10 @@ json MigrateAction(const Request& request, const cli::GlobalOptions& global,
   return MigrationBody(result);
 }
 
-json StatusAction(const Request& request, const cli::GlobalOptions& global) {
-  cli::Context context = Load(global, {.snowflake = false, .postgres = true});
+json StatusAction(const Request& request, const app::GlobalOptions& global) {
+  app::Context context = Load(global, {.snowflake = false, .postgres = true});
   postgres::Connection conn(
-      cli::PostgresParams(context.credentials, context.config.StatusDatabase()));
+      app::PostgresParams(context.credentials, context.config.StatusDatabase()));
   run::StatusStore store(conn);
   store.EnsureSchema();
   json view = request.run_id.empty() ? report::RunsJson(store, request.limit)
@@ -203,7 +203,7 @@ json MigrationBody(const exec::MigrationResult& r) {
 
 json Envelope(json body) { return {{"statusCode", 200}, {"body", std::move(body)}}; }
 
-json HandleEvent(std::string_view event, const cli::GlobalOptions& global,
+json HandleEvent(std::string_view event, const app::GlobalOptions& global,
                  std::optional<Clock::TimePoint> deadline) {
   Request request = ParseRequest(event);
   log::Info("invocation", {{"action", request.action}});

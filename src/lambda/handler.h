@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "cli/commands.h"
+#include "app/options.h"
 #include "core/clock.h"
 #include "exec/migration.h"
 #include "lambda/request.h"
@@ -41,7 +41,7 @@ nlohmann::json Envelope(nlohmann::json body);
 
 /// Handles one event. `deadline` is the invocation's (steady clock). Returns the envelope;
 /// throws for a function error (map it with ErrorReportFor).
-nlohmann::json HandleEvent(std::string_view event, const cli::GlobalOptions& global,
+nlohmann::json HandleEvent(std::string_view event, const app::GlobalOptions& global,
                            std::optional<Clock::TimePoint> deadline);
 
 }  // namespace sf2pg::lambda

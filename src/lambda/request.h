@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cli/commands.h"
+#include "app/options.h"
 #include "core/error.h"
 
 namespace sf2pg::lambda {
@@ -24,7 +24,7 @@ struct Request {
   /// all enabled), tables_filter (a list or a comma-separated string), no_resume,
   /// resume_max_age (hours), resume_run_id, and join_run_id (fan-out workers: claim this run's
   /// chunks, plan nothing) in `run_id`.
-  cli::MigrateOptions migrate;
+  app::MigrateOptions migrate;
   bool plan_only = false;  ///< open or resume the run, plan it, claim no chunk
   std::string run_id;      ///< status: show this run
   int limit = 10;          ///< status: how many recent runs

@@ -7,7 +7,7 @@
 #include "core/exit_status.h"
 #include "lambda/handler.h"
 #include "lambda/runtime_client.h"
-#include "report/log.h"
+#include "log/log.h"
 
 namespace sf2pg::lambda {
 namespace {
@@ -21,7 +21,7 @@ std::string Dump(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void InitLogging(const cli::GlobalOptions& global) {
+void InitLogging(const app::GlobalOptions& global) {
   std::string level = global.log_level.empty() ? Env("LOG_LEVEL") : global.log_level;
   for (auto& c : level) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (level == "warn") level = "warning";
@@ -30,7 +30,7 @@ void InitLogging(const cli::GlobalOptions& global) {
 }
 
 // Answers one invocation; returns false when the Runtime API itself failed.
-bool Serve(RuntimeClient& client, const Invocation& inv, const cli::GlobalOptions& global) {
+bool Serve(RuntimeClient& client, const Invocation& inv, const app::GlobalOptions& global) {
   if (inv.trace_id.empty()) {
     unsetenv("_X_AMZN_TRACE_ID");
   } else {
@@ -81,7 +81,7 @@ std::string LambdaConfigPath() {
   return root.empty() ? "config.json" : root + "/config.json";
 }
 
-int RunRuntime(const cli::GlobalOptions& global) {
+int RunRuntime(const app::GlobalOptions& global) {
   std::string endpoint = Env("AWS_LAMBDA_RUNTIME_API");
   if (endpoint.empty()) {
     std::cerr << "sf2pg lambda: AWS_LAMBDA_RUNTIME_API is not set (this mode runs inside AWS "
@@ -117,7 +117,7 @@ int RunRuntime(const cli::GlobalOptions& global) {
   }
 }
 
-int RunOneEvent(const cli::GlobalOptions& global, const std::string& event,
+int RunOneEvent(const app::GlobalOptions& global, const std::string& event,
                 std::optional<double> deadline_seconds) {
   InitLogging(global);
   std::optional<Clock::TimePoint> deadline;

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "cli/commands.h"
+#include "app/options.h"
 
 namespace sf2pg::lambda {
 
@@ -16,11 +16,11 @@ std::string LambdaConfigPath();
 /// Runs the Runtime API loop against AWS_LAMBDA_RUNTIME_API. Initialisation only reads the
 /// configuration file (no network): a broken one is reported as an init error. Returns the
 /// exit status when the Runtime API fails.
-int RunRuntime(const cli::GlobalOptions& global);
+int RunRuntime(const app::GlobalOptions& global);
 
 /// Handles one event without Lambda (local testing): prints the answer envelope, or the error
 /// JSON, to stdout. `deadline_seconds` plays Lambda's remaining time.
-int RunOneEvent(const cli::GlobalOptions& global, const std::string& event,
+int RunOneEvent(const app::GlobalOptions& global, const std::string& event,
                 std::optional<double> deadline_seconds);
 
 }  // namespace sf2pg::lambda

@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 #include "core/secret.h"
-#include "report/log.h"
+#include "log/log.h"
 
 namespace sf2pg::lambda {
 namespace {

@@ -4,8 +4,8 @@
 #include <cstdlib>
 
 #include "core/error.h"
+#include "log/log.h"
 #include "postgres/sqlstate.h"
-#include "report/log.h"
 
 namespace sf2pg::postgres {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 #include "core/stop.h"
-#include "report/log.h"
+#include "log/log.h"
 #include "snowflake/errors.h"
 
 namespace sf2pg::snowflake {

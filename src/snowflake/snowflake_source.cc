@@ -2,11 +2,12 @@
 
 #include "core/error.h"
 #include "core/stop.h"
-#include "report/log.h"
+#include "log/log.h"
 #include "snowflake/decoder.h"
 #include "snowflake/errors.h"
 #include "snowflake/metadata.h"
 #include "snowflake/prefetcher.h"
+#include "snowflake/type_mapping.h"
 
 namespace sf2pg::snowflake {
 namespace {
@@ -109,6 +110,15 @@ FetchStats SnowflakeSource::Fetch(const ChunkRequest& request, CopySink& sink) {
 }
 
 std::string SnowflakeSource::TestConnection() { return ServerVersion(*this); }
+
+TargetColumn SnowflakeSource::MapColumn(const SourceColumn& column) const {
+  return snowflake::MapColumn(column);
+}
+
+std::optional<std::string> SnowflakeSource::Incompatibility(const SourceColumn& column,
+                                                            const TargetColumn& target) const {
+  return snowflake::Incompatibility(column, target);
+}
 
 std::unique_ptr<SnowflakeSource> MakeSnowflakeSource(const ClientOptions& options) {
   return std::make_unique<SnowflakeSource>(options);

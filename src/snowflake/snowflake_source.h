@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ class SnowflakeSource : public Source {
   explicit SnowflakeSource(ClientOptions options);
   ~SnowflakeSource() override;
 
+  TargetColumn MapColumn(const SourceColumn& column) const override;
+  std::optional<std::string> Incompatibility(const SourceColumn& column,
+                                             const TargetColumn& target) const override;
   QueryResult Query(const std::string& sql) override;
 
   /// Runs `request.sql` and streams its rows to `sink` in pieces of about

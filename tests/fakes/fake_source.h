@@ -18,6 +18,7 @@
 #include "core/copy_buffer.h"
 #include "core/error.h"
 #include "core/source.h"
+#include "snowflake/type_mapping.h"
 
 namespace sf2pg::testing {
 
@@ -46,6 +47,14 @@ class FakeSource : public Source {
     return {id, name, updated};
   }
 
+  TargetColumn MapColumn(const SourceColumn& column) const override {
+    return snowflake::MapColumn(column);
+  }
+  std::optional<std::string> Incompatibility(const SourceColumn& column,
+                                             const TargetColumn& target) const override {
+    return snowflake::Incompatibility(column, target);
+  }
+
   QueryResult Query(const std::string& sql) override {
     Record(sql);
     if (sql.find("LIMIT 0") != std::string::npos) return {Columns(), {}};
@@ -68,7 +77,8 @@ class FakeSource : public Source {
     static const std::regex kOffset(" OFFSET ([0-9]+)");
     static const std::regex kLimit(" LIMIT ([0-9]+)");
     if (std::regex_search(request.sql, m, kOffset)) begin = static_cast<int64_t>(std::stoll(m[1]));
-    if (std::regex_search(request.sql, m, kLimit)) end = std::min<int64_t>(end, begin + static_cast<int64_t>(std::stoll(m[1])));
+    if (std::regex_search(request.sql, m, kLimit))
+      end = std::min<int64_t>(end, begin + static_cast<int64_t>(std::stoll(m[1])));
     FetchStats stats;
     stats.partitions = 1;
     CopyBuffer buffer;
@@ -107,8 +117,10 @@ class FakeSource : public Source {
         b.FieldInt64(i + 1);
       } else if (c == 1) {
         auto name = Name(i);
-        if (name) b.Field(*name);
-        else b.Null();
+        if (name)
+          b.Field(*name);
+        else
+          b.Null();
       } else {
         // 2023-01-01 00:00:00 is 725846400 s after 2000-01-01 (PostgreSQL's epoch).
         b.FieldInt64((725846400 + i) * 1000000);

@@ -11,7 +11,7 @@
 #include "generator.h"
 #include "json_text.h"
 #include "lexer.h"
-#include "report/log.h"
+#include "log/log.h"
 #include "sf_error.h"
 #include "values.h"
 

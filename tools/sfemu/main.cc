@@ -14,7 +14,7 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "loader.h"
-#include "report/log.h"
+#include "log/log.h"
 #include "server.h"
 
 namespace {

@@ -11,8 +11,8 @@
 #include "gzip.h"
 #include "ids.h"
 #include "jackson.h"
+#include "log/log.h"
 #include "output_format.h"
-#include "report/log.h"
 
 namespace sf2pg::sfemu {
 namespace {

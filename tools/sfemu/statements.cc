@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <random>
 
-#include "report/log.h"
+#include "log/log.h"
 
 namespace sf2pg::sfemu {
 namespace {

@@ -12,8 +12,8 @@
 #include <thread>
 #include <vector>
 
-#include "cli/context.h"
-#include "cli/source_factory.h"
+#include "app/context.h"
+#include "app/source_factory.h"
 #include "core/error.h"
 #include "snowflake/client.h"
 #include "snowflake/snowflake_source.h"
@@ -114,11 +114,11 @@ TEST(SilentSnowflake, ARequestGivesUpAtItsTimeLimitAcrossRetries) {
 
 TEST(SilentSnowflake, TestConnectionsEndsWithinTheLimitNamingTheHost) {
   SilentServer server;
-  cli::Context context;
+  app::Context context;
   context.credentials = Credentials(server.url());
   context.config.settings.request_timeout_seconds = 2;  // below the 30 s test-connections limit
   auto start = std::chrono::steady_clock::now();
-  cli::ConnectionCheck check = cli::CheckSnowflake(context);
+  app::ConnectionCheck check = app::CheckSnowflake(context);
   double elapsed = Seconds(std::chrono::steady_clock::now() - start).count();
   EXPECT_FALSE(check.ok);
   EXPECT_GE(elapsed, 1.9);
@@ -132,13 +132,13 @@ TEST(SilentSnowflake, TestConnectionsEndsWithinTheLimitNamingTheHost) {
 TEST(SilentSnowflake, TestConnectionsWaitsAtMostThirtySeconds) {
   config::Config config;
   config.settings.request_timeout_seconds = 600;
-  EXPECT_EQ(cli::kTestConnectionLimit, 30s);
+  EXPECT_EQ(app::kTestConnectionLimit, 30s);
   // The limit is checked end to end above with a smaller request_timeout_seconds; here, that
   // a larger one does not lengthen test-connections.
   SilentServer server;
   auto start = std::chrono::steady_clock::now();
   try {
-    cli::TestSnowflake(Credentials(server.url()), &config);
+    app::TestSnowflake(Credentials(server.url()), &config);
     FAIL() << "no error";
   } catch (const SnowflakeError& e) {
     double elapsed = Seconds(std::chrono::steady_clock::now() - start).count();

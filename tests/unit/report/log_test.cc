@@ -1,7 +1,8 @@
-#include "report/log.h"
+#include "log/log.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "core/secret.h"

@@ -1,4 +1,4 @@
-#include "exec/columns.h"
+#include "plan/columns.h"
 
 #include <algorithm>
 #include <map>
@@ -8,9 +8,8 @@
 #include "core/pg_type.h"
 #include "plan/sql.h"
 #include "postgres/target_table.h"
-#include "snowflake/type_mapping.h"
 
-namespace sf2pg::exec {
+namespace sf2pg::plan {
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -60,7 +59,7 @@ std::vector<SourceColumn> ResolveAll(const std::vector<SourceColumn>& columns,
 namespace {
 
 // Builds the column mapping and checks the target; every mismatch is listed.
-void MapColumns(TableJob& job, const std::vector<SourceColumn>& source_columns,
+void MapColumns(TableJob& job, const Source& types, const std::vector<SourceColumn>& source_columns,
                 std::vector<std::string>* problems) {
   const auto& t = *job.table;
   for (const auto& sc : source_columns) {
@@ -71,7 +70,7 @@ void MapColumns(TableJob& job, const std::vector<SourceColumn>& source_columns,
                           ") is missing in the target");
       continue;
     }
-    if (auto why = snowflake::Incompatibility(sc, *tc)) {
+    if (auto why = types.Incompatibility(sc, *tc)) {
       problems->push_back(*why);
       continue;
     }
@@ -145,11 +144,11 @@ std::vector<std::string> ColumnNameProblems(const std::vector<SourceColumn>& sou
 }
 
 postgres::TableInfo PlannedTarget(const config::SourceConfig& source,
-                                  const config::TableConfig& table,
+                                  const config::TableConfig& table, const Source& types,
                                   const std::vector<SourceColumn>& source_columns) {
   postgres::TableInfo info{source.target_pg_schema, table.target, {}, {}};
   for (const auto& sc : source_columns) {
-    TargetColumn tc = snowflake::MapColumn(sc);
+    TargetColumn tc = types.MapColumn(sc);
     tc.name = TargetName(sc.name, table.identifier_case);
     tc.sql_type = PgTypeSql(tc);
     info.columns.push_back(tc);
@@ -208,7 +207,7 @@ TableJob DescribeJob(const config::SourceConfig& source, const config::TableConf
                       job.target_table + " does not exist");
   }
   if (!info) {
-    postgres::TableInfo planned = PlannedTarget(source, table, *source_columns);
+    postgres::TableInfo planned = PlannedTarget(source, table, snowflake, *source_columns);
     std::vector<std::string> statements = {
         "CREATE SCHEMA IF NOT EXISTS " + pg::QuoteIdent(job.target_schema),
         postgres::CreateTableSql(
@@ -229,10 +228,10 @@ TableJob DescribeJob(const config::SourceConfig& source, const config::TableConf
   job.target_info = *info;
   for (const auto& u : unsupported)
     problems->push_back("target column " + u + " has a type sf2pg cannot load");
-  MapColumns(job, *source_columns, problems);
+  MapColumns(job, snowflake, *source_columns, problems);
   ResolveKeys(job, *source_columns, problems);
 
   return job;
 }
 
-}  // namespace sf2pg::exec
+}  // namespace sf2pg::plan

@@ -1,16 +1,16 @@
-#include "exec/prepare.h"
+#include "plan/prepare.h"
 
 #include <algorithm>
 
 #include "config/hash.h"
 #include "core/error.h"
-#include "exec/columns.h"
+#include "log/log.h"
+#include "plan/columns.h"
 #include "plan/sql.h"
 #include "postgres/indexes.h"
 #include "postgres/target_table.h"
-#include "report/log.h"
 
-namespace sf2pg::exec {
+namespace sf2pg::plan {
 namespace {
 
 using nlohmann::json;
@@ -354,4 +354,4 @@ plan::ChunkSpec RangeFromJson(const json& j) {
   return c;
 }
 
-}  // namespace sf2pg::exec
+}  // namespace sf2pg::plan

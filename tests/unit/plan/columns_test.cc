@@ -1,9 +1,9 @@
-#include "exec/columns.h"
+#include "plan/columns.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace sf2pg::exec {
+namespace sf2pg::plan {
 namespace {
 
 using ::testing::HasSubstr;
@@ -59,4 +59,4 @@ TEST(ColumnNames, LowerCasingThatMergesTwoColumnsIsRefusedUnlessCaseIsPreserved)
 }
 
 }  // namespace
-}  // namespace sf2pg::exec
+}  // namespace sf2pg::plan

@@ -1,16 +1,16 @@
-#include "cli/context.h"
+#include "app/context.h"
 
 #include <unistd.h>
 
 #include <set>
 
-#include "cli/source_factory.h"
+#include "app/source_factory.h"
 #include "config/names.h"
 #include "core/error.h"
 #include "core/secret.h"
-#include "report/log.h"
+#include "log/log.h"
 
-namespace sf2pg::cli {
+namespace sf2pg::app {
 
 Context LoadContext(const GlobalOptions& global, config::CredentialNeeds needs) {
   return LoadContext(global, needs, config::Environment::FromProcess(global.env_file));
@@ -139,4 +139,4 @@ ConnectionCheck CheckSnowflake(const Context& context) {
   return check;
 }
 
-}  // namespace sf2pg::cli
+}  // namespace sf2pg::app

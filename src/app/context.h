@@ -4,13 +4,13 @@
 #include <string>
 #include <vector>
 
-#include "cli/commands.h"
+#include "app/options.h"
 #include "config/config.h"
 #include "config/load.h"
 #include "exec/migration.h"
 #include "postgres/connection.h"
 
-namespace sf2pg::cli {
+namespace sf2pg::app {
 
 struct Context {
   config::Config config;
@@ -57,4 +57,4 @@ std::vector<ConnectionCheck> CheckPostgres(const Context& context);
 /// Connects to Snowflake and reads its version.
 ConnectionCheck CheckSnowflake(const Context& context);
 
-}  // namespace sf2pg::cli
+}  // namespace sf2pg::app

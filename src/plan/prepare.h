@@ -9,11 +9,11 @@
 
 #include "config/config.h"
 #include "core/source.h"
-#include "exec/table_job.h"
+#include "plan/table_job.h"
 #include "postgres/connection.h"
 #include "run/status_store.h"
 
-namespace sf2pg::exec {
+namespace sf2pg::plan {
 
 /// What preparing needs from the coordinator.
 struct PrepareContext {
@@ -46,4 +46,4 @@ struct PlanReport {
 TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
                       const config::TableConfig& table, PlanReport* report);
 
-}  // namespace sf2pg::exec
+}  // namespace sf2pg::plan

@@ -1,10 +1,10 @@
-#include "cli/source_factory.h"
+#include "app/source_factory.h"
 
 #include <algorithm>
 
 #include "snowflake/snowflake_source.h"
 
-namespace sf2pg::cli {
+namespace sf2pg::app {
 namespace {
 
 snowflake::ClientOptions Options(const config::Config* config,
@@ -46,4 +46,4 @@ std::string TestSnowflake(const config::Credentials& credentials, const config::
   return snowflake::MakeSnowflakeSource(options)->TestConnection();
 }
 
-}  // namespace sf2pg::cli
+}  // namespace sf2pg::app

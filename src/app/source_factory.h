@@ -8,7 +8,7 @@
 #include "config/config.h"
 #include "core/source.h"
 
-namespace sf2pg::cli {
+namespace sf2pg::app {
 
 /// A factory of Snowflake sources for `credentials`; each call opens a new session.
 std::function<std::unique_ptr<Source>()> SnowflakeSourceFactory(
@@ -22,4 +22,4 @@ inline constexpr std::chrono::seconds kTestConnectionLimit{30};
 std::string TestSnowflake(const config::Credentials& credentials,
                           const config::Config* config = nullptr);
 
-}  // namespace sf2pg::cli
+}  // namespace sf2pg::app

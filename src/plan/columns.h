@@ -7,10 +7,10 @@
 
 #include "config/config.h"
 #include "core/source.h"
-#include "exec/table_job.h"
+#include "plan/table_job.h"
 #include "postgres/connection.h"
 
-namespace sf2pg::exec {
+namespace sf2pg::plan {
 
 std::string Lower(std::string s);
 
@@ -52,7 +52,7 @@ TableJob DescribeJob(const config::SourceConfig& source, const config::TableConf
 /// The table sf2pg creates for `source_columns` (the type mapping and the identifier rule,
 /// with a primary key on the uniqueness columns).
 postgres::TableInfo PlannedTarget(const config::SourceConfig& source,
-                                  const config::TableConfig& table,
+                                  const config::TableConfig& table, const Source& types,
                                   const std::vector<SourceColumn>& source_columns);
 
-}  // namespace sf2pg::exec
+}  // namespace sf2pg::plan

@@ -13,7 +13,7 @@
 #include "postgres/target_table.h"
 #include "run/status_store.h"
 
-namespace sf2pg::exec {
+namespace sf2pg::plan {
 
 struct TableJob {
   const config::SourceConfig* source = nullptr;
@@ -53,4 +53,4 @@ struct TableJob {
 nlohmann::json RangeToJson(const plan::ChunkSpec& chunk, const std::string& strategy);
 plan::ChunkSpec RangeFromJson(const nlohmann::json& range);
 
-}  // namespace sf2pg::exec
+}  // namespace sf2pg::plan

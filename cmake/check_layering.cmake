@@ -1,0 +1,36 @@
+# Fails when a file in src/<folder>/ includes "<other>/..." for a folder <other> that
+# <folder> may not use (the rules cmake/Layering.cmake wrote: one "folder=a;b;c" per line).
+#   cmake -DSRC=<src> -DRULES=<layering.txt> -DSTAMP=<file> -P check_layering.cmake
+cmake_minimum_required(VERSION 3.25)
+file(STRINGS ${RULES} lines)
+set(folders "")
+foreach(line IN LISTS lines)
+  string(REGEX MATCH "^([a-z_]+)=(.*)$" _ "${line}")
+  set(allowed_${CMAKE_MATCH_1} "${CMAKE_MATCH_2}")
+  list(APPEND folders ${CMAKE_MATCH_1})
+endforeach()
+
+set(errors "")
+file(GLOB_RECURSE files RELATIVE ${SRC} ${SRC}/*.h ${SRC}/*.cc ${SRC}/*.in)
+foreach(file IN LISTS files)
+  string(REGEX MATCH "^[^/]+" folder "${file}")
+  if(NOT folder IN_LIST folders)
+    string(APPEND errors "  src/${file}: folder '${folder}' is not declared with sf2pg_library()\n")
+    continue()
+  endif()
+  file(STRINGS ${SRC}/${file} includes REGEX "^#include \"[a-z_]+/")
+  foreach(include IN LISTS includes)
+    string(REGEX MATCH "\"([a-z_]+)/[^\"]*\"" _ "${include}")
+    set(used ${CMAKE_MATCH_1})
+    if(used IN_LIST folders AND NOT used IN_LIST allowed_${folder})
+      string(REPLACE ";" " " may "${allowed_${folder}}")
+      string(APPEND errors
+        "  src/${file} includes ${CMAKE_MATCH_0}, but ${folder}/ may use only: ${may}\n")
+    endif()
+  endforeach()
+endforeach()
+
+if(errors)
+  message(FATAL_ERROR "Layering violations (see docs/architecture.md):\n${errors}")
+endif()
+file(TOUCH ${STAMP})
