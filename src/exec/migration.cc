@@ -12,10 +12,12 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "core/stop.h"
+#include "exec/pg_load_session.h"
 #include "exec/worker.h"
 #include "log/log.h"
 #include "plan/columns.h"
 #include "postgres/indexes.h"
+#include "run/open.h"
 #include "run/status_store.h"
 
 namespace sf2pg::exec {
@@ -30,59 +32,7 @@ using nlohmann::json;
 
 }  // namespace
 
-Selection SelectTables(const config::Config& config, const std::vector<std::string>& source_list,
-                       const std::vector<std::string>& table_list,
-                       std::vector<std::string>* source_names) {
-  std::vector<const config::SourceConfig*> sources;
-  std::string unknown;
-  for (const auto& name : source_list) {
-    const auto* s = config.FindSource(name);
-    if (!s)
-      unknown += (unknown.empty() ? "" : ", ") + name;
-    else
-      sources.push_back(s);
-  }
-  if (!unknown.empty()) {
-    std::string known;
-    for (const auto& s : config.sources) known += (known.empty() ? "" : ", ") + s.source_name;
-    throw ConfigError("unknown source " + unknown + " (configured: " + known + ")");
-  }
-  if (sources.empty()) {
-    for (const auto& s : config.sources) {
-      if (s.enabled) sources.push_back(&s);
-    }
-  }
-  std::set<std::string> wanted;
-  for (const auto& t : table_list) wanted.insert(Lower(t));
-  std::set<std::string> found;
-  Selection out;
-  for (const auto* s : sources) {
-    source_names->push_back(s->source_name);
-    for (const auto& t : s->tables) {
-      if (!t.enabled) continue;
-      if (!wanted.empty()) {
-        std::string by_source = Lower(t.source), by_target = Lower(t.target);
-        if (!wanted.count(by_source) && !wanted.count(by_target)) continue;
-        found.insert(wanted.count(by_source) ? by_source : by_target);
-      }
-      out.emplace_back(s, &t);
-    }
-  }
-  for (const auto& w : wanted) {
-    if (!found.count(w)) unknown += (unknown.empty() ? "" : ", ") + w;
-  }
-  if (!unknown.empty())
-    throw ConfigError("--tables: no enabled table named " + unknown + " in the selected sources");
-  return out;
-}
-
 namespace {
-
-std::string Hostname() {
-  char buf[256] = {0};
-  gethostname(buf, sizeof buf - 1);
-  return buf;
-}
 
 class Coordinator {
  public:
@@ -93,15 +43,7 @@ class Coordinator {
     auto started = deps_.clock->Now();
     std::vector<std::string> source_names;
     Selection selection = SelectTables(config_, options_.sources, options_.tables, &source_names);
-    std::vector<std::string> hashed = source_names;
-    // A run limited to some tables only resumes a run limited to the same tables.
-    if (!options_.tables.empty()) {
-      std::vector<std::string> t;
-      for (const auto& name : options_.tables) t.push_back("table:" + Lower(name));
-      std::sort(t.begin(), t.end());
-      hashed.insert(hashed.end(), t.begin(), t.end());
-    }
-    execution_hash_ = config::ExecutionHash(config_.config_hash, hashed);
+    execution_hash_ = run::ExecutionHashOf(config_, source_names, options_.tables);
     status_db_ = config_.StatusDatabase();
     status_conn_ = std::make_unique<postgres::Connection>(deps_.pg_params(status_db_));
     store_ = std::make_unique<run::StatusStore>(*status_conn_);
@@ -122,227 +64,29 @@ class Coordinator {
   }
 
  private:
-  // Opens a fresh run, or resumes or joins one. Returns false when there is nothing to do.
+  // Opens a fresh run, or resumes or joins one (run/open.h). Returns false when there is
+  // nothing to do.
   bool OpenRun(const std::vector<std::string>& source_names, const Selection& selection) {
-    double max_age = options_.resume_max_age_hours.value_or(config_.settings.resume_max_age_hours);
-    std::optional<run::RunInfo> existing;
-    joining_ = !options_.join_run_id.empty();
-    std::string wanted = joining_ ? options_.join_run_id : options_.resume_run_id;
-    if (!wanted.empty()) {
-      existing = store_->LoadRun(wanted);
-      if (!existing)
-        throw ConfigError("no run with id " + wanted + " in migration_status.migration_runs");
-      if (existing->status == "abandoned") {
-        throw ConfigError("run " + wanted + " was abandoned (" + existing->error_message +
-                          ") and cannot be " + (joining_ ? "joined" : "resumed") +
-                          "; start a fresh run");
-      }
-      if (existing->metadata.value("execution_hash", "") != execution_hash_) {
-        if (joining_) {
-          throw ConfigError("run " + wanted +
-                            " was started with a different configuration or "
-                            "source selection; start a fresh run with --no-resume");
-        }
-        CheckSubset(*existing, selection);
-      }
-      if (existing->status == "completed") {
-        log::Info("run already completed", {{"run_id", wanted}});
-        result_.run_id = wanted;
-        result_.status = "completed";
-        result_.resumed = true;
-        return false;
-      }
-    } else if (!options_.no_resume) {
-      existing = store_->FindResumable(execution_hash_, max_age);
-    }
-    if (existing) {
-      result_.run_id = TakeTargets(selection, existing->run_id, {});
-      result_.resumed = true;
-      if (!joining_) {
-        store_->MarkResumed(existing->run_id);
-        std::vector<run::TableKey> only;
-        if (!others_.empty()) {
-          for (const auto& [s, t] : selection) only.push_back(KeyOf(*s, *t));
-        }
-        store_->ResetFailedChunks(existing->run_id, only);
-      }
-      log::Info(joining_ ? "joining run" : "resuming run", {{"run_id", existing->run_id},
-                                                            {"started_at", existing->started_at},
-                                                            {"previous_status", existing->status}});
-      return true;
-    }
-    json metadata = {{"execution_hash", execution_hash_},
-                     {"sources", source_names},
-                     {"tables_filter", options_.tables},
-                     {"sf2pg_version", SF2PG_VERSION},
-                     {"migration_version", options_.migration_version},
-                     {"host", Hostname()},
-                     {"pid", static_cast<int64_t>(getpid())}};
-    const char* user = std::getenv("USER");
-    result_.run_id = TakeTargets(selection, "", [&] {
-      return store_->CreateRun(config_.config_hash, static_cast<int>(source_names.size()),
-                               static_cast<int>(selection.size()), metadata,
-                               std::string(user ? user : "sf2pg") + "@" + Hostname());
-    });
-    log::Info("started run",
-              {{"run_id", result_.run_id}, {"tables", static_cast<int64_t>(selection.size())}});
-    return true;
+    run::OpenedRun opened = run::OpenRun(*status_conn_, config_, selection, source_names,
+                                         execution_hash_, OpenRequestFor());
+    result_.run_id = opened.run_id;
+    result_.resumed = opened.resumed;
+    joining_ = opened.joined;
+    others_ = opened.others;
+    if (opened.already_completed) result_.status = "completed";
+    return !opened.already_completed;
   }
 
-  static run::TableKey KeyOf(const config::SourceConfig& s, const config::TableConfig& t) {
-    return {s.source_sf_database, s.source_sf_schema, t.source};
-  }
-  static run::TargetName TargetOf(const config::SourceConfig& s, const config::TableConfig& t) {
-    return {s.target_pg_database, s.target_pg_schema, t.target};
-  }
-
-  // Takes the selected targets for run `run_id` (a fresh run, created by `create_run`, when
-  // empty), in one transaction under the targets' advisory locks: refuses when another
-  // unfinished run has unfinished work on one of them (docs/run_state.md, "One unfinished run
-  // per target"), and gives each selected table without a status row a placeholder row
-  // (`planned: false`), so that the run owns its targets from this commit on and a process
-  // opening a run on them at the same instant sees it. A joined run only checks.
-  std::string TakeTargets(const Selection& selection, std::string run_id,
-                          const std::function<std::string()>& create_run) {
-    postgres::Transaction tx(*status_conn_);
-    std::vector<run::TargetName> targets;
-    for (const auto& [s, t] : selection) targets.push_back(TargetOf(*s, *t));
-    store_->LockTargets(targets);
-    for (const auto& [s, t] : selection) {
-      if (!run_id.empty()) {
-        auto record = store_->LoadTable(run_id, KeyOf(*s, *t));
-        if (record && record->status == "completed") continue;  // nothing left to load there
-      }
-      if (auto owner = store_->FindTargetOwner(TargetOf(*s, *t), run_id)) {
-        throw ConfigError(OwnerMessage(TargetOf(*s, *t), *owner, selection));
-      }
-    }
-    if (run_id.empty()) run_id = create_run();
-    if (!joining_) {
-      for (const auto& [s, t] : selection) {
-        if (store_->LoadTable(run_id, KeyOf(*s, *t))) continue;
-        run::TableRecord record;
-        record.key = KeyOf(*s, *t);
-        record.source_name = s->source_name;
-        record.target_database = s->target_pg_database;
-        record.target_schema = s->target_pg_schema;
-        record.target_table = t->target;
-        record.metadata = {{"planned", false}};
-        store_->InsertTablePlan(run_id, record, {});
-      }
-    }
-    tx.Commit();
-    return run_id;
-  }
-
-  // The tables a run selected, from its stored selection; nullopt when the configuration
-  // changed since (its tables can no longer be told).
-  std::optional<Selection> RunSelection(const run::RunInfo& run) {
-    if (run.config_hash != config_.config_hash) return std::nullopt;
-    std::vector<std::string> sources, names;
-    for (const auto& s : run.metadata.value("sources", json::array())) {
-      if (s.is_string()) sources.push_back(s.get<std::string>());
-    }
-    std::vector<std::string> tables;
-    for (const auto& t : run.metadata.value("tables_filter", json::array())) {
-      if (t.is_string()) tables.push_back(t.get<std::string>());
-    }
-    try {
-      return SelectTables(config_, sources, tables, &names);
-    } catch (const ConfigError&) {
-      return std::nullopt;
-    }
-  }
-
-  static std::string Joined(const json& list) {
-    std::string out;
-    for (const auto& x : list) {
-      if (x.is_string()) out += (out.empty() ? "" : ", ") + x.get<std::string>();
-    }
-    return out;
-  }
-
-  static std::string SelectionText(const run::RunInfo& run) {
-    std::string tables = Joined(run.metadata.value("tables_filter", json::array()));
-    return "sources " + Joined(run.metadata.value("sources", json::array())) + "; " +
-           (tables.empty() ? "all their enabled tables" : "tables " + tables);
-  }
-
-  static std::string ResumeCommand(const std::string& run_id,
-                                   const std::vector<std::string>& sources,
-                                   const std::vector<std::string>& tables) {
-    std::string out = "sf2pg migrate --resume-run-id " + run_id;
-    for (const auto& s : sources) out += " --source " + s;
-    std::string list;
-    for (const auto& t : tables) list += (list.empty() ? "" : ",") + t;
-    if (!list.empty()) out += " --tables " + list;
-    return out;
-  }
-
-  // Why a target cannot be loaded now, and the commands that continue or give up its owner.
-  std::string OwnerMessage(const run::TargetName& target, const run::TargetOwner& owner,
-                           const Selection& selection) {
-    const run::RunInfo& r = owner.run;
-    std::string out = "refusing to load " + target.ToString() + ": it belongs to unfinished run " +
-                      r.run_id + " (status " + r.status + ", started " + r.started_at +
-                      " UTC, selection: " + SelectionText(r) + "; its table " +
-                      owner.key.ToString() + " there is " + owner.table_status +
-                      "). A target table is loaded by one unfinished run at a time: two runs "
-                      "would truncate or duplicate each other's rows.\n";
-    // The owner's own selection resumes it whole; the current one when it is a subset.
-    std::vector<std::string> sources, tables;
-    auto all = RunSelection(r);
-    if (all && r.metadata.value("sources", json::array()).size() !=
-                   static_cast<size_t>(std::count_if(config_.sources.begin(), config_.sources.end(),
-                                                     [](const auto& s) { return s.enabled; }))) {
-      for (const auto& s : r.metadata.value("sources", json::array()))
-        sources.push_back(s.get<std::string>());
-    }
-    for (const auto& t : r.metadata.value("tables_filter", json::array()))
-      tables.push_back(t.get<std::string>());
-    std::string whole = ResumeCommand(r.run_id, sources, tables);
-    bool subset = all.has_value() && (!options_.sources.empty() || !options_.tables.empty());
-    for (const auto& picked : selection) {
-      const run::TableKey key = KeyOf(*picked.first, *picked.second);
-      subset = subset && std::any_of(all->begin(), all->end(), [&](const auto& x) {
-                 return KeyOf(*x.first, *x.second) == key;
-               });
-    }
-    if (subset) {
-      out += "To continue that run for these tables:  " +
-             ResumeCommand(r.run_id, options_.sources, options_.tables) +
-             "\n  (all of its tables:  " + whole + ")\n";
-    } else {
-      out += "To continue that run:  " + whole +
-             (all ? "\n" : "  (with the configuration it was started with: it differs)\n");
-    }
-    out += "To give it up instead:  sf2pg abandon " + r.run_id +
-           "  (refused while its workers are live), then run this command again.";
-    return out;
-  }
-
-  // A resume whose selection differs from the run's: allowed when every selected table is one
-  // of the run's (same configuration); the run's other tables are then left as they are.
-  void CheckSubset(const run::RunInfo& run, const Selection& selection) {
-    auto theirs = RunSelection(run);
-    if (!theirs) {
-      throw ConfigError("run " + run.run_id +
-                        " was started with a different configuration (config_hash " +
-                        run.config_hash + ", now " + config_.config_hash +
-                        "); start a fresh run with --no-resume");
-    }
-    std::set<run::TableKey> keys;
-    for (const auto& [s, t] : *theirs) keys.insert(KeyOf(*s, *t));
-    for (const auto& [s, t] : selection) {
-      if (!keys.count(KeyOf(*s, *t))) {
-        throw ConfigError("--resume-run-id " + run.run_id + ": table " + KeyOf(*s, *t).ToString() +
-                          " (source " + s->source_name + ", target " + TargetOf(*s, *t).ToString() +
-                          ") is not part of run " + run.run_id + ", which selected " +
-                          SelectionText(run) + "; select only its tables, or start a fresh run");
-      }
-      keys.erase(KeyOf(*s, *t));
-    }
-    others_.assign(keys.begin(), keys.end());
+  run::OpenRequest OpenRequestFor() const {
+    run::OpenRequest request;
+    request.sources = options_.sources;
+    request.tables = options_.tables;
+    request.no_resume = options_.no_resume;
+    request.resume_max_age_hours = options_.resume_max_age_hours;
+    request.resume_run_id = options_.resume_run_id;
+    request.join_run_id = options_.join_run_id;
+    request.migration_version = options_.migration_version;
+    return request;
   }
 
   postgres::Connection& TargetConn(const std::string& db) {
@@ -382,7 +126,8 @@ class Coordinator {
         // Another run took the target since this one opened (only with status rows written
         // by hand or by older versions): give up the targets not planned yet, so the two
         // runs never wait on each other, and leave the planned ones resumable.
-        std::string message = OwnerMessage(e.target(), e.owner(), selection);
+        std::string message =
+            run::OwnerMessage(config_, OpenRequestFor(), e.target(), e.owner(), selection);
         log::Error("target belongs to another run", {{"table", t->target}, {"error", message}});
         for (const auto& record : store_->LoadTables(result_.run_id)) {
           if (!record.metadata.value("planned", false))
@@ -413,8 +158,9 @@ class Coordinator {
     WorkShared shared;
     shared.run_id = result_.run_id;
     shared.jobs = &jobs_;
-    shared.status_database = status_db_;
-    shared.pg_params = deps_.pg_params;
+    shared.open_session = [run_id = result_.run_id, db = status_db_, params = deps_.pg_params] {
+      return std::make_unique<PgLoadSession>(run_id, db, params);
+    };
     shared.make_source = deps_.make_source;
     shared.retry.max_attempts = std::max(1, config_.settings.max_retry_attempts);
     shared.clock = deps_.clock;

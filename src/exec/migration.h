@@ -14,6 +14,7 @@
 #include "exec/progress.h"
 #include "plan/prepare.h"
 #include "postgres/connection.h"
+#include "run/open.h"
 
 namespace sf2pg::exec {
 
@@ -78,14 +79,8 @@ struct MigrationResult {
   std::string error;              ///< why a run failed as a whole
 };
 
-using Selection = std::vector<std::pair<const config::SourceConfig*, const config::TableConfig*>>;
-
-/// The enabled tables of the named sources (every enabled source when `sources` is empty),
-/// limited to `tables` (Snowflake or target names, any case) when given. Appends the selected
-/// source names to `source_names`. Throws ConfigError naming unknown sources or tables.
-Selection SelectTables(const config::Config& config, const std::vector<std::string>& sources,
-                       const std::vector<std::string>& tables,
-                       std::vector<std::string>* source_names);
+using run::Selection;
+using run::SelectTables;
 
 /// Runs (or resumes, or joins) a migration. Throws ConfigError for bad selections (unknown
 /// source or table, unknown run id); every other failure ends in the result's status.

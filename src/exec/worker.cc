@@ -2,12 +2,10 @@
 
 #include <thread>
 
-#include "core/copy_buffer.h"
 #include "core/error.h"
 #include "core/secret.h"
 #include "core/stop.h"
 #include "log/log.h"
-#include "postgres/target_table.h"
 #include "run/status_store.h"
 
 namespace sf2pg::exec {
@@ -15,47 +13,6 @@ namespace {
 
 using nlohmann::json;
 using Seconds = std::chrono::duration<double>;
-
-constexpr size_t kMaxRejectsPerChunk = 10000;
-
-// Forwards the source's COPY rows to PostgreSQL, and keeps the rows rejected in reject mode.
-class CopyForwarder : public CopySink {
- public:
-  CopyForwarder(postgres::Connection& conn, bool reject_mode)
-      : conn_(conn), reject_mode_(reject_mode) {}
-
-  void Write(std::string_view rows, int64_t) override {
-    // A stop request abandons the chunk; its transaction rolls back.
-    if (StopFlag::Requested()) throw StoppedError("stop requested");
-    conn_.CopyPut(rows);
-  }
-  bool Reject(const BadRow& row) override {
-    if (!reject_mode_ || rejects_.size() >= kMaxRejectsPerChunk) return false;
-    rejects_.push_back(row);
-    return true;
-  }
-  const std::vector<BadRow>& rejects() const { return rejects_; }
-
- private:
-  postgres::Connection& conn_;
-  bool reject_mode_;
-  std::vector<BadRow> rejects_;
-};
-
-struct LoadResult {
-  int64_t rows = 0;
-  FetchStats fetch;
-  bool already_done = false;
-};
-
-postgres::Params MarkerKey(const std::string& run_id, const TableJob& job, int chunk_id) {
-  return {run_id, job.key.source_database, job.key.source_schema, job.key.source_table,
-          std::to_string(chunk_id)};
-}
-
-constexpr const char* kMarkerWhere =
-    "run_id = $1::uuid AND source_database = $2 AND source_schema = $3 AND source_table = $4 "
-    "AND chunk_id = $5";
 
 class Worker {
  public:
@@ -96,7 +53,7 @@ class Worker {
       auto eligible = EligibleTables(&at_capacity);
       run::Claim claim;
       try {
-        claim = store_->ClaimChunk(shared_.run_id, eligible);
+        claim = session_->ClaimChunk(eligible);
       } catch (const Error& e) {
         if (!Retryable(e.retry()) || !Reconnect()) {
           Abandon("cannot claim chunks", e.what());
@@ -109,6 +66,12 @@ class Worker {
         // Busy: other workers are claiming right now; a table at capacity frees up only
         // when one of its chunks ends.
         shared_.clock->SleepFor(std::chrono::milliseconds(claim.busy ? 10 : 100));
+        continue;
+      }
+      if (!TakeSlot(claim.chunk->table)) {
+        // Another worker took the table's last slot between EligibleTables and the claim.
+        if (!PutBack(*claim.chunk)) return;
+        shared_.clock->SleepFor(std::chrono::milliseconds(10));
         continue;
       }
       Process(*claim.chunk);
@@ -142,6 +105,29 @@ class Worker {
     return out;
   }
 
+  // Counts a chunk of `table` in flight unless the table already has as many as its threads.
+  bool TakeSlot(const run::TableKey& table) {
+    const TableJob& job = JobOf(table);
+    std::lock_guard lock(shared_.mu);
+    int& n = shared_.in_flight[table];
+    if (n >= job.max_threads) return false;
+    ++n;
+    return true;
+  }
+
+  // Gives a claimed chunk back unprocessed. False when the session broke (the claim then
+  // lapses with it, and this worker ends).
+  bool PutBack(const run::ChunkRecord& chunk) {
+    try {
+      session_->ReturnChunk(chunk);
+      session_->ReleaseClaim(chunk);
+      return true;
+    } catch (const Error& e) {
+      Abandon("cannot give a chunk back", e.what());
+      return false;
+    }
+  }
+
   bool DeadlineNear() {
     if (!shared_.deadline) return false;
     double expected;
@@ -154,11 +140,7 @@ class Worker {
     return shared_.clock->Now() >= cutoff;
   }
 
-  void Connect() {
-    status_conn_ = std::make_unique<postgres::Connection>(Params(shared_.status_database));
-    store_ = std::make_unique<run::StatusStore>(*status_conn_);
-    target_conns_.clear();
-  }
+  void Connect() { session_ = shared_.open_session(); }
 
   // After a broken connection: new connections, a few tries with backoff.
   bool Reconnect() {
@@ -175,21 +157,6 @@ class Worker {
     return false;
   }
 
-  postgres::Connection& TargetConn(const TableJob& job) {
-    if (job.shares_status_database) return *status_conn_;
-    auto& c = target_conns_[job.target_database];
-    if (!c || !c->ok()) c = std::make_unique<postgres::Connection>(Params(job.target_database));
-    return *c;
-  }
-
-  // A worker's sessions keep an upsert's stage table in memory (temp_buffers) and sort it
-  // without spilling to disk (work_mem): a chunk of 50,000 rows of a few hundred bytes each.
-  postgres::ConnectParams Params(const std::string& database) const {
-    postgres::ConnectParams p = shared_.pg_params(database);
-    p.options = "-c temp_buffers=64MB -c work_mem=32MB";
-    return p;
-  }
-
   ChunkRequest Request(const TableJob& job, const run::ChunkRecord& chunk) {
     ChunkRequest r;
     r.sql = job.ChunkSql(chunk.range);
@@ -201,137 +168,19 @@ class Worker {
     return r;
   }
 
-  // Streams the chunk into the open transaction on `conn` (COPY, or COPY into the stage and
-  // one upsert). Returns the rows loaded.
-  int64_t CopyRows(postgres::Connection& conn, const TableJob& job, const run::ChunkRecord& chunk,
-                   LoadResult* result, std::vector<BadRow>* rejects) {
-    std::string schema = job.target_schema, table = job.target_table;
-    if (job.upsert) {
-      conn.Exec(postgres::CreateStageSql(job.target_schema, job.target_table));
-      schema = "pg_temp";
-      table = postgres::StageName(job.target_schema + "." + job.target_table);
-    }
-    conn.CopyBegin(postgres::CopySql(schema, table, job.target_columns));
-    CopyBuffer header;
-    header.Header();
-    conn.CopyPut(header.view());
-    CopyForwarder sink(conn, job.table->on_bad_row == "reject");
-    result->fetch = source_->Fetch(Request(job, chunk), sink);
-    CopyBuffer trailer;
-    trailer.Trailer();
-    conn.CopyPut(trailer.view());
-    int64_t rows = conn.CopyEnd();
-    if (job.upsert) {
-      conn.Exec(postgres::UpsertSql(job.target_info, job.target_columns, job.upsert_keys,
-                                    job.upsert_watermark));
-    }
-    *rejects = sink.rejects();
-    return rows;
-  }
-
-  void StoreRejects(postgres::Connection& conn, const TableJob& job, const run::ChunkRecord& chunk,
-                    const std::vector<BadRow>& rejects) {
-    if (rejects.empty()) return;
-    // The table exists: the status schema (or, in a target database of its own, the target
-    // part of it) is created before the workers start.
-    json all = json::array();
-    for (const auto& r : rejects) {
-      all.push_back({r.row_number, r.column, r.key, r.reason, r.raw});
-    }
-    conn.Exec(
-        "INSERT INTO migration_status.rejected_rows (run_id, source_database, source_schema, "
-        "source_table, chunk_id, row_number, column_name, row_key, reason, raw_row) SELECT "
-        "$1::uuid, $2, $3, $4, $5::int, (v->>0)::bigint, v->>1, v->>2, v->>3, v->>4 FROM "
-        "jsonb_array_elements($6::jsonb) AS v",
-        {shared_.run_id, job.key.source_database, job.key.source_schema, job.key.source_table,
-         std::to_string(chunk.chunk_id), all.dump()});
-  }
-
-  json Extra(const LoadResult& r, double seconds) {
+  json Extra(const LoadResult& r, Clock::TimePoint started) {
     return {{"rejected", r.fetch.rejected},
             {"json_bytes", r.fetch.json_bytes},
             {"partitions", r.fetch.partitions},
-            {"seconds", seconds},
+            {"seconds", Seconds(shared_.clock->Now() - started).count()},
             {"worker", index_}};
   }
 
-  // One attempt at a chunk: rows and "completed" commit together (same database), or rows
-  // with a commit marker in the target and then the status (different databases).
+  // One attempt at a chunk (LoadSession::Load).
   LoadResult LoadOnce(const TableJob& job, const run::ChunkRecord& chunk) {
-    LoadResult result;
     auto started = shared_.clock->Now();
-    std::vector<BadRow> rejects;
-    if (job.shares_status_database) {
-      postgres::Transaction tx(*status_conn_);
-      std::string previous = store_->LockChunk(shared_.run_id, chunk.table, chunk.chunk_id);
-      if (previous == "completed") {
-        tx.Commit();
-        result.already_done = true;
-        return result;
-      }
-      result.rows = CopyRows(*status_conn_, job, chunk, &result, &rejects);
-      StoreRejects(*status_conn_, job, chunk, rejects);
-      double seconds = Seconds(shared_.clock->Now() - started).count();
-      store_->CompleteChunk(shared_.run_id, chunk.table, chunk.chunk_id, result.rows, previous,
-                            Extra(result, seconds));
-      tx.Commit();
-      return result;
-    }
-    postgres::Connection& tconn = TargetConn(job);
-    {
-      postgres::Transaction tx(tconn);
-      // The marker row is taken first: a second loader of the same chunk waits here, then
-      // finds it committed and loads nothing.
-      auto fresh = tconn.Exec(
-          "INSERT INTO migration_status.sf2pg_chunk_commits (run_id, source_database, "
-          "source_schema, source_table, chunk_id) VALUES ($1::uuid, $2, $3, $4, $5::int) ON "
-          "CONFLICT DO NOTHING RETURNING 1",
-          MarkerKey(shared_.run_id, job, chunk.chunk_id));
-      if (fresh.rows() == 1) {
-        result.rows = CopyRows(tconn, job, chunk, &result, &rejects);
-        StoreRejects(tconn, job, chunk, rejects);
-        auto params = MarkerKey(shared_.run_id, job, chunk.chunk_id);
-        params.push_back(std::to_string(result.rows));
-        tconn.Exec(std::string("UPDATE migration_status.sf2pg_chunk_commits SET rows_copied = "
-                               "$6::bigint WHERE ") +
-                       kMarkerWhere,
-                   params);
-      } else {
-        result.rows = MarkedRows(tconn, job, chunk.chunk_id).value_or(0);
-        // The rows it rejected then, for the planned/copied row check.
-        result.fetch.rejected =
-            tconn
-                .Exec(std::string("SELECT count(*) FROM migration_status.rejected_rows WHERE ") +
-                          kMarkerWhere,
-                      MarkerKey(shared_.run_id, job, chunk.chunk_id))
-                .GetInt(0, 0);
-      }
-      tx.Commit();
-    }
-    MarkCompleted(job, chunk, result, Seconds(shared_.clock->Now() - started).count());
-    return result;
-  }
-
-  std::optional<int64_t> MarkedRows(postgres::Connection& tconn, const TableJob& job,
-                                    int chunk_id) {
-    auto r = tconn.Exec(std::string("SELECT rows_copied FROM migration_status.sf2pg_chunk_commits "
-                                    "WHERE ") +
-                            kMarkerWhere,
-                        MarkerKey(shared_.run_id, job, chunk_id));
-    if (r.rows() == 0) return std::nullopt;
-    return r.GetInt(0, 0);
-  }
-
-  void MarkCompleted(const TableJob& job, const run::ChunkRecord& chunk, const LoadResult& result,
-                     double seconds) {
-    postgres::Transaction tx(*status_conn_);
-    std::string previous = store_->LockChunk(shared_.run_id, chunk.table, chunk.chunk_id);
-    if (previous != "completed") {
-      store_->CompleteChunk(shared_.run_id, chunk.table, chunk.chunk_id, result.rows, previous,
-                            Extra(result, seconds));
-    }
-    tx.Commit();
-    (void)job;
+    return session_->Load(job, chunk, *source_, Request(job, chunk),
+                          [&](const LoadResult& r) { return Extra(r, started); });
   }
 
   // After an in-doubt COMMIT: did the chunk's rows land? Completes the status if they did.
@@ -339,27 +188,9 @@ class Worker {
   // then finds out, since a completed chunk or one with a commit marker is never loaded again.
   bool Landed(const TableJob& job, const run::ChunkRecord& chunk, LoadResult* result) {
     if (!Reconnect()) return false;
-    try {
-      if (job.shares_status_database) {
-        auto counts = status_conn_->Exec(
-            "SELECT status, rows_copied FROM migration_status.migration_chunk_status WHERE "
-            "run_id = $1::uuid AND source_database = $2 AND source_schema = $3 AND "
-            "source_table = $4 AND chunk_id = $5::int",
-            MarkerKey(shared_.run_id, job, chunk.chunk_id));
-        if (counts.rows() == 0 || counts.Get(0, 0) != "completed") return false;
-        result->rows = counts.GetInt(0, 1);
-        return true;
-      }
-      auto rows = MarkedRows(TargetConn(job), job, chunk.chunk_id);
-      if (!rows) return false;
-      result->rows = *rows;
-      MarkCompleted(job, chunk, *result, 0);
-      return true;
-    } catch (const Error& e) {
-      log::Warn("cannot tell yet whether an in-doubt commit landed",
-                {{"table", job.Name()}, {"chunk", chunk.chunk_id}, {"error", e.what()}});
-      return false;
-    }
+    auto asked = shared_.clock->Now();
+    return session_->Landed(job, chunk, result,
+                            [&](const LoadResult& r) { return Extra(r, asked); });
   }
 
   void Record(const TableJob& job, const LoadResult& r, double seconds, int retries,
@@ -392,10 +223,6 @@ class Worker {
 
   void Process(const run::ChunkRecord& chunk) {
     TableJob& job = JobOf(chunk.table);
-    {
-      std::lock_guard lock(shared_.mu);
-      ++shared_.in_flight[job.key];
-    }
     auto started = shared_.clock->Now();
     int attempt = 0;
     std::string error;
@@ -419,13 +246,13 @@ class Worker {
                                                {"attempt", attempt},
                                                {"error", message}});
           shared_.clock->SleepFor(backoff_.Delay(attempt + 1));
-          if (!status_conn_->ok() && !Reconnect()) {
+          if (!session_->ok() && !Reconnect()) {
             error = message;
             break;
           }
-          target_conns_.clear();  // a broken target session is replaced on next use
+          session_->ResetTargets();  // a broken target session is replaced on next use
           try {
-            store_->CountAttempt(shared_.run_id, chunk);
+            session_->CountAttempt(chunk);
           } catch (const Error&) {
           }
           continue;
@@ -444,22 +271,22 @@ class Worker {
   void Finish(const TableJob& job, const run::ChunkRecord& chunk, const LoadResult& result,
               double seconds, int retries, const std::string& error, bool returned) {
     try {
-      if (!status_conn_->ok()) Reconnect();
+      if (!session_->ok()) Reconnect();
       if (returned) {
-        store_->ReturnChunk(shared_.run_id, chunk);
+        session_->ReturnChunk(chunk);
       } else if (!error.empty()) {
         log::Error("chunk failed", {{"table", job.Name()},
                                     {"chunk", chunk.chunk_id},
                                     {"attempts", retries + 1},
                                     {"error", error}});
-        store_->FailChunk(shared_.run_id, chunk, error);
+        session_->FailChunk(chunk, error);
       } else {
         log::Debug("chunk done", {{"table", job.Name()},
                                   {"chunk", chunk.chunk_id},
                                   {"rows", result.rows},
                                   {"seconds", seconds}});
       }
-      store_->ReleaseClaim(shared_.run_id, chunk);
+      session_->ReleaseClaim(chunk);
     } catch (const Error& e) {
       // The status connection is gone: the chunk stays in progress, its advisory lock went
       // with the session, and the next run (or another worker) processes it again.
@@ -477,9 +304,7 @@ class Worker {
   WorkShared& shared_;
   int index_;
   Backoff backoff_;
-  std::unique_ptr<postgres::Connection> status_conn_;
-  std::unique_ptr<run::StatusStore> store_;
-  std::map<std::string, std::unique_ptr<postgres::Connection>> target_conns_;
+  std::unique_ptr<LoadSession> session_;
   std::unique_ptr<Source> source_;
 };
 

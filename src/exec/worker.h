@@ -15,6 +15,7 @@
 
 #include "core/clock.h"
 #include "core/source.h"
+#include "exec/load_session.h"
 #include "exec/retry.h"
 #include "plan/table_job.h"
 #include "postgres/connection.h"
@@ -43,8 +44,10 @@ struct TableStats {
 struct WorkShared {
   std::string run_id;
   std::vector<TableJob>* jobs = nullptr;  ///< read-only while workers run
-  std::string status_database;
-  std::function<postgres::ConnectParams(const std::string&)> pg_params;
+  /// A new worker session with the status tables and targets (one per worker, and again
+  /// after a broken connection); throws Error when it cannot connect.
+  std::function<std::unique_ptr<LoadSession>()> open_session;
+  /// A new source session (one per worker).
   std::function<std::unique_ptr<Source>()> make_source;
   RetryPolicy retry;
   Clock* clock = &Clock::Real();
