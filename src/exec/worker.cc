@@ -186,8 +186,13 @@ class Worker {
   // After an in-doubt COMMIT: did the chunk's rows land? Completes the status if they did.
   // False when the answer is no, or cannot be had now (the new session broke too): the retry
   // then finds out, since a completed chunk or one with a commit marker is never loaded again.
+  // Asked even when a stop is requested, so the outcome is reported as it is.
   bool Landed(const TableJob& job, const run::ChunkRecord& chunk, LoadResult* result) {
-    if (!Reconnect()) return false;
+    try {
+      Connect();
+    } catch (const Error&) {
+      if (!Reconnect()) return false;
+    }
     auto asked = shared_.clock->Now();
     return session_->Landed(job, chunk, result,
                             [&](const LoadResult& r) { return Extra(r, asked); });

@@ -195,6 +195,7 @@ class MemorySession : public exec::LoadSession {
     std::lock_guard lock(run_->mu);
     Check();
     MemoryRun::Chunk* c = run_->Find(chunk.table, chunk.chunk_id);
+    if (c->status == "completed") return;  // another worker finished it meanwhile
     c->status = "failed";
     c->error = error;
   }
