@@ -6,17 +6,12 @@
 #include "config/names.h"
 #include "core/error.h"
 #include "core/pg_type.h"
+#include "core/strings.h"
 #include "plan/sql.h"
 #include "postgres/target_table.h"
 #include "snowflake/type_mapping.h"
 
 namespace sf2pg::exec {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 const SourceColumn* FindSource(const std::vector<SourceColumn>& columns, const std::string& name) {
   const SourceColumn* loose = nullptr;

@@ -160,19 +160,30 @@ class Worker {
     target_conns_.clear();
   }
 
-  // After a broken connection: new connections, a few tries with backoff.
+  // After a broken connection: new connections, a few tries with backoff (a pause follows
+  // every failed try, the last one included). False when none connects or a stop is requested.
   bool Reconnect() {
-    for (int attempt = 2; attempt <= shared_.retry.max_attempts + 2; ++attempt) {
-      if (StopFlag::Requested()) return false;
-      try {
-        Connect();
-        return true;
-      } catch (const Error& e) {
-        log::Warn("reconnecting to PostgreSQL failed", {{"worker", index_}, {"error", e.what()}});
-        shared_.clock->SleepFor(backoff_.Delay(attempt));
-      }
+    RetryPolicy policy = shared_.retry;
+    policy.max_attempts += 1;
+    auto warn = [this](const Error& e) {
+      log::Warn("reconnecting to PostgreSQL failed", {{"worker", index_}, {"error", e.what()}});
+    };
+    bool connected = false;
+    try {
+      WithRetries<Error>(
+          policy, *shared_.clock, backoff_,
+          [&](int) {
+            if (StopFlag::Requested()) return;
+            Connect();
+            connected = true;
+          },
+          [](const Error&) { return true; },
+          [&](int, const Error& e, std::chrono::milliseconds) { warn(e); });
+    } catch (const Error& e) {
+      warn(e);
+      shared_.clock->SleepFor(backoff_.Delay(policy.max_attempts + 1));
     }
-    return false;
+    return connected;
   }
 
   postgres::Connection& TargetConn(const TableJob& job) {
@@ -476,7 +487,7 @@ class Worker {
 
   WorkShared& shared_;
   int index_;
-  Backoff backoff_;
+  FullJitterBackoff backoff_;
   std::unique_ptr<postgres::Connection> status_conn_;
   std::unique_ptr<run::StatusStore> store_;
   std::map<std::string, std::unique_ptr<postgres::Connection>> target_conns_;

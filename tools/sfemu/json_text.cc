@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/strings.h"
+
 namespace sf2pg::sfemu {
 namespace {
 
@@ -390,8 +392,7 @@ std::string CanonicalJson(std::string_view input, SfKind kind, bool allow_undefi
 std::string CanonicalGeo(std::string_view input, SfKind kind) {
   std::string text = Trimmed(input);
   NumberStyle style = kind == SfKind::kGeometry ? NumberStyle::kGeometry : NumberStyle::kGeography;
-  std::string upper;
-  for (char c : text) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string upper = Upper(text);
   if (upper.rfind("POINT", 0) == 0) {
     // WKT POINT(x y): the only WKT form sfemu reads; GeoJSON covers the rest.
     size_t open = text.find('('), close = text.rfind(')');
