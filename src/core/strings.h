@@ -25,4 +25,12 @@ inline std::string Upper(std::string_view text) {
   return out;
 }
 
+/// `text` without the ASCII white space (space, \t, \n, \v, \f, \r) at either end.
+inline std::string_view Trim(std::string_view text) {
+  auto blank = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  while (!text.empty() && blank(text.front())) text.remove_prefix(1);
+  while (!text.empty() && blank(text.back())) text.remove_suffix(1);
+  return text;
+}
+
 }  // namespace sf2pg

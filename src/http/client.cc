@@ -43,18 +43,13 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
-bool Blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
 // Keeps every "Name: value" line by lower-case name (HTTP header names are case-insensitive).
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   std::string_view line(data, size * count);
   size_t colon = line.find(':');
   if (colon != std::string_view::npos) {
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && Blank(value.front())) value.remove_prefix(1);
-    while (!value.empty() && Blank(value.back())) value.remove_suffix(1);
     (*static_cast<std::map<std::string, std::string>*>(user))[Lower(line.substr(0, colon))] =
-        std::string(value);
+        std::string(Trim(line.substr(colon + 1)));
   }
   return size * count;
 }

@@ -280,13 +280,6 @@ class JsonCanonicalizer {
   size_t pos_ = 0;
 };
 
-std::string Trimmed(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
-
 }  // namespace
 
 void AppendUtf8(std::string& out, uint32_t cp) {
@@ -390,7 +383,7 @@ std::string CanonicalJson(std::string_view input, SfKind kind, bool allow_undefi
 }
 
 std::string CanonicalGeo(std::string_view input, SfKind kind) {
-  std::string text = Trimmed(input);
+  std::string text(Trim(input));
   NumberStyle style = kind == SfKind::kGeometry ? NumberStyle::kGeometry : NumberStyle::kGeography;
   std::string upper = Upper(text);
   if (upper.rfind("POINT", 0) == 0) {

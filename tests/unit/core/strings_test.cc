@@ -16,5 +16,13 @@ TEST(Strings, LowerAndUpperChangeAsciiLettersOnly) {
   EXPECT_EQ(Lower("@[`{"), "@[`{");
 }
 
+TEST(Strings, TrimDropsAsciiWhiteSpaceAtBothEndsOnly) {
+  EXPECT_EQ(Trim(" \t\r\n value with  inner blanks \v\f\r\n"), "value with  inner blanks");
+  EXPECT_EQ(Trim("gzip"), "gzip");
+  EXPECT_EQ(Trim(" \t "), "");
+  EXPECT_EQ(Trim(""), "");
+  EXPECT_EQ(Trim("\xC2\xA0x\xC2\xA0"), "\xC2\xA0x\xC2\xA0");  // no-break space is not ASCII
+}
+
 }  // namespace
 }  // namespace sf2pg
