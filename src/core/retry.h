@@ -1,6 +1,7 @@
 // Retrying a step that may fail for a while: how many attempts, how long to pause between them
-// (a backoff strategy) and when to stop early. Every retry loop of sf2pg goes through this; the
-// pauses are slept on a Clock, so tests run instantly.
+// (a backoff strategy) and when to stop early. The plain retry loops of sf2pg are WithRetries;
+// the loops with more steps between attempts (a Snowflake request, a chunk) take their pauses
+// from the same strategies. Pauses are slept on a Clock, so tests run instantly.
 #pragma once
 
 #include <chrono>

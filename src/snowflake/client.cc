@@ -119,6 +119,9 @@ void Client::ThrowTimeLimit(const Call& call, int attempts, const std::string& l
   throw SnowflakeError(what, Retry::kCall);
 }
 
+// The attempts of one request. Its own loop rather than WithRetries: a rejected token is
+// renewed and the request sent again at once, a Retry-After header replaces the backoff pause,
+// and the request's time limit can end the wait before the attempts run out.
 http::Response Client::Exchange(const Call& call) {
   RetryPolicy policy{options_.max_attempts, options_.backoff_base, options_.backoff_cap};
   DecorrelatedJitterBackoff backoff(policy, std::random_device{}());
