@@ -6,6 +6,7 @@
 
 #include "config/load.h"
 #include "core/error.h"
+#include "core/strings.h"
 
 extern char** environ;
 
@@ -20,8 +21,10 @@ bool ValidName(std::string_view name) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -237,8 +240,9 @@ Credentials LoadCredentials(const Environment& env, CredentialNeeds needs,
                                                     "require", "verify-ca", "verify-full"};
     if (std::find(kModes.begin(), kModes.end(), *mode) == kModes.end()) {
       problems->push_back({"env.POSTGRES_SSLMODE",
-                           "\"" + *mode + "\" is not one of disable, allow, prefer, require, "
-                           "verify-ca, verify-full",
+                           "\"" + *mode +
+                               "\" is not one of disable, allow, prefer, require, "
+                               "verify-ca, verify-full",
                            false});
     } else {
       pg.sslmode = *mode;
@@ -247,14 +251,15 @@ Credentials LoadCredentials(const Environment& env, CredentialNeeds needs,
   pg.sslrootcert = get("POSTGRES_SSLROOTCERT");
 
   if (auto level = env.Get("LOG_LEVEL")) {
-    std::string l = *level;
-    std::transform(l.begin(), l.end(), l.begin(),
-                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    std::string l = Lower(*level);
     if (l == "warn") l = "warning";
     static const std::vector<std::string> kLevels = {"debug", "info", "warning", "error"};
     if (std::find(kLevels.begin(), kLevels.end(), l) == kLevels.end()) {
-      problems->push_back({"env.LOG_LEVEL", "\"" + *level + "\" is not one of DEBUG, INFO, "
-                                            "WARNING, ERROR", false});
+      problems->push_back({"env.LOG_LEVEL",
+                           "\"" + *level +
+                               "\" is not one of DEBUG, INFO, "
+                               "WARNING, ERROR",
+                           false});
     } else {
       c.log_level = l;
     }

@@ -11,6 +11,7 @@
 #include "config/names.h"
 #include "config/suggest.h"
 #include "core/error.h"
+#include "core/strings.h"
 
 namespace sf2pg::config {
 namespace {
@@ -66,12 +67,6 @@ const std::vector<std::string> kStrategies = {"auto",      "single", "numeric_ra
 
 bool Contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 std::string Describe(const Json& value) {

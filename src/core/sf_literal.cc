@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/quote.h"
 #include "core/sf_wire.h"
+#include "core/strings.h"
 
 namespace sf2pg {
 namespace {
@@ -49,12 +50,6 @@ bool IsHex(std::string_view text) {
 
 std::string Cast(std::string_view text, std::string_view type) {
   return sf::QuoteLiteral(text) + "::" + std::string(type);
-}
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
 }
 
 std::string RealLiteral(const std::string& wire, const SourceColumn& column) {

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "core/stop.h"
+#include "core/strings.h"
 #include "exec/pg_load_session.h"
 #include "exec/worker.h"
 #include "log/log.h"
@@ -22,7 +23,6 @@
 
 namespace sf2pg::exec {
 
-using plan::Lower;
 using plan::PrepareContext;
 using plan::PrepareTable;
 using plan::RangeFromJson;
@@ -288,27 +288,29 @@ class Coordinator {
   // sat idle while the workers ran and may be gone (a restarted server, a terminated backend),
   // so settling reconnects and tries again a few times before it gives up.
   void Settle() {
-    constexpr int kAttempts = 4;
-    Backoff backoff(RetryPolicy{}, 0x5e771e);
-    for (int attempt = 1;; ++attempt) {
-      try {
-        if (attempt > 1 || !StatusSessionAlive()) ReconnectStatus();
-        SettleOnce();
-        return;
-      } catch (const Error& e) {
-        std::string message = Redactor::Redact(e.what());
-        if (!Retryable(e.retry()) || attempt >= kAttempts) {
-          log::Error("cannot record the run's outcome",
-                     {{"run_id", result_.run_id}, {"error", message}});
-          result_.status = "failed";
-          result_.error =
-              "cannot record the run's outcome (" + message + "); the run stays resumable";
-          return;
-        }
-        log::Warn("settling the run failed, reconnecting",
-                  {{"run_id", result_.run_id}, {"attempt", attempt}, {"error", message}});
-        deps_.clock->SleepFor(backoff.Delay(attempt + 1));
-      }
+    RetryPolicy policy;
+    policy.max_attempts = 4;
+    FullJitterBackoff backoff(policy, 0x5e771e);
+    try {
+      WithRetries<Error>(
+          policy, *deps_.clock, backoff,
+          [&](int attempt) {
+            if (attempt > 1 || !StatusSessionAlive()) ReconnectStatus();
+            SettleOnce();
+          },
+          [](const Error& e) { return Retryable(e.retry()); },
+          [&](int attempt, const Error& e, std::chrono::milliseconds) {
+            log::Warn("settling the run failed, reconnecting",
+                      {{"run_id", result_.run_id},
+                       {"attempt", attempt},
+                       {"error", Redactor::Redact(e.what())}});
+          });
+    } catch (const Error& e) {
+      std::string message = Redactor::Redact(e.what());
+      log::Error("cannot record the run's outcome",
+                 {{"run_id", result_.run_id}, {"error", message}});
+      result_.status = "failed";
+      result_.error = "cannot record the run's outcome (" + message + "); the run stays resumable";
     }
   }
 

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/quote.h"
 #include "core/secret.h"
+#include "core/strings.h"
 #include "log/log.h"
 #include "plan/columns.h"
 #include "plan/planner.h"
@@ -15,7 +16,6 @@
 namespace sf2pg::exec {
 
 using plan::DescribeJob;
-using plan::Lower;
 using plan::MissingTarget;
 using plan::TableJob;
 namespace {

@@ -142,19 +142,30 @@ class Worker {
 
   void Connect() { session_ = shared_.open_session(); }
 
-  // After a broken connection: new connections, a few tries with backoff.
+  // After a broken connection: new connections, a few tries with backoff (a pause follows
+  // every failed try, the last one included). False when none connects or a stop is requested.
   bool Reconnect() {
-    for (int attempt = 2; attempt <= shared_.retry.max_attempts + 2; ++attempt) {
-      if (StopFlag::Requested()) return false;
-      try {
-        Connect();
-        return true;
-      } catch (const Error& e) {
-        log::Warn("reconnecting to PostgreSQL failed", {{"worker", index_}, {"error", e.what()}});
-        shared_.clock->SleepFor(backoff_.Delay(attempt));
-      }
+    RetryPolicy policy = shared_.retry;
+    policy.max_attempts += 1;
+    auto warn = [this](const Error& e) {
+      log::Warn("reconnecting to PostgreSQL failed", {{"worker", index_}, {"error", e.what()}});
+    };
+    bool connected = false;
+    try {
+      WithRetries<Error>(
+          policy, *shared_.clock, backoff_,
+          [&](int) {
+            if (StopFlag::Requested()) return;
+            Connect();
+            connected = true;
+          },
+          [](const Error&) { return true; },
+          [&](int, const Error& e, std::chrono::milliseconds) { warn(e); });
+    } catch (const Error& e) {
+      warn(e);
+      shared_.clock->SleepFor(backoff_.Delay(policy.max_attempts + 1));
     }
-    return false;
+    return connected;
   }
 
   ChunkRequest Request(const TableJob& job, const run::ChunkRecord& chunk) {
@@ -308,7 +319,7 @@ class Worker {
 
   WorkShared& shared_;
   int index_;
-  Backoff backoff_;
+  FullJitterBackoff backoff_;
   std::unique_ptr<LoadSession> session_;
   std::unique_ptr<Source> source_;
 };

@@ -5,6 +5,7 @@
 
 #include "config/load.h"
 #include "core/exit_status.h"
+#include "core/strings.h"
 #include "lambda/handler.h"
 #include "lambda/runtime_client.h"
 #include "log/log.h"
@@ -22,8 +23,7 @@ std::string Dump(const nlohmann::json& value) {
 }
 
 void InitLogging(const app::GlobalOptions& global) {
-  std::string level = global.log_level.empty() ? Env("LOG_LEVEL") : global.log_level;
-  for (auto& c : level) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string level = Lower(global.log_level.empty() ? Env("LOG_LEVEL") : global.log_level);
   if (level == "warn") level = "warning";
   if (level != "debug" && level != "warning" && level != "error") level = "info";
   log::Init(global.log_format == "text" ? log::Format::kText : log::Format::kJson, level);

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "http/client.h"
+
 namespace sf2pg::lambda {
 
 /// One event handed out by GET /runtime/invocation/next.
@@ -57,10 +59,10 @@ class RuntimeClient {
   void InitError(const ErrorReport& error);
 
  private:
-  struct Reply;
-  Reply Post(const std::string& path, const std::string& body, const std::string& error_type);
+  http::Response Post(const std::string& path, const std::string& body,
+                      const std::string& error_type);
   std::string base_;
-  void* curl_;  // CURL*, reused so the connection is kept alive
+  http::Client http_;  // reused, so the connection is kept alive
 };
 
 }  // namespace sf2pg::lambda

@@ -1,57 +1,30 @@
 #include "lambda/secrets.h"
 
-#include <curl/curl.h>
-
 #include <chrono>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <thread>
 
+#include "core/clock.h"
 #include "core/error.h"
+#include "core/retry.h"
 #include "core/secret.h"
+#include "http/client.h"
 #include "log/log.h"
 
 namespace sf2pg::lambda {
 namespace {
 
-size_t CollectBody(char* data, size_t size, size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
-  return size * count;
-}
-
-std::string Escape(CURL* curl, const std::string& text) {
-  char* escaped = curl_easy_escape(curl, text.c_str(), static_cast<int>(text.size()));
-  std::string out = escaped ? escaped : "";
-  curl_free(escaped);
-  return out;
-}
-
-struct Reply {
-  CURLcode rc = CURLE_OK;
-  long status = 0;
-  std::string body;
-};
-
-Reply Get(const std::string& secret_id, const ExtensionSettings& settings) {
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
-  if (!curl) throw InternalError("cannot create a libcurl handle");
-  Reply reply;
-  std::string url = "http://" + settings.host + ":" + std::to_string(settings.port) +
-                    "/secretsmanager/get?secretId=" + Escape(curl.get(), secret_id);
-  std::string token = "X-Aws-Parameters-Secrets-Token: " + settings.session_token;
-  curl_slist* headers = curl_slist_append(nullptr, token.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, settings.timeout_ms);
-  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_NOPROXY, "*");
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, CollectBody);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &reply.body);
-  reply.rc = curl_easy_perform(curl.get());
-  curl_slist_free_all(headers);
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &reply.status);
-  return reply;
+http::Response Get(const std::string& secret_id, const ExtensionSettings& settings) {
+  http::Options options;
+  options.no_proxy = true;
+  http::Client client(options);  // a new connection for every try
+  http::Request request;
+  request.url = "http://" + settings.host + ":" + std::to_string(settings.port) +
+                "/secretsmanager/get?secretId=" + http::Escape(secret_id);
+  request.headers = {"X-Aws-Parameters-Secrets-Token: " + settings.session_token};
+  request.timeout = std::chrono::milliseconds(settings.timeout_ms);
+  request.unstoppable = true;
+  return client.Send(request);
 }
 
 // The extension's error text may quote the request but never the secret; keep it short.
@@ -114,30 +87,38 @@ std::string FetchSecretString(const std::string& secret_id, const ExtensionSetti
         "cannot be asked for " +
         secret_id);
   }
-  Reply reply;
-  for (int attempt = 1; attempt <= settings.attempts; ++attempt) {
-    reply = Get(secret_id, settings);
-    bool not_ready = reply.rc != CURLE_OK || reply.status >= 500 ||
-                     (reply.status == 400 && reply.body.find("not ready") != std::string::npos);
-    if (!not_ready || attempt == settings.attempts) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
-  }
   std::string where = "secret " + secret_id + " via the Parameters and Secrets extension on port " +
                       std::to_string(settings.port);
-  if (reply.rc != CURLE_OK) {
-    throw Error("cannot read " + where + ": " + curl_easy_strerror(reply.rc) +
-                    " (is the AWS-Parameters-and-Secrets-Lambda-Extension layer attached?)",
-                Retry::kCall);
-  }
-  if (reply.status >= 500) {
-    throw Error("cannot read " + where + ": HTTP " + std::to_string(reply.status) + ": " +
-                    Short(reply.body),
-                Retry::kCall);
-  }
-  if (reply.status != 200) {
-    throw ConfigError("cannot read " + where + ": HTTP " + std::to_string(reply.status) + ": " +
-                      Short(reply.body));
-  }
+  // The extension answers 400 "not ready" (or 5xx) while it starts: tried again after 200 ms,
+  // then 400 ms, ...
+  RetryPolicy policy;
+  policy.max_attempts = settings.attempts;
+  policy.base = std::chrono::milliseconds(200);
+  LinearBackoff backoff(policy);
+  bool not_ready = false;
+  http::Response reply = WithRetries<Error>(
+      policy, Clock::Real(), backoff,
+      [&](int) {
+        http::Response r = Get(secret_id, settings);
+        not_ready = r.failed() || r.status >= 500 ||
+                    (r.status == 400 && r.body.find("not ready") != std::string::npos);
+        if (r.failed()) {
+          throw Error("cannot read " + where + ": " + r.transport.summary +
+                          " (is the AWS-Parameters-and-Secrets-Lambda-Extension layer attached?)",
+                      Retry::kCall);
+        }
+        if (r.status >= 500) {
+          throw Error(
+              "cannot read " + where + ": HTTP " + std::to_string(r.status) + ": " + Short(r.body),
+              Retry::kCall);
+        }
+        if (r.status != 200) {
+          throw ConfigError("cannot read " + where + ": HTTP " + std::to_string(r.status) + ": " +
+                            Short(r.body));
+        }
+        return r;
+      },
+      [&](const Error&) { return not_ready; }, [](int, const Error&, std::chrono::milliseconds) {});
   nlohmann::json value = nlohmann::json::parse(reply.body, nullptr, false);
   if (!value.is_object()) throw ConfigError("cannot read " + where + ": the answer is not JSON");
   auto it = value.find("SecretString");

@@ -6,16 +6,11 @@
 #include "config/names.h"
 #include "core/error.h"
 #include "core/pg_type.h"
+#include "core/strings.h"
 #include "plan/sql.h"
 #include "postgres/target_table.h"
 
 namespace sf2pg::plan {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 const SourceColumn* FindSource(const std::vector<SourceColumn>& columns, const std::string& name) {
   const SourceColumn* loose = nullptr;

@@ -7,12 +7,11 @@
 
 #include "config/config.h"
 #include "core/source.h"
+#include "core/strings.h"
 #include "plan/table_job.h"
 #include "postgres/connection.h"
 
 namespace sf2pg::plan {
-
-std::string Lower(std::string s);
 
 /// Finds `name` among `columns`: exactly, or else case-insensitively when that is unambiguous
 /// (a config that names an unquoted identifier in lower case).

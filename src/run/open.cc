@@ -9,17 +9,13 @@
 
 #include "config/hash.h"
 #include "core/error.h"
+#include "core/strings.h"
 #include "log/log.h"
 
 namespace sf2pg::run {
 namespace {
 
 using nlohmann::json;
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string Hostname() {
   char buf[256] = {0};

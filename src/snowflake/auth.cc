@@ -12,23 +12,10 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/strings.h"
 
 namespace sf2pg::snowflake {
 namespace {
-
-std::string Upper(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return out;
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 constexpr std::string_view kDomains[] = {".snowflakecomputing.com", ".snowflakecomputing.cn"};
 

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "core/error.h"
+#include "core/retry.h"
 #include "core/stop.h"
 #include "log/log.h"
 #include "snowflake/errors.h"
@@ -33,13 +34,13 @@ std::optional<std::chrono::milliseconds> RetryAfter(const std::string& header) {
 }  // namespace
 
 struct Client::Call {
-  HttpRequest::Method method = HttpRequest::Method::kGet;
+  http::Request::Method method = http::Request::Method::kGet;
   std::string url;
   std::string body;
   std::string context;      ///< for messages: "fetching partition 3 of statement ..."
   bool submission = false;  ///< a POST of a statement: resubmissions add retry=true
   /// Judges a 200/202 body; null = by status alone.
-  std::function<Verdict(const HttpResponse&, ErrorBody*)> inspect;
+  std::function<Verdict(const http::Response&, ErrorBody*)> inspect;
 };
 
 ClientOptions ClientOptions::From(const config::Credentials& credentials, std::string database,
@@ -77,8 +78,8 @@ Client::Client(ClientOptions options)
 
 Client::~Client() = default;
 
-HttpRequest Client::MakeRequest(const Call& call, bool resubmission) {
-  HttpRequest request;
+http::Request Client::MakeRequest(const Call& call, bool resubmission) {
+  http::Request request;
   request.method = call.method;
   request.url = call.url;
   if (call.submission && resubmission) request.url += "&retry=true";
@@ -88,7 +89,7 @@ HttpRequest Client::MakeRequest(const Call& call, bool resubmission) {
       "X-Snowflake-Authorization-Token-Type: " + auth_.token_type(), "Accept: application/json",
       "Expect:",  // no 100-continue round trip
   };
-  if (call.method == HttpRequest::Method::kPost) {
+  if (call.method == http::Request::Method::kPost) {
     request.headers.push_back("Content-Type: application/json");
   }
   return request;
@@ -118,8 +119,12 @@ void Client::ThrowTimeLimit(const Call& call, int attempts, const std::string& l
   throw SnowflakeError(what, Retry::kCall);
 }
 
-HttpResponse Client::Exchange(const Call& call) {
-  Backoff backoff(options_.backoff_base, options_.backoff_cap, std::random_device{}());
+// The attempts of one request. Its own loop rather than WithRetries: a rejected token is
+// renewed and the request sent again at once, a Retry-After header replaces the backoff pause,
+// and the request's time limit can end the wait before the attempts run out.
+http::Response Client::Exchange(const Call& call) {
+  RetryPolicy policy{options_.max_attempts, options_.backoff_base, options_.backoff_cap};
+  DecorrelatedJitterBackoff backoff(policy, std::random_device{}());
   bool reauthenticated = false;
   const bool limited = options_.request_timeout.count() > 0;
   const Clock::TimePoint deadline = options_.clock->Now() + options_.request_timeout;
@@ -128,19 +133,19 @@ HttpResponse Client::Exchange(const Call& call) {
   };
   for (int attempt = 1;; ++attempt) {
     if (Stopping()) throw StoppedError("stopped while " + call.context);
-    HttpRequest request = MakeRequest(call, attempt > 1);
+    http::Request request = MakeRequest(call, attempt > 1);
     if (limited) {
       auto left = remaining();
       if (left.count() <= 0) ThrowTimeLimit(call, attempt - 1, "");
       // The whole exchange, connection included, must end by the deadline.
       request.timeout = left;
     }
-    HttpResponse response = http_.Send(request);
+    http::Response response = http_.Send(request);
     ErrorBody error;
     Verdict verdict;
-    if (response.transport_code != 0) {
-      verdict = ClassifyTransport(response.transport_code);
-      error.message = response.transport_error;
+    if (response.failed()) {
+      verdict = ClassifyTransport(response.transport.code);
+      error.message = response.transport.detail;
     } else if ((response.status == 200 || response.status == 202) && call.inspect) {
       verdict = call.inspect(response, &error);
     } else if (response.status == 200) {
@@ -162,7 +167,7 @@ HttpResponse Client::Exchange(const Call& call) {
       log::Info("Snowflake rejected the token; authenticating again", {{"code", error.code}});
       continue;
     }
-    if (verdict.action == Action::kRetry && attempt < options_.max_attempts) {
+    if (verdict.action == Action::kRetry && attempt < policy.max_attempts) {
       ++retries_;
       log::Warn("transient Snowflake error; retrying",
                 {{"reason", verdict.reason},
@@ -170,7 +175,7 @@ HttpResponse Client::Exchange(const Call& call) {
                  {"attempt", attempt},
                  {"while", call.context},
                  {"detail", error.message}});
-      auto delay = RetryAfter(response.retry_after).value_or(backoff.Next());
+      auto delay = RetryAfter(response.Header("retry-after")).value_or(backoff.Delay(attempt + 1));
       if (limited && delay >= remaining()) ThrowTimeLimit(call, attempt, error.message);
       SleepFor(delay, verdict.reason);
       continue;
@@ -201,7 +206,7 @@ std::string Client::SubmitBody(std::string_view sql, std::string_view query_tag)
   return body.dump();
 }
 
-Verdict Client::InspectStatement(const HttpResponse& response, ErrorBody* error,
+Verdict Client::InspectStatement(const http::Response& response, ErrorBody* error,
                                  StatementMeta* meta) {
   std::string why;
   if (!reader_.ReadMeta(response.body, meta, &why)) {
@@ -215,16 +220,16 @@ Verdict Client::InspectStatement(const HttpResponse& response, ErrorBody* error,
 Statement Client::Execute(std::string_view sql, std::string_view query_tag) {
   Statement statement;
   Call call;
-  call.method = HttpRequest::Method::kPost;
+  call.method = http::Request::Method::kPost;
   call.url = base_url_ + "/api/v2/statements?requestId=" + NewRequestId();
   call.body = SubmitBody(sql, query_tag);
   call.submission = true;
   call.context = "running a statement";
   if (!query_tag.empty()) call.context += " (" + std::string(query_tag) + ")";
-  call.inspect = [this, &statement](const HttpResponse& response, ErrorBody* error) {
+  call.inspect = [this, &statement](const http::Response& response, ErrorBody* error) {
     return InspectStatement(response, error, &statement.meta);
   };
-  HttpResponse response = Exchange(call);
+  http::Response response = Exchange(call);
   statement.body = std::move(response.body);
   if (response.status == 202) return WaitForResult(std::move(statement));
   return statement;
@@ -241,14 +246,14 @@ Statement Client::WaitForResult(Statement statement) {
   Call poll;
   poll.url = base_url_ + path;
   poll.context = "waiting for statement " + handle;
-  poll.inspect = [this, &statement](const HttpResponse& response, ErrorBody* error) {
+  poll.inspect = [this, &statement](const http::Response& response, ErrorBody* error) {
     return InspectStatement(response, error, &statement.meta);
   };
   try {
     while (true) {
       SleepFor(delay, "statement still running");
       delay = std::min(delay * 2, options_.poll_max);
-      HttpResponse response = Exchange(poll);
+      http::Response response = Exchange(poll);
       if (response.status == 200) {
         statement.body = std::move(response.body);
         return statement;
@@ -264,7 +269,7 @@ std::string Client::FetchPartition(const std::string& handle, size_t index) {
   Call call;
   call.url = base_url_ + "/api/v2/statements/" + handle + "?partition=" + std::to_string(index);
   call.context = "fetching partition " + std::to_string(index) + " of statement " + handle;
-  HttpResponse response = Exchange(call);
+  http::Response response = Exchange(call);
   if (response.status != 200) {
     throw SnowflakeError(
         "Snowflake answered HTTP " + std::to_string(response.status) + " while " + call.context,
@@ -275,11 +280,11 @@ std::string Client::FetchPartition(const std::string& handle, size_t index) {
 
 void Client::Cancel(const std::string& handle) {
   Call call;
-  call.method = HttpRequest::Method::kPost;
+  call.method = http::Request::Method::kPost;
   call.url = base_url_ + "/api/v2/statements/" + handle + "/cancel";
-  HttpResponse response;
+  http::Response response;
   try {
-    HttpRequest request = MakeRequest(call, false);
+    http::Request request = MakeRequest(call, false);
     request.unstoppable = true;  // cancelling is what a stop asks for
     request.timeout = kCancelTimeout;
     response = http_.Send(request);

@@ -29,7 +29,7 @@ struct ClientOptions {
   /// Attempts per request for transient errors (429, 5xx, resets, bad bodies).
   int max_attempts = 5;
   /// Longest wait on one request (a submission, a status poll or a partition fetch) across
-  /// all its attempts and the pauses between them; 0 = no limit beyond HttpOptions'.
+  /// all its attempts and the pauses between them; 0 = no limit beyond the HTTP options'.
   std::chrono::milliseconds request_timeout{std::chrono::seconds(300)};
   std::chrono::milliseconds backoff_base{1000};
   std::chrono::milliseconds backoff_cap{16000};
@@ -42,7 +42,7 @@ struct ClientOptions {
   std::string query_tag_prefix = "sf2pg";
   /// Size of the COPY pieces handed to a CopySink.
   size_t copy_piece_bytes = 1 << 20;
-  HttpOptions http;
+  http::Options http = DefaultHttpOptions();
   Authenticator::Timing token_timing;
   Clock* clock = &Clock::Real();  ///< not owned; tests pass a fake
 
@@ -92,10 +92,10 @@ class Client {
 
  private:
   struct Call;
-  HttpResponse Exchange(const Call& call);
+  http::Response Exchange(const Call& call);
   [[noreturn]] void ThrowTimeLimit(const Call& call, int attempts, const std::string& last) const;
-  HttpRequest MakeRequest(const Call& call, bool resubmission);
-  Verdict InspectStatement(const HttpResponse& response, ErrorBody* error, StatementMeta* meta);
+  http::Request MakeRequest(const Call& call, bool resubmission);
+  Verdict InspectStatement(const http::Response& response, ErrorBody* error, StatementMeta* meta);
   Statement WaitForResult(Statement statement);
   std::string SubmitBody(std::string_view sql, std::string_view query_tag) const;
   void SleepFor(std::chrono::milliseconds delay, std::string_view why);
@@ -104,7 +104,7 @@ class Client {
   ClientOptions options_;
   std::string base_url_;
   Authenticator auth_;
-  HttpClient http_;
+  http::Client http_;
   ResultReader reader_;
   std::atomic<int64_t> retries_{0};
   std::atomic<bool> abandon_{false};

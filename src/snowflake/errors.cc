@@ -127,15 +127,4 @@ SnowflakeError MakeError(const Verdict& verdict, long http_status, const ErrorBo
                         static_cast<int>(http_status));
 }
 
-Backoff::Backoff(Duration base, Duration cap, uint64_t seed)
-    : base_(base), cap_(cap), previous_(base), random_(seed) {}
-
-Backoff::Duration Backoff::Next() {
-  int64_t low = base_.count();
-  int64_t high = std::max(low, previous_.count() * 3);
-  std::uniform_int_distribution<int64_t> pick(low, high);
-  previous_ = std::min(cap_, Duration(pick(random_)));
-  return previous_;
-}
-
 }  // namespace sf2pg::snowflake

@@ -3,9 +3,6 @@
 // retry loop and the Retry class of the SnowflakeError thrown when it gives up.
 #pragma once
 
-#include <chrono>
-#include <cstdint>
-#include <random>
 #include <string>
 #include <string_view>
 
@@ -59,22 +56,6 @@ class MalformedResultError : public SnowflakeError {
  public:
   explicit MalformedResultError(const std::string& what)
       : SnowflakeError(what, Retry::kCall, {}, {}, 200) {}
-};
-
-/// Decorrelated jitter as in gosnowflake: each sleep is min(cap, uniform(base, 3 × previous)).
-/// Not thread-safe.
-class Backoff {
- public:
-  using Duration = std::chrono::milliseconds;
-  Backoff(Duration base, Duration cap, uint64_t seed);
-  Duration Next();
-  void Reset() { previous_ = base_; }
-
- private:
-  Duration base_;
-  Duration cap_;
-  Duration previous_;
-  std::mt19937_64 random_;
 };
 
 }  // namespace sf2pg::snowflake

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/strings.h"
 #include "snowflake/http.h"
 
 namespace sf2pg::snowflake {
@@ -22,13 +23,6 @@ std::string String(od::value value) {
 int64_t Int(od::value value) {
   if (IsNull(value)) return 0;
   return value.get_int64();
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 SourceColumn ReadColumn(od::object object) {

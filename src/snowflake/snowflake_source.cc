@@ -1,6 +1,7 @@
 #include "snowflake/snowflake_source.h"
 
 #include "core/error.h"
+#include "core/retry.h"
 #include "core/stop.h"
 #include "log/log.h"
 #include "snowflake/decoder.h"
@@ -24,6 +25,13 @@ void ThrowIfStopped(const std::string& what) {
   if (StopFlag::Requested()) throw StoppedError("stopped while " + what);
 }
 
+// A damaged partition is fetched again at once, as often as a request is tried.
+RetryPolicy Refetches(int max_attempts) {
+  RetryPolicy policy;
+  policy.max_attempts = max_attempts;
+  return policy;
+}
+
 }  // namespace
 
 SnowflakeSource::SnowflakeSource(ClientOptions options) : client_(std::move(options)) {}
@@ -40,23 +48,26 @@ std::string SnowflakeSource::Refetch(const std::string& handle, size_t index,
 WireRows SnowflakeSource::ReadAllRows(const Statement& statement) {
   const StatementMeta& meta = statement.meta;
   WireRows rows;
+  NoBackoff no_pause;
   for (size_t index = 0; index < PartitionCount(meta); ++index) {
     std::string fetched = index == 0 ? std::string() : client_.FetchPartition(meta.handle, index);
     const std::string* body = index == 0 ? &statement.body : &fetched;
-    for (int attempt = 1;; ++attempt) {
-      WireRows part;
-      std::string why;
-      if (client_.reader().ReadRows(*body, meta.columns.size(), &part, &why)) {
-        std::move(part.begin(), part.end(), std::back_inserter(rows));
-        break;
-      }
-      if (attempt >= client_.options().max_attempts) {
-        throw MalformedResultError("malformed result partition " + std::to_string(index) +
-                                   " of statement " + meta.handle + ": " + why);
-      }
-      fetched = Refetch(meta.handle, index, why);
-      body = &fetched;
-    }
+    std::string why;
+    WithRetries<MalformedResultError>(
+        Refetches(client_.options().max_attempts), *client_.options().clock, no_pause,
+        [&](int) {
+          WireRows part;
+          if (!client_.reader().ReadRows(*body, meta.columns.size(), &part, &why)) {
+            throw MalformedResultError("malformed result partition " + std::to_string(index) +
+                                       " of statement " + meta.handle + ": " + why);
+          }
+          std::move(part.begin(), part.end(), std::back_inserter(rows));
+        },
+        [](const MalformedResultError&) { return true; },
+        [&](int, const MalformedResultError&, std::chrono::milliseconds) {
+          fetched = Refetch(meta.handle, index, why);
+          body = &fetched;
+        });
   }
   return rows;
 }
@@ -79,6 +90,7 @@ FetchStats SnowflakeSource::Fetch(const ChunkRequest& request, CopySink& sink) {
   const size_t depth = static_cast<size_t>(std::max(1, client_.options().prefetch_depth));
   std::unique_ptr<PartitionPrefetcher> prefetcher;
   std::string body = std::move(statement.body);
+  NoBackoff no_pause;
   for (size_t index = 0; index < count; ++index) {
     if (index > 0) {
       if (!prefetcher) {
@@ -89,16 +101,16 @@ FetchStats SnowflakeSource::Fetch(const ChunkRequest& request, CopySink& sink) {
     }
     ThrowIfStopped("reading " + request.description);
     stats.json_bytes += static_cast<int64_t>(body.size());
-    for (int attempt = 1;; ++attempt) {
-      try {
-        decoder.Decode(body, ExpectedRows(meta, index), /*resume=*/attempt > 1);
-        break;
-      } catch (const MalformedResultError& e) {
-        if (attempt >= client_.options().max_attempts) throw;
-        prefetcher.reset();  // the client is needed here; fetching resumes afterwards
-        body = Refetch(meta.handle, index, e.what());
-      }
-    }
+    WithRetries<MalformedResultError>(
+        Refetches(client_.options().max_attempts), *client_.options().clock, no_pause,
+        [&](int attempt) {
+          decoder.Decode(body, ExpectedRows(meta, index), /*resume=*/attempt > 1);
+        },
+        [](const MalformedResultError&) { return true; },
+        [&](int, const MalformedResultError& e, std::chrono::milliseconds) {
+          prefetcher.reset();  // the client is needed here; fetching resumes afterwards
+          body = Refetch(meta.handle, index, e.what());
+        });
     ++stats.partitions;
   }
   prefetcher.reset();

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/pg_type.h"
+#include "core/strings.h"
 #include "snowflake/encoders.h"
 
 namespace sf2pg::snowflake {
@@ -11,12 +12,6 @@ namespace {
 
 // PostgreSQL's largest varchar(n).
 constexpr int64_t kMaxVarcharLength = 10485760;
-
-std::string Upper(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return text;
-}
 
 PgType IntegerType(int precision) {
   if (precision <= 4) return PgType::kInt2;

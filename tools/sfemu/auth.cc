@@ -9,15 +9,11 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/strings.h"
 #include "ids.h"
 
 namespace sf2pg::sfemu {
 namespace {
-
-std::string Upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 AuthOutcome Invalid(const std::string& detail, bool tracked) {
   AuthOutcome o;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/quote.h"
+#include "core/strings.h"
 #include "json_text.h"
 #include "postgres/connection.h"
 #include "sf_error.h"
@@ -36,9 +37,7 @@ std::string ConstantText(const FunctionCall& c, size_t i) {
                            "argument " + std::to_string(i + 1) + " to function " + c.expr.text +
                                " needs to be constant");
   }
-  std::string out = t.literal_text;
-  for (auto& ch : out) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return out;
+  return Upper(t.literal_text);
 }
 
 int ConstantInt(const FunctionCall& c, size_t i) {

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/strings.h"
+
 namespace sf2pg::sfemu {
 namespace {
 
@@ -278,13 +280,6 @@ class JsonCanonicalizer {
   size_t pos_ = 0;
 };
 
-std::string Trimmed(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
-
 }  // namespace
 
 void AppendUtf8(std::string& out, uint32_t cp) {
@@ -388,10 +383,9 @@ std::string CanonicalJson(std::string_view input, SfKind kind, bool allow_undefi
 }
 
 std::string CanonicalGeo(std::string_view input, SfKind kind) {
-  std::string text = Trimmed(input);
+  std::string text(Trim(input));
   NumberStyle style = kind == SfKind::kGeometry ? NumberStyle::kGeometry : NumberStyle::kGeography;
-  std::string upper;
-  for (char c : text) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string upper = Upper(text);
   if (upper.rfind("POINT", 0) == 0) {
     // WKT POINT(x y): the only WKT form sfemu reads; GeoJSON covers the rest.
     size_t open = text.find('('), close = text.rfind(')');

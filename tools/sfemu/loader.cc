@@ -7,6 +7,7 @@
 #include "cancel.h"
 #include "core/error.h"
 #include "core/quote.h"
+#include "core/strings.h"
 #include "executor.h"
 #include "generator.h"
 #include "json_text.h"
@@ -257,8 +258,7 @@ int RunLoad(const postgres::ConnectParams& pg, const LoadOptions& options) {
   if (!options.dataset.empty()) {
     bool found = options.only_table.empty();
     for (const auto& t : Dataset(options.dataset, options.rows, options.seed)) {
-      std::string upper = options.only_table;
-      for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      std::string upper = Upper(options.only_table);
       if (!options.only_table.empty() && upper != t.name &&
           upper != t.database + "." + t.schema + "." + t.name) {
         continue;

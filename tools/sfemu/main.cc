@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/secret.h"
+#include "core/strings.h"
 #include "loader.h"
 #include "log/log.h"
 #include "server.h"
@@ -73,11 +74,6 @@ struct ServeArgs {
   double growth = 2.0;
   std::string log_level = "info";
 };
-
-std::string Upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 /// "USER=VALUE" or "VALUE" (for the first --user).
 std::pair<std::string, std::string> UserValue(const std::string& spec, const ServeArgs& a) {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/strings.h"
 #include "gzip.h"
 #include "ids.h"
 #include "jackson.h"
@@ -62,8 +63,7 @@ bool AcceptsGzip(const httplib::Request& req) {
 
 bool BoolParam(const httplib::Request& req, const char* name) {
   if (!req.has_param(name)) return false;
-  std::string v = req.get_param_value(name);
-  for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string v = Lower(req.get_param_value(name));
   return v == "true" || v == "1";
 }
 
@@ -353,8 +353,7 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
   std::optional<SfError> refused;
   if (body.contains("parameters") && body["parameters"].is_object()) {
     for (const auto& [raw_key, value] : body["parameters"].items()) {
-      std::string key = raw_key;
-      for (auto& c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      std::string key = Upper(raw_key);
       std::string text = value.is_string() ? value.get<std::string>() : value.dump();
       if (IsOutputFormatParameter(key)) {
         // Applied as the service does: the cells of that type become formatted text.

@@ -5,14 +5,10 @@
 #include <map>
 #include <stdexcept>
 
+#include "core/strings.h"
+
 namespace sf2pg::sfemu {
 namespace {
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string Join(const std::vector<std::string>& words) {
   std::string out;

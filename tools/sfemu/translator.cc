@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/quote.h"
+#include "core/strings.h"
 #include "functions.h"
 #include "json_text.h"
 #include "postgres/connection.h"
@@ -401,8 +402,7 @@ Typed Translator::Placeholder(const Expr& e) {
                       (e.text.empty() ? "?" : ":" + e.text) + " not set.");
   }
   const auto& binding = (*bindings)[key];
-  std::string type = binding.value("type", "TEXT");
-  for (auto& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string type = Upper(binding.value("type", "TEXT"));
   static const std::map<std::string, SfKind> kTypes = {{"FIXED", SfKind::kFixed},
                                                        {"REAL", SfKind::kReal},
                                                        {"TEXT", SfKind::kText},

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/strings.h"
+
 namespace sf2pg::sfemu {
 namespace {
 
@@ -204,8 +206,7 @@ PgInput Fixed(const SfType& type, std::string_view input) {
 
 PgInput Real(std::string_view input) {
   std::string text(input);
-  std::string lower;
-  for (char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lower = Lower(text);
   if (lower == "nan") return {"NaN", "", false};
   if (lower == "inf" || lower == "infinity" || lower == "+inf") return {"Infinity", "", false};
   if (lower == "-inf" || lower == "-infinity") return {"-Infinity", "", false};
@@ -222,8 +223,7 @@ PgInput Real(std::string_view input) {
 }
 
 PgInput Boolean(std::string_view input) {
-  std::string lower;
-  for (char c : input) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lower = Lower(input);
   if (lower == "true" || lower == "t" || lower == "yes" || lower == "y" || lower == "on" ||
       lower == "1") {
     return {"t", "", false};

@@ -91,29 +91,5 @@ TEST(MakeError, CarriesCodeStateStatusAndMessage) {
   EXPECT_NE(what.find("Object 'NOPE' does not exist."), std::string::npos) << what;
 }
 
-TEST(Backoff, StaysBetweenBaseAndCapAndGrows) {
-  using std::chrono::milliseconds;
-  Backoff backoff(milliseconds(1000), milliseconds(16000), 42);
-  milliseconds largest{0};
-  for (int i = 0; i < 200; ++i) {
-    milliseconds d = backoff.Next();
-    EXPECT_GE(d, milliseconds(1000));
-    EXPECT_LE(d, milliseconds(16000));
-    largest = std::max(largest, d);
-  }
-  EXPECT_GT(largest, milliseconds(8000));  // decorrelated jitter reaches towards the cap
-  Backoff first(milliseconds(1000), milliseconds(16000), 7);
-  EXPECT_LE(first.Next(), milliseconds(3000));  // the first sleep is at most 3 × base
-}
-
-TEST(Backoff, DifferentSeedsJitterDifferently) {
-  using std::chrono::milliseconds;
-  Backoff a(milliseconds(1000), milliseconds(16000), 1);
-  Backoff b(milliseconds(1000), milliseconds(16000), 2);
-  bool differ = false;
-  for (int i = 0; i < 5; ++i) differ = differ || a.Next() != b.Next();
-  EXPECT_TRUE(differ);
-}
-
 }  // namespace
 }  // namespace sf2pg::snowflake

@@ -1,4 +1,4 @@
-#include "snowflake/http.h"
+#include "http/client.h"
 
 #include <curl/curl.h>
 #include <libdeflate.h>
@@ -6,13 +6,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <mutex>
-#include <optional>
 #include <string_view>
 
 #include "core/error.h"
 #include "core/stop.h"
+#include "core/strings.h"
 
-namespace sf2pg::snowflake {
+namespace sf2pg::http {
 namespace {
 
 // The receive buffer keeps its capacity between requests up to this size.
@@ -43,30 +43,14 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
-// The value of header `name` (lower case, with the colon) in `line`, or nullopt.
-std::optional<std::string_view> HeaderValue(std::string_view line, std::string_view name) {
-  if (line.size() <= name.size()) return std::nullopt;
-  for (size_t i = 0; i < name.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return std::nullopt;
-  }
-  std::string_view value = line.substr(name.size());
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
-    value.remove_suffix(1);
-  }
-  return value;
-}
-
-struct HeaderSink {
-  HttpResponse* response;
-  std::string* content_encoding;
-};
-
+// Keeps every "Name: value" line by lower-case name (HTTP header names are case-insensitive).
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   std::string_view line(data, size * count);
-  auto* sink = static_cast<HeaderSink*>(user);
-  if (auto v = HeaderValue(line, "retry-after:")) sink->response->retry_after = std::string(*v);
-  if (auto v = HeaderValue(line, "content-encoding:")) *sink->content_encoding = std::string(*v);
+  size_t colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    (*static_cast<std::map<std::string, std::string>*>(user))[Lower(line.substr(0, colon))] =
+        std::string(Trim(line.substr(colon + 1)));
+  }
   return size * count;
 }
 
@@ -79,8 +63,9 @@ int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 }  // namespace
 
-struct HttpClient::Impl {
+struct Client::Impl {
   size_t max_body_bytes = 0;
+  bool gzip = false;
   CURL* curl = nullptr;
   char error[CURL_ERROR_SIZE] = {};
   libdeflate_decompressor* inflater = nullptr;
@@ -129,51 +114,60 @@ bool Gunzip(libdeflate_decompressor* inflater, std::string_view in, std::string&
 
 }  // namespace
 
-HttpClient::HttpClient(const HttpOptions& options) : impl_(std::make_unique<Impl>()) {
+Client::Client(const Options& options) : impl_(std::make_unique<Impl>()) {
   GlobalInit();
   impl_->max_body_bytes = options.max_body_bytes;
+  impl_->gzip = options.gzip;
   impl_->curl = curl_easy_init();
   if (!impl_->curl) throw InternalError("curl_easy_init failed");
   CURL* c = impl_->curl;
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, impl_->error);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options.connect_timeout.count()));
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count()));
-  curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
-  // Partitions are always gzip (spec §2.6); sf2pg inflates them itself (Gunzip above).
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
-  curl_easy_setopt(c, CURLOPT_HTTP_CONTENT_DECODING, 0L);
-  impl_->inflater = libdeflate_alloc_decompressor();
-  if (!impl_->inflater) throw InternalError("libdeflate_alloc_decompressor failed");
-  curl_easy_setopt(c, CURLOPT_USERAGENT, options.user_agent.c_str());
+  if (options.connect_timeout.count() > 0) {
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options.connect_timeout.count()));
+  }
+  if (options.low_speed_time.count() > 0) {
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count()));
+  }
+  if (options.tcp_keepalive) curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+  if (options.gzip) {
+    // sf2pg inflates gzip bodies itself (Gunzip above).
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
+    curl_easy_setopt(c, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+    impl_->inflater = libdeflate_alloc_decompressor();
+    if (!impl_->inflater) throw InternalError("libdeflate_alloc_decompressor failed");
+  }
+  if (options.no_proxy) curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+  if (!options.user_agent.empty()) {
+    curl_easy_setopt(c, CURLOPT_USERAGENT, options.user_agent.c_str());
+  }
   if (!options.ca_bundle.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options.ca_bundle.c_str());
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &OnBody);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &OnProgress);
 }
 
-void HttpClient::SetAbandonFlag(const std::atomic<bool>* flag) {
+void Client::SetAbandonFlag(const std::atomic<bool>* flag) {
   curl_easy_setopt(impl_->curl, CURLOPT_XFERINFODATA, flag);
 }
 
-HttpClient::~HttpClient() {
+Client::~Client() {
   if (impl_ && impl_->curl) curl_easy_cleanup(impl_->curl);
   if (impl_ && impl_->inflater) libdeflate_free_decompressor(impl_->inflater);
 }
 
-HttpResponse HttpClient::Send(const HttpRequest& request) {
+Response Client::Send(const Request& request) {
   CURL* c = impl_->curl;
-  HttpResponse response;
-  std::string encoding;
-  HeaderSink header_sink{&response, &encoding};
+  Response response;
   std::string& received = impl_->compressed;
   received.clear();
   curl_slist* headers = nullptr;
   for (const std::string& h : request.headers) headers = curl_slist_append(headers, h.c_str());
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-  if (request.method == HttpRequest::Method::kPost) {
+  if (request.method == Request::Method::kPost) {
     curl_easy_setopt(c, CURLOPT_POST, 1L);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
@@ -184,12 +178,13 @@ HttpResponse HttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   BodySink body_sink{&received, impl_->max_body_bytes};
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &body_sink);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &header_sink);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
   impl_->error[0] = '\0';
   CURLcode rc = curl_easy_perform(c);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
   curl_slist_free_all(headers);
   bool inflated_too_big = false;
+  std::string encoding = impl_->gzip ? response.Header("content-encoding") : std::string();
   if (body_sink.exceeded) {
     rc = CURLE_FILESIZE_EXCEEDED;
   } else if (rc == CURLE_OK && !encoding.empty() && encoding != "identity" &&
@@ -211,8 +206,9 @@ HttpResponse HttpClient::Send(const HttpRequest& request) {
                   "the response body exceeds sf2pg's limit of %zu bytes", impl_->max_body_bytes);
   }
   if (rc != CURLE_OK) {
-    response.transport_code = rc;
-    response.transport_error = impl_->error[0] ? impl_->error : curl_easy_strerror(rc);
+    response.transport.code = rc;
+    response.transport.summary = curl_easy_strerror(rc);
+    response.transport.detail = impl_->error[0] ? impl_->error : response.transport.summary;
     response.body.clear();
     return response;
   }
@@ -221,4 +217,18 @@ HttpResponse HttpClient::Send(const HttpRequest& request) {
   return response;
 }
 
-}  // namespace sf2pg::snowflake
+std::string Response::Header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+std::string Escape(std::string_view text) {
+  GlobalInit();
+  // libcurl ignores the handle (it may be null since 7.82).
+  char* escaped = curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
+  std::string out = escaped ? escaped : "";
+  curl_free(escaped);
+  return out;
+}
+
+}  // namespace sf2pg::http
