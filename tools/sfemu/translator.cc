@@ -1311,7 +1311,9 @@ TranslatedDml Translator::TranslateUpdate(const Statement& st) {
   out.table = ResolveTable(st.target);
   Scope scope = TableScope(out.table, "t0", std::nullopt);
   std::string sets;
-  for (const auto& [name, expr] : st.assignments) {
+  for (const auto& assignment : st.assignments) {
+    const Name& name = assignment.first;  // not a structured binding: the lambda captures it
+    const auto& expr = assignment.second;
     auto it = std::find_if(out.table.columns.begin(), out.table.columns.end(),
                            [&](const CatalogColumn& c) { return c.name == name.text; });
     if (it == out.table.columns.end())
