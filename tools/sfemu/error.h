@@ -2,7 +2,8 @@
 // SQL API answers (HTTP status, Snowflake error code, SQLSTATE, message), and ErrorResponse is
 // the one place that turns it into the response. Every code sfemu uses is listed in README.md
 // with the situation that produces it. Start-up failures (command line, key files, --ddl and
-// --csv input, fault configuration) are ConfigError: they end the program, not a request.
+// --csv input, fault configuration) are ConfigError or DataError: they end the program (or
+// refuse a fault configuration), not a request.
 #pragma once
 
 #include <stdexcept>
