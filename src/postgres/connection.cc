@@ -106,20 +106,21 @@ Connection::~Connection() {
 }
 
 void Connection::Fail(std::string_view what, const PGresult* result) {
-  std::string sqlstate;
-  std::string message;
-  if (result) {
-    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-    if (state) sqlstate = state;
-    message = TrimMessage(PQresultErrorMessage(result));
-  }
+  auto field = [result](int code) {
+    const char* v = result ? PQresultErrorField(result, code) : nullptr;
+    return std::string(v ? v : "");
+  };
+  std::string sqlstate = field(PG_DIAG_SQLSTATE);
+  std::string message = result ? TrimMessage(PQresultErrorMessage(result)) : "";
   if (message.empty()) message = TrimMessage(PQerrorMessage(conn_));
+  std::string primary = field(PG_DIAG_MESSAGE_PRIMARY);
+  if (primary.empty()) primary = TrimMessage(PQerrorMessage(conn_));
   bool broken = PQstatus(conn_) != CONNECTION_OK;
   Retry retry = ClassifySqlState(sqlstate, false);
   if (broken && sqlstate.empty()) retry = Retry::kChunk;
-  throw PostgresError(
+  throw StatementError(
       "PostgreSQL " + params_.Describe() + ": " + message + " (while " + std::string(what) + ")",
-      retry, sqlstate);
+      retry, sqlstate, std::move(primary), field(PG_DIAG_CONSTRAINT_NAME));
 }
 
 Result Connection::Check(PGresult* raw, std::string_view sql) {
@@ -144,6 +145,12 @@ Result Connection::Exec(std::string_view sql, const Params& params) {
   return Check(PQexecParams(conn_, text.c_str(), static_cast<int>(values.size()), nullptr,
                             values.data(), nullptr, nullptr, 0),
                sql);
+}
+
+Result Connection::ExecBinary(std::string_view sql) {
+  std::string text(sql);
+  return Check(
+      PQexecParams(conn_, text.c_str(), 0, nullptr, nullptr, nullptr, nullptr, /*binary=*/1), sql);
 }
 
 void Connection::CopyBegin(std::string_view copy_sql) {

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error.h"
 #include "core/secret.h"
 
 namespace sf2pg::postgres {
@@ -32,7 +33,8 @@ struct ConnectParams {
   std::string Describe() const;
 };
 
-/// The result of a statement. Values are text (the libpq default format).
+/// The result of a statement. Values are text (the libpq default format) unless it came from
+/// Connection::ExecBinary.
 class Result {
  public:
   explicit Result(PGresult* result) : result_(result, &PQclear) {}
@@ -46,6 +48,8 @@ class Result {
   std::optional<std::string> GetOptional(int row, int column) const;
   int64_t GetInt(int row, int column) const;
   std::string ColumnName(int column) const { return PQfname(result_.get(), column); }
+  /// The PostgreSQL type (pg_type oid) of a column.
+  Oid ColumnType(int column) const { return PQftype(result_.get(), column); }
   /// Rows affected by INSERT/UPDATE/DELETE/COPY.
   int64_t Affected() const;
   PGresult* get() const { return result_.get(); }
@@ -56,6 +60,25 @@ class Result {
 
 using Params = std::vector<std::optional<std::string>>;
 
+/// A statement that failed: PostgresError plus the fields the server reported with it.
+class StatementError : public PostgresError {
+ public:
+  StatementError(const std::string& what, Retry retry, std::string sql_state,
+                 std::string primary_message, std::string constraint)
+      : PostgresError(what, retry, std::move(sql_state)),
+        primary_message_(std::move(primary_message)),
+        constraint_(std::move(constraint)) {}
+  /// The server's one-line message (without "ERROR:", DETAIL or HINT); libpq's own message
+  /// when the server sent none (the connection broke).
+  const std::string& primary_message() const { return primary_message_; }
+  /// The constraint a constraint violation names; "" otherwise.
+  const std::string& constraint() const { return constraint_; }
+
+ private:
+  std::string primary_message_;
+  std::string constraint_;
+};
+
 class Connection {
  public:
   /// Connects; throws PostgresError (Retry::kCall for transient failures).
@@ -64,10 +87,13 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  /// Runs one or more statements without parameters; throws PostgresError on failure.
+  /// Runs one or more statements without parameters; throws StatementError on failure.
   Result Exec(std::string_view sql);
   /// Runs one statement with text parameters ($1, $2, ...).
   Result Exec(std::string_view sql, const Params& params);
+  /// Runs one statement without parameters; the result's values are in PostgreSQL's binary
+  /// format (read them with the column's type, Result::ColumnType).
+  Result ExecBinary(std::string_view sql);
 
   /// COPY ... FROM STDIN: Begin, Put any number of times, then End (returns the row count).
   /// If anything throws between Begin and End, call Abort() (or drop the connection): a COPY
@@ -80,6 +106,9 @@ class Connection {
 
   /// True while the server connection is usable.
   bool ok() const { return PQstatus(conn_) == CONNECTION_OK; }
+  /// True inside a transaction block (also after a failed statement in one, and when the
+  /// connection broke: the state is then unknown).
+  bool InTransaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
   /// The server's process id (for pg_terminate_backend in tests).
   int BackendPid() const { return PQbackendPID(conn_); }
   int ServerVersion() const { return PQserverVersion(conn_); }

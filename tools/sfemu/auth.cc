@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/strings.h"
+#include "error.h"
 #include "ids.h"
 
 namespace sf2pg::sfemu {
@@ -64,7 +65,7 @@ std::string Base64UrlDecode(std::string_view data) {
   for (char c : data) {
     if (c == '=') break;
     int v = value(c);
-    if (v < 0) throw std::invalid_argument("bad base64url");
+    if (v < 0) throw Error::Request(401, "390144", "bad base64url");
     buffer = (buffer << 6) | static_cast<uint32_t>(v);
     bits += 6;
     if (bits >= 8) {

@@ -63,7 +63,7 @@ class Authenticator {
   std::string account_;
 };
 
-/// Decodes base64url (JWT segments; padding optional). Throws std::invalid_argument.
+/// Decodes base64url (JWT segments; padding optional). Throws Error (the 401 of an invalid JWT).
 std::string Base64UrlDecode(std::string_view data);
 
 }  // namespace sf2pg::sfemu

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sf_error.h"
+#include "error.h"
 
 namespace sf2pg::sfemu {
 
@@ -37,13 +37,13 @@ int64_t CancelToken::RemainingMs() const {
   return left > 0 ? left : 0;
 }
 
-void CancelToken::Attach(PGconn* conn) {
+void CancelToken::Attach(postgres::Connection* conn) {
   std::lock_guard lock(mu_);
   if (pg_cancel_) {
     PQfreeCancel(pg_cancel_);
     pg_cancel_ = nullptr;
   }
-  if (conn) pg_cancel_ = PQgetCancel(conn);
+  if (conn) pg_cancel_ = PQgetCancel(conn->raw());
 }
 
 bool CancelToken::Sleep(int64_t ms) {
@@ -58,13 +58,8 @@ void CancelToken::Check() const {
 }
 
 void CancelToken::ThrowStopped() const {
-  if (expired() && !canceled()) {
-    throw SfError("000630", "57014",
-                  "Statement reached its statement or warehouse timeout of " +
-                      std::to_string(timeout_seconds_) + " second(s) and was canceled.",
-                  408);
-  }
-  throw SfError("000604", "57014", "SQL execution canceled");
+  if (expired() && !canceled()) throw TimeoutError(timeout_seconds_);
+  throw CanceledError();
 }
 
 }  // namespace sf2pg::sfemu

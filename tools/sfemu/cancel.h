@@ -9,6 +9,8 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "postgres/connection.h"
+
 namespace sf2pg::sfemu {
 
 class CancelToken {
@@ -30,10 +32,10 @@ class CancelToken {
   int64_t RemainingMs() const;
 
   /// The connection whose query Cancel() should interrupt (null to detach).
-  void Attach(PGconn* conn);
+  void Attach(postgres::Connection* conn);
   /// Sleeps up to `ms`; returns early (false) when cancelled or timed out.
   bool Sleep(int64_t ms);
-  /// Throws the Snowflake error for a cancelled (000604) or timed-out (000630, HTTP 408)
+  /// Throws the Error for a cancelled (000604) or timed-out (000630, HTTP 408)
   /// statement; returns normally otherwise.
   void Check() const;
   /// The error for the current state: timeout when the deadline passed, else cancel.

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/quote.h"
+#include "error.h"
 #include "ids.h"
 
 namespace sf2pg::sfemu {

@@ -5,10 +5,10 @@
 
 #include "core/error.h"
 #include "core/quote.h"
+#include "error.h"
 #include "json_text.h"
 #include "parser.h"
 #include "pg_rows.h"
-#include "sf_error.h"
 
 namespace sf2pg::sfemu {
 namespace {
@@ -16,27 +16,6 @@ namespace {
 using postgres::Connection;
 
 constexpr int kFetchRows = 4096;
-
-using PgResult = std::unique_ptr<PGresult, decltype(&PQclear)>;
-
-std::string Field(const PGresult* r, int code) {
-  const char* v = r ? PQresultErrorField(r, code) : nullptr;
-  return v ? v : "";
-}
-
-/// Runs `sql`; throws PgFailure on error.
-PgResult Exec(PGconn* conn, const std::string& sql, bool binary = false) {
-  PGresult* raw = binary ? PQexecParams(conn, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 1)
-                         : PQexec(conn, sql.c_str());
-  PgResult r(raw, &PQclear);
-  ExecStatusType status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return r;
-  PgFailure f{Field(raw, PG_DIAG_SQLSTATE), Field(raw, PG_DIAG_MESSAGE_PRIMARY),
-              Field(raw, PG_DIAG_CONSTRAINT_NAME)};
-  if (f.message.empty()) f.message = PQerrorMessage(conn);
-  if (f.sql_state.empty() && PQstatus(conn) != CONNECTION_OK) f.sql_state = "08006";
-  throw f;
-}
 
 std::string MillisText(int64_t ms) {
   std::string s = std::to_string(ms / 1000) + ".";
@@ -75,6 +54,16 @@ ResultColumn TypedColumn(const std::string& name, SfType type, bool nullable = t
   return c;
 }
 
+/// Ends the transaction a failure left open; errors are ignored (a broken connection has rolled
+/// it back already).
+void RollBack(Connection& conn) {
+  if (!conn.InTransaction()) return;
+  try {
+    conn.Exec("ROLLBACK");
+  } catch (const PostgresError&) {
+  }
+}
+
 const char* CommandKind(StatementKind kind) {
   switch (kind) {
     case StatementKind::kBegin:
@@ -91,40 +80,6 @@ const char* CommandKind(StatementKind kind) {
 }
 
 }  // namespace
-
-SfError MapPgFailure(const PgFailure& f) {
-  const std::string& s = f.sql_state;
-  if (s == "22012") return SfError("100051", "22012", "Division by zero");
-  if (s == "22003") return SfError("100039", "22003", "Numeric value out of range: " + f.message);
-  if (s == "22P02")
-    return SfError("100038", "22018", "Numeric value is not recognized: " + f.message);
-  if (s == "22001") return SfError("100078", "22001", "String is too long and would be truncated");
-  if (s == "23502") return SfError("100072", "22000", "NULL result in a non-nullable column");
-  if (s == "22007" || s == "22008")
-    return SfError("100035", "22007", "Timestamp is not recognized: " + f.message);
-  if (s == "23514" && f.constraint.ends_with("#scale")) {
-    return SfError(kNotEmulatedCode, kNotEmulatedState,
-                   "A value has more fraction digits than its column's scale keeps; sfemu does "
-                   "not emulate how Snowflake reduces them");
-  }
-  if (s == "23514" && f.constraint.ends_with("#length")) {
-    return SfError("100078", "22001", "Binary value is too long for its column");
-  }
-  if (s == "SF000") return SfError(kNotEmulatedCode, kNotEmulatedState, f.message);
-  if (s == "42803") return SfError("000979", "42601", "SQL compilation error:\n" + f.message);
-  if (s == "42883" || s == "42804" || s == "42725") {
-    return SfError("001044", "22023", "SQL compilation error:\n" + f.message);
-  }
-  if (s.starts_with("08") || s == "57P01" || s == "57P03" || s == "53300") {
-    return SfError("000603", "XX000",
-                   "SQL execution internal error: the emulator lost its PostgreSQL connection (" +
-                       f.message + ")",
-                   503);
-  }
-  return SfError(
-      "000603", "XX000",
-      "SQL execution internal error: Processing aborted due to error " + s + ": " + f.message);
-}
 
 struct Executor::Session {
   SessionContext context;
@@ -153,11 +108,11 @@ void Executor::EnsureConnected() {
         "SET DateStyle = ISO; SET IntervalStyle = postgres");
   } catch (const PostgresError& e) {
     conn_.reset();
-    throw SfError("000603", "XX000",
-                  std::string("SQL execution internal error: the emulator cannot reach its "
-                              "PostgreSQL database: ") +
-                      e.what(),
-                  503);
+    throw Error("000603", "XX000",
+                std::string("SQL execution internal error: the emulator cannot reach its "
+                            "PostgreSQL database: ") +
+                    e.what(),
+                503);
   }
 }
 
@@ -167,7 +122,7 @@ int64_t Executor::Generation() {
     return PgCatalog::ReadGeneration(*conn_);
   } catch (const PostgresError& e) {
     conn_.reset();
-    throw SfError("000603", "XX000", std::string("SQL execution internal error: ") + e.what(), 503);
+    throw Error("000603", "XX000", std::string("SQL execution internal error: ") + e.what(), 503);
   }
 }
 
@@ -182,9 +137,9 @@ void Executor::ExpandBatchBindings(const ExecRequest& request,
       continue;
     size_t n = binding["value"].size();
     if (any && n != length) {
-      throw SfError("002099", "07006",
-                    "SQL compilation error:\nBind variables of the array binding have different "
-                    "lengths.");
+      throw Error("002099", "07006",
+                  "SQL compilation error:\nBind variables of the array binding have different "
+                  "lengths.");
     }
     any = true;
     length = n;
@@ -208,32 +163,31 @@ ExecResult Executor::Run(const ExecRequest& request, CancelToken& token, int64_t
   if (request.extra_delay_ms > 0 && !token.Sleep(request.extra_delay_ms)) token.ThrowStopped();
   std::vector<Statement> statements = ParseScript(request.sql);
   if (statements.empty()) {
-    throw SfError("000900", "42601", "SQL compilation error:\nEmpty SQL statement.", 400);
+    throw Error("000900", "42601", "SQL compilation error:\nEmpty SQL statement.", 400);
   }
   if (request.statement_count != 0 &&
       statements.size() != static_cast<size_t>(request.statement_count)) {
-    throw SfError("000008", "0A000",
-                  "Actual statement count " + std::to_string(statements.size()) +
-                      " did not match the desired statement count " +
-                      std::to_string(request.statement_count) + ".");
+    throw Error("000008", "0A000",
+                "Actual statement count " + std::to_string(statements.size()) +
+                    " did not match the desired statement count " +
+                    std::to_string(request.statement_count) + ".");
   }
   ExecResult out;
   out.multi = request.statement_count != 1;
   if (out.multi && request.bindings.is_object() && !request.bindings.empty()) {
-    throw SfError("000002", "0A000",
-                  "Bind variables are not supported in multi-statement requests.");
+    throw Error("000002", "0A000", "Bind variables are not supported in multi-statement requests.");
   }
   if (!out.multi) {
     const Statement& st = statements[0];
     if (const char* kind = CommandKind(st.kind)) {
-      throw SfError("391911", "0A000", std::string("Command not supported by SQL API: ") + kind);
+      throw Error("391911", "0A000", std::string("Command not supported by SQL API: ") + kind);
     }
     if (st.kind == StatementKind::kNotInApi) {
-      throw SfError("391911", "0A000", "Command not supported by SQL API: " + st.command);
+      throw Error("391911", "0A000", "Command not supported by SQL API: " + st.command);
     }
   }
   EnsureConnected();
-  PGconn* conn = conn_->raw();
+  Connection& conn = *conn_;
   PgCatalog catalog(*conn_, &cache_, generation);
   Session session;
   session.context = request.session;
@@ -243,13 +197,13 @@ ExecResult Executor::Run(const ExecRequest& request, CancelToken& token, int64_t
   session.output_formats = &request.output_formats;
   session.multi = out.multi;
   session.catalog = &catalog;
-  token.Attach(conn);
+  token.Attach(&conn);
   try {
-    Exec(conn, "SET TIME ZONE " + pg::QuoteLiteral(request.timezone));
-  } catch (const PgFailure&) {
+    conn.Exec("SET TIME ZONE " + pg::QuoteLiteral(request.timezone));
+  } catch (const PostgresError&) {
     token.Attach(nullptr);
-    throw SfError("002043", "22023",
-                  "Invalid value [" + request.timezone + "] for parameter 'TIMEZONE'", 422);
+    throw Error("002043", "22023",
+                "Invalid value [" + request.timezone + "] for parameter 'TIMEZONE'", 422);
   }
   try {
     std::vector<nlohmann::json> batches;
@@ -274,17 +228,15 @@ ExecResult Executor::Run(const ExecRequest& request, CancelToken& token, int64_t
     } else {
       for (const auto& st : statements) out.children.push_back(RunStatement(st, session, token));
     }
-    if (session.in_transaction) Exec(conn, "ROLLBACK");
-  } catch (const PgFailure& f) {
-    if (PQtransactionStatus(conn) != PQTRANS_IDLE) PQclear(PQexec(conn, "ROLLBACK"));
+    if (session.in_transaction) conn.Exec("ROLLBACK");
+  } catch (const postgres::StatementError& f) {
+    RollBack(conn);
     token.Attach(nullptr);
-    if (f.sql_state == "57014") token.ThrowStopped();
+    if (f.sql_state() == "57014") token.ThrowStopped();
     if (token.expired()) token.ThrowStopped();
-    throw MapPgFailure(f);
+    throw MapPgFailure(f, !conn.ok());
   } catch (...) {
-    if (PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) != PQTRANS_IDLE) {
-      PQclear(PQexec(conn, "ROLLBACK"));
-    }
+    if (conn.ok()) RollBack(conn);
     token.Attach(nullptr);
     throw;
   }
@@ -295,16 +247,16 @@ ExecResult Executor::Run(const ExecRequest& request, CancelToken& token, int64_t
 std::shared_ptr<ResultSet> Executor::RunStatement(const Statement& st, Session& session,
                                                   CancelToken& token) {
   token.Check();
-  PGconn* conn = conn_->raw();
+  Connection& conn = *conn_;
   switch (st.kind) {
     case StatementKind::kBegin:
-      if (!session.in_transaction) Exec(conn, "BEGIN");
+      if (!session.in_transaction) conn.Exec("BEGIN");
       session.in_transaction = true;
       return Status("Statement executed successfully.");
     case StatementKind::kCommit:
     case StatementKind::kRollback:
       if (session.in_transaction)
-        Exec(conn, st.kind == StatementKind::kCommit ? "COMMIT" : "ROLLBACK");
+        conn.Exec(st.kind == StatementKind::kCommit ? "COMMIT" : "ROLLBACK");
       session.in_transaction = false;
       return Status("Statement executed successfully.");
     case StatementKind::kUse: {
@@ -333,20 +285,20 @@ std::shared_ptr<ResultSet> Executor::RunStatement(const Statement& st, Session& 
         }
         // Every request is its own session: settings last until the end of this request.
         if (key == "TIMEZONE" && session.multi) {
-          Exec(conn,
-               "SET TIME ZONE " + pg::QuoteLiteral(value.empty() ? "America/Los_Angeles" : value));
+          conn.Exec("SET TIME ZONE " +
+                    pg::QuoteLiteral(value.empty() ? "America/Los_Angeles" : value));
         }
       }
       return Status("Statement executed successfully.");
     case StatementKind::kNotInApi:
-      throw SfError("391911", "0A000", "Command not supported by SQL API: " + st.command);
+      throw Error("391911", "0A000", "Command not supported by SQL API: " + st.command);
     default:
       break;
   }
   bool own_transaction = !session.in_transaction;
-  if (own_transaction) Exec(conn, "BEGIN");
-  Exec(conn, "SET LOCAL statement_timeout = " +
-                 std::to_string(std::max<int64_t>(1, token.RemainingMs())));
+  if (own_transaction) conn.Exec("BEGIN");
+  conn.Exec("SET LOCAL statement_timeout = " +
+            std::to_string(std::max<int64_t>(1, token.RemainingMs())));
   std::shared_ptr<ResultSet> result;
   switch (st.kind) {
     case StatementKind::kSelect:
@@ -371,31 +323,31 @@ std::shared_ptr<ResultSet> Executor::RunStatement(const Statement& st, Session& 
       result = RunDdl(st, session);
       break;
   }
-  if (own_transaction) Exec(conn, "COMMIT");
+  if (own_transaction) conn.Exec("COMMIT");
   return result;
 }
 
 std::shared_ptr<ResultSet> Executor::RunSelect(const Statement& st, Session& session,
                                                CancelToken& token) {
-  PGconn* conn = conn_->raw();
+  Connection& conn = *conn_;
   Translator translator(*session.catalog, session.context, *session.sql);
   TranslatedQuery q = translator.TranslateSelect(*st.select);
   ResultBuilder builder(q.columns, RowLayout::kQuery, policy_, store_);
   RowRenderer renderer(q, session.nullable, *session.output_formats);
-  Exec(conn, "DECLARE sfemu_cursor NO SCROLL CURSOR FOR " + q.sql);
+  conn.Exec("DECLARE sfemu_cursor NO SCROLL CURSOR FOR " + q.sql);
   const std::string fetch = "FETCH " + std::to_string(kFetchRows) + " FROM sfemu_cursor";
   while (true) {
     token.Check();
-    PgResult batch = Exec(conn, fetch, true);
-    renderer.Bind(batch.get());
-    int n = PQntuples(batch.get());
+    postgres::Result batch = conn.ExecBinary(fetch);
+    renderer.Bind(batch);
+    int n = batch.rows();
     for (int i = 0; i < n; ++i) {
-      renderer.Append(builder.BeginRow(), batch.get(), i);
+      renderer.Append(builder.BeginRow(), batch, i);
       builder.EndRow();
     }
     if (n < kFetchRows) break;
   }
-  Exec(conn, "CLOSE sfemu_cursor");
+  conn.Exec("CLOSE sfemu_cursor");
   auto result = builder.Finish();
   return result;
 }
@@ -438,9 +390,8 @@ std::shared_ptr<ResultSet> Executor::RunDml(const Statement& st, Session& sessio
       table = translator.ResolveTable(st.target);  // throws the Snowflake error
     }
     table = *found;
-    PgResult count = Exec(conn.raw(), "SELECT count(*) FROM " + table.PgQualified());
-    stats.deleted = std::stoll(PQgetvalue(count.get(), 0, 0));
-    Exec(conn.raw(), "TRUNCATE " + table.PgQualified());
+    stats.deleted = conn.Exec("SELECT count(*) FROM " + table.PgQualified()).GetInt(0, 0);
+    conn.Exec("TRUNCATE " + table.PgQualified());
     session.catalog->AdjustRowCount(table, 0, true);
     result = Status("Statement executed successfully.", stats);
   } else {
@@ -448,9 +399,7 @@ std::shared_ptr<ResultSet> Executor::RunDml(const Statement& st, Session& sessio
                         : st.kind == StatementKind::kUpdate ? translator.TranslateUpdate(st)
                                                             : translator.TranslateDelete(st);
     table = dml.table;
-    PgResult r = Exec(conn.raw(), dml.sql);
-    const char* tuples = PQcmdTuples(r.get());
-    int64_t n = tuples && *tuples ? std::stoll(tuples) : 0;
+    int64_t n = conn.Exec(dml.sql).Affected();
     if (st.kind == StatementKind::kInsert) {
       stats.inserted = n;
       session.catalog->AdjustRowCount(table, n);
@@ -656,8 +605,8 @@ std::shared_ptr<ResultSet> Executor::RunShowTables(const Statement& st, Session&
   std::string owner = session.context.role.empty() ? "SYSADMIN" : session.context.role;
   for (const auto& t : session.catalog->ListTables(db, schema)) {
     if (st.like && !LikeMatch(t.name, *st.like)) continue;
-    PgResult size = Exec(
-        conn_->raw(), "SELECT pg_total_relation_size(" + pg::QuoteLiteral(t.PgQualified()) + ")");
+    postgres::Result size =
+        conn_->Exec("SELECT pg_total_relation_size(" + pg::QuoteLiteral(t.PgQualified()) + ")");
     b.AddRow({MillisText(t.created_on_ms),
               t.name,
               t.database,
@@ -666,7 +615,7 @@ std::shared_ptr<ResultSet> Executor::RunShowTables(const Statement& st, Session&
               "",
               "",
               std::to_string(t.row_count),
-              PQgetvalue(size.get(), 0, 0),
+              std::string(size.Get(0, 0)),
               owner,
               "1",
               "OFF",

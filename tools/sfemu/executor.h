@@ -13,10 +13,10 @@
 #include "ast.h"
 #include "cancel.h"
 #include "catalog.h"
+#include "error.h"
 #include "output_format.h"
 #include "postgres/connection.h"
 #include "result.h"
-#include "sf_error.h"
 #include "translator.h"
 
 namespace sf2pg::sfemu {
@@ -44,9 +44,9 @@ class Executor {
   Executor(postgres::ConnectParams params, BlobStore& store, CatalogCache& cache,
            PartitionPolicy policy);
 
-  /// The catalog generation (connects first if needed). Throws SfError when PostgreSQL is down.
+  /// The catalog generation (connects first if needed). Throws Error when PostgreSQL is down.
   int64_t Generation();
-  /// Runs the request. Throws SfError (HTTP status inside) for every failure.
+  /// Runs the request. Throws Error (HTTP status inside) for every failure.
   ExecResult Run(const ExecRequest& request, CancelToken& token, int64_t generation);
 
  private:
@@ -72,13 +72,5 @@ class Executor {
   CatalogCache& cache_;
   PartitionPolicy policy_;
 };
-
-/// The message and code of a PostgreSQL failure, as Snowflake would report it.
-struct PgFailure {
-  std::string sql_state;
-  std::string message;
-  std::string constraint;
-};
-SfError MapPgFailure(const PgFailure& failure);
 
 }  // namespace sf2pg::sfemu

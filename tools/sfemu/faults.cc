@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "core/error.h"
+
 namespace sf2pg::sfemu {
 namespace {
 
@@ -22,7 +24,7 @@ const std::map<std::string, FaultAction>& Names() {
 
 FaultAction ParseAction(const std::string& name) {
   auto it = Names().find(name);
-  if (it == Names().end()) throw std::invalid_argument("unknown fault kind '" + name + "'");
+  if (it == Names().end()) throw ConfigError("unknown fault kind '" + name + "'");
   return it->second;
 }
 
@@ -40,19 +42,19 @@ std::string FaultName(FaultAction action) {
 }
 
 FaultConfig ParseFaultConfig(const nlohmann::json& j) {
-  if (!j.is_object()) throw std::invalid_argument("the fault configuration must be a JSON object");
+  if (!j.is_object()) throw ConfigError("the fault configuration must be a JSON object");
   FaultConfig c;
   c.seed = j.value("seed", static_cast<uint64_t>(1));
   c.latency_ms = j.value("latency_ms", static_cast<int64_t>(0));
   c.retry_after_seconds = j.value("retry_after_seconds", static_cast<int64_t>(1));
   c.slow_ms = j.value("slow_ms", static_cast<int64_t>(2000));
   if (j.contains("rates")) {
-    if (!j["rates"].is_object()) throw std::invalid_argument("rates must be an object");
+    if (!j["rates"].is_object()) throw ConfigError("rates must be an object");
     for (const auto& [name, rate] : j["rates"].items()) {
       FaultAction a = ParseAction(name);
-      if (a == FaultAction::kSqlError) throw std::invalid_argument("422 faults need a rule");
+      if (a == FaultAction::kSqlError) throw ConfigError("422 faults need a rule");
       double r = rate.get<double>();
-      if (r < 0 || r > 1) throw std::invalid_argument("rate of " + name + " must be within 0..1");
+      if (r < 0 || r > 1) throw ConfigError("rate of " + name + " must be within 0..1");
       c.rates[a] = r;
     }
   }
@@ -63,7 +65,7 @@ FaultConfig ParseFaultConfig(const nlohmann::json& j) {
       try {
         r.compiled = std::regex(r.match, std::regex::ECMAScript | std::regex::icase);
       } catch (const std::regex_error& e) {
-        throw std::invalid_argument("bad rule regex '" + r.match + "': " + e.what());
+        throw ConfigError("bad rule regex '" + r.match + "': " + e.what());
       }
       r.times = rj.value("times", 1);
       r.action = ParseAction(rj.value("action", "422"));
@@ -73,7 +75,7 @@ FaultConfig ParseFaultConfig(const nlohmann::json& j) {
       r.sql_state = rj.value("sql_state", r.sql_state);
       r.message = rj.value("message", r.message);
       if (BodyFault(r.action) && !r.on_partition) {
-        throw std::invalid_argument("reset and truncated_gzip rules apply to partitions");
+        throw ConfigError("reset and truncated_gzip rules apply to partitions");
       }
       c.rules.push_back(std::move(r));
     }
@@ -105,11 +107,10 @@ nlohmann::json FaultConfigJson(const FaultConfig& c) {
 
 void ApplyFaultRate(FaultConfig& config, const std::string& spec) {
   size_t eq = spec.find('=');
-  if (eq == std::string::npos)
-    throw std::invalid_argument("expected KIND=RATE, got '" + spec + "'");
+  if (eq == std::string::npos) throw ConfigError("expected KIND=RATE, got '" + spec + "'");
   FaultAction a = ParseAction(spec.substr(0, eq));
   double r = std::stod(spec.substr(eq + 1));
-  if (r < 0 || r > 1) throw std::invalid_argument("rate must be within 0..1");
+  if (r < 0 || r > 1) throw ConfigError("rate must be within 0..1");
   config.rates[a] = r;
 }
 

@@ -55,10 +55,10 @@ struct FaultConfig {
   std::vector<FaultRule> rules;
 };
 
-/// Parses the JSON of POST /sfemu/faults (see README.md); throws std::invalid_argument.
+/// Parses the JSON of POST /sfemu/faults (see README.md); throws ConfigError.
 FaultConfig ParseFaultConfig(const nlohmann::json& json);
 nlohmann::json FaultConfigJson(const FaultConfig& config);
-/// Parses a --fault-rate value "kind=rate" into `config`; throws std::invalid_argument.
+/// Parses a --fault-rate value "kind=rate" into `config`; throws ConfigError.
 void ApplyFaultRate(FaultConfig& config, const std::string& spec);
 
 /// The decisions. Thread-safe.

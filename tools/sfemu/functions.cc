@@ -6,9 +6,9 @@
 
 #include "core/quote.h"
 #include "core/strings.h"
+#include "error.h"
 #include "json_text.h"
 #include "postgres/connection.h"
-#include "sf_error.h"
 #include "values.h"
 
 namespace sf2pg::sfemu {
@@ -458,11 +458,7 @@ std::optional<std::string> JsonOf(const FunctionCall& c, size_t i) {
     case Lit::kJson:
       return v.literal_text;
     case Lit::kNumber:
-      try {
-        return CanonicalJson(v.literal_text, SfKind::kVariant);
-      } catch (const ValueError& e) {
-        throw SfError(e.code(), e.sql_state(), e.what());
-      }
+      return CanonicalJson(v.literal_text, SfKind::kVariant);
     case Lit::kNone:
       break;
   }
@@ -481,11 +477,7 @@ Typed ParseJson(FunctionCall& c) {
   const Typed& v = c.args[0];
   if (v.literal == Lit::kNull) return Translator::NullOf(SfType::Of(SfKind::kVariant));
   if (v.literal != Lit::kString) throw Unsupported("PARSE_JSON of a non-constant value");
-  try {
-    return JsonConstant(CanonicalJson(v.literal_text, SfKind::kVariant, false), SfKind::kVariant);
-  } catch (const ValueError& e) {
-    throw SfError(e.code(), e.sql_state(), e.what());
-  }
+  return JsonConstant(CanonicalJson(v.literal_text, SfKind::kVariant, false), SfKind::kVariant);
 }
 
 Typed ObjectConstruct(FunctionCall& c, bool keep_null) {
@@ -504,7 +496,7 @@ Typed ObjectConstruct(FunctionCall& c, bool keep_null) {
   std::string out = "{";
   for (size_t i = 0; i < members.size(); ++i) {
     if (i && members[i].first == members[i - 1].first) {
-      throw SfError("100093", "22000", "Duplicate field key '" + members[i].first + "'");
+      throw Error("100093", "22000", "Duplicate field key '" + members[i].first + "'");
     }
     out += (i ? "," : "") + CanonicalJsonString(members[i].first) + ":" + members[i].second;
   }
@@ -536,8 +528,8 @@ Typed ToGeo(FunctionCall& c, SfKind kind) {
   if (v.literal != Lit::kString) throw Unsupported(c.expr.text + " of a non-constant value");
   try {
     return JsonConstant(CanonicalGeo(v.literal_text, kind), kind);
-  } catch (const ValueError& e) {
-    throw SfError("100205", "22000", e.what());
+  } catch (const Error& e) {
+    throw Error("100205", "22000", e.what());
   }
 }
 

@@ -2,14 +2,14 @@
 
 #include <zlib.h>
 
-#include <stdexcept>
+#include "error.h"
 
 namespace sf2pg::sfemu {
 
 std::string Gzip(std::string_view data, int level) {
   z_stream z{};
   if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    throw std::runtime_error("deflateInit2 failed");
+    throw InternalError("deflateInit2 failed");
   }
   std::string out;
   out.resize(deflateBound(&z, static_cast<uLong>(data.size())) + 32);
@@ -19,14 +19,14 @@ std::string Gzip(std::string_view data, int level) {
   z.avail_out = static_cast<uInt>(out.size());
   int rc = deflate(&z, Z_FINISH);
   deflateEnd(&z);
-  if (rc != Z_STREAM_END) throw std::runtime_error("gzip compression failed");
+  if (rc != Z_STREAM_END) throw InternalError("gzip compression failed");
   out.resize(z.total_out);
   return out;
 }
 
 std::string Gunzip(std::string_view data) {
   z_stream z{};
-  if (inflateInit2(&z, 15 + 32) != Z_OK) throw std::runtime_error("inflateInit2 failed");
+  if (inflateInit2(&z, 15 + 32) != Z_OK) throw InternalError("inflateInit2 failed");
   std::string out;
   char buffer[65536];
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
@@ -43,11 +43,11 @@ std::string Gunzip(std::string_view data) {
     }
     if (rc != Z_OK) {
       inflateEnd(&z);
-      throw std::runtime_error("corrupt gzip data");
+      throw InternalError("corrupt gzip data");
     }
     if (z.avail_in == 0 && z.avail_out != 0) {
       inflateEnd(&z);
-      throw std::runtime_error("truncated gzip data");
+      throw InternalError("truncated gzip data");
     }
   }
   inflateEnd(&z);

@@ -6,9 +6,9 @@
 
 namespace sf2pg::sfemu {
 
-/// Compresses `data` as one gzip member. `level` is zlib's 0-9. Throws std::runtime_error.
+/// Compresses `data` as one gzip member. `level` is zlib's 0-9. Throws Error.
 std::string Gzip(std::string_view data, int level);
-/// Decompresses a gzip body (all members). Throws std::runtime_error for corrupt input.
+/// Decompresses a gzip body (all members). Throws Error for corrupt input.
 std::string Gunzip(std::string_view data);
 
 }  // namespace sf2pg::sfemu

@@ -11,28 +11,10 @@
 #include <string_view>
 #include <utility>
 
+#include "error.h"
 #include "sf_type.h"
 
 namespace sf2pg::sfemu {
-
-/// A value that cannot be stored (as Snowflake would refuse it, or because sfemu cannot store
-/// it exactly); the message says why, the code is the Snowflake error code to answer with.
-class ValueError : public std::runtime_error {
- public:
-  explicit ValueError(const std::string& message, std::string code = "100069",
-                      std::string sql_state = "22P02")
-      : std::runtime_error(message), code_(std::move(code)), sql_state_(std::move(sql_state)) {}
-  const std::string& code() const { return code_; }
-  const std::string& sql_state() const { return sql_state_; }
-
- private:
-  std::string code_;
-  std::string sql_state_;
-};
-
-/// Codes for values sfemu refuses although Snowflake would store them.
-inline constexpr const char* kNotEmulatedCode = "000002";
-inline constexpr const char* kNotEmulatedState = "0A000";
 
 /// Appends a Unicode code point as UTF-8.
 void AppendUtf8(std::string& out, uint32_t code_point);
@@ -49,9 +31,9 @@ void AppendJsonString(std::string& out, std::string_view text);
 
 /// Parses JSON `input` and returns its canonical compact text for a column of `kind`
 /// (variant, object, array, geography, geometry). Object keys are sorted; `undefined` is
-/// accepted as an array element (a SQL NULL). Throws ValueError for invalid JSON, for a value
-/// of the wrong shape (OBJECT needs an object, ARRAY an array) and for numbers whose Snowflake
-/// spelling sfemu cannot reproduce (exponents, trailing fraction zeros, over 38 digits).
+/// accepted as an array element (a SQL NULL). Throws a ValueError (an Error) for invalid JSON, for
+/// a value of the wrong shape (OBJECT needs an object, ARRAY an array) and for numbers whose
+/// Snowflake spelling sfemu cannot reproduce (exponents, trailing fraction zeros, over 38 digits).
 /// `allow_undefined` accepts Snowflake's own `undefined` array elements (loader input);
 /// PARSE_JSON does not.
 std::string CanonicalJson(std::string_view input, SfKind kind, bool allow_undefined = true);

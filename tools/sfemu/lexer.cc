@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "error.h"
 #include "json_text.h"
 
 namespace sf2pg::sfemu {
@@ -42,7 +43,9 @@ class Lexer {
 
  private:
   [[noreturn]] void Fail(const std::string& message) const {
-    throw LexError{message, line_, static_cast<int>(pos_ - line_start_)};
+    throw Error("001003", "42000",
+                "SQL compilation error:\nsyntax error line " + std::to_string(line_) +
+                    " at position " + std::to_string(pos_ - line_start_) + " " + message + ".");
   }
 
   char Peek(size_t ahead = 0) const {

@@ -36,14 +36,8 @@ struct Token {
   }
 };
 
-/// Thrown for text that is not a token; carries the position for the syntax error message.
-struct LexError {
-  std::string message;
-  int line;
-  int column;
-};
-
-/// Splits `sql` into tokens, ending with a kEnd token. Throws LexError.
+/// Splits `sql` into tokens, ending with a kEnd token. Throws Error (001003, a syntax error
+/// naming the line and position) for text that is not a token.
 std::vector<Token> Tokenize(std::string_view sql);
 
 }  // namespace sf2pg::sfemu

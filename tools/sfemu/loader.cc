@@ -8,12 +8,12 @@
 #include "core/error.h"
 #include "core/quote.h"
 #include "core/strings.h"
+#include "error.h"
 #include "executor.h"
 #include "generator.h"
 #include "json_text.h"
 #include "lexer.h"
 #include "log/log.h"
-#include "sf_error.h"
 #include "values.h"
 
 namespace sf2pg::sfemu {
@@ -52,7 +52,7 @@ void RunDdl(const postgres::ConnectParams& pg, const std::string& sql, const std
   CancelToken token(0);
   try {
     executor.Run(request, token, executor.Generation());
-  } catch (const SfError& e) {
+  } catch (const Error& e) {
     throw ConfigError(origin + ": " + e.what());
   }
 }
@@ -68,8 +68,8 @@ std::vector<std::string> TableName(const std::string& text) {
         throw ConfigError("bad table name '" + text + "'");
       }
     }
-  } catch (const LexError& e) {
-    throw ConfigError("bad table name '" + text + "': " + e.message);
+  } catch (const Error& e) {
+    throw ConfigError("bad table name '" + text + "': " + e.what());
   }
   if (parts.size() != 3) throw ConfigError("name tables as DATABASE.SCHEMA.TABLE: '" + text + "'");
   return parts;
@@ -92,7 +92,7 @@ int64_t LoadCsv(Connection& conn, const std::string& spec, bool header) {
   std::vector<std::vector<std::optional<std::string>>> records;
   try {
     records = ParseCsv(ReadFile(path), &lines);
-  } catch (const std::runtime_error& e) {
+  } catch (const ConfigError& e) {
     throw ConfigError(path + ": " + e.what());
   }
   size_t first = header && !records.empty() ? 1 : 0;
@@ -178,8 +178,7 @@ std::vector<std::vector<std::optional<std::string>>> ParseCsv(std::string_view t
     }
   }
   if (in_quotes)
-    throw std::runtime_error("unterminated quoted field starting on line " +
-                             std::to_string(record_line));
+    throw ConfigError("unterminated quoted field starting on line " + std::to_string(record_line));
   if (any) end_record();
   return records;
 }
@@ -211,7 +210,7 @@ int64_t CopyRows(Connection& conn, const CatalogTable& table, int64_t count, con
         PgInput in;
         try {
           in = ToPgInput(col.type, *f);
-        } catch (const ValueError& e) {
+        } catch (const Error& e) {
           throw DataError(where(i) + ": column " + col.name + " (" + col.type.DeclaredName() +
                           "): " + e.what());
         }

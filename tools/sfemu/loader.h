@@ -38,7 +38,7 @@ int64_t CopyRows(postgres::Connection& conn, const CatalogTable& table, int64_t 
                  const RowSource& rows, const std::function<std::string(int64_t)>& where);
 
 /// Splits CSV text (RFC 4180) into records. An unquoted empty field and an unquoted \N are
-/// NULL; a quoted "" is the empty string. Throws std::runtime_error for unterminated quotes.
+/// NULL; a quoted "" is the empty string. Throws ConfigError for unterminated quotes.
 std::vector<std::vector<std::optional<std::string>>> ParseCsv(std::string_view text,
                                                               std::vector<int64_t>* line_numbers);
 

@@ -4,8 +4,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "error.h"
 #include "lexer.h"
-#include "sf_error.h"
 
 namespace sf2pg::sfemu {
 
@@ -429,8 +429,8 @@ class Parser {
     std::optional<SfType> type;
     try {
       type = ParseSfType(words, args);
-    } catch (const std::invalid_argument& e) {
-      throw CompilationError("002020", "42601",
+    } catch (const Error& e) {
+      throw CompilationError(e.code(), e.sql_state(),
                              std::string("invalid type ") + first.text + ": " + e.what());
     }
     if (!type) {
@@ -1125,25 +1125,15 @@ class Parser {
   int positional_ = 0;
 };
 
-std::vector<Token> Lex(std::string_view sql) {
-  try {
-    return Tokenize(sql);
-  } catch (const LexError& e) {
-    throw SfError("001003", "42000",
-                  "SQL compilation error:\nsyntax error line " + std::to_string(e.line) +
-                      " at position " + std::to_string(e.column) + " " + e.message + ".");
-  }
-}
-
 }  // namespace
 
 std::vector<Statement> ParseScript(std::string_view sql) {
-  Parser parser(sql, Lex(sql));
+  Parser parser(sql, Tokenize(sql));
   return parser.Script();
 }
 
 ExprPtr ParseExpression(std::string_view sql) {
-  Parser parser(sql, Lex(sql));
+  Parser parser(sql, Tokenize(sql));
   return parser.StandaloneExpression();
 }
 

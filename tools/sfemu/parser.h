@@ -14,7 +14,7 @@
 namespace sf2pg::sfemu {
 
 /// Parses a request's text into its statements (split at top-level `;`, empty ones dropped).
-/// Throws SfError.
+/// Throws Error.
 std::vector<Statement> ParseScript(std::string_view sql);
 
 /// Parses a single expression (tests, and the loader's DEFAULT-free DDL checks).

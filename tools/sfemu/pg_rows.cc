@@ -1,8 +1,8 @@
 #include "pg_rows.h"
 
 #include <cstring>
-#include <stdexcept>
 
+#include "error.h"
 #include "json_text.h"
 #include "wire.h"
 
@@ -21,7 +21,7 @@ int64_t ReadInteger(Oid oid, const char* p) {
     case kInt2:
       return wire::ReadInt16(p);
     default:
-      throw std::runtime_error("unexpected PostgreSQL integer type " + std::to_string(oid));
+      throw InternalError("unexpected PostgreSQL integer type " + std::to_string(oid));
   }
 }
 
@@ -40,40 +40,39 @@ RowRenderer::RowRenderer(const TranslatedQuery& query, bool nullable_null,
   }
 }
 
-void RowRenderer::Bind(const PGresult* result) {
+void RowRenderer::Bind(const postgres::Result& result) {
   for (auto& c : columns_) {
-    c.oid = PQftype(result, c.value);
-    if (c.offset >= 0) c.offset_oid = PQftype(result, c.offset);
+    c.oid = result.ColumnType(c.value);
+    if (c.offset >= 0) c.offset_oid = result.ColumnType(c.offset);
   }
 }
 
-void RowRenderer::Append(std::string& out, const PGresult* result, int row) const {
+void RowRenderer::Append(std::string& out, const postgres::Result& result, int row) const {
   out += '[';
   bool first = true;
   for (const auto& c : columns_) {
     if (!first) out += ',';
     first = false;
-    if (PQgetisnull(result, row, c.value)) {
+    if (result.IsNull(row, c.value)) {
       out += null_text_;
       continue;
     }
     out += '"';
-    AppendValue(out, c, PQgetvalue(result, row, c.value), PQgetlength(result, row, c.value), result,
-                row);
+    AppendValue(out, c, result.Get(row, c.value), result, row);
     out += '"';
   }
   out += ']';
 }
 
-void RowRenderer::AppendValue(std::string& out, const Column& c, const char* p, int len,
-                              const PGresult* result, int row) const {
-  std::string_view bytes(p, static_cast<size_t>(len));
+void RowRenderer::AppendValue(std::string& out, const Column& c, std::string_view bytes,
+                              const postgres::Result& result, int row) const {
+  const char* p = bytes.data();
   switch (c.type.kind) {
     case SfKind::kFixed:
       if (c.oid == kNumeric) {
         wire::AppendNumeric(out, bytes, c.type.scale);
       } else if (c.oid == kFloat8) {
-        throw std::runtime_error("float value in a NUMBER column");
+        throw InternalError("float value in a NUMBER column");
       } else {
         wire::AppendInteger(out, ReadInteger(c.oid, p), c.type.scale);
       }
@@ -117,8 +116,8 @@ void RowRenderer::AppendValue(std::string& out, const Column& c, const char* p, 
       return;
     case SfKind::kTimestampTz: {
       int offset = 0;
-      if (c.offset >= 0 && !PQgetisnull(result, row, c.offset)) {
-        offset = static_cast<int>(ReadInteger(c.offset_oid, PQgetvalue(result, row, c.offset)));
+      if (c.offset >= 0 && !result.IsNull(row, c.offset)) {
+        offset = static_cast<int>(ReadInteger(c.offset_oid, result.Get(row, c.offset).data()));
       }
       if (c.format) {
         AppendFormatted(out, *c.format,
@@ -141,8 +140,7 @@ void RowRenderer::AppendValue(std::string& out, const Column& c, const char* p, 
       return;
     case SfKind::kText:
     case SfKind::kNull:
-      if (c.oid == kBytea || c.oid == kBool)
-        throw std::runtime_error("unexpected text column type");
+      if (c.oid == kBytea || c.oid == kBool) throw InternalError("unexpected text column type");
       AppendJsonEscaped(out, bytes);
       return;
   }

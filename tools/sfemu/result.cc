@@ -5,6 +5,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "error.h"
 #include "gzip.h"
 #include "json_text.h"
 
@@ -33,7 +34,7 @@ std::string Blob::Read() const {
   std::ifstream in(path_, std::ios::binary);
   std::string out(size_, '\0');
   if (!in.read(out.data(), static_cast<std::streamsize>(size_))) {
-    throw std::runtime_error("cannot read spilled partition " + path_);
+    throw InternalError("cannot read spilled partition " + path_);
   }
   return out;
 }
@@ -51,7 +52,7 @@ std::shared_ptr<const Blob> BlobStore::Put(std::string bytes) {
   std::string path = spill_dir_ + "/partition-" + std::to_string(++next_) + ".gz";
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out) throw std::runtime_error("cannot write spill file " + path);
+  if (!out) throw InternalError("cannot write spill file " + path);
   spilled_ += static_cast<int64_t>(bytes.size());
   return std::make_shared<Blob>(path, bytes.size());
 }

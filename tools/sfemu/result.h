@@ -39,7 +39,7 @@ class Blob {
   ~Blob();
   Blob(const Blob&) = delete;
   Blob& operator=(const Blob&) = delete;
-  /// The bytes; throws std::runtime_error if a spill file cannot be read.
+  /// The bytes; throws Error if a spill file cannot be read.
   std::string Read() const;
   size_t size() const { return size_; }
   bool spilled() const { return !path_.empty(); }

@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/strings.h"
+#include "error.h"
 #include "gzip.h"
 #include "ids.h"
 #include "jackson.h"
@@ -123,11 +124,22 @@ std::string LinkHeader(const std::string& handle, size_t partition, size_t count
 
 std::string StatusUrl(const std::string& handle) { return kStatementsPath + handle; }
 
-Json ErrorJson(const std::string& code, const std::string& message) {
-  Json j;
-  j["code"] = code;
-  j["message"] = message;
-  return j;
+/// Observed: the answer to a blocked user or network policy.
+Error NotAllowed() {
+  return Error::Request(403, "390432",
+                        "Incoming request is not allowed to access Snowflake. Contact your "
+                        "account administrator.");
+}
+
+/// 390142: the body is not JSON or a field has the wrong JSON type.
+Error InvalidPayload() {
+  return Error::Request(400, "390142", "Incoming request does not contain a valid payload.");
+}
+
+/// sfemu's 500 faults.
+Error Injected500() {
+  return Error::Request(500, kInternalCode,
+                        "Internal error processing the request (injected by sfemu).");
 }
 
 }  // namespace
@@ -227,15 +239,12 @@ bool Server::Admit(const httplib::Request& req, httplib::Response& res, AuthOutc
   if (outcome.ok) return true;
   ++counters_.auth_failures;
   if (outcome.status == 403) {
-    SendJson(res, 403,
-             ErrorJson("390432",
-                       "Incoming request is not allowed to access Snowflake. "
-                       "Contact your account administrator."));
+    SendError(res, NotAllowed(), "");
     return false;
   }
   log::Info("authentication refused",
             {{"code", outcome.code}, {"why", outcome.detail}, {"message", outcome.message}});
-  SendJson(res, outcome.status, ErrorJson(outcome.code, outcome.message));
+  SendError(res, Error::Request(outcome.status, outcome.code, outcome.message), "");
   return false;
 }
 
@@ -244,31 +253,23 @@ void Server::SendFault(httplib::Response& res, FaultAction action) {
   switch (action) {
     case FaultAction::kHttp429:
       res.set_header("Retry-After", std::to_string(faults_.RetryAfterSeconds()));
-      SendJson(res, 429, ErrorJson("390505", "Too many requests."));
+      SendError(res, Error::Request(429, "390505", "Too many requests."), "");
       return;
     case FaultAction::kHttp503:
-      SendJson(res, 503, ErrorJson("390505", "Service temporarily unavailable."));
+      SendError(res, Error::Request(503, "390505", "Service temporarily unavailable."), "");
       return;
     case FaultAction::kHttp403:
-      SendJson(res, 403,
-               ErrorJson("390432",
-                         "Incoming request is not allowed to access Snowflake. "
-                         "Contact your account administrator."));
+      SendError(res, NotAllowed(), "");
       return;
     default:
-      SendJson(res, 500,
-               ErrorJson("000603", "Internal error processing the request (injected by sfemu)."));
+      SendError(res, Injected500(), "");
       return;
   }
 }
 
-void Server::SendError(httplib::Response& res, const SfError& error, const std::string& handle) {
-  Json j;
-  j["code"] = error.code();
-  j["message"] = error.what();
-  j["sqlState"] = error.sql_state();
-  j["statementHandle"] = handle.empty() ? Json(nullptr) : Json(handle);
-  SendJson(res, error.http_status(), j);
+void Server::SendError(httplib::Response& res, const Error& error, const std::string& handle) {
+  ErrorReply reply = ErrorResponse(error, handle);
+  SendJson(res, reply.status, reply.body);
 }
 
 void Server::Submit(const httplib::Request& req, httplib::Response& res) {
@@ -292,7 +293,7 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
       if (!BoolParam(req, "async")) store_.Wait(*original, options_.sync_wait_ms);
       StatementState state;
       std::shared_ptr<const ResultSet> result;
-      std::optional<SfError> error;
+      std::optional<Error> error;
       store_.Snapshot(*original, state, result, error);
       if (state != StatementState::kFailed) {
         Respond(req, res, *original, request_id);
@@ -304,7 +305,7 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
   try {
     body = nlohmann::json::parse(req.body);
   } catch (const std::exception&) {
-    SendJson(res, 400, ErrorJson("390142", "Incoming request does not contain a valid payload."));
+    SendError(res, InvalidPayload(), "");
     return;
   }
   auto field_is = [&](const char* name, bool (nlohmann::json::*check)() const noexcept) {
@@ -320,12 +321,12 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
       !field_is("statement", &nlohmann::json::is_string) ||
       (body.contains("timeout") && body["timeout"].is_number_integer() &&
        body["timeout"].get<int64_t>() < 0)) {
-    SendJson(res, 400, ErrorJson("390142", "Incoming request does not contain a valid payload."));
+    SendError(res, InvalidPayload(), "");
     return;
   }
   std::string sql = body.value("statement", "");
   if (sql.find_first_not_of(" \t\r\n;") == std::string::npos) {
-    SendError(res, SfError("000900", "42601", "SQL compilation error:\nEmpty SQL statement.", 400),
+    SendError(res, Error("000900", "42601", "SQL compilation error:\nEmpty SQL statement.", 400),
               "");
     return;
   }
@@ -341,16 +342,18 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
   if (body.contains("bindings") && body["bindings"].is_object())
     request.bindings = body["bindings"];
   if (!options_.roles.empty() && !options_.roles.count(request.session.role)) {
-    SendJson(res, 400,
-             ErrorJson("390186", "Role '" + request.session.role +
-                                     "' specified in the connect string is not granted to this "
-                                     "user. Contact your local system administrator, or attempt "
-                                     "to login with another role, e.g. PUBLIC."));
+    SendError(res,
+              Error::Request(400, "390186",
+                             "Role '" + request.session.role +
+                                 "' specified in the connect string is not granted to this "
+                                 "user. Contact your local system administrator, or attempt "
+                                 "to login with another role, e.g. PUBLIC."),
+              "");
     return;
   }
   request.session.user = who.user;
   bool use_cache = true;
-  std::optional<SfError> refused;
+  std::optional<Error> refused;
   if (body.contains("parameters") && body["parameters"].is_object()) {
     for (const auto& [raw_key, value] : body["parameters"].items()) {
       std::string key = Upper(raw_key);
@@ -359,7 +362,7 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
         // Applied as the service does: the cells of that type become formatted text.
         std::string why = CheckOutputFormat(text);
         if (!why.empty()) {
-          refused = SfError("000002", "0A000", "Unsupported feature '" + key + "': " + why);
+          refused = Error("000002", "0A000", "Unsupported feature '" + key + "': " + why);
         } else {
           request.output_formats.by_name[key] = text;
           use_cache = false;
@@ -367,9 +370,9 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
       } else if (key == "BINARY_OUTPUT_FORMAT" && (text == "HEX" || text == "hex")) {
         // The default: hex, as spec §4.
       } else if (key.ends_with("_OUTPUT_FORMAT")) {
-        refused = SfError("000002", "0A000",
-                          "Unsupported feature '" + key + "' (sfemu renders only HEX for " +
-                              "BINARY_OUTPUT_FORMAT).");
+        refused = Error("000002", "0A000",
+                        "Unsupported feature '" + key + "' (sfemu renders only HEX for " +
+                            "BINARY_OUTPUT_FORMAT).");
       } else if (key == "MULTI_STATEMENT_COUNT") {
         try {
           request.statement_count = std::stoi(text);
@@ -377,8 +380,8 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
           request.statement_count = -1;
         }
         if (request.statement_count < 0) {
-          refused = SfError("002043", "22023",
-                            "Invalid value [" + text + "] for parameter 'MULTI_STATEMENT_COUNT'");
+          refused = Error("002043", "22023",
+                          "Invalid value [" + text + "] for parameter 'MULTI_STATEMENT_COUNT'");
         }
       } else if (key == "TIMEZONE") {
         request.timezone = text;
@@ -388,8 +391,7 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
                  key == "ROWS_PER_RESULTSET") {
         // Accepted; they do not change the result's content here.
       } else {
-        refused =
-            SfError("000002", "0A000", "Unsupported feature 'session parameter " + key + "'.");
+        refused = Error("000002", "0A000", "Unsupported feature 'session parameter " + key + "'.");
       }
     }
   }
@@ -410,15 +412,10 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
   } else if (fault == FaultAction::kSqlError) {
     faults_.Count(fault);
     record = store_.SubmitFailed(std::move(request), request_id,
-                                 SfError(rule.code, rule.sql_state, rule.message));
+                                 Error(rule.code, rule.sql_state, rule.message));
   } else if (fault == FaultAction::kTimeout) {
     faults_.Count(fault);
-    record =
-        store_.SubmitFailed(std::move(request), request_id,
-                            SfError("000630", "57014",
-                                    "Statement reached its statement or warehouse timeout of " +
-                                        std::to_string(timeout) + " second(s) and was canceled.",
-                                    408));
+    record = store_.SubmitFailed(std::move(request), request_id, TimeoutError(timeout));
   } else {
     if (fault == FaultAction::kSlow) {
       faults_.Count(fault);
@@ -429,8 +426,7 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
   if (fault == FaultAction::kLostResponse) {
     faults_.Count(fault);
     store_.Wait(*record, options_.sync_wait_ms);
-    SendJson(res, 500,
-             ErrorJson("000603", "Internal error processing the request (injected by sfemu)."));
+    SendError(res, Injected500(), "");
     return;
   }
   if (!BoolParam(req, "async")) store_.Wait(*record, options_.sync_wait_ms);
@@ -441,7 +437,7 @@ void Server::Respond(const httplib::Request& req, httplib::Response& res, Statem
                      const std::string& request_id) {
   StatementState state;
   std::shared_ptr<const ResultSet> result;
-  std::optional<SfError> error;
+  std::optional<Error> error;
   store_.Snapshot(record, state, result, error);
   if (state == StatementState::kQueued || state == StatementState::kRunning) {
     Json j;
@@ -519,7 +515,7 @@ void Server::Status(const httplib::Request& req, httplib::Response& res) {
   std::string handle = req.matches[1];
   auto record = store_.Find(handle);
   if (!record) {
-    SendError(res, SfError("000709", "02000", "Statement " + handle + " not found", 400), handle);
+    SendError(res, Error("000709", "02000", "Statement " + handle + " not found", 400), handle);
     return;
   }
   int partition = -1;
@@ -546,7 +542,7 @@ void Server::Status(const httplib::Request& req, httplib::Response& res) {
   }
   StatementState state;
   std::shared_ptr<const ResultSet> result;
-  std::optional<SfError> error;
+  std::optional<Error> error;
   store_.Snapshot(*record, state, result, error);
   std::string request_id = record->request_id;
   if (state != StatementState::kSucceeded || !req.has_param("partition")) {
@@ -555,14 +551,13 @@ void Server::Status(const httplib::Request& req, httplib::Response& res) {
   }
   size_t count = result->partitions.size();
   if (partition < 0 || static_cast<size_t>(partition) >= count) {
-    SendError(
-        res,
-        SfError("391922", "22023",
-                "Invalid partition parameter. The partition must be long type parsable and "
-                "between 0 and " +
-                    std::to_string(count - 1) + ", but '" + partition_text + "' is specified.",
-                400),
-        handle);
+    SendError(res,
+              Error("391922", "22023",
+                    "Invalid partition parameter. The partition must be long type parsable and "
+                    "between 0 and " +
+                        std::to_string(count - 1) + ", but '" + partition_text + "' is specified.",
+                    400),
+              handle);
     return;
   }
   if (fault != FaultAction::kNone) faults_.Count(fault);
@@ -579,7 +574,7 @@ void Server::CancelStatement(const httplib::Request& req, httplib::Response& res
   std::string handle = req.matches[1];
   auto record = store_.Find(handle);
   if (!record) {
-    SendError(res, SfError("000709", "02000", "Statement " + handle + " not found", 422), handle);
+    SendError(res, Error("000709", "02000", "Statement " + handle + " not found", 422), handle);
     return;
   }
   store_.Cancel(*record);

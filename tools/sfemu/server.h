@@ -77,7 +77,7 @@ class Server {
                  const ResultSet& result, const std::string& request_id, FaultAction fault);
   void SendPartition(httplib::Response& res, const StatementRecord& record, const ResultSet& result,
                      size_t partition, FaultAction fault);
-  void SendError(httplib::Response& res, const SfError& error, const std::string& handle);
+  void SendError(httplib::Response& res, const Error& error, const std::string& handle);
   void SendFault(httplib::Response& res, FaultAction action);
 
   ServeOptions options_;

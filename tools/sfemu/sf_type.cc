@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/strings.h"
+#include "error.h"
 
 namespace sf2pg::sfemu {
 namespace {
@@ -19,24 +20,27 @@ std::string Join(const std::vector<std::string>& words) {
   return out;
 }
 
+/// A type whose arguments are out of range; the parser adds the type's name.
+Error BadType(const std::string& why) { return Error("002020", "42601", why); }
+
 SfType FixedFrom(const std::vector<int64_t>& args) {
   int64_t p = args.size() > 0 ? args[0] : 38;
   int64_t s = args.size() > 1 ? args[1] : 0;
-  if (p < 1 || p > 38) throw std::invalid_argument("precision must be between 1 and 38");
-  if (s < 0 || s > 37 || s > p) throw std::invalid_argument("scale must be between 0 and 37");
+  if (p < 1 || p > 38) throw BadType("precision must be between 1 and 38");
+  if (s < 0 || s > 37 || s > p) throw BadType("scale must be between 0 and 37");
   return SfType::Fixed(static_cast<int>(p), static_cast<int>(s));
 }
 
 SfType TemporalFrom(SfKind kind, const std::vector<int64_t>& args) {
   int64_t s = args.empty() ? 9 : args[0];
-  if (s < 0 || s > 9) throw std::invalid_argument("fractional seconds precision must be 0-9");
+  if (s < 0 || s > 9) throw BadType("fractional seconds precision must be 0-9");
   return SfType::Of(kind, static_cast<int>(s));
 }
 
 SfType LengthFrom(SfKind kind, const std::vector<int64_t>& args, int64_t default_length,
                   int64_t max_length) {
   int64_t n = args.empty() ? default_length : args[0];
-  if (n < 1 || n > max_length) throw std::invalid_argument("length out of range");
+  if (n < 1 || n > max_length) throw BadType("length out of range");
   SfType t = SfType::Of(kind);
   t.length = n;
   return t;
@@ -174,12 +178,12 @@ std::optional<SfType> ParseSfType(const std::vector<std::string>& words,
   if (kFixedNames.count(name)) return FixedFrom(args);
   if (name == "INT" || name == "INTEGER" || name == "BIGINT" || name == "SMALLINT" ||
       name == "TINYINT" || name == "BYTEINT") {
-    if (!args.empty()) throw std::invalid_argument(name + " takes no arguments");
+    if (!args.empty()) throw BadType(name + " takes no arguments");
     return SfType::Fixed(38, 0);
   }
   if (auto it = kSimple.find(name); it != kSimple.end()) {
     if (!args.empty() && it->second != SfKind::kReal) {
-      throw std::invalid_argument(name + " takes no arguments");
+      throw BadType(name + " takes no arguments");
     }
     return SfType::Of(it->second);
   }
@@ -230,7 +234,7 @@ std::optional<SfType> ParseSfTypeText(std::string_view text) {
   if (words.empty()) return std::nullopt;
   try {
     return ParseSfType(words, args);
-  } catch (const std::invalid_argument&) {
+  } catch (const Error&) {
     return std::nullopt;
   }
 }

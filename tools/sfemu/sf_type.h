@@ -67,7 +67,7 @@ struct SfType {
 /// Parses the words of a Snowflake type name ("NUMBER", "TIMESTAMP_NTZ", "DOUBLE PRECISION",
 /// "CHARACTER VARYING") with optional arguments (precision, scale or length). Applies
 /// Snowflake's defaults: NUMBER = NUMBER(38,0), VARCHAR = VARCHAR(16777216), CHAR = CHAR(1),
-/// TIMESTAMP = TIMESTAMP_NTZ(9). Returns nullopt for unknown names; throws std::invalid_argument
+/// TIMESTAMP = TIMESTAMP_NTZ(9). Returns nullopt for unknown names; throws Error (002020)
 /// for out-of-range arguments.
 std::optional<SfType> ParseSfType(const std::vector<std::string>& words,
                                   const std::vector<int64_t>& args);

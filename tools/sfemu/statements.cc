@@ -89,8 +89,7 @@ std::shared_ptr<StatementRecord> StatementStore::Submit(ExecRequest request, std
 }
 
 std::shared_ptr<StatementRecord> StatementStore::SubmitFailed(ExecRequest request,
-                                                              std::string request_id,
-                                                              SfError error) {
+                                                              std::string request_id, Error error) {
   std::lock_guard lock(mu_);
   auto r = NewRecord(std::move(request), std::move(request_id));
   r->token = std::make_shared<CancelToken>(0);
@@ -128,7 +127,7 @@ bool StatementStore::Wait(const StatementRecord& record, int64_t ms) {
 
 void StatementStore::Snapshot(const StatementRecord& record, StatementState& state,
                               std::shared_ptr<const ResultSet>& result,
-                              std::optional<SfError>& error) {
+                              std::optional<Error>& error) {
   std::lock_guard lock(mu_);
   state = record.state;
   result = record.result;
@@ -141,7 +140,7 @@ void StatementStore::Cancel(StatementRecord& record) {
   record.token->Cancel();
   if (record.state == StatementState::kQueued) {
     record.state = StatementState::kFailed;
-    record.error = SfError("000604", "57014", "SQL execution canceled");
+    record.error = CanceledError();
     done_cv_.notify_all();
   }
 }
@@ -203,7 +202,7 @@ void StatementStore::Worker(int index) {
 
 void StatementStore::Execute(Executor& executor, StatementRecord& record) {
   std::shared_ptr<const ResultSet> result;
-  std::optional<SfError> error;
+  std::optional<Error> error;
   bool from_cache = false;
   std::vector<std::shared_ptr<StatementRecord>> children;
   try {
@@ -255,11 +254,15 @@ void StatementStore::Execute(Executor& executor, StatementRecord& record) {
         }
       }
     }
-  } catch (const SfError& e) {
+  } catch (const Error& e) {
+    if (e.code() == kInternalCode) {
+      log::Error("statement failed inside sfemu", {{"handle", record.handle}, {"error", e.what()}});
+    }
     error = e;
   } catch (const std::exception& e) {
+    // Anything else (a bug, or a library's exception) is an internal error too.
     log::Error("statement failed inside sfemu", {{"handle", record.handle}, {"error", e.what()}});
-    error = SfError("000603", "XX000", std::string("SQL execution internal error: ") + e.what());
+    error = InternalError(e.what());
   }
   if (error) ++counters_.statements_failed;
   std::lock_guard lock(mu_);

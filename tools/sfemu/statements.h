@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "cancel.h"
+#include "error.h"
 #include "executor.h"
 #include "result.h"
-#include "sf_error.h"
 
 namespace sf2pg::sfemu {
 
@@ -37,7 +37,7 @@ struct StatementRecord {
   // Guarded by the store's mutex.
   StatementState state = StatementState::kQueued;
   std::shared_ptr<const ResultSet> result;
-  std::optional<SfError> error;
+  std::optional<Error> error;
   bool from_cache = false;
 };
 
@@ -71,14 +71,14 @@ class StatementStore {
                                           int timeout_seconds, bool use_cache);
   /// A statement already failed before running (fault injection: forced errors).
   std::shared_ptr<StatementRecord> SubmitFailed(ExecRequest request, std::string request_id,
-                                                SfError error);
+                                                Error error);
   std::shared_ptr<StatementRecord> Find(const std::string& handle);
   std::shared_ptr<StatementRecord> FindByRequestId(const std::string& request_id);
   /// Waits up to `ms` for the statement to finish; true when it has.
   bool Wait(const StatementRecord& record, int64_t ms);
   /// Snapshot of the mutable fields under the lock.
   void Snapshot(const StatementRecord& record, StatementState& state,
-                std::shared_ptr<const ResultSet>& result, std::optional<SfError>& error);
+                std::shared_ptr<const ResultSet>& result, std::optional<Error>& error);
   /// Cancels a queued or running statement (no effect on a finished one).
   void Cancel(StatementRecord& record);
   /// Drops cached results (after writes made outside sfemu).

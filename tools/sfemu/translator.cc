@@ -6,10 +6,10 @@
 
 #include "core/quote.h"
 #include "core/strings.h"
+#include "error.h"
 #include "functions.h"
 #include "json_text.h"
 #include "postgres/connection.h"
-#include "sf_error.h"
 #include "values.h"
 
 namespace sf2pg::sfemu {
@@ -23,10 +23,6 @@ std::string Ident(std::string_view text) { return pg::QuoteIdent(text); }
 
 Typed BoolResult(std::string sql, bool nullable) {
   return MakeTyped(std::move(sql), SfType::Of(SfKind::kBoolean), nullable);
-}
-
-[[noreturn]] void ThrowValueError(const ValueError& e) {
-  throw SfError(e.code(), e.sql_state(), e.what());
 }
 
 bool IsInteger(std::string_view s) {
@@ -54,13 +50,7 @@ SfType FixedArithmetic(const std::string& op, const SfType& a, const SfType& b) 
   return SfType::Fixed(std::max(1, std::min(38, l + s)), s);
 }
 
-std::string TextLiteral(const std::string& text) {
-  try {
-    return Quote(StoreNuls(text));
-  } catch (const ValueError& e) {
-    throw SfError(e.code(), e.sql_state(), e.what());
-  }
-}
+std::string TextLiteral(const std::string& text) { return Quote(StoreNuls(text)); }
 
 /// The session offset (minutes) of a timestamptz expression, as TIMESTAMP_TZ needs it.
 std::string SessionOffset(const std::string& instant) {
@@ -123,14 +113,14 @@ std::tuple<std::string, std::string, std::string> Translator::QualifyTable(
   std::string schema = parts.size() >= 2 ? parts[parts.size() - 2].text : session_.schema;
   std::string database = parts.size() == 3 ? parts[0].text : session_.database;
   if (database.empty()) {
-    throw SfError("090105", "22000",
-                  "Cannot perform SELECT. This session does not have a current database. Call "
-                  "'USE DATABASE', or use a qualified name.");
+    throw Error("090105", "22000",
+                "Cannot perform SELECT. This session does not have a current database. Call "
+                "'USE DATABASE', or use a qualified name.");
   }
   if (schema.empty()) {
-    throw SfError("090106", "22000",
-                  "Cannot perform SELECT. This session does not have a current schema. Call "
-                  "'USE SCHEMA', or use a qualified name.");
+    throw Error("090106", "22000",
+                "Cannot perform SELECT. This session does not have a current schema. Call "
+                "'USE SCHEMA', or use a qualified name.");
   }
   return {database, schema, table};
 }
@@ -154,9 +144,9 @@ std::pair<std::string, std::string> Translator::ResolveSchema(const std::vector<
   std::string schema = parts.back().text;
   std::string database = parts.size() == 2 ? parts[0].text : session_.database;
   if (database.empty()) {
-    throw SfError("090105", "22000",
-                  "Cannot perform operation. This session does not have a current database. "
-                  "Call 'USE DATABASE', or use a qualified name.");
+    throw Error("090105", "22000",
+                "Cannot perform operation. This session does not have a current database. "
+                "Call 'USE DATABASE', or use a qualified name.");
   }
   if (!catalog_.HasDatabase(database)) {
     throw DoesNotExist("Database", Name{database, true}.Display(), "");
@@ -396,10 +386,10 @@ Typed Translator::Placeholder(const Expr& e) {
   std::string key = e.text.empty() ? std::to_string(e.index) : e.text;
   const nlohmann::json* bindings = session_.bindings;
   if (!bindings || !bindings->is_object() || !bindings->contains(key)) {
-    throw SfError("002049", "42601",
-                  "SQL compilation error: error line " + std::to_string(e.line) + " at position " +
-                      std::to_string(e.column) + "\nBind variable " +
-                      (e.text.empty() ? "?" : ":" + e.text) + " not set.");
+    throw Error("002049", "42601",
+                "SQL compilation error: error line " + std::to_string(e.line) + " at position " +
+                    std::to_string(e.column) + "\nBind variable " +
+                    (e.text.empty() ? "?" : ":" + e.text) + " not set.");
   }
   const auto& binding = (*bindings)[key];
   std::string type = Upper(binding.value("type", "TEXT"));
@@ -420,12 +410,11 @@ Typed Translator::Placeholder(const Expr& e) {
   const auto& value = binding.contains("value") ? binding["value"] : nlohmann::json();
   if (value.is_null()) return NullOf(SfType::Of(it->second, 9));
   if (!value.is_string()) {
-    throw SfError("002086", "22018",
-                  "Bind variable " + key + " has a value of the wrong JSON type.");
+    throw Error("002086", "22018", "Bind variable " + key + " has a value of the wrong JSON type.");
   }
   std::string text = value.get<std::string>();
   auto bad = [&] {
-    return SfError(
+    return Error(
         "002086", "22018",
         "Unable to bind the value '" + text + "' of bind variable " + key + " as " + type + ".");
   };
@@ -480,7 +469,7 @@ Typed Translator::Placeholder(const Expr& e) {
         in = ToPgInput(SfType::Of(SfKind::kReal), text == "Infinity"    ? "inf"
                                                   : text == "-Infinity" ? "-inf"
                                                                         : text);
-      } catch (const ValueError&) {
+      } catch (const Error&) {
         throw bad();
       }
       if (text == "inf" || text == "-inf") throw bad();
@@ -491,7 +480,7 @@ Typed Translator::Placeholder(const Expr& e) {
         return MakeTyped(
             ToPgInput(SfType::Of(SfKind::kBoolean), text).value == "t" ? "TRUE" : "FALSE",
             SfType::Of(SfKind::kBoolean), false);
-      } catch (const ValueError&) {
+      } catch (const Error&) {
         throw bad();
       }
     }
@@ -499,7 +488,7 @@ Typed Translator::Placeholder(const Expr& e) {
       try {
         return MakeTyped(Quote(ToPgInput(SfType::Of(SfKind::kBinary), text).value) + "::bytea",
                          SfType::Of(SfKind::kBinary), false);
-      } catch (const ValueError&) {
+      } catch (const Error&) {
         throw bad();
       }
     }
@@ -807,11 +796,7 @@ Typed Translator::FromStringLiteral(const std::string& text, const SfType& targe
   out.type = target;
   out.nullable = false;
   if (target.kind == SfKind::kText) {
-    try {
-      ToPgInput(target, text);
-    } catch (const ValueError& e) {
-      ThrowValueError(e);
-    }
+    ToPgInput(target, text);
     out.sql = TextLiteral(text);
     out.literal = Lit::kString;
     out.literal_text = text;
@@ -824,12 +809,7 @@ Typed Translator::FromStringLiteral(const std::string& text, const SfType& targe
   if (target.kind == SfKind::kObject || target.kind == SfKind::kArray) {
     throw Unsupported("conversion of VARCHAR to " + target.DeclaredName());
   }
-  PgInput in;
-  try {
-    in = ToPgInput(target, text);
-  } catch (const ValueError& e) {
-    ThrowValueError(e);
-  }
+  PgInput in = ToPgInput(target, text);
   if (target.kind == SfKind::kTimestampTz) {
     out.sql = "(" + Quote(in.value) + ")::timestamptz";
     out.offset = in.offset_from_session ? SessionOffset(out.sql) : "(" + in.offset + ")::int";
@@ -849,7 +829,7 @@ Typed Translator::Coerce(const Typed& v, const SfType& target) {
         (target.kind == SfKind::kArray && v.literal_text[0] != '[') ||
         (geo_to && v.type.kind != target.kind) ||
         (geo_from && !geo_to && target.kind != SfKind::kVariant)) {
-      throw SfError(
+      throw Error(
           "100071", "22000",
           "Failed to cast variant value " + v.literal_text + " to " + target.DeclaredName());
     }
@@ -862,12 +842,7 @@ Typed Translator::Coerce(const Typed& v, const SfType& target) {
     return out;
   }
   if (v.literal == Lit::kNumber && target.kind == SfKind::kVariant) {
-    try {
-      Typed out = MakeTyped(Quote(CanonicalJson(v.literal_text, SfKind::kVariant)), target, false);
-      return out;
-    } catch (const ValueError& e) {
-      ThrowValueError(e);
-    }
+    return MakeTyped(Quote(CanonicalJson(v.literal_text, SfKind::kVariant)), target, false);
   }
   if (v.literal == Lit::kNumber && target.kind == SfKind::kText) {
     Typed out = MakeTyped(Quote(v.literal_text), SfType::Text(), false);
@@ -1150,11 +1125,11 @@ TranslatedQuery Translator::TranslateSelect(const Select& s, const std::vector<S
   }
   if (coerce_to) {
     if (coerce_to->size() != outputs.size()) {
-      throw SfError("002020", "21S01",
-                    "SQL compilation error:\nInsert value list does not match column list "
-                    "expecting " +
-                        std::to_string(coerce_to->size()) + " but got " +
-                        std::to_string(outputs.size()));
+      throw Error("002020", "21S01",
+                  "SQL compilation error:\nInsert value list does not match column list "
+                  "expecting " +
+                      std::to_string(coerce_to->size()) + " but got " +
+                      std::to_string(outputs.size()));
     }
     for (size_t i = 0; i < outputs.size(); ++i)
       outputs[i].value = Coerce(outputs[i].value, (*coerce_to)[i]);
@@ -1295,11 +1270,10 @@ TranslatedDml Translator::TranslateInsert(const Statement& st) {
     for (size_t r = 0; r < st.values.size(); ++r) {
       const auto& row = st.values[r];
       if (row.size() != targets.size()) {
-        throw SfError("002020", "21S01",
-                      "SQL compilation error:\nInsert value list does not match column list "
-                      "expecting " +
-                          std::to_string(targets.size()) + " but got " +
-                          std::to_string(row.size()));
+        throw Error("002020", "21S01",
+                    "SQL compilation error:\nInsert value list does not match column list "
+                    "expecting " +
+                        std::to_string(targets.size()) + " but got " + std::to_string(row.size()));
       }
       sql += r ? ", (" : "(";
       for (size_t i = 0; i < row.size(); ++i) {
@@ -1337,7 +1311,9 @@ TranslatedDml Translator::TranslateUpdate(const Statement& st) {
   out.table = ResolveTable(st.target);
   Scope scope = TableScope(out.table, "t0", std::nullopt);
   std::string sets;
-  for (const auto& [name, expr] : st.assignments) {
+  for (const auto& assignment : st.assignments) {
+    const Name& name = assignment.first;  // not a structured binding: the lambda captures it
+    const auto& expr = assignment.second;
     auto it = std::find_if(out.table.columns.begin(), out.table.columns.end(),
                            [&](const CatalogColumn& c) { return c.name == name.text; });
     if (it == out.table.columns.end())

@@ -1,6 +1,6 @@
 // Text values entering sfemu (CSV fields for the loader, string literals in SQL) converted to
 // the PostgreSQL input text of the column that stores them. Values sfemu cannot store
-// exactly are refused with a ValueError naming the reason: fractional seconds beyond
+// exactly are refused with a ValueError (an Error) naming the reason: fractional seconds beyond
 // microseconds, NUL characters, VARIANT numbers whose Snowflake spelling is not emulated.
 #pragma once
 
@@ -38,15 +38,16 @@ struct PgInput {
   bool offset_from_session = false;
 };
 
-/// Converts `input` for a column of `type`. Throws ValueError with a message fit for the user
-/// (it names the type and the reason, not the value, for long values).
+/// Converts `input` for a column of `type`. Throws a ValueError (an Error) with a message fit for
+/// the user (it names the type and the reason, not the value, for long values).
 PgInput ToPgInput(const SfType& type, std::string_view input);
 
 /// PostgreSQL text cannot hold NUL characters, so sfemu stores each NUL of a text value as
 /// U+E000 (a private-use character) and turns it back into NUL on the wire. Text that contains
 /// U+E000 itself is refused, which keeps the mapping exact.
 inline constexpr std::string_view kNulStandIn = "\xEE\x80\x80";
-/// `text` with its NULs replaced by the stand-in; throws ValueError if it holds U+E000.
+/// `text` with its NULs replaced by the stand-in; throws a ValueError (an Error) if it holds
+/// U+E000.
 std::string StoreNuls(std::string_view text);
 
 /// Whether `text` is a plain decimal number (optional sign, digits, optional fraction and

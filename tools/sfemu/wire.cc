@@ -5,6 +5,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "error.h"
+
 namespace sf2pg::sfemu::wire {
 namespace {
 
@@ -61,22 +63,22 @@ double ReadFloat8(const char* p) {
 }
 
 void AppendNumeric(std::string& out, std::string_view binary, int scale) {
-  if (binary.size() < 8) throw std::runtime_error("short numeric value");
+  if (binary.size() < 8) throw InternalError("short numeric value");
   const char* p = binary.data();
   int ndigits = ReadInt16(p);
   int weight = ReadInt16(p + 2);
   auto sign = static_cast<uint16_t>(ReadInt16(p + 4));
   if (sign != 0x0000 && sign != 0x4000) {
-    throw std::runtime_error("NaN or infinite numeric cannot be a Snowflake NUMBER");
+    throw InternalError("NaN or infinite numeric cannot be a Snowflake NUMBER");
   }
   if (static_cast<size_t>(8 + 2 * ndigits) > binary.size() || ndigits * 4 > kMaxDigits) {
-    throw std::runtime_error("malformed numeric value");
+    throw InternalError("malformed numeric value");
   }
   // Integer digits (base-10 characters) and `scale` + 1 fraction digits (one for rounding).
   char int_digits[kMaxDigits + 8];
   int int_len = 0;
   char frac[64];
-  if (scale > 60) throw std::runtime_error("numeric scale too large");
+  if (scale > 60) throw InternalError("numeric scale too large");
   std::memset(frac, '0', sizeof frac);
   for (int g = 0; g <= weight; ++g) {
     int d = g < ndigits ? ReadInt16(p + 8 + 2 * g) : 0;

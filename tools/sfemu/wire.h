@@ -15,7 +15,7 @@ inline constexpr int64_t kPgEpochDays = 10957;
 inline constexpr int64_t kPgEpochMicros = kPgEpochDays * 86400LL * 1000000LL;
 
 /// Appends a PostgreSQL binary numeric with exactly `scale` fraction digits (rounding half
-/// away from zero when the value has more). Throws std::runtime_error for NaN/Infinity.
+/// away from zero when the value has more). Throws Error for NaN/Infinity.
 void AppendNumeric(std::string& out, std::string_view binary, int scale);
 /// Appends an integer with `scale` zero fraction digits.
 void AppendInteger(std::string& out, int64_t value, int scale);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.h"
+
 namespace sf2pg::sfemu {
 namespace {
 
@@ -41,7 +43,7 @@ TEST(SfemuFaults, RulesFireTheConfiguredNumberOfTimes) {
   EXPECT_EQ(f.OnFetch("SELECT * FROM PATIENT", 2, &rule), FaultAction::kReset);
   EXPECT_EQ(f.OnFetch("SELECT * FROM PATIENT", 2, &rule), FaultAction::kNone);
   EXPECT_THROW(ParseFaultConfig(nlohmann::json::parse(R"({"rates": {"bogus": 0.1}})")),
-               std::invalid_argument);
+               ConfigError);
 }
 
 }  // namespace

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "error.h"
 #include "lexer.h"
-#include "sf_error.h"
 
 namespace sf2pg::sfemu {
 namespace {
@@ -41,7 +41,7 @@ TEST(SfemuParser, ReportsSyntaxErrorsWithPosition) {
   try {
     ParseScript("SELEC 1");
     FAIL();
-  } catch (const SfError& e) {
+  } catch (const Error& e) {
     EXPECT_EQ(e.code(), "001003");
     EXPECT_STREQ(e.what(),
                  "SQL compilation error:\nsyntax error line 1 at position 0 unexpected 'SELEC'.");
@@ -49,7 +49,7 @@ TEST(SfemuParser, ReportsSyntaxErrorsWithPosition) {
   try {
     ParseScript("SELECT a FROM t WHERE");
     FAIL();
-  } catch (const SfError& e) {
+  } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("unexpected '<EOF>'"), std::string::npos);
   }
 }
@@ -58,7 +58,7 @@ TEST(SfemuParser, RefusesJoinsAsUnsupported) {
   try {
     ParseScript("SELECT * FROM a JOIN b ON a.x = b.x");
     FAIL();
-  } catch (const SfError& e) {
+  } catch (const Error& e) {
     EXPECT_EQ(e.code(), "000002");
     EXPECT_NE(std::string(e.what()).find("joins"), std::string::npos);
   }

@@ -4,8 +4,8 @@
 
 #include <map>
 
+#include "error.h"
 #include "parser.h"
-#include "sf_error.h"
 
 namespace sf2pg::sfemu {
 namespace {
@@ -61,14 +61,14 @@ struct Harness {
     Translator t(catalog, session, sql);
     return t.TranslateSelect(*statements[0].select);
   }
-  SfError SelectError(std::string text) {
+  Error SelectError(std::string text) {
     try {
       Select(std::move(text));
-    } catch (const SfError& e) {
+    } catch (const Error& e) {
       return e;
     }
     ADD_FAILURE() << "no error";
-    return SfError("", "", "");
+    return Error("", "", "");
   }
 };
 
@@ -93,7 +93,7 @@ TEST(SfemuTranslator, ResolvesNamesWithSnowflakeCaseRules) {
   EXPECT_EQ(q.columns[0].table, "T");
   EXPECT_EQ(q.columns[1].name, "Name");
   EXPECT_EQ(q.columns[2].type, SfType::Fixed(10, 2));
-  SfError e = h.SelectError(R"(SELECT "name" FROM DB.S.T)");
+  Error e = h.SelectError(R"(SELECT "name" FROM DB.S.T)");
   EXPECT_EQ(e.code(), "000904");
   EXPECT_NE(std::string(e.what()).find("invalid identifier '\"name\"'"), std::string::npos);
 }
@@ -110,7 +110,7 @@ TEST(SfemuTranslator, UsesRequestDefaultsForUnqualifiedTables) {
 TEST(SfemuTranslator, MissingObjectsAreSnowflakesNotFoundErrors) {
   Harness h;
   h.session.role = "R";
-  SfError table = h.SelectError(R"(SELECT * FROM "DB"."S"."NOPE")");
+  Error table = h.SelectError(R"(SELECT * FROM "DB"."S"."NOPE")");
   EXPECT_EQ(table.code(), "002003");
   EXPECT_EQ(table.sql_state(), "42S02");
   EXPECT_EQ(
@@ -145,10 +145,10 @@ TEST(SfemuTranslator, DateTruncOfTimestampTzKeepsTypeAndOffset) {
 
 TEST(SfemuTranslator, RefusesWhatItCannotReproduce) {
   Harness h;
-  SfError hash = h.SelectError("SELECT HASH(ID) FROM DB.S.T");
+  Error hash = h.SelectError("SELECT HASH(ID) FROM DB.S.T");
   EXPECT_EQ(hash.code(), "000002");
   EXPECT_NE(std::string(hash.what()).find("HASH"), std::string::npos);
-  SfError nanos = h.SelectError("SELECT '2023-07-14 09:30:15.123456789'::TIMESTAMP_NTZ");
+  Error nanos = h.SelectError("SELECT '2023-07-14 09:30:15.123456789'::TIMESTAMP_NTZ");
   EXPECT_EQ(nanos.code(), "000002");
   EXPECT_EQ(h.SelectError("SELECT V FROM DB.S.T ORDER BY V").code(), "000002");
   EXPECT_EQ(h.SelectError("SELECT 'x'::NUMBER").code(), "100038");
@@ -170,7 +170,7 @@ TEST(SfemuTranslator, InsertValuesRefusesSemiStructuredConstructors) {
   try {
     t.TranslateInsert(h.statements[0]);
     FAIL();
-  } catch (const SfError& e) {
+  } catch (const Error& e) {
     EXPECT_EQ(e.code(), "002014");
   }
   h.sql = R"(INSERT INTO DB.S.T (ID, V) SELECT 1, PARSE_JSON('{"b": 1, "a": [1, 2]}'))";
