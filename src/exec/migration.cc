@@ -110,7 +110,7 @@ class Coordinator {
     if (options_.dry_run) {
       Prepare(selection);
       for (const auto& f : failed_tables_) result_.tables.push_back(FailedSummary(f));
-      result_.status = failed_tables_.empty() ? "planned" : "failed";
+      result_.status = failed_tables_.empty() ? RunStatus::kPlanned : RunStatus::kFailed;
     } else if (OpenRun(source_names, selection)) {
       if (!result_.resumed) RepairIndexes(selection);
       Prepare(selection);
@@ -132,7 +132,7 @@ class Coordinator {
       existing = store_->LoadRun(wanted);
       if (!existing)
         throw ConfigError("no run with id " + wanted + " in migration_status.migration_runs");
-      if (existing->status == "abandoned") {
+      if (existing->status == RunStatus::kAbandoned) {
         throw ConfigError("run " + wanted + " was abandoned (" + existing->error_message +
                           ") and cannot be " + (joining_ ? "joined" : "resumed") +
                           "; start a fresh run");
@@ -145,10 +145,10 @@ class Coordinator {
         }
         CheckSubset(*existing, selection);
       }
-      if (existing->status == "completed") {
+      if (existing->status == RunStatus::kCompleted) {
         log::Info("run already completed", {{"run_id", wanted}});
         result_.run_id = wanted;
-        result_.status = "completed";
+        result_.status = RunStatus::kCompleted;
         result_.resumed = true;
         return false;
       }
@@ -166,9 +166,10 @@ class Coordinator {
         }
         store_->ResetFailedChunks(existing->run_id, only);
       }
-      log::Info(joining_ ? "joining run" : "resuming run", {{"run_id", existing->run_id},
-                                                            {"started_at", existing->started_at},
-                                                            {"previous_status", existing->status}});
+      log::Info(joining_ ? "joining run" : "resuming run",
+                {{"run_id", existing->run_id},
+                 {"started_at", existing->started_at},
+                 {"previous_status", ToString(existing->status)}});
       return true;
     }
     json metadata = {{"execution_hash", execution_hash_},
@@ -211,7 +212,8 @@ class Coordinator {
     for (const auto& [s, t] : selection) {
       if (!run_id.empty()) {
         auto record = store_->LoadTable(run_id, KeyOf(*s, *t));
-        if (record && record->status == "completed") continue;  // nothing left to load there
+        if (record && record->status == TableStatus::kCompleted)
+          continue;  // nothing left to load there
       }
       if (auto owner = store_->FindTargetOwner(TargetOf(*s, *t), run_id)) {
         throw ConfigError(OwnerMessage(TargetOf(*s, *t), *owner, selection));
@@ -284,9 +286,9 @@ class Coordinator {
                            const Selection& selection) {
     const run::RunInfo& r = owner.run;
     std::string out = "refusing to load " + target.ToString() + ": it belongs to unfinished run " +
-                      r.run_id + " (status " + r.status + ", started " + r.started_at +
+                      r.run_id + " (status " + ToString(r.status) + ", started " + r.started_at +
                       " UTC, selection: " + SelectionText(r) + "; its table " +
-                      owner.key.ToString() + " there is " + owner.table_status +
+                      owner.key.ToString() + " there is " + ToString(owner.table_status) +
                       "). A target table is loaded by one unfinished run at a time: two runs "
                       "would truncate or duplicate each other's rows.\n";
     // The owner's own selection resumes it whole; the current one when it is a subset.
@@ -388,7 +390,7 @@ class Coordinator {
           if (!record.metadata.value("planned", false))
             store_->DeleteTable(result_.run_id, record.key);
         }
-        store_->FinishRun(result_.run_id, "partial", "refused: " + std::string(e.what()));
+        store_->FinishRun(result_.run_id, RunStatus::kPartial, "refused: " + std::string(e.what()));
         throw ConfigError(message);
       } catch (const Error& e) {
         std::string name = s->source_sf_database + "." + s->source_sf_schema + "." + t->source;
@@ -554,7 +556,7 @@ class Coordinator {
         if (!Retryable(e.retry()) || attempt >= kAttempts) {
           log::Error("cannot record the run's outcome",
                      {{"run_id", result_.run_id}, {"error", message}});
-          result_.status = "failed";
+          result_.status = RunStatus::kFailed;
           result_.error =
               "cannot record the run's outcome (" + message + "); the run stays resumable";
           return;
@@ -594,13 +596,13 @@ class Coordinator {
       s.method = job.Method();
       s.strategy = job.strategy;
       s.status = store_->FinishTable(result_.run_id, job.key);
-      if (s.status == "completed") {
+      if (s.status == TableStatus::kCompleted) {
         auto record = store_->LoadTable(result_.run_id, job.key);
         if (record && record->indexes_disabled && !record->indexes_restored) {
           RestoreTableIndexes(result_.run_id, *record, job.target_database);
         }
       }
-      if (s.status == "completed") s.row_check = CheckRows(job);
+      if (s.status == TableStatus::kCompleted) s.row_check = CheckRows(job);
       run::ChunkCounts n = store_->CountChunks(result_.run_id, job.key);
       s.total_chunks = n.total;
       s.completed_chunks = n.completed;
@@ -608,7 +610,7 @@ class Coordinator {
       s.rows_total = n.rows;
       left += n.pending + n.in_progress;
       if (n.in_progress > 0) held += store_->CountHeldChunks(result_.run_id, job.key);
-      failed = failed || s.status == "failed";
+      failed = failed || s.status == TableStatus::kFailed;
       const TableStats& st = stats_[job.key];
       s.rows = st.rows;
       s.rejected = st.rejected;
@@ -631,8 +633,10 @@ class Coordinator {
     for (const auto& job : jobs_) rest.erase(job.key);
     for (const auto& key : rest) {
       auto record = store_->LoadTable(result_.run_id, key);
-      if (record && record->status == "failed") failed = true;
-      if (record && (record->status == "completed" || record->status == "failed")) continue;
+      if (record && record->status == TableStatus::kFailed) failed = true;
+      if (record &&
+          (record->status == TableStatus::kCompleted || record->status == TableStatus::kFailed))
+        continue;
       ++others_left;
       if (!joining_) continue;
       // Tables the planning process has not planned yet, or whose chunks live workers hold:
@@ -648,11 +652,13 @@ class Coordinator {
     if ((left + others_left > 0 && held > 0 && !early) || (unplanned > 0 && !early)) {
       // Nothing was left for this process to claim, yet other live workers (a joined process,
       // other Lambdas) hold chunks of the run: the last one to finish settles it.
-      result_.status = "running";
+      result_.status = RunStatus::kRunning;
       result_.error = "other workers are still loading chunks of this run";
       return;
     }
-    std::string status = left + others_left > 0 ? "partial" : failed ? "failed" : "completed";
+    RunStatus status = left + others_left > 0 ? RunStatus::kPartial
+                       : failed               ? RunStatus::kFailed
+                                              : RunStatus::kCompleted;
     std::string error;
     if (failed)
       error = "one or more tables failed; see migration_table_status and migration_chunk_status";
@@ -711,7 +717,7 @@ class Coordinator {
         f.source->source_sf_database + "." + f.source->source_sf_schema + "." + f.table->source;
     s.target =
         f.source->target_pg_database + "." + f.source->target_pg_schema + "." + f.table->target;
-    s.status = "failed";
+    s.status = TableStatus::kFailed;
     s.errors.push_back(f.error);
     return s;
   }
