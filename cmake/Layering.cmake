@@ -24,7 +24,7 @@ function(sf2pg_library folder)
   add_library(sf2pg_${folder} STATIC ${L_SOURCES})
   target_include_directories(sf2pg_${folder} PUBLIC ${CMAKE_SOURCE_DIR}/src)
   target_compile_definitions(sf2pg_${folder} PUBLIC
-    SF2PG_VERSION="${PROJECT_VERSION}" SPDLOG_FMT_EXTERNAL)
+    SF2PG_VERSION="${PROJECT_VERSION}" SPDLOG_FMT_EXTERNAL JSON_DISABLE_ENUM_SERIALIZATION=1)
   list(TRANSFORM L_DEPS PREPEND sf2pg_ OUTPUT_VARIABLE dep_targets)
   target_link_libraries(sf2pg_${folder} PUBLIC ${dep_targets} ${L_LIBS})
   add_dependencies(sf2pg_${folder} sf2pg_layering)

@@ -111,18 +111,18 @@ int Migrate(const GlobalOptions& global, const MigrateOptions& options) {
     std::cout << report::PlanText(result);
     return ExitFor(result);
   }
-  if (!global.quiet || result.status != "completed" || ExitFor(result) != kExitDone)
+  if (!global.quiet || result.status != RunStatus::kCompleted || ExitFor(result) != kExitDone)
     std::cout << report::SummaryText(result);
   if (!options.summary_json.empty()) {
     std::ofstream out(options.summary_json);
     out << report::SummaryJson(result).dump(2) << "\n";
     if (!out) log::Error("cannot write the summary", {{"file", options.summary_json}});
   }
-  if (result.status == "running") {
+  if (result.status == RunStatus::kRunning) {
     std::cout << "Nothing is left for this process; other workers are still loading chunks of run "
               << result.run_id << ".\n";
   }
-  if (result.status == "partial") {
+  if (result.status == RunStatus::kPartial) {
     std::cout << "The run is partial. Run the same command again to resume it (run id "
               << result.run_id << ")";
     if (!result.error.empty()) std::cout << ": " << result.error;
@@ -203,13 +203,13 @@ int Abandon(const GlobalOptions& global, const std::string& run_id) {
   gethostname(host, sizeof host - 1);
   const char* user = std::getenv("USER");
   std::string by = std::string(user ? user : "sf2pg") + "@" + host;
-  std::string was = store.AbandonRun(run_id, by);
-  if (was == "abandoned") {
+  RunStatus was = store.AbandonRun(run_id, by);
+  if (was == RunStatus::kAbandoned) {
     std::cout << "run " << run_id << " was already abandoned\n";
     return kExitDone;
   }
-  log::Info("abandoned run", {{"run_id", run_id}, {"previous_status", was}, {"by", by}});
-  std::cout << "run " << run_id << " abandoned (it was " << was
+  log::Info("abandoned run", {{"run_id", run_id}, {"previous_status", ToString(was)}, {"by", by}});
+  std::cout << "run " << run_id << " abandoned (it was " << ToString(was)
             << "): it is never resumed and no longer holds its target tables. Rows its completed "
                "chunks loaded stay in the targets; the next fresh run truncates them "
                "(truncate_onstart) or loads over them with UPSERT.\n";

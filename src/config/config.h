@@ -4,13 +4,68 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/enum_text.h"
 #include "core/secret.h"
 
 namespace sf2pg::config {
+
+/// How a table is cut into chunks (config.json "chunking_strategy"); kAuto lets the planner
+/// choose from the first chunking column. The names are also stored with each chunk plan.
+enum class ChunkingStrategy {
+  kAuto,
+  kSingle,
+  kNumericRange,
+  kDateRange,
+  kKeyRange,
+  kOffset,
+  kGroupedValues,
+};
+inline constexpr EnumNames<ChunkingStrategy, 7> kChunkingStrategyNames = {{
+    {ChunkingStrategy::kAuto, "auto"},
+    {ChunkingStrategy::kSingle, "single"},
+    {ChunkingStrategy::kNumericRange, "numeric_range"},
+    {ChunkingStrategy::kDateRange, "date_range"},
+    {ChunkingStrategy::kKeyRange, "key_range"},
+    {ChunkingStrategy::kOffset, "offset"},
+    {ChunkingStrategy::kGroupedValues, "grouped_values"},
+}};
+std::string ToString(ChunkingStrategy strategy);
+ChunkingStrategy ParseChunkingStrategy(std::string_view text);
+
+/// How Snowflake column names become PostgreSQL names (config.json "identifier_case").
+enum class IdentifierCase {
+  kLower,     ///< unquoted Snowflake names (upper case) become lower case; mixed case is kept
+  kPreserve,  ///< names are kept as they are
+};
+inline constexpr EnumNames<IdentifierCase, 2> kIdentifierCaseNames = {{
+    {IdentifierCase::kLower, "lower"},
+    {IdentifierCase::kPreserve, "preserve"},
+}};
+std::string ToString(IdentifierCase identifier_case);
+IdentifierCase ParseIdentifierCase(std::string_view text);
+
+/// What a row PostgreSQL cannot hold does (config.json "on_bad_row").
+enum class OnBadRow {
+  kFail,    ///< it stops the chunk
+  kReject,  ///< it goes to the reject table with the reason; the rest of the chunk loads
+};
+inline constexpr EnumNames<OnBadRow, 2> kOnBadRowNames = {{
+    {OnBadRow::kFail, "fail"},
+    {OnBadRow::kReject, "reject"},
+}};
+std::string ToString(OnBadRow on_bad_row);
+OnBadRow ParseOnBadRow(std::string_view text);
+
+// For test failure messages.
+std::ostream& operator<<(std::ostream& out, ChunkingStrategy strategy);
+std::ostream& operator<<(std::ostream& out, IdentifierCase identifier_case);
+std::ostream& operator<<(std::ostream& out, OnBadRow on_bad_row);
 
 /// One table of a source. Optional per-table overrides are resolved against the globals when
 /// the config is loaded, so `threads`, `batch_size` and `batch_size_copy_mode` are always set.
@@ -26,14 +81,9 @@ struct TableConfig {
   std::string target_watermark;
   bool truncate_onstart = false;
   bool disable_index = false;
-  /// "auto" or one of the strategy names (single, numeric_range, date_range, key_range,
-  /// offset, grouped_values).
-  std::string chunking_strategy = "auto";
-  /// How Snowflake column names become PostgreSQL names: "lower" (unquoted Snowflake names,
-  /// which are upper case, become lower case; mixed-case names are kept) or "preserve".
-  std::string identifier_case = "lower";
-  /// "fail": a row PostgreSQL cannot hold stops the chunk; "reject": it goes to the reject
-  /// table with the reason and the rest of the chunk loads.
+  ChunkingStrategy chunking_strategy = ChunkingStrategy::kAuto;
+  IdentifierCase identifier_case = IdentifierCase::kLower;
+  /// The text of an OnBadRow ("fail" or "reject"), checked by the loader.
   std::string on_bad_row = "fail";
   int64_t bytes_per_row = 2048;  ///< Only for the memory estimate of the seed's formula.
 

@@ -1,9 +1,9 @@
 #include "config/hash.h"
 
-#include <algorithm>
-
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 
@@ -53,8 +53,8 @@ std::string CanonicalJson(const Config& config) {
       jt["target_watermark"] = t.target_watermark;
       jt["truncate_onstart"] = t.truncate_onstart;
       jt["disable_index"] = t.disable_index;
-      jt["chunking_strategy"] = t.chunking_strategy;
-      jt["identifier_case"] = t.identifier_case;
+      jt["chunking_strategy"] = ToString(t.chunking_strategy);
+      jt["identifier_case"] = ToString(t.identifier_case);
       jt["on_bad_row"] = t.on_bad_row;
       jt["batch_size"] = t.batch_size;
       jt["batch_size_copy_mode"] = t.batch_size_copy_mode;

@@ -62,8 +62,6 @@ const std::vector<std::string> kNumericTypes = {"int",    "integer", "bigint",  
 const std::vector<std::string> kDateTypes = {"date",          "timestamp",     "datetime",
                                              "timestamp_ntz", "timestamp_ltz", "timestamp_tz"};
 const std::vector<std::string> kTextTypes = {"varchar", "text", "string", "char", "uuid"};
-const std::vector<std::string> kStrategies = {"auto",      "single", "numeric_range", "date_range",
-                                              "key_range", "offset", "grouped_values"};
 
 bool Contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -213,15 +211,29 @@ class Reader {
     }
   }
 
-  void OneOf(const std::string& path, const std::string& value,
+  // Reads the text of an enum setting into *out; an unknown text is reported with the
+  // allowed ones and leaves *out as it was.
+  template <typename E, size_t N>
+  void Enum(const Json& object, const std::string& path, const char* key,
+            const EnumNames<E, N>& names, E* out) {
+    std::string text = EnumToString(names, *out);
+    String(object, path, key, &text);
+    std::vector<std::string> allowed;
+    for (const auto& n : names) allowed.emplace_back(n.text);
+    if (OneOf(Join(path, key), text, allowed)) *out = *EnumFromText(names, text);
+  }
+
+  // True when `value` is one of `allowed`; otherwise reports it (with a suggestion).
+  bool OneOf(const std::string& path, const std::string& value,
              const std::vector<std::string>& allowed) {
-    if (Contains(allowed, value)) return;
+    if (Contains(allowed, value)) return true;
     std::string list;
     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
     std::string message = "\"" + value + "\" is not one of " + list;
     if (auto suggestion = Suggest(value, allowed))
       message += "; did you mean \"" + *suggestion + "\"?";
     Error(path, message);
+    return false;
   }
 
  private:
@@ -253,7 +265,7 @@ bool IsUpperIdentifier(const std::string& name) {
   return has_letter;
 }
 
-void CheckChunking(Reader& r, const std::string& path, TableConfig& t) {
+void CheckChunking(Reader& r, const Json& json, const std::string& path, TableConfig& t) {
   for (auto& type : t.chunking_column_types) type = Lower(type);
   if (!t.chunking_column_types.empty() &&
       t.chunking_column_types.size() != t.chunking_columns.size()) {
@@ -277,16 +289,18 @@ void CheckChunking(Reader& r, const std::string& path, TableConfig& t) {
       message += " (known: numeric types such as bigint, date/timestamp types, varchar/uuid)";
     r.Error(path + ".chunking_column_types[" + std::to_string(i) + "]", message);
   }
-  r.OneOf(path + ".chunking_strategy", t.chunking_strategy, kStrategies);
-  if (t.chunking_strategy != "auto" && t.chunking_strategy != "single" &&
-      t.chunking_strategy != "offset" && t.chunking_columns.empty()) {
-    r.Error(path + ".chunking_strategy", "\"" + t.chunking_strategy + "\" needs chunking_columns");
+  r.Enum(json, path, "chunking_strategy", kChunkingStrategyNames, &t.chunking_strategy);
+  if (t.chunking_strategy != ChunkingStrategy::kAuto &&
+      t.chunking_strategy != ChunkingStrategy::kSingle &&
+      t.chunking_strategy != ChunkingStrategy::kOffset && t.chunking_columns.empty()) {
+    r.Error(path + ".chunking_strategy",
+            "\"" + ToString(t.chunking_strategy) + "\" needs chunking_columns");
   }
 }
 
 bool UsesDateChunking(const TableConfig& t) {
-  if (t.chunking_strategy == "date_range") return true;
-  if (t.chunking_strategy != "auto") return false;
+  if (t.chunking_strategy == ChunkingStrategy::kDateRange) return true;
+  if (t.chunking_strategy != ChunkingStrategy::kAuto) return false;
   return !t.chunking_column_types.empty() && Contains(kDateTypes, t.chunking_column_types[0]);
 }
 
@@ -327,9 +341,6 @@ TableConfig ReadTable(Reader& r, const Json& json, const std::string& path,
   r.String(json, path, "target_watermark", &t.target_watermark);
   r.Bool(json, path, "truncate_onstart", &t.truncate_onstart);
   r.Bool(json, path, "disable_index", &t.disable_index);
-  r.String(json, path, "chunking_strategy", &t.chunking_strategy);
-  r.String(json, path, "identifier_case", &t.identifier_case);
-  r.String(json, path, "on_bad_row", &t.on_bad_row);
   r.Integer(json, path, "bytes_per_row", &t.bytes_per_row, 1, INT64_MAX);
   t.parallel_threads = settings.parallel_threads;
   t.batch_size = settings.batch_size;
@@ -338,13 +349,16 @@ TableConfig ReadTable(Reader& r, const Json& json, const std::string& path,
   r.Integer(json, path, "batch_size", &t.batch_size, 1, INT64_MAX);
   r.Integer(json, path, "batch_size_copy_mode", &t.batch_size_copy_mode, 1, INT64_MAX);
 
-  r.OneOf(path + ".identifier_case", t.identifier_case, {"lower", "preserve"});
-  r.OneOf(path + ".on_bad_row", t.on_bad_row, {"fail", "reject"});
+  r.Enum(json, path, "identifier_case", kIdentifierCaseNames, &t.identifier_case);
+  OnBadRow on_bad_row = OnBadRow::kFail;
+  r.Enum(json, path, "on_bad_row", kOnBadRowNames, &on_bad_row);
+  t.on_bad_row = ToString(on_bad_row);
   if (t.target.empty() && !t.source.empty()) {
-    t.target =
-        (t.identifier_case == "lower" && IsUpperIdentifier(t.source)) ? Lower(t.source) : t.source;
+    t.target = (t.identifier_case == IdentifierCase::kLower && IsUpperIdentifier(t.source))
+                   ? Lower(t.source)
+                   : t.source;
   }
-  CheckChunking(r, path, t);
+  CheckChunking(r, json, path, t);
   CheckFilter(r, path + ".source_filter", t.source_filter);
 
   if (!t.source_watermark.empty() && t.target_watermark.empty()) {

@@ -52,7 +52,7 @@ class Coordinator {
     if (options_.dry_run) {
       Prepare(selection);
       for (const auto& f : failed_tables_) result_.tables.push_back(FailedSummary(f));
-      result_.status = failed_tables_.empty() ? "planned" : "failed";
+      result_.status = failed_tables_.empty() ? RunStatus::kPlanned : RunStatus::kFailed;
     } else if (OpenRun(source_names, selection)) {
       if (!result_.resumed) RepairIndexes(selection);
       Prepare(selection);
@@ -73,7 +73,7 @@ class Coordinator {
     result_.resumed = opened.resumed;
     joining_ = opened.joined;
     others_ = opened.others;
-    if (opened.already_completed) result_.status = "completed";
+    if (opened.already_completed) result_.status = RunStatus::kCompleted;
     return !opened.already_completed;
   }
 
@@ -133,7 +133,7 @@ class Coordinator {
           if (!record.metadata.value("planned", false))
             store_->DeleteTable(result_.run_id, record.key);
         }
-        store_->FinishRun(result_.run_id, "partial", "refused: " + std::string(e.what()));
+        store_->FinishRun(result_.run_id, RunStatus::kPartial, "refused: " + std::string(e.what()));
         throw ConfigError(message);
       } catch (const Error& e) {
         std::string name = s->source_sf_database + "." + s->source_sf_schema + "." + t->source;
@@ -309,7 +309,7 @@ class Coordinator {
       std::string message = Redactor::Redact(e.what());
       log::Error("cannot record the run's outcome",
                  {{"run_id", result_.run_id}, {"error", message}});
-      result_.status = "failed";
+      result_.status = RunStatus::kFailed;
       result_.error = "cannot record the run's outcome (" + message + "); the run stays resumable";
     }
   }
@@ -342,13 +342,13 @@ class Coordinator {
       s.method = job.Method();
       s.strategy = job.strategy;
       s.status = store_->FinishTable(result_.run_id, job.key);
-      if (s.status == "completed") {
+      if (s.status == TableStatus::kCompleted) {
         auto record = store_->LoadTable(result_.run_id, job.key);
         if (record && record->indexes_disabled && !record->indexes_restored) {
           RestoreTableIndexes(result_.run_id, *record, job.target_database);
         }
       }
-      if (s.status == "completed") s.row_check = CheckRows(job);
+      if (s.status == TableStatus::kCompleted) s.row_check = CheckRows(job);
       run::ChunkCounts n = store_->CountChunks(result_.run_id, job.key);
       s.total_chunks = n.total;
       s.completed_chunks = n.completed;
@@ -356,7 +356,7 @@ class Coordinator {
       s.rows_total = n.rows;
       left += n.pending + n.in_progress;
       if (n.in_progress > 0) held += store_->CountHeldChunks(result_.run_id, job.key);
-      failed = failed || s.status == "failed";
+      failed = failed || s.status == TableStatus::kFailed;
       const TableStats& st = stats_[job.key];
       s.rows = st.rows;
       s.rejected = st.rejected;
@@ -379,8 +379,10 @@ class Coordinator {
     for (const auto& job : jobs_) rest.erase(job.key);
     for (const auto& key : rest) {
       auto record = store_->LoadTable(result_.run_id, key);
-      if (record && record->status == "failed") failed = true;
-      if (record && (record->status == "completed" || record->status == "failed")) continue;
+      if (record && record->status == TableStatus::kFailed) failed = true;
+      if (record &&
+          (record->status == TableStatus::kCompleted || record->status == TableStatus::kFailed))
+        continue;
       ++others_left;
       if (!joining_) continue;
       // Tables the planning process has not planned yet, or whose chunks live workers hold:
@@ -396,11 +398,13 @@ class Coordinator {
     if ((left + others_left > 0 && held > 0 && !early) || (unplanned > 0 && !early)) {
       // Nothing was left for this process to claim, yet other live workers (a joined process,
       // other Lambdas) hold chunks of the run: the last one to finish settles it.
-      result_.status = "running";
+      result_.status = RunStatus::kRunning;
       result_.error = "other workers are still loading chunks of this run";
       return;
     }
-    std::string status = left + others_left > 0 ? "partial" : failed ? "failed" : "completed";
+    RunStatus status = left + others_left > 0 ? RunStatus::kPartial
+                       : failed               ? RunStatus::kFailed
+                                              : RunStatus::kCompleted;
     std::string error;
     if (failed)
       error = "one or more tables failed; see migration_table_status and migration_chunk_status";
@@ -459,7 +463,7 @@ class Coordinator {
         f.source->source_sf_database + "." + f.source->source_sf_schema + "." + f.table->source;
     s.target =
         f.source->target_pg_database + "." + f.source->target_pg_schema + "." + f.table->target;
-    s.status = "failed";
+    s.status = TableStatus::kFailed;
     s.errors.push_back(f.error);
     return s;
   }

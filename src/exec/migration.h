@@ -48,9 +48,10 @@ struct TableSummary {
   std::string source_name;
   std::string table;   ///< DB.SCHEMA.TABLE
   std::string target;  ///< database.schema.table
-  std::string method;  ///< COPY or UPSERT
-  std::string strategy;
-  std::string status;
+  /// Unset for a table that failed before it was prepared (printed empty).
+  std::optional<LoadMethod> method;
+  std::optional<config::ChunkingStrategy> strategy;
+  TableStatus status = TableStatus::kPending;
   int total_chunks = 0;
   int completed_chunks = 0;
   int failed_chunks = 0;
@@ -67,9 +68,9 @@ struct TableSummary {
 
 struct MigrationResult {
   std::string run_id;
-  /// completed, partial, failed; "running" when this process is done but other workers still
-  /// hold chunks of the run; "planned" for a dry run.
-  std::string status;
+  /// completed, partial, failed; running when this process is done but other workers still
+  /// hold chunks of the run; planned for a dry run.
+  RunStatus status = RunStatus::kRunning;
   bool resumed = false;
   bool deadline_reached = false;
   bool stopped = false;

@@ -108,8 +108,9 @@ json MigrateAction(const Request& request, const app::GlobalOptions& global,
   report::JsonProgress progress;  // a JSON line per unfinished table every 15 s, for CloudWatch
   deps.progress = &progress;
   exec::MigrationResult result = exec::RunMigration(context.config, run, deps);
-  log::Info("invocation finished",
-            {{"run_id", result.run_id}, {"status", result.status}, {"seconds", result.seconds}});
+  log::Info("invocation finished", {{"run_id", result.run_id},
+                                    {"status", ToString(result.status)},
+                                    {"seconds", result.seconds}});
   return MigrationBody(result);
 }
 
@@ -141,8 +142,8 @@ json MigrationBody(const exec::MigrationResult& r) {
   json errors = json::array();
   json tables = json::array();
   for (const auto& t : r.tables) {
-    tables_completed += t.status == "completed";
-    tables_failed += t.status == "failed";
+    tables_completed += t.status == TableStatus::kCompleted;
+    tables_failed += t.status == TableStatus::kFailed;
     chunks_total += t.total_chunks;
     chunks_completed += t.completed_chunks;
     chunks_failed += t.failed_chunks;
@@ -155,12 +156,12 @@ json MigrationBody(const exec::MigrationResult& r) {
     }
     tables.push_back(
         {{"table", t.table},
-         {"status", t.status},
+         {"status", ToString(t.status)},
          {"chunks", std::to_string(t.completed_chunks) + "/" + std::to_string(t.total_chunks)},
          {"rows", t.rows}});
   }
   std::string error = r.error;
-  if (error.empty() && r.status == "failed" && !errors.empty())
+  if (error.empty() && r.status == RunStatus::kFailed && !errors.empty())
     error = errors[0].get<std::string>();
   json short_tables = json::array();
   for (const auto* t : report::ShortTables(r)) {
@@ -170,28 +171,29 @@ json MigrationBody(const exec::MigrationResult& r) {
                             {"copied", t->row_check->copied},
                             {"rejected", t->row_check->rejected}});
   }
-  json body = {{"action", "migrate"},
-               {"status", r.status},
-               {"exit_status", report::ExitStatusFor(r)},
-               {"shortfall", !short_tables.empty()},
-               {"shortfall_tables", short_tables},
-               {"resume_needed", r.status == "partial" || r.status == "running"},
-               {"run_id", r.run_id},
-               {"resumed", r.resumed},
-               {"deadline_reached", r.deadline_reached},
-               {"seconds", r.seconds},
-               {"counts",
-                {{"tables", r.tables.size()},
-                 {"tables_completed", tables_completed},
-                 {"tables_failed", tables_failed},
-                 {"chunks_total", chunks_total},
-                 {"chunks_completed", chunks_completed},
-                 {"chunks_failed", chunks_failed},
-                 {"rows", rows},
-                 {"rows_total", rows_total}}},
-               {"error", Cut(Redactor::Redact(error), kMaxErrorChars)},
-               {"errors", errors},
-               {"sf2pg_version", SF2PG_VERSION}};
+  json body = {
+      {"action", "migrate"},
+      {"status", ToString(r.status)},
+      {"exit_status", report::ExitStatusFor(r)},
+      {"shortfall", !short_tables.empty()},
+      {"shortfall_tables", short_tables},
+      {"resume_needed", r.status == RunStatus::kPartial || r.status == RunStatus::kRunning},
+      {"run_id", r.run_id},
+      {"resumed", r.resumed},
+      {"deadline_reached", r.deadline_reached},
+      {"seconds", r.seconds},
+      {"counts",
+       {{"tables", r.tables.size()},
+        {"tables_completed", tables_completed},
+        {"tables_failed", tables_failed},
+        {"chunks_total", chunks_total},
+        {"chunks_completed", chunks_completed},
+        {"chunks_failed", chunks_failed},
+        {"rows", rows},
+        {"rows_total", rows_total}}},
+      {"error", Cut(Redactor::Redact(error), kMaxErrorChars)},
+      {"errors", errors},
+      {"sf2pg_version", SF2PG_VERSION}};
   if (tables.size() <= kMaxTablesListed) body["tables"] = tables;
   if (body.dump().size() > kMaxBodyBytes) body.erase("tables");
   if (body.dump().size() > kMaxBodyBytes) body.erase("shortfall_tables");
@@ -206,10 +208,17 @@ json Envelope(json body) { return {{"statusCode", 200}, {"body", std::move(body)
 json HandleEvent(std::string_view event, const app::GlobalOptions& global,
                  std::optional<Clock::TimePoint> deadline) {
   Request request = ParseRequest(event);
-  log::Info("invocation", {{"action", request.action}});
-  if (request.action == "validate_config") return Envelope(ValidateConfigAction(request, global));
-  if (request.action == "test_connections") return Envelope(TestConnectionsAction(global));
-  if (request.action == "status") return Envelope(StatusAction(request, global));
+  log::Info("invocation", {{"action", ToString(request.action)}});
+  switch (request.action) {
+    case Action::kValidateConfig:
+      return Envelope(ValidateConfigAction(request, global));
+    case Action::kTestConnections:
+      return Envelope(TestConnectionsAction(global));
+    case Action::kStatus:
+      return Envelope(StatusAction(request, global));
+    case Action::kMigrate:
+      break;
+  }
   return Envelope(MigrateAction(request, global, deadline));
 }
 

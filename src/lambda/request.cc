@@ -2,14 +2,12 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <ostream>
 
 namespace sf2pg::lambda {
 namespace {
 
 using nlohmann::json;
-
-const std::vector<std::string> kActions = {"validate_config", "test_connections", "migrate",
-                                           "status"};
 
 // The value of `name` at the top level, else in "input"; nullptr when absent or null.
 const json* Field(const json& event, const char* name) {
@@ -82,6 +80,10 @@ std::optional<double> PositiveNumber(const json& event, const char* name) {
 
 }  // namespace
 
+std::string ToString(Action action) { return EnumToString(kActionNames, action); }
+Action ParseAction(std::string_view text) { return ParseEnum(kActionNames, "action", text); }
+std::ostream& operator<<(std::ostream& out, Action action) { return out << ToString(action); }
+
 Request ParseRequest(std::string_view event_text) {
   json event = json::parse(event_text, nullptr, false);
   if (event.is_discarded()) throw PayloadError("the event is not valid JSON");
@@ -89,10 +91,11 @@ Request ParseRequest(std::string_view event_text) {
     throw PayloadError("the event must be a JSON object, got " + event.dump());
   Request r;
   std::string action = String(event, "action");
-  if (!action.empty()) r.action = action;
-  if (std::find(kActions.begin(), kActions.end(), r.action) == kActions.end()) {
-    throw PayloadError("action: \"" + r.action +
-                       "\" is not one of validate_config, test_connections, migrate, status");
+  if (!action.empty()) {
+    auto known = EnumFromText(kActionNames, action);
+    if (!known)
+      throw PayloadError("action: \"" + action + "\" is not one of " + EnumTexts(kActionNames));
+    r.action = *known;
   }
   r.migrate.sources = Names(event, "source_name");
   r.migrate.tables = Names(event, "tables_filter");

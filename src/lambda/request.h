@@ -2,12 +2,14 @@
 // checked before anything connects anywhere.
 #pragma once
 
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "app/options.h"
+#include "core/enum_text.h"
 #include "core/error.h"
 
 namespace sf2pg::lambda {
@@ -18,8 +20,20 @@ class PayloadError : public ConfigError {
   explicit PayloadError(const std::string& what) : ConfigError(what) {}
 };
 
+/// What an event asks for (its "action").
+enum class Action { kValidateConfig, kTestConnections, kMigrate, kStatus };
+inline constexpr EnumNames<Action, 4> kActionNames = {{
+    {Action::kValidateConfig, "validate_config"},
+    {Action::kTestConnections, "test_connections"},
+    {Action::kMigrate, "migrate"},
+    {Action::kStatus, "status"},
+}};
+std::string ToString(Action action);
+Action ParseAction(std::string_view text);
+std::ostream& operator<<(std::ostream& out, Action action);  // for test failure messages
+
 struct Request {
-  std::string action = "migrate";  ///< validate_config, test_connections, migrate or status
+  Action action = Action::kMigrate;
   /// migrate's fields, as the command line has them: source_name (a string or a list; empty =
   /// all enabled), tables_filter (a list or a comma-separated string), no_resume,
   /// resume_max_age (hours), resume_run_id, and join_run_id (fan-out workers: claim this run's

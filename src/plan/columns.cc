@@ -106,15 +106,15 @@ void ResolveKeys(TableJob& job, const std::vector<SourceColumn>& source_columns,
 
 }  // namespace
 
-std::string TargetName(const std::string& source_name, const std::string& identifier_case) {
-  if (identifier_case == "preserve") return source_name;
+std::string TargetName(const std::string& source_name, config::IdentifierCase identifier_case) {
+  if (identifier_case == config::IdentifierCase::kPreserve) return source_name;
   bool has_lower = std::any_of(source_name.begin(), source_name.end(),
                                [](char c) { return c >= 'a' && c <= 'z'; });
   return has_lower ? source_name : Lower(source_name);
 }
 
 std::vector<std::string> ColumnNameProblems(const std::vector<SourceColumn>& source_columns,
-                                            const std::string& identifier_case) {
+                                            config::IdentifierCase identifier_case) {
   std::vector<std::string> problems;
   std::map<std::string, const SourceColumn*> stored;  // the name PostgreSQL keeps -> its column
   for (const auto& sc : source_columns) {
@@ -130,7 +130,7 @@ std::vector<std::string> ColumnNameProblems(const std::vector<SourceColumn>& sou
                           "\" would both be the PostgreSQL column \"" + other->first + "\"";
     if (name.size() > config::kPgMaxNameBytes) {
       message += " (PostgreSQL keeps only the first 63 bytes of a name)";
-    } else if (identifier_case != "preserve") {
+    } else if (identifier_case != config::IdentifierCase::kPreserve) {
       message += "; set identifier_case to \"preserve\" to keep the Snowflake names as they are";
     }
     problems.push_back(message);

@@ -18,16 +18,16 @@ namespace sf2pg::plan {
 const SourceColumn* FindSource(const std::vector<SourceColumn>& columns, const std::string& name);
 const TargetColumn* FindTarget(const postgres::TableInfo& table, const std::string& name);
 
-/// The PostgreSQL name sf2pg gives a Snowflake column under `identifier_case`: "lower" turns
+/// The PostgreSQL name sf2pg gives a Snowflake column under `identifier_case`: kLower turns
 /// an all-upper-case name (Snowflake's unquoted identifiers) into lower case and keeps any
-/// other name as it is; "preserve" keeps every name.
-std::string TargetName(const std::string& source_name, const std::string& identifier_case);
+/// other name as it is; kPreserve keeps every name.
+std::string TargetName(const std::string& source_name, config::IdentifierCase identifier_case);
 
 /// The problems of the PostgreSQL names TargetName gives `source_columns`: a name over 63 bytes
 /// (PostgreSQL would cut it), and two columns that get the same name (after lower-casing, or
 /// PostgreSQL's cut). Each names the Snowflake columns and what the user can do.
 std::vector<std::string> ColumnNameProblems(const std::vector<SourceColumn>& source_columns,
-                                            const std::string& identifier_case);
+                                            config::IdentifierCase identifier_case);
 
 /// What to do when the target table does not exist.
 enum class MissingTarget {

@@ -15,6 +15,7 @@ namespace sf2pg::plan {
 namespace {
 
 using Row = std::vector<std::optional<std::string>>;
+using Strategy = config::ChunkingStrategy;
 __extension__ typedef __int128 Int128;
 __extension__ typedef unsigned __int128 UInt128;
 
@@ -136,14 +137,23 @@ class Planner {
                      From() + Where({}));
       up_to_date_rows_ = r.rows.empty() || ToInt(r.rows[0][0]) != 0 ? -1 : t_.up_to_date_rows;
     }
-    std::string strategy = t_.strategy;
-    if (strategy == "auto") strategy = Choose();
-    if (strategy == "single") return Single("single strategy requested");
-    if (strategy == "offset") return Offset();
-    if (strategy == "grouped_values") return Grouped();
-    if (strategy == "key_range") return KeyRange();
-    if (strategy == "numeric_range" || strategy == "date_range") return Histogram(strategy);
-    throw InternalError("unknown chunking strategy " + strategy);
+    Strategy strategy = t_.strategy == Strategy::kAuto ? Choose() : t_.strategy;
+    switch (strategy) {
+      case Strategy::kSingle:
+        return Single("single strategy requested");
+      case Strategy::kOffset:
+        return Offset();
+      case Strategy::kGroupedValues:
+        return Grouped();
+      case Strategy::kKeyRange:
+        return KeyRange();
+      case Strategy::kNumericRange:
+      case Strategy::kDateRange:
+        return Histogram(strategy);
+      case Strategy::kAuto:
+        break;
+    }
+    throw InternalError("unknown chunking strategy " + ToString(strategy));
   }
 
  private:
@@ -161,25 +171,25 @@ class Planner {
   }
 
   // The strategy for `auto`, from the first chunking column's kind (the seed tool's rule).
-  std::string Choose() {
+  Strategy Choose() {
     if (t_.chunking.empty()) {
       plan_.reason = unique_ ? "no chunking columns; ranges of the uniqueness columns"
                              : "no chunking columns and no key; LIMIT/OFFSET over all columns";
-      return unique_ ? "key_range" : "offset";
+      return unique_ ? Strategy::kKeyRange : Strategy::kOffset;
     }
     switch (t_.chunking_kinds.front()) {
       case KeyKind::kNumeric:
         plan_.reason = "numeric chunking column " + t_.chunking.front().name;
-        return "numeric_range";
+        return Strategy::kNumericRange;
       case KeyKind::kDate:
         plan_.reason = "date/timestamp chunking column " + t_.chunking.front().name;
-        return "date_range";
+        return Strategy::kDateRange;
       case KeyKind::kText:
         plan_.reason = "text/UUID chunking column " + t_.chunking.front().name +
                        "; key ranges computed once instead of OFFSET scans";
-        return "key_range";
+        return Strategy::kKeyRange;
     }
-    return "offset";
+    return Strategy::kOffset;
   }
 
   int64_t Count() {
@@ -187,8 +197,8 @@ class Planner {
     return r.rows.empty() ? 0 : ToInt(r.rows[0][0]);
   }
 
-  Plan Finish(std::string strategy) {
-    plan_.strategy = std::move(strategy);
+  Plan Finish(Strategy strategy) {
+    plan_.strategy = strategy;
     CheckPlan(plan_);
     return std::move(plan_);
   }
@@ -201,7 +211,7 @@ class Planner {
                      std::to_string(batch_) + ")";
     }
     if (plan_.total_rows > 0) plan_.chunks.push_back(MakeChunk("", plan_.total_rows));
-    return Finish("single");
+    return Finish(Strategy::kSingle);
   }
 
   // Small tables end in one chunk whatever the strategy.
@@ -234,7 +244,7 @@ class Planner {
       c.lower = "OFFSET " + std::to_string(c.offset);
       plan_.chunks.push_back(c);
     }
-    return Finish("offset");
+    return Finish(Strategy::kOffset);
   }
 
   // Key boundaries of rows matching `range`: every batch_size-th key in key order, computed by
@@ -353,7 +363,7 @@ class Planner {
     cell.cell = "range";
     SplitRange(keys_, not_null, cell, non_null);
     AddNullChunks(total - non_null);
-    return Finish("key_range");
+    return Finish(Strategy::kKeyRange);
   }
 
   Plan Grouped() {
@@ -378,12 +388,12 @@ class Planner {
     }
     MergeBuckets(c, buckets, col);
     AddNullChunks(plan_.null_rows);
-    return Finish("grouped_values");
+    return Finish(Strategy::kGroupedValues);
   }
 
   // numeric_range and date_range: a histogram in one query, buckets merged up to batch_size,
   // buckets denser than batch_size split on the key in one more query.
-  Plan Histogram(const std::string& strategy) {
+  Plan Histogram(Strategy strategy) {
     const SourceColumn& c = t_.chunking.front();
     std::string col = sf::QuoteIdent(c.name);
     auto stats = Query("SELECT COUNT(*) AS \"N\", COUNT(" + col + ") AS \"NN\", MIN(" + col +
@@ -393,14 +403,15 @@ class Planner {
     int64_t non_null = ToInt(s[1]);
     plan_.null_rows = total - non_null;
     if (FitsOneChunk(total)) return Single("table fits in one chunk");
-    if (plan_.reason.empty()) plan_.reason = strategy + " requested";
+    if (plan_.reason.empty()) plan_.reason = ToString(strategy) + " requested";
 
     std::string bucket_expr;
     std::vector<Bucket> buckets;
     if (non_null > 0) {
       if (!s[2] || !s[3]) throw InternalError("MIN/MAX of " + col + " is NULL for non-NULL rows");
-      buckets = strategy == "date_range" ? DateBuckets(c, &bucket_expr)
-                                         : NumericBuckets(c, *s[2], *s[3], non_null, &bucket_expr);
+      buckets = strategy == Strategy::kDateRange
+                    ? DateBuckets(c, &bucket_expr)
+                    : NumericBuckets(c, *s[2], *s[3], non_null, &bucket_expr);
     }
     MergeBuckets(c, buckets, bucket_expr);
     AddNullChunks(total - non_null);
@@ -697,7 +708,7 @@ std::string Describe(const ChunkBounds& c) {
 }
 
 [[noreturn]] void Violation(const Plan& plan, const std::string& what) {
-  throw InternalError("the " + plan.strategy +
+  throw InternalError("the " + ToString(plan.strategy) +
                       " chunk plan is not a partition of the table (a bug in the planner; "
                       "nothing was loaded): " +
                       what);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
 #include "core/source.h"
 #include "core/table.h"
 
@@ -41,7 +42,7 @@ struct TableInput {
   std::vector<KeyKind> chunking_kinds;    ///< one per chunking column
   std::vector<SourceColumn> uniqueness;   ///< resolved uniqueness columns
   std::vector<SourceColumn> all_columns;  ///< every column, for ordering without a key
-  std::string strategy = "auto";          ///< auto or a forced strategy name
+  config::ChunkingStrategy strategy = config::ChunkingStrategy::kAuto;  ///< kAuto or forced
   /// Incremental loads: the target's rows at or above the floor. When the source has exactly
   /// as many rows at or above it, nothing is new and no chunk is planned (-1 = not known).
   int64_t up_to_date_rows = -1;
@@ -89,7 +90,8 @@ struct ChunkSpec {
 };
 
 struct Plan {
-  std::string strategy;  ///< single, numeric_range, date_range, key_range, offset, grouped_values
+  /// The strategy used (never kAuto once planned).
+  config::ChunkingStrategy strategy = config::ChunkingStrategy::kAuto;
   std::string reason;    ///< why this strategy
   std::string order_by;  ///< the deterministic ORDER BY list of every chunk
   int64_t total_rows = 0;

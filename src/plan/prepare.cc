@@ -65,16 +65,23 @@ std::string WatermarkFloor(postgres::Connection& conn, const TableJob& job,
   return source_col + " >= " + literal(std::string(r.Get(0, 0)));
 }
 
+// The load method and strategy of a plan stored in the table's metadata.
+void ReadStoredPlan(const json& m, TableJob& job) {
+  job.upsert = ParseLoadMethod(m.value("method", "COPY")) == LoadMethod::kUpsert;
+  job.strategy = config::ParseChunkingStrategy(m.value("strategy", ""));
+}
+
 bool IsDateKind(const TableJob& job) {
   return !job.plan_input.chunking_kinds.empty() &&
          job.plan_input.chunking_kinds.front() == plan::KeyKind::kDate &&
-         (job.table->chunking_strategy == "auto" || job.table->chunking_strategy == "date_range");
+         (job.table->chunking_strategy == config::ChunkingStrategy::kAuto ||
+          job.table->chunking_strategy == config::ChunkingStrategy::kDateRange);
 }
 
 json JobMetadata(const TableJob& job, const plan::Plan& p, bool truncated) {
   return {{"planned", true},
-          {"method", job.Method()},
-          {"strategy", p.strategy},
+          {"method", ToString(job.Method())},
+          {"strategy", ToString(p.strategy)},
           {"reason", p.reason},
           {"estimated_rows", p.total_rows},
           {"planning_queries", p.queries},
@@ -166,8 +173,7 @@ bool StorePlan(PrepareContext& ctx, TableJob& job, const plan::Plan& p, bool tru
     if (existing->metadata.value("planned", false)) {
       tx.Commit();  // planned meanwhile by another process: use its plan
       const json& m = existing->metadata;
-      job.upsert = m.value("method", "COPY") == "UPSERT";
-      job.strategy = m.value("strategy", "");
+      ReadStoredPlan(m, job);
       job.order_by = m.value("order_by", "");
       job.plan_input.floor = m.value("floor", "");
       return false;
@@ -231,8 +237,7 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
 
   if (planned) {
     const json& m = existing->metadata;
-    job.upsert = m.value("method", "COPY") == "UPSERT";
-    job.strategy = m.value("strategy", "");
+    ReadStoredPlan(m, job);
     job.order_by = m.value("order_by", "");
     job.plan_input.floor = m.value("floor", "");
     if (m.value("source_columns", json::array()) != json(job.source_columns) ||
@@ -296,8 +301,8 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
     job.strategy = p.strategy;
     job.order_by = p.order_by;
     log::Info("planned table", {{"table", job.Name()},
-                                {"method", job.Method()},
-                                {"strategy", p.strategy},
+                                {"method", ToString(job.Method())},
+                                {"strategy", ToString(p.strategy)},
                                 {"reason", p.reason},
                                 {"chunks", static_cast<int64_t>(p.chunks.size())},
                                 {"rows", p.total_rows},
@@ -333,9 +338,10 @@ std::string TableJob::ChunkSql(const json& range) const {
   return plan::ChunkQuery(plan_input, source_columns, order_by, RangeFromJson(range));
 }
 
-json RangeToJson(const plan::ChunkSpec& c, const std::string& strategy) {
-  json j = {
-      {"strategy", strategy}, {"predicate", c.predicate}, {"estimated_rows", c.estimated_rows}};
+json RangeToJson(const plan::ChunkSpec& c, config::ChunkingStrategy strategy) {
+  json j = {{"strategy", ToString(strategy)},
+            {"predicate", c.predicate},
+            {"estimated_rows", c.estimated_rows}};
   if (c.limit >= 0) j["limit"] = c.limit;
   if (c.offset > 0) j["offset"] = c.offset;
   if (!c.lower.empty()) j["lower"] = c.lower;

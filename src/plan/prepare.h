@@ -30,8 +30,8 @@ struct PrepareContext {
 /// What a dry run (or `sf2pg plan`) shows for a table.
 struct PlanReport {
   std::string table;
-  std::string method;
-  std::string strategy;
+  LoadMethod method = LoadMethod::kCopy;
+  config::ChunkingStrategy strategy = config::ChunkingStrategy::kAuto;
   std::string reason;
   int64_t rows = 0;
   std::vector<std::string> chunk_sql;

@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "core/source.h"
+#include "core/status.h"
 #include "plan/planner.h"
 #include "postgres/target_table.h"
 #include "run/status_store.h"
@@ -39,18 +40,18 @@ struct TableJob {
 
   plan::TableInput plan_input;  ///< qualified name, filter, floor
   std::string order_by;
-  std::string strategy;
+  config::ChunkingStrategy strategy = config::ChunkingStrategy::kAuto;
   bool shares_status_database = true;  ///< rows and status commit in one transaction
   int max_threads = 1;
 
-  std::string Method() const { return upsert ? "UPSERT" : "COPY"; }
+  LoadMethod Method() const { return upsert ? LoadMethod::kUpsert : LoadMethod::kCopy; }
   std::string Name() const { return key.ToString(); }
   /// The SELECT of a chunk stored with `range` (its chunk_range).
   std::string ChunkSql(const nlohmann::json& range) const;
 };
 
 /// The chunk_range stored for a planned chunk, and back.
-nlohmann::json RangeToJson(const plan::ChunkSpec& chunk, const std::string& strategy);
+nlohmann::json RangeToJson(const plan::ChunkSpec& chunk, config::ChunkingStrategy strategy);
 plan::ChunkSpec RangeFromJson(const nlohmann::json& range);
 
 }  // namespace sf2pg::plan

@@ -10,7 +10,7 @@ using nlohmann::json;
 
 json RunToJson(const run::RunInfo& r) {
   return {{"run_id", r.run_id},
-          {"status", r.status},
+          {"status", ToString(r.status)},
           {"started_at", r.started_at},
           {"age_hours", r.age_hours},
           {"config_hash", r.config_hash},
@@ -29,11 +29,11 @@ json RunsJson(run::StatusStore& store, int limit) {
     int64_t rows = 0;
     for (const auto& t : store.LoadTables(r.run_id)) {
       ++total;
-      completed += t.status == "completed";
-      failed += t.status == "failed";
+      completed += t.status == TableStatus::kCompleted;
+      failed += t.status == TableStatus::kFailed;
       rows += t.total_rows_copied;
       auto check = run::RowCheckOf(t.metadata);
-      short_tables += t.status == "completed" && check && check->difference() < 0;
+      short_tables += t.status == TableStatus::kCompleted && check && check->difference() < 0;
     }
     j["shortfall_tables"] = short_tables;
     j["tables"] = total;
@@ -74,7 +74,7 @@ json RunJson(run::StatusStore& store, const std::string& run_id) {
         {{"source_name", t.source_name},
          {"table", t.key.ToString()},
          {"target", t.target_database + "." + t.target_schema + "." + t.target_table},
-         {"status", t.status},
+         {"status", ToString(t.status)},
          {"method", t.metadata.value("method", "")},
          {"strategy", t.metadata.value("strategy", "")},
          {"total_chunks", t.total_chunks},
@@ -86,7 +86,7 @@ json RunJson(run::StatusStore& store, const std::string& run_id) {
     // The planned/copied comparison of a completed table (row counts of an earlier run's
     // tables that were never checked are absent).
     auto check = run::RowCheckOf(t.metadata);
-    if (t.status == "completed" && check)
+    if (t.status == TableStatus::kCompleted && check)
       j["tables"].back()["row_check"] = run::RowCheckJson(*check);
   }
   j["verify_tables"] = json::array();

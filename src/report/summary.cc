@@ -8,6 +8,12 @@
 namespace sf2pg::report {
 namespace {
 
+// The text of a setting that may be unset (a table that failed before it was prepared).
+template <typename E>
+std::string TextOf(const std::optional<E>& value) {
+  return value ? ToString(*value) : "";
+}
+
 std::string Rate(int64_t rows, double seconds) {
   if (seconds <= 0 || rows == 0) return "-";
   return Thousands(static_cast<int64_t>(static_cast<double>(rows) / seconds));
@@ -43,8 +49,10 @@ std::vector<const exec::TableSummary*> ShortTables(const exec::MigrationResult& 
 }
 
 int ExitStatusFor(const exec::MigrationResult& r) {
-  if (r.status == "partial") return kExitResumable;
-  if (r.status != "completed" && r.status != "planned" && r.status != "running") return kExitFailed;
+  if (r.status == RunStatus::kPartial) return kExitResumable;
+  if (r.status != RunStatus::kCompleted && r.status != RunStatus::kPlanned &&
+      r.status != RunStatus::kRunning)
+    return kExitFailed;
   return ShortTables(r).empty() ? kExitDone : kExitShortfall;
 }
 
@@ -54,10 +62,10 @@ std::string SummaryText(const exec::MigrationResult& r) {
               {false, false, false, false, false, true, true, true, true, true, false});
   int64_t rows = 0, retries = 0, done = 0, total = 0;
   for (const auto& s : r.tables) {
-    t.Add({s.source_name, s.table, s.target, s.method, s.strategy,
+    t.Add({s.source_name, s.table, s.target, TextOf(s.method), TextOf(s.strategy),
            std::to_string(s.completed_chunks) + "/" + std::to_string(s.total_chunks),
            Thousands(s.rows), Duration(s.seconds), Rate(s.rows, s.seconds),
-           std::to_string(s.retries + s.source_retries), s.status});
+           std::to_string(s.retries + s.source_retries), ToString(s.status)});
     rows += s.rows;
     retries += s.retries + s.source_retries;
     done += s.completed_chunks;
@@ -66,11 +74,11 @@ std::string SummaryText(const exec::MigrationResult& r) {
   t.Rule();
   t.Add({"total", std::to_string(r.tables.size()) + " tables", "", "", "",
          std::to_string(done) + "/" + std::to_string(total), Thousands(rows), Duration(r.seconds),
-         Rate(rows, r.seconds), std::to_string(retries), r.status});
+         Rate(rows, r.seconds), std::to_string(retries), ToString(r.status)});
   size_t short_tables = ShortTables(r).size();
-  std::string out = "run " + r.run_id + (r.resumed ? " (resumed)" : "") + ": " + r.status +
-                    (short_tables > 0 ? " with a shortfall: run sf2pg verify" : "") + "\n" +
-                    t.Render();
+  std::string out =
+      "run " + r.run_id + (r.resumed ? " (resumed)" : "") + ": " + ToString(r.status) +
+      (short_tables > 0 ? " with a shortfall: run sf2pg verify" : "") + "\n" + t.Render();
   for (const auto& s : r.tables) {
     for (const auto& e : s.errors) out += s.table + ": " + e + "\n";
   }
@@ -91,9 +99,9 @@ nlohmann::json SummaryJson(const exec::MigrationResult& r) {
         {{"source_name", s.source_name},
          {"table", s.table},
          {"target", s.target},
-         {"method", s.method},
-         {"strategy", s.strategy},
-         {"status", s.status},
+         {"method", TextOf(s.method)},
+         {"strategy", TextOf(s.strategy)},
+         {"status", ToString(s.status)},
          {"total_chunks", s.total_chunks},
          {"completed_chunks", s.completed_chunks},
          {"failed_chunks", s.failed_chunks},
@@ -112,7 +120,7 @@ nlohmann::json SummaryJson(const exec::MigrationResult& r) {
   nlohmann::json verify = nlohmann::json::array();
   for (const auto* s : ShortTables(r)) verify.push_back(s->table);
   return {{"run_id", r.run_id},
-          {"status", r.status},
+          {"status", ToString(r.status)},
           {"exit_status", ExitStatusFor(r)},
           {"shortfall", !verify.empty()},
           {"verify_tables", verify},
@@ -128,8 +136,9 @@ nlohmann::json SummaryJson(const exec::MigrationResult& r) {
 std::string PlanText(const exec::MigrationResult& r) {
   std::string out;
   for (const auto& p : r.plans) {
-    out += p.table + ": " + p.method + ", " + p.strategy + " (" + p.reason + "), " +
-           Thousands(p.rows) + " rows in " + std::to_string(p.chunk_sql.size()) + " chunk(s)\n";
+    out += p.table + ": " + ToString(p.method) + ", " + ToString(p.strategy) + " (" + p.reason +
+           "), " + Thousands(p.rows) + " rows in " + std::to_string(p.chunk_sql.size()) +
+           " chunk(s)\n";
     out += "  memory: at most about " + Thousands(p.memory_mb_sf2pg) + " MB with " +
            std::to_string(p.threads) + " worker(s) (streamed; the seed tool's formula says " +
            Thousands(p.memory_mb_seed) + " MB)\n";

@@ -145,9 +145,9 @@ std::string OwnerMessage(const config::Config& config_, const OpenRequest& optio
                          const Selection& selection) {
   const RunInfo& r = owner.run;
   std::string out = "refusing to load " + target.ToString() + ": it belongs to unfinished run " +
-                    r.run_id + " (status " + r.status + ", started " + r.started_at +
+                    r.run_id + " (status " + ToString(r.status) + ", started " + r.started_at +
                     " UTC, selection: " + SelectionText(r) + "; its table " + owner.key.ToString() +
-                    " there is " + owner.table_status +
+                    " there is " + ToString(owner.table_status) +
                     "). A target table is loaded by one unfinished run at a time: two runs "
                     "would truncate or duplicate each other's rows.\n";
   // The owner's own selection resumes it whole; the current one when it is a subset.
@@ -212,7 +212,7 @@ class Opener {
       existing = store_->LoadRun(wanted);
       if (!existing)
         throw ConfigError("no run with id " + wanted + " in migration_status.migration_runs");
-      if (existing->status == "abandoned") {
+      if (existing->status == RunStatus::kAbandoned) {
         throw ConfigError("run " + wanted + " was abandoned (" + existing->error_message +
                           ") and cannot be " + (joining_ ? "joined" : "resumed") +
                           "; start a fresh run");
@@ -225,7 +225,7 @@ class Opener {
         }
         CheckSubset(*existing, selection);
       }
-      if (existing->status == "completed") {
+      if (existing->status == RunStatus::kCompleted) {
         log::Info("run already completed", {{"run_id", wanted}});
         result_.run_id = wanted;
         result_.already_completed = true;
@@ -248,7 +248,7 @@ class Opener {
       }
       log::Info(joining_ ? "joining run" : "resuming run", {{"run_id", existing->run_id},
                                                             {"started_at", existing->started_at},
-                                                            {"previous_status", existing->status}});
+                                                            {"previous_status", ToString(existing->status)}});
       return true;
     }
     json metadata = {{"execution_hash", execution_hash_},
@@ -284,7 +284,7 @@ class Opener {
     for (const auto& [s, t] : selection) {
       if (!run_id.empty()) {
         auto record = store_->LoadTable(run_id, KeyOf(*s, *t));
-        if (record && record->status == "completed") continue;  // nothing left to load there
+        if (record && record->status == TableStatus::kCompleted) continue;  // nothing left to load there
       }
       if (auto owner = store_->FindTargetOwner(TargetOf(*s, *t), run_id)) {
         throw ConfigError(OwnerMessage(config_, options_, TargetOf(*s, *t), *owner, selection));

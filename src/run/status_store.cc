@@ -26,7 +26,7 @@ using postgres::Transaction;
 RunInfo ReadRun(const postgres::Result& r, int row) {
   RunInfo info;
   info.run_id = std::string(r.Get(row, 0));
-  info.status = std::string(r.Get(row, 1));
+  info.status = ParseRunStatus(r.Get(row, 1));
   info.config_hash = r.GetOptional(row, 2).value_or("");
   info.started_at = std::string(r.Get(row, 3));
   info.age_hours = std::stod(std::string(r.Get(row, 4)));
@@ -44,23 +44,23 @@ const char* kRunColumns =
 // Moves a table to `status`, adjusting the run's completed/failed table counters by the
 // transition. Locks the table row, then the run row (the order every writer uses).
 void SetTableStatus(postgres::Connection& c, const std::string& run_id, const TableKey& key,
-                    const std::string& status) {
+                    TableStatus status) {
   auto r = c.Exec(std::string("SELECT status FROM migration_status.migration_table_status WHERE ") +
                       kKeyWhere + " FOR UPDATE",
                   KeyParams(run_id, key));
   if (r.rows() == 0) return;
-  std::string old(r.Get(0, 0));
+  TableStatus old = ParseTableStatus(r.Get(0, 0));
   if (old == status) return;
   auto params = KeyParams(run_id, key);
-  params.push_back(status);
+  params.push_back(ToString(status));
   c.Exec(std::string("UPDATE migration_status.migration_table_status SET status = $5::varchar, "
                      "completed_at = CASE WHEN $5::varchar IN ('completed', 'failed') THEN "
                      "CURRENT_TIMESTAMP ELSE NULL END, "
                      "started_at = COALESCE(started_at, CURRENT_TIMESTAMP) WHERE ") +
              kKeyWhere,
          params);
-  int completed = (status == "completed") - (old == "completed");
-  int failed = (status == "failed") - (old == "failed");
+  int completed = (status == TableStatus::kCompleted) - (old == TableStatus::kCompleted);
+  int failed = (status == TableStatus::kFailed) - (old == TableStatus::kFailed);
   if (completed != 0 || failed != 0) {
     c.Exec(
         "UPDATE migration_status.migration_runs SET completed_tables = completed_tables + $2, "
@@ -166,14 +166,14 @@ void StatusStore::MarkResumed(const std::string& run_id) {
       {run_id});
 }
 
-void StatusStore::FinishRun(const std::string& run_id, const std::string& status,
+void StatusStore::FinishRun(const std::string& run_id, RunStatus status,
                             const std::string& error_message) {
   conn_.Exec(
       "UPDATE migration_status.migration_runs SET status = $2::varchar, completed_at = CASE WHEN "
       "$2::varchar = "
       "'completed' THEN now() AT TIME ZONE 'UTC' ELSE NULL END, error_message = NULLIF($3, '') "
       "WHERE run_id = $1::uuid AND status <> 'abandoned'",
-      {run_id, status, error_message});
+      {run_id, ToString(status), error_message});
 }
 
 namespace {
@@ -185,7 +185,7 @@ TableRecord ReadTable(const postgres::Result& r, int i) {
   t.target_database = std::string(r.Get(i, 4));
   t.target_schema = std::string(r.Get(i, 5));
   t.target_table = std::string(r.Get(i, 6));
-  t.status = std::string(r.Get(i, 7));
+  t.status = ParseTableStatus(r.Get(i, 7));
   t.total_chunks = static_cast<int>(r.GetInt(i, 8));
   t.completed_chunks = static_cast<int>(r.GetInt(i, 9));
   t.failed_chunks = static_cast<int>(r.GetInt(i, 10));
@@ -267,7 +267,7 @@ void StatusStore::FailTable(const std::string& run_id, const TableRecord& table,
                             const std::string& error) {
   Transaction tx(conn_);
   if (!LoadTable(run_id, table.key)) InsertTablePlan(run_id, table, {});
-  SetTableStatus(conn_, run_id, table.key, "failed");
+  SetTableStatus(conn_, run_id, table.key, TableStatus::kFailed);
   auto params = KeyParams(run_id, table.key);
   params.push_back(error);
   conn_.Exec(std::string("UPDATE migration_status.migration_table_status SET error_message = $5 "
@@ -280,8 +280,9 @@ void StatusStore::FailTable(const std::string& run_id, const TableRecord& table,
 void StatusStore::StartTable(const std::string& run_id, const TableKey& table) {
   Transaction tx(conn_);
   auto t = LoadTable(run_id, table);
-  if (t && (t.value().status == "pending" || t.value().status == "failed")) {
-    SetTableStatus(conn_, run_id, table, "in_progress");
+  if (t &&
+      (t.value().status == TableStatus::kPending || t.value().status == TableStatus::kFailed)) {
+    SetTableStatus(conn_, run_id, table, TableStatus::kInProgress);
   }
   tx.Commit();
 }
@@ -301,8 +302,8 @@ constexpr const char* kClaimCandidates =
 }  // namespace
 
 std::optional<ChunkRecord> StatusStore::TryClaim(const std::string& run_id,
-                                                 const std::string& tables,
-                                                 const std::string& status, int limit) {
+                                                 const std::string& tables, ChunkStatus status,
+                                                 int limit) {
   Transaction tx(conn_);
   // An abandoned run gives no chunk. The key-share lock waits for an abandon in progress
   // (which locks the run row), so a claim either comes first, and the abandon sees its
@@ -310,11 +311,11 @@ std::optional<ChunkRecord> StatusStore::TryClaim(const std::string& run_id,
   auto run = conn_.Exec(
       "SELECT status FROM migration_status.migration_runs WHERE run_id = $1::uuid FOR KEY SHARE",
       {run_id});
-  if (run.rows() == 0 || run.Get(0, 0) == "abandoned") {
+  if (run.rows() == 0 || ParseRunStatus(run.Get(0, 0)) == RunStatus::kAbandoned) {
     tx.Commit();
     return std::nullopt;
   }
-  auto r = conn_.Exec(kClaimCandidates + std::to_string(limit), {run_id, tables, status});
+  auto r = conn_.Exec(kClaimCandidates + std::to_string(limit), {run_id, tables, ToString(status)});
   for (int i = 0; i < r.rows(); ++i) {
     ChunkRecord c;
     c.table = {std::string(r.Get(i, 0)), std::string(r.Get(i, 1)), std::string(r.Get(i, 2))};
@@ -324,7 +325,7 @@ std::optional<ChunkRecord> StatusStore::TryClaim(const std::string& run_id,
                              {std::to_string(k1), std::to_string(k2)});
     if (locked.Get(0, 0) != "t") continue;
     c.range = nlohmann::json::parse(r.Get(i, 4));
-    c.status = std::string(r.Get(i, 5));
+    c.status = ParseTableStatus(r.Get(i, 5));
     c.retry_count = static_cast<int>(r.GetInt(i, 6));
     auto params = KeyParams(run_id, c.table);
     params.push_back(std::to_string(c.chunk_id));
@@ -347,10 +348,10 @@ Claim StatusStore::ClaimChunk(const std::string& run_id, const std::vector<Table
     order.push_back({t.source_database, t.source_schema, t.source_table});
   // A pending chunk is locked one row at a time, so concurrent claimers each take the next
   // one instead of skipping every row a single claimer holds.
-  if (auto c = TryClaim(run_id, order.dump(), "pending", 1)) return {c, false};
+  if (auto c = TryClaim(run_id, order.dump(), ChunkStatus::kPending, 1)) return {c, false};
   // An in-progress chunk is taken only when no live session holds its advisory lock, i.e.
   // its worker is gone.
-  if (auto c = TryClaim(run_id, order.dump(), "in_progress", 64)) return {c, false};
+  if (auto c = TryClaim(run_id, order.dump(), ChunkStatus::kInProgress, 64)) return {c, false};
   auto pending = conn_.Exec(
       "SELECT EXISTS (SELECT 1 FROM migration_status.migration_chunk_status c JOIN "
       "jsonb_array_elements($2::jsonb) AS t(v) ON c.source_database = t.v->>0 AND "
@@ -432,7 +433,7 @@ void StatusStore::CompleteChunk(const std::string& run_id, const TableKey& table
              params);
   auto tparams = KeyParams(run_id, table);
   tparams.push_back(std::to_string(rows));
-  tparams.push_back(previous == "failed" ? "1" : "0");
+  tparams.push_back(ParseTableStatus(previous) == ChunkStatus::kFailed ? "1" : "0");
   conn_.Exec(std::string("UPDATE migration_status.migration_table_status SET completed_chunks = "
                          "completed_chunks + 1, failed_chunks = failed_chunks - $6::int, "
                          "total_rows_copied = total_rows_copied + $5::bigint WHERE ") +
@@ -447,8 +448,8 @@ void StatusStore::CompleteChunk(const std::string& run_id, const TableKey& table
 void StatusStore::FailChunk(const std::string& run_id, const ChunkRecord& chunk,
                             const std::string& error) {
   Transaction tx(conn_);
-  std::string previous = LockChunk(run_id, chunk.table, chunk.chunk_id);
-  if (previous == "completed") {  // another worker finished it meanwhile
+  ChunkStatus previous = ParseTableStatus(LockChunk(run_id, chunk.table, chunk.chunk_id));
+  if (previous == ChunkStatus::kCompleted) {  // another worker finished it meanwhile
     tx.Commit();
     return;
   }
@@ -459,7 +460,7 @@ void StatusStore::FailChunk(const std::string& run_id, const ChunkRecord& chunk,
                          "error_message = $6, completed_at = NULL WHERE ") +
                  kKeyWhere + " AND chunk_id = $5",
              params);
-  if (previous != "failed") {
+  if (previous != ChunkStatus::kFailed) {
     conn_.Exec(std::string("UPDATE migration_status.migration_table_status SET failed_chunks = "
                            "failed_chunks + 1 WHERE ") +
                    kKeyWhere,
@@ -478,7 +479,7 @@ void StatusStore::ResetFailedChunks(const std::string& run_id, const std::vector
   for (int i = 0; i < r.rows(); ++i) {
     TableKey key{std::string(r.Get(i, 0)), std::string(r.Get(i, 1)), std::string(r.Get(i, 2))};
     if (!only.empty() && std::find(only.begin(), only.end(), key) == only.end()) continue;
-    SetTableStatus(conn_, run_id, key, "in_progress");
+    SetTableStatus(conn_, run_id, key, TableStatus::kInProgress);
     conn_.Exec(std::string("UPDATE migration_status.migration_chunk_status SET status = 'pending' "
                            "WHERE ") +
                    kKeyWhere + " AND status = 'failed'",
@@ -493,7 +494,7 @@ void StatusStore::ResetFailedChunks(const std::string& run_id, const std::vector
 
 void StatusStore::DeleteTable(const std::string& run_id, const TableKey& key) {
   Transaction tx(conn_);
-  SetTableStatus(conn_, run_id, key, "pending");
+  SetTableStatus(conn_, run_id, key, TableStatus::kPending);
   conn_.Exec(std::string("DELETE FROM migration_status.migration_table_status WHERE ") + kKeyWhere,
              KeyParams(run_id, key));
   tx.Commit();
@@ -513,16 +514,16 @@ ChunkCounts StatusStore::CountChunks(const std::string& run_id, const TableKey& 
           static_cast<int>(r.GetInt(0, 4)), r.GetInt(0, 5)};
 }
 
-std::string StatusStore::FinishTable(const std::string& run_id, const TableKey& table) {
+TableStatus StatusStore::FinishTable(const std::string& run_id, const TableKey& table) {
   Transaction tx(conn_);
   auto t = LoadTable(run_id, table);
   if (!t) throw InternalError("table " + table.ToString() + " is not in the status tables");
   ChunkCounts n = CountChunks(run_id, table);
-  std::string status = t->status;
-  if (n.completed == n.total && status != "failed") {
-    status = "completed";
+  TableStatus status = t->status;
+  if (n.completed == n.total && status != TableStatus::kFailed) {
+    status = TableStatus::kCompleted;
   } else if (n.failed > 0 && n.pending == 0 && n.in_progress == 0) {
-    status = "failed";
+    status = TableStatus::kFailed;
   }
   SetTableStatus(conn_, run_id, table, status);
   tx.Commit();
@@ -668,11 +669,11 @@ std::optional<TargetOwner> StatusStore::FindTargetOwner(const TargetName& target
   owner.run = ReadRun(r, 0);
   owner.source_name = std::string(r.Get(0, 7));
   owner.key = {std::string(r.Get(0, 8)), std::string(r.Get(0, 9)), std::string(r.Get(0, 10))};
-  owner.table_status = std::string(r.Get(0, 11));
+  owner.table_status = ParseTableStatus(r.Get(0, 11));
   return owner;
 }
 
-std::string StatusStore::AbandonRun(const std::string& run_id, const std::string& by) {
+RunStatus StatusStore::AbandonRun(const std::string& run_id, const std::string& by) {
   Transaction tx(conn_);
   // The row lock makes concurrent claimers wait (see TryClaim) until this commits.
   auto r = conn_.Exec(
@@ -680,12 +681,12 @@ std::string StatusStore::AbandonRun(const std::string& run_id, const std::string
       {run_id});
   if (r.rows() == 0)
     throw ConfigError("no run with id " + run_id + " in migration_status.migration_runs");
-  std::string status(r.Get(0, 0));
-  if (status == "abandoned") {
+  RunStatus status = ParseRunStatus(r.Get(0, 0));
+  if (status == RunStatus::kAbandoned) {
     tx.Commit();
     return status;
   }
-  if (status == "completed")
+  if (status == RunStatus::kCompleted)
     throw ConfigError("run " + run_id + " is completed; there is nothing to abandon");
   auto tables = conn_.Exec(
       "SELECT DISTINCT source_database, source_schema, source_table FROM "

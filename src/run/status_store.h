@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/status.h"
 #include "postgres/connection.h"
 
 namespace sf2pg::run {
@@ -31,7 +32,7 @@ struct TableKey {
 
 struct RunInfo {
   std::string run_id;
-  std::string status;
+  RunStatus status = RunStatus::kRunning;
   std::string config_hash;
   std::string started_at;
   double age_hours = 0;
@@ -51,7 +52,7 @@ struct TargetOwner {
   RunInfo run;
   std::string source_name;
   TableKey key;
-  std::string table_status;
+  TableStatus table_status = TableStatus::kPending;
 };
 
 /// Refusal to load a target table that belongs to another unfinished run (docs/run_state.md,
@@ -60,7 +61,7 @@ class TargetOwnedError : public ConfigError {
  public:
   TargetOwnedError(const TargetName& target, TargetOwner owner)
       : ConfigError("target " + target.ToString() + " belongs to unfinished run " +
-                    owner.run.run_id + " (status " + owner.run.status + ")"),
+                    owner.run.run_id + " (status " + ToString(owner.run.status) + ")"),
         target_(target),
         owner_(std::move(owner)) {}
   const TargetName& target() const { return target_; }
@@ -75,7 +76,7 @@ struct TableRecord {
   TableKey key;
   std::string source_name;
   std::string target_database, target_schema, target_table;
-  std::string status;
+  TableStatus status = TableStatus::kPending;
   int total_chunks = 0, completed_chunks = 0, failed_chunks = 0;
   int64_t total_rows_copied = 0;
   bool indexes_disabled = false, indexes_restored = false;
@@ -86,7 +87,7 @@ struct ChunkRecord {
   TableKey table;
   int chunk_id = 0;
   nlohmann::json range;
-  std::string status;  ///< the status before it was claimed
+  ChunkStatus status = ChunkStatus::kPending;  ///< the status before it was claimed
   int retry_count = 0;
 };
 
@@ -144,8 +145,7 @@ class StatusStore {
                         const nlohmann::json& metadata, const std::string& created_by);
   /// Marks a resumed run running again and records the resume in its metadata.
   void MarkResumed(const std::string& run_id);
-  void FinishRun(const std::string& run_id, const std::string& status,
-                 const std::string& error_message);
+  void FinishRun(const std::string& run_id, RunStatus status, const std::string& error_message);
 
   [[nodiscard]] std::optional<TableRecord> LoadTable(const std::string& run_id,
                                                      const TableKey& key);
@@ -176,8 +176,9 @@ class StatusStore {
   void ReturnChunk(const std::string& run_id, const ChunkRecord& chunk);
   void CountAttempt(const std::string& run_id, const ChunkRecord& chunk);
 
-  /// Inside an open transaction: locks the chunk row and returns its status, so the caller
-  /// knows whether it is already completed (then it must not load it again).
+  /// Inside an open transaction: locks the chunk row and returns its status (the stored
+  /// text of a ChunkStatus), so the caller knows whether it is already completed (then it
+  /// must not load it again).
   std::string LockChunk(const std::string& run_id, const TableKey& table, int chunk_id);
   /// Inside the transaction that loaded the rows: marks the chunk completed and moves the
   /// table's and run's counters. `previous` is what LockChunk returned.
@@ -197,7 +198,7 @@ class StatusStore {
   ChunkCounts CountChunks(const std::string& run_id, const TableKey& table);
   /// Sets the table's final status from its chunks (completed when all are, failed when any
   /// failed and none is left to run); returns it. Counts the run's completed/failed tables.
-  std::string FinishTable(const std::string& run_id, const TableKey& table);
+  TableStatus FinishTable(const std::string& run_id, const TableKey& table);
   void StartTable(const std::string& run_id, const TableKey& table);
   /// For a table whose chunks are all completed: compares the planned rows with the rows the
   /// chunks copied (and rejected), stores the result in the table's metadata ("row_check")
@@ -234,7 +235,7 @@ class StatusStore {
   /// error_message says by whom and when. Tables and chunks stay as they are. Throws
   /// ConfigError for an unknown or completed run, and Error while live workers hold chunks
   /// of it. Returns the status it had (`abandoned` when it already was).
-  std::string AbandonRun(const std::string& run_id, const std::string& by);
+  RunStatus AbandonRun(const std::string& run_id, const std::string& by);
 
   /// Recent runs, newest first.
   std::vector<RunInfo> RecentRuns(int limit);
@@ -245,7 +246,7 @@ class StatusStore {
  private:
   /// One claim attempt over up to `limit` chunks in `status` of `tables` (JSON).
   std::optional<ChunkRecord> TryClaim(const std::string& run_id, const std::string& tables,
-                                      const std::string& status, int limit);
+                                      ChunkStatus status, int limit);
 
   postgres::Connection& conn_;
 };

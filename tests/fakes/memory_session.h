@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/status.h"
 #include "exec/load_session.h"
 
 namespace sf2pg::testing {
@@ -21,7 +22,7 @@ struct MemoryRun {
     run::TableKey table;
     int id = 0;
     nlohmann::json range;  ///< an OFFSET window, so FakeSource serves its own rows
-    std::string status = "pending";
+    ChunkStatus status = ChunkStatus::kPending;
     int retry_count = 0;  ///< attempts counted by CountAttempt
     int owner = 0;        ///< the session holding its claim, 0 = none
     int64_t rows = 0;     ///< rows of its commit
@@ -65,7 +66,7 @@ struct MemoryRun {
     std::lock_guard lock(mu);
     return *Find(table, id);
   }
-  int Count(const std::string& status) {
+  int Count(ChunkStatus status) {
     std::lock_guard lock(mu);
     int n = 0;
     for (const auto& c : chunks) n += c.status == status;
@@ -107,13 +108,13 @@ class MemorySession : public exec::LoadSession {
   run::Claim ClaimChunk(const std::vector<run::TableKey>& tables) override {
     std::lock_guard lock(run_->mu);
     Check();
-    for (const char* wanted : {"pending", "in_progress"}) {
+    for (ChunkStatus wanted : {ChunkStatus::kPending, ChunkStatus::kInProgress}) {
       for (const auto& t : tables) {
         for (auto& c : run_->chunks) {
           if (c.table != t || c.status != wanted) continue;
-          if (c.status == "in_progress" && c.owner != 0 && !run_->broken.count(c.owner)) continue;
+          if (c.status == ChunkStatus::kInProgress && c.owner != 0 && !run_->broken.count(c.owner)) continue;
           run::ChunkRecord record{c.table, c.id, c.range, c.status, c.retry_count};
-          c.status = "in_progress";
+          c.status = ChunkStatus::kInProgress;
           c.owner = id_;
           return {record, false};
         }
@@ -133,7 +134,7 @@ class MemorySession : public exec::LoadSession {
       std::lock_guard lock(run_->mu);
       Check();
       MemoryRun::Chunk* c = run_->Find(chunk.table, chunk.chunk_id);
-      if (c->status == "completed") {
+      if (c->status == ChunkStatus::kCompleted) {
         result.already_done = true;
         return result;
       }
@@ -161,12 +162,12 @@ class MemorySession : public exec::LoadSession {
       std::lock_guard lock(run_->mu);
       Check();
       MemoryRun::Chunk* c = run_->Find(chunk.table, chunk.chunk_id);
-      if (c->status == "completed") {
+      if (c->status == ChunkStatus::kCompleted) {
         result = {};
         result.already_done = true;
         return result;
       }
-      c->status = "completed";
+      c->status = ChunkStatus::kCompleted;
       c->rows = result.rows;
       ++c->commits;
       (void)extra(result);
@@ -180,7 +181,7 @@ class MemorySession : public exec::LoadSession {
     std::lock_guard lock(run_->mu);
     if (run_->broken.count(id_)) return false;
     MemoryRun::Chunk* c = run_->Find(chunk.table, chunk.chunk_id);
-    if (c->status != "completed") return false;
+    if (c->status != ChunkStatus::kCompleted) return false;
     result->rows = c->rows;
     return true;
   }
@@ -189,14 +190,14 @@ class MemorySession : public exec::LoadSession {
     std::lock_guard lock(run_->mu);
     Check();
     MemoryRun::Chunk* c = run_->Find(chunk.table, chunk.chunk_id);
-    if (c->status == "in_progress") c->status = "pending";
+    if (c->status == ChunkStatus::kInProgress) c->status = ChunkStatus::kPending;
   }
   void FailChunk(const run::ChunkRecord& chunk, const std::string& error) override {
     std::lock_guard lock(run_->mu);
     Check();
     MemoryRun::Chunk* c = run_->Find(chunk.table, chunk.chunk_id);
-    if (c->status == "completed") return;  // another worker finished it meanwhile
-    c->status = "failed";
+    if (c->status == ChunkStatus::kCompleted) return;  // another worker finished it meanwhile
+    c->status = ChunkStatus::kFailed;
     c->error = error;
   }
   void CountAttempt(const run::ChunkRecord& chunk) override {

@@ -63,7 +63,7 @@ TEST(RowCheck, RowsLostBetweenPlanAndLoadEndInExit4AndEveryReportSaysSo) {
   json s = ReadJson(summary);
   ASSERT_TRUE(s.is_object()) << r.out;
   EXPECT_EQ(s["status"], "completed");
-  EXPECT_EQ(s["exit_status"], kExitShortfall);
+  EXPECT_EQ(s["exit_status"].get<int>(), kExitShortfall);
   EXPECT_EQ(s["shortfall"], true);
   EXPECT_EQ(s["verify_tables"], json::array({"BENCH.PUBLIC.PATIENTS"}));
   json check = s["tables"][0]["row_check"];
@@ -107,7 +107,7 @@ TEST(RowCheck, RowsAddedBetweenPlanAndLoadAreReportedWithExit0) {
   EXPECT_THAT(r.err, HasSubstr("more rows copied than planned"));
   json s = ReadJson(summary);
   ASSERT_TRUE(s.is_object()) << r.out;
-  EXPECT_EQ(s["exit_status"], kExitDone);
+  EXPECT_EQ(s["exit_status"].get<int>(), kExitDone);
   EXPECT_EQ(s["shortfall"], false);
   EXPECT_EQ(s["tables"][0]["row_check"]["verdict"], "more");
   EXPECT_EQ(s["tables"][0]["row_check"]["difference"], 3);

@@ -75,11 +75,11 @@ class MigrationTest : public ::testing::Test {
 
 TEST_F(MigrationTest, CopiesEveryRowOnceWithParallelWorkers) {
   auto r = Run(Config());
-  EXPECT_EQ(r.status, "completed");
+  EXPECT_EQ(r.status, RunStatus::kCompleted);
   ExpectExactTarget(1000);
   ASSERT_EQ(r.tables.size(), 1u);
-  EXPECT_EQ(r.tables[0].method, "COPY");
-  EXPECT_EQ(r.tables[0].strategy, "offset");
+  EXPECT_EQ(r.tables[0].method, LoadMethod::kCopy);
+  EXPECT_EQ(r.tables[0].strategy, config::ChunkingStrategy::kOffset);
   EXPECT_EQ(r.tables[0].completed_chunks, 10);
   EXPECT_EQ(r.tables[0].rows, 1000);
   // The status tables tell the same story.
@@ -100,7 +100,7 @@ TEST_F(MigrationTest, TransientFailureIsRetriedAndCounted) {
     if (n == 3) throw SnowflakeError("HTTP 503", Retry::kCall, "", "", 503);
   };
   auto r = Run(Config());
-  EXPECT_EQ(r.status, "completed");
+  EXPECT_EQ(r.status, RunStatus::kCompleted);
   ExpectExactTarget(1000);
   EXPECT_EQ(r.tables[0].retries, 1);
   EXPECT_EQ(Scalar("SELECT sum(retry_count) FROM migration_status.migration_chunk_status"), 1);
@@ -113,7 +113,7 @@ TEST_F(MigrationTest, FailureMidChunkLeavesNoRowsOfThatChunk) {
     if (row == 550 && failures++ < 5) throw SnowflakeError("connection reset", Retry::kCall);
   };
   auto r = Run(Config(R"(, "parallel_threads": 1)"));
-  EXPECT_EQ(r.status, "failed");
+  EXPECT_EQ(r.status, RunStatus::kFailed);
   EXPECT_EQ(Scalar("SELECT count(*) FROM items WHERE id BETWEEN 501 AND 600"), 0);
   EXPECT_EQ(Scalar("SELECT count(*) FROM items"), 900);
   EXPECT_EQ(Scalar("SELECT count(*) FROM migration_status.migration_chunk_status WHERE status = "
@@ -128,7 +128,7 @@ TEST_F(MigrationTest, FailureMidChunkLeavesNoRowsOfThatChunk) {
   auto again = Run(Config(R"(, "parallel_threads": 1)"));
   EXPECT_TRUE(again.resumed);
   EXPECT_EQ(again.run_id, r.run_id);
-  EXPECT_EQ(again.status, "completed");
+  EXPECT_EQ(again.status, RunStatus::kCompleted);
   EXPECT_EQ(state_->fetches - before, 1);
   ExpectExactTarget(1000);
   EXPECT_EQ(Scalar("SELECT failed_chunks FROM migration_status.migration_table_status"), 0);
@@ -143,7 +143,7 @@ TEST_F(MigrationTest, PermanentErrorIsNotRetried) {
       throw SnowflakeError("SQL compilation error", Retry::kNever, "001003", "42000", 422);
   };
   auto r = Run(Config(R"(, "parallel_threads": 1)"));
-  EXPECT_EQ(r.status, "failed");
+  EXPECT_EQ(r.status, RunStatus::kFailed);
   EXPECT_EQ(r.tables[0].retries, 0);
   EXPECT_EQ(r.tables[0].failed_chunks, 1);
   EXPECT_THAT(r.tables[0].errors.at(0), HasSubstr("SQL compilation error"));
@@ -210,14 +210,14 @@ TEST_F(MigrationTest, DeadlineLeavesTheRunPartialAndResumable) {
   };
   options.deadline = clock.Now() + std::chrono::milliseconds(200);
   auto r = Run(c, options);
-  EXPECT_EQ(r.status, "partial");
+  EXPECT_EQ(r.status, RunStatus::kPartial);
   EXPECT_TRUE(r.deadline_reached);
   EXPECT_GT(served, 0);
   EXPECT_LT(served, 10);
   EXPECT_EQ(Scalar("SELECT count(*) FROM migration_status.migration_runs WHERE status = 'partial'"),
             1);
   auto done = Run(c);
-  EXPECT_EQ(done.status, "completed");
+  EXPECT_EQ(done.status, RunStatus::kCompleted);
   EXPECT_EQ(done.run_id, r.run_id);
   EXPECT_EQ(served, 10);
   ExpectExactTarget(1000);
@@ -229,7 +229,7 @@ TEST_F(MigrationTest, StopRequestRollsBackTheChunkInFlight) {
     if (row == 420) StopFlag::Request();
   };
   auto r = Run(c);
-  EXPECT_EQ(r.status, "partial");
+  EXPECT_EQ(r.status, RunStatus::kPartial);
   EXPECT_TRUE(r.stopped);
   EXPECT_EQ(Scalar("SELECT count(*) FROM items"), 400);
   EXPECT_EQ(Scalar("SELECT count(*) FROM migration_status.migration_chunk_status WHERE status = "
@@ -238,7 +238,7 @@ TEST_F(MigrationTest, StopRequestRollsBackTheChunkInFlight) {
   StopFlag::ResetForTesting();
   state_->on_row = nullptr;
   auto done = Run(c);
-  EXPECT_EQ(done.status, "completed");
+  EXPECT_EQ(done.status, RunStatus::kCompleted);
   ExpectExactTarget(1000);
 }
 
@@ -246,8 +246,8 @@ TEST_F(MigrationTest, NonEmptyTargetLoadsWithUpsertAndNeverDuplicates) {
   conn_->Exec(
       "INSERT INTO items SELECT g, 'old', timestamp '2000-01-01' FROM generate_series(1, 500) g");
   auto r = Run(Config());
-  EXPECT_EQ(r.status, "completed");
-  EXPECT_EQ(r.tables[0].method, "UPSERT");
+  EXPECT_EQ(r.status, RunStatus::kCompleted);
+  EXPECT_EQ(r.tables[0].method, LoadMethod::kUpsert);
   ExpectExactTarget(1000);
 }
 
@@ -258,32 +258,32 @@ TEST_F(MigrationTest, TruncateOnStartHappensOnceAndNotOnResume) {
   };
   auto c = Config(R"(, "truncate_onstart": true, "parallel_threads": 1)");
   auto r = Run(c);
-  EXPECT_EQ(r.status, "failed");
+  EXPECT_EQ(r.status, RunStatus::kFailed);
   EXPECT_EQ(Scalar("SELECT count(*) FROM items WHERE id = 99999"), 0);
   EXPECT_EQ(Scalar("SELECT count(*) FROM items"), 900);
   // Rows written between runs by someone else survive the resume: no second truncate.
   conn_->Exec("INSERT INTO items VALUES (77777, 'added later', NULL)");
   state_->on_fetch = nullptr;
   auto again = Run(c);
-  EXPECT_EQ(again.status, "completed");
+  EXPECT_EQ(again.status, RunStatus::kCompleted);
   EXPECT_EQ(Scalar("SELECT count(*) FROM items"), 1001);
 }
 
 TEST_F(MigrationTest, NoResumeStartsFreshAndResumeRunIdPicksTheRun) {
   auto c = Config();
   auto first = Run(c);
-  EXPECT_EQ(first.status, "completed");
+  EXPECT_EQ(first.status, RunStatus::kCompleted);
   exec::MigrationOptions fresh;
   fresh.no_resume = true;
   auto second = Run(c, fresh);
   EXPECT_NE(second.run_id, first.run_id);
   EXPECT_FALSE(second.resumed);
-  EXPECT_EQ(second.tables[0].method, "UPSERT");  // the target is no longer empty
+  EXPECT_EQ(second.tables[0].method, LoadMethod::kUpsert);  // the target is no longer empty
   ExpectExactTarget(1000);
   exec::MigrationOptions pick;
   pick.resume_run_id = first.run_id;
   auto third = Run(c, pick);
-  EXPECT_EQ(third.status, "completed");  // nothing left to do in a completed run
+  EXPECT_EQ(third.status, RunStatus::kCompleted);  // nothing left to do in a completed run
   EXPECT_EQ(third.run_id, first.run_id);
   pick.resume_run_id = "00000000-0000-0000-0000-000000000000";
   EXPECT_THROW(Run(c, pick), ConfigError);
@@ -294,7 +294,7 @@ TEST_F(MigrationTest, JoinedRunIsNotBlockedByItselfButAFreshRunIs) {
   exec::MigrationOptions plan_only;
   plan_only.deadline = Clock::Real().Now();  // planned, no chunk claimed
   auto planned = Run(c, plan_only);
-  EXPECT_EQ(planned.status, "partial");
+  EXPECT_EQ(planned.status, RunStatus::kPartial);
   EXPECT_EQ(Scalar("SELECT count(*) FROM items"), 0);
   exec::MigrationOptions fresh;
   fresh.no_resume = true;
@@ -304,11 +304,11 @@ TEST_F(MigrationTest, JoinedRunIsNotBlockedByItselfButAFreshRunIs) {
   join.join_run_id = planned.run_id;
   auto joined = Run(c, join);
   EXPECT_EQ(joined.run_id, planned.run_id);
-  EXPECT_EQ(joined.status, "completed");
+  EXPECT_EQ(joined.status, RunStatus::kCompleted);
   ExpectExactTarget(1000);
   // Completed, the run no longer holds the target.
   auto again = Run(c, fresh);
-  EXPECT_EQ(again.status, "completed");
+  EXPECT_EQ(again.status, RunStatus::kCompleted);
   EXPECT_NE(again.run_id, planned.run_id);
   ExpectExactTarget(1000);
 }
@@ -319,7 +319,7 @@ TEST_F(MigrationTest, RunsOlderThanTheResumeWindowAreNotResumed) {
   };
   auto c = Config(R"(, "parallel_threads": 1)");
   auto r = Run(c);
-  EXPECT_EQ(r.status, "failed");
+  EXPECT_EQ(r.status, RunStatus::kFailed);
   conn_->Exec(
       "UPDATE migration_status.migration_runs SET started_at = started_at - interval '13 hours'");
   state_->on_fetch = nullptr;
@@ -338,7 +338,7 @@ TEST_F(MigrationTest, RunsOlderThanTheResumeWindowAreNotResumed) {
   auto resumed = Run(c, wider);
   EXPECT_TRUE(resumed.resumed);
   EXPECT_EQ(resumed.run_id, r.run_id);
-  EXPECT_EQ(resumed.status, "completed");
+  EXPECT_EQ(resumed.status, RunStatus::kCompleted);
   ExpectExactTarget(1000);
 }
 
@@ -348,7 +348,7 @@ TEST_F(MigrationTest, TargetInAnotherDatabaseStaysExactlyOnceWithCommitMarkers) 
   target.Exec("CREATE TABLE public.items (id bigint PRIMARY KEY, name text, updated timestamp)");
   auto c = Config("", "", "engine_target");
   auto r = Run(c);
-  EXPECT_EQ(r.status, "completed");
+  EXPECT_EQ(r.status, RunStatus::kCompleted);
   EXPECT_EQ(target.Exec("SELECT count(*) FROM items").GetInt(0, 0), 1000);
   EXPECT_EQ(target.Exec("SELECT count(*) FROM migration_status.sf2pg_chunk_commits").GetInt(0, 0),
             10);
@@ -360,7 +360,7 @@ TEST_F(MigrationTest, TargetInAnotherDatabaseStaysExactlyOnceWithCommitMarkers) 
   conn_->Exec("UPDATE migration_status.migration_runs SET status = 'partial'");
   int before = state_->fetches;
   auto again = Run(c);
-  EXPECT_EQ(again.status, "completed");
+  EXPECT_EQ(again.status, RunStatus::kCompleted);
   EXPECT_EQ(state_->fetches, before);
   EXPECT_EQ(target.Exec("SELECT count(*) FROM items").GetInt(0, 0), 1000);
 }
@@ -369,7 +369,7 @@ TEST_F(MigrationTest, MissingTargetColumnStopsTheTableWithTheList) {
   conn_->Exec("ALTER TABLE items DROP COLUMN name");
   conn_->Exec("ALTER TABLE items ADD COLUMN extra int NOT NULL");
   auto r = Run(Config());
-  EXPECT_EQ(r.status, "failed");
+  EXPECT_EQ(r.status, RunStatus::kFailed);
   ASSERT_EQ(r.tables.size(), 1u);
   std::string error = r.tables[0].errors.at(0);
   EXPECT_THAT(error,
@@ -397,7 +397,7 @@ TEST_F(MigrationTest, SecondaryIndexesAreDroppedDuringTheLoadAndRestoredAfter) {
     if (n == 1) seen_during_load = IndexExists(observer, "items_name_idx");
   };
   auto r = Run(Config(R"(, "disable_index": true)"));
-  EXPECT_EQ(r.status, "completed");
+  EXPECT_EQ(r.status, RunStatus::kCompleted);
   EXPECT_FALSE(seen_during_load);
   EXPECT_TRUE(IndexExists(*conn_, "items_name_idx"));
   EXPECT_TRUE(IndexExists(*conn_, "items_updated_uidx"));  // unique: never dropped
@@ -413,7 +413,7 @@ TEST_F(MigrationTest, IndexesDroppedByAFailedRunAreRestoredByTheNextFreshRun) {
     throw SnowflakeError("warehouse suspended", Retry::kNever);
   };
   auto r = Run(Config(R"(, "disable_index": true)"));
-  EXPECT_EQ(r.status, "failed");
+  EXPECT_EQ(r.status, RunStatus::kFailed);
   EXPECT_FALSE(IndexExists(*conn_, "items_name_idx"));
   // The definition was stored before the drop.
   EXPECT_EQ(Scalar("SELECT jsonb_array_length(metadata->'dropped_indexes') FROM "
@@ -426,9 +426,9 @@ TEST_F(MigrationTest, IndexesDroppedByAFailedRunAreRestoredByTheNextFreshRun) {
   EXPECT_THROW(Run(Config(), fresh), ConfigError);
   EXPECT_FALSE(IndexExists(*conn_, "items_name_idx"));
   run::StatusStore store(*conn_);
-  EXPECT_EQ(store.AbandonRun(r.run_id, "test"), "failed");
+  EXPECT_EQ(store.AbandonRun(r.run_id, "test"), RunStatus::kFailed);
   auto again = Run(Config(), fresh);  // without disable_index: only the repair touches indexes
-  EXPECT_EQ(again.status, "completed");
+  EXPECT_EQ(again.status, RunStatus::kCompleted);
   EXPECT_TRUE(IndexExists(*conn_, "items_name_idx"));
   EXPECT_EQ(Scalar("SELECT count(*) FROM migration_status.migration_table_status WHERE "
                    "indexes_disabled AND NOT indexes_restored"),
@@ -460,8 +460,8 @@ TEST_F(MigrationTest, ExecutionsOnDifferentSourcesNeverResumeEachOther) {
   std::thread tb([&] { rb = Run(c, b); });
   ta.join();
   tb.join();
-  EXPECT_EQ(ra.status, "completed");
-  EXPECT_EQ(rb.status, "completed");
+  EXPECT_EQ(ra.status, RunStatus::kCompleted);
+  EXPECT_EQ(rb.status, RunStatus::kCompleted);
   EXPECT_NE(ra.run_id, rb.run_id);
   EXPECT_EQ(Scalar("SELECT count(*) FROM items"), 1000);
   EXPECT_EQ(Scalar("SELECT count(*) FROM items_b"), 1000);

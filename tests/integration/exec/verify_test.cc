@@ -53,7 +53,7 @@ class VerifyTest : public ::testing::Test {
 
 TEST_F(VerifyTest, IdenticalAfterAMigrationAndEachDifferenceFound) {
   auto c = Config(R"(, "uniqueness_columns": ["ID"])");
-  ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, "completed");
+  ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, RunStatus::kCompleted);
   auto same = Verify(c);
   EXPECT_TRUE(same.identical()) << same.error;
   EXPECT_EQ(same.source_rows, 2000);
@@ -79,7 +79,7 @@ TEST_F(VerifyTest, IdenticalAfterAMigrationAndEachDifferenceFound) {
 // with fewer samples than differences and with more.
 TEST_F(VerifyTest, CountsEachKindOfDifferenceExactly) {
   auto c = Config(R"(, "uniqueness_columns": ["ID"])");
-  ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, "completed");
+  ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, RunStatus::kCompleted);
   conn_->Exec("DELETE FROM items WHERE id IN (10, 20, 30, 40, 50, 60, 70)");
   conn_->Exec("INSERT INTO items SELECT 100000 + g, 'ghost', NULL FROM generate_series(1, 5) g");
   conn_->Exec("UPDATE items SET name = 'tampered' WHERE id IN (101, 202, 303)");
@@ -105,7 +105,7 @@ TEST_F(VerifyTest, CountsEachKindOfDifferenceExactly) {
 
 TEST_F(VerifyTest, NullVersusEmptyIsADifference) {
   auto c = Config(R"(, "uniqueness_columns": ["ID"])");
-  ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, "completed");
+  ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, RunStatus::kCompleted);
   conn_->Exec("UPDATE items SET name = '' WHERE id = 4");  // row 3 has a NULL name
   auto diff = Verify(c);
   EXPECT_EQ(diff.changed, 1);
@@ -114,7 +114,7 @@ TEST_F(VerifyTest, NullVersusEmptyIsADifference) {
 
 TEST_F(VerifyTest, WithoutKeyRowsAreComparedAsMultisets) {
   auto c = Config("");
-  ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, "completed");
+  ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, RunStatus::kCompleted);
   EXPECT_TRUE(Verify(c).identical());
   conn_->Exec("ALTER TABLE items DROP CONSTRAINT items_pkey");
   conn_->Exec("INSERT INTO items SELECT * FROM items WHERE id = 11");  // a duplicate row
@@ -136,7 +136,7 @@ TEST_F(VerifyTest, FindsEachDifferenceInAMillionRows) {
   state_->rows = 1000000;
   auto c = Config(R"(, "uniqueness_columns": ["ID"], "batch_size_copy_mode": 100000)");
   auto started = std::chrono::steady_clock::now();
-  ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, "completed");
+  ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, RunStatus::kCompleted);
   double migrate_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   started = std::chrono::steady_clock::now();

@@ -162,7 +162,7 @@ std::string RunSeed(uint64_t seed, Source& source, SfemuServer& sfemu) {
   input.chunking_kinds = {plan::KeyKind::kNumeric};
   if (keyed) input.uniqueness = {columns.at(2)};
   input.all_columns = columns;
-  input.strategy = strategy;
+  input.strategy = config::ParseChunkingStrategy(strategy);
   input.batch_size = batch;
   std::string context = "seed " + std::to_string(seed) + ": " + type.sql + ", " +
                         std::to_string(rows) + " rows, batch " + std::to_string(batch) +

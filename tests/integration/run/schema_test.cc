@@ -161,7 +161,7 @@ TEST_F(RowCheckTest, FewerRowsThanPlannedIsAShortfallNamingTheShortChunks) {
   Complete(key, 1, 100);
   Complete(key, 2, 0);  // no rows although the plan counted 100
   Complete(key, 3, 100);
-  ASSERT_EQ(store_->FinishTable(run_id_, key), "completed");
+  ASSERT_EQ(store_->FinishTable(run_id_, key), TableStatus::kCompleted);
   run::RowCheck check = store_->CheckRows(run_id_, key);
   EXPECT_EQ(check.planned, 300);
   EXPECT_EQ(check.copied, 200);

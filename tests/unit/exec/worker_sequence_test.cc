@@ -104,7 +104,7 @@ std::string RunSequence(uint32_t seed, Outcome* outcome) {
     {
       std::lock_guard lock(run->mu);
       for (auto& c : run->chunks) {
-        if (c.status == "failed") c.status = "pending";
+        if (c.status == ChunkStatus::kFailed) c.status = ChunkStatus::kPending;
       }
     }
     WorkShared shared;
@@ -134,14 +134,14 @@ std::string RunSequence(uint32_t seed, Outcome* outcome) {
       }
     }
     bool done = true;
-    for (const auto& c : run->chunks) done = done && c.status == "completed";
+    for (const auto& c : run->chunks) done = done && c.status == ChunkStatus::kCompleted;
     if (done) break;
   }
   StopFlag::ResetForTesting();
   std::lock_guard lock(run->mu);
   for (const auto& c : run->chunks) {
-    if (c.status != "completed" || c.commits != 1) {
-      return "chunk " + std::to_string(c.id) + " of " + c.table.ToString() + " ended " + c.status +
+    if (c.status != ChunkStatus::kCompleted || c.commits != 1) {
+      return "chunk " + std::to_string(c.id) + " of " + c.table.ToString() + " ended " + ToString(c.status) +
              " with " + std::to_string(c.commits) + " commits";
     }
   }

@@ -89,7 +89,7 @@ TEST_F(WorkerTest, SeveralWorkersLoadEveryChunkOfEveryTableExactlyOnce) {
   AddTable("A", 25);
   AddTable("B", 15);
   RunWorkers(4);
-  EXPECT_EQ(run_->Count("completed"), 40);
+  EXPECT_EQ(run_->Count(ChunkStatus::kCompleted), 40);
   EXPECT_EQ(run_->Rows(), 40 * kRowsPerChunk);
   ExpectNoChunkLandedTwice();
   EXPECT_EQ(Stats("A").chunks_done + Stats("B").chunks_done, 40);
@@ -104,7 +104,7 @@ TEST_F(WorkerTest, ATransientFailureIsRetriedAfterABackoffAndCounted) {
     if (c.id == 3 && attempt == 1) throw Error("connection reset", Retry::kChunk);
   };
   RunWorkers(1);
-  EXPECT_EQ(run_->Count("completed"), 5);
+  EXPECT_EQ(run_->Count(ChunkStatus::kCompleted), 5);
   EXPECT_EQ(run_->Get({"DB", "S", "A"}, 3).retry_count, 1);
   EXPECT_EQ(run_->Get({"DB", "S", "A"}, 3).commits, 1);
   EXPECT_EQ(Stats("A").retries, 1);
@@ -119,10 +119,10 @@ TEST_F(WorkerTest, APermanentFailureFailsTheChunkAtOnceAndTheOthersLoad) {
   };
   RunWorkers(2);
   auto failed = run_->Get({"DB", "S", "A"}, 2);
-  EXPECT_EQ(failed.status, "failed");
+  EXPECT_EQ(failed.status, ChunkStatus::kFailed);
   EXPECT_NE(failed.error.find("NUL byte"), std::string::npos);
   EXPECT_EQ(failed.retry_count, 0);
-  EXPECT_EQ(run_->Count("completed"), 3);
+  EXPECT_EQ(run_->Count(ChunkStatus::kCompleted), 3);
   EXPECT_EQ(Stats("A").chunks_failed, 1);
   ASSERT_EQ(Stats("A").errors.size(), 1u);
 }
@@ -135,11 +135,11 @@ TEST_F(WorkerTest, RetriesEndAtMaxAttemptsWithTheChunkFailed) {
   };
   RunWorkers(1);
   auto chunk = run_->Get({"DB", "S", "A"}, 1);
-  EXPECT_EQ(chunk.status, "failed");
+  EXPECT_EQ(chunk.status, ChunkStatus::kFailed);
   EXPECT_EQ(chunk.retry_count, 2);  // attempts 2 and 3
   EXPECT_EQ(chunk.commits, 0);
   EXPECT_EQ(Attempts(chunk), 3);
-  EXPECT_EQ(run_->Get({"DB", "S", "A"}, 2).status, "completed");
+  EXPECT_EQ(run_->Get({"DB", "S", "A"}, 2).status, ChunkStatus::kCompleted);
 }
 
 TEST_F(WorkerTest, AnInDoubtCommitThatLandedIsNotLoadedAgain) {
@@ -149,7 +149,7 @@ TEST_F(WorkerTest, AnInDoubtCommitThatLandedIsNotLoadedAgain) {
   };
   RunWorkers(1);
   auto chunk = run_->Get({"DB", "S", "A"}, 2);
-  EXPECT_EQ(chunk.status, "completed");
+  EXPECT_EQ(chunk.status, ChunkStatus::kCompleted);
   EXPECT_EQ(chunk.commits, 1);
   EXPECT_EQ(Attempts(chunk), 1);  // asked, not loaded again
   EXPECT_EQ(Stats("A").rows, 3 * kRowsPerChunk);
@@ -164,7 +164,7 @@ TEST_F(WorkerTest, AnInDoubtCommitThatDidNotLandIsLoadedAgainOnce) {
   };
   RunWorkers(1);
   auto chunk = run_->Get({"DB", "S", "A"}, 2);
-  EXPECT_EQ(chunk.status, "completed");
+  EXPECT_EQ(chunk.status, ChunkStatus::kCompleted);
   EXPECT_EQ(chunk.commits, 1);
   EXPECT_EQ(Attempts(chunk), 2);
   EXPECT_EQ(Stats("A").retries, 1);
@@ -185,7 +185,7 @@ TEST_F(WorkerTest, ABrokenStatusSessionIsReplacedAndTheChunkRetried) {
     }
   };
   RunWorkers(1);
-  EXPECT_EQ(run_->Count("completed"), 3);
+  EXPECT_EQ(run_->Count(ChunkStatus::kCompleted), 3);
   EXPECT_EQ(run_->sessions_opened, 2);
   ExpectNoChunkLandedTwice();
 }
@@ -195,7 +195,7 @@ TEST_F(WorkerTest, AWorkerThatCannotConnectRecordsWhyAndLoadsNothing) {
   shared_.retry.max_attempts = 2;
   run_->on_open = [](int) { throw Error("connection refused", Retry::kCall); };
   RunWorkers(1);
-  EXPECT_EQ(run_->Count("pending"), 3);
+  EXPECT_EQ(run_->Count(ChunkStatus::kPending), 3);
   EXPECT_NE(shared_.worker_error.find("connection refused"), std::string::npos)
       << shared_.worker_error;
 }
@@ -209,9 +209,9 @@ TEST_F(WorkerTest, AStopRequestPutsTheChunkBackAndClaimsNoMore) {
     }
   };
   RunWorkers(1);
-  EXPECT_EQ(run_->Count("completed"), 2);
-  EXPECT_EQ(run_->Get({"DB", "S", "A"}, 3).status, "pending");
-  EXPECT_EQ(run_->Count("pending"), 3);
+  EXPECT_EQ(run_->Count(ChunkStatus::kCompleted), 2);
+  EXPECT_EQ(run_->Get({"DB", "S", "A"}, 3).status, ChunkStatus::kPending);
+  EXPECT_EQ(run_->Count(ChunkStatus::kPending), 3);
   EXPECT_EQ(Stats("A").chunks_failed, 0);
 }
 
@@ -226,9 +226,9 @@ TEST_F(WorkerTest, NoChunkIsClaimedThatCouldNotFinishBeforeTheDeadline) {
   RunWorkers(1);
   EXPECT_TRUE(shared_.deadline_reached);
   // Started at 0, 10, 20: the fourth would start at 30 and need until 40 + 5 of buffer.
-  EXPECT_EQ(run_->Count("completed"), 3);
-  EXPECT_EQ(run_->Count("pending"), 7);
-  EXPECT_EQ(run_->Count("in_progress"), 0);
+  EXPECT_EQ(run_->Count(ChunkStatus::kCompleted), 3);
+  EXPECT_EQ(run_->Count(ChunkStatus::kPending), 7);
+  EXPECT_EQ(run_->Count(ChunkStatus::kInProgress), 0);
 }
 
 TEST_F(WorkerTest, ATableNeverHasMoreChunksLoadingThanItsThreads) {
@@ -239,7 +239,7 @@ TEST_F(WorkerTest, ATableNeverHasMoreChunksLoadingThanItsThreads) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   };
   RunWorkers(4);
-  EXPECT_EQ(run_->Count("completed"), 24);
+  EXPECT_EQ(run_->Count(ChunkStatus::kCompleted), 24);
   EXPECT_EQ((run_->max_loading_by_table[{"DB", "S", "ONE"}]), 1);
   EXPECT_LE((run_->max_loading_by_table[{"DB", "S", "TWO"}]), 2);
 }
@@ -252,7 +252,7 @@ TEST_F(WorkerTest, AChunkWhoseWorkerDiedIsTakenOverAndLoadedOnce) {
   ASSERT_TRUE(claim.chunk);
   dead->Break();
   RunWorkers(2);
-  EXPECT_EQ(run_->Count("completed"), 3);
+  EXPECT_EQ(run_->Count(ChunkStatus::kCompleted), 3);
   ExpectNoChunkLandedTwice();
   EXPECT_EQ(run_->Rows(), 3 * kRowsPerChunk);
 }
@@ -265,7 +265,7 @@ TEST_F(WorkerTest, AChunkAnotherWorkerCompletedFirstIsSkipped) {
     if (c.id != 1) return;
     std::lock_guard lock(run->mu);
     auto* other = run->Find(c.table, 1);
-    other->status = "completed";
+    other->status = ChunkStatus::kCompleted;
     other->rows = kRowsPerChunk;
     ++other->commits;
   };

@@ -57,12 +57,12 @@ TEST(LambdaErrors, MessagesAreRedactedAndBounded) {
 exec::MigrationResult Result(int tables, int errors_per_table) {
   exec::MigrationResult r;
   r.run_id = "run-1";
-  r.status = "partial";
+  r.status = RunStatus::kPartial;
   r.deadline_reached = true;
   for (int i = 0; i < tables; ++i) {
     exec::TableSummary t;
     t.table = "DB.S.T" + std::to_string(i);
-    t.status = i % 2 ? "completed" : "running";
+    t.status = i % 2 ? TableStatus::kCompleted : TableStatus::kInProgress;
     t.total_chunks = 4;
     t.completed_chunks = i % 2 ? 4 : 1;
     t.rows = 10;
@@ -100,7 +100,7 @@ TEST(LambdaMigrationBody, StaysSmallWhateverTheRun) {
 
 TEST(LambdaMigrationBody, FailedRunNamesItsFirstError) {
   exec::MigrationResult r = Result(1, 0);
-  r.status = "failed";
+  r.status = RunStatus::kFailed;
   r.tables[0].errors = {"target column missing"};
   nlohmann::json body = MigrationBody(r);
   EXPECT_THAT(body["error"].get<std::string>(), HasSubstr("target column missing"));
@@ -109,8 +109,8 @@ TEST(LambdaMigrationBody, FailedRunNamesItsFirstError) {
 
 TEST(LambdaMigrationBody, AShortfallIsNamedWithExitStatus4) {
   exec::MigrationResult r = Result(2, 0);
-  r.status = "completed";
-  for (auto& t : r.tables) t.status = "completed";
+  r.status = RunStatus::kCompleted;
+  for (auto& t : r.tables) t.status = TableStatus::kCompleted;
   run::RowCheck check;
   check.planned = 50;
   check.copied = 40;

@@ -20,7 +20,7 @@ std::string ErrorOf(const std::string& event) {
 
 TEST(LambdaRequest, EmptyEventMeansMigrateEverything) {
   Request r = ParseRequest("{}");
-  EXPECT_EQ(r.action, "migrate");
+  EXPECT_EQ(r.action, Action::kMigrate);
   EXPECT_TRUE(r.migrate.sources.empty());
   EXPECT_TRUE(r.migrate.tables.empty());
   EXPECT_FALSE(r.migrate.no_resume);
@@ -70,7 +70,7 @@ TEST(LambdaRequest, FanOutFields) {
 
 TEST(LambdaRequest, StatusFields) {
   Request r = ParseRequest(R"({"action": "status", "run_id": "r", "limit": 3})");
-  EXPECT_EQ(r.action, "status");
+  EXPECT_EQ(r.action, Action::kStatus);
   EXPECT_EQ(r.run_id, "r");
   EXPECT_EQ(r.limit, 3);
 }
@@ -88,6 +88,27 @@ TEST(LambdaRequest, RefusesBadTypesNamingTheField) {
               HasSubstr("source_name: expected a string or a list"));
   EXPECT_THAT(ErrorOf(R"({"tables_filter": [1]})"),
               HasSubstr("tables_filter: every item must be a string"));
+}
+
+TEST(LambdaRequest, ActionNamesRoundTrip) {
+  for (const auto& n : kActionNames) {
+    EXPECT_EQ(ToString(n.value), n.text);
+    EXPECT_EQ(ParseAction(n.text), n.value);
+    EXPECT_EQ(ParseRequest(R"({"action": ")" + std::string(n.text) + "\"}").action, n.value);
+  }
+  EXPECT_EQ(ToString(Action::kTestConnections), "test_connections");
+  EXPECT_THROW(ParseAction("Migrate"), Error);
+  try {
+    ParseAction("drop");
+    ADD_FAILURE() << "drop was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "unknown action \"drop\" (allowed: validate_config, test_connections, migrate, "
+              "status)");
+  }
+  // The payload error keeps its wording.
+  EXPECT_EQ(ErrorOf(R"({"action": "drop"})"),
+            "action: \"drop\" is not one of validate_config, test_connections, migrate, status");
 }
 
 }  // namespace

@@ -15,14 +15,15 @@ std::vector<SourceColumn> Columns(const std::vector<std::string>& names) {
 }
 
 TEST(ColumnNames, ShortDistinctNamesAreFine) {
-  EXPECT_TRUE(ColumnNameProblems(Columns({"ID", "Name", "amount"}), "lower").empty());
+  EXPECT_TRUE(ColumnNameProblems(Columns({"ID", "Name", "amount"}), config::IdentifierCase::kLower)
+                  .empty());
   std::string exact(63, 'C');
-  EXPECT_TRUE(ColumnNameProblems(Columns({exact}), "lower").empty());
+  EXPECT_TRUE(ColumnNameProblems(Columns({exact}), config::IdentifierCase::kLower).empty());
 }
 
 TEST(ColumnNames, ANameOver63BytesIsRefusedWithWhatTheUserCanDo) {
   std::string name(64, 'C');
-  auto problems = ColumnNameProblems(Columns({"ID", name}), "lower");
+  auto problems = ColumnNameProblems(Columns({"ID", name}), config::IdentifierCase::kLower);
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_THAT(problems[0], HasSubstr("column \"" + std::string(64, 'c') + "\" is 64 bytes"));
   EXPECT_THAT(problems[0], HasSubstr("(from Snowflake column \"" + name + "\")"));
@@ -33,16 +34,17 @@ TEST(ColumnNames, BytesCountNotCharacters) {
   // 32 two-byte characters: 32 characters, 64 bytes.
   std::string name;
   for (int i = 0; i < 32; ++i) name += "\xC3\xA9";
-  auto problems = ColumnNameProblems(Columns({name}), "lower");
+  auto problems = ColumnNameProblems(Columns({name}), config::IdentifierCase::kLower);
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_THAT(problems[0], HasSubstr("is 64 bytes"));
   name.resize(62);  // 31 characters
-  EXPECT_TRUE(ColumnNameProblems(Columns({name}), "lower").empty());
+  EXPECT_TRUE(ColumnNameProblems(Columns({name}), config::IdentifierCase::kLower).empty());
 }
 
 TEST(ColumnNames, TwoLongNamesSharingTheirFirst63BytesAreNamedTogether) {
   std::string prefix(63, 'x');
-  auto problems = ColumnNameProblems(Columns({prefix + "_one", prefix + "_two"}), "preserve");
+  auto problems = ColumnNameProblems(Columns({prefix + "_one", prefix + "_two"}),
+                                     config::IdentifierCase::kPreserve);
   ASSERT_EQ(problems.size(), 3u);  // two lengths, one collision
   EXPECT_EQ(problems[2], "Snowflake columns \"" + prefix + "_one\" and \"" + prefix +
                              "_two\" would both be the PostgreSQL column \"" + prefix +
@@ -50,12 +52,13 @@ TEST(ColumnNames, TwoLongNamesSharingTheirFirst63BytesAreNamedTogether) {
 }
 
 TEST(ColumnNames, LowerCasingThatMergesTwoColumnsIsRefusedUnlessCaseIsPreserved) {
-  auto problems = ColumnNameProblems(Columns({"ID", "id", "Other"}), "lower");
+  auto problems =
+      ColumnNameProblems(Columns({"ID", "id", "Other"}), config::IdentifierCase::kLower);
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0],
             "Snowflake columns \"ID\" and \"id\" would both be the PostgreSQL column \"id\"; set "
             "identifier_case to \"preserve\" to keep the Snowflake names as they are");
-  EXPECT_TRUE(ColumnNameProblems(Columns({"ID", "id"}), "preserve").empty());
+  EXPECT_TRUE(ColumnNameProblems(Columns({"ID", "id"}), config::IdentifierCase::kPreserve).empty());
 }
 
 }  // namespace

@@ -59,7 +59,7 @@ TEST(PlannerExtremes, Number38ExtremesGetExactEdgesAndNoNumberArithmetic) {
   q.On("ROW_NUMBER()", Rows({}, {{"0", kMin}, {"39", kMax}}));
   q.On("FLOOR(", Rows({}, {{"0", "3"}, {"20", "2"}, {"39", "4"}}));
   Plan p = PlanTable(t, q);
-  EXPECT_EQ(p.strategy, "numeric_range");
+  EXPECT_EQ(p.strategy, config::ChunkingStrategy::kNumericRange);
   EXPECT_THAT(p.reason, HasSubstr("exact decimal arithmetic"));
   std::string histogram = HistogramQuery(q);
   EXPECT_THAT(histogram, HasSubstr("FLOOR((\"V\"::FLOAT - '-9.9999999999999998e+37'::FLOAT) / "
@@ -195,7 +195,7 @@ ChunkSpec Range(std::optional<std::string> lo, bool lo_inc, std::optional<std::s
 
 Plan Of(std::vector<ChunkSpec> chunks, int64_t nulls = 0) {
   Plan p;
-  p.strategy = "numeric_range";
+  p.strategy = config::ChunkingStrategy::kNumericRange;
   p.total_rows = 100;
   p.null_rows = nulls;
   p.chunks = std::move(chunks);

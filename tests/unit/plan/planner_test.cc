@@ -42,7 +42,7 @@ TEST(Planner, SmallTableIsOneChunk) {
   FakeQueryRunner q;
   q.On("COUNT(*)", Rows({}, {{"10", "10", "1", "10"}}));
   Plan p = PlanTable(t, q);
-  EXPECT_EQ(p.strategy, "single");
+  EXPECT_EQ(p.strategy, config::ChunkingStrategy::kSingle);
   ASSERT_EQ(p.chunks.size(), 1u);
   EXPECT_EQ(p.chunks[0].predicate, "");
   EXPECT_EQ(p.queries, 1);
@@ -70,7 +70,7 @@ TEST(Planner, NumericRangeMergesHistogramBucketsUpToTheBatch) {
   for (int b = 0; b < 23; ++b) buckets.push_back({std::to_string(b), b < 22 ? "11" : "8"});
   q.On("FLOOR(", Rows({}, buckets));
   Plan p = PlanTable(t, q);
-  EXPECT_EQ(p.strategy, "numeric_range");
+  EXPECT_EQ(p.strategy, config::ChunkingStrategy::kNumericRange);
   EXPECT_EQ(p.queries, 2);
   EXPECT_THAT(q.queries[1],
               HasSubstr("FLOOR((\"ID\"::FLOAT - '1'::FLOAT) / '11'::FLOAT) AS \"B\""));
@@ -116,7 +116,7 @@ TEST(Planner, DateRangeByDayWithNullChunk) {
        Rows({day, Col("N", "fixed")},
             {{"0.000000000", "60"}, {"86400.000000000", "60"}, {"172800.000000000", "50"}}));
   Plan p = PlanTable(t, q);
-  EXPECT_EQ(p.strategy, "date_range");
+  EXPECT_EQ(p.strategy, config::ChunkingStrategy::kDateRange);
   ASSERT_EQ(p.chunks.size(), 4u);
   EXPECT_EQ(p.chunks[0].predicate,
             "(\"UPDATED\" < '1970-01-02 00:00:00.000000000'::TIMESTAMP_NTZ)");
@@ -139,7 +139,7 @@ TEST(Planner, TextKeyRangesComeFromOneBoundaryQuery) {
   q.On("COUNT(\"Patient Id\")", Rows({}, {{"6", "5"}}));
   q.On("ROW_NUMBER()", Rows({}, {{"b"}, {"d"}}));
   Plan p = PlanTable(t, q);
-  EXPECT_EQ(p.strategy, "key_range");
+  EXPECT_EQ(p.strategy, config::ChunkingStrategy::kKeyRange);
   EXPECT_EQ(p.queries, 2);
   EXPECT_EQ(q.queries[1],
             "SELECT \"Patient Id\" FROM (SELECT \"Patient Id\", ROW_NUMBER() OVER (ORDER BY "
@@ -159,7 +159,7 @@ TEST(Planner, OffsetWithoutAnyKeyOrdersByEveryColumn) {
   FakeQueryRunner q;
   q.On("COUNT(*)", Rows({}, {{"100"}}));
   Plan p = PlanTable(t, q);
-  EXPECT_EQ(p.strategy, "offset");
+  EXPECT_EQ(p.strategy, config::ChunkingStrategy::kOffset);
   EXPECT_EQ(p.order_by, "\"ID\", \"NAME\", \"UPDATED\"");
   ASSERT_EQ(p.chunks.size(), 3u);
   EXPECT_EQ(p.chunks[0].limit, 40);
@@ -177,7 +177,7 @@ TEST(Planner, TableSmallerThanOneBatchPerWorkerIsSplitForEveryWorker) {
   FakeQueryRunner q;
   q.On("COUNT(*)", Rows({}, {{"100000"}}));
   Plan p = PlanTable(t, q);
-  EXPECT_EQ(p.strategy, "offset");
+  EXPECT_EQ(p.strategy, config::ChunkingStrategy::kOffset);
   ASSERT_EQ(p.chunks.size(), 4u);  // not 2 chunks of 50,000 for 4 workers
   for (const auto& c : p.chunks) EXPECT_EQ(c.estimated_rows, 25000);
   EXPECT_EQ(Sum(p), 100000);
@@ -205,12 +205,12 @@ TEST(Planner, GroupedValuesPackWholeValuesIntoRangesOpenAtBothEnds) {
   TableInput t = Table(10);
   t.chunking = {Col("REGION", "text")};
   t.chunking_kinds = {KeyKind::kText};
-  t.strategy = "grouped_values";
+  t.strategy = config::ChunkingStrategy::kGroupedValues;
   FakeQueryRunner q;
   q.On("GROUP BY \"REGION\"",
        Rows({}, {{"EU", "4"}, {"NA", "5"}, {"SA", "3"}, {std::nullopt, "2"}}));
   Plan p = PlanTable(t, q);
-  EXPECT_EQ(p.strategy, "grouped_values");
+  EXPECT_EQ(p.strategy, config::ChunkingStrategy::kGroupedValues);
   ASSERT_EQ(p.chunks.size(), 3u);
   // EU and NA together, SA alone; a region added after planning (AF, OC, ZZ) still falls in
   // exactly one of the two ranges.

@@ -14,10 +14,10 @@ using ::testing::Not;
 exec::MigrationResult Completed(int64_t planned, int64_t copied, int64_t rejected = 0) {
   exec::MigrationResult r;
   r.run_id = "run-1";
-  r.status = "completed";
+  r.status = RunStatus::kCompleted;
   exec::TableSummary t;
   t.table = "DB.S.ORDERS";
-  t.status = "completed";
+  t.status = TableStatus::kCompleted;
   run::RowCheck c;
   c.planned = planned;
   c.copied = copied;
@@ -37,7 +37,7 @@ TEST(RowCheckReport, FewerRowsThanPlannedIsExit4WithVerifyNamed) {
                               "missing (short chunks: 3)"));
   EXPECT_THAT(text, HasSubstr("sf2pg verify --tables ORDERS"));
   auto j = SummaryJson(r);
-  EXPECT_EQ(j["exit_status"], kExitShortfall);
+  EXPECT_EQ(j["exit_status"].get<int>(), kExitShortfall);
   EXPECT_EQ(j["shortfall"], true);
   EXPECT_EQ(j["verify_tables"], nlohmann::json::array({"DB.S.ORDERS"}));
   EXPECT_EQ(j["tables"][0]["row_check"]["difference"], -100);
@@ -57,11 +57,11 @@ TEST(RowCheckReport, EqualOrMoreRowsOrRejectedOnesAreExit0) {
 
 TEST(RowCheckReport, FailedAndPartialRunsKeepTheirOwnExitStatus) {
   auto r = Completed(1000, 900);
-  r.status = "partial";
+  r.status = RunStatus::kPartial;
   EXPECT_EQ(ExitStatusFor(r), kExitResumable);
-  r.status = "failed";
+  r.status = RunStatus::kFailed;
   EXPECT_EQ(ExitStatusFor(r), kExitFailed);
-  r.status = "running";
+  r.status = RunStatus::kRunning;
   EXPECT_EQ(ExitStatusFor(r), kExitShortfall);
   r.tables[0].row_check.reset();  // a table not completed has no row check
   EXPECT_EQ(ExitStatusFor(r), kExitDone);
