@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "config/load.h"
@@ -39,10 +41,11 @@ class MigrationTest : public ::testing::Test {
     std::string text = R"({"parallel_threads": 4, "batch_size_copy_mode": 100, "batch_size": 100,
       "max_retry_attempts": 3, "lambda_timeout_buffer_seconds": 0)" +
                        global + R"(,
-      "status_pg_database": "engine",
+      "status_pg_database": ")" +
+                       TestPg::Db("engine") + R"(",
       "sources": [{"source_name": "fake", "source_sf_database": "DB", "source_sf_schema": "S",
         "target_pg_database": ")" +
-                       target_db + R"(", "target_pg_schema": "public",
+                       TestPg::Db(target_db) + R"(", "target_pg_schema": "public",
         "tables": [{"source": "ITEMS", "target": "items", "uniqueness_columns": ["ID"],
                     "chunking_strategy": "offset")" +
                        table_extra + R"(}]}]})";
@@ -152,8 +155,22 @@ TEST_F(MigrationTest, PermanentErrorIsNotRetried) {
 
 TEST_F(MigrationTest, TwoConcurrentProcessesShareChunksWithoutLoadingAnyTwice) {
   state_->rows = 5000;
-  state_->on_fetch = [](int, const std::string&) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // The joining process has its own source state, so each fetch is known to be its own or the
+  // first process's. The first process's fetches wait until the joiner has fetched a chunk,
+  // so that the joiner shares the work on any machine, however loaded.
+  auto joiner_state = std::make_shared<FakeSourceState>();
+  joiner_state->rows = state_->rows;
+  std::mutex mu;
+  std::condition_variable joiner_fetched;
+  bool joined = false;
+  joiner_state->on_fetch = [&](int, const std::string&) {
+    std::lock_guard lock(mu);
+    joined = true;
+    joiner_fetched.notify_all();
+  };
+  state_->on_fetch = [&](int, const std::string&) {
+    std::unique_lock lock(mu);
+    joiner_fetched.wait_for(lock, std::chrono::seconds(60), [&] { return joined; });
   };
   auto c = Config();
   exec::MigrationResult first, second;
@@ -169,17 +186,25 @@ TEST_F(MigrationTest, TwoConcurrentProcessesShareChunksWithoutLoadingAnyTwice) {
     if (run_id.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   if (run_id.empty()) {
+    {
+      std::lock_guard lock(mu);
+      joined = true;  // let the first process finish
+    }
+    joiner_fetched.notify_all();
     a.join();
     FAIL() << "the first process never planned the run";
   }
   exec::MigrationOptions join;
   join.join_run_id = run_id;
-  std::thread b([&] { second = Run(c, join); });
+  exec::MigrationDeps joiner_deps = deps_;
+  joiner_deps.make_source = [joiner_state] { return std::make_unique<FakeSource>(joiner_state); };
+  std::thread b([&] { second = exec::RunMigration(c, join, joiner_deps); });
   a.join();
   b.join();
   ExpectExactTarget(5000);
   EXPECT_EQ(first.tables[0].rows + second.tables[0].rows, 5000);
-  EXPECT_EQ(state_->fetches, 50);       // every chunk fetched exactly once
+  EXPECT_EQ(state_->fetches + joiner_state->fetches, 50);  // every chunk fetched exactly once
+  EXPECT_GT(joiner_state->fetches, 0);
   EXPECT_GT(second.tables[0].rows, 0);  // the joiner did share the work
   EXPECT_EQ(Scalar("SELECT count(*) FROM migration_status.migration_runs WHERE status = "
                    "'completed'"),
@@ -437,14 +462,17 @@ TEST_F(MigrationTest, IndexesDroppedByAFailedRunAreRestoredByTheNextFreshRun) {
 
 TEST_F(MigrationTest, ExecutionsOnDifferentSourcesNeverResumeEachOther) {
   auto text = R"({"parallel_threads": 2, "batch_size_copy_mode": 100, "batch_size": 100,
-    "lambda_timeout_buffer_seconds": 0, "status_pg_database": "engine",
+    "lambda_timeout_buffer_seconds": 0, "status_pg_database": ")" +
+              TestPg::Db("engine") + R"(",
     "sources": [
       {"source_name": "a", "source_sf_database": "DB", "source_sf_schema": "S",
-       "target_pg_database": "engine", "target_pg_schema": "public",
+       "target_pg_database": ")" +
+              TestPg::Db("engine") + R"(", "target_pg_schema": "public",
        "tables": [{"source": "ITEMS", "target": "items", "uniqueness_columns": ["ID"],
                    "chunking_strategy": "offset"}]},
       {"source_name": "b", "source_sf_database": "DB", "source_sf_schema": "S2",
-       "target_pg_database": "engine", "target_pg_schema": "public",
+       "target_pg_database": ")" +
+              TestPg::Db("engine") + R"(", "target_pg_schema": "public",
        "tables": [{"source": "ITEMS", "target": "items_b", "uniqueness_columns": ["ID"],
                    "chunking_strategy": "offset"}]}]})";
   conn_->Exec("CREATE TABLE public.items_b (id bigint PRIMARY KEY, name text, updated timestamp)");

@@ -48,7 +48,7 @@ class LambdaMigrationTest : public ::testing::Test {
                                                   {{{"source_name", "analytics"},
                                                     {"source_sf_database", "ANALYTICS"},
                                                     {"source_sf_schema", "BI"},
-                                                    {"target_pg_database", database},
+                                                    {"target_pg_database", TestPg::Db(database)},
                                                     {"target_pg_schema", "public"},
                                                     {"tables",
                                                      {{{"source", "FACTVISIT"},

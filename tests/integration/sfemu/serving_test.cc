@@ -23,7 +23,7 @@ std::map<std::string, std::string> PgEnv(const std::string& database) {
           {"PGPORT", std::to_string(TestPg::port())},
           {"PGUSER", "sf2pg"},
           {"PGPASSWORD", "sf2pg"},
-          {"PGDATABASE", database}};
+          {"PGDATABASE", TestPg::Db(database)}};
 }
 
 ProcessResult Load(const std::string& database, const std::vector<std::string>& args) {
