@@ -71,7 +71,7 @@ deploy/test/run.sh  # Step Functions definitions, template, package and Lambda e
 phase "bench smoke: bench/run --rows 2000 --quick"
 bench/run --rows 2000 --quick --out build/bench-smoke.md --work build/bench-smoke
 if [[ $fast -eq 0 ]]; then
-  build asan  # also builds the libFuzzer targets
+  build asan
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_tests asan build-asan
   phase "fuzz"

@@ -107,7 +107,7 @@ TEST_F(CliTest, DotenvFileIsReadAndEnvironmentWins) {
 TEST_F(CliTest, TestConnectionsSucceedsAgainstTheCluster) {
   auto r = Run({"test-connections"}, Env());
   EXPECT_EQ(r.exit_code, kExitDone) << r.out << r.err;
-  EXPECT_THAT(r.out, HasSubstr("/cli_target: OK (server 15"));
+  EXPECT_THAT(r.out, HasSubstr("/" + TestPg::Db("cli_target") + ": OK (server 15"));
   EXPECT_THAT(r.out, HasSubstr("Snowflake SVC@http://127.0.0.1:"));
   EXPECT_THAT(r.out, HasSubstr(": OK (version"));
 }
@@ -117,7 +117,8 @@ TEST_F(CliTest, TestConnectionsFailsClearlyOnWrongPort) {
   env["POSTGRES_PORT"] = "1";
   auto r = Run({"test-connections"}, env);
   EXPECT_EQ(r.exit_code, kExitFailed);
-  EXPECT_THAT(r.out, HasSubstr("sf2pg@127.0.0.1:1/cli_target: FAILED: cannot connect"));
+  EXPECT_THAT(r.out, HasSubstr("sf2pg@127.0.0.1:1/" + TestPg::Db("cli_target") +
+                               ": FAILED: cannot connect"));
   EXPECT_THAT(r.out, HasSubstr("Connection refused"));
 }
 

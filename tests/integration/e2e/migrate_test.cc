@@ -298,8 +298,10 @@ TEST_F(E2eTest, ASecondProcessJoinsTheRunAndTheyShareTheChunks) {
 TEST_F(E2eTest, ADeadlineEndsPartialWithExit3AndTheNextRunCompletes) {
   WriteConfig(FactVisit({{"batch_size_copy_mode", 1000}, {"parallel_threads", 1}}),
               {{"lambda_timeout_buffer_seconds", 1}});
-  sfemu_->SetFaults(R"({"latency_ms": 150})");
-  auto partial = Sf2pg({"migrate", "--deadline", "2.5"});
+  // 20 chunks of at least 400 ms each outlast the deadline, which leaves time for the first
+  // chunks even on a loaded machine.
+  sfemu_->SetFaults(R"({"latency_ms": 400})");
+  auto partial = Sf2pg({"migrate", "--deadline", "6"});
   EXPECT_EQ(partial.exit_code, kExitResumable) << partial.out << partial.err;
   EXPECT_THAT(partial.out, HasSubstr("partial"));
   EXPECT_THAT(partial.out, HasSubstr("Run the same command again to resume it"));

@@ -36,7 +36,8 @@ TEST(SfemuScripts, StartAndStopRunTheEmulatorInTheBackground) {
   TestPg::CreateDatabase("sfemu_scripts");
   std::string dir = MakeTempDir("sfemu-start");
   std::ofstream(dir + "/pg.env") << "PGHOST=127.0.0.1\nPGPORT=" << TestPg::port()
-                                 << "\nPGUSER=sf2pg\nPGPASSWORD=sf2pg\nPGDATABASE=sfemu_scripts\n";
+                                 << "\nPGUSER=sf2pg\nPGPASSWORD=sf2pg\nPGDATABASE="
+                                 << TestPg::Db("sfemu_scripts") << "\n";
   ProcessResult start =
       RunProcess({SourcePath("tools/sfemu/start.sh"), dir + "/run", "--pg-env", dir + "/pg.env"},
                  {{"SFEMU_BIN", BinaryPath("sfemu")}});
