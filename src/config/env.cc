@@ -20,8 +20,10 @@ bool ValidName(std::string_view name) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -237,8 +239,9 @@ Credentials LoadCredentials(const Environment& env, CredentialNeeds needs,
                                                     "require", "verify-ca", "verify-full"};
     if (std::find(kModes.begin(), kModes.end(), *mode) == kModes.end()) {
       problems->push_back({"env.POSTGRES_SSLMODE",
-                           "\"" + *mode + "\" is not one of disable, allow, prefer, require, "
-                           "verify-ca, verify-full",
+                           "\"" + *mode +
+                               "\" is not one of disable, allow, prefer, require, "
+                               "verify-ca, verify-full",
                            false});
     } else {
       pg.sslmode = *mode;
@@ -253,8 +256,11 @@ Credentials LoadCredentials(const Environment& env, CredentialNeeds needs,
     if (l == "warn") l = "warning";
     static const std::vector<std::string> kLevels = {"debug", "info", "warning", "error"};
     if (std::find(kLevels.begin(), kLevels.end(), l) == kLevels.end()) {
-      problems->push_back({"env.LOG_LEVEL", "\"" + *level + "\" is not one of DEBUG, INFO, "
-                                            "WARNING, ERROR", false});
+      problems->push_back({"env.LOG_LEVEL",
+                           "\"" + *level +
+                               "\" is not one of DEBUG, INFO, "
+                               "WARNING, ERROR",
+                           false});
     } else {
       c.log_level = l;
     }

@@ -1,9 +1,9 @@
 #include "config/hash.h"
 
-#include <algorithm>
-
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 

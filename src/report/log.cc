@@ -1,15 +1,15 @@
 #include "report/log.h"
 
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <mutex>
-
-#include <fmt/chrono.h>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "core/secret.h"
 
@@ -62,7 +62,8 @@ spdlog::level::level_enum SpdLevel(Level level) {
 std::string Timestamp() {
   auto now = std::chrono::system_clock::now();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(now)),
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(now)),
                      static_cast<int>(ms.count()));
 }
 
@@ -82,10 +83,14 @@ Field::Field(std::string_view k, double v) : key(k), quoted(false) {
 
 void Init(Format format, std::string_view level) {
   g_format = format;
-  if (level == "debug") g_level = Level::kDebug;
-  else if (level == "warning" || level == "warn") g_level = Level::kWarning;
-  else if (level == "error") g_level = Level::kError;
-  else g_level = Level::kInfo;
+  if (level == "debug")
+    g_level = Level::kDebug;
+  else if (level == "warning" || level == "warn")
+    g_level = Level::kWarning;
+  else if (level == "error")
+    g_level = Level::kError;
+  else
+    g_level = Level::kInfo;
   Logger();
 }
 
@@ -116,7 +121,8 @@ std::string Render(Format format, Level level, std::string_view message, Fields 
   for (const auto& f : fields) {
     line += " " + f.key + "=";
     if (f.quoted && NeedsQuotes(f.value)) {
-      line += nlohmann::json(f.value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      line +=
+          nlohmann::json(f.value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     } else {
       line += f.value;
     }

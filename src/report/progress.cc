@@ -51,9 +51,12 @@ std::string ProgressLine(const exec::TableProgress& p, size_t name_width) {
   std::snprintf(pct, sizeof pct, "%3d%%", static_cast<int>(fraction * 100));
   std::string eta;
   double e = EtaSeconds(p);
-  if (Finished(p)) eta = p.chunks_failed > 0 ? "failed" : "done";
-  else if (e >= 0) eta = "ETA " + Duration(e);
-  else eta = "ETA ?";
+  if (Finished(p))
+    eta = p.chunks_failed > 0 ? "failed" : "done";
+  else if (e >= 0)
+    eta = "ETA " + Duration(e);
+  else
+    eta = "ETA ?";
   return name + " " + Bar(fraction, 20) + " " + pct + "  " + std::to_string(p.chunks_done) + "/" +
          std::to_string(p.chunks_total) + " chunks  " + Thousands(p.rows) + " rows  " +
          Thousands(static_cast<int64_t>(Rate(p))) + " rows/s  " + eta;
@@ -85,9 +88,12 @@ void TerminalProgress::Update(const std::vector<exec::TableProgress>& tables, bo
     for (const auto& p : tables) {
       int kind = p.in_flight > 0 ? 0 : Finished(p) ? 2 : 1;
       if (kind != pass) continue;
-      if (shown.size() < room || final) shown.push_back(&p);
-      else if (kind == 2) ++folded_done;
-      else ++folded_waiting;
+      if (shown.size() < room || final)
+        shown.push_back(&p);
+      else if (kind == 2)
+        ++folded_done;
+      else
+        ++folded_waiting;
     }
   }
   std::stable_sort(shown.begin(), shown.end(), [&](const auto* a, const auto* b) {

@@ -68,7 +68,8 @@ class FakeSource : public Source {
     static const std::regex kOffset(" OFFSET ([0-9]+)");
     static const std::regex kLimit(" LIMIT ([0-9]+)");
     if (std::regex_search(request.sql, m, kOffset)) begin = static_cast<int64_t>(std::stoll(m[1]));
-    if (std::regex_search(request.sql, m, kLimit)) end = std::min<int64_t>(end, begin + static_cast<int64_t>(std::stoll(m[1])));
+    if (std::regex_search(request.sql, m, kLimit))
+      end = std::min<int64_t>(end, begin + static_cast<int64_t>(std::stoll(m[1])));
     FetchStats stats;
     stats.partitions = 1;
     CopyBuffer buffer;
@@ -107,8 +108,10 @@ class FakeSource : public Source {
         b.FieldInt64(i + 1);
       } else if (c == 1) {
         auto name = Name(i);
-        if (name) b.Field(*name);
-        else b.Null();
+        if (name)
+          b.Field(*name);
+        else
+          b.Null();
       } else {
         // 2023-01-01 00:00:00 is 725846400 s after 2000-01-01 (PostgreSQL's epoch).
         b.FieldInt64((725846400 + i) * 1000000);
