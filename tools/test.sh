@@ -76,7 +76,5 @@ if [[ $fast -eq 0 ]]; then
     run_tests asan build-asan
   phase "fuzz"
   tools/fuzz.sh "${SF2PG_FUZZ_SECONDS:-20}"  # config loader and partition decoder, bounded
-  build tsan
-  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_tests tsan build-tsan -L unit
 fi
 phase "all tests passed"
