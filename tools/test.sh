@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every sf2pg test on a fresh machine: installs the packages, checks the formatting, builds
-# the normal, the ASan + UBSan and the ThreadSanitizer configurations, runs the unit and
-# integration tests in the first two and the unit tests in the third, the Step Functions tests
-# and a benchmark smoke run, and fuzzes the config loader and the partition decoder.
+# the normal and the ASan + UBSan configurations, runs the unit and integration tests in both,
+# the Step Functions tests and a benchmark smoke run, and fuzzes the config loader and the
+# partition decoder.
 # ctest runs the tests in parallel; the integration tests share one throwaway PostgreSQL cluster
 # (see tests/CMakeLists.txt) and start their own emulators, and all of it is removed afterwards.
 #
