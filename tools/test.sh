@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Runs every sf2pg test on a fresh machine: installs the packages, builds the normal and the
-# sanitizer (ASan + UBSan) configurations, runs the unit and integration tests in both, and
-# fuzzes the config loader and the partition decoder for a minute each.
-# The tests start their own PostgreSQL clusters and emulators and remove them afterwards.
+# Runs every sf2pg test on a fresh machine: installs the packages, checks the formatting, builds
+# the normal and the ASan + UBSan configurations, runs the unit and integration tests in both,
+# the Step Functions tests and a benchmark smoke run, and fuzzes the config loader and the
+# partition decoder.
+# ctest runs the tests in parallel; the integration tests share one throwaway PostgreSQL cluster
+# (see tests/CMakeLists.txt) and start their own emulators, and all of it is removed afterwards.
 #
 #   tools/test.sh            everything
-#   tools/test.sh --fast     the normal build only (no sanitizer build, no fuzzing)
+#   tools/test.sh --fast     the normal build only (no sanitizer builds, no fuzzing)
+#
+# SF2PG_TEST_JOBS sets ctest's parallelism (default: 3 per core, as most integration tests wait
+# on processes); SF2PG_FUZZ_SECONDS the fuzzing time per target (default 20; tools/fuzz.sh runs
+# longer ones).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,24 +19,62 @@ fast=0
 [[ "${1:-}" == "--fast" ]] && fast=1
 
 tools/setup.sh
+tools/format.sh --check
 jobs=$(nproc)
+test_jobs=${SF2PG_TEST_JOBS:-$((3 * jobs))}
 
-run_preset() {
+phase() { echo "=== $* ($(date -u +%H:%M:%S))"; }
+
+build() {
   local preset=$1
-  echo "=== build: $preset"
+  phase "build: $preset"
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j "$jobs"
-  echo "=== test: $preset"
-  ctest --preset "$preset" -j 1
 }
 
-run_preset default
+# Every test of a binary must be a ctest entry: compares ctest's count for a label with the
+# binary's own list.
+check_registered() {
+  local dir=$1 binary=$2 label=$3 extra=$4
+  local listed registered
+  listed=$("$dir/$binary" --gtest_list_tests | grep -c '^  ')
+  registered=$(ctest --test-dir "$dir" -N -L "^$label\$" | sed -n 's/^Total Tests: //p')
+  if [[ "$registered" -ne $((listed + extra)) ]]; then
+    echo "test: $binary has $listed tests but ctest registers $registered under '$label'" \
+      "(a folder missing from tests/CMakeLists.txt?)" >&2
+    exit 1
+  fi
+}
+
+run_tests() {
+  local preset=$1 dir=$2
+  shift 2
+  phase "test: $preset"
+  check_registered "$dir" sf2pg_tests unit 0
+  if [[ $# -eq 0 ]]; then  # the integration tests too (2 more: the cluster fixture)
+    check_registered "$dir" sf2pg_integration_tests integration 2
+    local label
+    for label in chaos lambda slow; do
+      if [[ $(ctest --test-dir "$dir" -N -L "^$label\$" | sed -n 's/^Total Tests: //p') -eq 0 ]]; then
+        echo "test: no test carries the label '$label'" >&2
+        exit 1
+      fi
+    done
+  fi
+  ctest --preset "$preset" -j "$test_jobs" "$@"
+}
+
+build default
+run_tests default build
+phase "Step Functions: deploy/test/run.sh"
 deploy/test/run.sh  # Step Functions definitions, template, package and Lambda end to end
-echo "=== bench smoke: bench/run --rows 2000 --quick"
+phase "bench smoke: bench/run --rows 2000 --quick"
 bench/run --rows 2000 --quick --out build/bench-smoke.md --work build/bench-smoke
 if [[ $fast -eq 0 ]]; then
+  build asan
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    run_preset asan
-  tools/fuzz.sh "${SF2PG_FUZZ_SECONDS:-60}"  # config loader and partition decoder, bounded
+    run_tests asan build-asan
+  phase "fuzz"
+  tools/fuzz.sh "${SF2PG_FUZZ_SECONDS:-20}"  # config loader and partition decoder, bounded
 fi
-echo "=== all tests passed"
+phase "all tests passed"

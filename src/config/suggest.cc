@@ -22,7 +22,8 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::optional<std::string> Suggest(std::string_view word, const std::vector<std::string>& candidates) {
+std::optional<std::string> Suggest(std::string_view word,
+                                   const std::vector<std::string>& candidates) {
   size_t best = SIZE_MAX;
   const std::string* best_candidate = nullptr;
   for (const auto& c : candidates) {

@@ -12,6 +12,7 @@ namespace sf2pg::config {
 size_t EditDistance(std::string_view a, std::string_view b);
 
 /// The closest candidate if it is close enough to be a likely typo, else nothing.
-std::optional<std::string> Suggest(std::string_view word, const std::vector<std::string>& candidates);
+std::optional<std::string> Suggest(std::string_view word,
+                                   const std::vector<std::string>& candidates);
 
 }  // namespace sf2pg::config

@@ -14,8 +14,8 @@ struct SourceColumn {
   /// Lower-case SQL API type: fixed, real, decfloat, text, binary, boolean, date, time,
   /// timestamp_ntz, timestamp_ltz, timestamp_tz, variant, object, array, map, vector.
   std::string type;
-  int precision = 0;  ///< fixed: digits; 0 when not applicable
-  int scale = 0;      ///< fixed: fraction digits; time/timestamp: fraction digits (0-9)
+  int precision = 0;   ///< fixed: digits; 0 when not applicable
+  int scale = 0;       ///< fixed: fraction digits; time/timestamp: fraction digits (0-9)
   int64_t length = 0;  ///< text/binary: maximum length; 0 when not applicable
   bool nullable = true;
   std::string ext_type;  ///< extTypeName: GEOGRAPHY or GEOMETRY for those object columns

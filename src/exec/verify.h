@@ -27,12 +27,12 @@ struct TableVerdict {
   std::string target;  ///< database.schema.table
   int64_t source_rows = 0;
   int64_t target_rows = 0;
-  int64_t missing = 0;  ///< in the source, not in the target
-  int64_t extra = 0;    ///< in the target, not in the source
-  int64_t changed = 0;  ///< same key, some column differs
+  int64_t missing = 0;               ///< in the source, not in the target
+  int64_t extra = 0;                 ///< in the target, not in the source
+  int64_t changed = 0;               ///< same key, some column differs
   std::vector<std::string> samples;  ///< "missing ID=7", "changed ID=9: AMOUNT", ...
-  std::string how;    ///< how the rows were matched
-  std::string error;  ///< when the table could not be compared
+  std::string how;                   ///< how the rows were matched
+  std::string error;                 ///< when the table could not be compared
   double seconds = 0;
   bool identical() const { return error.empty() && missing == 0 && extra == 0 && changed == 0; }
 };

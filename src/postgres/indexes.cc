@@ -12,7 +12,8 @@ std::vector<IndexInfo> DroppableIndexes(const TableInfo& table) {
   return out;
 }
 
-void DropIndexes(Connection& conn, const std::string& schema, const std::vector<IndexInfo>& indexes) {
+void DropIndexes(Connection& conn, const std::string& schema,
+                 const std::vector<IndexInfo>& indexes) {
   for (const auto& index : indexes) {
     conn.Exec("DROP INDEX IF EXISTS " + Qualified(schema, index.name));
   }

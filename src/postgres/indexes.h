@@ -15,7 +15,8 @@ namespace sf2pg::postgres {
 std::vector<IndexInfo> DroppableIndexes(const TableInfo& table);
 
 /// Drops them (DROP INDEX IF EXISTS, schema-qualified).
-void DropIndexes(Connection& conn, const std::string& schema, const std::vector<IndexInfo>& indexes);
+void DropIndexes(Connection& conn, const std::string& schema,
+                 const std::vector<IndexInfo>& indexes);
 
 /// Recreates indexes from their stored definitions (pg_get_indexdef text); an index that
 /// already exists is left alone.

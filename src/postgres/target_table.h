@@ -13,7 +13,7 @@ namespace sf2pg::postgres {
 
 struct IndexInfo {
   std::string name;
-  std::string definition;  ///< pg_get_indexdef: "CREATE [UNIQUE] INDEX name ON ..."
+  std::string definition;            ///< pg_get_indexdef: "CREATE [UNIQUE] INDEX name ON ..."
   std::vector<std::string> columns;  ///< empty for expression indexes
   bool unique = false;
   bool constraint = false;  ///< backs a PRIMARY KEY, UNIQUE or EXCLUDE constraint

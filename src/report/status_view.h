@@ -1,9 +1,8 @@
 // `sf2pg status`: recent runs, or one run's tables and failed chunks, as text or JSON.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "run/status_store.h"
 

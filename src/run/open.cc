@@ -246,9 +246,10 @@ class Opener {
         }
         store_->ResetFailedChunks(existing->run_id, only);
       }
-      log::Info(joining_ ? "joining run" : "resuming run", {{"run_id", existing->run_id},
-                                                            {"started_at", existing->started_at},
-                                                            {"previous_status", ToString(existing->status)}});
+      log::Info(joining_ ? "joining run" : "resuming run",
+                {{"run_id", existing->run_id},
+                 {"started_at", existing->started_at},
+                 {"previous_status", ToString(existing->status)}});
       return true;
     }
     json metadata = {{"execution_hash", execution_hash_},
@@ -284,7 +285,8 @@ class Opener {
     for (const auto& [s, t] : selection) {
       if (!run_id.empty()) {
         auto record = store_->LoadTable(run_id, KeyOf(*s, *t));
-        if (record && record->status == TableStatus::kCompleted) continue;  // nothing left to load there
+        if (record && record->status == TableStatus::kCompleted)
+          continue;  // nothing left to load there
       }
       if (auto owner = store_->FindTargetOwner(TargetOf(*s, *t), run_id)) {
         throw ConfigError(OwnerMessage(config_, options_, TargetOf(*s, *t), *owner, selection));

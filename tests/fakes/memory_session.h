@@ -112,7 +112,8 @@ class MemorySession : public exec::LoadSession {
       for (const auto& t : tables) {
         for (auto& c : run_->chunks) {
           if (c.table != t || c.status != wanted) continue;
-          if (c.status == ChunkStatus::kInProgress && c.owner != 0 && !run_->broken.count(c.owner)) continue;
+          if (c.status == ChunkStatus::kInProgress && c.owner != 0 && !run_->broken.count(c.owner))
+            continue;
           run::ChunkRecord record{c.table, c.id, c.range, c.status, c.retry_count};
           c.status = ChunkStatus::kInProgress;
           c.owner = id_;

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -20,6 +21,7 @@ namespace {
 int g_port = 0;
 std::string g_dir;
 bool g_owned = false;
+std::set<std::string> g_created;  // databases to drop when the cluster is not ours
 
 std::string ReadAll(int fd) {
   std::string out;
@@ -49,6 +51,16 @@ void TestPg::Start() {
     g_port = std::atoi(port);
     return;
   }
+  if (const char* dir = std::getenv("SF2PG_TEST_PGDIR")) {
+    std::ifstream in(std::string(dir) + "/port");
+    if (!(in >> g_port)) {
+      throw std::runtime_error(std::string("SF2PG_TEST_PGDIR=") + dir +
+                               ": no cluster there (no port file); start one with "
+                               "tools/pg-cluster.sh start " +
+                               dir);
+    }
+    return;
+  }
   g_dir = MakeTempDir("sf2pg-test-pg");
   std::filesystem::remove(g_dir);  // pg-cluster.sh creates it with the right owner.
   auto result = RunProcess({SourcePath("tools/pg-cluster.sh"), "start", g_dir});
@@ -60,7 +72,16 @@ void TestPg::Start() {
 }
 
 void TestPg::Stop() {
-  if (!g_owned) return;
+  if (!g_owned) {
+    // A shared cluster outlives this process: leave it as it was found.
+    if (g_created.empty()) return;
+    postgres::Connection conn(Params());
+    for (const auto& database : g_created) {
+      conn.Exec("DROP DATABASE IF EXISTS " + pg::QuoteIdent(database) + " WITH (FORCE)");
+    }
+    g_created.clear();
+    return;
+  }
   RunProcess({SourcePath("tools/pg-cluster.sh"), "stop", g_dir});
   g_owned = false;
 }
@@ -68,18 +89,26 @@ void TestPg::Stop() {
 int TestPg::port() { return g_port; }
 std::string TestPg::dir() { return g_dir; }
 
+std::string TestPg::Db(const std::string& database) {
+  static const std::string suffix = "_p" + std::to_string(getpid());
+  if (database == "postgres" || database.ends_with(suffix)) return database;
+  return database + suffix;
+}
+
 postgres::ConnectParams TestPg::Params(const std::string& database) {
   postgres::ConnectParams p;
   p.host = "127.0.0.1";
   p.port = g_port;
   p.user = "sf2pg";
   p.password = Secret("sf2pg");
-  p.dbname = database;
+  p.dbname = Db(database);
   p.sslmode = "disable";
   return p;
 }
 
-void TestPg::CreateDatabase(const std::string& database) {
+void TestPg::CreateDatabase(const std::string& name) {
+  std::string database = Db(name);
+  g_created.insert(database);
   postgres::Connection conn(Params());
   conn.Exec("DROP DATABASE IF EXISTS " + pg::QuoteIdent(database) + " WITH (FORCE)");
   conn.Exec("CREATE DATABASE " + pg::QuoteIdent(database));

@@ -1,5 +1,6 @@
 #include "integration/sfemu_server.h"
 
+#include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -9,8 +10,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-#include <httplib.h>
 
 #include "config/config.h"
 #include "integration/pg_fixture.h"
@@ -38,11 +37,11 @@ std::map<std::string, std::string> PgEnv() {
 
 SfemuServer::SfemuServer(const std::string& database, const std::string& dataset, int rows,
                          std::vector<std::string> serve_args)
-    : dir_(MakeTempDir("sf2pg-sfemu")), database_(database) {
-  TestPg::CreateDatabase(database);
+    : dir_(MakeTempDir("sf2pg-sfemu")), database_(TestPg::Db(database)) {
+  TestPg::CreateDatabase(database_);
   if (!dataset.empty()) {
     auto load = RunProcess({BinaryPath("sfemu"), "load", "--dataset", dataset, "--rows",
-                            std::to_string(rows), "--pg-database", database},
+                            std::to_string(rows), "--pg-database", database_},
                            PgEnv());
     if (load.exit_code != 0) throw std::runtime_error("sfemu load: " + load.err);
   }
@@ -54,9 +53,8 @@ SfemuServer::SfemuServer(const std::string& database, const std::string& dataset
   std::string port_file = dir_ + "/port";
   std::string command = "exec >" + dir_ + "/sfemu.log 2>&1; ";
   for (const auto& [k, v] : PgEnv()) command += k + "=" + v + " ";
-  command += "exec " + BinaryPath("sfemu") +
-                        " serve --account acme-test --user SVC --public-key " + key +
-                        ".pub --port 0 --port-file " + port_file + " --pg-database " + database;
+  command += "exec " + BinaryPath("sfemu") + " serve --account acme-test --user SVC --public-key " +
+             key + ".pub --port 0 --port-file " + port_file + " --pg-database " + database_;
   for (const auto& a : serve_args) command += " '" + a + "'";
   pid_ = fork();
   if (pid_ == 0) {

@@ -1315,7 +1315,7 @@ TranslatedDml Translator::TranslateUpdate(const Statement& st) {
     const Name& name = assignment.first;  // not a structured binding: the lambda captures it
     const auto& expr = assignment.second;
     auto it = std::find_if(out.table.columns.begin(), out.table.columns.end(),
-                           [&](const CatalogColumn& c) { return c.name == name.text; });
+                           [&text = name.text](const CatalogColumn& c) { return c.name == text; });
     if (it == out.table.columns.end())
       throw InvalidIdentifier(name.line, name.column, name.Display());
     Typed v = Coerce(Translate(*expr, scope), it->type);

@@ -82,7 +82,7 @@ class BadRowsTest : public ::testing::Test {
                               {{{"source_name", "bad"},
                                 {"source_sf_database", "BAD"},
                                 {"source_sf_schema", "PUBLIC"},
-                                {"target_pg_database", "bad_rows"},
+                                {"target_pg_database", TestPg::Db("bad_rows")},
                                 {"target_pg_schema", "public"},
                                 {"tables",
                                  {{{"source", "ROWS"},

@@ -94,7 +94,7 @@ std::string Background::Output() const { return Slurp(log_path_); }
 Scene::Scene(SceneOptions options)
     : options_(std::move(options)),
       dir_(MakeTempDir("sf2pg-" + options_.name)),
-      target_db_(options_.name + "_target") {
+      target_db_(TestPg::Db(options_.name + "_target")) {
   sfemu_ = std::make_unique<SfemuServer>(options_.name + "_sfemu", "", 0, options_.sfemu_args);
   auto load =
       RunProcess({BinaryPath("sfemu"), "load", "--dataset", "bench", "--table", "PATIENTS",
@@ -248,7 +248,8 @@ std::map<std::string, std::string> OwnCluster::Env() const {
   return env;
 }
 
-void OwnCluster::CreateDatabase(const std::string& database) const {
+void OwnCluster::CreateDatabase(const std::string& name) const {
+  std::string database = TestPg::Db(name);  // as Params names it
   postgres::Connection conn(Params("postgres"));
   conn.Exec("DROP DATABASE IF EXISTS " + pg::QuoteIdent(database) + " WITH (FORCE)");
   conn.Exec("CREATE DATABASE " + pg::QuoteIdent(database));

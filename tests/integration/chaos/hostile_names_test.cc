@@ -136,7 +136,7 @@ class HostileNamesTest : public ::testing::Test {
                     {{{"source_name", "src 'one'; \"x\""},
                       {"source_sf_database", kDatabase},
                       {"source_sf_schema", kSchema},
-                      {"target_pg_database", database},
+                      {"target_pg_database", TestPg::Db(database)},
                       {"target_pg_schema", kTargetSchema},
                       {"tables",
                        {{{"source", kNumericTable},

@@ -75,27 +75,28 @@ TEST(ChaosIdentifiers, QuotedMixedCaseAndReservedNamesAndSqlLikeValuesMigrateExa
   target.Exec("CREATE SCHEMA \"Tgt \"\"Schema\"\"\"");
   target.Exec("CREATE TABLE public.canary (x int)");
   std::string dir = MakeTempDir("sf2pg-identifiers");
-  std::ofstream(dir + "/config.json") << json{{"sources",
-                                               {{{"source_name", "weird; name"},
-                                                 {"source_sf_database", "Mixed Db"},
-                                                 {"source_sf_schema", "select"},
-                                                 {"target_pg_database", "identifiers_target"},
-                                                 {"target_pg_schema", "Tgt \"Schema\""},
-                                                 {"tables",
-                                                  {{{"source", kTable},
-                                                    {"chunking_columns", {"Id"}},
-                                                    {"chunking_column_types", {"bigint"}},
-                                                    {"uniqueness_columns", {"Id"}},
-                                                    {"batch_size", 7},
-                                                    {"batch_size_copy_mode", 7}},
-                                                   {{"source", "By Text"},
-                                                    {"target", "by text"},
-                                                    {"chunking_columns", {"group"}},
-                                                    {"chunking_column_types", {"varchar"}},
-                                                    {"uniqueness_columns", {"Id"}},
-                                                    {"batch_size", 3},
-                                                    {"batch_size_copy_mode", 3}}}}}}}}
-                                             .dump();
+  std::ofstream(dir + "/config.json")
+      << json{{"sources",
+               {{{"source_name", "weird; name"},
+                 {"source_sf_database", "Mixed Db"},
+                 {"source_sf_schema", "select"},
+                 {"target_pg_database", TestPg::Db("identifiers_target")},
+                 {"target_pg_schema", "Tgt \"Schema\""},
+                 {"tables",
+                  {{{"source", kTable},
+                    {"chunking_columns", {"Id"}},
+                    {"chunking_column_types", {"bigint"}},
+                    {"uniqueness_columns", {"Id"}},
+                    {"batch_size", 7},
+                    {"batch_size_copy_mode", 7}},
+                   {{"source", "By Text"},
+                    {"target", "by text"},
+                    {"chunking_columns", {"group"}},
+                    {"chunking_column_types", {"varchar"}},
+                    {"uniqueness_columns", {"Id"}},
+                    {"batch_size", 3},
+                    {"batch_size_copy_mode", 3}}}}}}}}
+             .dump();
   auto env = TestPg::Env();
   for (const auto& [k, v] : sfemu.Env()) env[k] = v;
   auto run = RunProcess({BinaryPath("sf2pg"), "migrate", "--log-format", "json", "--config",

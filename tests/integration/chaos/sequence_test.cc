@@ -210,7 +210,7 @@ class Sequence {
 
   void Build() {
     sfemu_ = std::make_unique<SfemuServer>("seq_sfemu", "", 0);
-    target_dbs_ = {"seq_target_a", "seq_target_b"};
+    target_dbs_ = {TestPg::Db("seq_target_a"), TestPg::Db("seq_target_b")};
     for (const auto& db : target_dbs_) pg_.CreateDatabase(db);
     int nsources = rng_.Int(2, 3);
     int table_no = 0;

@@ -28,7 +28,8 @@ class CliTest : public ::testing::Test {
     WriteConfig(R"({
       "sources": [{
         "source_name": "demo", "source_sf_database": "DEMO", "source_sf_schema": "PUBLIC",
-        "target_pg_database": "cli_target", "target_pg_schema": "public",
+        "target_pg_database": ")" +
+                TestPg::Db("cli_target") + R"(", "target_pg_schema": "public",
         "tables": [{"source": "PATIENTS", "uniqueness_columns": ["PATIENT_ID"]}]
       }]
     })");
@@ -98,7 +99,7 @@ TEST_F(CliTest, MissingConfigFileIsUsageError) {
 TEST_F(CliTest, DotenvFileIsReadAndEnvironmentWins) {
   auto env = Env();
   std::ofstream(dir_ + "/.env") << "POSTGRES_PORT=1\nPOSTGRES_USER=sf2pg\n";
-  env.erase("POSTGRES_USER");  // comes from .env
+  env.erase("POSTGRES_USER");               // comes from .env
   auto r = Run({"test-connections"}, env);  // POSTGRES_PORT from the environment wins
   EXPECT_EQ(r.exit_code, kExitDone) << r.out << r.err;
 }
@@ -106,7 +107,7 @@ TEST_F(CliTest, DotenvFileIsReadAndEnvironmentWins) {
 TEST_F(CliTest, TestConnectionsSucceedsAgainstTheCluster) {
   auto r = Run({"test-connections"}, Env());
   EXPECT_EQ(r.exit_code, kExitDone) << r.out << r.err;
-  EXPECT_THAT(r.out, HasSubstr("/cli_target: OK (server 15"));
+  EXPECT_THAT(r.out, HasSubstr("/" + TestPg::Db("cli_target") + ": OK (server 15"));
   EXPECT_THAT(r.out, HasSubstr("Snowflake SVC@http://127.0.0.1:"));
   EXPECT_THAT(r.out, HasSubstr(": OK (version"));
 }
@@ -116,7 +117,8 @@ TEST_F(CliTest, TestConnectionsFailsClearlyOnWrongPort) {
   env["POSTGRES_PORT"] = "1";
   auto r = Run({"test-connections"}, env);
   EXPECT_EQ(r.exit_code, kExitFailed);
-  EXPECT_THAT(r.out, HasSubstr("sf2pg@127.0.0.1:1/cli_target: FAILED: cannot connect"));
+  EXPECT_THAT(r.out, HasSubstr("sf2pg@127.0.0.1:1/" + TestPg::Db("cli_target") +
+                               ": FAILED: cannot connect"));
   EXPECT_THAT(r.out, HasSubstr("Connection refused"));
 }
 
@@ -133,7 +135,8 @@ TEST_F(CliTest, NoSecretInAnyOutputOfAFailingRun) {
   auto env = Env();
   env["POSTGRES_PASSWORD"] = "s3cr3t-pw-value";
   env["SNOWFLAKE_RSA_KEY"] =
-      "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCSECRETLINE\\n-----END PRIVATE KEY-----";
+      "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCSECRETLINE\\n-----END PRIVATE "
+      "KEY-----";
   env["LOG_LEVEL"] = "DEBUG";
   for (const auto& command : {"validate-config", "test-connections", "migrate", "status"}) {
     auto r = Run({command}, env);

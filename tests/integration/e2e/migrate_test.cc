@@ -50,7 +50,7 @@ class E2eTest : public ::testing::Test {
                {{{"source_name", "demo"},
                  {"source_sf_database", database},
                  {"source_sf_schema", schema},
-                 {"target_pg_database", "e2e_target"},
+                 {"target_pg_database", TestPg::Db("e2e_target")},
                  {"target_pg_schema", "public"},
                  {"tables", {table}}}}}};
     c.update(global);
@@ -298,8 +298,10 @@ TEST_F(E2eTest, ASecondProcessJoinsTheRunAndTheyShareTheChunks) {
 TEST_F(E2eTest, ADeadlineEndsPartialWithExit3AndTheNextRunCompletes) {
   WriteConfig(FactVisit({{"batch_size_copy_mode", 1000}, {"parallel_threads", 1}}),
               {{"lambda_timeout_buffer_seconds", 1}});
-  sfemu_->SetFaults(R"({"latency_ms": 150})");
-  auto partial = Sf2pg({"migrate", "--deadline", "2.5"});
+  // 20 chunks of at least 400 ms each outlast the deadline, which leaves time for the first
+  // chunks even on a loaded machine.
+  sfemu_->SetFaults(R"({"latency_ms": 400})");
+  auto partial = Sf2pg({"migrate", "--deadline", "6"});
   EXPECT_EQ(partial.exit_code, kExitResumable) << partial.out << partial.err;
   EXPECT_THAT(partial.out, HasSubstr("partial"));
   EXPECT_THAT(partial.out, HasSubstr("Run the same command again to resume it"));
@@ -446,13 +448,13 @@ TEST_F(E2eTest, TwoProcessesOnDifferentSourcesNeverResumeEachOther) {
              {{{"source_name", "analytics"},
                {"source_sf_database", "ANALYTICS"},
                {"source_sf_schema", "BI"},
-               {"target_pg_database", "e2e_target"},
+               {"target_pg_database", TestPg::Db("e2e_target")},
                {"target_pg_schema", "analytics"},
                {"tables", {FactVisit()}}},
               {{"source_name", "conflict"},
                {"source_sf_database", "CONFLICTREPORT"},
                {"source_sf_schema", "PUBLIC"},
-               {"target_pg_database", "e2e_target"},
+               {"target_pg_database", TestPg::Db("e2e_target")},
                {"target_pg_schema", "conflict"},
                {"tables",
                 {{{"source", "PATIENTADDRESS"},

@@ -60,7 +60,7 @@ class NamesE2eTest : public ::testing::Test {
 
   static json Source(const std::string& name, const std::string& schema, json tables) {
     return {{"source_name", name},        {"source_sf_database", "NAMES"},
-            {"source_sf_schema", "SRC"},  {"target_pg_database", "names_target"},
+            {"source_sf_schema", "SRC"},  {"target_pg_database", TestPg::Db("names_target")},
             {"target_pg_schema", schema}, {"tables", std::move(tables)}};
   }
 
@@ -148,11 +148,12 @@ TEST_F(NamesE2eTest, TwoTablesWhoseTargetsShareTheirFirst63BytesAreRefusedWithNo
     EXPECT_THAT(r.err, HasSubstr("sources[0].tables[0].target: \"" + a +
                                  "\" is 65 bytes, over PostgreSQL's limit of 63 bytes"))
         << command;
-    EXPECT_THAT(r.err, HasSubstr("sources[0].tables[1].target: target names_target.long_names." +
-                                 b + " is also loaded by sources[0].tables[0]"))
+    EXPECT_THAT(r.err,
+                HasSubstr("sources[0].tables[1].target: target " + TestPg::Db("names_target") +
+                          ".long_names." + b + " is also loaded by sources[0].tables[0]"))
         << command;
-    EXPECT_THAT(r.err, HasSubstr("so both are names_target.long_names." + std::string(62, 'x') +
-                                 "; give one of them another target"))
+    EXPECT_THAT(r.err, HasSubstr("so both are " + TestPg::Db("names_target") + ".long_names." +
+                                 std::string(62, 'x') + "; give one of them another target"))
         << command;
   }
   EXPECT_EQ(Schemas("long_names"), 0);

@@ -81,7 +81,7 @@ class TypesE2eTest : public ::testing::Test {
                {{{"source_name", "types"},
                  {"source_sf_database", "TYPES"},
                  {"source_sf_schema", "ALL_TYPES"},
-                 {"target_pg_database", "types_target"},
+                 {"target_pg_database", TestPg::Db("types_target")},
                  {"target_pg_schema", "public"},
                  {"tables", tables}}}}};
     std::ofstream(dir_ + "/config.json") << c.dump(2);
@@ -145,7 +145,7 @@ TEST_F(TypesE2eTest, APreCreatedIncompatibleTargetIsRefusedWithEachMismatch) {
              {{{"source_name", "types"},
                {"source_sf_database", "TYPES"},
                {"source_sf_schema", "ALL_TYPES"},
-               {"target_pg_database", "types_target"},
+               {"target_pg_database", TestPg::Db("types_target")},
                {"target_pg_schema", "public"},
                {"tables",
                 {{{"source", "T_DATE"}, {"uniqueness_columns", {"ID"}}},

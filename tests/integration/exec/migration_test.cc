@@ -39,10 +39,11 @@ class MigrationTest : public ::testing::Test {
     std::string text = R"({"parallel_threads": 4, "batch_size_copy_mode": 100, "batch_size": 100,
       "max_retry_attempts": 3, "lambda_timeout_buffer_seconds": 0)" +
                        global + R"(,
-      "status_pg_database": "engine",
+      "status_pg_database": ")" +
+                       TestPg::Db("engine") + R"(",
       "sources": [{"source_name": "fake", "source_sf_database": "DB", "source_sf_schema": "S",
         "target_pg_database": ")" +
-                       target_db + R"(", "target_pg_schema": "public",
+                       TestPg::Db(target_db) + R"(", "target_pg_schema": "public",
         "tables": [{"source": "ITEMS", "target": "items", "uniqueness_columns": ["ID"],
                     "chunking_strategy": "offset")" +
                        table_extra + R"(}]}]})";
@@ -437,14 +438,17 @@ TEST_F(MigrationTest, IndexesDroppedByAFailedRunAreRestoredByTheNextFreshRun) {
 
 TEST_F(MigrationTest, ExecutionsOnDifferentSourcesNeverResumeEachOther) {
   auto text = R"({"parallel_threads": 2, "batch_size_copy_mode": 100, "batch_size": 100,
-    "lambda_timeout_buffer_seconds": 0, "status_pg_database": "engine",
+    "lambda_timeout_buffer_seconds": 0, "status_pg_database": ")" +
+              TestPg::Db("engine") + R"(",
     "sources": [
       {"source_name": "a", "source_sf_database": "DB", "source_sf_schema": "S",
-       "target_pg_database": "engine", "target_pg_schema": "public",
+       "target_pg_database": ")" +
+              TestPg::Db("engine") + R"(", "target_pg_schema": "public",
        "tables": [{"source": "ITEMS", "target": "items", "uniqueness_columns": ["ID"],
                    "chunking_strategy": "offset"}]},
       {"source_name": "b", "source_sf_database": "DB", "source_sf_schema": "S2",
-       "target_pg_database": "engine", "target_pg_schema": "public",
+       "target_pg_database": ")" +
+              TestPg::Db("engine") + R"(", "target_pg_schema": "public",
        "tables": [{"source": "ITEMS", "target": "items_b", "uniqueness_columns": ["ID"],
                    "chunking_strategy": "offset"}]}]})";
   conn_->Exec("CREATE TABLE public.items_b (id bigint PRIMARY KEY, name text, updated timestamp)");

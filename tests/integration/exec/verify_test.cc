@@ -30,9 +30,11 @@ class VerifyTest : public ::testing::Test {
   }
 
   config::Config Config(const std::string& keys) {
-    auto r = config::ParseConfig(R"({"batch_size_copy_mode": 500, "status_pg_database": "verify",
+    auto r = config::ParseConfig(R"({"batch_size_copy_mode": 500, "status_pg_database": ")" +
+                                 TestPg::Db("verify") + R"(",
       "lambda_timeout_buffer_seconds": 0, "sources": [{"source_name": "fake",
-      "source_sf_database": "DB", "source_sf_schema": "S", "target_pg_database": "verify",
+      "source_sf_database": "DB", "source_sf_schema": "S", "target_pg_database": ")" +
+                                 TestPg::Db("verify") + R"(",
       "target_pg_schema": "public", "tables": [{"source": "ITEMS", "target": "items",
       "chunking_strategy": "offset", "truncate_onstart": true)" +
                                  keys + "}]}]}");

@@ -49,7 +49,8 @@ class LambdaRuntimeTest : public ::testing::Test {
       "lambda_timeout_buffer_seconds": 1,
       "sources": [{
         "source_name": "demo", "source_sf_database": "DEMO", "source_sf_schema": "PUBLIC",
-        "target_pg_database": "lambda_target", "target_pg_schema": "public",
+        "target_pg_database": ")" + TestPg::Db("lambda_target") +
+                                                R"(", "target_pg_schema": "public",
         "tables": [{"source": "PATIENTS", "uniqueness_columns": ["PATIENT_ID"]}]
       }]
     })";

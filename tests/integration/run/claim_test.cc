@@ -23,7 +23,7 @@ class ClaimTest : public ::testing::Test {
     run::TableRecord table;
     table.key = key_;
     table.source_name = "s";
-    table.target_database = "claims";
+    table.target_database = TestPg::Db("claims");
     table.target_schema = "public";
     table.target_table = "t";
     table.metadata = {{"planned", true}};

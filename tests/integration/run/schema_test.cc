@@ -132,7 +132,7 @@ class RowCheckTest : public ::testing::Test {
     run::TableRecord table;
     table.key = key;
     table.source_name = "s";
-    table.target_database = "row_check";
+    table.target_database = TestPg::Db("row_check");
     table.target_schema = "public";
     table.target_table = key.source_table;
     table.metadata = {{"planned", true}, {"method", "COPY"}, {"estimated_rows", planned}};

@@ -23,7 +23,7 @@ std::map<std::string, std::string> PgEnv(const std::string& database) {
           {"PGPORT", std::to_string(TestPg::port())},
           {"PGUSER", "sf2pg"},
           {"PGPASSWORD", "sf2pg"},
-          {"PGDATABASE", database}};
+          {"PGDATABASE", TestPg::Db(database)}};
 }
 
 ProcessResult Load(const std::string& database, const std::vector<std::string>& args) {
@@ -36,7 +36,8 @@ TEST(SfemuScripts, StartAndStopRunTheEmulatorInTheBackground) {
   TestPg::CreateDatabase("sfemu_scripts");
   std::string dir = MakeTempDir("sfemu-start");
   std::ofstream(dir + "/pg.env") << "PGHOST=127.0.0.1\nPGPORT=" << TestPg::port()
-                                 << "\nPGUSER=sf2pg\nPGPASSWORD=sf2pg\nPGDATABASE=sfemu_scripts\n";
+                                 << "\nPGUSER=sf2pg\nPGPASSWORD=sf2pg\nPGDATABASE="
+                                 << TestPg::Db("sfemu_scripts") << "\n";
   ProcessResult start =
       RunProcess({SourcePath("tools/sfemu/start.sh"), dir + "/run", "--pg-env", dir + "/pg.env"},
                  {{"SFEMU_BIN", BinaryPath("sfemu")}});

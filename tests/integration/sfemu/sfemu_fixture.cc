@@ -149,7 +149,7 @@ SfemuProcess::SfemuProcess(const std::string& database, std::vector<std::string>
                                    "--pg-user",
                                    "sf2pg",
                                    "--pg-database",
-                                   database};
+                                   TestPg::Db(database)};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
@@ -363,7 +363,7 @@ LoadResult LoadCsv(const std::string& database, const std::string& table, const 
   std::ofstream(path, std::ios::binary) << csv;
   auto r = RunProcess({BinaryPath("sfemu"), "load", "--pg-host", "127.0.0.1", "--pg-port",
                        std::to_string(TestPg::port()), "--pg-user", "sf2pg", "--pg-database",
-                       database, "--csv", table + "=" + path},
+                       TestPg::Db(database), "--csv", table + "=" + path},
                       {{"PGPASSWORD", "sf2pg"}});
   std::filesystem::remove_all(dir);
   return {r.exit_code, r.err};

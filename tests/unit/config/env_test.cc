@@ -30,8 +30,8 @@ TEST(Dotenv, ParsesPlainQuotedExportedAndComments) {
 }
 
 TEST(Dotenv, QuotedValueMaySpanLines) {
-  auto values = ParseDotenv("KEY=\"-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\"\nX=1\n",
-                            ".env");
+  auto values = ParseDotenv(
+      "KEY=\"-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\"\nX=1\n", ".env");
   EXPECT_EQ(values["KEY"], "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----");
   EXPECT_EQ(values["X"], "1");
 }
@@ -61,8 +61,8 @@ TEST(PemKey, EscapedNewlinesBecomeRealOnes) {
   std::string escaped = std::string("-----BEGIN PRIVATE KEY-----\\n") + kKeyLines[0] + "\\n" +
                         kKeyLines[1] + "\\n-----END PRIVATE KEY-----";
   std::string pem = NormalizePemKey(escaped);
-  EXPECT_EQ(pem, std::string("-----BEGIN PRIVATE KEY-----\n") + kKeyLines[0] + "\n" +
-                     kKeyLines[1] + "\n-----END PRIVATE KEY-----\n");
+  EXPECT_EQ(pem, std::string("-----BEGIN PRIVATE KEY-----\n") + kKeyLines[0] + "\n" + kKeyLines[1] +
+                     "\n-----END PRIVATE KEY-----\n");
 }
 
 TEST(PemKey, RealNewlinesAndQuotesAreKept) {

@@ -141,8 +141,8 @@ std::string RunSequence(uint32_t seed, Outcome* outcome) {
   std::lock_guard lock(run->mu);
   for (const auto& c : run->chunks) {
     if (c.status != ChunkStatus::kCompleted || c.commits != 1) {
-      return "chunk " + std::to_string(c.id) + " of " + c.table.ToString() + " ended " + ToString(c.status) +
-             " with " + std::to_string(c.commits) + " commits";
+      return "chunk " + std::to_string(c.id) + " of " + c.table.ToString() + " ended " +
+             ToString(c.status) + " with " + std::to_string(c.commits) + " commits";
     }
   }
   // Every landed row is reported. (A chunk can be reported twice: when a worker's session
