@@ -411,7 +411,7 @@ Json MinimalSource() {
 TEST(ConfigSeedExamples, GlobalDefaults) {
   Json j = Json::parse(R"({"parallel_threads": 4, "batch_size": 50000,
                            "batch_size_copy_mode": 100000})");
-  j["sources"] = {MinimalSource()};
+  j["sources"] = Json::array({MinimalSource()});
   EXPECT_TRUE(ParseConfig(j.dump()).ok());
 }
 
@@ -419,7 +419,7 @@ TEST(ConfigSeedExamples, GlobalSettings) {
   Json j = Json::parse(R"({"parallel_threads": 4, "batch_size": 50000,
     "batch_size_copy_mode": 100000, "max_retry_attempts": 3,
     "lambda_timeout_buffer_seconds": 120})");
-  j["sources"] = {MinimalSource()};
+  j["sources"] = Json::array({MinimalSource()});
   auto result = ParseConfig(j.dump());
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result.config->settings.lambda_timeout_buffer_seconds, 120);
@@ -457,7 +457,7 @@ TEST(ConfigSeedExamples, TableConfiguration) {
     "disable_index": true
   })");
   Json j;
-  j["sources"] = {MinimalSource()};
+  j["sources"] = Json::array({MinimalSource()});
   j["sources"][0]["tables"] = {table};
   auto result = ParseConfig(j.dump());
   ASSERT_TRUE(result.ok()) << FormatProblems(result.problems, true);

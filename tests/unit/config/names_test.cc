@@ -76,7 +76,7 @@ TEST(PgStoredName, CountsBytesAndNeverSplitsAUtf8Character) {
 
 TEST(TargetNames, TableNameOver63BytesIsRefusedWithTheFix) {
   std::string long_target = std::string(60, 't') + kE + "xy";  // 64 bytes, 63 characters
-  Json j = {{"sources", {Source("dev", "public", {Table("T", long_target)})}}};
+  Json j = {{"sources", Json::array({Source("dev", "public", Json::array({Table("T", long_target)}))})}};
   auto errors = Errors(j);
   ASSERT_EQ(errors.size(), 1u) << FormatProblems(errors, true);
   EXPECT_EQ(errors[0].path, "sources[0].tables[0].target");
@@ -85,7 +85,7 @@ TEST(TargetNames, TableNameOver63BytesIsRefusedWithTheFix) {
 }
 
 TEST(TargetNames, DefaultTargetFromALongSourceNameIsRefused) {
-  Json j = {{"sources", {Source("dev", "public", {Table(std::string(64, 'T'))})}}};
+  Json j = {{"sources", Json::array({Source("dev", "public", Json::array({Table(std::string(64, 'T'))}))})}};
   auto errors = Errors(j);
   ASSERT_EQ(errors.size(), 1u) << FormatProblems(errors, true);
   EXPECT_EQ(errors[0].path, "sources[0].tables[0].target");
@@ -93,7 +93,7 @@ TEST(TargetNames, DefaultTargetFromALongSourceNameIsRefused) {
 }
 
 TEST(TargetNames, LongSchemaDatabaseAndWatermarkAreRefused) {
-  Json source = Source("dev", std::string(64, 's'), {Table("T")});
+  Json source = Source("dev", std::string(64, 's'), Json::array({Table("T")}));
   source["target_pg_database"] = std::string(70, 'd');
   source["tables"][0]["source_watermark"] = "U";
   source["tables"][0]["target_watermark"] = std::string(64, 'w');
@@ -111,14 +111,14 @@ TEST(TargetNames, LongSchemaDatabaseAndWatermarkAreRefused) {
 TEST(TargetNames, DisabledTableWithALongNameIsNotChecked) {
   Json t = Table("T", std::string(64, 'x'));
   t["enabled"] = false;
-  Json j = {{"sources", {Source("dev", "public", {Table("U"), t})}}};
+  Json j = {{"sources", Json::array({Source("dev", "public", {Table("U"), t})})}};
   EXPECT_TRUE(Errors(j).empty()) << FormatProblems(Errors(j), true);
 }
 
 TEST(TargetNames, TwoTargetsSharingTheirFirst63BytesAreNamedTogether) {
   std::string prefix(63, 'p');
   Json j = {{"sources",
-             {Source("dev", "public", {Table("A", prefix + "_a"), Table("B", prefix + "_b")})}}};
+             Json::array({Source("dev", "public", {Table("A", prefix + "_a"), Table("B", prefix + "_b")})})}};
   auto errors = Errors(j);
   ASSERT_EQ(errors.size(), 3u) << FormatProblems(errors, true);  // two lengths, one collision
   const Problem& collision = errors[2];
@@ -134,7 +134,7 @@ TEST(TargetNames, MultiByteCutMakesTwoTargetsCollide) {
   // 62 ASCII bytes, then a two-byte character: PostgreSQL keeps only the 62 bytes of each.
   std::string stem(62, 'm');
   Json j = {{"sources",
-             {Source("dev", "public", {Table("A", stem + kE), Table("B", stem + "\xC3\xA8")})}}};
+             Json::array({Source("dev", "public", {Table("A", stem + kE), Table("B", stem + "\xC3\xA8")})})}};
   auto errors = Errors(j);
   ASSERT_EQ(errors.size(), 3u) << FormatProblems(errors, true);
   EXPECT_THAT(errors[0].message, HasSubstr("is 64 bytes"));
@@ -144,7 +144,7 @@ TEST(TargetNames, MultiByteCutMakesTwoTargetsCollide) {
 TEST(Selection, SameSnowflakeTableInTwoSourcesIsRefusedOnlyWhenBothAreSelected) {
   Json j = {
       {"sources",
-       {Source("dev", "dev", {Table("T")}), Source("prod", "prod", {Table("OTHER"), Table("T")})}}};
+       {Source("dev", "dev", Json::array({Table("T")})), Source("prod", "prod", {Table("OTHER"), Table("T")})}}};
   Config config = Parse(j);  // the config itself is fine: each source may run on its own
   auto all = All(config);
   auto problems = CheckSelectedTables(config, all);
@@ -163,15 +163,15 @@ TEST(Selection, SameSnowflakeTableInTwoSourcesIsRefusedOnlyWhenBothAreSelected) 
 TEST(Selection, SnowflakeNamesAreComparedAsWritten) {
   // sf2pg quotes names as written: "t" and "T" are two Snowflake tables.
   Json j = {
-      {"sources", {Source("dev", "dev", {Table("T")}), Source("prod", "prod", {Table("t")})}}};
+      {"sources", {Source("dev", "dev", Json::array({Table("T")})), Source("prod", "prod", Json::array({Table("t")}))}}};
   Config config = Parse(j);
   EXPECT_TRUE(CheckSelectedTables(config, All(config)).empty());
 }
 
 TEST(Selection, DisabledSourceSelectedByNameIsCheckedForSharedTargets) {
-  Json disabled = Source("old", "public", {Table("OTHER", "t")});
+  Json disabled = Source("old", "public", Json::array({Table("OTHER", "t")}));
   disabled["enabled"] = false;
-  Json j = {{"sources", {Source("dev", "public", {Table("T")}), disabled}}};
+  Json j = {{"sources", {Source("dev", "public", Json::array({Table("T")})), disabled}}};
   Config config = Parse(j);  // only enabled sources are checked when loading
   auto problems = CheckSelectedTables(config, All(config));
   ASSERT_EQ(problems.size(), 1u) << FormatProblems(problems, true);
@@ -182,7 +182,7 @@ TEST(Selection, DisabledSourceSelectedByNameIsCheckedForSharedTargets) {
 
 TEST(Selection, TablePathPointsIntoTheConfig) {
   Json j = {
-      {"sources", {Source("a", "a", {Table("X")}), Source("b", "b", {Table("Y"), Table("Z")})}}};
+      {"sources", {Source("a", "a", Json::array({Table("X")})), Source("b", "b", {Table("Y"), Table("Z")})}}};
   Config config = Parse(j);
   EXPECT_EQ(TablePath(config, &config.sources[1], &config.sources[1].tables[1]),
             "sources[1].tables[1]");
