@@ -76,7 +76,8 @@ TEST(PgStoredName, CountsBytesAndNeverSplitsAUtf8Character) {
 
 TEST(TargetNames, TableNameOver63BytesIsRefusedWithTheFix) {
   std::string long_target = std::string(60, 't') + kE + "xy";  // 64 bytes, 63 characters
-  Json j = {{"sources", Json::array({Source("dev", "public", Json::array({Table("T", long_target)}))})}};
+  Json j = {
+      {"sources", Json::array({Source("dev", "public", Json::array({Table("T", long_target)}))})}};
   auto errors = Errors(j);
   ASSERT_EQ(errors.size(), 1u) << FormatProblems(errors, true);
   EXPECT_EQ(errors[0].path, "sources[0].tables[0].target");
@@ -85,7 +86,8 @@ TEST(TargetNames, TableNameOver63BytesIsRefusedWithTheFix) {
 }
 
 TEST(TargetNames, DefaultTargetFromALongSourceNameIsRefused) {
-  Json j = {{"sources", Json::array({Source("dev", "public", Json::array({Table(std::string(64, 'T'))}))})}};
+  Json j = {{"sources",
+             Json::array({Source("dev", "public", Json::array({Table(std::string(64, 'T'))}))})}};
   auto errors = Errors(j);
   ASSERT_EQ(errors.size(), 1u) << FormatProblems(errors, true);
   EXPECT_EQ(errors[0].path, "sources[0].tables[0].target");
@@ -117,8 +119,9 @@ TEST(TargetNames, DisabledTableWithALongNameIsNotChecked) {
 
 TEST(TargetNames, TwoTargetsSharingTheirFirst63BytesAreNamedTogether) {
   std::string prefix(63, 'p');
-  Json j = {{"sources",
-             Json::array({Source("dev", "public", {Table("A", prefix + "_a"), Table("B", prefix + "_b")})})}};
+  Json j = {
+      {"sources", Json::array({Source("dev", "public",
+                                      {Table("A", prefix + "_a"), Table("B", prefix + "_b")})})}};
   auto errors = Errors(j);
   ASSERT_EQ(errors.size(), 3u) << FormatProblems(errors, true);  // two lengths, one collision
   const Problem& collision = errors[2];
@@ -133,8 +136,9 @@ TEST(TargetNames, TwoTargetsSharingTheirFirst63BytesAreNamedTogether) {
 TEST(TargetNames, MultiByteCutMakesTwoTargetsCollide) {
   // 62 ASCII bytes, then a two-byte character: PostgreSQL keeps only the 62 bytes of each.
   std::string stem(62, 'm');
-  Json j = {{"sources",
-             Json::array({Source("dev", "public", {Table("A", stem + kE), Table("B", stem + "\xC3\xA8")})})}};
+  Json j = {
+      {"sources", Json::array({Source("dev", "public",
+                                      {Table("A", stem + kE), Table("B", stem + "\xC3\xA8")})})}};
   auto errors = Errors(j);
   ASSERT_EQ(errors.size(), 3u) << FormatProblems(errors, true);
   EXPECT_THAT(errors[0].message, HasSubstr("is 64 bytes"));
@@ -142,9 +146,9 @@ TEST(TargetNames, MultiByteCutMakesTwoTargetsCollide) {
 }
 
 TEST(Selection, SameSnowflakeTableInTwoSourcesIsRefusedOnlyWhenBothAreSelected) {
-  Json j = {
-      {"sources",
-       {Source("dev", "dev", Json::array({Table("T")})), Source("prod", "prod", {Table("OTHER"), Table("T")})}}};
+  Json j = {{"sources",
+             {Source("dev", "dev", Json::array({Table("T")})),
+              Source("prod", "prod", {Table("OTHER"), Table("T")})}}};
   Config config = Parse(j);  // the config itself is fine: each source may run on its own
   auto all = All(config);
   auto problems = CheckSelectedTables(config, all);
@@ -162,8 +166,9 @@ TEST(Selection, SameSnowflakeTableInTwoSourcesIsRefusedOnlyWhenBothAreSelected) 
 
 TEST(Selection, SnowflakeNamesAreComparedAsWritten) {
   // sf2pg quotes names as written: "t" and "T" are two Snowflake tables.
-  Json j = {
-      {"sources", {Source("dev", "dev", Json::array({Table("T")})), Source("prod", "prod", Json::array({Table("t")}))}}};
+  Json j = {{"sources",
+             {Source("dev", "dev", Json::array({Table("T")})),
+              Source("prod", "prod", Json::array({Table("t")}))}}};
   Config config = Parse(j);
   EXPECT_TRUE(CheckSelectedTables(config, All(config)).empty());
 }
@@ -182,7 +187,8 @@ TEST(Selection, DisabledSourceSelectedByNameIsCheckedForSharedTargets) {
 
 TEST(Selection, TablePathPointsIntoTheConfig) {
   Json j = {
-      {"sources", {Source("a", "a", Json::array({Table("X")})), Source("b", "b", {Table("Y"), Table("Z")})}}};
+      {"sources",
+       {Source("a", "a", Json::array({Table("X")})), Source("b", "b", {Table("Y"), Table("Z")})}}};
   Config config = Parse(j);
   EXPECT_EQ(TablePath(config, &config.sources[1], &config.sources[1].tables[1]),
             "sources[1].tables[1]");
