@@ -67,26 +67,14 @@ class Coordinator {
   // Opens a fresh run, or resumes or joins one (run/open.h). Returns false when there is
   // nothing to do.
   bool OpenRun(const std::vector<std::string>& source_names, const Selection& selection) {
-    run::OpenedRun opened = run::OpenRun(*status_conn_, config_, selection, source_names,
-                                         execution_hash_, OpenRequestFor());
+    run::OpenedRun opened =
+        run::OpenRun(*status_conn_, config_, selection, source_names, execution_hash_, options_);
     result_.run_id = opened.run_id;
     result_.resumed = opened.resumed;
     joining_ = opened.joined;
     others_ = opened.others;
     if (opened.already_completed) result_.status = RunStatus::kCompleted;
     return !opened.already_completed;
-  }
-
-  run::OpenRequest OpenRequestFor() const {
-    run::OpenRequest request;
-    request.sources = options_.sources;
-    request.tables = options_.tables;
-    request.no_resume = options_.no_resume;
-    request.resume_max_age_hours = options_.resume_max_age_hours;
-    request.resume_run_id = options_.resume_run_id;
-    request.join_run_id = options_.join_run_id;
-    request.migration_version = options_.migration_version;
-    return request;
   }
 
   postgres::Connection& TargetConn(const std::string& db) {
@@ -127,7 +115,7 @@ class Coordinator {
         // by hand or by older versions): give up the targets not planned yet, so the two
         // runs never wait on each other, and leave the planned ones resumable.
         std::string message =
-            run::OwnerMessage(config_, OpenRequestFor(), e.target(), e.owner(), selection);
+            run::OwnerMessage(config_, options_, e.target(), e.owner(), selection);
         log::Error("target belongs to another run", {{"table", t->target}, {"error", message}});
         for (const auto& record : store_->LoadTables(result_.run_id)) {
           if (!record.metadata.value("planned", false))

@@ -20,17 +20,11 @@ namespace sf2pg::exec {
 
 using plan::PlanReport;
 
-struct MigrationOptions {
-  std::vector<std::string> sources;  ///< empty = every enabled source
-  std::vector<std::string> tables;   ///< empty = every enabled table
-  bool no_resume = false;
-  std::optional<double> resume_max_age_hours;
-  std::string resume_run_id;
-  std::string join_run_id;  ///< work on this run's chunks without planning
+/// What to run: the selection and the resume rules (run::OpenRequest), and how.
+struct MigrationOptions : run::OpenRequest {
   bool dry_run = false;
   std::optional<Clock::TimePoint> deadline;
   int workers = 0;  ///< 0 = the largest parallel_threads of the selected tables
-  std::string migration_version;
 };
 
 struct MigrationDeps {
