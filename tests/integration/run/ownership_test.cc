@@ -14,6 +14,7 @@
 #include "core/exit_status.h"
 #include "integration/chaos/chaos_fixture.h"
 #include "integration/pg_fixture.h"
+#include "run/status_store.h"
 
 namespace sf2pg::testing {
 namespace {
@@ -258,11 +259,31 @@ TEST_F(OwnershipTest, AbandonIsRefusedWhileWorkersHoldChunks) {
   // chunk; its PostgreSQL session keeps the chunk's advisory lock.
   auto worker =
       scene_->Start({"migrate", "--resume-run-id", first, "--log-format", "json"}, "worker.log");
+  // Chunks of the run whose advisory lock a session holds; the planner's and the target's
+  // transaction-level locks, held for moments, are not counted.
   auto held = [&] {
-    return Scalar(
-        "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE "
-        "l.locktype = 'advisory' AND l.granted AND a.application_name = 'sf2pg' AND a.datname "
-        "= current_database() AND l.objsubid = 2");
+    auto target = scene_->Target();
+    auto chunks = target.Exec(
+        "SELECT source_database, source_schema, source_table, chunk_id FROM "
+        "migration_status.migration_chunk_status WHERE run_id = $1::uuid AND status = "
+        "'in_progress'",
+        {first});
+    int64_t count = 0;
+    for (int i = 0; i < chunks.rows(); ++i) {
+      run::TableKey table{std::string(chunks.Get(i, 0)), std::string(chunks.Get(i, 1)),
+                          std::string(chunks.Get(i, 2))};
+      auto [k1, k2] = run::ChunkLockKey(first, table, static_cast<int>(chunks.GetInt(i, 3)));
+      count += target
+                   .Exec(
+                       "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                       "AND database = (SELECT oid FROM pg_database WHERE datname = "
+                       "current_database()) AND classid = $1::bigint::oid AND objid = "
+                       "$2::bigint::oid AND objsubid = 2",
+                       {std::to_string(static_cast<uint32_t>(k1)),
+                        std::to_string(static_cast<uint32_t>(k2))})
+                   .GetInt(0, 0);
+    }
+    return count;
   };
   bool frozen = false;
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
