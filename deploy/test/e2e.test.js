@@ -19,7 +19,7 @@ if (missing) throw new Error(`e2e: ${missing} (build first: cmake --build build)
 const ROWS = Number(process.env.SF2PG_E2E_ROWS || 60000);
 const TIMEOUT_MS = Number(process.env.SF2PG_E2E_TIMEOUT_MS || 2000);
 // Fan-out workers get shorter deadlines so that even three of them need several rounds.
-const FANOUT_TIMEOUT_MS = Number(process.env.SF2PG_E2E_FANOUT_TIMEOUT_MS || 1500);
+const FANOUT_TIMEOUT_MS = Number(process.env.SF2PG_E2E_FANOUT_TIMEOUT_MS || 2500);
 let world;
 let bootstrap;
 
