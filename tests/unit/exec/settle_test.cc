@@ -286,6 +286,23 @@ TEST_F(SettleTest, ChunksALiveWorkerElsewhereHoldsLeaveTheRunRunningForItToSettl
   EXPECT_EQ(r.error, "chunks were left unclaimed");
 }
 
+TEST_F(SettleTest, AStoppedProcessSettlesTheRunEvenWhileAnotherWorkerHoldsAChunk) {
+  run_id_ = OpenFresh();
+  PlanTable(0, 2);
+  PlanTable(1, 1);
+  SetChunk(kT1, 1, ChunkStatus::kCompleted);
+  SetChunk(kT1, 2, ChunkStatus::kInProgress, 0, /*owner=*/7);
+  CompleteAll(kT2, 1);
+  deadline_reached_ = true;
+  MigrationResult r = Settle();
+  EXPECT_EQ(r.status, RunStatus::kPartial);
+  EXPECT_EQ(r.error, "stopped before the deadline");
+  EXPECT_EQ(Run().status, RunStatus::kPartial);
+  deadline_reached_ = false;
+  stopped_ = true;
+  EXPECT_EQ(Settle().error, "stopped by a signal");
+}
+
 TEST_F(SettleTest, TablesOutsideALimitedResumeKeepTheRunPartial) {
   run_id_ = OpenFresh();
   PlanTable(0, 2);  // T2 is outside this invocation, still a placeholder
@@ -329,6 +346,24 @@ TEST_F(SettleTest, ATableThatCouldNotBePreparedFailsTheRunAndIsListed) {
   ASSERT_EQ(r.tables.size(), 2u);
   EXPECT_EQ(r.tables[1].table, "DB.S.T2");
   EXPECT_EQ(tracker_.TableCounters(run_id_), std::make_pair(1, 1));
+}
+
+TEST_F(SettleTest, ATableAJoinedProcessCouldNotPrepareFailsTheRun) {
+  run_id_ = OpenFresh();
+  PlanTable(0, 1);
+  PlanTable(1, 1);
+  CompleteAll(kT1, 1);
+  CompleteAll(kT2, 1);
+  EXPECT_EQ(tracker_.FinishTable(run_id_, kT2), TableStatus::kCompleted);
+  jobs_.pop_back();  // this process could not prepare T2 (a joined one stores nothing for it)
+  TableSummary failed;
+  failed.table = "DB.S.T2";
+  failed.status = TableStatus::kFailed;
+  input_.unprepared.push_back(failed);
+  input_.joining = true;
+  MigrationResult r = Settle();
+  EXPECT_EQ(r.status, RunStatus::kFailed);
+  EXPECT_EQ(Run().status, RunStatus::kFailed);
 }
 
 TEST_F(SettleTest, AJoinedProcessLeavesTablesNotPlannedYetToThePlanner) {
