@@ -61,6 +61,7 @@ run::RowCheck CheckRows(run::Tracker& tracker, const std::string& run_id, const 
 void SettleRun(run::Tracker& tracker, const SettleInput& in, MigrationResult* result) {
   static const std::vector<TableJob> kNoJobs;
   static const std::map<run::TableKey, TableStats> kNoStats;
+  static const TableStats kNoStatsOfTable;
   const std::vector<TableJob>& jobs = in.jobs ? *in.jobs : kNoJobs;
   const std::map<run::TableKey, TableStats>& stats = in.stats ? *in.stats : kNoStats;
   const std::string& run_id = result->run_id;
@@ -91,7 +92,7 @@ void SettleRun(run::Tracker& tracker, const SettleInput& in, MigrationResult* re
     if (n.in_progress > 0) held += tracker.CountHeldChunks(run_id, job.key);
     failed = failed || s.status == TableStatus::kFailed;
     auto found = stats.find(job.key);
-    const TableStats st = found == stats.end() ? TableStats{} : found->second;
+    const TableStats& st = found == stats.end() ? kNoStatsOfTable : found->second;
     s.rows = st.rows;
     s.rejected = st.rejected;
     s.retries = st.retries;
