@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -30,7 +31,141 @@ namespace {
 
 using nlohmann::json;
 
+// Planned against copied rows of a completed table (kept in its metadata for `status`); a
+// difference is logged: fewer rows than planned is doubt, more is rows added meanwhile.
+run::RowCheck CheckRows(run::Tracker& tracker, const std::string& run_id, const TableJob& job) {
+  run::RowCheck c = tracker.CheckRows(run_id, job.key);
+  if (c.difference() < 0) {
+    std::string chunks;
+    for (int id : c.short_chunks) chunks += (chunks.empty() ? "" : ",") + std::to_string(id);
+    log::Warn("fewer rows copied than planned; run sf2pg verify for this table",
+              {{"table", job.Name()},
+               {"planned", c.planned},
+               {"copied", c.copied},
+               {"rejected", c.rejected},
+               {"missing", -c.difference()},
+               {"short_chunks", chunks}});
+  } else if (c.difference() > 0) {
+    log::Info("more rows copied than planned (rows added to the source after planning)",
+              {{"table", job.Name()},
+               {"planned", c.planned},
+               {"copied", c.copied},
+               {"rejected", c.rejected},
+               {"extra", c.difference()}});
+  }
+  return c;
+}
+
 }  // namespace
+
+void SettleRun(run::Tracker& tracker, const SettleInput& in, MigrationResult* result) {
+  static const std::vector<TableJob> kNoJobs;
+  static const std::map<run::TableKey, TableStats> kNoStats;
+  static const TableStats kNoStatsOfTable;
+  const std::vector<TableJob>& jobs = in.jobs ? *in.jobs : kNoJobs;
+  const std::map<run::TableKey, TableStats>& stats = in.stats ? *in.stats : kNoStats;
+  const std::string& run_id = result->run_id;
+  result->tables.clear();
+  bool failed = !in.unprepared.empty();
+  int left = 0, held = 0;  // chunks not done; of those, claimed by live sessions elsewhere
+  for (const auto& job : jobs) {
+    TableSummary s;
+    s.source_name = job.source->source_name;
+    s.table = job.Name();
+    s.target = job.target_database + "." + job.target_schema + "." + job.target_table;
+    s.method = job.Method();
+    s.strategy = job.strategy;
+    s.status = tracker.FinishTable(run_id, job.key);
+    if (s.status == TableStatus::kCompleted && in.restore_indexes) {
+      auto record = tracker.LoadTable(run_id, job.key);
+      if (record && record->indexes_disabled && !record->indexes_restored) {
+        in.restore_indexes(run_id, *record, job.target_database);
+      }
+    }
+    if (s.status == TableStatus::kCompleted) s.row_check = CheckRows(tracker, run_id, job);
+    run::ChunkCounts n = tracker.CountChunks(run_id, job.key);
+    s.total_chunks = n.total;
+    s.completed_chunks = n.completed;
+    s.failed_chunks = n.failed;
+    s.rows_total = n.rows;
+    left += n.pending + n.in_progress;
+    if (n.in_progress > 0) held += tracker.CountHeldChunks(run_id, job.key);
+    failed = failed || s.status == TableStatus::kFailed;
+    auto found = stats.find(job.key);
+    const TableStats& st = found == stats.end() ? kNoStatsOfTable : found->second;
+    s.rows = st.rows;
+    s.rejected = st.rejected;
+    s.retries = st.retries;
+    s.source_retries = st.source_retries;
+    s.seconds = st.chunks_done > 0
+                    ? std::chrono::duration<double>(st.last_end - st.first_start).count()
+                    : 0;
+    s.errors.insert(s.errors.end(), st.errors.begin(), st.errors.end());
+    result->tables.push_back(s);
+  }
+  for (const auto& f : in.unprepared) result->tables.push_back(f);
+  // The run is settled from all its tables: those outside a resume limited to some of them,
+  // and those not planned yet (stopped before planning reached them).
+  // A joined process settles from them too: the planner may have planned tables after this
+  // process joined (they are not among its jobs), and may have died since.
+  int others_left = 0, unplanned = 0;
+  std::set<run::TableKey> rest(in.others.begin(), in.others.end());
+  for (const auto& record : tracker.LoadTables(run_id)) rest.insert(record.key);
+  for (const auto& job : jobs) rest.erase(job.key);
+  for (const auto& key : rest) {
+    auto record = tracker.LoadTable(run_id, key);
+    if (record && record->status == TableStatus::kFailed) failed = true;
+    if (record &&
+        (record->status == TableStatus::kCompleted || record->status == TableStatus::kFailed))
+      continue;
+    ++others_left;
+    if (!in.joining) continue;
+    // Tables the planning process has not planned yet, or whose chunks live workers hold:
+    // the planner or those workers settle the run, not this process.
+    if (!record || !record->metadata.value("planned", false)) {
+      ++unplanned;
+    } else if (tracker.CountChunks(run_id, key).in_progress > 0) {
+      held += tracker.CountHeldChunks(run_id, key);
+    }
+  }
+  bool early = result->stopped || result->deadline_reached || !in.worker_error.empty();
+  if ((left + others_left > 0 && held > 0 && !early) || (unplanned > 0 && !early)) {
+    // Nothing was left for this process to claim, yet other live workers (a joined process,
+    // other Lambdas) hold chunks of the run: the last one to finish settles it.
+    result->status = RunStatus::kRunning;
+    result->error = "other workers are still loading chunks of this run";
+    return;
+  }
+  RunStatus status = left + others_left > 0 ? RunStatus::kPartial
+                     : failed               ? RunStatus::kFailed
+                                            : RunStatus::kCompleted;
+  std::string error;
+  if (failed)
+    error = "one or more tables failed; see migration_table_status and migration_chunk_status";
+  if (left > 0) {
+    error = result->stopped            ? "stopped by a signal"
+            : result->deadline_reached ? "stopped before the deadline"
+            : !in.worker_error.empty() ? "workers stopped early: " + in.worker_error
+                                       : "chunks were left unclaimed";
+  } else if (others_left > 0) {
+    error = std::to_string(others_left) +
+            (!in.others.empty() ? " table(s) of the run outside this selection are not finished"
+             : in.joining ? " table(s) of the run are not finished and no live worker holds them"
+                          : " table(s) of the run are not planned yet") +
+            "; resume them with sf2pg migrate --resume-run-id " + run_id;
+  }
+  tracker.FinishRun(run_id, status, error);
+  result->status = status;
+  result->error = error;
+}
+
+void GiveUpUnplannedTables(run::Tracker& tracker, const std::string& run_id,
+                           const std::string& why) {
+  for (const auto& record : tracker.LoadTables(run_id)) {
+    if (!record.metadata.value("planned", false)) tracker.DeleteTable(run_id, record.key);
+  }
+  tracker.FinishRun(run_id, RunStatus::kPartial, why);
+}
 
 namespace {
 
@@ -68,7 +203,7 @@ class Coordinator {
   // nothing to do.
   bool OpenRun(const std::vector<std::string>& source_names, const Selection& selection) {
     run::OpenedRun opened =
-        run::OpenRun(*status_conn_, config_, selection, source_names, execution_hash_, options_);
+        run::OpenRun(tracker(), config_, selection, source_names, execution_hash_, options_);
     result_.run_id = opened.run_id;
     result_.resumed = opened.resumed;
     joining_ = opened.joined;
@@ -76,6 +211,8 @@ class Coordinator {
     if (opened.already_completed) result_.status = RunStatus::kCompleted;
     return !opened.already_completed;
   }
+
+  run::Tracker& tracker() { return *store_; }
 
   postgres::Connection& TargetConn(const std::string& db) {
     if (db == status_db_ && status_conn_) return *status_conn_;
@@ -90,8 +227,7 @@ class Coordinator {
   void Prepare(const Selection& selection) {
     auto source = deps_.make_source();
     PrepareContext ctx;
-    ctx.store = store_.get();
-    ctx.status_conn = status_conn_.get();
+    ctx.tracker = &tracker();
     ctx.status_database = status_db_;
     ctx.target_conn = [this](const std::string& db) -> postgres::Connection& {
       return TargetConn(db);
@@ -104,24 +240,19 @@ class Coordinator {
       PlanReport report;
       try {
         if (joining_) {
-          auto record = store_->LoadTable(result_.run_id,
-                                          {s->source_sf_database, s->source_sf_schema, t->source});
+          auto record = tracker().LoadTable(
+              result_.run_id, {s->source_sf_database, s->source_sf_schema, t->source});
           if (!record || !record->metadata.value("planned", false)) continue;
         }
         jobs_.push_back(PrepareTable(ctx, *s, *t, options_.dry_run ? &report : nullptr));
         if (options_.dry_run) result_.plans.push_back(report);
       } catch (const run::TargetOwnedError& e) {
         // Another run took the target since this one opened (only with status rows written
-        // by hand or by older versions): give up the targets not planned yet, so the two
-        // runs never wait on each other, and leave the planned ones resumable.
+        // by hand or by older versions).
         std::string message =
             run::OwnerMessage(config_, options_, e.target(), e.owner(), selection);
         log::Error("target belongs to another run", {{"table", t->target}, {"error", message}});
-        for (const auto& record : store_->LoadTables(result_.run_id)) {
-          if (!record.metadata.value("planned", false))
-            store_->DeleteTable(result_.run_id, record.key);
-        }
-        store_->FinishRun(result_.run_id, RunStatus::kPartial, "refused: " + std::string(e.what()));
+        GiveUpUnplannedTables(tracker(), result_.run_id, "refused: " + std::string(e.what()));
         throw ConfigError(message);
       } catch (const Error& e) {
         std::string name = s->source_sf_database + "." + s->source_sf_schema + "." + t->source;
@@ -136,7 +267,7 @@ class Coordinator {
         record.target_schema = s->target_pg_schema;
         record.target_table = t->target;
         record.metadata = {{"planned", false}};
-        store_->FailTable(result_.run_id, record, message);
+        tracker().FailTable(result_.run_id, record, message);
       }
     }
   }
@@ -161,9 +292,9 @@ class Coordinator {
       for (const auto& j : jobs_) workers = std::max(workers, j.max_threads);
     }
     for (const auto& j : jobs_) {
-      store_->StartTable(result_.run_id, j.key);
-      run::ChunkCounts n = store_->CountChunks(result_.run_id, j.key);
-      auto record = store_->LoadTable(result_.run_id, j.key);
+      tracker().StartTable(result_.run_id, j.key);
+      run::ChunkCounts n = tracker().CountChunks(result_.run_id, j.key);
+      auto record = tracker().LoadTable(result_.run_id, j.key);
       baseline_[j.key] = {n.total, n.completed, n.rows,
                           record ? record->metadata.value("estimated_rows", int64_t{0}) : 0};
     }
@@ -248,7 +379,7 @@ class Coordinator {
     for (const auto& [s, t] : selection) {
       try {
         for (const auto& [run_id, record] :
-             store_->UnrestoredIndexes(s->target_pg_database, s->target_pg_schema, t->target)) {
+             tracker().UnrestoredIndexes(s->target_pg_database, s->target_pg_schema, t->target)) {
           RestoreTableIndexes(run_id, record, s->target_pg_database);
         }
       } catch (const Error& e) {
@@ -265,7 +396,7 @@ class Coordinator {
       defs.push_back(d.value("definition", ""));
     }
     postgres::RestoreIndexes(TargetConn(target_database), defs);
-    store_->SetIndexFlags(run_id, record.key, true, true);
+    tracker().SetIndexFlags(run_id, record.key, true, true);
     if (!defs.empty()) {
       log::Info("restored indexes",
                 {{"table", record.key.ToString()}, {"indexes", static_cast<int64_t>(defs.size())}});
@@ -276,6 +407,17 @@ class Coordinator {
   // sat idle while the workers ran and may be gone (a restarted server, a terminated backend),
   // so settling reconnects and tries again a few times before it gives up.
   void Settle() {
+    SettleInput settle;
+    settle.jobs = &jobs_;
+    for (const auto& f : failed_tables_) settle.unprepared.push_back(FailedSummary(f));
+    settle.others = others_;
+    settle.joining = joining_;
+    settle.stats = &stats_;
+    settle.worker_error = worker_error_;
+    settle.restore_indexes = [this](const std::string& run_id, const run::TableRecord& record,
+                                    const std::string& target_database) {
+      RestoreTableIndexes(run_id, record, target_database);
+    };
     RetryPolicy policy;
     policy.max_attempts = 4;
     FullJitterBackoff backoff(policy, 0x5e771e);
@@ -284,7 +426,8 @@ class Coordinator {
           policy, *deps_.clock, backoff,
           [&](int attempt) {
             if (attempt > 1 || !StatusSessionAlive()) ReconnectStatus();
-            SettleOnce();
+            result_.stopped = StopFlag::Requested();
+            SettleRun(tracker(), settle, &result_);
           },
           [](const Error& e) { return Retryable(e.retry()); },
           [&](int attempt, const Error& e, std::chrono::milliseconds) {
@@ -318,126 +461,6 @@ class Coordinator {
     store_ = std::make_unique<run::StatusStore>(*status_conn_);
   }
 
-  void SettleOnce() {
-    result_.tables.clear();
-    bool failed = !failed_tables_.empty();
-    int left = 0, held = 0;  // chunks not done; of those, claimed by live sessions elsewhere
-    for (const auto& job : jobs_) {
-      TableSummary s;
-      s.source_name = job.source->source_name;
-      s.table = job.Name();
-      s.target = job.target_database + "." + job.target_schema + "." + job.target_table;
-      s.method = job.Method();
-      s.strategy = job.strategy;
-      s.status = store_->FinishTable(result_.run_id, job.key);
-      if (s.status == TableStatus::kCompleted) {
-        auto record = store_->LoadTable(result_.run_id, job.key);
-        if (record && record->indexes_disabled && !record->indexes_restored) {
-          RestoreTableIndexes(result_.run_id, *record, job.target_database);
-        }
-      }
-      if (s.status == TableStatus::kCompleted) s.row_check = CheckRows(job);
-      run::ChunkCounts n = store_->CountChunks(result_.run_id, job.key);
-      s.total_chunks = n.total;
-      s.completed_chunks = n.completed;
-      s.failed_chunks = n.failed;
-      s.rows_total = n.rows;
-      left += n.pending + n.in_progress;
-      if (n.in_progress > 0) held += store_->CountHeldChunks(result_.run_id, job.key);
-      failed = failed || s.status == TableStatus::kFailed;
-      const TableStats& st = stats_[job.key];
-      s.rows = st.rows;
-      s.rejected = st.rejected;
-      s.retries = st.retries;
-      s.source_retries = st.source_retries;
-      s.seconds = st.chunks_done > 0
-                      ? std::chrono::duration<double>(st.last_end - st.first_start).count()
-                      : 0;
-      s.errors.insert(s.errors.end(), st.errors.begin(), st.errors.end());
-      result_.tables.push_back(s);
-    }
-    for (const auto& f : failed_tables_) result_.tables.push_back(FailedSummary(f));
-    // The run is settled from all its tables: those outside a resume limited to some of them,
-    // and those not planned yet (stopped before planning reached them).
-    // A joined process settles from them too: the planner may have planned tables after this
-    // process joined (they are not among its jobs), and may have died since.
-    int others_left = 0, unplanned = 0;
-    std::set<run::TableKey> rest(others_.begin(), others_.end());
-    for (const auto& record : store_->LoadTables(result_.run_id)) rest.insert(record.key);
-    for (const auto& job : jobs_) rest.erase(job.key);
-    for (const auto& key : rest) {
-      auto record = store_->LoadTable(result_.run_id, key);
-      if (record && record->status == TableStatus::kFailed) failed = true;
-      if (record &&
-          (record->status == TableStatus::kCompleted || record->status == TableStatus::kFailed))
-        continue;
-      ++others_left;
-      if (!joining_) continue;
-      // Tables the planning process has not planned yet, or whose chunks live workers hold:
-      // the planner or those workers settle the run, not this process.
-      if (!record || !record->metadata.value("planned", false)) {
-        ++unplanned;
-      } else if (store_->CountChunks(result_.run_id, key).in_progress > 0) {
-        held += store_->CountHeldChunks(result_.run_id, key);
-      }
-    }
-    result_.stopped = StopFlag::Requested();
-    bool early = result_.stopped || result_.deadline_reached || !worker_error_.empty();
-    if ((left + others_left > 0 && held > 0 && !early) || (unplanned > 0 && !early)) {
-      // Nothing was left for this process to claim, yet other live workers (a joined process,
-      // other Lambdas) hold chunks of the run: the last one to finish settles it.
-      result_.status = RunStatus::kRunning;
-      result_.error = "other workers are still loading chunks of this run";
-      return;
-    }
-    RunStatus status = left + others_left > 0 ? RunStatus::kPartial
-                       : failed               ? RunStatus::kFailed
-                                              : RunStatus::kCompleted;
-    std::string error;
-    if (failed)
-      error = "one or more tables failed; see migration_table_status and migration_chunk_status";
-    if (left > 0) {
-      error = result_.stopped            ? "stopped by a signal"
-              : result_.deadline_reached ? "stopped before the deadline"
-              : !worker_error_.empty()   ? "workers stopped early: " + worker_error_
-                                         : "chunks were left unclaimed";
-    } else if (others_left > 0) {
-      error = std::to_string(others_left) +
-              (!others_.empty() ? " table(s) of the run outside this selection are not finished"
-               : joining_ ? " table(s) of the run are not finished and no live worker holds them"
-                          : " table(s) of the run are not planned yet") +
-              "; resume them with sf2pg migrate --resume-run-id " + result_.run_id;
-    }
-    store_->FinishRun(result_.run_id, status, error);
-    result_.status = status;
-    result_.error = error;
-  }
-
-  // Planned against copied rows of a completed table (kept in its metadata for `status`); a
-  // difference is logged: fewer rows than planned is doubt, more is rows added meanwhile.
-  run::RowCheck CheckRows(const TableJob& job) {
-    run::RowCheck c = store_->CheckRows(result_.run_id, job.key);
-    if (c.difference() < 0) {
-      std::string chunks;
-      for (int id : c.short_chunks) chunks += (chunks.empty() ? "" : ",") + std::to_string(id);
-      log::Warn("fewer rows copied than planned; run sf2pg verify for this table",
-                {{"table", job.Name()},
-                 {"planned", c.planned},
-                 {"copied", c.copied},
-                 {"rejected", c.rejected},
-                 {"missing", -c.difference()},
-                 {"short_chunks", chunks}});
-    } else if (c.difference() > 0) {
-      log::Info("more rows copied than planned (rows added to the source after planning)",
-                {{"table", job.Name()},
-                 {"planned", c.planned},
-                 {"copied", c.copied},
-                 {"rejected", c.rejected},
-                 {"extra", c.difference()}});
-    }
-    return c;
-  }
-
   struct FailedTable {
     const config::SourceConfig* source;
     const config::TableConfig* table;
@@ -465,7 +488,7 @@ class Coordinator {
   /// With a resume limited to some of the run's tables: the run's other tables.
   std::vector<run::TableKey> others_;
   std::unique_ptr<postgres::Connection> status_conn_;
-  std::unique_ptr<run::StatusStore> store_;
+  std::unique_ptr<run::StatusStore> store_;  ///< on status_conn_
   std::map<std::string, std::unique_ptr<postgres::Connection>> target_conns_;
   std::vector<TableJob> jobs_;
   std::vector<FailedTable> failed_tables_;

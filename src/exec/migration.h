@@ -12,9 +12,11 @@
 #include "core/clock.h"
 #include "core/source.h"
 #include "exec/progress.h"
+#include "exec/worker.h"
 #include "plan/prepare.h"
 #include "postgres/connection.h"
 #include "run/open.h"
+#include "run/tracker.h"
 
 namespace sf2pg::exec {
 
@@ -76,6 +78,37 @@ struct MigrationResult {
 
 using run::Selection;
 using run::SelectTables;
+
+/// What settling a run needs from the invocation besides the tracker.
+struct SettleInput {
+  const std::vector<TableJob>* jobs = nullptr;  ///< the tables this invocation worked on
+  /// Tables that could not be prepared (status failed, with their error).
+  std::vector<TableSummary> unprepared;
+  /// With a resume limited to some of the run's tables: the run's other tables.
+  std::vector<run::TableKey> others;
+  bool joining = false;  ///< a joined process (it planned nothing)
+  /// This invocation's figures per table; tables without any count zero.
+  const std::map<run::TableKey, TableStats>* stats = nullptr;
+  std::string worker_error;  ///< why a worker stopped early, if one did
+  /// Recreates the indexes dropped for a table that is now completed (run id, table row,
+  /// target database); may be empty when no table dropped any.
+  std::function<void(const std::string&, const run::TableRecord&, const std::string&)>
+      restore_indexes;
+};
+
+/// Settles each table of `result->run_id` from its chunks and the run from all its tables
+/// (docs/run_state.md, "Settling"), with `result->stopped` and `result->deadline_reached` as
+/// this invocation ended: fills `result->tables`, `status` and `error`, and stores the run's
+/// status, unless other live workers still hold chunks of the run or tables of a joined run
+/// are not planned yet (then `status` is running and the run is left as it is). Throws Error
+/// when the tracker cannot be reached.
+void SettleRun(run::Tracker& tracker, const SettleInput& input, MigrationResult* result);
+
+/// Another run took a target since this run opened (TargetOwnedError while planning): gives
+/// up the run's tables not planned yet, so the two runs never wait on each other, and leaves
+/// the run partial with `why`, its planned tables resumable.
+void GiveUpUnplannedTables(run::Tracker& tracker, const std::string& run_id,
+                           const std::string& why);
 
 /// Runs (or resumes, or joins) a migration. Throws ConfigError for bad selections (unknown
 /// source or table, unknown run id); every other failure ends in the result's status.

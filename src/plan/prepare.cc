@@ -116,22 +116,14 @@ void ReadHighMark(Source& source, TableJob& job, const SourceColumn& wm) {
 // The high mark stored by the newest completed plan of this source table into this target, by
 // the same watermark column; false when there is none (a first load, or a target loaded
 // otherwise).
-bool PreviousHighMark(postgres::Connection& status, const TableJob& job, std::string* literal,
+bool PreviousHighMark(run::Tracker& tracker, const TableJob& job, std::string* literal,
                       int64_t* rows) {
-  auto exists = status.Exec("SELECT to_regclass('migration_status.migration_table_status')");
-  if (exists.IsNull(0, 0)) return false;
-  auto r = status.Exec(
-      "SELECT metadata->>'watermark_high', (metadata->>'watermark_high_rows')::bigint "
-      "FROM migration_status.migration_table_status WHERE status = 'completed' "
-      "AND source_database = $1 AND source_schema = $2 AND source_table = $3 "
-      "AND target_database = $4 AND target_schema = $5 AND target_table = $6 "
-      "AND metadata->>'watermark_high' IS NOT NULL AND metadata->>'watermark_column' = $7 "
-      "ORDER BY completed_at DESC LIMIT 1",
-      {job.key.source_database, job.key.source_schema, job.key.source_table, job.target_database,
-       job.target_schema, job.target_table, job.table->source_watermark});
-  if (r.rows() == 0) return false;
-  *literal = std::string(r.Get(0, 0));
-  *rows = r.GetInt(0, 1);
+  auto mark =
+      tracker.PreviousHighMark(job.key, {job.target_database, job.target_schema, job.target_table},
+                               job.table->source_watermark);
+  if (!mark) return false;
+  *literal = mark->literal;
+  *rows = mark->rows;
   return true;
 }
 
@@ -158,40 +150,21 @@ bool StorePlan(PrepareContext& ctx, TableJob& job, const plan::Plan& p, bool tru
   std::vector<json> ranges;
   for (const auto& c : p.chunks) ranges.push_back(RangeToJson(c, p.strategy));
 
-  postgres::Transaction tx(*ctx.status_conn);
-  // Serialises concurrent planners of the same run and table (two resuming processes).
-  auto [k1, k2] = run::ChunkLockKey(ctx.run_id, job.key, -1);
-  ctx.status_conn->Exec("SELECT pg_advisory_xact_lock($1::int, $2::int)",
-                        {std::to_string(k1), std::to_string(k2)});
-  // A target belongs to one unfinished run at a time: checked when the run was opened, and
-  // again here, under the target's lock, before anything touches the target.
-  run::TargetName target{job.target_database, job.target_schema, job.target_table};
-  ctx.store->LockTargets({target});
-  if (auto owner = ctx.store->FindTargetOwner(target, ctx.run_id))
-    throw run::TargetOwnedError(target, *owner);
-  if (auto existing = ctx.store->LoadTable(ctx.run_id, job.key)) {
-    if (existing->metadata.value("planned", false)) {
-      tx.Commit();  // planned meanwhile by another process: use its plan
-      const json& m = existing->metadata;
-      ReadStoredPlan(m, job);
-      job.order_by = m.value("order_by", "");
-      job.plan_input.floor = m.value("floor", "");
-      return false;
-    }
-    ctx.status_conn->Exec(
-        "DELETE FROM migration_status.migration_table_status WHERE run_id = $1::uuid AND "
-        "source_database = $2 AND source_schema = $3 AND source_table = $4",
-        {ctx.run_id, job.key.source_database, job.key.source_schema, job.key.source_table});
+  // The truncate (and, when the status tables share the target's database, the index drops)
+  // commit with the plan: ctx.target_conn(status database) is the tracker's own session.
+  auto existing = ctx.tracker->StorePlan(ctx.run_id, record, ranges, [&] {
+    postgres::Connection& target = ctx.target_conn(job.target_database);
+    if (truncate)
+      target.Exec("TRUNCATE TABLE " + postgres::Qualified(job.target_schema, job.target_table));
+    if (job.shares_status_database) postgres::DropIndexes(target, job.target_schema, dropped);
+  });
+  if (existing) {  // planned meanwhile by another process: use its plan
+    const json& m = existing->metadata;
+    ReadStoredPlan(m, job);
+    job.order_by = m.value("order_by", "");
+    job.plan_input.floor = m.value("floor", "");
+    return false;
   }
-  std::string truncate_sql =
-      "TRUNCATE TABLE " + postgres::Qualified(job.target_schema, job.target_table);
-  if (truncate && job.shares_status_database) ctx.status_conn->Exec(truncate_sql);
-  if (truncate && !job.shares_status_database)
-    ctx.target_conn(job.target_database).Exec(truncate_sql);
-  ctx.store->InsertTablePlan(ctx.run_id, record, ranges);
-  if (job.shares_status_database)
-    postgres::DropIndexes(*ctx.status_conn, job.target_schema, dropped);
-  tx.Commit();
   if (!job.shares_status_database) {
     postgres::DropIndexes(ctx.target_conn(job.target_database), job.target_schema, dropped);
   }
@@ -232,7 +205,7 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
   }
 
   std::optional<run::TableRecord> existing;
-  if (!ctx.dry_run) existing = ctx.store->LoadTable(ctx.run_id, job.key);
+  if (!ctx.dry_run) existing = ctx.tracker->LoadTable(ctx.run_id, job.key);
   bool planned = existing && existing->metadata.value("planned", false);
 
   if (planned) {
@@ -279,8 +252,7 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
                          &job.plan_input.newer_than_target);
       std::string high;
       int64_t high_rows = 0;
-      if (!job.plan_input.floor.empty() && ctx.status_conn &&
-          PreviousHighMark(*ctx.status_conn, job, &high, &high_rows)) {
+      if (!job.plan_input.floor.empty() && PreviousHighMark(*ctx.tracker, job, &high, &high_rows)) {
         // The target's newest row can be newer than a row changed after its chunk was read
         // (by a run that was resumed while the source changed); the previous plan's high mark
         // is not: every row changed since has a larger watermark. The target can also be older

@@ -11,16 +11,16 @@
 #include "core/source.h"
 #include "plan/table_job.h"
 #include "postgres/connection.h"
-#include "run/status_store.h"
+#include "run/tracker.h"
 
 namespace sf2pg::plan {
 
 /// What preparing needs from the coordinator.
 struct PrepareContext {
-  run::StatusStore* store = nullptr;  ///< on the status connection
-  postgres::Connection* status_conn = nullptr;
+  run::Tracker* tracker = nullptr;  ///< the status tables (also read by a dry run)
   std::string status_database;
-  /// The coordinator's connection to a target database (cached by the caller).
+  /// The coordinator's connection to a target database (cached by the caller); for the
+  /// status database, the tracker's own session, so a truncate there commits with the plan.
   std::function<postgres::Connection&(const std::string&)> target_conn;
   Source* source = nullptr;
   std::string run_id;  ///< empty with dry_run

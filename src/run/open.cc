@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <functional>
 #include <set>
 
 #include "config/hash.h"
@@ -186,13 +185,9 @@ namespace {
 
 class Opener {
  public:
-  Opener(postgres::Connection& status_conn, const config::Config& config,
-         const std::string& execution_hash, const OpenRequest& request)
-      : config_(config),
-        options_(request),
-        status_conn_(&status_conn),
-        store_(std::make_unique<StatusStore>(status_conn)),
-        execution_hash_(execution_hash) {}
+  Opener(Tracker& tracker, const config::Config& config, const std::string& execution_hash,
+         const OpenRequest& request)
+      : config_(config), options_(request), store_(&tracker), execution_hash_(execution_hash) {}
 
   OpenedRun Open(const std::vector<std::string>& source_names, const Selection& selection) {
     OpenRun(source_names, selection);
@@ -252,62 +247,49 @@ class Opener {
                  {"previous_status", ToString(existing->status)}});
       return true;
     }
-    json metadata = {{"execution_hash", execution_hash_},
-                     {"sources", source_names},
-                     {"tables_filter", options_.tables},
-                     {"sf2pg_version", SF2PG_VERSION},
-                     {"migration_version", options_.migration_version},
-                     {"host", Hostname()},
-                     {"pid", static_cast<int64_t>(getpid())}};
+    NewRun fresh;
+    fresh.config_hash = config_.config_hash;
+    fresh.total_sources = static_cast<int>(source_names.size());
+    fresh.total_tables = static_cast<int>(selection.size());
+    fresh.metadata = {{"execution_hash", execution_hash_},
+                      {"sources", source_names},
+                      {"tables_filter", options_.tables},
+                      {"sf2pg_version", SF2PG_VERSION},
+                      {"migration_version", options_.migration_version},
+                      {"host", Hostname()},
+                      {"pid", static_cast<int64_t>(getpid())}};
     const char* user = std::getenv("USER");
-    result_.run_id = TakeTargets(selection, "", [&] {
-      return store_->CreateRun(config_.config_hash, static_cast<int>(source_names.size()),
-                               static_cast<int>(selection.size()), metadata,
-                               std::string(user ? user : "sf2pg") + "@" + Hostname());
-    });
+    fresh.created_by = std::string(user ? user : "sf2pg") + "@" + Hostname();
+    result_.run_id = TakeTargets(selection, "", fresh);
     log::Info("started run",
               {{"run_id", result_.run_id}, {"tables", static_cast<int64_t>(selection.size())}});
     return true;
   }
 
-  // Takes the selected targets for run `run_id` (a fresh run, created by `create_run`, when
+  // Takes the selected targets for run `run_id` (a fresh run, created from `fresh`, when
   // empty), in one transaction under the targets' advisory locks: refuses when another
   // unfinished run has unfinished work on one of them (docs/run_state.md, "One unfinished run
   // per target"), and gives each selected table without a status row a placeholder row
   // (`planned: false`), so that the run owns its targets from this commit on and a process
   // opening a run on them at the same instant sees it. A joined run only checks.
-  std::string TakeTargets(const Selection& selection, std::string run_id,
-                          const std::function<std::string()>& create_run) {
-    postgres::Transaction tx(*status_conn_);
-    std::vector<TargetName> targets;
-    for (const auto& [s, t] : selection) targets.push_back(TargetOf(*s, *t));
-    store_->LockTargets(targets);
+  std::string TakeTargets(const Selection& selection, const std::string& run_id,
+                          const NewRun& fresh) {
+    std::vector<TableRecord> tables;
     for (const auto& [s, t] : selection) {
-      if (!run_id.empty()) {
-        auto record = store_->LoadTable(run_id, KeyOf(*s, *t));
-        if (record && record->status == TableStatus::kCompleted)
-          continue;  // nothing left to load there
-      }
-      if (auto owner = store_->FindTargetOwner(TargetOf(*s, *t), run_id)) {
-        throw ConfigError(OwnerMessage(config_, options_, TargetOf(*s, *t), *owner, selection));
-      }
+      TableRecord record;
+      record.key = KeyOf(*s, *t);
+      record.source_name = s->source_name;
+      record.target_database = s->target_pg_database;
+      record.target_schema = s->target_pg_schema;
+      record.target_table = t->target;
+      record.metadata = {{"planned", false}};
+      tables.push_back(record);
     }
-    if (run_id.empty()) run_id = create_run();
-    if (!joining_) {
-      for (const auto& [s, t] : selection) {
-        if (store_->LoadTable(run_id, KeyOf(*s, *t))) continue;
-        TableRecord record;
-        record.key = KeyOf(*s, *t);
-        record.source_name = s->source_name;
-        record.target_database = s->target_pg_database;
-        record.target_schema = s->target_pg_schema;
-        record.target_table = t->target;
-        record.metadata = {{"planned", false}};
-        store_->InsertTablePlan(run_id, record, {});
-      }
+    try {
+      return store_->TakeTargets(run_id, tables, !joining_, fresh);
+    } catch (const TargetOwnedError& e) {
+      throw ConfigError(OwnerMessage(config_, options_, e.target(), e.owner(), selection));
     }
-    tx.Commit();
-    return run_id;
   }
 
   // A resume whose selection differs from the run's: allowed when every selected table is one
@@ -336,8 +318,7 @@ class Opener {
 
   const config::Config& config_;
   const OpenRequest& options_;
-  postgres::Connection* status_conn_;
-  std::unique_ptr<StatusStore> store_;
+  Tracker* store_;
   std::string execution_hash_;
   bool joining_ = false;
   std::vector<TableKey> others_;
@@ -346,10 +327,10 @@ class Opener {
 
 }  // namespace
 
-OpenedRun OpenRun(postgres::Connection& status_conn, const config::Config& config,
-                  const Selection& selection, const std::vector<std::string>& source_names,
-                  const std::string& execution_hash, const OpenRequest& request) {
-  return Opener(status_conn, config, execution_hash, request).Open(source_names, selection);
+OpenedRun OpenRun(Tracker& tracker, const config::Config& config, const Selection& selection,
+                  const std::vector<std::string>& source_names, const std::string& execution_hash,
+                  const OpenRequest& request) {
+  return Opener(tracker, config, execution_hash, request).Open(source_names, selection);
 }
 
 }  // namespace sf2pg::run

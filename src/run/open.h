@@ -9,8 +9,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "postgres/connection.h"
-#include "run/status_store.h"
+#include "run/tracker.h"
 
 namespace sf2pg::run {
 
@@ -57,9 +56,9 @@ std::string ExecutionHashOf(const config::Config& config,
 /// ConfigError for an unknown, abandoned or foreign run, and TargetOwnedError-style
 /// ConfigErrors naming the run that owns a selected target, with the commands that continue or
 /// abandon it.
-OpenedRun OpenRun(postgres::Connection& status_conn, const config::Config& config,
-                  const Selection& selection, const std::vector<std::string>& source_names,
-                  const std::string& execution_hash, const OpenRequest& request);
+OpenedRun OpenRun(Tracker& tracker, const config::Config& config, const Selection& selection,
+                  const std::vector<std::string>& source_names, const std::string& execution_hash,
+                  const OpenRequest& request);
 
 /// Why `target` cannot be loaded now (unfinished run `owner` holds it), with the commands that
 /// continue that run (for these tables, or all of its own) or give it up.

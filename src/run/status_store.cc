@@ -530,24 +530,6 @@ TableStatus StatusStore::FinishTable(const std::string& run_id, const TableKey& 
   return status;
 }
 
-nlohmann::json RowCheckJson(const RowCheck& c) {
-  return {{"planned", c.planned},   {"copied", c.copied},
-          {"rejected", c.rejected}, {"difference", c.difference()},
-          {"verdict", c.verdict()}, {"short_chunks", c.short_chunks}};
-}
-
-std::optional<RowCheck> RowCheckOf(const nlohmann::json& metadata) {
-  if (!metadata.is_object() || !metadata.contains("row_check")) return std::nullopt;
-  const auto& j = metadata["row_check"];
-  if (!j.is_object()) return std::nullopt;
-  RowCheck c;
-  c.planned = j.value("planned", int64_t{0});
-  c.copied = j.value("copied", int64_t{0});
-  c.rejected = j.value("rejected", int64_t{0});
-  c.short_chunks = j.value("short_chunks", std::vector<int>{});
-  return c;
-}
-
 RowCheck StatusStore::CheckRows(const std::string& run_id, const TableKey& table) {
   auto r = conn_.Exec(
       std::string("SELECT COALESCE((SELECT (metadata->>'estimated_rows')::bigint FROM "
@@ -671,6 +653,83 @@ std::optional<TargetOwner> StatusStore::FindTargetOwner(const TargetName& target
   owner.key = {std::string(r.Get(0, 8)), std::string(r.Get(0, 9)), std::string(r.Get(0, 10))};
   owner.table_status = ParseTableStatus(r.Get(0, 11));
   return owner;
+}
+
+std::string StatusStore::TakeTargets(const std::string& run_id,
+                                     const std::vector<TableRecord>& tables, bool placeholders,
+                                     const NewRun& fresh) {
+  Transaction tx(conn_);
+  std::vector<TargetName> targets;
+  for (const auto& t : tables) targets.push_back(t.target());
+  LockTargets(targets);
+  for (const auto& t : tables) {
+    if (!run_id.empty()) {
+      auto record = LoadTable(run_id, t.key);
+      if (record && record->status == TableStatus::kCompleted)
+        continue;  // nothing left to load there
+    }
+    if (auto owner = FindTargetOwner(t.target(), run_id))
+      throw TargetOwnedError(t.target(), *owner);
+  }
+  std::string id = run_id;
+  if (id.empty()) {
+    id = CreateRun(fresh.config_hash, fresh.total_sources, fresh.total_tables, fresh.metadata,
+                   fresh.created_by);
+  }
+  if (placeholders) {
+    for (const auto& t : tables) {
+      if (LoadTable(id, t.key)) continue;
+      InsertTablePlan(id, t, {});
+    }
+  }
+  tx.Commit();
+  return id;
+}
+
+std::optional<TableRecord> StatusStore::StorePlan(const std::string& run_id,
+                                                  const TableRecord& table,
+                                                  const std::vector<nlohmann::json>& ranges,
+                                                  const std::function<void()>& with_plan) {
+  Transaction tx(conn_);
+  // Serialises concurrent planners of the same run and table (two resuming processes).
+  auto [k1, k2] = ChunkLockKey(run_id, table.key, -1);
+  conn_.Exec("SELECT pg_advisory_xact_lock($1::int, $2::int)",
+             {std::to_string(k1), std::to_string(k2)});
+  // A target belongs to one unfinished run at a time: checked when the run was opened, and
+  // again here, under the target's lock, before anything touches the target.
+  TargetName target = table.target();
+  LockTargets({target});
+  if (auto owner = FindTargetOwner(target, run_id)) throw TargetOwnedError(target, *owner);
+  if (auto existing = LoadTable(run_id, table.key)) {
+    if (existing->metadata.value("planned", false)) {
+      tx.Commit();  // planned meanwhile by another process: its plan stands
+      return existing;
+    }
+    conn_.Exec(
+        std::string("DELETE FROM migration_status.migration_table_status WHERE ") + kKeyWhere,
+        KeyParams(run_id, table.key));
+  }
+  if (with_plan) with_plan();
+  InsertTablePlan(run_id, table, ranges);
+  tx.Commit();
+  return std::nullopt;
+}
+
+std::optional<HighMark> StatusStore::PreviousHighMark(const TableKey& key, const TargetName& target,
+                                                      const std::string& watermark_column) {
+  auto exists = conn_.Exec("SELECT to_regclass('migration_status.migration_table_status')");
+  if (exists.IsNull(0, 0)) return std::nullopt;
+  auto r = conn_.Exec(
+      "SELECT metadata->>'watermark_high', (metadata->>'watermark_high_rows')::bigint "
+      "FROM migration_status.migration_table_status WHERE status = 'completed' "
+      "AND source_database = $1 AND source_schema = $2 AND source_table = $3 "
+      "AND target_database = $4 AND target_schema = $5 AND target_table = $6 "
+      "AND metadata->>'watermark_high' IS NOT NULL AND metadata->>'watermark_column' = $7 "
+      "ORDER BY completed_at DESC LIMIT 1",
+      {key.source_database, key.source_schema, key.source_table, target.database, target.schema,
+       target.table, watermark_column});
+  if (r.rows() == 0) return std::nullopt;
+  return HighMark{std::string(r.Get(0, 0)), r.GetInt(0, 1)};
 }
 
 RunStatus StatusStore::AbandonRun(const std::string& run_id, const std::string& by) {

@@ -21,7 +21,8 @@ struct MemoryRun {
   struct Chunk {
     run::TableKey table;
     int id = 0;
-    nlohmann::json range;  ///< an OFFSET window, so FakeSource serves its own rows
+    nlohmann::json range;  ///< an OFFSET window, so FakeSource serves its own rows; after its
+                           ///< commit, with what the worker stored (e.g. "rejected")
     ChunkStatus status = ChunkStatus::kPending;
     int retry_count = 0;  ///< attempts counted by CountAttempt
     int owner = 0;        ///< the session holding its claim, 0 = none
@@ -171,7 +172,9 @@ class MemorySession : public exec::LoadSession {
       c->status = ChunkStatus::kCompleted;
       c->rows = result.rows;
       ++c->commits;
-      (void)extra(result);
+      // Stored with the chunk's range, as the status tables do (rejected rows, timings).
+      nlohmann::json stored = extra(result);
+      if (stored.is_object()) c->range.update(stored);
     }
     if (run_->after_commit) run_->after_commit(snapshot, attempt);
     return result;
