@@ -170,7 +170,8 @@ TEST_F(SnowflakeClientTest, FetchesATruncatedGzipPartitionAgain) {
   });
   SnowflakeSource source(Options());
   ChunkRequest request;
-  request.sql = "SELECT ID, NAME FROM T";
+  request.table = {"DB", "S", "T", "", ""};
+  request.columns = {"ID", "NAME"};
   request.targets.resize(2);
   request.targets[0].type = PgType::kInt8;
   request.targets[1].type = PgType::kText;
@@ -207,7 +208,8 @@ TEST_F(SnowflakeClientTest, InflatesHighlyCompressibleAndMultiMemberPartitions) 
   });
   SnowflakeSource source(Options());
   ChunkRequest request;
-  request.sql = "SELECT ID, NAME FROM T";
+  request.table = {"DB", "S", "T", "", ""};
+  request.columns = {"ID", "NAME"};
   request.targets.resize(2);
   request.targets[0].type = PgType::kInt8;
   request.targets[1].type = PgType::kText;

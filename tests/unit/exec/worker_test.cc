@@ -218,7 +218,7 @@ TEST_F(WorkerTest, AStopRequestPutsTheChunkBackAndClaimsNoMore) {
 TEST_F(WorkerTest, NoChunkIsClaimedThatCouldNotFinishBeforeTheDeadline) {
   AddTable("A", 10);
   // Each chunk takes 10 s of (fake) time; the deadline is 45 s away with a 5 s buffer.
-  source_state_->on_fetch = [this](int, const std::string&) {
+  source_state_->on_fetch = [this](int, const ChunkRequest&) {
     clock_.Advance(std::chrono::seconds(10));
   };
   shared_.deadline = clock_.Now() + std::chrono::seconds(45);
@@ -235,7 +235,7 @@ TEST_F(WorkerTest, ATableNeverHasMoreChunksLoadingThanItsThreads) {
   AddTable("ONE", 12, /*max_threads=*/1);
   AddTable("TWO", 12, /*max_threads=*/2);
   // Slow chunks, so that workers overlap.
-  source_state_->on_fetch = [](int, const std::string&) {
+  source_state_->on_fetch = [](int, const ChunkRequest&) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   };
   RunWorkers(4);
