@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 /// PostgreSQL (the target and the status tables), with libpq's PQescapeIdentifier and
 /// PQescapeLiteral rules.
@@ -34,5 +35,8 @@ std::string QuoteLiteral(std::string_view text);
 /// "DB"."SCHEMA"."TABLE"
 std::string QualifiedName(std::string_view database, std::string_view schema,
                           std::string_view table);
+
+/// Joins non-empty predicates with AND, each parenthesised; "" when none.
+std::string And(const std::vector<std::string>& predicates);
 
 }  // namespace sf2pg::sf

@@ -1,5 +1,6 @@
-// The Source interface: where rows come from. SnowflakeSource (src/snowflake/) reads the
-// Snowflake SQL API; FakeSource (tests/fakes/) serves rows from memory.
+// The Source interface: where rows come from. The engine asks for typed operations (describe,
+// count, max, fetch a chunk); SnowflakeSource (src/snowflake/) renders them as Snowflake SQL
+// (snowflake/statements.h) for the SQL API; FakeSource (tests/fakes/) serves rows from memory.
 #pragma once
 
 #include <cstdint>
@@ -19,10 +20,25 @@ struct QueryResult {
   std::vector<std::vector<std::optional<std::string>>> rows;
 };
 
-/// One chunk to fetch: its SELECT and the target column each result column is encoded for.
+/// A source table and the rows of it a load reads. `filter` and `floor` are Snowflake SQL
+/// predicates that a source applies as they are (a fake may ignore them).
+struct TableRef {
+  std::string database, schema, table;  ///< as stored (case-sensitive)
+  std::string filter;                   ///< the table's source_filter; may be empty
+  std::string floor;                    ///< the incremental lower bound; may be empty
+};
+
+/// One chunk to fetch: the rows of `table` (within its filter and floor) matching `predicate`,
+/// in `order_by` order, windowed by `limit`/`offset`, and the target column each selected
+/// column is encoded for.
 struct ChunkRequest {
-  std::string sql;                    ///< Snowflake SQL; result columns in target order
-  std::vector<TargetColumn> targets;  ///< one per result column
+  TableRef table;
+  std::vector<std::string> columns;   ///< source columns selected, in target order
+  std::string predicate;              ///< the chunk's bound, Snowflake SQL; "" = none
+  std::string order_by;               ///< ORDER BY list, Snowflake SQL; "" = none
+  int64_t limit = -1;                 ///< -1 = no LIMIT
+  int64_t offset = 0;                 ///< rows skipped before the first one read
+  std::vector<TargetColumn> targets;  ///< one per selected column
   std::vector<int> key_columns;       ///< result columns naming a row in error messages
   std::string description;            ///< e.g. "ANALYTICS.BI.DIMPATIENT chunk 7"
   std::string query_tag;              ///< sent as QUERY_TAG
@@ -71,8 +87,21 @@ class Source {
   virtual std::optional<std::string> Incompatibility(const SourceColumn& column,
                                                      const TargetColumn& target) const = 0;
 
-  /// Runs a statement whose result is small and returns it whole. Throws SnowflakeError.
+  /// The columns of `table` with their exact types (its filter and floor do not matter).
+  /// Throws SnowflakeError, e.g. when the table does not exist.
+  virtual std::vector<SourceColumn> Describe(const TableRef& table) = 0;
+  /// The number of rows of `table` within its filter and floor. Throws SnowflakeError.
+  virtual int64_t Count(const TableRef& table) = 0;
+  /// The largest value of `column` among the rows of `table` within its filter and floor, as
+  /// wire text for the column's type; nullopt when there is none. Throws SnowflakeError.
+  virtual std::optional<std::string> Max(const TableRef& table, const std::string& column) = 0;
+
+  /// Runs a statistics query of the chunk planner (plan/planner.cc builds the Snowflake SQL)
+  /// whose result is small, and returns it whole. Throws SnowflakeError.
   virtual QueryResult Query(const std::string& sql) = 0;
+
+  /// What Fetch(request) would run, for dry-run reports (the SELECT, for Snowflake).
+  virtual std::string Explain(const ChunkRequest& request) const = 0;
 
   /// Streams a chunk into `sink`, encoded for `request.targets`; memory stays bounded by a
   /// few result partitions whatever the chunk size. Throws SnowflakeError, DataError, or

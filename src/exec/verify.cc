@@ -77,8 +77,8 @@ std::string Stage(Connection& conn, Source& source, const TableJob& job, int64_t
   frame.Header();
   conn.CopyPut(frame.view());
   StageSink sink(conn, max_shown);
-  ChunkRequest request;
-  request.sql = plan::ChunkQuery(job.plan_input, job.source_columns, "", plan::ChunkSpec{});
+  // Every row within the filter and floor, in no particular order.
+  ChunkRequest request = plan::ChunkRead(job.plan_input, job.source_columns, "", plan::ChunkSpec{});
   request.targets = job.targets;
   request.key_columns = job.key_columns;
   request.description = job.Name() + " (verify)";

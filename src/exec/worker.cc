@@ -169,10 +169,7 @@ class Worker {
   }
 
   ChunkRequest Request(const TableJob& job, const run::ChunkRecord& chunk) {
-    ChunkRequest r;
-    r.sql = job.ChunkSql(chunk.range);
-    r.targets = job.targets;
-    r.key_columns = job.key_columns;
+    ChunkRequest r = job.ChunkRead(chunk.range);
     r.description = job.Name() + " chunk " + std::to_string(chunk.chunk_id);
     r.query_tag = "sf2pg:" + shared_.run_id.substr(0, 8) + ":" + job.key.source_table + ":" +
                   std::to_string(chunk.chunk_id);

@@ -178,12 +178,10 @@ TableJob DescribeJob(const config::SourceConfig& source, const config::TableConf
   job.target_table = table.target;
   job.shares_status_database = source.target_pg_database == status_database;
   job.max_threads = table.parallel_threads;
-  job.plan_input.qualified_name =
-      sf::QualifiedName(source.source_sf_database, source.source_sf_schema, table.source);
-  job.plan_input.filter = table.source_filter;
+  job.plan_input.table = {source.source_sf_database, source.source_sf_schema, table.source,
+                          table.source_filter, ""};
 
-  *source_columns =
-      snowflake.Query("SELECT * FROM " + job.plan_input.qualified_name + " LIMIT 0").columns;
+  *source_columns = snowflake.Describe(job.plan_input.table);
   // Before anything is created: a name PostgreSQL would cut or merge leaves a table that does
   // not match its source.
   std::vector<std::string> name_problems =

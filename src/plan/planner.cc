@@ -108,7 +108,7 @@ int64_t EvenBatch(const TableInput& t, int64_t total) {
 class Planner {
  public:
   Planner(const TableInput& t, QueryRunner& runner) : t_(t), runner_(runner) {
-    where0_ = {t.filter, t.floor};
+    where0_ = {t.table.filter, t.table.floor};
     // Deterministic order: chunking columns, then uniqueness columns not already listed.
     for (const auto& c : t.chunking) keys_.push_back(c);
     for (const auto& u : t.uniqueness) {
@@ -162,7 +162,9 @@ class Planner {
     return runner_.Query(sql);
   }
 
-  std::string From() const { return " FROM " + t_.qualified_name; }
+  std::string From() const {
+    return " FROM " + sf::QualifiedName(t_.table.database, t_.table.schema, t_.table.table);
+  }
   std::string Where(const std::vector<std::string>& more) const {
     std::vector<std::string> all = where0_;
     all.insert(all.end(), more.begin(), more.end());
@@ -193,8 +195,8 @@ class Planner {
   }
 
   int64_t Count() {
-    auto r = Query("SELECT COUNT(*) AS \"N\"" + From() + Where({}));
-    return r.rows.empty() ? 0 : ToInt(r.rows[0][0]);
+    ++plan_.queries;
+    return runner_.Count(t_.table);
   }
 
   Plan Finish(Strategy strategy) {
@@ -875,20 +877,16 @@ bool KindOfConfigType(const std::string& type, KeyKind* kind) {
   return true;
 }
 
-std::string ChunkQuery(const TableInput& table, const std::vector<std::string>& columns,
+ChunkRequest ChunkRead(const TableInput& table, const std::vector<std::string>& columns,
                        const std::string& order_by, const ChunkSpec& chunk) {
-  std::string sql = "SELECT ";
-  for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + sf::QuoteIdent(columns[i]);
-  sql += " FROM " + table.qualified_name;
-  std::string where = And({table.filter, table.floor, chunk.predicate});
-  if (!where.empty()) sql += " WHERE " + where;
-  if (!order_by.empty()) sql += " ORDER BY " + order_by;
-  if (chunk.limit >= 0) sql += " LIMIT " + std::to_string(chunk.limit);
-  if (chunk.offset > 0) {
-    if (chunk.limit < 0) sql += " LIMIT NULL";  // Snowflake needs LIMIT before OFFSET
-    sql += " OFFSET " + std::to_string(chunk.offset);
-  }
-  return sql;
+  ChunkRequest request;
+  request.table = table.table;
+  request.columns = columns;
+  request.predicate = chunk.predicate;
+  request.order_by = order_by;
+  request.limit = chunk.limit;
+  request.offset = chunk.offset;
+  return request;
 }
 
 }  // namespace sf2pg::plan

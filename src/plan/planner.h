@@ -13,11 +13,14 @@
 
 namespace sf2pg::plan {
 
-/// Runs a planning query (counts, min/max, histograms, boundaries). The Snowflake source in
-/// production; a fake that records the SQL in tests.
+/// Answers the planner: the row count as a typed operation, and statistics queries (min/max,
+/// histograms, boundaries) whose Snowflake SQL the planner builds. The source in production; a
+/// fake that records the SQL in tests.
 class QueryRunner {
  public:
   virtual ~QueryRunner() = default;
+  /// Rows of `table` within its filter and floor (Source::Count).
+  virtual int64_t Count(const TableRef& table) = 0;
   virtual QueryResult Query(const std::string& sql) = 0;
 };
 
@@ -25,6 +28,7 @@ class QueryRunner {
 class SourceQueryRunner : public QueryRunner {
  public:
   explicit SourceQueryRunner(Source& source) : source_(source) {}
+  int64_t Count(const TableRef& table) override { return source_.Count(table); }
   QueryResult Query(const std::string& sql) override { return source_.Query(sql); }
 
  private:
@@ -35,9 +39,7 @@ class SourceQueryRunner : public QueryRunner {
 enum class KeyKind { kNumeric, kDate, kText };
 
 struct TableInput {
-  std::string qualified_name;             ///< "DB"."SCHEMA"."TABLE"
-  std::string filter;                     ///< source_filter, Snowflake SQL; may be empty
-  std::string floor;                      ///< incremental lower bound predicate; may be empty
+  TableRef table;                         ///< the source table, its filter and floor
   std::vector<SourceColumn> chunking;     ///< resolved chunking columns
   std::vector<KeyKind> chunking_kinds;    ///< one per chunking column
   std::vector<SourceColumn> uniqueness;   ///< resolved uniqueness columns
@@ -119,8 +121,9 @@ KeyKind KindOfColumn(const SourceColumn& column);
 /// KeyKind from a chunking_column_types entry (config); false when unknown.
 bool KindOfConfigType(const std::string& type, KeyKind* kind);
 
-/// The SELECT of a chunk: `columns` of the table in that order, with its predicate and order.
-std::string ChunkQuery(const TableInput& table, const std::vector<std::string>& columns,
+/// The read of a chunk: `columns` of the table in that order, with the chunk's predicate, the
+/// plan's order and the chunk's LIMIT/OFFSET window (the caller adds targets and names).
+ChunkRequest ChunkRead(const TableInput& table, const std::vector<std::string>& columns,
                        const std::string& order_by, const ChunkSpec& chunk);
 
 }  // namespace sf2pg::plan

@@ -86,8 +86,8 @@ json JobMetadata(const TableJob& job, const plan::Plan& p, bool truncated) {
           {"estimated_rows", p.total_rows},
           {"planning_queries", p.queries},
           {"order_by", job.order_by},
-          {"filter", job.plan_input.filter},
-          {"floor", job.plan_input.floor},
+          {"filter", job.plan_input.table.filter},
+          {"floor", job.plan_input.table.floor},
           {"source_columns", job.source_columns},
           {"target_columns", job.target_columns},
           {"truncated", truncated},
@@ -100,17 +100,14 @@ json JobMetadata(const TableJob& job, const plan::Plan& p, bool truncated) {
 // how many rows hold it or more; "" when the table is empty. Read before any chunk is, so a
 // row changed after this has a larger watermark.
 void ReadHighMark(Source& source, TableJob& job, const SourceColumn& wm) {
-  std::string col = sf::QuoteIdent(wm.name);
-  std::string where = plan::And({job.plan_input.filter});
-  std::string from = " FROM " + job.plan_input.qualified_name;
-  auto r = source.Query("SELECT MAX(" + col + ") AS \"M\"" + from +
-                        (where.empty() ? "" : " WHERE " + where));
-  if (r.rows.empty() || !r.rows[0][0]) return;
-  std::string literal = plan::Literal(wm, *r.rows[0][0]);
-  auto n = source.Query("SELECT COUNT(*) AS \"N\"" + from + " WHERE " +
-                        plan::And({job.plan_input.filter, col + " >= " + literal}));
+  TableRef table = job.plan_input.table;
+  table.floor.clear();  // within the filter only
+  auto high = source.Max(table, wm.name);
+  if (!high) return;
+  std::string literal = plan::Literal(wm, *high);
+  table.floor = sf::QuoteIdent(wm.name) + " >= " + literal;  // rows holding it or more
   job.watermark_high = literal;
-  job.watermark_high_rows = std::stoll(n.rows.at(0).at(0).value_or("0"));
+  job.watermark_high_rows = source.Count(table);
 }
 
 // The high mark stored by the newest completed plan of this source table into this target, by
@@ -162,7 +159,7 @@ bool StorePlan(PrepareContext& ctx, TableJob& job, const plan::Plan& p, bool tru
     const json& m = existing->metadata;
     ReadStoredPlan(m, job);
     job.order_by = m.value("order_by", "");
-    job.plan_input.floor = m.value("floor", "");
+    job.plan_input.table.floor = m.value("floor", "");
     return false;
   }
   if (!job.shares_status_database) {
@@ -212,7 +209,7 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
     const json& m = existing->metadata;
     ReadStoredPlan(m, job);
     job.order_by = m.value("order_by", "");
-    job.plan_input.floor = m.value("floor", "");
+    job.plan_input.table.floor = m.value("floor", "");
     if (m.value("source_columns", json::array()) != json(job.source_columns) ||
         m.value("target_columns", json::array()) != json(job.target_columns)) {
       problems.push_back(
@@ -247,19 +244,20 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
 
   if (!planned) {
     if (job.upsert && source_wm && target_wm && !created) {
-      job.plan_input.floor =
+      job.plan_input.table.floor =
           WatermarkFloor(tconn, job, *source_wm, *target_wm, &job.plan_input.up_to_date_rows,
                          &job.plan_input.newer_than_target);
       std::string high;
       int64_t high_rows = 0;
-      if (!job.plan_input.floor.empty() && PreviousHighMark(*ctx.tracker, job, &high, &high_rows)) {
+      if (!job.plan_input.table.floor.empty() && PreviousHighMark(*ctx.tracker, job, &high, &high_rows)) {
         // The target's newest row can be newer than a row changed after its chunk was read
         // (by a run that was resumed while the source changed); the previous plan's high mark
         // is not: every row changed since has a larger watermark. The target can also be older
         // than the high mark (restored from a backup). So the lower of the two floors, and
         // "nothing new" only when both views agree.
         std::string col = sf::QuoteIdent(source_wm->name);
-        job.plan_input.floor = "(" + col + " >= " + high + " OR " + job.plan_input.floor + ")";
+        job.plan_input.table.floor =
+            "(" + col + " >= " + high + " OR " + job.plan_input.table.floor + ")";
         if (job.plan_input.up_to_date_rows != high_rows) job.plan_input.up_to_date_rows = -1;
         job.plan_input.newer_than_target =
             "(" + col + " > " + high + " OR " + job.plan_input.newer_than_target + ")";
@@ -294,7 +292,7 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
       report->memory_mb_seed = table.parallel_threads * job.plan_input.batch_size *
                                table.bytes_per_row * 2 / (1024 * 1024);
       for (const auto& c : p.chunks)
-        report->chunk_sql.push_back(job.ChunkSql(RangeToJson(c, p.strategy)));
+        report->chunk_sql.push_back(ctx.source->Explain(job.ChunkRead(RangeToJson(c, p.strategy))));
       report->target_ddl = ddl;
       if (table.truncate_onstart && !created) {
         report->target_ddl.push_back("TRUNCATE TABLE " +
@@ -306,8 +304,12 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
   return job;
 }
 
-std::string TableJob::ChunkSql(const json& range) const {
-  return plan::ChunkQuery(plan_input, source_columns, order_by, RangeFromJson(range));
+ChunkRequest TableJob::ChunkRead(const json& range) const {
+  ChunkRequest request =
+      plan::ChunkRead(plan_input, source_columns, order_by, RangeFromJson(range));
+  request.targets = targets;
+  request.key_columns = key_columns;
+  return request;
 }
 
 json RangeToJson(const plan::ChunkSpec& c, config::ChunkingStrategy strategy) {

@@ -27,7 +27,7 @@ std::string KeyAfter(const std::vector<SourceColumn>& keys,
 std::string KeyBefore(const std::vector<SourceColumn>& keys,
                       const std::vector<std::string>& wire_values, bool inclusive);
 
-/// Joins non-empty predicates with AND, each parenthesised; "" when none.
-std::string And(const std::vector<std::string>& predicates);
+/// Joins non-empty predicates with AND, each parenthesised; "" when none (core/quote.h).
+using sf::And;
 
 }  // namespace sf2pg::plan

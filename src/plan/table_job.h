@@ -38,7 +38,7 @@ struct TableJob {
   bool upsert = false;  ///< load method, decided once per table
   postgres::TableInfo target_info;
 
-  plan::TableInput plan_input;  ///< qualified name, filter, floor
+  plan::TableInput plan_input;  ///< the source table, its filter and floor
   std::string order_by;
   config::ChunkingStrategy strategy = config::ChunkingStrategy::kAuto;
   bool shares_status_database = true;  ///< rows and status commit in one transaction
@@ -46,8 +46,9 @@ struct TableJob {
 
   LoadMethod Method() const { return upsert ? LoadMethod::kUpsert : LoadMethod::kCopy; }
   std::string Name() const { return key.ToString(); }
-  /// The SELECT of a chunk stored with `range` (its chunk_range).
-  std::string ChunkSql(const nlohmann::json& range) const;
+  /// The read of a chunk stored with `range` (its chunk_range), with the targets and key
+  /// columns; the caller names it (description, query tag).
+  ChunkRequest ChunkRead(const nlohmann::json& range) const;
 };
 
 /// The chunk_range stored for a planned chunk, and back.

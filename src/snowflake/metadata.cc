@@ -27,8 +27,7 @@ int64_t ToInt(const std::optional<std::string>& text) {
 
 std::vector<SourceColumn> TableColumns(Source& source, const std::string& database,
                                        const std::string& schema, const std::string& table) {
-  return source.Query("SELECT * FROM " + sf::QualifiedName(database, schema, table) + " LIMIT 0")
-      .columns;
+  return source.Describe(TableRef{database, schema, table, "", ""});
 }
 
 std::vector<std::string> PrimaryKey(Source& source, const std::string& database,

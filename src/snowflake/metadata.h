@@ -12,7 +12,7 @@
 namespace sf2pg::snowflake {
 
 /// The columns of "DB"."SCHEMA"."TABLE" (names are case-sensitive, as stored) with precision,
-/// scale, length and nullability, from the rowType of `SELECT * ... LIMIT 0`.
+/// scale, length and nullability (Source::Describe).
 std::vector<SourceColumn> TableColumns(Source& source, const std::string& database,
                                        const std::string& schema, const std::string& table);
 

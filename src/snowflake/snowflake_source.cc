@@ -1,5 +1,7 @@
 #include "snowflake/snowflake_source.h"
 
+#include <charconv>
+
 #include "core/error.h"
 #include "core/retry.h"
 #include "core/stop.h"
@@ -8,6 +10,7 @@
 #include "snowflake/errors.h"
 #include "snowflake/metadata.h"
 #include "snowflake/prefetcher.h"
+#include "snowflake/statements.h"
 #include "snowflake/type_mapping.h"
 
 namespace sf2pg::snowflake {
@@ -80,9 +83,36 @@ QueryResult SnowflakeSource::Query(const std::string& sql) {
   return result;
 }
 
+std::vector<SourceColumn> SnowflakeSource::Describe(const TableRef& table) {
+  return Query(DescribeSql(table)).columns;
+}
+
+int64_t SnowflakeSource::Count(const TableRef& table) {
+  std::string sql = CountSql(table);
+  QueryResult result = Query(sql);
+  if (result.rows.empty() || result.rows[0].empty() || !result.rows[0][0]) return 0;
+  const std::string& text = *result.rows[0][0];
+  int64_t count = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), count);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    throw SnowflakeError("expected a count from " + sql + ", got \"" + text + "\"", Retry::kNever);
+  }
+  return count;
+}
+
+std::optional<std::string> SnowflakeSource::Max(const TableRef& table, const std::string& column) {
+  QueryResult result = Query(MaxSql(table, column));
+  if (result.rows.empty() || result.rows[0].empty()) return std::nullopt;
+  return result.rows[0][0];
+}
+
+std::string SnowflakeSource::Explain(const ChunkRequest& request) const {
+  return ChunkSql(request);
+}
+
 FetchStats SnowflakeSource::Fetch(const ChunkRequest& request, CopySink& sink) {
   int64_t retries_before = client_.retries();
-  Statement statement = client_.Execute(request.sql, request.query_tag);
+  Statement statement = client_.Execute(ChunkSql(request), request.query_tag);
   const StatementMeta& meta = statement.meta;
   ChunkDecoder decoder(meta.columns, request, sink, client_.options().copy_piece_bytes);
   FetchStats stats;

@@ -21,9 +21,13 @@ class SnowflakeSource : public Source {
   TargetColumn MapColumn(const SourceColumn& column) const override;
   std::optional<std::string> Incompatibility(const SourceColumn& column,
                                              const TargetColumn& target) const override;
+  std::vector<SourceColumn> Describe(const TableRef& table) override;
+  int64_t Count(const TableRef& table) override;
+  std::optional<std::string> Max(const TableRef& table, const std::string& column) override;
   QueryResult Query(const std::string& sql) override;
+  std::string Explain(const ChunkRequest& request) const override;
 
-  /// Runs `request.sql` and streams its rows to `sink` in pieces of about
+  /// Runs the request's SELECT (ChunkSql) and streams its rows to `sink` in pieces of about
   /// ClientOptions::copy_piece_bytes, with the next partitions fetched in the background.
   /// Throws InternalError when the result's columns do not match `request.targets`.
   FetchStats Fetch(const ChunkRequest& request, CopySink& sink) override;

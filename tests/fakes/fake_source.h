@@ -1,7 +1,8 @@
 // FakeSource: a Source that serves a generated table from memory, for engine tests that must
-// not depend on Snowflake. It understands the two statement shapes the engine sends for the
-// `single` and `offset` strategies (COUNT(*), SELECT * ... LIMIT 0, and chunk reads with
-// LIMIT/OFFSET), records every statement, and fails on demand.
+// not depend on Snowflake. It answers the typed operations (Describe, Count, Max, and chunk
+// reads windowed by their limit and offset, which is what the `single` and `offset` strategies
+// need), records every chunk request, and fails on demand. It runs no SQL: filters, floors and
+// chunk predicates are ignored, and Query throws.
 //
 // The table: ID (NUMBER(38,0)) = i + 1, NAME (TEXT) = "name-<i>" (NULL when i % 7 == 3),
 // UPDATED (TIMESTAMP_NTZ(9)) = 2023-01-01 plus i seconds, for i in [0, rows).
@@ -11,7 +12,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -27,13 +27,13 @@ struct FakeSourceState {
   int64_t rows = 0;
   /// Called before a chunk is served with the number of the fetch (1-based, over all
   /// sources); may throw to simulate a failure.
-  std::function<void(int fetch_number, const std::string& sql)> on_fetch;
+  std::function<void(int fetch_number, const ChunkRequest& request)> on_fetch;
   /// Called after `row` was written to the sink; may throw (a failure mid-chunk).
   std::function<void(int64_t row)> on_row;
 
   std::mutex mu;
-  int fetches = 0;                   // guarded by mu
-  std::vector<std::string> queries;  // guarded by mu
+  int fetches = 0;                     // guarded by mu
+  std::vector<ChunkRequest> requests;  // guarded by mu
 };
 
 class FakeSource : public Source {
@@ -55,13 +55,23 @@ class FakeSource : public Source {
     return snowflake::Incompatibility(column, target);
   }
 
+  std::vector<SourceColumn> Describe(const TableRef&) override { return Columns(); }
+  int64_t Count(const TableRef&) override { return state_->rows; }
+  /// ID and UPDATED only (the last row holds both maxima).
+  std::optional<std::string> Max(const TableRef&, const std::string& column) override {
+    if (state_->rows == 0) return std::nullopt;
+    int64_t last = state_->rows - 1;
+    if (column == "ID") return std::to_string(last + 1);
+    // 2023-01-01 00:00:00 is 1672531200 s after 1970-01-01 (the wire format's epoch).
+    if (column == "UPDATED") return std::to_string(1672531200 + last) + ".000000000";
+    throw SnowflakeError("FakeSource has no MAX of " + column, Retry::kNever, "002040");
+  }
   QueryResult Query(const std::string& sql) override {
-    Record(sql);
-    if (sql.find("LIMIT 0") != std::string::npos) return {Columns(), {}};
-    if (sql.find("COUNT(*)") != std::string::npos) {
-      return {{}, {{std::to_string(state_->rows), std::to_string(state_->rows)}}};
-    }
-    throw SnowflakeError("FakeSource cannot run: " + sql, Retry::kNever, "002040");
+    throw SnowflakeError("FakeSource runs no SQL: " + sql, Retry::kNever, "002040");
+  }
+  std::string Explain(const ChunkRequest& request) const override {
+    return "FakeSource rows from " + std::to_string(request.offset) +
+           (request.limit >= 0 ? ", at most " + std::to_string(request.limit) : "");
   }
 
   FetchStats Fetch(const ChunkRequest& request, CopySink& sink) override {
@@ -69,16 +79,11 @@ class FakeSource : public Source {
     {
       std::lock_guard lock(state_->mu);
       number = ++state_->fetches;
-      state_->queries.push_back(request.sql);
+      state_->requests.push_back(request);
     }
-    if (state_->on_fetch) state_->on_fetch(number, request.sql);
-    int64_t begin = 0, end = state_->rows;
-    std::smatch m;
-    static const std::regex kOffset(" OFFSET ([0-9]+)");
-    static const std::regex kLimit(" LIMIT ([0-9]+)");
-    if (std::regex_search(request.sql, m, kOffset)) begin = static_cast<int64_t>(std::stoll(m[1]));
-    if (std::regex_search(request.sql, m, kLimit))
-      end = std::min<int64_t>(end, begin + static_cast<int64_t>(std::stoll(m[1])));
+    if (state_->on_fetch) state_->on_fetch(number, request);
+    int64_t begin = std::min(request.offset, state_->rows), end = state_->rows;
+    if (request.limit >= 0) end = std::min(end, begin + request.limit);
     FetchStats stats;
     stats.partitions = 1;
     CopyBuffer buffer;
@@ -105,11 +110,6 @@ class FakeSource : public Source {
   }
 
  private:
-  void Record(const std::string& sql) {
-    std::lock_guard lock(state_->mu);
-    state_->queries.push_back(sql);
-  }
-
   static void WriteRow(CopyBuffer& b, const std::vector<TargetColumn>& targets, int64_t i) {
     b.BeginRow(static_cast<uint16_t>(targets.size()));
     for (size_t c = 0; c < targets.size(); ++c) {

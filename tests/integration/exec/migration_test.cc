@@ -97,7 +97,7 @@ TEST_F(MigrationTest, CopiesEveryRowOnceWithParallelWorkers) {
 }
 
 TEST_F(MigrationTest, TransientFailureIsRetriedAndCounted) {
-  state_->on_fetch = [](int n, const std::string&) {
+  state_->on_fetch = [](int n, const ChunkRequest&) {
     if (n == 3) throw SnowflakeError("HTTP 503", Retry::kCall, "", "", 503);
   };
   auto r = Run(Config());
@@ -139,7 +139,7 @@ TEST_F(MigrationTest, FailureMidChunkLeavesNoRowsOfThatChunk) {
 }
 
 TEST_F(MigrationTest, PermanentErrorIsNotRetried) {
-  state_->on_fetch = [](int n, const std::string&) {
+  state_->on_fetch = [](int n, const ChunkRequest&) {
     if (n == 2)
       throw SnowflakeError("SQL compilation error", Retry::kNever, "001003", "42000", 422);
   };
@@ -153,7 +153,7 @@ TEST_F(MigrationTest, PermanentErrorIsNotRetried) {
 
 TEST_F(MigrationTest, TwoConcurrentProcessesShareChunksWithoutLoadingAnyTwice) {
   state_->rows = 5000;
-  state_->on_fetch = [](int, const std::string&) {
+  state_->on_fetch = [](int, const ChunkRequest&) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   };
   auto c = Config();
@@ -205,7 +205,7 @@ TEST_F(MigrationTest, DeadlineLeavesTheRunPartialAndResumable) {
   deps_.clock = &clock;
   exec::MigrationOptions options;
   int served = 0;
-  state_->on_fetch = [&](int, const std::string&) {
+  state_->on_fetch = [&](int, const ChunkRequest&) {
     ++served;
     clock.SleepFor(std::chrono::milliseconds(30));
   };
@@ -254,7 +254,7 @@ TEST_F(MigrationTest, NonEmptyTargetLoadsWithUpsertAndNeverDuplicates) {
 
 TEST_F(MigrationTest, TruncateOnStartHappensOnceAndNotOnResume) {
   conn_->Exec("INSERT INTO items VALUES (99999, 'stale', NULL)");
-  state_->on_fetch = [](int n, const std::string&) {
+  state_->on_fetch = [](int n, const ChunkRequest&) {
     if (n == 4) throw SnowflakeError("permanent", Retry::kNever);
   };
   auto c = Config(R"(, "truncate_onstart": true, "parallel_threads": 1)");
@@ -315,7 +315,7 @@ TEST_F(MigrationTest, JoinedRunIsNotBlockedByItselfButAFreshRunIs) {
 }
 
 TEST_F(MigrationTest, RunsOlderThanTheResumeWindowAreNotResumed) {
-  state_->on_fetch = [](int n, const std::string&) {
+  state_->on_fetch = [](int n, const ChunkRequest&) {
     if (n == 1) throw SnowflakeError("permanent", Retry::kNever);
   };
   auto c = Config(R"(, "parallel_threads": 1)");
@@ -394,7 +394,7 @@ TEST_F(MigrationTest, SecondaryIndexesAreDroppedDuringTheLoadAndRestoredAfter) {
   conn_->Exec("CREATE UNIQUE INDEX items_updated_uidx ON items (updated, id)");
   postgres::Connection observer(TestPg::Params("engine"));
   bool seen_during_load = true;
-  state_->on_fetch = [&](int n, const std::string&) {
+  state_->on_fetch = [&](int n, const ChunkRequest&) {
     if (n == 1) seen_during_load = IndexExists(observer, "items_name_idx");
   };
   auto r = Run(Config(R"(, "disable_index": true)"));
@@ -410,7 +410,7 @@ TEST_F(MigrationTest, SecondaryIndexesAreDroppedDuringTheLoadAndRestoredAfter) {
 
 TEST_F(MigrationTest, IndexesDroppedByAFailedRunAreRestoredByTheNextFreshRun) {
   conn_->Exec("CREATE INDEX items_name_idx ON items (name)");
-  state_->on_fetch = [](int, const std::string&) {
+  state_->on_fetch = [](int, const ChunkRequest&) {
     throw SnowflakeError("warehouse suspended", Retry::kNever);
   };
   auto r = Run(Config(R"(, "disable_index": true)"));
@@ -453,7 +453,7 @@ TEST_F(MigrationTest, ExecutionsOnDifferentSourcesNeverResumeEachOther) {
                    "chunking_strategy": "offset"}]}]})";
   conn_->Exec("CREATE TABLE public.items_b (id bigint PRIMARY KEY, name text, updated timestamp)");
   auto c = *config::ParseConfig(text).config;
-  state_->on_fetch = [](int, const std::string&) {
+  state_->on_fetch = [](int, const ChunkRequest&) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   };
   exec::MigrationOptions a, b;

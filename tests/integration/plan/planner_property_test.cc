@@ -157,7 +157,7 @@ std::string RunSeed(uint64_t seed, Source& source, SfemuServer& sfemu) {
 
   auto columns = source.Query("SELECT * FROM " + table + " LIMIT 0").columns;
   plan::TableInput input;
-  input.qualified_name = table;
+  input.table = {"PLANPROP", "RANDOM", "T" + std::to_string(seed), "", ""};
   input.chunking = {columns.at(1)};
   input.chunking_kinds = {plan::KeyKind::kNumeric};
   if (keyed) input.uniqueness = {columns.at(2)};

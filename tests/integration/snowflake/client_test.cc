@@ -170,7 +170,8 @@ TEST_F(SnowflakeClientTest, FetchesATruncatedGzipPartitionAgain) {
   });
   SnowflakeSource source(Options());
   ChunkRequest request;
-  request.sql = "SELECT ID, NAME FROM T";
+  request.table = {"DB", "S", "T", "", ""};
+  request.columns = {"ID", "NAME"};
   request.targets.resize(2);
   request.targets[0].type = PgType::kInt8;
   request.targets[1].type = PgType::kText;
@@ -207,7 +208,8 @@ TEST_F(SnowflakeClientTest, InflatesHighlyCompressibleAndMultiMemberPartitions) 
   });
   SnowflakeSource source(Options());
   ChunkRequest request;
-  request.sql = "SELECT ID, NAME FROM T";
+  request.table = {"DB", "S", "T", "", ""};
+  request.columns = {"ID", "NAME"};
   request.targets.resize(2);
   request.targets[0].type = PgType::kInt8;
   request.targets[1].type = PgType::kText;
@@ -442,6 +444,39 @@ TEST_F(SnowflakeClientTest, MetadataHelpersSendSnowflakeSql) {
             R"(SHOW PRIMARY KEYS IN TABLE "DB"."S"."T")");
   EXPECT_EQ(nlohmann::json::parse(posts[2].body)["statement"],
             R"(SELECT * FROM "DB"."S"."my""table" LIMIT 0)");
+}
+
+TEST_F(SnowflakeClientTest, TypedOperationsSendTheirStatementsAndReadTheirResults) {
+  int counts = 0;
+  server_.OnSubmit([&counts](const httplib::Request& req, auto& res) {
+    std::string sql = nlohmann::json::parse(req.body)["statement"];
+    auto one = [](const char* name, const char* type) {
+      return nlohmann::json::array({{{"name", name}, {"type", type}}});
+    };
+    if (sql.starts_with("SELECT COUNT(*)")) {
+      // The first count is a number, the second is not.
+      SendJson(res, 200,
+               ResultSetBody("n", one("N", "fixed"), {{++counts == 1 ? "42" : "4x"}}, {1}));
+    } else if (sql.find("\"EMPTY\"") != std::string::npos) {
+      SendJson(res, 200, ResultSetBody("m", one("M", "fixed"), {{nullptr}}, {1}));
+    } else {
+      SendJson(res, 200, ResultSetBody("m", one("M", "fixed"), {{"7"}}, {1}));
+    }
+  });
+  SnowflakeSource source(Options());
+  TableRef table{"DB", "S", "T", "\"REGION\" = 'EU'", "\"ID\" >= 5"};
+  EXPECT_EQ(source.Count(table), 42);
+  EXPECT_EQ(source.Max(table, "ID"), std::optional<std::string>("7"));
+  TableRef empty = table;
+  empty.table = "EMPTY";
+  EXPECT_EQ(source.Max(empty, "ID"), std::nullopt);
+  EXPECT_THROW(source.Count(table), SnowflakeError);
+  auto posts = Posts();
+  ASSERT_EQ(posts.size(), 4u);
+  EXPECT_EQ(nlohmann::json::parse(posts[0].body)["statement"],
+            R"(SELECT COUNT(*) AS "N" FROM "DB"."S"."T" WHERE ("REGION" = 'EU') AND ("ID" >= 5))");
+  EXPECT_EQ(nlohmann::json::parse(posts[1].body)["statement"],
+            R"(SELECT MAX("ID") AS "M" FROM "DB"."S"."T" WHERE ("REGION" = 'EU') AND ("ID" >= 5))");
 }
 
 }  // namespace

@@ -83,7 +83,9 @@ class PartitionedServer {
 
 ChunkRequest Request() {
   ChunkRequest request;
-  request.sql = "SELECT ID, NAME, AMOUNT FROM T ORDER BY ID";
+  request.table = {"DB", "S", "T", "", ""};
+  request.columns = {"ID", "NAME", "AMOUNT"};
+  request.order_by = "\"ID\"";
   request.description = "DB.S.T chunk 1";
   TargetColumn id, name, amount;
   id.name = "id";

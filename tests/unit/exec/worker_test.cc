@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "core/stop.h"
@@ -44,6 +45,7 @@ class WorkerTest : public ::testing::Test {
     FakeSource types(source_state_);
     for (const auto& c : FakeSource::Columns()) job.targets.push_back(types.MapColumn(c));
     job.order_by = "\"ID\"";
+    job.plan_input.table = {"DB", "S", name, "\"NAME\" <> 'x'", ""};
     job.max_threads = max_threads;
     jobs_.push_back(job);
     run_->AddTable(job.key, chunks, kRowsPerChunk);
@@ -96,6 +98,28 @@ TEST_F(WorkerTest, SeveralWorkersLoadEveryChunkOfEveryTableExactlyOnce) {
   EXPECT_EQ(Stats("A").rows, 25 * kRowsPerChunk);
   EXPECT_EQ(source_state_->fetches, 40);
   EXPECT_TRUE(shared_.worker_error.empty()) << shared_.worker_error;
+}
+
+TEST_F(WorkerTest, EachChunkIsReadByAStructuredRequestFromItsStoredRange) {
+  AddTable("A", 3);
+  RunWorkers(1);
+  ASSERT_EQ(source_state_->requests.size(), 3u);
+  std::vector<ChunkRequest> requests = source_state_->requests;
+  std::sort(requests.begin(), requests.end(),
+            [](const ChunkRequest& a, const ChunkRequest& b) { return a.offset < b.offset; });
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const ChunkRequest& r = requests[i];
+    EXPECT_EQ(r.table.table, "A");
+    EXPECT_EQ(r.table.filter, "\"NAME\" <> 'x'");
+    EXPECT_EQ(r.columns, (std::vector<std::string>{"ID", "NAME", "UPDATED"}));
+    EXPECT_EQ(r.order_by, "\"ID\"");
+    EXPECT_EQ(r.limit, kRowsPerChunk);
+    EXPECT_EQ(r.offset, static_cast<int64_t>(i) * kRowsPerChunk);
+    EXPECT_EQ(r.targets.size(), 3u);
+    EXPECT_EQ(r.description, "DB.S.A chunk " + std::to_string(i + 1));
+    EXPECT_EQ(r.query_tag, "sf2pg:00000000:A:" + std::to_string(i + 1));
+  }
+  EXPECT_EQ(run_->Rows(), 3 * kRowsPerChunk);
 }
 
 TEST_F(WorkerTest, ATransientFailureIsRetriedAfterABackoffAndCounted) {
@@ -218,7 +242,7 @@ TEST_F(WorkerTest, AStopRequestPutsTheChunkBackAndClaimsNoMore) {
 TEST_F(WorkerTest, NoChunkIsClaimedThatCouldNotFinishBeforeTheDeadline) {
   AddTable("A", 10);
   // Each chunk takes 10 s of (fake) time; the deadline is 45 s away with a 5 s buffer.
-  source_state_->on_fetch = [this](int, const std::string&) {
+  source_state_->on_fetch = [this](int, const ChunkRequest&) {
     clock_.Advance(std::chrono::seconds(10));
   };
   shared_.deadline = clock_.Now() + std::chrono::seconds(45);
@@ -235,7 +259,7 @@ TEST_F(WorkerTest, ATableNeverHasMoreChunksLoadingThanItsThreads) {
   AddTable("ONE", 12, /*max_threads=*/1);
   AddTable("TWO", 12, /*max_threads=*/2);
   // Slow chunks, so that workers overlap.
-  source_state_->on_fetch = [](int, const std::string&) {
+  source_state_->on_fetch = [](int, const ChunkRequest&) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   };
   RunWorkers(4);

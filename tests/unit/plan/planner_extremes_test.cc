@@ -28,7 +28,7 @@ SourceColumn Col(std::string name, std::string type, int scale = 0) {
 
 TableInput Numeric(int64_t batch, SourceColumn column, bool keyed) {
   TableInput t;
-  t.qualified_name = "\"DB\".\"S\".\"T\"";
+  t.table = {"DB", "S", "T", "", ""};
   t.batch_size = batch;
   t.chunking = {column};
   t.chunking_kinds = {KeyKind::kNumeric};

@@ -23,7 +23,7 @@ SourceColumn Col(std::string name, std::string type, int scale = 0) {
 
 TableInput Table(int64_t batch) {
   TableInput t;
-  t.qualified_name = "\"DB\".\"S\".\"T\"";
+  t.table = {"DB", "S", "T", "", ""};
   t.batch_size = batch;
   t.all_columns = {Col("ID", "fixed"), Col("NAME", "text"), Col("UPDATED", "timestamp_ntz", 9)};
   return t;
@@ -52,7 +52,7 @@ TEST(Planner, SmallTableIsOneChunk) {
 TEST(Planner, EmptyTableHasNoChunk) {
   TableInput t = Table(1000);
   FakeQueryRunner q;
-  q.On("COUNT(*)", Rows({}, {{"0"}}));
+  q.OnCount(0);
   Plan p = PlanTable(t, q);
   EXPECT_TRUE(p.chunks.empty());
   EXPECT_EQ(p.total_rows, 0);
@@ -134,7 +134,7 @@ TEST(Planner, TextKeyRangesComeFromOneBoundaryQuery) {
   t.chunking = {Col("Patient Id", "text")};
   t.chunking_kinds = {KeyKind::kText};
   t.uniqueness = {Col("Patient Id", "text")};
-  t.filter = "\"Status\" = 'Active'";
+  t.table.filter = "\"Status\" = 'Active'";
   FakeQueryRunner q;
   q.On("COUNT(\"Patient Id\")", Rows({}, {{"6", "5"}}));
   q.On("ROW_NUMBER()", Rows({}, {{"b"}, {"d"}}));
@@ -157,7 +157,7 @@ TEST(Planner, TextKeyRangesComeFromOneBoundaryQuery) {
 TEST(Planner, OffsetWithoutAnyKeyOrdersByEveryColumn) {
   TableInput t = Table(40);
   FakeQueryRunner q;
-  q.On("COUNT(*)", Rows({}, {{"100"}}));
+  q.OnCount(100);
   Plan p = PlanTable(t, q);
   EXPECT_EQ(p.strategy, config::ChunkingStrategy::kOffset);
   EXPECT_EQ(p.order_by, "\"ID\", \"NAME\", \"UPDATED\"");
@@ -166,16 +166,22 @@ TEST(Planner, OffsetWithoutAnyKeyOrdersByEveryColumn) {
   EXPECT_EQ(p.chunks[1].offset, 40);
   EXPECT_EQ(p.chunks[2].limit, -1);  // the last chunk reads to the end
   EXPECT_EQ(p.chunks[2].offset, 80);
-  EXPECT_EQ(ChunkQuery(t, {"ID", "NAME"}, p.order_by, p.chunks[2]),
-            "SELECT \"ID\", \"NAME\" FROM \"DB\".\"S\".\"T\" ORDER BY \"ID\", \"NAME\", "
-            "\"UPDATED\" LIMIT NULL OFFSET 80");
+  ASSERT_EQ(q.counted.size(), 1u);
+  EXPECT_EQ(q.counted[0].table, "T");
+  ChunkRequest read = ChunkRead(t, {"ID", "NAME"}, p.order_by, p.chunks[2]);
+  EXPECT_EQ(read.table.database, "DB");
+  EXPECT_EQ(read.columns, (std::vector<std::string>{"ID", "NAME"}));
+  EXPECT_EQ(read.order_by, "\"ID\", \"NAME\", \"UPDATED\"");
+  EXPECT_EQ(read.predicate, "");
+  EXPECT_EQ(read.limit, -1);
+  EXPECT_EQ(read.offset, 80);
 }
 
 TEST(Planner, TableSmallerThanOneBatchPerWorkerIsSplitForEveryWorker) {
   TableInput t = Table(50000);
   t.parallelism = 4;
   FakeQueryRunner q;
-  q.On("COUNT(*)", Rows({}, {{"100000"}}));
+  q.OnCount(100000);
   Plan p = PlanTable(t, q);
   EXPECT_EQ(p.strategy, config::ChunkingStrategy::kOffset);
   ASSERT_EQ(p.chunks.size(), 4u);  // not 2 chunks of 50,000 for 4 workers
@@ -184,7 +190,7 @@ TEST(Planner, TableSmallerThanOneBatchPerWorkerIsSplitForEveryWorker) {
 
   // Never below min_split_rows: 15,000 rows make two chunks, not four of 3,750.
   FakeQueryRunner small;
-  small.On("COUNT(*)", Rows({}, {{"15000"}}));
+  small.OnCount(15000);
   Plan s = PlanTable(t, small);
   ASSERT_EQ(s.chunks.size(), 2u);
   EXPECT_EQ(s.chunks[0].estimated_rows, 10000);
@@ -192,7 +198,7 @@ TEST(Planner, TableSmallerThanOneBatchPerWorkerIsSplitForEveryWorker) {
 
   // A big table keeps batch_size chunks.
   FakeQueryRunner big;
-  big.On("COUNT(*)", Rows({}, {{"1000000"}}));
+  big.OnCount(1000000);
   Plan b = PlanTable(t, big);
   EXPECT_EQ(b.chunks.size(), 20u);
   for (const auto& c : b.chunks) EXPECT_LE(c.estimated_rows, 50000);
@@ -221,7 +227,7 @@ TEST(Planner, GroupedValuesPackWholeValuesIntoRangesOpenAtBothEnds) {
 
 TEST(Planner, FloorIsAppliedToEveryQueryAndChunk) {
   TableInput t = Table(1000);
-  t.floor = "\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ";
+  t.table.floor = "\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ";
   t.uniqueness = {Col("ID", "fixed")};
   FakeQueryRunner q;
   q.On("COUNT(*)", Rows({}, {{"5", "5"}}));
@@ -229,14 +235,14 @@ TEST(Planner, FloorIsAppliedToEveryQueryAndChunk) {
   ASSERT_EQ(p.chunks.size(), 1u);
   EXPECT_THAT(q.queries[0],
               HasSubstr("WHERE (\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ)"));
-  EXPECT_THAT(
-      ChunkQuery(t, {"ID"}, p.order_by, p.chunks[0]),
-      HasSubstr("WHERE (\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ) ORDER BY \"ID\""));
+  ChunkRequest read = ChunkRead(t, {"ID"}, p.order_by, p.chunks[0]);
+  EXPECT_EQ(read.table.floor, "\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ");
+  EXPECT_EQ(read.order_by, "\"ID\"");
 }
 
 TEST(Planner, NothingNewAboveTheWatermarkPlansNoChunk) {
   TableInput t = Table(1000);
-  t.floor = "\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ";
+  t.table.floor = "\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ";
   t.uniqueness = {Col("ID", "fixed")};
   t.up_to_date_rows = 50;
   t.newer_than_target = "\"UPDATED\" > '2023-01-01 00:00:00.000001'::TIMESTAMP_NTZ";
@@ -258,7 +264,7 @@ TEST(Planner, ARowNewerThanTheTargetsNewestIsNotUpToDateWhateverTheCount) {
   // The newest row was updated to a newer watermark: the counts at or above the floor are
   // equal on both sides, but the source holds a row the target does not have yet.
   TableInput t = Table(1000);
-  t.floor = "\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ";
+  t.table.floor = "\"UPDATED\" >= '2023-01-01 00:00:00'::TIMESTAMP_NTZ";
   t.uniqueness = {Col("ID", "fixed")};
   t.up_to_date_rows = 1;
   t.newer_than_target = "\"UPDATED\" > '2023-01-01 00:00:00.000001'::TIMESTAMP_NTZ";

@@ -1,0 +1,45 @@
+#include "snowflake/statements.h"
+
+#include "core/quote.h"
+
+namespace sf2pg::snowflake {
+namespace {
+
+std::string From(const TableRef& table) {
+  return " FROM " + sf::QualifiedName(table.database, table.schema, table.table);
+}
+
+// " WHERE ..." over the table's filter and floor and `more`; "" when all are empty.
+std::string Where(const TableRef& table, const std::string& more = "") {
+  std::string where = sf::And({table.filter, table.floor, more});
+  return where.empty() ? "" : " WHERE " + where;
+}
+
+}  // namespace
+
+std::string DescribeSql(const TableRef& table) { return "SELECT *" + From(table) + " LIMIT 0"; }
+
+std::string CountSql(const TableRef& table) {
+  return "SELECT COUNT(*) AS \"N\"" + From(table) + Where(table);
+}
+
+std::string MaxSql(const TableRef& table, const std::string& column) {
+  return "SELECT MAX(" + sf::QuoteIdent(column) + ") AS \"M\"" + From(table) + Where(table);
+}
+
+std::string ChunkSql(const ChunkRequest& request) {
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < request.columns.size(); ++i) {
+    sql += (i ? ", " : "") + sf::QuoteIdent(request.columns[i]);
+  }
+  sql += From(request.table) + Where(request.table, request.predicate);
+  if (!request.order_by.empty()) sql += " ORDER BY " + request.order_by;
+  if (request.limit >= 0) sql += " LIMIT " + std::to_string(request.limit);
+  if (request.offset > 0) {
+    if (request.limit < 0) sql += " LIMIT NULL";  // Snowflake needs LIMIT before OFFSET
+    sql += " OFFSET " + std::to_string(request.offset);
+  }
+  return sql;
+}
+
+}  // namespace sf2pg::snowflake
