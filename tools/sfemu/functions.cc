@@ -161,7 +161,9 @@ Typed Hash(FunctionCall& c) {
 Typed ToVarchar(FunctionCall& c) {
   Arity(c, 1, 2);
   if (c.args.size() == 2) throw Unsupported(c.expr.text + " with a format argument");
-  return TextArg(c, 0);
+  Typed out = TextArg(c, 0);
+  if (c.args[0].type.kind != SfKind::kText) out.type = SfType::Text(kExpressionTextLength);
+  return out;
 }
 
 Typed CaseMap(FunctionCall& c, const char* fn) {
@@ -477,7 +479,10 @@ Typed ParseJson(FunctionCall& c) {
   const Typed& v = c.args[0];
   if (v.literal == Lit::kNull) return Translator::NullOf(SfType::Of(SfKind::kVariant));
   if (v.literal != Lit::kString) throw Unsupported("PARSE_JSON of a non-constant value");
-  return JsonConstant(CanonicalJson(v.literal_text, SfKind::kVariant, false), SfKind::kVariant);
+  Typed out =
+      JsonConstant(CanonicalJson(v.literal_text, SfKind::kVariant, false), SfKind::kVariant);
+  out.nullable = true;  // observed, even for a constant argument
+  return out;
 }
 
 Typed ObjectConstruct(FunctionCall& c, bool keep_null) {
@@ -541,11 +546,15 @@ Typed Clock(FunctionCall& c, std::string sql, SfType type) {
 
 Typed Context(FunctionCall& c, const std::string& value) {
   Arity(c, 0, 0);
-  if (value.empty()) return Translator::NullOf(SfType::Text());
+  // Observed: unbounded, nullable text whatever the value.
+  if (value.empty()) return Translator::NullOf(SfType::Text(kExpressionTextLength));
   Expr s;
   s.kind = ExprKind::kString;
   s.text = value;
-  return c.translator.TranslateScalar(s);
+  Typed out = c.translator.TranslateScalar(s);
+  out.type = SfType::Text(kExpressionTextLength);
+  out.nullable = true;
+  return out;
 }
 
 const std::map<std::string, FunctionHandler>& Table() {

@@ -92,7 +92,8 @@ std::string ToVarcharSql(const Typed& v) {
     case SfKind::kTimestampNtz:
       return "to_char(" + x + ", 'YYYY-MM-DD HH24:MI:SS.MS')";
     case SfKind::kTimestampLtz:
-      return "to_char(" + x + ", 'YYYY-MM-DD HH24:MI:SS.MS TZHTZM')";
+      // A zero offset is written Z (observed with TIMEZONE=UTC).
+      return "replace(to_char(" + x + ", 'YYYY-MM-DD HH24:MI:SS.MS TZHTZM'), ' +0000', ' Z')";
     case SfKind::kTimestampTz:
       return "sfemu_catalog.tz_text(" + x + ", " + v.offset + ")";
     case SfKind::kBinary:
@@ -408,7 +409,11 @@ Typed Translator::Placeholder(const Expr& e) {
     throw CompilationError("002040", "42601", "Unsupported data type '" + type + "'.");
   }
   const auto& value = binding.contains("value") ? binding["value"] : nlohmann::json();
-  if (value.is_null()) return NullOf(SfType::Of(it->second, 9));
+  if (value.is_null()) {
+    // Observed: a NULL TEXT binding is unbounded text.
+    return NullOf(it->second == SfKind::kText ? SfType::Text(kExpressionTextLength)
+                                              : SfType::Of(it->second, 9));
+  }
   if (!value.is_string()) {
     throw Error("002086", "22018", "Bind variable " + key + " has a value of the wrong JSON type.");
   }
@@ -477,17 +482,21 @@ Typed Translator::Placeholder(const Expr& e) {
     }
     case SfKind::kBoolean: {
       try {
+        // Observed: a bound BOOLEAN is reported nullable (other bound values are not).
         return MakeTyped(
             ToPgInput(SfType::Of(SfKind::kBoolean), text).value == "t" ? "TRUE" : "FALSE",
-            SfType::Of(SfKind::kBoolean), false);
+            SfType::Of(SfKind::kBoolean), true);
       } catch (const Error&) {
         throw bad();
       }
     }
     case SfKind::kBinary: {
       try {
-        return MakeTyped(Quote(ToPgInput(SfType::Of(SfKind::kBinary), text).value) + "::bytea",
-                         SfType::Of(SfKind::kBinary), false);
+        std::string hex = ToPgInput(SfType::Of(SfKind::kBinary), text).value;
+        // Observed: a bound BINARY value reports its own length in bytes.
+        SfType sized = SfType::Of(SfKind::kBinary);
+        sized.length = static_cast<int64_t>(text.size() / 2);
+        return MakeTyped(Quote(hex) + "::bytea", sized, false);
       } catch (const Error&) {
         throw bad();
       }

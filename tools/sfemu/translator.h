@@ -38,6 +38,9 @@ struct ResultColumn {
   SfType type;
   bool nullable = true;
   std::string database, schema, table;  ///< source of a plain column reference; else empty
+  /// rowType.byteLength when it is not the type's own: the text columns of SHOW, DESCRIBE and
+  /// DDL status results report byteLength = length (observed).
+  std::optional<int64_t> byte_length;
 };
 
 /// A SELECT ready to run: each output is one PostgreSQL column (two for TIMESTAMP_TZ).
