@@ -854,7 +854,7 @@ Typed Translator::Coerce(const Typed& v, const SfType& target) {
     return MakeTyped(Quote(CanonicalJson(v.literal_text, SfKind::kVariant)), target, false);
   }
   if (v.literal == Lit::kNumber && target.kind == SfKind::kText) {
-    Typed out = MakeTyped(Quote(v.literal_text), SfType::Text(), false);
+    Typed out = MakeTyped(Quote(v.literal_text), target, false);
     out.literal = Lit::kString;
     out.literal_text = v.literal_text;
     return out;

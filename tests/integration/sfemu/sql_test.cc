@@ -196,6 +196,51 @@ TEST_F(SfemuSql, Literals) {
   EXPECT_EQ(rt[10]["type"], "binary");
 }
 
+// With TIMEZONE=UTC a timestamp converted to text ends in Z, not +0000 (recorded:
+// CURRENT_TIMESTAMP()::STRING gave "2026-10-08 22:40:55.656 Z"); other offsets keep +HHMM.
+TEST_F(SfemuSql, ZeroOffsetsAsTextAreZ) {
+  json utc = {{"parameters", {{"TIMEZONE", "UTC"}}}};
+  Rows r = Q(R"(SELECT CURRENT_TIMESTAMP()::STRING, TO_VARCHAR("LTZ"),
+                       TO_VARCHAR('2023-07-14 09:30:15 +00:00'::TIMESTAMP_TZ),
+                       TO_VARCHAR('2023-07-14 09:30:15 +05:30'::TIMESTAMP_TZ),
+                       TO_VARCHAR('2023-07-14 09:30:15 -08:00'::TIMESTAMP_TZ),
+                       TO_VARCHAR("NTZ")
+                FROM "SQLT"."PUBLIC"."EV" WHERE "ID" = 1)",
+             utc);
+  ASSERT_EQ(r.size(), 1u);
+  std::string now = r[0][0];
+  EXPECT_TRUE(now.ends_with(" Z")) << now;
+  EXPECT_EQ(now.size(), std::string("2026-10-08 22:40:55.656 Z").size()) << now;
+  EXPECT_EQ(r[0][1], "2023-07-14 09:30:15.000 Z");
+  EXPECT_EQ(r[0][2], "2023-07-14 09:30:15.000 Z");
+  EXPECT_EQ(r[0][3], "2023-07-14 09:30:15.000 +0530");
+  EXPECT_EQ(r[0][4], "2023-07-14 09:30:15.000 -0800");
+  EXPECT_EQ(r[0][5], "2023-07-14 09:30:15.250");
+  // In another zone the local offset is written.
+  Rows la = Q(R"(SELECT TO_VARCHAR("LTZ") FROM "SQLT"."PUBLIC"."EV" WHERE "ID" = 1)",
+              {{"parameters", {{"TIMEZONE", "America/Los_Angeles"}}}});
+  EXPECT_EQ(la[0][0], "2023-07-14 02:30:15.000 -0700");
+}
+
+// Valid Snowflake that sfemu does not run is refused as an unsupported feature naming it (the
+// live service's 000002 / 0A000), never as a syntax error.
+TEST_F(SfemuSql, UnemulatedStatementsAreUnsupportedFeatures) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"COPY INTO SQLT.PUBLIC.EV FROM @~/staged/", "COPY INTO"},
+      {R"(SELECT * FROM "SQLT"."PUBLIC"."EV" AT(OFFSET => -60))", "time travel (AT)"},
+      {R"(SELECT "ID" FROM "SQLT"."PUBLIC"."EV" BEFORE(TIMESTAMP => '2023-01-01'::TIMESTAMP_LTZ))",
+       "time travel (BEFORE)"},
+      {R"(SELECT "GRP":a FROM "SQLT"."PUBLIC"."EV")", "semi-structured paths (\"GRP\":a)"},
+  };
+  for (const auto& [sql, feature] : cases) {
+    json e = Error(sql);
+    EXPECT_EQ(e["code"], "000002") << sql;
+    EXPECT_EQ(e["sqlState"], "0A000") << sql;
+    EXPECT_EQ(e["message"], "Unsupported feature '" + feature + "'.") << sql;
+    EXPECT_TRUE(e["statementHandle"].is_string()) << sql;
+  }
+}
+
 TEST_F(SfemuSql, UserFilters) {
   EXPECT_EQ(Ids(R"("GRP" = 'a' AND NOT "FLAG" IS NULL)"), (V{"1"}));
   EXPECT_EQ(Ids(R"("GRP" <> 'a')"), (V{"2", "4"}));
