@@ -95,6 +95,7 @@ struct Select {
   ExprPtr where;
   std::vector<ExprPtr> group_by;
   ExprPtr having;
+  ExprPtr qualify;
   std::vector<OrderItem> order_by;
   ExprPtr limit;
   ExprPtr offset;

@@ -557,6 +557,22 @@ Typed Context(FunctionCall& c, const std::string& value) {
   return out;
 }
 
+/// SYSTEM$WAIT(n [, 'SECONDS']): sleeps on the server and answers "waited n seconds", an
+/// unbounded, non-nullable text (observed). Other time units are refused.
+Typed SystemWait(FunctionCall& c) {
+  Arity(c, 1, 2);
+  int seconds = ConstantInt(c, 0);
+  if (seconds < 0) throw Unsupported("SYSTEM$WAIT of a negative time");
+  if (c.args.size() == 2 && ConstantText(c, 1) != "SECONDS") {
+    throw Unsupported("SYSTEM$WAIT in " + ConstantText(c, 1));
+  }
+  c.translator.MarkNondeterministic();
+  std::string text = "waited " + std::to_string(seconds) + " seconds";
+  return MakeTyped("(SELECT " + pg::QuoteLiteral(text) + "::text FROM pg_sleep(" +
+                       std::to_string(seconds) + "))",
+                   SfType::Text(kExpressionTextLength), false);
+}
+
 const std::map<std::string, FunctionHandler>& Table() {
   static const std::map<std::string, FunctionHandler> kTable = [] {
     std::map<std::string, FunctionHandler> t;
@@ -661,6 +677,7 @@ const std::map<std::string, FunctionHandler>& Table() {
       return Context(c, c.translator.session().account);
     };
     t["CURRENT_REGION"] = [](FunctionCall& c) { return Context(c, c.translator.session().region); };
+    t["SYSTEM$WAIT"] = SystemWait;
     return t;
   }();
   return kTable;

@@ -673,7 +673,7 @@ class Parser {
       } while (AcceptSymbol(","));
     }
     if (AcceptWord("HAVING")) select->having = Expression();
-    if (Peek().IsWord("QUALIFY")) NotSupported("QUALIFY");
+    if (AcceptWord("QUALIFY")) select->qualify = Expression();
     return select;
   }
 

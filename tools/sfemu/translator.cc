@@ -1169,6 +1169,21 @@ TranslatedQuery Translator::TranslateSelect(const Select& s, const std::vector<S
     return false;
   };
 
+  // QUALIFY filters after the window functions: the query runs as a subquery that also yields
+  // the condition and the ORDER BY keys, and the outer query filters, orders and limits.
+  Typed qualify;
+  if (s.qualify) {
+    if (s.distinct) throw Unsupported("QUALIFY with SELECT DISTINCT");
+    // QUALIFY may name the select list's aliases (a column of the same name wins).
+    Scope qualify_scope = scope;
+    for (const auto& o : outputs) {
+      bool taken = std::any_of(scope.columns.begin(), scope.columns.end(),
+                               [&](const ScopeColumn& c) { return c.name == o.name; });
+      if (o.from_alias && !taken) qualify_scope.columns.push_back({o.name, o.value});
+    }
+    qualify = Boolean(Translate(*s.qualify, qualify_scope), "QUALIFY");
+  }
+  std::string outer_list;
   std::string sql = s.distinct ? "SELECT DISTINCT " : "SELECT ";
   TranslatedQuery q;
   int pg_index = 0;
@@ -1178,8 +1193,10 @@ TranslatedQuery Translator::TranslateSelect(const Select& s, const std::vector<S
     std::string expr = v.type.kind == SfKind::kText ? "(" + v.sql + ") COLLATE \"C\"" : v.sql;
     if (v.type.kind == SfKind::kNull) expr = "NULL::text";
     sql += (i ? ", " : "") + expr + " AS " + Ident(alias);
+    outer_list += (i ? ", " : "") + Ident(alias);
     q.value_index.push_back(pg_index++);
     if (v.type.kind == SfKind::kTimestampTz) {
+      outer_list += ", " + Ident(alias + "o");
       sql += ", " + v.offset + " AS " + Ident(alias + "o");
       q.offset_index.push_back(pg_index++);
     } else {
@@ -1194,33 +1211,49 @@ TranslatedQuery Translator::TranslateSelect(const Select& s, const std::vector<S
     col.table = v.source_table;
     q.columns.push_back(std::move(col));
   }
-  if (s.from) sql += " FROM " + from_sql;
-  if (s.where) sql += " WHERE " + Boolean(Translate(*s.where, scope), "WHERE").sql;
+  std::string body;  // FROM ... HAVING
+  if (s.from) body += " FROM " + from_sql;
+  if (s.where) body += " WHERE " + Boolean(Translate(*s.where, scope), "WHERE").sql;
   if (!s.group_by.empty()) {
-    sql += " GROUP BY ";
+    body += " GROUP BY ";
     for (size_t i = 0; i < s.group_by.size(); ++i) {
       const Expr& g = *s.group_by[i];
       const Output* out = find_output(g);
       if (!out && !in_scope(g)) out = alias_output(g);
       Typed v = out ? out->value : Translate(g, scope);
       if (v.type.IsSemiStructured()) throw Unsupported("grouping by semi-structured values");
-      sql += (i ? ", " : "") + v.sql;
-      if (v.type.kind == SfKind::kTimestampTz) sql += ", " + v.offset;
+      body += (i ? ", " : "") + v.sql;
+      if (v.type.kind == SfKind::kTimestampTz) body += ", " + v.offset;
     }
   }
-  if (s.having) sql += " HAVING " + Boolean(Translate(*s.having, scope), "HAVING").sql;
+  if (s.having) body += " HAVING " + Boolean(Translate(*s.having, scope), "HAVING").sql;
+  std::string order_sql;
   if (!s.order_by.empty()) {
-    sql += " ORDER BY ";
+    order_sql = " ORDER BY ";
     for (size_t i = 0; i < s.order_by.size(); ++i) {
       const OrderItem& item = s.order_by[i];
       const Output* out = find_output(*item.expr);
       if (!out) out = alias_output(*item.expr);
       Typed v = out ? out->value : Translate(*item.expr, scope);
-      sql += (i ? ", " : "") + OrderKey(v, *item.expr);
-      if (item.descending) sql += " DESC";
-      if (item.nulls_first) sql += *item.nulls_first ? " NULLS FIRST" : " NULLS LAST";
+      std::string key = OrderKey(v, *item.expr);
+      if (s.qualify) {
+        // The key is computed inside and ordered on outside.
+        std::string name = "k" + std::to_string(i + 1);
+        sql += ", " + key + " AS " + Ident(name);
+        key = Ident(name);
+      }
+      order_sql += (i ? ", " : "") + key;
+      if (item.descending) order_sql += " DESC";
+      if (item.nulls_first) order_sql += *item.nulls_first ? " NULLS FIRST" : " NULLS LAST";
     }
   }
+  if (s.qualify) {
+    sql += ", (" + qualify.sql + ") AS " + Ident("q") + body;
+    sql = "SELECT " + outer_list + " FROM (" + sql + ") AS sfemu_qualify WHERE " + Ident("q");
+  } else {
+    sql += body;
+  }
+  sql += order_sql;
   auto count = [&](const Expr& e, const char* what) {
     Typed v = Translate(e, scope);
     if (v.literal == Lit::kNull) return std::string("ALL");
