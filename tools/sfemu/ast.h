@@ -84,6 +84,7 @@ struct Select;
 struct TableRef {
   std::vector<Name> parts;  ///< a table name, or empty for a subquery
   std::unique_ptr<Select> subquery;
+  ExprPtr generator_rows;  ///< TABLE(GENERATOR(ROWCOUNT => n)): n
   std::optional<Name> alias;
   int line = 1, column = 0;
 };

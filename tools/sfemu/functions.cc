@@ -573,6 +573,16 @@ Typed SystemWait(FunctionCall& c) {
                    SfType::Text(kExpressionTextLength), false);
 }
 
+/// SEQ4()/SEQ8() over TABLE(GENERATOR(ROWCOUNT => n)): 0 to n-1 (observed: NUMBER(10,0), not
+/// nullable, for SEQ4). Elsewhere Snowflake's numbering may have gaps, which sfemu cannot
+/// reproduce, so it is refused.
+Typed Sequence(FunctionCall& c, int precision) {
+  Arity(c, 0, 1);
+  const std::string& seq = c.translator.generator_sequence();
+  if (seq.empty()) throw Unsupported(c.expr.text + " outside TABLE(GENERATOR(...))");
+  return MakeTyped("(" + seq + ")::numeric", SfType::Fixed(precision, 0), false);
+}
+
 const std::map<std::string, FunctionHandler>& Table() {
   static const std::map<std::string, FunctionHandler> kTable = [] {
     std::map<std::string, FunctionHandler> t;
@@ -678,6 +688,8 @@ const std::map<std::string, FunctionHandler>& Table() {
     };
     t["CURRENT_REGION"] = [](FunctionCall& c) { return Context(c, c.translator.session().region); };
     t["SYSTEM$WAIT"] = SystemWait;
+    t["SEQ4"] = [](FunctionCall& c) { return Sequence(c, 10); };
+    t["SEQ8"] = [](FunctionCall& c) { return Sequence(c, 19); };
     return t;
   }();
   return kTable;

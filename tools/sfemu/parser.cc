@@ -707,7 +707,29 @@ class Parser {
     TableRef ref;
     ref.line = Peek().line;
     ref.column = Peek().column;
-    if (Peek().IsWord("TABLE") && Peek(1).Is("(")) NotSupported("table functions");
+    if (Peek().IsWord("TABLE") && Peek(1).Is("(")) {
+      if (!Peek(2).IsWord("GENERATOR")) NotSupported("table functions");
+      Advance();
+      Advance();
+      Advance();
+      ExpectSymbol("(");
+      do {
+        if (Peek().IsWord("ROWCOUNT") && Peek(1).Is("=>")) {
+          Advance();
+          Advance();
+          ref.generator_rows = Expression();
+        } else if (Peek().IsWord("TIMELIMIT")) {
+          NotSupported("GENERATOR(TIMELIMIT => ...)");
+        } else {
+          Unexpected();
+        }
+      } while (AcceptSymbol(","));
+      if (!ref.generator_rows) NotSupported("GENERATOR without ROWCOUNT");
+      ExpectSymbol(")");
+      ExpectSymbol(")");
+      OptionalAlias(ref.alias);
+      return ref;
+    }
     if (Peek().IsWord("LATERAL")) NotSupported("LATERAL");
     if (AcceptSymbol("(")) {
       ref.subquery = Query();

@@ -270,6 +270,19 @@ Translator::Scope Translator::FromScope(const TableRef& ref, std::string& from_s
     return scope;
   }
   std::string alias_sql = NextAlias("t");
+  if (ref.generator_rows) {
+    Typed rows = Translate(*ref.generator_rows, Scope{});
+    if (rows.literal != Lit::kNumber || !IsInteger(rows.literal_text) ||
+        rows.literal_text.size() > 12) {
+      throw Unsupported("GENERATOR with a ROWCOUNT that is not a constant count");
+    }
+    from_sql = "generate_series(0::bigint, " + rows.literal_text + "::bigint - 1) AS " + alias_sql +
+               "(seq)";
+    generator_sequence_ = alias_sql + ".seq";
+    Scope scope;
+    if (ref.alias) scope.qualifiers.push_back({ref.alias->text});
+    return scope;
+  }
   if (ref.parts.size() >= 2 && ref.parts[ref.parts.size() - 2].text == "INFORMATION_SCHEMA") {
     std::string database = ref.parts.size() == 3 ? ref.parts[0].text : session_.database;
     if (database.empty()) QualifyTable(ref.parts);
@@ -1108,6 +1121,13 @@ std::string Translator::DeriveName(const Expr& e) const {
 TranslatedQuery Translator::TranslateSelect(const Select& s, const std::vector<SfType>* coerce_to) {
   Scope scope;
   std::string from_sql;
+  // SEQ4() counts the rows of this query's own generator only.
+  struct Restore {
+    std::string& target;
+    std::string saved;
+    ~Restore() { target = saved; }
+  } restore{generator_sequence_, generator_sequence_};
+  generator_sequence_.clear();
   if (s.from) scope = FromScope(*s.from, from_sql);
   std::vector<Output> outputs;
   for (const auto& item : s.items) {
