@@ -447,6 +447,12 @@ TEST_F(SfemuProtocol, OutputFormatParametersChangeTheWireTextOfDatesAndTimes) {
             json::parse(R"([["20261009","09:30:15.250","2023-07-14 09:30:15.250",)"
                         R"("2023-07-14T09:30:15.250 +05:30"]])"));
   EXPECT_EQ(formatted.json["resultSetMetaData"]["rowType"][0]["type"], "date");
+  // A zero offset is written Z, as the default format writes UTC.
+  HttpResult utc = client_->Submit(
+      "SELECT '2023-07-14 09:30:15.25 +00:00'::TIMESTAMP_TZ(3)",
+      {{"parameters", {{"TIMESTAMP_OUTPUT_FORMAT", "YYYY-MM-DD\"T\"HH24:MI:SS.FF3 TZH:TZM"}}}});
+  ASSERT_EQ(utc.status, 200) << utc.body;
+  EXPECT_EQ(utc.json["data"], json::parse(R"([["2023-07-14T09:30:15.250 Z"]])"));
 
   // sf2pg's decoder loads the canonical answer and refuses every formatted value.
   auto column = [](const char* name, const char* type, int scale) {
