@@ -84,6 +84,7 @@ struct Select;
 struct TableRef {
   std::vector<Name> parts;  ///< a table name, or empty for a subquery
   std::unique_ptr<Select> subquery;
+  ExprPtr generator_rows;  ///< TABLE(GENERATOR(ROWCOUNT => n)): n
   std::optional<Name> alias;
   int line = 1, column = 0;
 };
@@ -95,6 +96,7 @@ struct Select {
   ExprPtr where;
   std::vector<ExprPtr> group_by;
   ExprPtr having;
+  ExprPtr qualify;
   std::vector<OrderItem> order_by;
   ExprPtr limit;
   ExprPtr offset;

@@ -78,8 +78,9 @@ CREATE OR REPLACE FUNCTION sfemu_catalog.tz_text(ts timestamptz, off int) RETURN
   LANGUAGE sql IMMUTABLE STRICT AS $$
   SELECT to_char((ts AT TIME ZONE 'UTC') + make_interval(mins => off),
                  'YYYY-MM-DD HH24:MI:SS.MS') || ' ' ||
-         CASE WHEN off < 0 THEN '-' ELSE '+' END ||
-         lpad((abs(off) / 60)::text, 2, '0') || lpad((abs(off) % 60)::text, 2, '0') $$;
+         CASE WHEN off = 0 THEN 'Z' ELSE
+           CASE WHEN off < 0 THEN '-' ELSE '+' END ||
+           lpad((abs(off) / 60)::text, 2, '0') || lpad((abs(off) % 60)::text, 2, '0') END $$;
 CREATE OR REPLACE FUNCTION sfemu_catalog.variant_text(v text) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT AS $$
   SELECT CASE WHEN left(v, 1) = '"' THEN (v::jsonb #>> '{}') ELSE v END $$;

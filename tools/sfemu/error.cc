@@ -23,9 +23,8 @@ Error SyntaxError(int line, int column, const std::string& unexpected) {
 }
 
 Error Unsupported(const std::string& what) {
-  return Error("000002", "0A000",
-               "SQL compilation error:\nUnsupported feature '" + what + "' (sfemu does not " +
-                   "emulate it; see tools/sfemu/README.md).");
+  // The live service's shape (observed: "Unsupported feature 'SECONDARY INDEX'.").
+  return Error("000002", "0A000", "Unsupported feature '" + what + "'.");
 }
 
 Error DoesNotExist(const std::string& kind, const std::string& name, const std::string& role) {

@@ -43,6 +43,7 @@ ResultColumn TextColumn(const std::string& name, int64_t length = kMaxTextLength
   c.name = name;
   c.type = SfType::Text(length);
   c.nullable = nullable;
+  c.byte_length = length;  // metadata results report byteLength = length (observed)
   return c;
 }
 

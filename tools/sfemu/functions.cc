@@ -161,7 +161,9 @@ Typed Hash(FunctionCall& c) {
 Typed ToVarchar(FunctionCall& c) {
   Arity(c, 1, 2);
   if (c.args.size() == 2) throw Unsupported(c.expr.text + " with a format argument");
-  return TextArg(c, 0);
+  Typed out = TextArg(c, 0);
+  if (c.args[0].type.kind != SfKind::kText) out.type = SfType::Text(kExpressionTextLength);
+  return out;
 }
 
 Typed CaseMap(FunctionCall& c, const char* fn) {
@@ -477,7 +479,10 @@ Typed ParseJson(FunctionCall& c) {
   const Typed& v = c.args[0];
   if (v.literal == Lit::kNull) return Translator::NullOf(SfType::Of(SfKind::kVariant));
   if (v.literal != Lit::kString) throw Unsupported("PARSE_JSON of a non-constant value");
-  return JsonConstant(CanonicalJson(v.literal_text, SfKind::kVariant, false), SfKind::kVariant);
+  Typed out =
+      JsonConstant(CanonicalJson(v.literal_text, SfKind::kVariant, false), SfKind::kVariant);
+  out.nullable = true;  // observed, even for a constant argument
+  return out;
 }
 
 Typed ObjectConstruct(FunctionCall& c, bool keep_null) {
@@ -541,11 +546,41 @@ Typed Clock(FunctionCall& c, std::string sql, SfType type) {
 
 Typed Context(FunctionCall& c, const std::string& value) {
   Arity(c, 0, 0);
-  if (value.empty()) return Translator::NullOf(SfType::Text());
+  // Observed: unbounded, nullable text whatever the value.
+  if (value.empty()) return Translator::NullOf(SfType::Text(kExpressionTextLength));
   Expr s;
   s.kind = ExprKind::kString;
   s.text = value;
-  return c.translator.TranslateScalar(s);
+  Typed out = c.translator.TranslateScalar(s);
+  out.type = SfType::Text(kExpressionTextLength);
+  out.nullable = true;
+  return out;
+}
+
+/// SYSTEM$WAIT(n [, 'SECONDS']): sleeps on the server and answers "waited n seconds", an
+/// unbounded, non-nullable text (observed). Other time units are refused.
+Typed SystemWait(FunctionCall& c) {
+  Arity(c, 1, 2);
+  int seconds = ConstantInt(c, 0);
+  if (seconds < 0) throw Unsupported("SYSTEM$WAIT of a negative time");
+  if (c.args.size() == 2 && ConstantText(c, 1) != "SECONDS") {
+    throw Unsupported("SYSTEM$WAIT in " + ConstantText(c, 1));
+  }
+  c.translator.MarkNondeterministic();
+  std::string text = "waited " + std::to_string(seconds) + " seconds";
+  return MakeTyped("(SELECT " + pg::QuoteLiteral(text) + "::text FROM pg_sleep(" +
+                       std::to_string(seconds) + "))",
+                   SfType::Text(kExpressionTextLength), false);
+}
+
+/// SEQ4()/SEQ8() over TABLE(GENERATOR(ROWCOUNT => n)): 0 to n-1 (observed: NUMBER(10,0), not
+/// nullable, for SEQ4). Elsewhere Snowflake's numbering may have gaps, which sfemu cannot
+/// reproduce, so it is refused.
+Typed Sequence(FunctionCall& c, int precision) {
+  Arity(c, 0, 1);
+  const std::string& seq = c.translator.generator_sequence();
+  if (seq.empty()) throw Unsupported(c.expr.text + " outside TABLE(GENERATOR(...))");
+  return MakeTyped("(" + seq + ")::numeric", SfType::Fixed(precision, 0), false);
 }
 
 const std::map<std::string, FunctionHandler>& Table() {
@@ -652,6 +687,9 @@ const std::map<std::string, FunctionHandler>& Table() {
       return Context(c, c.translator.session().account);
     };
     t["CURRENT_REGION"] = [](FunctionCall& c) { return Context(c, c.translator.session().region); };
+    t["SYSTEM$WAIT"] = SystemWait;
+    t["SEQ4"] = [](FunctionCall& c) { return Sequence(c, 10); };
+    t["SEQ8"] = [](FunctionCall& c) { return Sequence(c, 19); };
     return t;
   }();
   return kTable;

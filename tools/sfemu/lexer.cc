@@ -260,6 +260,17 @@ class Lexer {
       }
     }
     char c = sql_[pos_];
+    if (c == '@') {
+      // A stage reference (@stage/path, @~/path, @%table): one "@" token for the parser to
+      // refuse by name.
+      t.text = "@";
+      Advance();
+      while (pos_ < sql_.size() && !std::isspace(static_cast<unsigned char>(sql_[pos_])) &&
+             std::string_view("(),;").find(sql_[pos_]) == std::string_view::npos) {
+        Advance();
+      }
+      return;
+    }
     static const std::string_view kOne = "(),.;*+-/%=<>[]:";
     if (kOne.find(c) == std::string_view::npos) {
       Fail(std::string("unexpected character '") + c + "'");

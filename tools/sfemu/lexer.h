@@ -18,6 +18,7 @@ enum class TokenKind {
   kString,            ///< the decoded value
   kPlaceholder,       ///< ? (text empty), :1 or :name (text = "1" / "name")
   kSymbol,            ///< operators and punctuation: ( ) , . ; * + - / % = <> != < <= > >= || ::
+                      ///< and "@" for a whole stage reference (@stage/path)
   kEnd,
 };
 

@@ -146,6 +146,13 @@ void AppendFormatted(std::string& out, std::string_view format, int64_t wall_mic
       std::string nine = std::to_string(nanos);
       nine.insert(0, 9 - nine.size(), '0');
       out.append(nine, 0, static_cast<size_t>(digits));
+    } else if (StartsWithNoCase(element, "TZH") && offset_minutes == 0) {
+      // UTC is written Z for the hour and minute together (observed for TZHTZM; documented
+      // for TIMESTAMP_NTZ: "the UTC indicator (Z) is displayed").
+      out += 'Z';
+      std::string_view next = format.substr(i);
+      size_t colon = !next.empty() && next[0] == ':' ? 1 : 0;
+      if (StartsWithNoCase(next.substr(colon), "TZM")) i += colon + 3;
     } else if (StartsWithNoCase(element, "TZH")) {
       out += offset_minutes < 0 ? '-' : '+';
       Put(out, (offset_minutes < 0 ? -offset_minutes : offset_minutes) / 60, 2);

@@ -166,7 +166,8 @@ class Parser {
       while (!AtEnd() && !Peek().Is(";")) Advance();
       return s;
     }
-    static const std::set<std::string> kKnown = {"MERGE",  "COPY",   "CALL",    "EXECUTE", "GRANT",
+    if (t.IsWord("COPY")) NotSupported(Peek(1).IsWord("INTO") ? "COPY INTO" : "COPY");
+    static const std::set<std::string> kKnown = {"MERGE",  "CALL",   "EXECUTE", "GRANT",
                                                  "REVOKE", "UNDROP", "EXPLAIN", "COMMENT"};
     if (kKnown.count(t.text)) NotSupported(t.text);
     Unexpected();
@@ -418,6 +419,7 @@ class Parser {
       }
     }
     std::vector<int64_t> args;
+    type_had_arguments_ = Peek().Is("(");
     if (AcceptSymbol("(")) {
       do {
         bool negative = AcceptSymbol("-");
@@ -441,6 +443,16 @@ class Parser {
       throw SyntaxError(first.line, first.column, first.text);
     }
     return *type;
+  }
+
+  /// The target of a cast: VARCHAR without a length is unbounded text in an expression
+  /// (observed: CURRENT_TIMESTAMP()::STRING reports length 134217728).
+  SfType CastTypeName() {
+    SfType type = TypeName();
+    if (type.kind == SfKind::kText && !type_had_arguments_ && type.length == kMaxTextLength) {
+      type.length = kExpressionTextLength;
+    }
+    return type;
   }
 
   Statement Drop() {
@@ -661,7 +673,7 @@ class Parser {
       } while (AcceptSymbol(","));
     }
     if (AcceptWord("HAVING")) select->having = Expression();
-    if (Peek().IsWord("QUALIFY")) NotSupported("QUALIFY");
+    if (AcceptWord("QUALIFY")) select->qualify = Expression();
     return select;
   }
 
@@ -695,17 +707,52 @@ class Parser {
     TableRef ref;
     ref.line = Peek().line;
     ref.column = Peek().column;
-    if (Peek().IsWord("TABLE") && Peek(1).Is("(")) NotSupported("table functions");
+    if (Peek().IsWord("TABLE") && Peek(1).Is("(")) {
+      if (!Peek(2).IsWord("GENERATOR")) NotSupported("table functions");
+      Advance();
+      Advance();
+      Advance();
+      ExpectSymbol("(");
+      do {
+        if (Peek().IsWord("ROWCOUNT") && Peek(1).Is("=>")) {
+          Advance();
+          Advance();
+          ref.generator_rows = Expression();
+        } else if (Peek().IsWord("TIMELIMIT")) {
+          NotSupported("GENERATOR(TIMELIMIT => ...)");
+        } else {
+          Unexpected();
+        }
+      } while (AcceptSymbol(","));
+      if (!ref.generator_rows) NotSupported("GENERATOR without ROWCOUNT");
+      ExpectSymbol(")");
+      ExpectSymbol(")");
+      OptionalAlias(ref.alias);
+      return ref;
+    }
     if (Peek().IsWord("LATERAL")) NotSupported("LATERAL");
     if (AcceptSymbol("(")) {
       ref.subquery = Query();
       ExpectSymbol(")");
+    } else if (Peek().Is("@")) {
+      NotSupported("queries on staged files");
     } else {
       ref.parts = QualifiedName();
       if (Peek().Is("(")) NotSupported("table functions");
     }
+    TimeTravel();
     OptionalAlias(ref.alias);
+    TimeTravel();
     return ref;
+  }
+
+  /// AT(...), BEFORE(...) and CHANGES(...) after a table name (time travel).
+  void TimeTravel() {
+    for (const char* word : {"AT", "BEFORE", "CHANGES"}) {
+      if (Peek().IsWord(word) && Peek(1).Is("(")) {
+        NotSupported(std::string("time travel (") + word + ")");
+      }
+    }
   }
 
   std::vector<OrderItem> OrderList() {
@@ -922,13 +969,19 @@ class Parser {
         cast->line = e->line;
         cast->column = e->column;
         cast->args.push_back(std::move(e));
-        cast->cast_type = TypeName();
+        cast->cast_type = CastTypeName();
         Finish(*cast);
         e = std::move(cast);
         continue;
       }
       if (Peek().Is("[") || (Peek().Is(":") && e->kind == ExprKind::kColumn)) {
         NotSupported("semi-structured element access");
+      }
+      // v:a is lexed as the column v and the placeholder :a.
+      if (Peek().kind == TokenKind::kPlaceholder && !Peek().text.empty() &&
+          e->kind == ExprKind::kColumn) {
+        NotSupported("semi-structured paths (" +
+                     std::string(sql_.substr(e->begin, Peek().end - e->begin)) + ")");
       }
       if (Peek().IsWord("COLLATE")) NotSupported("COLLATE");
       return e;
@@ -1092,7 +1145,7 @@ class Parser {
     ExpectSymbol("(");
     e->args.push_back(Expression());
     ExpectWord("AS");
-    e->cast_type = TypeName();
+    e->cast_type = CastTypeName();
     ExpectSymbol(")");
     Finish(*e);
     return e;
@@ -1123,6 +1176,7 @@ class Parser {
   std::vector<Token> tokens_;
   size_t pos_ = 0;
   int positional_ = 0;
+  bool type_had_arguments_ = false;  ///< whether the last TypeName() had (arguments)
 };
 
 }  // namespace

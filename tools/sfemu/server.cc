@@ -83,7 +83,7 @@ Json RowTypeJson(const ResultColumn& c) {
   j["precision"] = fixed ? Json(c.type.precision) : temporal ? Json(0) : Json(nullptr);
   j["scale"] = fixed || temporal ? Json(c.type.scale) : Json(nullptr);
   j["nullable"] = c.nullable;
-  j["byteLength"] = sized ? Json(c.type.ByteLength()) : Json(nullptr);
+  j["byteLength"] = sized ? Json(c.byte_length.value_or(c.type.ByteLength())) : Json(nullptr);
   j["length"] = sized ? Json(c.type.length) : Json(nullptr);
   j["type"] = std::string(c.type.WireName());
   return j;
@@ -461,10 +461,9 @@ void Server::SendFirst(const httplib::Request& req, httplib::Response& res,
   std::string out = "{\n  \"resultSetMetaData\" : ";
   AppendJackson(out, MetadataJson(result), 2);
   std::string rows = result.Rows(0);
+  // Jackson's layout, also for an empty result: "[ ]" (observed).
   out += ",\n  \"data\" : [ ";
-  if (rows.empty()) {
-    out.pop_back();
-  } else {
+  if (!rows.empty()) {
     out += rows;
     out += ' ';
   }

@@ -32,6 +32,10 @@ enum class SfKind {
 
 inline constexpr int64_t kMaxTextLength = 16777216;
 inline constexpr int64_t kMaxBinaryLength = 8388608;
+/// The length (and byteLength) the service reports for text computed by an expression whose
+/// length it does not bound: casts to VARCHAR without a length, TO_VARCHAR, context functions
+/// such as CURRENT_USER(), NULL text bindings (observed). Table columns keep 16777216.
+inline constexpr int64_t kExpressionTextLength = 134217728;
 
 struct SfType {
   SfKind kind = SfKind::kText;

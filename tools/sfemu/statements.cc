@@ -21,7 +21,7 @@ std::shared_ptr<ResultSet> MultiResult(const PartitionPolicy& policy, BlobStore&
                                        std::vector<std::string> handles) {
   ResultColumn c;
   c.name = "multiple statement execution";
-  c.type = SfType::Text(134217728);
+  c.type = SfType::Text(kExpressionTextLength);
   c.nullable = false;
   ResultBuilder b({c}, RowLayout::kQuery, policy, blobs);
   b.AddRow({std::string("Multiple statements executed successfully.")});

@@ -92,7 +92,8 @@ std::string ToVarcharSql(const Typed& v) {
     case SfKind::kTimestampNtz:
       return "to_char(" + x + ", 'YYYY-MM-DD HH24:MI:SS.MS')";
     case SfKind::kTimestampLtz:
-      return "to_char(" + x + ", 'YYYY-MM-DD HH24:MI:SS.MS TZHTZM')";
+      // A zero offset is written Z (observed with TIMEZONE=UTC).
+      return "replace(to_char(" + x + ", 'YYYY-MM-DD HH24:MI:SS.MS TZHTZM'), ' +0000', ' Z')";
     case SfKind::kTimestampTz:
       return "sfemu_catalog.tz_text(" + x + ", " + v.offset + ")";
     case SfKind::kBinary:
@@ -269,6 +270,19 @@ Translator::Scope Translator::FromScope(const TableRef& ref, std::string& from_s
     return scope;
   }
   std::string alias_sql = NextAlias("t");
+  if (ref.generator_rows) {
+    Typed rows = Translate(*ref.generator_rows, Scope{});
+    if (rows.literal != Lit::kNumber || !IsInteger(rows.literal_text) ||
+        rows.literal_text.size() > 12) {
+      throw Unsupported("GENERATOR with a ROWCOUNT that is not a constant count");
+    }
+    from_sql = "generate_series(0::bigint, " + rows.literal_text + "::bigint - 1) AS " + alias_sql +
+               "(seq)";
+    generator_sequence_ = alias_sql + ".seq";
+    Scope scope;
+    if (ref.alias) scope.qualifiers.push_back({ref.alias->text});
+    return scope;
+  }
   if (ref.parts.size() >= 2 && ref.parts[ref.parts.size() - 2].text == "INFORMATION_SCHEMA") {
     std::string database = ref.parts.size() == 3 ? ref.parts[0].text : session_.database;
     if (database.empty()) QualifyTable(ref.parts);
@@ -408,7 +422,11 @@ Typed Translator::Placeholder(const Expr& e) {
     throw CompilationError("002040", "42601", "Unsupported data type '" + type + "'.");
   }
   const auto& value = binding.contains("value") ? binding["value"] : nlohmann::json();
-  if (value.is_null()) return NullOf(SfType::Of(it->second, 9));
+  if (value.is_null()) {
+    // Observed: a NULL TEXT binding is unbounded text.
+    return NullOf(it->second == SfKind::kText ? SfType::Text(kExpressionTextLength)
+                                              : SfType::Of(it->second, 9));
+  }
   if (!value.is_string()) {
     throw Error("002086", "22018", "Bind variable " + key + " has a value of the wrong JSON type.");
   }
@@ -477,17 +495,21 @@ Typed Translator::Placeholder(const Expr& e) {
     }
     case SfKind::kBoolean: {
       try {
+        // Observed: a bound BOOLEAN is reported nullable (other bound values are not).
         return MakeTyped(
             ToPgInput(SfType::Of(SfKind::kBoolean), text).value == "t" ? "TRUE" : "FALSE",
-            SfType::Of(SfKind::kBoolean), false);
+            SfType::Of(SfKind::kBoolean), true);
       } catch (const Error&) {
         throw bad();
       }
     }
     case SfKind::kBinary: {
       try {
-        return MakeTyped(Quote(ToPgInput(SfType::Of(SfKind::kBinary), text).value) + "::bytea",
-                         SfType::Of(SfKind::kBinary), false);
+        std::string hex = ToPgInput(SfType::Of(SfKind::kBinary), text).value;
+        // Observed: a bound BINARY value reports its own length in bytes.
+        SfType sized = SfType::Of(SfKind::kBinary);
+        sized.length = static_cast<int64_t>(text.size() / 2);
+        return MakeTyped(Quote(hex) + "::bytea", sized, false);
       } catch (const Error&) {
         throw bad();
       }
@@ -845,7 +867,7 @@ Typed Translator::Coerce(const Typed& v, const SfType& target) {
     return MakeTyped(Quote(CanonicalJson(v.literal_text, SfKind::kVariant)), target, false);
   }
   if (v.literal == Lit::kNumber && target.kind == SfKind::kText) {
-    Typed out = MakeTyped(Quote(v.literal_text), SfType::Text(), false);
+    Typed out = MakeTyped(Quote(v.literal_text), target, false);
     out.literal = Lit::kString;
     out.literal_text = v.literal_text;
     return out;
@@ -1099,6 +1121,13 @@ std::string Translator::DeriveName(const Expr& e) const {
 TranslatedQuery Translator::TranslateSelect(const Select& s, const std::vector<SfType>* coerce_to) {
   Scope scope;
   std::string from_sql;
+  // SEQ4() counts the rows of this query's own generator only.
+  struct Restore {
+    std::string& target;
+    std::string saved;
+    ~Restore() { target = saved; }
+  } restore{generator_sequence_, generator_sequence_};
+  generator_sequence_.clear();
   if (s.from) scope = FromScope(*s.from, from_sql);
   std::vector<Output> outputs;
   for (const auto& item : s.items) {
@@ -1160,6 +1189,21 @@ TranslatedQuery Translator::TranslateSelect(const Select& s, const std::vector<S
     return false;
   };
 
+  // QUALIFY filters after the window functions: the query runs as a subquery that also yields
+  // the condition and the ORDER BY keys, and the outer query filters, orders and limits.
+  Typed qualify;
+  if (s.qualify) {
+    if (s.distinct) throw Unsupported("QUALIFY with SELECT DISTINCT");
+    // QUALIFY may name the select list's aliases (a column of the same name wins).
+    Scope qualify_scope = scope;
+    for (const auto& o : outputs) {
+      bool taken = std::any_of(scope.columns.begin(), scope.columns.end(),
+                               [&](const ScopeColumn& c) { return c.name == o.name; });
+      if (o.from_alias && !taken) qualify_scope.columns.push_back({o.name, o.value});
+    }
+    qualify = Boolean(Translate(*s.qualify, qualify_scope), "QUALIFY");
+  }
+  std::string outer_list;
   std::string sql = s.distinct ? "SELECT DISTINCT " : "SELECT ";
   TranslatedQuery q;
   int pg_index = 0;
@@ -1169,8 +1213,10 @@ TranslatedQuery Translator::TranslateSelect(const Select& s, const std::vector<S
     std::string expr = v.type.kind == SfKind::kText ? "(" + v.sql + ") COLLATE \"C\"" : v.sql;
     if (v.type.kind == SfKind::kNull) expr = "NULL::text";
     sql += (i ? ", " : "") + expr + " AS " + Ident(alias);
+    outer_list += (i ? ", " : "") + Ident(alias);
     q.value_index.push_back(pg_index++);
     if (v.type.kind == SfKind::kTimestampTz) {
+      outer_list += ", " + Ident(alias + "o");
       sql += ", " + v.offset + " AS " + Ident(alias + "o");
       q.offset_index.push_back(pg_index++);
     } else {
@@ -1185,33 +1231,49 @@ TranslatedQuery Translator::TranslateSelect(const Select& s, const std::vector<S
     col.table = v.source_table;
     q.columns.push_back(std::move(col));
   }
-  if (s.from) sql += " FROM " + from_sql;
-  if (s.where) sql += " WHERE " + Boolean(Translate(*s.where, scope), "WHERE").sql;
+  std::string body;  // FROM ... HAVING
+  if (s.from) body += " FROM " + from_sql;
+  if (s.where) body += " WHERE " + Boolean(Translate(*s.where, scope), "WHERE").sql;
   if (!s.group_by.empty()) {
-    sql += " GROUP BY ";
+    body += " GROUP BY ";
     for (size_t i = 0; i < s.group_by.size(); ++i) {
       const Expr& g = *s.group_by[i];
       const Output* out = find_output(g);
       if (!out && !in_scope(g)) out = alias_output(g);
       Typed v = out ? out->value : Translate(g, scope);
       if (v.type.IsSemiStructured()) throw Unsupported("grouping by semi-structured values");
-      sql += (i ? ", " : "") + v.sql;
-      if (v.type.kind == SfKind::kTimestampTz) sql += ", " + v.offset;
+      body += (i ? ", " : "") + v.sql;
+      if (v.type.kind == SfKind::kTimestampTz) body += ", " + v.offset;
     }
   }
-  if (s.having) sql += " HAVING " + Boolean(Translate(*s.having, scope), "HAVING").sql;
+  if (s.having) body += " HAVING " + Boolean(Translate(*s.having, scope), "HAVING").sql;
+  std::string order_sql;
   if (!s.order_by.empty()) {
-    sql += " ORDER BY ";
+    order_sql = " ORDER BY ";
     for (size_t i = 0; i < s.order_by.size(); ++i) {
       const OrderItem& item = s.order_by[i];
       const Output* out = find_output(*item.expr);
       if (!out) out = alias_output(*item.expr);
       Typed v = out ? out->value : Translate(*item.expr, scope);
-      sql += (i ? ", " : "") + OrderKey(v, *item.expr);
-      if (item.descending) sql += " DESC";
-      if (item.nulls_first) sql += *item.nulls_first ? " NULLS FIRST" : " NULLS LAST";
+      std::string key = OrderKey(v, *item.expr);
+      if (s.qualify) {
+        // The key is computed inside and ordered on outside.
+        std::string name = "k" + std::to_string(i + 1);
+        sql += ", " + key + " AS " + Ident(name);
+        key = Ident(name);
+      }
+      order_sql += (i ? ", " : "") + key;
+      if (item.descending) order_sql += " DESC";
+      if (item.nulls_first) order_sql += *item.nulls_first ? " NULLS FIRST" : " NULLS LAST";
     }
   }
+  if (s.qualify) {
+    sql += ", (" + qualify.sql + ") AS " + Ident("q") + body;
+    sql = "SELECT " + outer_list + " FROM (" + sql + ") AS sfemu_qualify WHERE " + Ident("q");
+  } else {
+    sql += body;
+  }
+  sql += order_sql;
   auto count = [&](const Expr& e, const char* what) {
     Typed v = Translate(e, scope);
     if (v.literal == Lit::kNull) return std::string("ALL");

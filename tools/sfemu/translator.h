@@ -38,6 +38,9 @@ struct ResultColumn {
   SfType type;
   bool nullable = true;
   std::string database, schema, table;  ///< source of a plain column reference; else empty
+  /// rowType.byteLength when it is not the type's own: the text columns of SHOW, DESCRIBE and
+  /// DDL status results report byteLength = length (observed).
+  std::optional<int64_t> byte_length;
 };
 
 /// A SELECT ready to run: each output is one PostgreSQL column (two for TIMESTAMP_TZ).
@@ -109,6 +112,9 @@ class Translator {
   /// A typed NULL.
   static Typed NullOf(const SfType& type);
   void MarkNondeterministic() { deterministic_ = false; }
+  /// The row number (from 0) of TABLE(GENERATOR(...)) in the FROM clause being translated;
+  /// empty when there is none.
+  const std::string& generator_sequence() const { return generator_sequence_; }
   const SessionContext& session() const { return session_; }
 
  private:
@@ -161,6 +167,7 @@ class Translator {
   const SessionContext& session_;
   std::string_view sql_;
   bool deterministic_ = true;
+  std::string generator_sequence_;
   int next_alias_ = 0;
 };
 

@@ -97,6 +97,92 @@ TEST_F(SfemuProtocol, ResultSetHasEveryFieldOfTheRealService) {
   EXPECT_EQ(r.body.rfind("{\n  \"resultSetMetaData\" : {\n    \"numRows\" : 1,", 0), 0u);
 }
 
+// An empty result is written with Jackson's empty array, "[ ]", as the live service writes it.
+TEST_F(SfemuProtocol, EmptyResultDataIsWrittenAsTheLiveServiceWritesIt) {
+  MakeTable("EMPTY", 0);
+  HttpResult r = client_->Submit("SELECT ID, TXT FROM PROTO.PUBLIC.EMPTY");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("\n  \"data\" : [ ],\n  \"code\" : \"090001\","), std::string::npos)
+      << r.body;
+  EXPECT_EQ(r.json["data"], json::array());
+  HttpResult again =
+      client_->Get("/api/v2/statements/" + r.json["statementHandle"].get<std::string>());
+  EXPECT_NE(again.body.find("\"data\" : [ ],"), std::string::npos) << again.body;
+  HttpResult one = client_->Submit("SELECT 1");
+  EXPECT_NE(one.body.find("\"data\" : [ [\"1\"] ],"), std::string::npos) << one.body;
+}
+
+// rowType of metadata results and of computed text, as recorded on the live service: the text
+// columns of SHOW, DESCRIBE and DDL status have byteLength = length = 16777216 (table columns
+// report four bytes a character); context functions are unbounded (134217728) and nullable.
+TEST_F(SfemuProtocol, RowTypeOfMetadataAndComputedTextIsTheLiveServicesOne) {
+  auto text_columns = [](const HttpResult& r) {
+    std::vector<json> out;
+    for (const auto& c : r.json["resultSetMetaData"]["rowType"]) {
+      if (c["type"] == "text") out.push_back(c);
+    }
+    return out;
+  };
+  HttpResult created =
+      client_->Submit("CREATE OR REPLACE TABLE PROTO.PUBLIC.RT (ID NUMBER PRIMARY KEY, S VARCHAR)");
+  ASSERT_EQ(created.status, 200) << created.body;
+  for (const char* sql : {"DESCRIBE TABLE PROTO.PUBLIC.RT", "SHOW TABLES IN SCHEMA PROTO.PUBLIC",
+                          "SHOW PRIMARY KEYS IN TABLE PROTO.PUBLIC.RT"}) {
+    HttpResult r = client_->Submit(sql);
+    ASSERT_EQ(r.status, 200) << sql << r.body;
+    std::vector<json> texts = text_columns(r);
+    ASSERT_FALSE(texts.empty()) << sql;
+    for (const auto& c : texts) {
+      EXPECT_EQ(c["length"], 16777216) << sql << c.dump();
+      EXPECT_EQ(c["byteLength"], 16777216) << sql << c.dump();
+    }
+  }
+  std::vector<json> status = text_columns(created);
+  ASSERT_EQ(status.size(), 1u);
+  EXPECT_EQ(status[0]["name"], "status");
+  EXPECT_EQ(status[0]["byteLength"], 16777216);
+  EXPECT_EQ(status[0]["nullable"], true);
+
+  HttpResult table = client_->Submit("SELECT S FROM PROTO.PUBLIC.RT");
+  ASSERT_EQ(table.status, 200);
+  EXPECT_EQ(table.json["resultSetMetaData"]["rowType"][0]["length"], 16777216);
+  EXPECT_EQ(table.json["resultSetMetaData"]["rowType"][0]["byteLength"], 67108864);
+
+  HttpResult ctx = client_->Submit(
+      "SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_VERSION(), CURRENT_DATABASE(), "
+      "CURRENT_TIMESTAMP()::STRING, PARSE_JSON('{\"a\":1}'), ?, ?, ?",
+      {{"database", "PROTO"},
+       {"bindings",
+        {{"1", {{"type", "BOOLEAN"}, {"value", "false"}}},
+         {"2", {{"type", "BINARY"}, {"value", "CAFE01"}}},
+         {"3", {{"type", "TEXT"}, {"value", nullptr}}}}}});
+  ASSERT_EQ(ctx.status, 200) << ctx.body;
+  const json& rt = ctx.json["resultSetMetaData"]["rowType"];
+  ASSERT_EQ(rt.size(), 9u);
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(rt[i]["type"], "text") << i;
+    EXPECT_EQ(rt[i]["length"], 134217728) << i;
+    EXPECT_EQ(rt[i]["byteLength"], 134217728) << i;
+    EXPECT_EQ(rt[i]["nullable"], i < 4) << i;  // recorded: the cast of the clock is not
+  }
+  EXPECT_EQ(rt[5]["type"], "variant");
+  EXPECT_EQ(rt[5]["nullable"], true);
+  EXPECT_EQ(rt[6]["type"], "boolean");
+  EXPECT_EQ(rt[6]["nullable"], true);
+  EXPECT_EQ(rt[7]["type"], "binary");
+  EXPECT_EQ(rt[7]["length"], 3);
+  EXPECT_EQ(rt[7]["byteLength"], 3);
+  EXPECT_EQ(rt[7]["nullable"], false);
+  EXPECT_EQ(rt[8]["type"], "text");
+  EXPECT_EQ(rt[8]["length"], 134217728);
+  EXPECT_EQ(rt[8]["nullable"], true);
+  EXPECT_EQ(ctx.json["data"][0][6], "false");
+  EXPECT_EQ(ctx.json["data"][0][7], "CAFE01");
+  EXPECT_TRUE(ctx.json["data"][0][8].is_null());
+  // extTypeName only where there is one (recorded: absent on every other entry).
+  for (const auto& c : rt) EXPECT_FALSE(c.contains("extTypeName")) << c.dump();
+}
+
 TEST_F(SfemuProtocol, LargeResultsArePartitionedAndLaterPartitionsAreGzip) {
   MakeTable("BIG", 600);
   HttpResult first = client_->Submit("SELECT ID, TXT FROM PROTO.PUBLIC.BIG ORDER BY ID");
@@ -361,6 +447,12 @@ TEST_F(SfemuProtocol, OutputFormatParametersChangeTheWireTextOfDatesAndTimes) {
             json::parse(R"([["20261009","09:30:15.250","2023-07-14 09:30:15.250",)"
                         R"("2023-07-14T09:30:15.250 +05:30"]])"));
   EXPECT_EQ(formatted.json["resultSetMetaData"]["rowType"][0]["type"], "date");
+  // A zero offset is written Z, as the default format writes UTC.
+  HttpResult utc = client_->Submit(
+      "SELECT '2023-07-14 09:30:15.25 +00:00'::TIMESTAMP_TZ(3)",
+      {{"parameters", {{"TIMESTAMP_OUTPUT_FORMAT", "YYYY-MM-DD\"T\"HH24:MI:SS.FF3 TZH:TZM"}}}});
+  ASSERT_EQ(utc.status, 200) << utc.body;
+  EXPECT_EQ(utc.json["data"], json::parse(R"([["2023-07-14T09:30:15.250 Z"]])"));
 
   // sf2pg's decoder loads the canonical answer and refuses every formatted value.
   auto column = [](const char* name, const char* type, int scale) {

@@ -2,6 +2,8 @@
 // else is refused naming what is unsupported.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "integration/sfemu/sfemu_fixture.h"
 
 namespace sf2pg::testing {
@@ -194,6 +196,108 @@ TEST_F(SfemuSql, Literals) {
   EXPECT_EQ(rt[6]["type"], "timestamp_ntz");
   EXPECT_EQ(rt[9]["precision"], 5);
   EXPECT_EQ(rt[10]["type"], "binary");
+}
+
+// With TIMEZONE=UTC a timestamp converted to text ends in Z, not +0000 (recorded:
+// CURRENT_TIMESTAMP()::STRING gave "2026-10-08 22:40:55.656 Z"); other offsets keep +HHMM.
+TEST_F(SfemuSql, ZeroOffsetsAsTextAreZ) {
+  json utc = {{"parameters", {{"TIMEZONE", "UTC"}}}};
+  Rows r = Q(R"(SELECT CURRENT_TIMESTAMP()::STRING, TO_VARCHAR("LTZ"),
+                       TO_VARCHAR('2023-07-14 09:30:15 +00:00'::TIMESTAMP_TZ),
+                       TO_VARCHAR('2023-07-14 09:30:15 +05:30'::TIMESTAMP_TZ),
+                       TO_VARCHAR('2023-07-14 09:30:15 -08:00'::TIMESTAMP_TZ),
+                       TO_VARCHAR("NTZ")
+                FROM "SQLT"."PUBLIC"."EV" WHERE "ID" = 1)",
+             utc);
+  ASSERT_EQ(r.size(), 1u);
+  std::string now = r[0][0];
+  EXPECT_TRUE(now.ends_with(" Z")) << now;
+  EXPECT_EQ(now.size(), std::string("2026-10-08 22:40:55.656 Z").size()) << now;
+  EXPECT_EQ(r[0][1], "2023-07-14 09:30:15.000 Z");
+  EXPECT_EQ(r[0][2], "2023-07-14 09:30:15.000 Z");
+  EXPECT_EQ(r[0][3], "2023-07-14 09:30:15.000 +0530");
+  EXPECT_EQ(r[0][4], "2023-07-14 09:30:15.000 -0800");
+  EXPECT_EQ(r[0][5], "2023-07-14 09:30:15.250");
+  // In another zone the local offset is written.
+  Rows la = Q(R"(SELECT TO_VARCHAR("LTZ") FROM "SQLT"."PUBLIC"."EV" WHERE "ID" = 1)",
+              {{"parameters", {{"TIMEZONE", "America/Los_Angeles"}}}});
+  EXPECT_EQ(la[0][0], "2023-07-14 02:30:15.000 -0700");
+}
+
+// Valid Snowflake that sfemu does not run is refused as an unsupported feature naming it (the
+// live service's 000002 / 0A000), never as a syntax error.
+TEST_F(SfemuSql, UnemulatedStatementsAreUnsupportedFeatures) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"COPY INTO SQLT.PUBLIC.EV FROM @~/staged/", "COPY INTO"},
+      {R"(SELECT * FROM "SQLT"."PUBLIC"."EV" AT(OFFSET => -60))", "time travel (AT)"},
+      {R"(SELECT "ID" FROM "SQLT"."PUBLIC"."EV" BEFORE(TIMESTAMP => '2023-01-01'::TIMESTAMP_LTZ))",
+       "time travel (BEFORE)"},
+      {R"(SELECT "GRP":a FROM "SQLT"."PUBLIC"."EV")", "semi-structured paths (\"GRP\":a)"},
+  };
+  for (const auto& [sql, feature] : cases) {
+    json e = Error(sql);
+    EXPECT_EQ(e["code"], "000002") << sql;
+    EXPECT_EQ(e["sqlState"], "0A000") << sql;
+    EXPECT_EQ(e["message"], "Unsupported feature '" + feature + "'.") << sql;
+    EXPECT_TRUE(e["statementHandle"].is_string()) << sql;
+  }
+}
+
+// SYSTEM$WAIT sleeps on the server and answers as recorded ("waited 3 seconds", unbounded
+// non-nullable text); with a shorter statement timeout it is cancelled with 408.
+TEST_F(SfemuSql, SystemWaitSleepsAndHonoursTheStatementTimeout) {
+  auto start = std::chrono::steady_clock::now();
+  HttpResult r = client_->Submit("SELECT SYSTEM$WAIT(1)");
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_GE(took, std::chrono::milliseconds(950));
+  EXPECT_EQ(r.json["data"], json::parse(R"([["waited 1 seconds"]])"));
+  const json& c = r.json["resultSetMetaData"]["rowType"][0];
+  EXPECT_EQ(c["name"], "SYSTEM$WAIT(1)");
+  EXPECT_EQ(c["type"], "text");
+  EXPECT_EQ(c["length"], 134217728);
+  EXPECT_EQ(c["nullable"], false);
+  HttpResult timed_out = client_->Submit("SELECT SYSTEM$WAIT(30)", {{"timeout", 1}});
+  EXPECT_EQ(timed_out.status, 408) << timed_out.body;
+  EXPECT_EQ(timed_out.json["code"], "000630");
+  EXPECT_EQ(Error("SELECT SYSTEM$WAIT(1, 'MINUTES')")["code"], "000002");
+}
+
+// TABLE(GENERATOR(ROWCOUNT => n)) with SEQ4()/SEQ8() numbers rows 0..n-1 (recorded: SEQ4 is
+// NUMBER(10,0), not nullable); SEQ4 elsewhere is refused.
+TEST_F(SfemuSql, GeneratorRowsAreNumberedFromZero) {
+  HttpResult r = client_->Submit(
+      "SELECT SEQ4() AS N, SEQ8() FROM TABLE(GENERATOR(ROWCOUNT => 2500)) ORDER BY N DESC");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json& meta = r.json["resultSetMetaData"];
+  EXPECT_EQ(meta["numRows"], 2500);
+  EXPECT_EQ(r.json["data"][0], json::parse(R"(["2499","2499"])"));
+  EXPECT_EQ(meta["rowType"][0]["type"], "fixed");
+  EXPECT_EQ(meta["rowType"][0]["precision"], 10);
+  EXPECT_EQ(meta["rowType"][0]["scale"], 0);
+  EXPECT_EQ(meta["rowType"][0]["nullable"], false);
+  EXPECT_EQ(meta["rowType"][1]["precision"], 19);
+  EXPECT_EQ(Q("SELECT COUNT(*), MIN(N), SUM(N) FROM (SELECT SEQ4() AS N FROM "
+              "TABLE(GENERATOR(ROWCOUNT => 20000))) WHERE N >= 10"),
+            (Rows{{"19990", "10", "199989955"}}));
+  EXPECT_EQ(Q("SELECT SEQ4() FROM TABLE(GENERATOR(ROWCOUNT => 0))"), Rows{});
+  EXPECT_EQ(Error(R"(SELECT SEQ4() FROM "SQLT"."PUBLIC"."EV")")["code"], "000002");
+  EXPECT_EQ(Error("SELECT 1 FROM TABLE(GENERATOR(TIMELIMIT => 1))")["code"], "000002");
+}
+
+// QUALIFY filters on window functions after they are computed, before ORDER BY and LIMIT, and
+// may name select-list aliases.
+TEST_F(SfemuSql, QualifyFiltersAfterWindowFunctions) {
+  EXPECT_EQ(Q(R"(SELECT "ID", "GRP" FROM "SQLT"."PUBLIC"."EV" WHERE "GRP" IS NOT NULL
+                 QUALIFY ROW_NUMBER() OVER (PARTITION BY "GRP" ORDER BY "ID" DESC) = 1
+                 ORDER BY "ID")"),
+            (Rows{{"2", "b"}, {"3", "a"}, {"4", "B"}}));
+  EXPECT_EQ(Q(R"(SELECT "ID" AS X, RANK() OVER (ORDER BY "AMT" DESC) AS R
+                 FROM "SQLT"."PUBLIC"."EV" QUALIFY R <= 3 ORDER BY R DESC LIMIT 2)"),
+            (Rows{{"5", "3"}, {"1", "2"}}));
+  EXPECT_EQ(Q(R"(SELECT "GRP", COUNT(*) AS N FROM "SQLT"."PUBLIC"."EV" GROUP BY "GRP"
+                 QUALIFY COUNT(*) = MAX(COUNT(*)) OVER ())"),
+            (Rows{{"a", "2"}}));
 }
 
 TEST_F(SfemuSql, UserFilters) {

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "error.h"
 #include "lexer.h"
 
@@ -62,6 +66,46 @@ TEST(SfemuParser, RefusesJoinsAsUnsupported) {
     EXPECT_EQ(e.code(), "000002");
     EXPECT_NE(std::string(e.what()).find("joins"), std::string::npos);
   }
+}
+
+// Valid Snowflake that sfemu does not emulate is an unsupported feature (000002 / 0A000, the
+// live service's code and message shape for one), naming the feature, never a syntax error.
+TEST(SfemuParser, RefusesStagesTimeTravelAndPathsAsUnsupportedFeatures) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"COPY INTO t FROM @~/staged/", "Unsupported feature 'COPY INTO'."},
+      {"COPY INTO t FROM @my_stage/path/file.csv.gz FILE_FORMAT = (TYPE = CSV)",
+       "Unsupported feature 'COPY INTO'."},
+      {"SELECT * FROM @%t", "Unsupported feature 'queries on staged files'."},
+      {"SELECT * FROM db.s.t AT(OFFSET => -60)", "Unsupported feature 'time travel (AT)'."},
+      {"SELECT * FROM t x BEFORE(STATEMENT => '01c8d7be')",
+       "Unsupported feature 'time travel (BEFORE)'."},
+      {"SELECT * FROM t CHANGES(INFORMATION => DEFAULT)",
+       "Unsupported feature 'time travel (CHANGES)'."},
+      {"SELECT v:a FROM t", "Unsupported feature 'semi-structured paths (v:a)'."},
+      {"SELECT ID, v:a.b::STRING FROM t", "Unsupported feature 'semi-structured paths (v:a)'."},
+  };
+  for (const auto& [sql, message] : cases) {
+    try {
+      ParseScript(sql);
+      ADD_FAILURE() << sql;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), "000002") << sql;
+      EXPECT_EQ(e.sql_state(), "0A000") << sql;
+      EXPECT_EQ(e.http_status(), 422) << sql;
+      EXPECT_STREQ(e.what(), message.c_str()) << sql;
+    }
+  }
+  // Placeholders stay placeholders.
+  auto statements = ParseScript("SELECT :a, ID FROM t WHERE ID = :b");
+  ASSERT_EQ(statements.size(), 1u);
+}
+
+TEST(SfemuLexer, ReadsAStageReferenceAsOneToken) {
+  auto tokens = Tokenize("COPY INTO t FROM @~/a/b.csv;");
+  ASSERT_EQ(tokens.size(), 7u);
+  EXPECT_TRUE(tokens[4].Is("@"));
+  EXPECT_EQ(tokens[4].end - tokens[4].offset, std::string("@~/a/b.csv").size());
+  EXPECT_TRUE(tokens[5].Is(";"));
 }
 
 TEST(SfemuParser, ParsesKeyBoundaryQuery) {

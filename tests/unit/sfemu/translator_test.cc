@@ -86,6 +86,57 @@ TEST(SfemuTranslator, TypesLiteralsAndNamesUnaliasedColumnsByTheirText) {
   EXPECT_FALSE(q.columns[3].nullable);
 }
 
+// rowType as recorded on the live service: unbounded text (134217728) for casts to VARCHAR
+// without a length and for context functions, which are also nullable; PARSE_JSON is nullable;
+// a bound BOOLEAN is nullable, a bound BINARY reports its own length, a NULL TEXT binding is
+// unbounded text. Table columns and literals keep their own lengths.
+TEST(SfemuTranslator, ComputedTextAndBindingsHaveTheLiveRowType) {
+  Harness h;
+  h.session.user = "TESTER";
+  h.session.role = "SYSADMIN";
+  nlohmann::json bindings = {{"1", {{"type", "BOOLEAN"}, {"value", "true"}}},
+                             {"2", {{"type", "BINARY"}, {"value", "DEADBEEF"}}},
+                             {"3", {{"type", "TEXT"}, {"value", nullptr}}},
+                             {"4", {{"type", "TEXT"}, {"value", "h\u00e9"}}},
+                             {"5", {{"type", "FIXED"}, {"value", "42"}}}};
+  h.session.bindings = &bindings;
+  auto q = h.Select(
+      "SELECT CURRENT_TIMESTAMP()::STRING, CAST(1 AS VARCHAR), 1::VARCHAR(10), CURRENT_USER(), "
+      "CURRENT_ROLE(), PARSE_JSON('1'), TO_VARCHAR(ID), ?, ?, ?, ?, ?, 'x', \"Name\" "
+      "FROM DB.S.T");
+  ASSERT_EQ(q.columns.size(), 14u);
+  auto length = [&](size_t i) { return q.columns[i].type.length; };
+  EXPECT_EQ(length(0), 134217728);
+  EXPECT_EQ(q.columns[0].type.ByteLength(), 134217728);
+  EXPECT_FALSE(q.columns[0].nullable);  // recorded: CURRENT_TIMESTAMP()::STRING is not nullable
+  EXPECT_EQ(length(1), 134217728);
+  EXPECT_EQ(length(2), 10);
+  for (size_t i : {3u, 4u}) {
+    EXPECT_EQ(q.columns[i].type.kind, SfKind::kText) << i;
+    EXPECT_EQ(length(i), 134217728) << i;
+    EXPECT_TRUE(q.columns[i].nullable) << i;
+  }
+  EXPECT_EQ(q.columns[5].type.kind, SfKind::kVariant);
+  EXPECT_TRUE(q.columns[5].nullable);
+  EXPECT_EQ(length(6), 134217728);
+  EXPECT_EQ(q.columns[7].type.kind, SfKind::kBoolean);
+  EXPECT_TRUE(q.columns[7].nullable);
+  EXPECT_EQ(q.columns[8].type.kind, SfKind::kBinary);
+  EXPECT_EQ(length(8), 4);
+  EXPECT_EQ(q.columns[8].type.ByteLength(), 4);
+  EXPECT_FALSE(q.columns[8].nullable);
+  EXPECT_EQ(q.columns[9].type.kind, SfKind::kText);
+  EXPECT_EQ(length(9), 134217728);
+  EXPECT_TRUE(q.columns[9].nullable);
+  EXPECT_EQ(length(10), 2);
+  EXPECT_EQ(q.columns[10].type.ByteLength(), 8);
+  EXPECT_FALSE(q.columns[10].nullable);
+  EXPECT_FALSE(q.columns[11].nullable);
+  EXPECT_EQ(length(12), 1);
+  EXPECT_EQ(length(13), 100);
+  EXPECT_EQ(q.columns[13].type.ByteLength(), 400);
+}
+
 TEST(SfemuTranslator, ResolvesNamesWithSnowflakeCaseRules) {
   Harness h;
   auto q = h.Select(R"(SELECT id, "Name", db.s.t.amount FROM "DB"."S"."T")");

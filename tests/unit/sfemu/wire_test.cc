@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "output_format.h"
 #include "values.h"
 
 namespace sf2pg::sfemu {
@@ -93,6 +94,22 @@ TEST(SfemuWire, FloatCasesOfTheSharedTable) {
     ++checked;
   }
   EXPECT_GE(checked, 10);
+}
+
+// Output formats: a zero offset is written Z for TZH with its TZM (as the default format writes
+// UTC), other offsets as signed hours and minutes.
+TEST(SfemuOutputFormat, ZeroOffsetIsZ) {
+  const int64_t micros = (19552LL * 86400 + 34215) * 1000000 + 250000;  // 2023-07-14 09:30:15.25
+  auto format = [&](std::string_view f, int offset) {
+    std::string out;
+    AppendFormatted(out, f, micros, offset);
+    return out;
+  };
+  EXPECT_EQ(format("YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM", 0), "2023-07-14 09:30:15.250 Z");
+  EXPECT_EQ(format("YYYY-MM-DD\"T\"HH24:MI:SS TZH:TZM", 0), "2023-07-14T09:30:15 Z");
+  EXPECT_EQ(format("HH24:MI TZH", 0), "09:30 Z");
+  EXPECT_EQ(format("YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM", 330), "2023-07-14 09:30:15.250 +0530");
+  EXPECT_EQ(format("HH24:MI TZH:TZM", -480), "09:30 -08:00");
 }
 
 }  // namespace
