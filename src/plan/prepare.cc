@@ -249,7 +249,8 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
                          &job.plan_input.newer_than_target);
       std::string high;
       int64_t high_rows = 0;
-      if (!job.plan_input.table.floor.empty() && PreviousHighMark(*ctx.tracker, job, &high, &high_rows)) {
+      if (!job.plan_input.table.floor.empty() &&
+          PreviousHighMark(*ctx.tracker, job, &high, &high_rows)) {
         // The target's newest row can be newer than a row changed after its chunk was read
         // (by a run that was resumed while the source changed); the previous plan's high mark
         // is not: every row changed since has a larger watermark. The target can also be older
