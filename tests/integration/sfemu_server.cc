@@ -1,5 +1,6 @@
 #include "integration/sfemu_server.h"
 
+#include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -34,6 +35,19 @@ std::map<std::string, std::string> PgEnv() {
 }
 
 }  // namespace
+
+void StopSfemu(pid_t pid, const std::string& log_path) {
+  kill(pid, SIGTERM);
+  for (int i = 0; i < 1500; ++i) {
+    if (waitpid(pid, nullptr, WNOHANG) == pid) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  std::string log = Slurp(log_path);
+  ADD_FAILURE() << "sfemu (pid " << pid << ") did not exit within 15 s of SIGTERM; its log ends:\n"
+                << log.substr(log.size() > 4000 ? log.size() - 4000 : 0);
+}
 
 SfemuServer::SfemuServer(const std::string& database, const std::string& dataset, int rows,
                          std::vector<std::string> serve_args)
@@ -70,10 +84,7 @@ SfemuServer::SfemuServer(const std::string& database, const std::string& dataset
 }
 
 SfemuServer::~SfemuServer() {
-  if (pid_ > 0) {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
+  if (pid_ > 0) StopSfemu(pid_, dir_ + "/sfemu.log");
   std::filesystem::remove_all(dir_);
 }
 

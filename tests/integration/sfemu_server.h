@@ -11,6 +11,10 @@
 
 namespace sf2pg::testing {
 
+/// Stops an sfemu process: SIGTERM, then up to 15 s for it to exit. One that does not exit is
+/// killed and the test fails with the end of `log_path`; a test never waits forever.
+void StopSfemu(pid_t pid, const std::string& log_path);
+
 class SfemuServer {
  public:
   /// Loads `dataset` ("demo", "bench", or "" for none) with `rows` into database `database`

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -156,9 +157,11 @@ int Serve(const PgOptions& pg_options, ServeOptions options, StoreOptions store_
                                 {"account", NormalizeAccount(args.account)},
                                 {"postgres", pg.Describe()}});
   std::string spill_dir = store_options.spill_dir;
-  std::thread waiter([&server, signals, spill_dir] {
+  std::atomic<bool> stopping{false};
+  std::thread waiter([&server, &stopping, signals, spill_dir] {
     int sig = 0;
     sigwait(&signals, &sig);
+    stopping = true;
     log::Info("stopping", {{"signal", sig}});
     server.Stop();
     // httplib keeps idle keep-alive connections (and so its thread pool) until their timeout;
@@ -169,9 +172,13 @@ int Serve(const PgOptions& pg_options, ServeOptions options, StoreOptions store_
     std::fflush(nullptr);
     std::_Exit(0);
   });
-  waiter.detach();
   server.Run();
-  return 0;
+  // The process ends in the waiter (std::_Exit): returning from here would run the static
+  // destructors (the log's among them) while the waiter still uses them.
+  if (stopping) waiter.join();
+  log::Error("the server stopped without a signal");
+  std::fflush(nullptr);
+  std::_Exit(1);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "integration/pg_fixture.h"
+#include "integration/sfemu_server.h"
 
 extern char** environ;
 
@@ -187,11 +188,7 @@ SfemuProcess::SfemuProcess(const std::string& database, std::vector<std::string>
 }
 
 SfemuProcess::~SfemuProcess() {
-  if (pid_ > 0) {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
+  if (pid_ > 0) StopSfemu(pid_, dir_ + "/sfemu.log");
   std::filesystem::remove_all(dir_);
 }
 

@@ -197,7 +197,7 @@ TEST_F(WorkerTest, AnInDoubtCommitThatDidNotLandIsLoadedAgainOnce) {
 
 TEST_F(WorkerTest, ABrokenStatusSessionIsReplacedAndTheChunkRetried) {
   AddTable("A", 3);
-  std::shared_ptr<MemoryRun> run = run_;
+  MemoryRun* run = run_.get();  // not a shared_ptr: the hook is stored in the run itself
   // The first session breaks during chunk 2's first attempt.
   run_->before_commit = [run](const MemoryRun::Chunk& c, int attempt) {
     if (c.id == 2 && attempt == 1) {
@@ -284,7 +284,7 @@ TEST_F(WorkerTest, AChunkWhoseWorkerDiedIsTakenOverAndLoadedOnce) {
 TEST_F(WorkerTest, AChunkAnotherWorkerCompletedFirstIsSkipped) {
   AddTable("A", 2);
   // Chunk 1 completes elsewhere while this worker fetches it (a joined process won).
-  std::shared_ptr<MemoryRun> run = run_;
+  MemoryRun* run = run_.get();  // not a shared_ptr: the hook is stored in the run itself
   run_->before_commit = [run](const MemoryRun::Chunk& c, int) {
     if (c.id != 1) return;
     std::lock_guard lock(run->mu);
