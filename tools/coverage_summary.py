@@ -12,6 +12,7 @@ import sys
 
 def main() -> int:
     build, src, folders = sys.argv[1], os.path.realpath(sys.argv[2]), sys.argv[3:]
+    build = os.path.abspath(build)
     gcdas = [os.path.join(d, f) for d, _, fs in os.walk(build) for f in fs if f.endswith(".gcda")]
     if not gcdas:
         print(f"coverage: no .gcda files under {build}; did the tests run?", file=sys.stderr)
