@@ -458,7 +458,7 @@ TEST(ConfigSeedExamples, TableConfiguration) {
   })");
   Json j;
   j["sources"] = Json::array({MinimalSource()});
-  j["sources"][0]["tables"] = {table};
+  j["sources"][0]["tables"] = Json::array({table});
   auto result = ParseConfig(j.dump());
   ASSERT_TRUE(result.ok()) << FormatProblems(result.problems, true);
   const auto& t = result.config->sources[0].tables[0];
