@@ -1,4 +1,6 @@
 // Environment variables, .env files and credentials.
+#include <unistd.h>  // environ
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -7,8 +9,6 @@
 #include "config/load.h"
 #include "core/error.h"
 #include "core/strings.h"
-
-extern char** environ;
 
 namespace sf2pg::config {
 namespace {

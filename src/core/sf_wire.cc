@@ -1,18 +1,18 @@
 #include "core/sf_wire.h"
 
+#include "core/strings.h"
+
 namespace sf2pg::sfwire {
 namespace {
 
 constexpr int32_t kNanosPerSecond = 1000000000;
 constexpr int kMaxWholeDigits = 18;
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 // Parses unsigned decimal digits (at most `max_digits`) and returns where they stop.
 bool ParseDigits(std::string_view text, size_t* pos, int max_digits, int64_t* value) {
   size_t start = *pos;
   int64_t v = 0;
-  while (*pos < text.size() && IsDigit(text[*pos])) {
+  while (*pos < text.size() && IsAsciiDigit(text[*pos])) {
     if (static_cast<int>(*pos - start) >= max_digits) return false;
     v = v * 10 + (text[*pos] - '0');
     ++*pos;
@@ -112,7 +112,7 @@ bool ParseSeconds(std::string_view text, Seconds* out, int scale) {
   int digits = 0;
   if (pos < text.size() && text[pos] == '.') {
     ++pos;
-    while (pos < text.size() && IsDigit(text[pos])) {
+    while (pos < text.size() && IsAsciiDigit(text[pos])) {
       if (++digits > 9) return false;
       nanos = nanos * 10 + (text[pos++] - '0');
     }

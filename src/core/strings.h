@@ -7,6 +7,9 @@
 
 namespace sf2pg {
 
+/// Whether `c` is one of the ASCII digits 0-9 (unlike std::isdigit, independent of the locale).
+constexpr bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+
 /// `text` with A-Z turned into a-z; every other byte unchanged.
 inline std::string Lower(std::string_view text) {
   std::string out(text);

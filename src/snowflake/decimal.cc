@@ -1,5 +1,7 @@
 #include "snowflake/decimal.h"
 
+#include "core/strings.h"
+
 namespace sf2pg::snowflake {
 namespace {
 
@@ -11,8 +13,6 @@ constexpr int16_t kSignNegative = 0x4000;
 constexpr int kPow10[kDecDigits] = {1, 10, 100, 1000};
 
 int FloorDiv(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Collects the significant digits of `text` (integer and fraction digits in order) into
 // `out`; `leading` counts the zeros before the first non-zero digit.
@@ -42,7 +42,7 @@ bool ParseExponent(std::string_view text, int* exponent) {
   if (pos == text.size() || text.size() - pos > 6) return false;
   int value = 0;
   for (; pos < text.size(); ++pos) {
-    if (!IsDigit(text[pos])) return false;
+    if (!IsAsciiDigit(text[pos])) return false;
     value = value * 10 + (text[pos] - '0');
   }
   *exponent = negative ? -value : value;
@@ -60,10 +60,10 @@ bool ParseDecimal(std::string_view text, Decimal* out) {
   size_t mantissa_start = pos;
   int integer_digits = 0;
   int fraction_digits = 0;
-  while (pos < text.size() && IsDigit(text[pos])) ++pos, ++integer_digits;
+  while (pos < text.size() && IsAsciiDigit(text[pos])) ++pos, ++integer_digits;
   if (pos < text.size() && text[pos] == '.') {
     ++pos;
-    while (pos < text.size() && IsDigit(text[pos])) ++pos, ++fraction_digits;
+    while (pos < text.size() && IsAsciiDigit(text[pos])) ++pos, ++fraction_digits;
   }
   if (integer_digits + fraction_digits == 0) return false;
   std::string_view mantissa = text.substr(mantissa_start, pos - mantissa_start);
@@ -117,7 +117,7 @@ IntegerParse ParseInteger(std::string_view text, int64_t min, int64_t max, int64
   size_t start = pos;
   uint64_t magnitude = 0;
   bool overflow = false;
-  for (; pos < text.size() && IsDigit(text[pos]); ++pos) {
+  for (; pos < text.size() && IsAsciiDigit(text[pos]); ++pos) {
     unsigned digit = static_cast<unsigned>(text[pos] - '0');
     if (magnitude > (UINT64_MAX - digit) / 10) overflow = true;
     magnitude = magnitude * 10 + digit;
@@ -127,7 +127,7 @@ IntegerParse ParseInteger(std::string_view text, int64_t min, int64_t max, int64
     if (text[pos] != '.') return IntegerParse::kMalformed;
     bool fraction = false;
     for (++pos; pos < text.size(); ++pos) {
-      if (!IsDigit(text[pos])) return IntegerParse::kMalformed;
+      if (!IsAsciiDigit(text[pos])) return IntegerParse::kMalformed;
       fraction = fraction || text[pos] != '0';
     }
     if (fraction) return IntegerParse::kFraction;

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/strings.h"
+
 namespace sf2pg::snowflake {
 namespace {
 
@@ -19,8 +21,6 @@ bool IsUndefinedToken(std::string_view text, size_t at) {
   size_t end = at + kUndefined.size();
   return (at == 0 || !IsWordChar(text[at - 1])) && (end == text.size() || !IsWordChar(text[end]));
 }
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // PostgreSQL's JSON lexer reads letters, digits, '_' and non-ASCII bytes as one token, so a
 // number or literal followed by one of them is an error.
@@ -97,7 +97,7 @@ class JsonChecker {
 
   JsonFixup Scalar() {
     if (At('"')) return String();
-    if (At('-') || (at_ < t_.size() && IsDigit(t_[at_]))) return Number();
+    if (At('-') || (at_ < t_.size() && IsAsciiDigit(t_[at_]))) return Number();
     size_t start = at_;
     while (at_ < t_.size() && IsTokenChar(t_[at_])) ++at_;
     std::string_view word = t_.substr(start, at_ - start);
@@ -144,7 +144,7 @@ class JsonChecker {
   }
 
   static int HexDigit(char c) {
-    if (IsDigit(c)) return c - '0';
+    if (IsAsciiDigit(c)) return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
@@ -152,7 +152,7 @@ class JsonChecker {
 
   size_t Digits() {
     size_t start = at_;
-    while (at_ < t_.size() && IsDigit(t_[at_])) ++at_;
+    while (at_ < t_.size() && IsAsciiDigit(t_[at_])) ++at_;
     return at_ - start;
   }
 
@@ -176,8 +176,8 @@ class JsonChecker {
       ++at_;
       bool negative = At('-');
       if (At('-') || At('+')) ++at_;
-      if (at_ >= t_.size() || !IsDigit(t_[at_])) return JsonFixup::kSyntax;
-      for (; at_ < t_.size() && IsDigit(t_[at_]); ++at_) {
+      if (at_ >= t_.size() || !IsAsciiDigit(t_[at_])) return JsonFixup::kSyntax;
+      for (; at_ < t_.size() && IsAsciiDigit(t_[at_]); ++at_) {
         exponent = std::min<int64_t>(exponent * 10 + (t_[at_] - '0'), kMaxWrittenExponent);
       }
       if (negative) exponent = -exponent;

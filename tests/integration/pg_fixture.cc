@@ -13,8 +13,6 @@
 
 #include "core/quote.h"
 
-extern char** environ;
-
 namespace sf2pg::testing {
 namespace {
 

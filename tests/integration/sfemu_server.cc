@@ -13,18 +13,12 @@
 #include <thread>
 
 #include "config/config.h"
+#include "integration/files.h"
 #include "integration/pg_fixture.h"
 #include "snowflake/snowflake_source.h"
 
 namespace sf2pg::testing {
 namespace {
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::map<std::string, std::string> PgEnv() {
   return {{"PGHOST", "127.0.0.1"},
@@ -44,7 +38,7 @@ void StopSfemu(pid_t pid, const std::string& log_path) {
   }
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
-  std::string log = Slurp(log_path);
+  std::string log = ReadFileText(log_path);
   ADD_FAILURE() << "sfemu (pid " << pid << ") did not exit within 15 s of SIGTERM; its log ends:\n"
                 << log.substr(log.size() > 4000 ? log.size() - 4000 : 0);
 }
@@ -63,7 +57,7 @@ SfemuServer::SfemuServer(const std::string& database, const std::string& dataset
   RunProcess({"/usr/bin/openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt",
               "rsa_keygen_bits:2048", "-out", key});
   RunProcess({"/usr/bin/openssl", "pkey", "-in", key, "-pubout", "-out", key + ".pub"});
-  private_key_ = Slurp(key);
+  private_key_ = ReadFileText(key);
   std::string port_file = dir_ + "/port";
   std::string command = "exec >" + dir_ + "/sfemu.log 2>&1; ";
   for (const auto& [k, v] : PgEnv()) command += k + "=" + v + " ";
@@ -75,11 +69,12 @@ SfemuServer::SfemuServer(const std::string& database, const std::string& dataset
     execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  for (int i = 0; i < 400 && Slurp(port_file).empty(); ++i) {
+  for (int i = 0; i < 400 && ReadFileText(port_file).empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
-  std::string port = Slurp(port_file);
-  if (port.empty()) throw std::runtime_error("sfemu did not start: " + Slurp(dir_ + "/sfemu.log"));
+  std::string port = ReadFileText(port_file);
+  if (port.empty())
+    throw std::runtime_error("sfemu did not start: " + ReadFileText(dir_ + "/sfemu.log"));
   port_ = std::stoi(port);
 }
 

@@ -383,7 +383,7 @@ std::string CanonicalJson(std::string_view input, SfKind kind, bool allow_undefi
 }
 
 std::string CanonicalGeo(std::string_view input, SfKind kind) {
-  std::string text(Trim(input));
+  std::string text(sf2pg::Trim(input));
   NumberStyle style = kind == SfKind::kGeometry ? NumberStyle::kGeometry : NumberStyle::kGeography;
   std::string upper = Upper(text);
   if (upper.rfind("POINT", 0) == 0) {

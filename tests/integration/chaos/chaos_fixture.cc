@@ -13,20 +13,9 @@
 #include <stdexcept>
 
 #include "core/quote.h"
-
-extern char** environ;
+#include "integration/files.h"
 
 namespace sf2pg::testing {
-namespace {
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-}  // namespace
 
 Background::Background(const std::vector<std::string>& argv,
                        const std::map<std::string, std::string>& env, const std::string& log_path)
@@ -89,7 +78,7 @@ int Background::Wait() {
   return exit_code_;
 }
 
-std::string Background::Output() const { return Slurp(log_path_); }
+std::string Background::Output() const { return ReadFileText(log_path_); }
 
 Scene::Scene(SceneOptions options)
     : options_(std::move(options)),

@@ -14,6 +14,7 @@
 
 #include "core/exit_status.h"
 #include "core/quote.h"
+#include "integration/files.h"
 #include "integration/lambda/runtime_emulator.h"
 #include "integration/pg_fixture.h"
 #include "integration/sfemu_server.h"
@@ -92,13 +93,6 @@ Row MakeRow(int i) {
   r.order = "2024-02-" + std::to_string(10 + i % 18);
   r.amount = std::to_string(i) + ".25";
   return r;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 class HostileNamesTest : public ::testing::Test {
@@ -283,7 +277,7 @@ TEST_F(HostileNamesTest, PlanMigrateVerifyAndStatusFromTheCommandLine) {
   auto run = Sf2pg({"migrate", "--log-format", "json", "--config", config, "--summary-json",
                     dir_ + "/summary.json"});
   ASSERT_EQ(run.exit_code, kExitDone) << run.out << run.err;
-  json summary = json::parse(ReadFile(dir_ + "/summary.json"));
+  json summary = json::parse(ReadFileText(dir_ + "/summary.json"));
   ASSERT_EQ(summary["tables"].size(), 2u) << summary.dump(2);
   std::string run_id = summary.value("run_id", "");
   for (const auto& t : summary["tables"]) {
@@ -341,7 +335,7 @@ TEST_F(HostileNamesTest, EveryLambdaAction) {
   auto invoke = [&](const json& event) {
     auto r = lambda.Invoke(event.dump());
     EXPECT_TRUE(r.ok) << event.dump() << ": " << r.error_type << ": " << r.error_message << "\n"
-                      << ReadFile(options.log_path);
+                      << ReadFileText(options.log_path);
     json envelope = json::parse(r.payload, nullptr, false);
     return envelope.is_object() ? envelope["body"] : json();
   };

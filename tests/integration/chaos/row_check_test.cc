@@ -10,6 +10,7 @@
 
 #include "core/exit_status.h"
 #include "integration/chaos/chaos_fixture.h"
+#include "integration/files.h"
 
 namespace sf2pg::testing {
 namespace {
@@ -17,11 +18,6 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-json ReadJson(const std::string& path) {
-  std::ifstream in(path);
-  return json::parse(in, nullptr, false);
-}
 
 SceneOptions Options(const std::string& name) {
   SceneOptions options;
@@ -60,7 +56,7 @@ TEST(RowCheck, RowsLostBetweenPlanAndLoadEndInExit4AndEveryReportSaysSo) {
   EXPECT_THAT(r.err, HasSubstr("fewer rows copied than planned; run sf2pg verify"));
   EXPECT_THAT(r.err, HasSubstr("\"missing\":100"));
   // --summary-json.
-  json s = ReadJson(summary);
+  json s = ReadJsonFile(summary);
   ASSERT_TRUE(s.is_object()) << r.out;
   EXPECT_EQ(s["status"], "completed");
   EXPECT_EQ(s["exit_status"].get<int>(), kExitShortfall);
@@ -105,7 +101,7 @@ TEST(RowCheck, RowsAddedBetweenPlanAndLoadAreReportedWithExit0) {
                                "(rows added to the source after planning)"));
   EXPECT_THAT(r.out, Not(HasSubstr("shortfall")));
   EXPECT_THAT(r.err, HasSubstr("more rows copied than planned"));
-  json s = ReadJson(summary);
+  json s = ReadJsonFile(summary);
   ASSERT_TRUE(s.is_object()) << r.out;
   EXPECT_EQ(s["exit_status"].get<int>(), kExitDone);
   EXPECT_EQ(s["shortfall"], false);

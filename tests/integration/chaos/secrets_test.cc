@@ -11,6 +11,7 @@
 #include "core/exit_status.h"
 #include "core/quote.h"
 #include "integration/chaos/chaos_fixture.h"
+#include "integration/files.h"
 
 namespace sf2pg::testing {
 namespace {
@@ -19,13 +20,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr const char* kPassword = "pw-Zq81-do-not-print-a9f3";
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Every row of every table of the status schema, as JSON lines.
 std::string StatusTables(const Scene& scene) {
@@ -79,7 +73,7 @@ TEST(ChaosSecrets, NoKeyPasswordOrTokenInAnyOutputOfAFailingAndASuccessfulRun) {
       {"migrate", "--log-format", "json", "--summary-json", failed_summary, "--no-resume"}, env);
   collect(failed);
   ASSERT_EQ(failed.exit_code, kExitFailed) << failed.out << failed.err;
-  outputs += Slurp(failed_summary);
+  outputs += ReadFileText(failed_summary);
   collect(scene.Sf2pg({"status"}, env));
   collect(scene.Sf2pg({"status", "--json"}, env));
 
@@ -88,7 +82,7 @@ TEST(ChaosSecrets, NoKeyPasswordOrTokenInAnyOutputOfAFailingAndASuccessfulRun) {
   auto done = scene.Sf2pg({"migrate", "--summary-json", done_summary}, env);
   collect(done);
   ASSERT_EQ(done.exit_code, kExitDone) << done.out << done.err;
-  outputs += Slurp(done_summary);
+  outputs += ReadFileText(done_summary);
   collect(scene.Sf2pg({"test-connections"}, env));
   collect(scene.Sf2pg({"verify"}, env));
   collect(scene.Sf2pg({"status", "--json"}, env));

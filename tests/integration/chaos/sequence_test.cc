@@ -48,8 +48,8 @@ using Clock = std::chrono::steady_clock;
 // One source row in the canonical text of its PostgreSQL target columns (NULL = nullopt):
 // ID NUMBER(38,0), GRP NUMBER(9,0), NAME VARCHAR(40), D DATE, AMT NUMBER(12,2),
 // UPDATED_AT TIMESTAMP_NTZ(6), FLAG BOOLEAN.
-constexpr size_t kColumns = 7;
-using Row = std::array<std::optional<std::string>, kColumns>;
+constexpr size_t kSequenceColumns = 7;
+using SeqRow = std::array<std::optional<std::string>, kSequenceColumns>;
 const char* const kColumnDdl =
     "ID NUMBER(38,0), GRP NUMBER(9,0), NAME VARCHAR(40), D DATE, AMT NUMBER(12,2), "
     "UPDATED_AT TIMESTAMP_NTZ(6), FLAG BOOLEAN";
@@ -58,9 +58,9 @@ const char* const kCanonicalSelect =
     "to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS.US'), flag::text FROM ";
 const std::string kMaxNumber38(38, '9');
 
-std::string RowText(const Row& r) {
+std::string RowText(const SeqRow& r) {
   std::string s;
-  for (size_t i = 0; i < kColumns; ++i) {
+  for (size_t i = 0; i < kSequenceColumns; ++i) {
     if (i) s += " | ";
     s += r[i] ? "'" + *r[i] + "'" : "NULL";
   }
@@ -125,7 +125,7 @@ struct Table {
   bool incremental = false;
   bool truncate = false;
   json config;
-  std::vector<Row> rows;  // the model: what the source holds
+  std::vector<SeqRow> rows;  // the model: what the source holds
 };
 
 struct Source {
@@ -323,13 +323,14 @@ class Sequence {
         }
       }
       if (!t.keyed) return id;  // keyless tables may repeat anything
-      if (std::none_of(t.rows.begin(), t.rows.end(), [&](const Row& r) { return *r[0] == id; })) {
+      if (std::none_of(t.rows.begin(), t.rows.end(),
+                       [&](const SeqRow& r) { return *r[0] == id; })) {
         return id;
       }
     }
   }
 
-  Row NewRow(const Table& t, int64_t watermark_micros) {
+  SeqRow NewRow(const Table& t, int64_t watermark_micros) {
     // Keyless tables get whole duplicate rows now and then.
     if (!t.keyed && !t.rows.empty() && rng_.Chance(0.15)) return rng_.Pick(t.rows);
     static const std::vector<std::string> kNames = {
@@ -337,7 +338,7 @@ class Sequence {
         "émile", "a%b", "0", "00", "10",      "9",   "dup",    "dup",     "dup", "~"};
     static const std::vector<std::string> kDays = {"2021-03-14", "2022-12-31", "2023-01-01",
                                                    "2024-02-29", "1969-12-31", "1970-01-01"};
-    Row r;
+    SeqRow r;
     r[0] = NewId(t);
     if (!rng_.Chance(0.1)) {
       double p = rng_.Real(0, 1);
@@ -366,7 +367,7 @@ class Sequence {
     return s.sf_database + "." + s.sf_schema + "." + t.source;
   }
 
-  void InsertRows(const Source& s, const Table& t, const std::vector<Row>& rows) {
+  void InsertRows(const Source& s, const Table& t, const std::vector<SeqRow>& rows) {
     if (!created_.count(t.source)) {
       Sql("CREATE OR REPLACE TABLE " + Qualified(s, t) + " (" + kColumnDdl + ")");
       created_.insert(t.source);
@@ -376,7 +377,7 @@ class Sequence {
           "INSERT INTO " + Qualified(s, t) + " (ID, GRP, NAME, D, AMT, UPDATED_AT, FLAG) VALUES ";
       for (size_t i = at; i < rows.size() && i < at + 400; ++i) {
         sql += i == at ? "(" : ", (";
-        for (size_t c = 0; c < kColumns; ++c)
+        for (size_t c = 0; c < kSequenceColumns; ++c)
           sql += (c ? ", " : "") + SnowflakeLiteral(c, rows[i][c]);
         sql += ")";
       }
@@ -786,7 +787,7 @@ class Sequence {
           if (!at_newest || *r[5] == newest) pool.push_back(*r[0]);
         for (int k = 0; k < updates; ++k) ids.insert(rng_.Pick(pool));
         if (at_newest) inserts = 0;
-        bool all_newest = std::all_of(t.rows.begin(), t.rows.end(), [&](const Row& r) {
+        bool all_newest = std::all_of(t.rows.begin(), t.rows.end(), [&](const SeqRow& r) {
           return !ids.count(*r[0]) || *r[5] == newest;
         });
         if (!ScenarioOn("incremental_update_at_newest",
@@ -795,9 +796,9 @@ class Sequence {
           inserts = 1;  // keeps the count of rows at the watermark changing
         }
       }
-      std::vector<Row> added;
+      std::vector<SeqRow> added;
       for (int k = 0; k < inserts; ++k) {
-        Row r = NewRow(t, t.incremental ? clock_micros_ : 0);
+        SeqRow r = NewRow(t, t.incremental ? clock_micros_ : 0);
         t.rows.push_back(r);
         added.push_back(r);
       }
@@ -825,7 +826,7 @@ class Sequence {
         std::string list;
         for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
         Sql("DELETE FROM " + Qualified(s, t) + " WHERE ID IN (" + list + ")");
-        std::erase_if(t.rows, [&](const Row& r) { return ids.count(*r[0]) > 0; });
+        std::erase_if(t.rows, [&](const SeqRow& r) { return ids.count(*r[0]) > 0; });
       }
       what += " " + t.source + " +" + std::to_string(inserts) + " ~" + std::to_string(updated) +
               " -" + std::to_string(deletes) + ";";
@@ -920,8 +921,8 @@ class Sequence {
       postgres::Connection conn(p);
       auto r = conn.Exec(std::string(kCanonicalSelect) + s->target_schema + "." + t.target);
       for (int i = 0; i < r.rows(); ++i) {
-        Row row;
-        for (size_t c = 0; c < kColumns; ++c)
+        SeqRow row;
+        for (size_t c = 0; c < kSequenceColumns; ++c)
           if (!r.IsNull(i, static_cast<int>(c)))
             row[c] = std::string(r.Get(i, static_cast<int>(c)));
         ++have[RowText(row)];

@@ -9,18 +9,12 @@
 
 #include "core/exit_status.h"
 #include "integration/chaos/chaos_fixture.h"
+#include "integration/files.h"
 
 namespace sf2pg::testing {
 namespace {
 
 using nlohmann::json;
-
-json ReadJson(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return json::parse(s.str(), nullptr, false);
-}
 
 TEST(ChaosSource, FaultsOnFivePercentOfRequestsEachStillGiveAnExactTarget) {
   const int rows = EnvInt("SF2PG_CHAOS_FAULT_ROWS", 50000);
@@ -48,7 +42,7 @@ TEST(ChaosSource, FaultsOnFivePercentOfRequestsEachStillGiveAnExactTarget) {
   }
   ASSERT_EQ(r.exit_code, kExitDone) << r.out << r.err.substr(0, 4000);
 
-  json s = ReadJson(summary);
+  json s = ReadJsonFile(summary);
   ASSERT_TRUE(s.is_object());
   ASSERT_EQ(s["tables"].size(), 1u);
   int64_t source_retries = s["tables"][0]["source_retries"];

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "integration/files.h"
 #include "integration/lambda/runtime_emulator.h"
 #include "integration/pg_fixture.h"
 #include "integration/sfemu_server.h"
@@ -19,13 +20,6 @@ namespace sf2pg::testing {
 namespace {
 
 using nlohmann::json;
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class LambdaMigrationTest : public ::testing::Test {
  protected:
@@ -92,7 +86,8 @@ TEST_F(LambdaMigrationTest, StopsClaimingBeforeTheDeadlineAndResumesUntilComplet
   for (int i = 0; i < 40; ++i) {
     auto r = emulator.Invoke(i == 0 ? R"({"action": "migrate", "no_resume": true})"
                                     : R"({"action": "migrate"})");
-    ASSERT_TRUE(r.ok) << r.error_type << ": " << r.error_message << "\n" << Slurp(options.log_path);
+    ASSERT_TRUE(r.ok) << r.error_type << ": " << r.error_message << "\n"
+                      << ReadFileText(options.log_path);
     last = json::parse(r.payload)["body"];
     EXPECT_LT(r.seconds, 5.0);
     if (run_id.empty()) run_id = last["run_id"];
@@ -123,7 +118,7 @@ TEST_F(LambdaMigrationTest, AHardKillMidChunkLosesAndDuplicatesNothing) {
   // no chunk timing yet) and Lambda kills it in the middle of them.
   // 5 s leaves time to claim them on a loaded machine.
   auto killed = emulator.Invoke(R"({"action": "migrate", "no_resume": true})", 5000);
-  ASSERT_TRUE(killed.timed_out) << killed.payload << "\n" << Slurp(options.log_path);
+  ASSERT_TRUE(killed.timed_out) << killed.payload << "\n" << ReadFileText(options.log_path);
   EXPECT_EQ(killed.error_type, "Sandbox.Timedout");
   postgres::Connection status(TestPg::Params("lambda_killed"));
   EXPECT_GE(status
@@ -135,7 +130,8 @@ TEST_F(LambdaMigrationTest, AHardKillMidChunkLosesAndDuplicatesNothing) {
   std::string state;
   for (int i = 0; i < 20 && state != "completed"; ++i) {
     auto r = emulator.Invoke(R"({"action": "migrate"})");
-    ASSERT_TRUE(r.ok) << r.error_type << ": " << r.error_message << "\n" << Slurp(options.log_path);
+    ASSERT_TRUE(r.ok) << r.error_type << ": " << r.error_message << "\n"
+                      << ReadFileText(options.log_path);
     state = json::parse(r.payload)["body"]["status"];
   }
   EXPECT_EQ(state, "completed");

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "integration/files.h"
 #include "integration/lambda/runtime_emulator.h"
 #include "integration/pg_fixture.h"
 
@@ -31,13 +32,6 @@ constexpr const char* kRsaKey =
 std::string Bootstrap() {
   const char* packaged = std::getenv("SF2PG_LAMBDA_BOOTSTRAP");
   return packaged && *packaged ? packaged : BinaryPath("sf2pg");
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 class LambdaRuntimeTest : public ::testing::Test {
@@ -66,7 +60,7 @@ class LambdaRuntimeTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (HasFailure()) std::cerr << "--- function log:\n" << ReadFile(options_.log_path) << "\n";
+    if (HasFailure()) std::cerr << "--- function log:\n" << ReadFileText(options_.log_path) << "\n";
   }
 
   static json Body(const InvokeResult& r) {
@@ -149,7 +143,7 @@ TEST_F(LambdaRuntimeTest, BrokenConfigIsAnInitErrorAndTheNextInvokeStartsAfresh)
   EXPECT_EQ(r.header_error_type, "Sf2pg.ConfigError");
   EXPECT_THAT(r.error_message, HasSubstr("config.json"));
   // Fixed in place: the next invocation gets a new environment whose init succeeds.
-  std::ofstream(dir_ + "/config.json") << ReadFile(SourcePath("examples/config.json"));
+  std::ofstream(dir_ + "/config.json") << ReadFileText(SourcePath("examples/config.json"));
   auto fixed = emulator.Invoke(R"({"action": "validate_config"})");
   ASSERT_TRUE(fixed.ok) << fixed.payload;
   EXPECT_EQ(emulator.environments_started(), 2);
@@ -157,7 +151,7 @@ TEST_F(LambdaRuntimeTest, BrokenConfigIsAnInitErrorAndTheNextInvokeStartsAfresh)
 }
 
 TEST_F(LambdaRuntimeTest, ConfigPathComesFromSf2pgConfig) {
-  std::ofstream(dir_ + "/other.json") << ReadFile(SourcePath("examples/config.json"));
+  std::ofstream(dir_ + "/other.json") << ReadFileText(SourcePath("examples/config.json"));
   std::ofstream(dir_ + "/config.json") << "not json";
   options_.env["SF2PG_CONFIG"] = dir_ + "/other.json";
   RuntimeEmulator emulator(options_);
@@ -310,7 +304,7 @@ TEST_F(LambdaRuntimeTest, SecretProblemsAreClearAndNeverShowTheSecret) {
   EXPECT_THAT(gone.error_message, HasSubstr("HTTP 400"));
 
   std::string everything =
-      wrong.payload + missing.payload + gone.payload + ReadFile(options_.log_path);
+      wrong.payload + missing.payload + gone.payload + ReadFileText(options_.log_path);
   EXPECT_THAT(everything, Not(HasSubstr("wrong-secret-pw-42")));
   EXPECT_THAT(everything, Not(HasSubstr("not-the-key-value-7")));
 }

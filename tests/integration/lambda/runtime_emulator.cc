@@ -14,8 +14,6 @@
 #include <stdexcept>
 #include <thread>
 
-extern char** environ;
-
 namespace sf2pg::testing {
 namespace {
 
@@ -37,15 +35,16 @@ std::string NewRequestId() {
   return buf;
 }
 
-struct Answer {
-  bool ok = false;
-  std::string body;
-  std::string header_type;
-};
-
 }  // namespace
 
 struct RuntimeEmulator::Environment {
+  // What the function answered to its invocation: a response, or an error and its type.
+  struct Answer {
+    bool ok = false;
+    std::string body;
+    std::string header_type;
+  };
+
   int id = 0;
   pid_t pid = 0;
   httplib::Server server;

@@ -183,11 +183,11 @@ int64_t FetchAll(int port, const std::string& token, const json& first, int thre
 }
 
 TEST(SfemuServingRate, PatientsTable200kRowsFreshAndCached) {
-  const int64_t kRows = 200000;
+  const int64_t kPatientRows = 200000;
   TestPg::CreateDatabase("sfemu_rate");
   auto load_start = std::chrono::steady_clock::now();
-  ProcessResult load = Load(
-      "sfemu_rate", {"--dataset", "bench", "--table", "PATIENTS", "--rows", std::to_string(kRows)});
+  ProcessResult load = Load("sfemu_rate", {"--dataset", "bench", "--table", "PATIENTS", "--rows",
+                                           std::to_string(kPatientRows)});
   ASSERT_EQ(load.exit_code, 0) << load.err;
   double load_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
@@ -205,7 +205,7 @@ TEST(SfemuServingRate, PatientsTable200kRowsFreshAndCached) {
     EXPECT_EQ(first.status, 200);
     int64_t rows = FetchAll(server.port(), client.Token(), first.json, 4);
     double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    EXPECT_EQ(rows, kRows);
+    EXPECT_EQ(rows, kPatientRows);
     std::cout << "[ sfemu    ] " << label << ": " << rows << " rows, "
               << first.json["resultSetMetaData"]["partitionInfo"].size()
               << " partitions, statement " << submit
@@ -215,7 +215,8 @@ TEST(SfemuServingRate, PatientsTable200kRowsFreshAndCached) {
         std::string(label) + "_rows_per_second",
         std::to_string(static_cast<int64_t>(static_cast<double>(rows) / total)));
   };
-  std::cout << "[ sfemu    ] loaded " << kRows << " PATIENTS rows in " << load_seconds << " s\n";
+  std::cout << "[ sfemu    ] loaded " << kPatientRows << " PATIENTS rows in " << load_seconds
+            << " s\n";
   run("fresh", json::object());
   run("cached", json::object());
   run("fresh (USE_CACHED_RESULT=false)", {{"parameters", {{"USE_CACHED_RESULT", "false"}}}});

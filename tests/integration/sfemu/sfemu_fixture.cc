@@ -21,8 +21,6 @@
 #include "integration/pg_fixture.h"
 #include "integration/sfemu_server.h"
 
-extern char** environ;
-
 namespace sf2pg::testing {
 namespace {
 

@@ -7,11 +7,13 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "unit/config/problems.h"
 
 namespace sf2pg::config {
 namespace {
 
 using Json = nlohmann::json;
+using ::sf2pg::testing::ConfigErrors;
 using ::testing::HasSubstr;
 
 Json BaseConfig() {
@@ -34,17 +36,9 @@ Json BaseConfig() {
   })");
 }
 
-std::vector<Problem> Errors(const Json& config) {
-  std::vector<Problem> out;
-  for (auto& p : ParseConfig(config.dump()).problems) {
-    if (!p.warning) out.push_back(p);
-  }
-  return out;
-}
-
 // Expects exactly one error, at `path`, with exactly `message`.
 void ExpectOneError(const Json& config, const std::string& path, const std::string& message) {
-  auto errors = Errors(config);
+  auto errors = ConfigErrors(config);
   ASSERT_EQ(errors.size(), 1u) << FormatProblems(errors, true);
   EXPECT_EQ(errors[0].path, path);
   EXPECT_EQ(errors[0].message, message);
@@ -337,7 +331,7 @@ TEST(ConfigInvalid, StrategyNeedsColumns) {
 TEST(ConfigInvalid, UnknownStrategySuggests) {
   Json j = BaseConfig();
   Table(j)["chunking_strategy"] = "numeric_rang";
-  auto errors = Errors(j);
+  auto errors = ConfigErrors(j);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].path, "sources[0].tables[0].chunking_strategy");
   EXPECT_THAT(errors[0].message, HasSubstr("did you mean \"numeric_range\"?"));
@@ -349,7 +343,7 @@ TEST(ConfigInvalid, ReportsEveryProblemAtOnce) {
   j["sources"][0].erase("target_pg_schema");
   Table(j)["chunking_column_types"] = {"varchar", "int"};
   Table(j)["disable_index"] = 1;
-  auto errors = Errors(j);
+  auto errors = ConfigErrors(j);
   ASSERT_EQ(errors.size(), 4u) << FormatProblems(errors, true);
   std::string all = FormatProblems(errors, false);
   EXPECT_THAT(all, HasSubstr("batch_size: must be >= 1, got -5"));

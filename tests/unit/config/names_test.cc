@@ -6,11 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include "config/load.h"
+#include "unit/config/problems.h"
 
 namespace sf2pg::config {
 namespace {
 
 using Json = nlohmann::json;
+using ::sf2pg::testing::ConfigErrors;
 using ::testing::HasSubstr;
 
 // "é" is two bytes in UTF-8 (0xC3 0xA9).
@@ -26,14 +28,6 @@ Json Table(const std::string& source, const std::string& target = "") {
   Json t = {{"source", source}, {"truncate_onstart", true}};
   if (!target.empty()) t["target"] = target;
   return t;
-}
-
-std::vector<Problem> Errors(const Json& config) {
-  std::vector<Problem> out;
-  for (auto& p : ParseConfig(config.dump()).problems) {
-    if (!p.warning) out.push_back(p);
-  }
-  return out;
 }
 
 Config Parse(const Json& config) {
@@ -78,7 +72,7 @@ TEST(TargetNames, TableNameOver63BytesIsRefusedWithTheFix) {
   std::string long_target = std::string(60, 't') + kE + "xy";  // 64 bytes, 63 characters
   Json j = {
       {"sources", Json::array({Source("dev", "public", Json::array({Table("T", long_target)}))})}};
-  auto errors = Errors(j);
+  auto errors = ConfigErrors(j);
   ASSERT_EQ(errors.size(), 1u) << FormatProblems(errors, true);
   EXPECT_EQ(errors[0].path, "sources[0].tables[0].target");
   EXPECT_THAT(errors[0].message, HasSubstr("is 64 bytes, over PostgreSQL's limit of 63"));
@@ -88,7 +82,7 @@ TEST(TargetNames, TableNameOver63BytesIsRefusedWithTheFix) {
 TEST(TargetNames, DefaultTargetFromALongSourceNameIsRefused) {
   Json j = {{"sources",
              Json::array({Source("dev", "public", Json::array({Table(std::string(64, 'T'))}))})}};
-  auto errors = Errors(j);
+  auto errors = ConfigErrors(j);
   ASSERT_EQ(errors.size(), 1u) << FormatProblems(errors, true);
   EXPECT_EQ(errors[0].path, "sources[0].tables[0].target");
   EXPECT_THAT(errors[0].message, HasSubstr("\"" + std::string(64, 't') + "\" is 64 bytes"));
@@ -101,7 +95,7 @@ TEST(TargetNames, LongSchemaDatabaseAndWatermarkAreRefused) {
   source["tables"][0]["target_watermark"] = std::string(64, 'w');
   source["tables"][0]["uniqueness_columns"] = {"ID"};
   Json j = {{"status_pg_database", std::string(64, 'x')}, {"sources", {source}}};
-  auto errors = Errors(j);
+  auto errors = ConfigErrors(j);
   std::vector<std::string> paths;
   for (const auto& e : errors) paths.push_back(e.path);
   EXPECT_THAT(paths, ::testing::UnorderedElementsAre(
@@ -114,7 +108,7 @@ TEST(TargetNames, DisabledTableWithALongNameIsNotChecked) {
   Json t = Table("T", std::string(64, 'x'));
   t["enabled"] = false;
   Json j = {{"sources", Json::array({Source("dev", "public", {Table("U"), t})})}};
-  EXPECT_TRUE(Errors(j).empty()) << FormatProblems(Errors(j), true);
+  EXPECT_TRUE(ConfigErrors(j).empty()) << FormatProblems(ConfigErrors(j), true);
 }
 
 TEST(TargetNames, TwoTargetsSharingTheirFirst63BytesAreNamedTogether) {
@@ -122,7 +116,7 @@ TEST(TargetNames, TwoTargetsSharingTheirFirst63BytesAreNamedTogether) {
   Json j = {
       {"sources", Json::array({Source("dev", "public",
                                       {Table("A", prefix + "_a"), Table("B", prefix + "_b")})})}};
-  auto errors = Errors(j);
+  auto errors = ConfigErrors(j);
   ASSERT_EQ(errors.size(), 3u) << FormatProblems(errors, true);  // two lengths, one collision
   const Problem& collision = errors[2];
   EXPECT_EQ(collision.path, "sources[0].tables[1].target");
@@ -139,7 +133,7 @@ TEST(TargetNames, MultiByteCutMakesTwoTargetsCollide) {
   Json j = {
       {"sources", Json::array({Source("dev", "public",
                                       {Table("A", stem + kE), Table("B", stem + "\xC3\xA8")})})}};
-  auto errors = Errors(j);
+  auto errors = ConfigErrors(j);
   ASSERT_EQ(errors.size(), 3u) << FormatProblems(errors, true);
   EXPECT_THAT(errors[0].message, HasSubstr("is 64 bytes"));
   EXPECT_THAT(errors[2].message, HasSubstr("so both are target.public." + stem + ";"));

@@ -6,10 +6,12 @@
 #include "core/error.h"
 #include "fakes/fake_query_runner.h"
 #include "plan/planner.h"
+#include "unit/plan/source_columns.h"
 
 namespace sf2pg::plan {
 namespace {
 
+using ::sf2pg::testing::Col;
 using ::sf2pg::testing::FakeQueryRunner;
 using ::sf2pg::testing::Rows;
 using ::testing::HasSubstr;
@@ -17,14 +19,6 @@ using ::testing::Not;
 
 const std::string kMax = "99999999999999999999999999999999999999";  // 10^38 - 1
 const std::string kMin = "-" + kMax;
-
-SourceColumn Col(std::string name, std::string type, int scale = 0) {
-  SourceColumn c;
-  c.name = std::move(name);
-  c.type = std::move(type);
-  c.scale = scale;
-  return c;
-}
 
 TableInput Numeric(int64_t batch, SourceColumn column, bool keyed) {
   TableInput t;

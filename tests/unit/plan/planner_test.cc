@@ -4,22 +4,16 @@
 #include <gtest/gtest.h>
 
 #include "fakes/fake_query_runner.h"
+#include "unit/plan/source_columns.h"
 
 namespace sf2pg::plan {
 namespace {
 
+using ::sf2pg::testing::Col;
 using ::sf2pg::testing::FakeQueryRunner;
 using ::sf2pg::testing::Rows;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-SourceColumn Col(std::string name, std::string type, int scale = 0) {
-  SourceColumn c;
-  c.name = std::move(name);
-  c.type = std::move(type);
-  c.scale = scale;
-  return c;
-}
 
 TableInput Table(int64_t batch) {
   TableInput t;

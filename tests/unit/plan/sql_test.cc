@@ -3,17 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "unit/plan/source_columns.h"
 
 namespace sf2pg::plan {
 namespace {
 
-SourceColumn Col(std::string name, std::string type, int scale = 0) {
-  SourceColumn c;
-  c.name = std::move(name);
-  c.type = std::move(type);
-  c.scale = scale;
-  return c;
-}
+using ::sf2pg::testing::Col;
 
 TEST(PlanSql, LiteralsFromWireValues) {
   EXPECT_EQ(Literal(Col("ID", "fixed"), "-42"), "-42");

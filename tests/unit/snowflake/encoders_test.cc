@@ -13,7 +13,7 @@ struct Encoded {
   std::string bytes;  ///< the field's value, without its length
 };
 
-SourceColumn Src(std::string type, int scale = 0) {
+SourceColumn SrcCol(std::string type, int scale = 0) {
   SourceColumn c;
   c.name = "C";
   c.type = std::move(type);
@@ -48,7 +48,7 @@ Encoded Encode(const SourceColumn& source, const TargetColumn& target, std::stri
 }
 
 Encoded Encode(std::string type, PgType target, std::string_view wire, int scale = 0) {
-  return Encode(Src(std::move(type), scale), Tgt(target), wire);
+  return Encode(SrcCol(std::move(type), scale), Tgt(target), wire);
 }
 
 int64_t AsInt64(const std::string& b) {
@@ -106,15 +106,15 @@ TEST(Encoders, NumericRefusesValuesItWouldRoundOrCannotHold) {
   TargetColumn n62 = Tgt(PgType::kNumeric);
   n62.precision = 6;
   n62.scale = 2;
-  EXPECT_EQ(Encode(Src("fixed", 2), n62, "12345678.91").fault, Fault::kNumericOverflow);
-  EXPECT_EQ(Encode(Src("fixed", 3), n62, "1.234").fault, Fault::kNumericScale);
-  EXPECT_EQ(Encode(Src("fixed", 3), n62, "1.230").fault, Fault::kNone);
-  EXPECT_EQ(Encode(Src("fixed", 2), n62, "9999.99").fault, Fault::kNone);
+  EXPECT_EQ(Encode(SrcCol("fixed", 2), n62, "12345678.91").fault, Fault::kNumericOverflow);
+  EXPECT_EQ(Encode(SrcCol("fixed", 3), n62, "1.234").fault, Fault::kNumericScale);
+  EXPECT_EQ(Encode(SrcCol("fixed", 3), n62, "1.230").fault, Fault::kNone);
+  EXPECT_EQ(Encode(SrcCol("fixed", 2), n62, "9999.99").fault, Fault::kNone);
   TargetColumn n55 = Tgt(PgType::kNumeric);
   n55.precision = 5;
   n55.scale = 5;
-  EXPECT_EQ(Encode(Src("fixed", 5), n55, "0.00010").fault, Fault::kNone);
-  EXPECT_EQ(Encode(Src("fixed", 0), n55, "1").fault, Fault::kNumericOverflow);
+  EXPECT_EQ(Encode(SrcCol("fixed", 5), n55, "0.00010").fault, Fault::kNone);
+  EXPECT_EQ(Encode(SrcCol("fixed", 0), n55, "1").fault, Fault::kNumericOverflow);
   EXPECT_EQ(Encode("decfloat", PgType::kNumeric, "1.23e-40").fault, Fault::kNone);
   EXPECT_EQ(Encode("decfloat", PgType::kNumeric, "1e-20000").fault, Fault::kOutOfRange);
 }
@@ -158,8 +158,8 @@ TEST(Encoders, TimestampsRoundToMicrosecondsHalfToEven) {
 TEST(Encoders, TimestampPrecisionOfTheTargetIsRespected) {
   TargetColumn ms = Tgt(PgType::kTimestamp);
   ms.fraction_digits = 3;
-  EXPECT_EQ(Encode(Src("timestamp_ntz", 9), ms, "1689327015.123000000").fault, Fault::kNone);
-  EXPECT_EQ(Encode(Src("timestamp_ntz", 9), ms, "1689327015.123400000").fault,
+  EXPECT_EQ(Encode(SrcCol("timestamp_ntz", 9), ms, "1689327015.123000000").fault, Fault::kNone);
+  EXPECT_EQ(Encode(SrcCol("timestamp_ntz", 9), ms, "1689327015.123400000").fault,
             Fault::kTimePrecision);
 }
 
@@ -273,14 +273,14 @@ TEST(Encoders, OnlyTheCanonicalWireTextIsAccepted) {
 }
 
 TEST(Encoders, NamesTheCanonicalEncodingWhenRefusingADate) {
-  SourceColumn source = Src("date");
+  SourceColumn source = SrcCol("date");
   TargetColumn target = Tgt(PgType::kDate);
   ColumnPlan plan = MakePlan(source, target);
   EXPECT_EQ(FaultReason(Fault::kSnowflakeRange, "20261009", plan),
             "value 20261009 is outside the range of Snowflake date values: the SQL API's encoding "
             "is days since 1970-01-01, -9999-01-01 to 9999-12-31 (is a *_OUTPUT_FORMAT parameter "
             "changing the wire text?)");
-  SourceColumn time = Src("time", 3);
+  SourceColumn time = SrcCol("time", 3);
   TargetColumn time_target = Tgt(PgType::kTime);
   ColumnPlan time_plan = MakePlan(time, time_target);
   EXPECT_EQ(FaultReason(Fault::kMalformed, "09:30:15.250", time_plan),
@@ -326,15 +326,15 @@ TEST(Encoders, JsonbHasAVersionByteAndFixedUpText) {
 TEST(Encoders, TextTargetsCheckTheirLength) {
   TargetColumn v3 = Tgt(PgType::kText);
   v3.max_length = 3;
-  EXPECT_EQ(Encode(Src("fixed"), v3, "123").bytes, "123");
-  EXPECT_EQ(Encode(Src("fixed"), v3, "1234").fault, Fault::kTooLong);
-  EXPECT_EQ(Encode(Src("text"), v3, "éèê").bytes, "éèê");
-  EXPECT_EQ(Encode(Src("text"), v3, "éèêë").fault, Fault::kTooLong);
-  EXPECT_EQ(Encode(Src("text"), v3, std::string("a\0b", 3)).fault, Fault::kNulByte);
+  EXPECT_EQ(Encode(SrcCol("fixed"), v3, "123").bytes, "123");
+  EXPECT_EQ(Encode(SrcCol("fixed"), v3, "1234").fault, Fault::kTooLong);
+  EXPECT_EQ(Encode(SrcCol("text"), v3, "éèê").bytes, "éèê");
+  EXPECT_EQ(Encode(SrcCol("text"), v3, "éèêë").fault, Fault::kTooLong);
+  EXPECT_EQ(Encode(SrcCol("text"), v3, std::string("a\0b", 3)).fault, Fault::kNulByte);
 }
 
 TEST(FaultReason, NamesShortNonTextValuesAndTheTargetType) {
-  SourceColumn fixed = Src("fixed", 2);
+  SourceColumn fixed = SrcCol("fixed", 2);
   TargetColumn n62 = Tgt(PgType::kNumeric);
   n62.precision = 6;
   n62.scale = 2;
@@ -342,7 +342,7 @@ TEST(FaultReason, NamesShortNonTextValuesAndTheTargetType) {
   ColumnPlan plan = MakePlan(fixed, n62);
   EXPECT_EQ(FaultReason(Fault::kNumericOverflow, "12345678.91", plan),
             "value 12345678.91 does not fit numeric(6,2)");
-  SourceColumn text = Src("text");
+  SourceColumn text = SrcCol("text");
   TargetColumn uuid = Tgt(PgType::kUuid);
   EXPECT_EQ(FaultReason(Fault::kBadUuid, "secret text", MakePlan(text, uuid)),
             "value is not a UUID");
