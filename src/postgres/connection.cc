@@ -98,7 +98,15 @@ Connection::Connection(const ConnectParams& params) : params_(params) {
   PQsetNoticeProcessor(
       conn_, [](void*, const char* message) { log::Debug(TrimMessage(message)); }, nullptr);
   // Sessions run in UTC so timestamptz text is unambiguous; values travel in binary anyway.
-  Exec("SET TIME ZONE 'UTC'");
+  // A session ended right after connecting fails here, and a throwing constructor runs no
+  // destructor: the connection is closed before the error leaves.
+  try {
+    Exec("SET TIME ZONE 'UTC'");
+  } catch (...) {
+    PQfinish(conn_);
+    conn_ = nullptr;
+    throw;
+  }
 }
 
 Connection::~Connection() {
