@@ -152,19 +152,31 @@ nlohmann::json Scene::Verify() const {
   return parsed[0];
 }
 
-postgres::Connection Scene::Target() const {
-  if (options_.pg_params) {
-    postgres::ConnectParams p = *options_.pg_params;
-    p.dbname = target_db_;
-    p.application_name = "sf2pg-test";
-    return postgres::Connection(p);
-  }
+postgres::ConnectParams Scene::TargetParams() const {
   postgres::ConnectParams p = TestPg::Params(target_db_);
+  if (options_.pg_params) {
+    p = *options_.pg_params;
+    p.dbname = target_db_;
+  }
   p.application_name = "sf2pg-test";
-  return postgres::Connection(p);
+  return p;
 }
 
-int64_t Scene::Scalar(const std::string& sql) const { return Target().Exec(sql).GetInt(0, 0); }
+postgres::Connection Scene::Target() const { return postgres::Connection(TargetParams()); }
+
+int64_t Scene::Scalar(const std::string& sql) const {
+  std::lock_guard lock(scalar_mu_);
+  if (scalar_conn_ && !scalar_conn_->ok()) scalar_conn_.reset();
+  try {
+    if (!scalar_conn_) scalar_conn_ = std::make_unique<postgres::Connection>(TargetParams());
+    return scalar_conn_->Exec(sql).GetInt(0, 0);
+  } catch (const std::exception&) {
+    if (scalar_conn_ && scalar_conn_->ok()) throw;  // the statement failed, not the session
+    // A restarted server or a terminated session: once more on a new connection.
+    scalar_conn_ = std::make_unique<postgres::Connection>(TargetParams());
+    return scalar_conn_->Exec(sql).GetInt(0, 0);
+  }
+}
 
 int64_t Scene::ActiveCopies() const {
   return Target()

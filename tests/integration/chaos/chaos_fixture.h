@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -73,6 +74,8 @@ class Scene {
 
   /// A connection to the target database (which also holds the status tables).
   postgres::Connection Target() const;
+  /// The integer that `sql` selects in the target database, on one connection kept for the
+  /// scene's polling (replaced when the server or the session went away).
   int64_t Scalar(const std::string& sql) const;
   /// The rows loaded for the table: count(*) and count(DISTINCT patient_id) must both be
   /// `rows` for an exact target without duplicates.
@@ -90,10 +93,14 @@ class Scene {
   const SceneOptions& options() const { return options_; }
 
  private:
+  postgres::ConnectParams TargetParams() const;
+
   SceneOptions options_;
   std::string dir_;
   std::string target_db_;
   std::unique_ptr<SfemuServer> sfemu_;
+  mutable std::mutex scalar_mu_;
+  mutable std::unique_ptr<postgres::Connection> scalar_conn_;  // guarded by scalar_mu_
 };
 
 /// A second throwaway PostgreSQL cluster (tools/pg-cluster.sh) that a test may restart.

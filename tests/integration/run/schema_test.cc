@@ -104,14 +104,14 @@ void RaceCreators(const std::string& database, bool target_part) {
 }
 
 TEST(StatusSchema, ConcurrentCreatorsOnAFreshDatabaseNeverFail) {
-  for (int round = 0; round < 20; ++round) {
+  for (int round = 0; round < 10; ++round) {
     RaceCreators("schema_race", false);
     if (HasFailure()) break;
   }
 }
 
 TEST(StatusSchema, ConcurrentTargetCreatorsOnAFreshDatabaseNeverFail) {
-  for (int round = 0; round < 20; ++round) {
+  for (int round = 0; round < 10; ++round) {
     RaceCreators("schema_race_target", true);
     if (HasFailure()) break;
   }

@@ -182,8 +182,8 @@ int64_t FetchAll(int port, const std::string& token, const json& first, int thre
   return rows;
 }
 
-TEST(SfemuServingRate, PatientsTable200kRowsFreshAndCached) {
-  const int64_t kPatientRows = 200000;
+TEST(SfemuServingRate, PatientsTable50kRowsFreshAndCached) {
+  const int64_t kPatientRows = 50000;
   TestPg::CreateDatabase("sfemu_rate");
   auto load_start = std::chrono::steady_clock::now();
   ProcessResult load = Load("sfemu_rate", {"--dataset", "bench", "--table", "PATIENTS", "--rows",

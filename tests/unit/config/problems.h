@@ -1,9 +1,8 @@
 // The errors (not the warnings) that the config loader finds in a config, for the config tests.
 #pragma once
 
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "config/load.h"
 
