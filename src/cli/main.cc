@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -35,6 +37,20 @@ Examples:
 Exit codes: 0 done, 1 failed, 2 bad usage or configuration, 3 stopped early (resumable).
 Credentials come from the environment or a .env file (see env.example).)";
 
+// A number of seconds, hours, rows or days: above 0 and finite. (CLI::PositiveNumber's message
+// for a value that is not a number names the largest double in 309 digits.)
+const CLI::Validator kPositive(
+    [](std::string& text) {
+      char* end = nullptr;
+      errno = 0;
+      double value = std::strtod(text.c_str(), &end);
+      if (text.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(value) || value <= 0) {
+        return "expected a number greater than 0, not '" + text + "'";
+      }
+      return std::string();
+    },
+    "NUMBER>0");
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -63,7 +79,8 @@ int main(int argc, char** argv) {
   auto add_global = [&](CLI::App* sub) {
     sub->add_option("-c,--config", global.config_path, "Configuration file")->capture_default_str();
     sub->add_option("--env-file", global.env_file,
-                    "File of KEY=VALUE credentials; real environment variables win");
+                    "File of KEY=VALUE credentials; real environment variables win")
+        ->check(CLI::ExistingFile);
     sub->add_option("--log-format", global.log_format, "Log format: auto, text or json")
         ->check(CLI::IsMember({"auto", "text", "json"}));
     sub->add_option("--log-level", global.log_level,
@@ -85,18 +102,18 @@ int main(int argc, char** argv) {
   run->add_flag("--no-resume", migrate.no_resume, "Start a fresh run even if one could resume");
   run->add_option("--resume-max-age", migrate.resume_max_age_hours,
                   "Resume only runs younger than this many hours (default 12)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   run->add_option("--resume-run-id", migrate.resume_run_id, "Resume this run");
   run->add_flag("--dry-run", migrate.dry_run, "Plan and print what would happen; move no data");
   run->add_option("--deadline", migrate.deadline_seconds,
                   "Stop claiming chunks so the run ends within this many seconds (exit 3)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   run->add_option("--join-run-id", migrate.run_id,
                   "Join a running run as an extra worker: claim its pending chunks, plan nothing");
   run->add_option("--summary-json", migrate.summary_json, "Write the run summary as JSON here");
   run->add_option("--progress-interval", migrate.progress_interval,
                   "Seconds between progress lines when not on a terminal (default 15)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
 
   auto* plan = app.add_subcommand(
       "plan", "Show what migrate would do (strategy, chunks, SQL); move no data");
@@ -113,18 +130,17 @@ int main(int argc, char** argv) {
   check->add_option("-t,--tables", verify.tables, "Verify only these tables (comma separated)")
       ->delimiter(',');
   check->add_option("--max-rows", verify.max_rows, "Differing rows printed per table")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   check->add_flag("--json", verify.json, "Print JSON instead of text");
 
   auto* stat = app.add_subcommand("status", "Show recent runs, or one run's tables and failures");
   add_global(stat);
   stat->add_option("--run-id", status.run_id, "Show this run in detail");
-  stat->add_option("--limit", status.limit, "How many recent runs to list")
-      ->check(CLI::PositiveNumber);
+  stat->add_option("--limit", status.limit, "How many recent runs to list")->check(kPositive);
   stat->add_flag("--json", status.json, "Print JSON instead of tables");
   stat->add_option("--prune-older-than", status.prune_older_than_days,
                    "Delete status rows of runs older than this many days")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
 
   std::string abandon_run_id;
   auto* abandon = app.add_subcommand(
@@ -141,7 +157,7 @@ int main(int argc, char** argv) {
   lam->add_option("--event", event, "Handle this event JSON locally and print the answer");
   lam->add_option("--event-file", event_file, "Handle the event JSON in this file");
   lam->add_option("--deadline", event_deadline, "Remaining time of the local invocation, seconds")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
 
   try {
     app.parse(argc, argv);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "config/load.h"
@@ -12,6 +13,32 @@
 
 namespace sf2pg::config {
 namespace {
+
+// Why the host and port of an http(s) URL cannot be used, if they cannot: an empty host, or a
+// port that is empty ("http://host:" would silently mean port 80), not a number or out of range.
+std::optional<std::string> UrlAuthorityProblem(const std::string& url) {
+  std::string_view rest(url);
+  rest.remove_prefix(rest.find("://") + 3);
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  size_t host_end = authority.starts_with('[') ? authority.find(']') : authority.find(':');
+  if (authority.starts_with('[') && host_end != std::string_view::npos) ++host_end;
+  std::string_view host = authority.substr(0, host_end);
+  if (host.empty() || host == "[]") return "has no host name";
+  if (host_end >= authority.size()) return std::nullopt;
+  if (authority[host_end] != ':') return "has no valid host name";
+  std::string_view port = authority.substr(host_end + 1);
+  if (port.empty()) return "ends its host with ':' but gives no port";
+  int value = 0;
+  for (char c : port) {
+    if (!IsAsciiDigit(c) || value > 65535) return "has a port that is not a number from 1 to 65535";
+    value = value * 10 + (c - '0');
+  }
+  if (value < 1 || value > 65535) return "has a port that is not a number from 1 to 65535";
+  return std::nullopt;
+}
 
 bool ValidName(std::string_view name) {
   if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
@@ -219,6 +246,10 @@ Credentials LoadCredentials(const Environment& env, CredentialNeeds needs,
     }
     if (!sf.url.empty() && !sf.url.starts_with("http://") && !sf.url.starts_with("https://")) {
       problems->push_back({"env.SNOWFLAKE_URL", "must start with http:// or https://", false});
+    } else if (!sf.url.empty()) {
+      if (auto why = UrlAuthorityProblem(sf.url)) {
+        problems->push_back({"env.SNOWFLAKE_URL", "\"" + sf.url + "\" " + *why, false});
+      }
     }
   }
 
@@ -252,13 +283,15 @@ Credentials LoadCredentials(const Environment& env, CredentialNeeds needs,
 
   if (auto level = env.Get("LOG_LEVEL")) {
     std::string l = Lower(*level);
+    // Python's logging names, as the tool sf2pg replaces accepted them.
     if (l == "warn") l = "warning";
+    if (l == "critical" || l == "fatal") l = "error";
     static const std::vector<std::string> kLevels = {"debug", "info", "warning", "error"};
     if (std::find(kLevels.begin(), kLevels.end(), l) == kLevels.end()) {
       problems->push_back({"env.LOG_LEVEL",
                            "\"" + *level +
                                "\" is not one of DEBUG, INFO, "
-                               "WARNING, ERROR",
+                               "WARNING, ERROR, CRITICAL",
                            false});
     } else {
       c.log_level = l;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -559,6 +560,12 @@ std::string FormatProblems(const std::vector<Problem>& problems, bool with_warni
 }
 
 Config LoadConfigFile(const std::string& path, std::vector<Problem>* warnings) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw ConfigError(path +
+                      ": is a folder, not a configuration file (give the path of a "
+                      "config.json)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path + ": cannot read the configuration file (does it exist?)");
   std::stringstream buffer;

@@ -25,6 +25,7 @@ std::string Dump(const nlohmann::json& value) {
 void InitLogging(const app::GlobalOptions& global) {
   std::string level = Lower(global.log_level.empty() ? Env("LOG_LEVEL") : global.log_level);
   if (level == "warn") level = "warning";
+  if (level == "critical" || level == "fatal") level = "error";
   if (level != "debug" && level != "warning" && level != "error") level = "info";
   log::Init(global.log_format == "text" ? log::Format::kText : log::Format::kJson, level);
 }

@@ -87,7 +87,7 @@ void Init(Format format, std::string_view level) {
     g_level = Level::kDebug;
   else if (level == "warning" || level == "warn")
     g_level = Level::kWarning;
-  else if (level == "error")
+  else if (level == "error" || level == "critical" || level == "fatal")
     g_level = Level::kError;
   else
     g_level = Level::kInfo;

@@ -96,6 +96,27 @@ TEST_F(CliTest, MissingConfigFileIsUsageError) {
   EXPECT_THAT(r.err, HasSubstr("nope.json: cannot read the configuration file"));
 }
 
+TEST_F(CliTest, MistakesANewUserMakesGetClearWords) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {{"validate-config", "--config", dir_}, dir_ + ": is a folder, not a configuration file"},
+      {{"validate-config", "--env-file", dir_ + "/missing.env"},
+       "--env-file: File does not exist: " + dir_ + "/missing.env"},
+      {{"migrate", "--resume-max-age", "abc"},
+       "--resume-max-age: expected a number greater than 0, not 'abc'"},
+      {{"migrate", "--deadline", "0"}, "--deadline: expected a number greater than 0, not '0'"},
+  };
+  for (const auto& c : cases) {
+    auto r = Run(c.args, Env());
+    EXPECT_EQ(r.exit_code, kExitUsage) << c.args[1] << r.out << r.err;
+    EXPECT_THAT(r.err, HasSubstr(c.expected));
+    EXPECT_LT(r.err.size(), 400u) << r.err;  // a sentence, not a 300-digit range
+  }
+}
+
 TEST_F(CliTest, DotenvFileIsReadAndEnvironmentWins) {
   auto env = Env();
   std::ofstream(dir_ + "/.env") << "POSTGRES_PORT=1\nPOSTGRES_USER=sf2pg\n";

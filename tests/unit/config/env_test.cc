@@ -128,5 +128,43 @@ TEST(Credentials, BadValuesAreProblemsWithTheirVariable) {
   EXPECT_EQ(problems[2].path, "env.LOG_LEVEL");
 }
 
+TEST(Credentials, PythonLogLevelNamesAreAccepted) {
+  for (const char* name : {"CRITICAL", "critical", "FATAL"}) {
+    std::vector<Problem> problems;
+    auto env = Environment::FromMaps({{"LOG_LEVEL", name}}, {});
+    auto c = LoadCredentials(env, {.snowflake = false, .postgres = false}, &problems);
+    EXPECT_TRUE(problems.empty()) << name << ": " << FormatProblems(problems, true);
+    EXPECT_EQ(c.log_level, "error") << name;
+  }
+}
+
+TEST(Credentials, SnowflakeUrlWithoutAUsablePortIsRefused) {
+  auto problem = [](const std::string& url) {
+    std::vector<Problem> problems;
+    auto env = Environment::FromMaps({{"SNOWFLAKE_ACCOUNT", "acme"},
+                                      {"SNOWFLAKE_USER", "svc"},
+                                      {"SNOWFLAKE_TOKEN", "t"},
+                                      {"SNOWFLAKE_URL", url}},
+                                     {});
+    LoadCredentials(env, {.snowflake = true, .postgres = false}, &problems);
+    for (const auto& p : problems) {
+      if (p.path == "env.SNOWFLAKE_URL") return p.ToString();
+    }
+    return std::string();
+  };
+  EXPECT_EQ(problem("http://host:"),
+            "env.SNOWFLAKE_URL: \"http://host:\" ends its host with ':' but gives no port");
+  EXPECT_THAT(problem("http://host:/api"), HasSubstr("gives no port"));
+  EXPECT_THAT(problem("https://host:80a"), HasSubstr("not a number from 1 to 65535"));
+  EXPECT_THAT(problem("https://host:0"), HasSubstr("not a number from 1 to 65535"));
+  EXPECT_THAT(problem("https://host:99999999999999999999"), HasSubstr("1 to 65535"));
+  EXPECT_THAT(problem("http://:8080"), HasSubstr("has no host name"));
+  for (const char* good :
+       {"http://127.0.0.1:8089", "https://acme.snowflakecomputing.com",
+        "https://acme.snowflakecomputing.com/", "http://[::1]:8089/x", "https://host:443?x=1"}) {
+    EXPECT_EQ(problem(good), "") << good;
+  }
+}
+
 }  // namespace
 }  // namespace sf2pg::config

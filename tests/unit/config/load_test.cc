@@ -15,6 +15,7 @@ namespace {
 using Json = nlohmann::json;
 using ::sf2pg::testing::ConfigErrors;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 Json BaseConfig() {
   return Json::parse(R"({
@@ -378,6 +379,16 @@ TEST(ConfigLoadFile, MissingFileIsAClearError) {
     FAIL();
   } catch (const ConfigError& e) {
     EXPECT_THAT(e.what(), HasSubstr("/nonexistent/config.json: cannot read"));
+  }
+}
+
+TEST(ConfigLoadFile, AFolderIsNamedAsOne) {
+  try {
+    LoadConfigFile(::testing::TempDir());
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_THAT(e.what(), HasSubstr(": is a folder, not a configuration file"));
+    EXPECT_THAT(e.what(), Not(HasSubstr("JSON")));
   }
 }
 
