@@ -1,6 +1,7 @@
 #include "lambda/handler.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "app/context.h"
 #include "core/secret.h"
@@ -79,8 +80,9 @@ json ValidateConfigAction(const Request& request, const app::GlobalOptions& glob
           {"warnings", warnings}};
 }
 
-json TestConnectionsAction(const app::GlobalOptions& global) {
+json TestConnectionsAction(const Request& request, const app::GlobalOptions& global) {
   app::Context context = Load(global, {.snowflake = true, .postgres = true});
+  CheckSources(context.config, request.migrate.sources);
   std::vector<app::ConnectionCheck> checks = app::CheckPostgres(context);
   checks.push_back(app::CheckSnowflake(context));
   json list = json::array();
@@ -205,21 +207,37 @@ json MigrationBody(const exec::MigrationResult& r) {
 
 json Envelope(json body) { return {{"statusCode", 200}, {"body", std::move(body)}}; }
 
+namespace {
+
+// The engine names the command line's options in its errors; an event has fields instead.
+json WithEventFieldNames(const std::function<json()>& action) {
+  try {
+    return action();
+  } catch (const ConfigError& e) {
+    constexpr std::string_view kTablesOption = "--tables: ";
+    std::string_view message = e.what();
+    if (!message.starts_with(kTablesOption)) throw;
+    throw ConfigError("tables_filter: " + std::string(message.substr(kTablesOption.size())));
+  }
+}
+
+}  // namespace
+
 json HandleEvent(std::string_view event, const app::GlobalOptions& global,
                  std::optional<Clock::TimePoint> deadline) {
   Request request = ParseRequest(event);
   log::Info("invocation", {{"action", ToString(request.action)}});
   switch (request.action) {
     case Action::kValidateConfig:
-      return Envelope(ValidateConfigAction(request, global));
+      return Envelope(WithEventFieldNames([&] { return ValidateConfigAction(request, global); }));
     case Action::kTestConnections:
-      return Envelope(TestConnectionsAction(global));
+      return Envelope(TestConnectionsAction(request, global));
     case Action::kStatus:
       return Envelope(StatusAction(request, global));
     case Action::kMigrate:
       break;
   }
-  return Envelope(MigrateAction(request, global, deadline));
+  return Envelope(WithEventFieldNames([&] { return MigrateAction(request, global, deadline); }));
 }
 
 }  // namespace sf2pg::lambda

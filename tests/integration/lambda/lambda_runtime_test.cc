@@ -92,6 +92,14 @@ TEST_F(LambdaRuntimeTest, HandledErrorCarriesItsTypeInBodyAndHeader) {
   EXPECT_EQ(r.error_type, "Sf2pg.ConfigError");
   EXPECT_EQ(r.header_error_type, "Sf2pg.ConfigError");
   EXPECT_THAT(r.error_message, HasSubstr("unknown source nope"));
+  // Errors name the event's fields, not the command line's options.
+  auto table = emulator.Invoke(R"({"action": "migrate", "tables_filter": "NOPE"})");
+  EXPECT_EQ(table.error_type, "Sf2pg.ConfigError");
+  EXPECT_THAT(table.error_message, HasSubstr("tables_filter: no enabled table named nope"));
+  EXPECT_THAT(table.error_message, Not(HasSubstr("--tables")));
+  auto tested = emulator.Invoke(R"({"action": "test_connections", "source_name": "nope"})");
+  EXPECT_EQ(tested.error_type, "Sf2pg.ConfigError");
+  EXPECT_THAT(tested.error_message, HasSubstr("source_name: no source named nope"));
   auto bad = emulator.Invoke(R"({"action": "dance"})");
   EXPECT_EQ(bad.error_type, "Sf2pg.InvalidPayload");
   EXPECT_THAT(bad.error_message, HasSubstr("action: \"dance\""));
