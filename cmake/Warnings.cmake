@@ -1,4 +1,4 @@
-# Warnings are errors in every build (SF2PG_WERROR=OFF only for experiments).
+# Warnings are errors when SF2PG_WERROR is on, as in every preset (CMakePresets.json).
 function(sf2pg_set_warnings target)
   target_compile_options(${target} PRIVATE
     -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion

@@ -38,7 +38,10 @@ Context LoadContext(const GlobalOptions& global, config::CredentialNeeds needs,
   std::vector<config::Problem> errors;
   for (const auto& p : config_problems) errors.push_back(p);
   for (const auto& p : problems) {
-    if (!p.warning) errors.push_back(p);
+    if (p.warning)
+      context.warnings.push_back(p);
+    else
+      errors.push_back(p);
   }
   for (const auto& w : context.warnings) log::Warn(w.path + ": " + w.message);
   if (!errors.empty()) {

@@ -280,6 +280,17 @@ Credentials LoadCredentials(const Environment& env, CredentialNeeds needs,
     }
   }
   pg.sslrootcert = get("POSTGRES_SSLROOTCERT");
+  static const std::vector<std::string> kLocalHosts = {"localhost", "127.0.0.1", "::1"};
+  if (!env.Get("POSTGRES_SSLMODE") && !pg.host.empty() && !pg.host.starts_with('/') &&
+      std::find(kLocalHosts.begin(), kLocalHosts.end(), Lower(pg.host)) == kLocalHosts.end()) {
+    problems->push_back(
+        {"env.POSTGRES_SSLMODE",
+         "not set, so the connection to " + pg.host +
+             " uses TLS only if the server offers it (libpq's prefer) and checks no certificate; "
+             "set POSTGRES_SSLMODE=verify-full with POSTGRES_SSLROOTCERT (for RDS, its CA "
+             "bundle)",
+         true});
+  }
 
   if (auto level = env.Get("LOG_LEVEL")) {
     std::string l = Lower(*level);

@@ -128,6 +128,28 @@ TEST(Credentials, BadValuesAreProblemsWithTheirVariable) {
   EXPECT_EQ(problems[2].path, "env.LOG_LEVEL");
 }
 
+TEST(Credentials, NoSslModeForARemoteHostIsAWarningThatNamesTheSetting) {
+  auto warnings = [](std::map<std::string, std::string> vars) {
+    std::vector<Problem> problems;
+    vars["POSTGRES_USER"] = "u";
+    auto env = Environment::FromMaps(vars, {});
+    LoadCredentials(env, {.snowflake = false, .postgres = true}, &problems);
+    std::string out;
+    for (const auto& p : problems) {
+      EXPECT_TRUE(p.warning) << p.ToString();
+      out += p.ToString();
+    }
+    return out;
+  };
+  EXPECT_THAT(warnings({{"POSTGRES_HOST", "db.example.com"}}),
+              HasSubstr("env.POSTGRES_SSLMODE: not set, so the connection to db.example.com"));
+  EXPECT_THAT(warnings({{"POSTGRES_HOST", "db.example.com"}}), HasSubstr("verify-full"));
+  EXPECT_EQ(warnings({{"POSTGRES_HOST", "db.example.com"}, {"POSTGRES_SSLMODE", "require"}}), "");
+  EXPECT_EQ(warnings({{"POSTGRES_HOST", "localhost"}}), "");
+  EXPECT_EQ(warnings({{"POSTGRES_HOST", "127.0.0.1"}}), "");
+  EXPECT_EQ(warnings({{"POSTGRES_HOST", "/var/run/postgresql"}}), "");
+}
+
 TEST(Credentials, PythonLogLevelNamesAreAccepted) {
   for (const char* name : {"CRITICAL", "critical", "FATAL"}) {
     std::vector<Problem> problems;
