@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <string_view>
 
 #include "config/hash.h"
 #include "core/error.h"
+#include "core/strings.h"
 #include "run/status_schema.h"
 
 namespace sf2pg::run {
@@ -111,6 +114,70 @@ void CreateOnce(postgres::Connection& conn, const char* sql, const std::string& 
   }
 }
 
+// The columns that `sql` (CREATE TABLE IF NOT EXISTS migration_status.<table> statements, one
+// column per line, its name in lower case; constraints in upper case) gives each table.
+std::map<std::string, std::vector<std::string>> DeclaredColumns(std::string_view sql) {
+  constexpr std::string_view kCreate = "CREATE TABLE IF NOT EXISTS migration_status.";
+  auto is_column_name = [](std::string_view word) {
+    return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || IsAsciiDigit(c) || c == '_';
+    });
+  };
+  std::map<std::string, std::vector<std::string>> out;
+  for (size_t at = sql.find(kCreate); at != std::string_view::npos;
+       at = sql.find(kCreate, at + 1)) {
+    size_t name_start = at + kCreate.size();
+    size_t open = sql.find('(', name_start);
+    size_t end = sql.find("\n);", open);
+    if (open == std::string_view::npos || end == std::string_view::npos) break;
+    auto& columns = out[std::string(Trim(sql.substr(name_start, open - name_start)))];
+    std::string_view body = sql.substr(open + 1, end - open - 1);
+    while (!body.empty()) {
+      size_t eol = body.find('\n');
+      std::string_view line = Trim(body.substr(0, eol));
+      body = eol == std::string_view::npos ? std::string_view() : body.substr(eol + 1);
+      std::string_view word = line.substr(0, line.find(' '));
+      if (!is_column_name(word)) continue;
+      columns.emplace_back(word);
+    }
+  }
+  return out;
+}
+
+// Refuses a status schema that another DDL made (the feature document's alternative with
+// `id SERIAL` and `chunk_metadata`, an older tool's): every column that `sql` declares must
+// exist in each of its tables that exists, or `sql` itself (its indexes) or the first statement
+// that needs the column would fail with a bare SQL error.
+void CheckShape(postgres::Connection& conn, const char* sql) {
+  auto r = conn.Exec(
+      "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = "
+      "'migration_status' ORDER BY table_name, ordinal_position");
+  std::map<std::string, std::vector<std::string>> present;
+  for (int i = 0; i < r.rows(); ++i) present[std::string(r.Get(i, 0))].emplace_back(r.Get(i, 1));
+  std::string problems;
+  for (const auto& [table, columns] : DeclaredColumns(sql)) {
+    if (!present.count(table)) continue;  // created from `sql` next
+    const auto& have = present[table];
+    std::string missing;
+    for (const auto& c : columns) {
+      if (std::find(have.begin(), have.end(), c) == have.end()) {
+        missing += (missing.empty() ? "" : ", ") + c;
+      }
+    }
+    if (missing.empty()) continue;
+    std::string has;
+    for (const auto& c : have) has += (has.empty() ? "" : ", ") + c;
+    problems += "\n  migration_status." + table + " lacks " + missing + " (it has " + has + ")";
+  }
+  if (problems.empty()) return;
+  throw ConfigError(
+      "the status schema migration_status in database " + conn.params().dbname +
+      " was not made by sf2pg:" + problems +
+      "\nsf2pg keeps its status in the tables of sql/migration_status_schema.sql. Move the "
+      "existing schema aside (ALTER SCHEMA migration_status RENAME TO migration_status_old) "
+      "and sf2pg creates its own on the next run.");
+}
+
 constexpr const char* kStatusTables =
     "'migration_runs', 'migration_table_status', 'migration_chunk_status', 'rejected_rows', "
     "'sf2pg_chunk_commits'";
@@ -118,9 +185,13 @@ constexpr const char* kTargetTables = "'rejected_rows', 'sf2pg_chunk_commits'";
 
 }  // namespace
 
-void StatusStore::EnsureSchema() { CreateOnce(conn_, kStatusSchemaSql, kStatusTables, 5); }
+void StatusStore::EnsureSchema() {
+  CheckShape(conn_, kStatusSchemaSql);
+  CreateOnce(conn_, kStatusSchemaSql, kStatusTables, 5);
+}
 
 void EnsureTargetSchema(postgres::Connection& conn) {
+  CheckShape(conn, kTargetSchemaSql);
   CreateOnce(conn, kTargetSchemaSql, kTargetTables, 2);
 }
 

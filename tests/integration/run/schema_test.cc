@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/error.h"
 #include "integration/pg_fixture.h"
 #include "postgres/connection.h"
 #include "report/status_view.h"
@@ -29,6 +30,34 @@ int64_t Tables(postgres::Connection& conn) {
           "IN ('migration_runs', 'migration_table_status', 'migration_chunk_status', "
           "'rejected_rows', 'sf2pg_chunk_commits')")
       .GetInt(0, 0);
+}
+
+TEST(StatusSchema, ASchemaFromAnotherDdlIsRefusedWithWhatDiffers) {
+  TestPg::CreateDatabase("schema_shape");
+  postgres::Connection conn(TestPg::Params("schema_shape"));
+  // The feature document's alternative chunk table: a serial id, chunk_id and chunk_metadata.
+  conn.Exec(
+      "CREATE SCHEMA migration_status; CREATE TABLE migration_status.migration_chunk_status ("
+      "id SERIAL PRIMARY KEY, run_id UUID, source_table VARCHAR(255), chunk_id INTEGER, "
+      "status VARCHAR(50), chunk_metadata JSONB)");
+  run::StatusStore store(conn);
+  try {
+    store.EnsureSchema();
+    FAIL() << "accepted";
+  } catch (const ConfigError& e) {
+    std::string message = e.what();
+    EXPECT_THAT(message, HasSubstr("was not made by sf2pg"));
+    EXPECT_THAT(message, HasSubstr("migration_status.migration_chunk_status lacks source_database, "
+                                   "source_schema, chunk_range"));
+    EXPECT_THAT(message, HasSubstr("(it has id, run_id, source_table, chunk_id, status, "
+                                   "chunk_metadata)"));
+    EXPECT_THAT(message, HasSubstr("ALTER SCHEMA migration_status RENAME TO"));
+    EXPECT_THAT(message, Not(HasSubstr("migration_runs lacks")));  // sf2pg created that one
+  }
+  // Moved aside as the message says, the next attempt creates sf2pg's own.
+  conn.Exec("ALTER SCHEMA migration_status RENAME TO migration_status_old");
+  store.EnsureSchema();
+  EXPECT_EQ(Tables(conn), 5);
 }
 
 TEST(StatusSchema, TheSqlFileCreatesEveryTableSf2pgUses) {
