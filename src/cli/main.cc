@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "core/exit_status.h"
 #include "core/secret.h"
+#include "git_commit.h"  // generated: SF2PG_GIT_COMMIT
 #include "lambda/runtime.h"
 
 namespace {
@@ -72,7 +73,8 @@ int main(int argc, char** argv) {
 
   CLI::App app{"sf2pg " SF2PG_VERSION ": migrate tables from Snowflake into PostgreSQL"};
   app.footer(kExamples);
-  app.set_version_flag("--version", std::string("sf2pg ") + SF2PG_VERSION);
+  app.set_version_flag("--version",
+                       std::string("sf2pg ") + SF2PG_VERSION + " (commit " SF2PG_GIT_COMMIT ")");
   app.require_subcommand(1);
   app.option_defaults()->always_capture_default();
   // Global options are accepted before or after the subcommand.

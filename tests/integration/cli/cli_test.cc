@@ -58,6 +58,11 @@ TEST_F(CliTest, VersionAndHelp) {
   auto version = Run({"--version"}, {});
   EXPECT_EQ(version.exit_code, kExitDone);
   EXPECT_THAT(version.out, HasSubstr("sf2pg " SF2PG_VERSION));
+  // The commit it was built from: 12 hex digits, "-dirty" with uncommitted changes, or
+  // "unknown" when built outside a git checkout.
+  EXPECT_THAT(version.out,
+              ::testing::MatchesRegex("sf2pg " SF2PG_VERSION
+                                      " \\(commit ([0-9a-f]{12}(-dirty)?|unknown)\\)\n"));
   auto help = Run({"--help"}, {});
   EXPECT_EQ(help.exit_code, kExitDone);
   EXPECT_THAT(help.out, HasSubstr("Examples:"));
