@@ -2,7 +2,6 @@
 #include <unistd.h>  // environ
 
 #include <algorithm>
-#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -13,6 +12,18 @@
 
 namespace sf2pg::config {
 namespace {
+
+// A TCP port written as 1 to 5 decimal digits, from 1 to 65535.
+std::optional<int> ParsePort(std::string_view text) {
+  if (text.empty() || text.size() > 5) return std::nullopt;
+  int value = 0;
+  for (char c : text) {
+    if (!IsAsciiDigit(c)) return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  if (value < 1 || value > 65535) return std::nullopt;
+  return value;
+}
 
 // Why the host and port of an http(s) URL cannot be used, if they cannot: an empty host, or a
 // port that is empty ("http://host:" would silently mean port 80), not a number or out of range.
@@ -31,12 +42,7 @@ std::optional<std::string> UrlAuthorityProblem(const std::string& url) {
   if (authority[host_end] != ':') return "has no valid host name";
   std::string_view port = authority.substr(host_end + 1);
   if (port.empty()) return "ends its host with ':' but gives no port";
-  int value = 0;
-  for (char c : port) {
-    if (!IsAsciiDigit(c) || value > 65535) return "has a port that is not a number from 1 to 65535";
-    value = value * 10 + (c - '0');
-  }
-  if (value < 1 || value > 65535) return "has a port that is not a number from 1 to 65535";
+  if (!ParsePort(port)) return "has a port that is not a number from 1 to 65535";
   return std::nullopt;
 }
 
@@ -258,12 +264,10 @@ Credentials LoadCredentials(const Environment& env, CredentialNeeds needs,
   pg.user = require("POSTGRES_USER", needs.postgres);
   pg.password = Secret(get("POSTGRES_PASSWORD"));
   if (auto port = env.Get("POSTGRES_PORT")) {
-    char* end = nullptr;
-    long value = std::strtol(port->c_str(), &end, 10);
-    if (*end != '\0' || value < 1 || value > 65535) {
-      problems->push_back({"env.POSTGRES_PORT", "\"" + *port + "\" is not a port number", false});
+    if (auto value = ParsePort(*port)) {
+      pg.port = *value;
     } else {
-      pg.port = static_cast<int>(value);
+      problems->push_back({"env.POSTGRES_PORT", "\"" + *port + "\" is not a port number", false});
     }
   }
   if (auto mode = env.Get("POSTGRES_SSLMODE")) {
