@@ -152,9 +152,21 @@ TEST_F(MigrationTest, PermanentErrorIsNotRetried) {
 }
 
 TEST_F(MigrationTest, TwoConcurrentProcessesShareChunksWithoutLoadingAnyTwice) {
+  // The joiner reads through its own source state. From its 10th chunk on, the first process
+  // waits (at most 60 s) until the joiner has fetched a chunk, so the two share the work
+  // however the machine schedules them.
   state_->rows = 5000;
-  state_->on_fetch = [](int, const ChunkRequest&) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  auto joiner = std::make_shared<FakeSourceState>();
+  joiner->rows = state_->rows;
+  state_->on_fetch = [joiner](int number, const ChunkRequest&) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (number >= 10 && std::chrono::steady_clock::now() < until) {
+      {
+        std::lock_guard lock(joiner->mu);
+        if (joiner->fetches > 0) return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
   };
   auto c = Config();
   exec::MigrationResult first, second;
@@ -175,13 +187,15 @@ TEST_F(MigrationTest, TwoConcurrentProcessesShareChunksWithoutLoadingAnyTwice) {
   }
   exec::MigrationOptions join;
   join.join_run_id = run_id;
-  std::thread b([&] { second = Run(c, join); });
+  exec::MigrationDeps joiner_deps = deps_;
+  joiner_deps.make_source = [joiner] { return std::make_unique<FakeSource>(joiner); };
+  std::thread b([&] { second = exec::RunMigration(c, join, joiner_deps); });
   a.join();
   b.join();
   ExpectExactTarget(5000);
   EXPECT_EQ(first.tables[0].rows + second.tables[0].rows, 5000);
-  EXPECT_EQ(state_->fetches, 50);       // every chunk fetched exactly once
-  EXPECT_GT(second.tables[0].rows, 0);  // the joiner did share the work
+  EXPECT_EQ(state_->fetches + joiner->fetches, 50);  // every chunk fetched exactly once
+  EXPECT_GT(second.tables[0].rows, 0);                // the joiner did share the work
   EXPECT_EQ(Scalar("SELECT count(*) FROM migration_status.migration_runs WHERE status = "
                    "'completed'"),
             1);
