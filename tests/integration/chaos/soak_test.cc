@@ -119,8 +119,14 @@ TEST(ChaosSoak, RepeatedMigrationsWithFaultsKeepMemoryAndDescriptorsFlat) {
   // kept for later partition requests, as Snowflake keeps them, and are not counted.
   // Under AddressSanitizer freed memory waits in its quarantine (256 MB) before reuse, so RSS
   // climbs for as long as that fills; leaks are LeakSanitizer's to find in that build.
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__)  // GCC
   constexpr bool kMemoryIsMeaningful = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)  // clang
+  constexpr bool kMemoryIsMeaningful = false;
+#else
+  constexpr bool kMemoryIsMeaningful = true;
+#endif
 #else
   constexpr bool kMemoryIsMeaningful = true;
 #endif

@@ -58,13 +58,15 @@ class NamesE2eTest : public ::testing::Test {
     target_ = std::make_unique<postgres::Connection>(TestPg::Params("names_target"));
   }
 
-  static json Source(const std::string& name, const std::string& schema, json tables) {
+  // Lists are std::vector: a braced list of one json value would be that value, not a list of
+  // it, under some compilers.
+  static json Source(const std::string& name, const std::string& schema, std::vector<json> tables) {
     return {{"source_name", name},        {"source_sf_database", "NAMES"},
             {"source_sf_schema", "SRC"},  {"target_pg_database", TestPg::Db("names_target")},
             {"target_pg_schema", schema}, {"tables", std::move(tables)}};
   }
 
-  void WriteConfig(json sources) {
+  void WriteConfig(std::vector<json> sources) {
     json c = {{"lambda_timeout_buffer_seconds", 0}, {"sources", std::move(sources)}};
     std::ofstream(dir_ + "/config.json") << c.dump(2);
   }

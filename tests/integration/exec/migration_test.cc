@@ -195,7 +195,7 @@ TEST_F(MigrationTest, TwoConcurrentProcessesShareChunksWithoutLoadingAnyTwice) {
   ExpectExactTarget(5000);
   EXPECT_EQ(first.tables[0].rows + second.tables[0].rows, 5000);
   EXPECT_EQ(state_->fetches + joiner->fetches, 50);  // every chunk fetched exactly once
-  EXPECT_GT(second.tables[0].rows, 0);                // the joiner did share the work
+  EXPECT_GT(second.tables[0].rows, 0);               // the joiner did share the work
   EXPECT_EQ(Scalar("SELECT count(*) FROM migration_status.migration_runs WHERE status = "
                    "'completed'"),
             1);
