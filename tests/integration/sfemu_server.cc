@@ -16,6 +16,7 @@
 #include "integration/files.h"
 #include "integration/pg_fixture.h"
 #include "snowflake/snowflake_source.h"
+#include "unit/snowflake/test_keys.h"
 
 namespace sf2pg::testing {
 namespace {
@@ -53,11 +54,11 @@ SfemuServer::SfemuServer(const std::string& database, const std::string& dataset
                            PgEnv());
     if (load.exit_code != 0) throw std::runtime_error("sfemu load: " + load.err);
   }
+  // One key pair per test process: generating one takes a quarter of a second.
   std::string key = dir_ + "/key.p8";
-  RunProcess({"/usr/bin/openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt",
-              "rsa_keygen_bits:2048", "-out", key});
-  RunProcess({"/usr/bin/openssl", "pkey", "-in", key, "-pubout", "-out", key + ".pub"});
-  private_key_ = ReadFileText(key);
+  private_key_ = SharedTestKey().private_pem;
+  std::ofstream(key) << private_key_;
+  std::ofstream(key + ".pub") << SharedTestKey().public_pem;
   std::string port_file = dir_ + "/port";
   std::string command = "exec >" + dir_ + "/sfemu.log 2>&1; ";
   for (const auto& [k, v] : PgEnv()) command += k + "=" + v + " ";
