@@ -973,19 +973,9 @@ class Sequence {
   int64_t clock_micros_ = 1704067200LL * 1000000;  // 2024-01-01: newer than every initial row
 };
 
-TEST(ChaosSequence, RandomOperationsEndWithTheTargetEqualToTheSource) {
-  const auto base = static_cast<uint64_t>(EnvInt("SF2PG_SEQ_SEED", 20261203));
-  const int count = EnvInt("SF2PG_SEQ_COUNT", 8);
-  const int max_ops = EnvInt("SF2PG_SEQ_OPS", 6);
-  // Sequences that once found a defect, run first: {seed, SF2PG_SEQ_OPS}. 777022: an
-  // incremental table changed while its run was unfinished lost the change for good (the next
-  // floor came from the target's newest row, above the changed one). 881028: a joined process
-  // whose planner was killed settled the run `completed` while tables planned after it joined
-  // still had pending chunks.
-  const std::vector<std::pair<uint64_t, int>> kFound = {{777022, 10}, {881028, 10}};
-  std::vector<std::pair<uint64_t, int>> plan;
-  if (!std::getenv("SF2PG_SEQ_SEED")) plan = kFound;
-  for (int i = 0; i < count; ++i) plan.emplace_back(base + static_cast<uint64_t>(i), max_ops);
+// Runs each {seed, most operations} sequence on a cluster of its own; a failure reports the
+// sequence's seed and operation log.
+void RunSequences(const std::vector<std::pair<uint64_t, int>>& plan) {
   OwnCluster pg;
   int failed = 0;
   for (const auto& [seed, ops] : plan) {
@@ -1009,6 +999,25 @@ TEST(ChaosSequence, RandomOperationsEndWithTheTargetEqualToTheSource) {
   }
   std::cout << "[ sequence ] " << plan.size() - static_cast<size_t>(failed) << " of " << plan.size()
             << " sequences passed\n";
+}
+
+TEST(ChaosSequence, RandomOperationsEndWithTheTargetEqualToTheSource) {
+  const auto base = static_cast<uint64_t>(EnvInt("SF2PG_SEQ_SEED", 20261203));
+  const int count = EnvInt("SF2PG_SEQ_COUNT", 8);
+  const int max_ops = EnvInt("SF2PG_SEQ_OPS", 6);
+  std::vector<std::pair<uint64_t, int>> plan;
+  for (int i = 0; i < count; ++i) plan.emplace_back(base + static_cast<uint64_t>(i), max_ops);
+  RunSequences(plan);
+}
+
+// Sequences that once found a defect: {seed, SF2PG_SEQ_OPS}. 777022: an incremental table
+// changed while its run was unfinished lost the change for good (the next floor came from the
+// target's newest row, above the changed one). 881028: a joined process whose planner was
+// killed settled the run `completed` while tables planned after it joined still had pending
+// chunks. Apart from the random ones, so that the two run side by side.
+TEST(ChaosSequence, SequencesThatOnceFoundADefectPass) {
+  if (std::getenv("SF2PG_SEQ_SEED")) GTEST_SKIP() << "SF2PG_SEQ_SEED replays one seed";
+  RunSequences({{777022, 10}, {881028, 10}});
 }
 
 }  // namespace

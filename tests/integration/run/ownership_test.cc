@@ -27,7 +27,7 @@ constexpr int kBatch = 500;   // 20 PATIENTS chunks
 
 // Two sources on sfemu's bench data: a (PATIENTS -> patients) and b (WIDE -> wide), both
 // loaded with COPY after a truncate into targets without a primary key. Each PATIENTS
-// statement takes 300 ms more, so a run lasts seconds and can be stopped part way.
+// statement takes 150 ms more, so a run lasts seconds and can be stopped part way.
 class OwnershipTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -36,7 +36,7 @@ class OwnershipTest : public ::testing::Test {
     options.rows = kRows;
     options.workers = 1;
     options.batch_rows = kBatch;
-    options.sfemu_args = {"--fault-slow-ms", "300", "--fault-rule",
+    options.sfemu_args = {"--fault-slow-ms", "150", "--fault-rule",
                           R"({"match": "PATIENTS", "times": -1, "action": "slow"})"};
     scene_ = std::make_unique<Scene>(options);
     auto load =
