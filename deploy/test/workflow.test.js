@@ -54,12 +54,12 @@ test('single: the input overrides the per-source default', async () => {
 
 test('single: partial results and timeouts are resumed on the same run, never with no_resume', async () => {
   const sf = fakeSf2pg([
-    { status: 'partial', run_id: 'run-7' },
+    { status: 'partial', run_id: 'run-7', done: 2 },
     { throws: 'Sandbox.Timedout', message: 'Task timed out after 900.00 seconds' },
     { throws: 'Lambda.Unknown' },
+    { status: 'partial', run_id: 'run-7', done: 5 },
     { throws: 'States.Timeout' },
-    { status: 'partial', run_id: 'run-7' },
-    { status: 'completed', run_id: 'run-7' },
+    { status: 'completed', run_id: 'run-7', done: 9 },
   ]);
   const r = await runWorkflow('single', { no_resume: true, ...fast }, sf.invoke);
   assert.ok(r.ok, JSON.stringify(r));
@@ -90,7 +90,9 @@ test('single: the default wait between resumes is 5 seconds', async () => {
 });
 
 test('single: at most max_resumes resumes, then a clear failure', async () => {
-  const sf = fakeSf2pg([{ status: 'partial' }]);
+  let done = 0;
+  const sf = fakeSf2pg([() => envelope({ status: 'partial', run_id: 'run-1', error: '',
+    counts: { chunks_completed: ++done } })]);
   const r = await runWorkflow('single', { max_resumes: 3, ...fast }, sf.invoke);
   assert.ok(!r.ok);
   assert.strictEqual(r.error, 'Sf2pg.ResumeLimitReached');
@@ -137,6 +139,120 @@ test('single: a broken configuration or an unreachable database never reaches mi
     assert.ok(r.events.includes(state));
     assert.ok(!calls.includes('migrate'));
   }
+});
+
+test('single: the input\'s action stops the workflow after validating or after testing', async () => {
+  for (const [action, expected] of [['validate_config', ['validate_config']],
+    ['test_connections', ['validate_config', 'test_connections']]]) {
+    const sf = fakeSf2pg([{ status: 'completed' }]);
+    const r = await runWorkflow('single', { action, source_name: 'analytics' }, sf.invoke);
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.deepStrictEqual(sf.calls.map((c) => c.payload.action), expected);
+    assert.deepStrictEqual(r.output, { action, status: 'ok' });
+    for (const c of sf.calls) assert.strictEqual(c.payload.source_name, 'analytics');
+  }
+  const sf = fakeSf2pg([{ status: 'completed' }]);
+  const r = await runWorkflow('single', { action: 'migrate' }, sf.invoke);
+  assert.ok(r.ok);
+  assert.strictEqual(sf.migrations().length, 1);
+});
+
+test('single and fanout: an unknown action fails at once and invokes nothing', async () => {
+  for (const name of ['single', 'fanout']) {
+    for (const action of ['validate', 'MIGRATE', 7, null]) {
+      const sf = fakeSf2pg([{ status: 'completed' }]);
+      const r = await runWorkflow(name, { action }, sf.invoke);
+      assert.ok(!r.ok, `${name} ${action}`);
+      assert.strictEqual(r.error, 'Sf2pg.UnknownAction');
+      assert.match(String(r.cause), /is not one of validate_config, test_connections, migrate/);
+      assert.strictEqual(sf.calls.length, 0);
+    }
+  }
+});
+
+test('single and fanout: fields inside a nested "input" object are used, as the function uses them', async () => {
+  for (const name of ['single', 'fanout']) {
+    const sf = fakeSf2pg([{ status: 'completed' }]);
+    const r = await runWorkflow(name, { input: { action: 'test_connections', source_name: 'inner' } }, sf.invoke);
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.deepStrictEqual(sf.calls.map((c) => c.payload.action), ['validate_config', 'test_connections']);
+    assert.strictEqual(sf.calls[0].payload.source_name, 'inner');
+  }
+  // A field at the top level wins over the same field inside, as in the function.
+  const sf = fakeSf2pg([{ status: 'completed' }]);
+  const r = await runWorkflow('single', { source_name: 'outer', input: { source_name: 'inner',
+    tables_filter: ['T1'] } }, sf.invoke);
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.strictEqual(sf.migrations()[0].payload.source_name, 'outer');
+  assert.deepStrictEqual(sf.migrations()[0].payload.tables_filter, ['T1']);
+});
+
+test('single: an invocation that crashes every time stops after 3 resumes without progress, with the last error', async () => {
+  const sf = fakeSf2pg([{ status: 'partial', run_id: 'run-4', done: 3 },
+    { throws: 'Lambda.Unknown', message: 'Runtime exited with error: signal: killed' }]);
+  const r = await runWorkflow('single', fast, sf.invoke);
+  assert.ok(!r.ok);
+  assert.strictEqual(r.error, 'Sf2pg.NoProgress');
+  assert.match(String(r.cause), /no chunk completed in 3 invocations in a row/);
+  assert.match(String(r.cause), /run-4/);
+  assert.match(String(r.cause), /Lambda.Unknown: Runtime exited with error: signal: killed/);
+  assert.strictEqual(sf.migrations().length, 4); // one with progress, then 3 without
+  for (const m of sf.migrations().slice(1)) assert.strictEqual(m.payload.resume_run_id, 'run-4');
+});
+
+test('single: a partial answer without a new completed chunk counts as no progress; the limit is an input', async () => {
+  const sf = fakeSf2pg([{ status: 'partial', run_id: 'run-5', done: 4 }]);
+  const r = await runWorkflow('single', { max_resumes_without_progress: 5, ...fast }, sf.invoke);
+  assert.ok(!r.ok);
+  assert.strictEqual(r.error, 'Sf2pg.NoProgress');
+  assert.match(String(r.cause), /in 5 invocations in a row/);
+  assert.strictEqual(sf.migrations().length, 6);
+});
+
+test('single: the pause doubles while nothing progresses, up to 5 minutes, and resets on progress', async () => {
+  const sf = fakeSf2pg([{ throws: 'Sandbox.Timedout' }, { throws: 'Sandbox.Timedout' },
+    { status: 'partial', run_id: 'run-6', done: 1 }, { throws: 'Sandbox.Timedout' },
+    { status: 'completed', run_id: 'run-6', done: 2 }]);
+  let r = await runWorkflow('single', { resume_wait_seconds: 7 }, sf.invoke,
+    { waitTimes: { WaitBeforeResume: 0 } });
+  assert.ok(r.ok, JSON.stringify(r));
+  const waits = r.inputs.filter((_, i) => r.events[i] === 'WaitBeforeResume').map((input) => input.loop.wait);
+  assert.deepStrictEqual(waits, [14, 28, 7, 14]);
+  const slow = fakeSf2pg([{ throws: 'Sandbox.Timedout' }, { throws: 'Sandbox.Timedout' },
+    { status: 'completed' }]);
+  r = await runWorkflow('single', { resume_wait_seconds: 200 }, slow.invoke, { waitTimes: { WaitBeforeResume: 0 } });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.deepStrictEqual(r.inputs.filter((_, i) => r.events[i] === 'WaitBeforeResume').map((x) => x.loop.wait),
+    [300, 300]);
+});
+
+test('single: a user\'s resume_run_id survives a first invocation that times out before answering', async () => {
+  const sf = fakeSf2pg([{ throws: 'Sandbox.Timedout' }, { status: 'completed', run_id: 'run-u' }]);
+  const r = await runWorkflow('single', { resume_run_id: 'run-u', ...fast }, sf.invoke);
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.deepStrictEqual(sf.migrations().map((m) => m.payload.resume_run_id), ['run-u', 'run-u']);
+});
+
+test('single and fanout: a retryable error that outlasts its retries is resumed, not a failed execution', async () => {
+  const sf = fakeSf2pg([{ throws: 'Sf2pg.RetryableError', message: 'the database system is in recovery mode' },
+    { throws: 'Sf2pg.RetryableError' }, { throws: 'Sf2pg.RetryableError' }, { throws: 'Sf2pg.RetryableError' },
+    { status: 'completed', run_id: 'run-8', done: 1 }]);
+  const r = await runWorkflow('single', fast, sf.invoke, { retryIntervals: { Migrate: 1 } });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.strictEqual(r.output.resumes, 1);
+  assert.strictEqual(sf.migrations().length, 5); // 1 + 3 retries, then the resume
+  let coordinations = 0;
+  const f = await runWorkflow('fanout', { workers: 1, ...fast }, async (payload, state) => {
+    if (payload.action !== 'migrate') return envelope({ status: 'ok' });
+    if (state === 'Coordinate') {
+      coordinations += 1;
+      if (coordinations <= 4) throw lambdaError('Sf2pg.RetryableError', 'failover');
+      return envelope({ status: coordinations < 6 ? 'partial' : 'completed', run_id: 'run-f', error: '',
+        counts: { chunks_completed: coordinations } });
+    }
+    throw lambdaError('Sf2pg.RetryableError', 'failover');
+  }, { retryIntervals: { Coordinate: 1, Work: 1 } });
+  assert.ok(f.ok, JSON.stringify(f));
 });
 
 test('fanout: one planning invocation, then rounds of N workers joining the run until it completes', async () => {

@@ -35,7 +35,8 @@ function lambdaError(type, message) {
 /**
  * Runs a definition. `invoke(payload, stateName)` returns the function's answer (the parsed
  * Payload) or throws lambdaError(type, message). Resolves to {ok, output} or
- * {ok: false, error, cause}; `events` lists the states entered.
+ * {ok: false, error, cause}; `events` lists the states entered, `inputs` the input each of them
+ * was entered with.
  */
 async function runWorkflow(name, input, invoke, options = {}) {
   const machine = new StateMachine(loadDefinition(name, options.substitutions),
@@ -51,23 +52,28 @@ async function runWorkflow(name, input, invoke, options = {}) {
     };
   }
   const execution = machine.run(input, {
-    overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: options.retryIntervals || {} },
+    overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: options.retryIntervals || {},
+      waitTimeOverrides: options.waitTimes || {} },
     context: { Execution: { Id: 'arn:aws:states:us-east-1:123456789012:execution:sf2pg:local' } },
   });
   const events = [];
+  const inputs = [];
   const collecting = (async () => {
     for await (const event of execution.eventLogs) {
-      if (event.type === 'StateEntered') events.push(event.state.name);
+      if (event.type === 'StateEntered') {
+        events.push(event.state.name);
+        inputs.push(event.state.input);
+      }
     }
   })();
   try {
     const output = await execution.result;
     await collecting;
-    return { ok: true, output, events };
+    return { ok: true, output, events, inputs };
   } catch (e) {
     await collecting.catch(() => {});
     const failure = e.cause || e;
-    return { ok: false, error: failure.name, cause: failure.cause || failure.message, events };
+    return { ok: false, error: failure.name, cause: failure.cause || failure.message, events, inputs };
   }
 }
 
