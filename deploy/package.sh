@@ -6,29 +6,51 @@
 #   lib/             every shared library sf2pg needs, glibc and its dynamic loader included
 #   config.json      with --config
 #
+# Without --config the function would start with no configuration (an init error on every
+# invocation), so the script refuses unless --config-elsewhere says that SF2PG_CONFIG or a
+# layer provides it. Every file gets explicit modes (directories and executables 755, the rest
+# 644) whatever the umask and the source files' modes: Lambda runs the function as a non-root
+# user that must read them.
+#
 # Running through the bundled loader with --library-path lib makes the zip independent of the
 # host's glibc (Amazon Linux 2023 has glibc 2.34; sf2pg may be built with a newer one), the way
 # aws-lambda-cpp's packager does it.
 #
 #   deploy/package.sh [--build-dir build] [--out deploy/dist/sf2pg-lambda.zip]
-#                     [--config config.json] [--add FILE]... [--no-build]
+#                     (--config config.json | --config-elsewhere) [--add FILE]... [--no-build]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_dir=build
 out=deploy/dist/sf2pg-lambda.zip
 config=""
+config_elsewhere=0
 extra=()
 do_build=1
+usage="usage: $0 [--build-dir DIR] [--out ZIP] (--config FILE | --config-elsewhere) [--add FILE]... [--no-build]"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --build-dir) build_dir=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --config) config=$2; shift 2 ;;
+    --config-elsewhere) config_elsewhere=1; shift ;;
     --add) extra+=("$2"); shift 2 ;;
     --no-build) do_build=0; shift ;;
-    *) echo "usage: $0 [--build-dir DIR] [--out ZIP] [--config FILE] [--add FILE]... [--no-build]" >&2; exit 2 ;;
+    *) echo "$usage" >&2; exit 2 ;;
   esac
+done
+if [[ -z "$config" && $config_elsewhere -eq 0 ]]; then
+  echo "$0: no --config: the function would have no configuration and fail every invocation" \
+    "with Sf2pg.ConfigError. Give --config FILE, or --config-elsewhere when SF2PG_CONFIG names a" \
+    "file of a layer." >&2
+  exit 2
+fi
+if [[ -n "$config" && ! -f "$config" ]]; then
+  echo "$0: --config $config: not a file" >&2
+  exit 2
+fi
+for f in "${extra[@]}"; do
+  [[ -f "$f" ]] || { echo "$0: --add $f: not a file" >&2; exit 2; }
 done
 
 if [[ $do_build -eq 1 ]]; then
@@ -56,7 +78,6 @@ while read -r line; do
   fi
 done < <(ldd "$binary")
 [[ -n "$loader" ]] || { echo "$0: no dynamic loader found in ldd output" >&2; exit 1; }
-chmod 755 "$stage/lib/$loader"
 
 cat > "$stage/bootstrap" <<BOOT
 #!/bin/sh
@@ -66,9 +87,11 @@ root=\$(cd "\$(dirname "\$0")" && pwd -P)
 [ \$# -eq 0 ] && set -- lambda
 exec "\$root/lib/$loader" --library-path "\$root/lib" "\$root/bin/sf2pg" "\$@"
 BOOT
-chmod 755 "$stage/bootstrap" "$stage/bin/sf2pg"
 [[ -n "$config" ]] && cp "$config" "$stage/config.json"
 for f in "${extra[@]}"; do cp "$f" "$stage/"; done
+find "$stage" -type d -exec chmod 755 {} +
+find "$stage" -type f -exec chmod 644 {} +
+chmod 755 "$stage/bootstrap" "$stage/bin/sf2pg" "$stage/lib/$loader"
 
 mkdir -p "$(dirname "$out")"
 out_abs=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")

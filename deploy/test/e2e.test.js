@@ -29,7 +29,8 @@ test.before(async () => {
   await world.start({ rows: ROWS, latencyMs: Number(process.env.SF2PG_E2E_LATENCY_MS || 30) });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sf2pg-e2e-package-'));
   execFileSync(path.join(ROOT, 'deploy', 'package.sh'),
-    ['--no-build', '--build-dir', BUILD, '--out', path.join(dir, 'sf2pg-lambda.zip')], { stdio: 'ignore' });
+    ['--no-build', '--build-dir', BUILD, '--out', path.join(dir, 'sf2pg-lambda.zip'), '--config-elsewhere'],
+    { stdio: 'ignore' });
   execFileSync('unzip', ['-q', path.join(dir, 'sf2pg-lambda.zip'), '-d', path.join(dir, 'task')]);
   bootstrap = path.join(dir, 'task', 'bootstrap');
 });

@@ -15,10 +15,13 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sf2pg-package-'));
 const zip = path.join(dir, 'sf2pg-lambda.zip');
 const unpacked = path.join(dir, 'task');
 
-test('package: zip layout and size', { skip: !ready && 'build/sf2pg is not built' }, () => {
-  const out = execFileSync(path.join(ROOT, 'deploy', 'package.sh'),
-    ['--no-build', '--build-dir', BUILD, '--out', zip, '--config', path.join(ROOT, 'examples', 'config.json')],
-    { encoding: 'utf8' });
+test('package: zip layout and size, and modes Lambda\'s non-root user can read under umask 077', { skip: !ready && 'build/sf2pg is not built' }, () => {
+  // A config.json only its owner may read, packaged by a user whose umask is 077.
+  const config = path.join(dir, 'config.json');
+  fs.copyFileSync(path.join(ROOT, 'examples', 'config.json'), config);
+  fs.chmodSync(config, 0o600);
+  const out = execFileSync('bash', ['-c', 'umask 077 && exec "$0" "$@"', path.join(ROOT, 'deploy', 'package.sh'),
+    '--no-build', '--build-dir', BUILD, '--out', zip, '--config', config], { encoding: 'utf8' });
   process.stdout.write(`# ${out}`);
   const size = fs.statSync(zip).size;
   assert.ok(size < 50 * 1024 * 1024, `zip is ${size} bytes`);
@@ -27,6 +30,33 @@ test('package: zip layout and size', { skip: !ready && 'build/sf2pg is not built
     assert.ok(fs.existsSync(path.join(unpacked, f)), f);
   }
   assert.ok(fs.statSync(path.join(unpacked, 'bootstrap')).mode & 0o111, 'bootstrap is executable');
+  // The modes as stored in the zip (what Lambda extracts), for every entry.
+  const listing = execFileSync('zipinfo', ['-l', zip], { encoding: 'utf8' });
+  const entries = listing.split('\n').filter((l) => /^[-d][rwx-]{9} /.test(l));
+  assert.ok(entries.length > 10, listing);
+  for (const line of entries) {
+    const [mode] = line.split(/\s+/);
+    const name = line.split(/\s+/).pop();
+    const executable = line.startsWith('d') || ['bootstrap', 'bin/sf2pg'].includes(name) || /^lib\/ld-linux/.test(name);
+    assert.strictEqual(mode.slice(1), executable ? 'rwxr-xr-x' : 'rw-r--r--', line);
+  }
+});
+
+test('package: refuses to build a zip without a configuration unless told it comes from elsewhere', { skip: !ready && 'not built' }, () => {
+  const none = path.join(dir, 'none.zip');
+  let refused;
+  try {
+    execFileSync(path.join(ROOT, 'deploy', 'package.sh'), ['--no-build', '--build-dir', BUILD, '--out', none],
+      { encoding: 'utf8', stdio: 'pipe' });
+  } catch (e) {
+    refused = e;
+  }
+  assert.ok(refused, 'package.sh built a zip without --config');
+  assert.strictEqual(refused.status, 2);
+  assert.match(refused.stderr, /no --config: the function would have no configuration.*--config-elsewhere/s);
+  assert.ok(!fs.existsSync(none));
+  assert.throws(() => execFileSync(path.join(ROOT, 'deploy', 'package.sh'),
+    ['--no-build', '--build-dir', BUILD, '--out', none, '--config', dir], { stdio: 'pipe' }), /not a file/);
 });
 
 test('package: bootstrap runs with an empty environment and only bundled libraries', { skip: !ready && 'not built' }, () => {
