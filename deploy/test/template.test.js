@@ -118,3 +118,56 @@ test('definitions: asl-validator accepts every definition in deploy/statemachine
     assert.ok(isValid, `${f}: ${JSON.stringify(errors)}`);
   }
 });
+
+// CloudFormation's rule functions, as the Rules section may use them, over parameter values (a
+// CommaDelimitedList is a list; its empty default is the one empty string).
+function evaluateRule(node, values) {
+  if (typeof node !== 'object' || node === null) return node;
+  if (Array.isArray(node)) return node.map((n) => evaluateRule(n, values));
+  const [[fn, arg]] = Object.entries(node);
+  const args = () => arg.map((a) => evaluateRule(a, values));
+  switch (fn) {
+    case 'Ref': {
+      const p = template.Parameters[arg];
+      assert.ok(p, `Ref ${arg} in a rule names no parameter`);
+      const v = arg in values ? values[arg] : p.Default;
+      return p.Type === 'CommaDelimitedList' ? String(v ?? '').split(',') : v;
+    }
+    case 'Fn::Not': return !evaluateRule(arg[0], values);
+    case 'Fn::And': return args().every(Boolean);
+    case 'Fn::Or': return args().some(Boolean);
+    case 'Fn::Equals': { const [a, b] = args(); return String(a) === String(b); }
+    case 'Fn::EachMemberEquals': { const [list, v] = args(); return list.every((m) => m === v); }
+    default: throw new Error(`${fn} is not a rule function CloudFormation accepts`);
+  }
+}
+
+/** The AssertDescription of every rule that fails for these parameter values. */
+function failedRules(values) {
+  const failed = [];
+  for (const [name, rule] of Object.entries(template.Rules)) {
+    if (rule.RuleCondition !== undefined && !evaluateRule(rule.RuleCondition, values)) continue;
+    for (const a of rule.Assertions) {
+      if (!evaluateRule(a.Assert, values)) failed.push(`${name}: ${a.AssertDescription}`);
+    }
+  }
+  return failed;
+}
+
+test('template: rules refuse a secret without the extension layer and a VPC half given', () => {
+  const required = { SnowflakeAccount: 'a', SnowflakeUser: 'u', PostgresHost: 'h', PostgresUser: 'p' };
+  assert.deepStrictEqual(failedRules(required), []);
+  const secret = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sf2pg-key-AbCdEf';
+  for (const key of ['SnowflakeRsaKeySecretArn', 'PostgresPasswordSecretArn']) {
+    const failed = failedRules({ ...required, [key]: secret });
+    assert.strictEqual(failed.length, 1, key);
+    assert.match(failed[0], /^SecretsNeedTheExtensionLayer: A secret ARN is given but ParametersSecretsExtensionLayerArn is empty/);
+    assert.deepStrictEqual(failedRules({ ...required, [key]: secret,
+      ParametersSecretsExtensionLayerArn: 'arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12' }), []);
+  }
+  let failed = failedRules({ ...required, SubnetIds: 'subnet-1,subnet-2' });
+  assert.deepStrictEqual(failed.map((f) => f.split(':')[0]), ['SubnetsNeedSecurityGroups']);
+  failed = failedRules({ ...required, SecurityGroupIds: 'sg-1' });
+  assert.deepStrictEqual(failed.map((f) => f.split(':')[0]), ['SecurityGroupsNeedSubnets']);
+  assert.deepStrictEqual(failedRules({ ...required, SubnetIds: 'subnet-1', SecurityGroupIds: 'sg-1' }), []);
+});
