@@ -97,6 +97,9 @@ void SettleRun(run::Tracker& tracker, const SettleInput& in, MigrationResult* re
     s.rejected = st.rejected;
     s.retries = st.retries;
     s.source_retries = st.source_retries;
+    s.chunks_loaded = st.chunks_done;
+    s.chunks_lost = st.chunks_failed;
+    s.bytes_read = st.json_bytes;
     s.seconds = st.chunks_done > 0
                     ? std::chrono::duration<double>(st.last_end - st.first_start).count()
                     : 0;

@@ -56,7 +56,10 @@ struct TableSummary {
   int64_t rejected = 0;
   int64_t retries = 0;  ///< chunk attempts repeated
   int64_t source_retries = 0;
-  double seconds = 0;  ///< wall time from the first chunk's start to the last one's end
+  int64_t chunks_loaded = 0;  ///< chunks this invocation committed
+  int64_t chunks_lost = 0;    ///< chunks this invocation gave up on (failed)
+  int64_t bytes_read = 0;     ///< uncompressed result bytes this invocation read from the source
+  double seconds = 0;         ///< wall time from the first chunk's start to the last one's end
   std::vector<std::string> errors;
   /// Planned against copied rows, once every chunk of the table is completed.
   std::optional<run::RowCheck> row_check;

@@ -1,12 +1,14 @@
 #include "lambda/handler.h"
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 
 #include "app/context.h"
 #include "core/secret.h"
 #include "lambda/secrets.h"
 #include "log/log.h"
+#include "report/metrics.h"
 #include "report/progress.h"
 #include "report/status_view.h"
 #include "report/summary.h"
@@ -113,6 +115,13 @@ json MigrateAction(const Request& request, const app::GlobalOptions& global,
   log::Info("invocation finished", {{"run_id", result.run_id},
                                     {"status", ToString(result.status)},
                                     {"seconds", result.seconds}});
+  // Metrics for CloudWatch, as Embedded Metric Format lines in the function's log.
+  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  for (const auto& document : report::MetricDocuments(result, now_ms)) {
+    log::WriteLine(document.dump());
+  }
   return MigrationBody(result);
 }
 

@@ -139,6 +139,13 @@ void Write(Level level, std::string_view message, Fields fields) {
   Logger().flush();
 }
 
+void WriteLine(std::string_view line) {
+  std::lock_guard lock(g_console_mu);
+  if (g_console_hook) g_console_hook();
+  Logger().log(spdlog::level::info, "{}", line);
+  Logger().flush();
+}
+
 void SetConsoleHook(std::function<void()> before_line) {
   std::lock_guard lock(g_console_mu);
   g_console_hook = std::move(before_line);

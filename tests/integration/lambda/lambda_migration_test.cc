@@ -99,6 +99,22 @@ TEST_F(LambdaMigrationTest, StopsClaimingBeforeTheDeadlineAndResumesUntilComplet
   }
   EXPECT_EQ(last["status"], "completed") << last.dump();
   EXPECT_GE(partial, 1) << "the data must need more than one invocation";
+  // The log holds CloudWatch Embedded Metric Format lines: per table and invocation, the rows
+  // it loaded, which add up to the run's rows; one line per invocation without dimensions.
+  int64_t metric_rows = 0, invocations = 0;
+  std::istringstream log(ReadFileText(options.log_path));
+  for (std::string line; std::getline(log, line);) {
+    if (line.find("\"_aws\"") == std::string::npos) continue;
+    json document = json::parse(line);
+    ASSERT_EQ(document["_aws"]["CloudWatchMetrics"][0]["Namespace"], "sf2pg") << line;
+    if (document.contains("Table")) {
+      metric_rows += document["Rows"].get<int64_t>();
+    } else {
+      ++invocations;
+    }
+  }
+  EXPECT_EQ(metric_rows, last["counts"]["rows_total"].get<int64_t>());
+  EXPECT_EQ(invocations, partial + 1);
   EXPECT_EQ(emulator.timeouts(), 0);
   EXPECT_EQ(emulator.environments_started(), 1);
   EXPECT_TRUE(Identical()) << verify_output_;

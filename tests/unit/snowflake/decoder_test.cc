@@ -8,6 +8,7 @@
 #include "snowflake/errors.h"
 #include "snowflake/http.h"
 #include "snowflake/result.h"
+#include "unit/snowflake/padded_body.h"
 #include "unit/snowflake/recording_sink.h"
 
 namespace sf2pg::snowflake {
@@ -16,12 +17,7 @@ namespace {
 using sf2pg::testing::ParseCopyRows;
 using sf2pg::testing::RecordingSink;
 
-std::string Padded(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + kBodyPadding);
-  out.append(text);
-  return out;
-}
+using sf2pg::testing::Padded;
 
 using Rows = std::vector<std::vector<nlohmann::json>>;
 

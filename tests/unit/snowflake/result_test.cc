@@ -3,16 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "snowflake/http.h"
+#include "unit/snowflake/padded_body.h"
 
 namespace sf2pg::snowflake {
 namespace {
 
-std::string Padded(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + kBodyPadding);
-  out.append(text);
-  return out;
-}
+using sf2pg::testing::Padded;
 
 // The composed first response of spec §2.2, with key order shuffled.
 const char* kFirstResponse = R"({
