@@ -171,3 +171,32 @@ test('template: rules refuse a secret without the extension layer and a VPC half
   assert.deepStrictEqual(failed.map((f) => f.split(':')[0]), ['SecurityGroupsNeedSubnets']);
   assert.deepStrictEqual(failedRules({ ...required, SubnetIds: 'subnet-1', SecurityGroupIds: 'sg-1' }), []);
 });
+
+test('template: failed, timed-out and aborted executions and the alarms notify one SNS topic', () => {
+  const r = template.Resources;
+  const rule = r.ExecutionEndedBadlyRule.Properties;
+  assert.deepStrictEqual(rule.EventPattern.source, ['aws.states']);
+  assert.deepStrictEqual([...rule.EventPattern.detail.status].sort(), ['ABORTED', 'FAILED', 'TIMED_OUT']);
+  assert.deepStrictEqual(rule.EventPattern.detail.stateMachineArn,
+    [{ Ref: 'MigrationStateMachine' }, { Ref: 'FanOutStateMachine' }]);
+  assert.deepStrictEqual(rule.Targets.map((t) => t.Arn), [{ Ref: 'AlarmTopic' }]);
+  // Only this rule (and CloudWatch alarms of this account) may publish to the topic.
+  const statements = r.AlarmTopicPolicy.Properties.PolicyDocument.Statement;
+  const events = statements.find((st) => st.Principal.Service === 'events.amazonaws.com');
+  assert.deepStrictEqual(events.Condition, { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['ExecutionEndedBadlyRule', 'Arn'] } } });
+  for (const st of statements) {
+    assert.strictEqual(st.Action, 'sns:Publish');
+    assert.deepStrictEqual(st.Resource, { Ref: 'AlarmTopic' });
+  }
+  const alarms = Object.entries(r).filter(([, v]) => v.Type === 'AWS::CloudWatch::Alarm');
+  const watched = alarms.map(([, a]) => `${a.Properties.Namespace} ${a.Properties.MetricName} ` +
+    `${a.Properties.Dimensions[0].Value.Ref}`).sort();
+  assert.deepStrictEqual(watched, ['AWS/Lambda Errors MigrationFunction', 'AWS/Lambda Throttles MigrationFunction',
+    'AWS/States ExecutionsFailed FanOutStateMachine', 'AWS/States ExecutionsFailed MigrationStateMachine']);
+  for (const [name, a] of alarms) {
+    assert.deepStrictEqual(a.Properties.AlarmActions, [{ Ref: 'AlarmTopic' }], name);
+    assert.strictEqual(a.Properties.TreatMissingData, 'notBreaching', name);
+  }
+  // The e-mail subscription exists only when an address is given.
+  assert.deepStrictEqual(r.AlarmTopic.Properties.Subscription['Fn::If'][0], 'HasAlarmEmail');
+});
