@@ -37,10 +37,9 @@ json Document(const Figures& f, const std::vector<std::string>& dimensions, json
   metric("BytesRead", "Bytes", f.bytes_read);
   properties["_aws"] = {
       {"Timestamp", timestamp_ms},
-      {"CloudWatchMetrics",
-       json::array({{{"Namespace", "sf2pg"},
-                     {"Dimensions", json::array({dimensions})},
-                     {"Metrics", metrics}}})}};
+      {"CloudWatchMetrics", json::array({{{"Namespace", "sf2pg"},
+                                          {"Dimensions", json::array({dimensions})},
+                                          {"Metrics", metrics}}})}};
   return properties;
 }
 

@@ -51,10 +51,19 @@ async function runWorkflow(name, input, invoke, options = {}) {
       return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
     };
   }
+  // CheckOverlap's ListExecutions: `options.running` executions of the state machine are
+  // RUNNING, this one included (default 1: this one alone).
+  handlers.CheckOverlap = async (taskInput) => {
+    if (taskInput.StatusFilter !== 'RUNNING') throw new Error(`unexpected ListExecutions ${JSON.stringify(taskInput)}`);
+    const running = options.running === undefined ? 1 : options.running;
+    return { Executions: Array.from({ length: running }, (_, i) => ({
+      executionArn: `arn:aws:states:us-east-1:123456789012:execution:sf2pg:run-${i}`, status: 'RUNNING' })) };
+  };
   const execution = machine.run(input, {
     overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: options.retryIntervals || {},
       waitTimeOverrides: options.waitTimes || {} },
-    context: { Execution: { Id: 'arn:aws:states:us-east-1:123456789012:execution:sf2pg:local' } },
+    context: { Execution: { Id: 'arn:aws:states:us-east-1:123456789012:execution:sf2pg:local' },
+      StateMachine: { Id: 'arn:aws:states:us-east-1:123456789012:stateMachine:sf2pg-migration' } },
   });
   const events = [];
   const inputs = [];

@@ -54,7 +54,8 @@ TEST(MetricDocuments, OnePerTableWithSourceAndTableThenOneForTheInvocation) {
   ASSERT_EQ(docs.size(), 3u);
   for (const auto& d : docs) ExpectWellFormed(d);
   const json& a = docs[0];
-  EXPECT_EQ(a["_aws"]["CloudWatchMetrics"][0]["Dimensions"], json::parse(R"([["Source","Table"]])"));
+  EXPECT_EQ(a["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
+            json::parse(R"([["Source","Table"]])"));
   EXPECT_EQ(a["Source"], "analytics");
   EXPECT_EQ(a["Table"], "DB.S.A");
   EXPECT_EQ(a["RunId"], "run-1");
