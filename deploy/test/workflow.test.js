@@ -301,6 +301,40 @@ test('fanout: one planning invocation, then rounds of N workers joining the run 
   }
 });
 
+test('fanout: before the history limit, the run continues in a fresh execution that skips the overlap guard', async () => {
+  let coordinations = 0;
+  const started = [];
+  const invoke = async (payload, state) => {
+    if (payload.action !== 'migrate') return envelope({ status: 'ok' });
+    if (state === 'Coordinate') {
+      coordinations += 1;
+      return envelope({ status: 'partial', run_id: 'run-h', error: '', counts: { chunks_completed: coordinations } });
+    }
+    return envelope({ status: 'partial', run_id: 'run-h', error: '', counts: {} });
+  };
+  const r = await runWorkflow('fanout', { workers: 100, tables_filter: ['HUGE'], ...fast }, invoke, { started });
+  assert.ok(r.ok, JSON.stringify(r).slice(0, 2000));
+  assert.strictEqual(r.output.status, 'continued');
+  assert.strictEqual(r.output.run_id, 'run-h');
+  // 100 workers: about 1,012 events a round, so 19 rounds stay below 20,000 events.
+  const rounds = r.events.filter((e) => e === 'Workers').length;
+  assert.ok(rounds >= 15 && rounds <= 20, `${rounds} rounds`);
+  assert.strictEqual(started.length, 1);
+  const next = started[0].Input;
+  assert.strictEqual(started[0].StateMachineArn, 'arn:aws:states:us-east-1:123456789012:stateMachine:sf2pg-migration');
+  assert.strictEqual(next.resume_run_id, 'run-h');
+  assert.strictEqual(next.workers, 100);
+  assert.deepStrictEqual(next.tables_filter, ['HUGE']);
+  assert.strictEqual(next.no_resume, false);
+  assert.ok(next.continued_from);
+  // The continuation runs although the execution that started it is still running.
+  const sf = fakeSf2pg([{ status: 'completed', run_id: 'run-h', done: 99 }]);
+  const c = await runWorkflow('fanout', next, sf.invoke, { running: 2 });
+  assert.ok(c.ok && c.output.status === 'completed', JSON.stringify(c));
+  assert.ok(!c.events.includes('CheckOverlap'));
+  assert.strictEqual(sf.migrations()[0].payload.resume_run_id, 'run-h');
+});
+
 test('fanout: a round that completes no chunk fails instead of looping', async () => {
   const r = await runWorkflow('fanout', { workers: 2, ...fast }, async (payload, state) => {
     if (payload.action !== 'migrate') return envelope({ status: 'ok' });

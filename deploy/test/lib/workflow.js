@@ -59,6 +59,12 @@ async function runWorkflow(name, input, invoke, options = {}) {
     return { Executions: Array.from({ length: running }, (_, i) => ({
       executionArn: `arn:aws:states:us-east-1:123456789012:execution:sf2pg:run-${i}`, status: 'RUNNING' })) };
   };
+  // ContinueAsNew's StartExecution: recorded in options.started, if given.
+  handlers.ContinueAsNew = async (taskInput) => {
+    if (options.started) options.started.push(taskInput);
+    return { ExecutionArn: 'arn:aws:states:us-east-1:123456789012:execution:sf2pg-migration-fanout:next',
+      StartDate: new Date().toISOString() };
+  };
   const execution = machine.run(input, {
     overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: options.retryIntervals || {},
       waitTimeOverrides: options.waitTimes || {} },
