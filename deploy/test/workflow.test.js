@@ -233,7 +233,12 @@ test('single: a user\'s resume_run_id survives a first invocation that times out
   assert.deepStrictEqual(sf.migrations().map((m) => m.payload.resume_run_id), ['run-u', 'run-u']);
 });
 
-test('single and fanout: a retryable error that outlasts its retries is resumed, not a failed execution', async () => {
+test('single and fanout: a retryable error that outlasts its retries, or a stopped environment, is resumed, not a failed execution', async () => {
+  const stopped = fakeSf2pg([{ throws: 'Sf2pg.Stopped', message: 'stopped by SIGTERM' },
+    { status: 'completed', run_id: 'run-s', done: 1 }]);
+  const s = await runWorkflow('single', fast, stopped.invoke);
+  assert.ok(s.ok, JSON.stringify(s));
+  assert.strictEqual(stopped.migrations().length, 2);
   const sf = fakeSf2pg([{ throws: 'Sf2pg.RetryableError', message: 'the database system is in recovery mode' },
     { throws: 'Sf2pg.RetryableError' }, { throws: 'Sf2pg.RetryableError' }, { throws: 'Sf2pg.RetryableError' },
     { status: 'completed', run_id: 'run-8', done: 1 }]);
