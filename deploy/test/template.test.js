@@ -170,6 +170,13 @@ test('template: rules refuse a secret without the extension layer and a VPC half
   }
   let failed = failedRules({ ...required, SubnetIds: 'subnet-1,subnet-2' });
   assert.deepStrictEqual(failed.map((f) => f.split(':')[0]), ['SubnetsNeedSecurityGroups']);
+  failed = failedRules({ ...required, SnowflakeRsaKey: '-----BEGIN PRIVATE KEY-----', SnowflakeRsaKeySecretArn: secret,
+    ParametersSecretsExtensionLayerArn: 'arn:aws:lambda:eu-west-1:1:layer:x:1' });
+  assert.deepStrictEqual(failed.map((f) => f.split(':')[0]), ['OneSourceForTheKey']);
+  failed = failedRules({ ...required, PostgresPassword: 'pw', PostgresPasswordSecretArn: secret,
+    ParametersSecretsExtensionLayerArn: 'arn:aws:lambda:eu-west-1:1:layer:x:1' });
+  assert.deepStrictEqual(failed.map((f) => f.split(':')[0]), ['OneSourceForThePassword']);
+  assert.deepStrictEqual(failedRules({ ...required, SnowflakeRsaKey: 'k', PostgresPassword: 'pw' }), []);
   failed = failedRules({ ...required, SecurityGroupIds: 'sg-1' });
   assert.deepStrictEqual(failed.map((f) => f.split(':')[0]), ['SecurityGroupsNeedSubnets']);
   assert.deepStrictEqual(failedRules({ ...required, SubnetIds: 'subnet-1', SecurityGroupIds: 'sg-1' }), []);
@@ -202,4 +209,18 @@ test('template: failed, timed-out and aborted executions and the alarms notify o
   }
   // The e-mail subscription exists only when an address is given.
   assert.deepStrictEqual(r.AlarmTopic.Properties.Subscription['Fn::If'][0], 'HasAlarmEmail');
+});
+
+test('template: the key and the password may come as NoEcho parameters, never shown', () => {
+  for (const name of ['SnowflakeRsaKey', 'PostgresPassword']) {
+    assert.strictEqual(template.Parameters[name].NoEcho, true, name);
+    assert.strictEqual(template.Parameters[name].Default, '', name);
+  }
+  const env = template.Resources.MigrationFunction.Properties.Environment.Variables;
+  assert.deepStrictEqual(env.SNOWFLAKE_RSA_KEY, { 'Fn::If': ['HasSnowflakeKey', { Ref: 'SnowflakeRsaKey' }, { Ref: 'AWS::NoValue' }] });
+  assert.deepStrictEqual(env.POSTGRES_PASSWORD, { 'Fn::If': ['HasPostgresPassword', { Ref: 'PostgresPassword' }, { Ref: 'AWS::NoValue' }] });
+  assert.deepStrictEqual(env.MIGRATION_VERSION, { 'Fn::If': ['HasMigrationVersion', { Ref: 'MigrationVersion' }, { Ref: 'AWS::NoValue' }] });
+  // No output names them.
+  const outputs = JSON.stringify(template.Outputs);
+  assert.ok(!outputs.includes('SnowflakeRsaKey') && !outputs.includes('PostgresPassword'));
 });
