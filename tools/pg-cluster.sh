@@ -7,9 +7,10 @@
 #
 # The cluster listens on 127.0.0.1 on a free port and on a socket in DIR/sock. Its superuser
 # is "sf2pg" with password "sf2pg" (password auth over TCP, so tests can also fail it).
-# Unless --durable is given, fsync and synchronous_commit are off: fast, and safe enough for a
-# cluster that is thrown away. initdb refuses to run as root, so as root the server runs as
-# the "postgres" user created by Debian's postgresql package.
+# Unless --durable is given, fsync and synchronous_commit are off and WAL is minimal (no
+# replication; a COPY into a table created or truncated in its transaction writes no WAL):
+# fast, and safe enough for a cluster that is thrown away. initdb refuses to run as root, so as
+# root the server runs as the "postgres" user created by Debian's postgresql package.
 set -euo pipefail
 
 cmd=${1:-}
@@ -63,6 +64,7 @@ case "$cmd" in
     opts+=" -c shared_buffers=256MB -c max_wal_size=4GB -c checkpoint_timeout=30min"
     if [[ $durable -eq 0 ]]; then
       opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+      opts+=" -c wal_level=minimal -c max_wal_senders=0"
     fi
     for attempt in 1 2 3 4 5 6 7 8; do
       port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 30000 ))
