@@ -275,6 +275,23 @@ test('single and fanout: an execution that starts while another is running does 
   }
 });
 
+test('single and fanout: a number of the workflow\'s own that is missing its type or range fails at once', async () => {
+  for (const [name, input, field] of [['single', { max_resumes: '3' }, 'max_resumes'],
+    ['single', { max_resumes_without_progress: 0 }, 'max_resumes_without_progress'],
+    ['single', { resume_wait_seconds: -5 }, 'resume_wait_seconds'],
+    ['single', { resume_wait_seconds: null }, 'resume_wait_seconds'],
+    ['fanout', { workers: 0 }, 'workers'], ['fanout', { workers: 101 }, 'workers'],
+    ['fanout', { workers: 'many' }, 'workers']]) {
+    const sf = fakeSf2pg([{ status: 'completed' }]);
+    const r = await runWorkflow(name, input, sf.invoke);
+    assert.ok(!r.ok, `${name} ${JSON.stringify(input)}`);
+    assert.strictEqual(r.error, 'Sf2pg.InvalidInput');
+    assert.match(String(r.cause), new RegExp(`${field} \\d`));
+    assert.match(String(r.cause), /nothing was run/);
+    assert.strictEqual(sf.calls.length, 0);
+  }
+});
+
 test('fanout: one planning invocation, then rounds of N workers joining the run until it completes', async () => {
   const calls = [];
   let coordinations = 0;
