@@ -37,9 +37,11 @@ test('template: every Ref, GetAtt, Sub variable and condition exists', () => {
     if (node['Fn::GetAtt']) assert.ok(resources.includes(node['Fn::GetAtt'][0]), `GetAtt ${node['Fn::GetAtt']}`);
     if (node['Fn::Sub']) {
       const text = Array.isArray(node['Fn::Sub']) ? node['Fn::Sub'][0] : node['Fn::Sub'];
+      const local = Array.isArray(node['Fn::Sub']) ? Object.keys(node['Fn::Sub'][1]) : [];
       for (const [, v] of text.matchAll(/\$\{([^}!]+)\}/g)) {
         const base = v.split('.')[0];
-        assert.ok(params.includes(v) || resources.includes(base) || PSEUDO.includes(v), `Sub \${${v}}`);
+        assert.ok(params.includes(v) || resources.includes(base) || PSEUDO.includes(v) || local.includes(v),
+          `Sub \${${v}}`);
       }
     }
     if (node['Fn::If']) assert.ok(conditions.includes(node['Fn::If'][0]), `If ${node['Fn::If'][0]}`);
@@ -223,4 +225,21 @@ test('template: the key and the password may come as NoEcho parameters, never sh
   // No output names them.
   const outputs = JSON.stringify(template.Outputs);
   assert.ok(!outputs.includes('SnowflakeRsaKey') && !outputs.includes('PostgresPassword'));
+});
+
+test('template: the optional dashboard is valid JSON once substituted and shows the sf2pg metrics', () => {
+  const d = template.Resources.Dashboard;
+  assert.strictEqual(d.Condition, 'WantsDashboard');
+  const [text, vars] = d.Properties.DashboardBody['Fn::Sub'];
+  const values = { 'AWS::Region': 'eu-west-1', FunctionName: 'sf2pg', MigrationArn: 'arn:m', FanOutArn: 'arn:f' };
+  for (const v of Object.keys(vars)) assert.ok(v in values, v);
+  const body = JSON.parse(text.replace(/\$\{([^}]+)\}/g, (m, k) => {
+    assert.ok(k in values, `unknown \${${k}}`);
+    return values[k];
+  }));
+  const shown = JSON.stringify(body.widgets.map((w) => w.properties.metrics));
+  for (const metric of ['Rows', 'RowsPerSecond', 'ChunksCompleted', 'ChunksFailed', 'Retries', 'Errors', 'Throttles',
+    'ExecutionsFailed']) {
+    assert.ok(shown.includes(metric), metric);
+  }
 });
