@@ -260,15 +260,21 @@ test('single and fanout: a retryable error that outlasts its retries, or a stopp
   assert.ok(f.ok, JSON.stringify(f));
 });
 
-test('single and fanout: an execution that starts while another is running does nothing and says so', async () => {
+test('single and fanout: a migration that starts while another execution is running does nothing and says so', async () => {
   for (const name of ['single', 'fanout']) {
     const sf = fakeSf2pg([{ status: 'completed' }]);
     const r = await runWorkflow(name, {}, sf.invoke, { running: 2 });
     assert.ok(r.ok, JSON.stringify(r));
     assert.strictEqual(r.output.status, 'skipped');
     assert.match(r.output.reason, /another execution of this state machine is running/);
-    assert.strictEqual(sf.calls.length, 0);
+    assert.strictEqual(sf.migrations().length, 0);
     assert.ok(r.events.includes('SkippedOverlap'));
+    // Validating or testing never waits for a running migration.
+    for (const action of ['validate_config', 'test_connections']) {
+      const t = await runWorkflow(name, { action }, fakeSf2pg([]).invoke, { running: 2 });
+      assert.ok(t.ok && t.output.status === 'ok', JSON.stringify(t));
+      assert.ok(!t.events.includes('CheckOverlap'));
+    }
     const alone = fakeSf2pg([{ status: 'completed', done: 1 }]);
     const ok = await runWorkflow(name, {}, alone.invoke, { running: 1 });
     assert.ok(ok.ok && ok.output.status === 'completed', JSON.stringify(ok));
