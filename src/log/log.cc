@@ -140,9 +140,10 @@ void Write(Level level, std::string_view message, Fields fields) {
 }
 
 void WriteLine(std::string_view line) {
+  std::string redacted = Redactor::Redact(line);
   std::lock_guard lock(g_console_mu);
   if (g_console_hook) g_console_hook();
-  Logger().log(spdlog::level::info, "{}", line);
+  Logger().log(spdlog::level::info, "{}", redacted);
   Logger().flush();
 }
 

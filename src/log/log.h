@@ -41,8 +41,8 @@ inline void Info(std::string_view m, Fields f = {}) { Write(Level::kInfo, m, f);
 inline void Warn(std::string_view m, Fields f = {}) { Write(Level::kWarning, m, f); }
 inline void Error(std::string_view m, Fields f = {}) { Write(Level::kError, m, f); }
 
-/// Writes `line` as it is, whatever the level and format (a document for the log's reader,
-/// such as a CloudWatch Embedded Metric Format object).
+/// Writes `line` as it is but for the redactor, whatever the level and format (a document for
+/// the log's reader, such as a CloudWatch Embedded Metric Format object).
 void WriteLine(std::string_view line);
 
 /// A function run (under the console lock) before every log line is written, so a live

@@ -41,5 +41,16 @@ TEST(Log, SecretsNeverAppear) {
   Redactor::ClearForTesting();
 }
 
+TEST(Log, WriteLineKeepsTheDocumentButNotASecret) {
+  Redactor::ClearForTesting();
+  Secret s("pa55word-xyz");
+  ::testing::internal::CaptureStderr();
+  WriteLine(R"({"_aws": {"Timestamp": 1}, "Table": "T", "note": "pa55word-xyz"})");
+  std::string out = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(out.find("pa55word-xyz"), std::string::npos) << out;
+  EXPECT_THAT(out, HasSubstr(R"({"_aws": {"Timestamp": 1}, "Table": "T", "note": ")"));
+  Redactor::ClearForTesting();
+}
+
 }  // namespace
 }  // namespace sf2pg::log
