@@ -130,22 +130,24 @@ std::string Render(Format format, Level level, std::string_view message, Fields 
   return Redactor::Redact(line);
 }
 
-void Write(Level level, std::string_view message, Fields fields) {
-  if (!Enabled(level)) return;
-  std::string line = Render(g_format, level, message, fields);
+namespace {
+
+// Writes one finished (already redacted) line under the console lock.
+void Emit(spdlog::level::level_enum level, const std::string& line) {
   std::lock_guard lock(g_console_mu);
   if (g_console_hook) g_console_hook();
-  Logger().log(SpdLevel(level), "{}", line);
+  Logger().log(level, "{}", line);
   Logger().flush();
 }
 
-void WriteLine(std::string_view line) {
-  std::string redacted = Redactor::Redact(line);
-  std::lock_guard lock(g_console_mu);
-  if (g_console_hook) g_console_hook();
-  Logger().log(spdlog::level::info, "{}", redacted);
-  Logger().flush();
+}  // namespace
+
+void Write(Level level, std::string_view message, Fields fields) {
+  if (!Enabled(level)) return;
+  Emit(SpdLevel(level), Render(g_format, level, message, fields));
 }
+
+void WriteLine(std::string_view line) { Emit(spdlog::level::info, Redactor::Redact(line)); }
 
 void SetConsoleHook(std::function<void()> before_line) {
   std::lock_guard lock(g_console_mu);

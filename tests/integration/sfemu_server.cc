@@ -54,16 +54,16 @@ SfemuServer::SfemuServer(const std::string& database, const std::string& dataset
                            PgEnv());
     if (load.exit_code != 0) throw std::runtime_error("sfemu load: " + load.err);
   }
-  // One key pair per test process: generating one takes a quarter of a second.
-  std::string key = dir_ + "/key.p8";
+  // One key pair per test process: generating one takes a quarter of a second. sfemu reads
+  // the public key from a file; the tests hand the private key over in the environment.
+  std::string key = dir_ + "/key.pub";
   private_key_ = SharedTestKey().private_pem;
-  std::ofstream(key) << private_key_;
-  std::ofstream(key + ".pub") << SharedTestKey().public_pem;
+  std::ofstream(key) << SharedTestKey().public_pem;
   std::string port_file = dir_ + "/port";
   std::string command = "exec >" + dir_ + "/sfemu.log 2>&1; ";
   for (const auto& [k, v] : PgEnv()) command += k + "=" + v + " ";
   command += "exec " + BinaryPath("sfemu") + " serve --account acme-test --user SVC --public-key " +
-             key + ".pub --port 0 --port-file " + port_file + " --pg-database " + database_;
+             key + " --port 0 --port-file " + port_file + " --pg-database " + database_;
   for (const auto& a : serve_args) command += " '" + a + "'";
   pid_ = fork();
   if (pid_ == 0) {
