@@ -76,6 +76,16 @@ void SettleRun(run::Tracker& tracker, const SettleInput& in, MigrationResult* re
     s.method = job.Method();
     s.strategy = job.strategy;
     s.status = tracker.FinishTable(run_id, job.key);
+    run::ChunkCounts n = tracker.CountChunks(run_id, job.key);
+    if (s.status != TableStatus::kCompleted && s.status != TableStatus::kFailed &&
+        n.pending + n.in_progress == 0) {
+      // Another process finished the table's last chunks between the two reads. Chunks never
+      // leave completed or failed, so settling again gives the table its final status: without
+      // it, the run could be settled as complete with this table left in progress, its indexes
+      // not restored and its rows not checked, if that process died before settling.
+      s.status = tracker.FinishTable(run_id, job.key);
+      n = tracker.CountChunks(run_id, job.key);
+    }
     if (s.status == TableStatus::kCompleted && in.restore_indexes) {
       auto record = tracker.LoadTable(run_id, job.key);
       if (record && record->indexes_disabled && !record->indexes_restored) {
@@ -83,7 +93,6 @@ void SettleRun(run::Tracker& tracker, const SettleInput& in, MigrationResult* re
       }
     }
     if (s.status == TableStatus::kCompleted) s.row_check = CheckRows(tracker, run_id, job);
-    run::ChunkCounts n = tracker.CountChunks(run_id, job.key);
     s.total_chunks = n.total;
     s.completed_chunks = n.completed;
     s.failed_chunks = n.failed;

@@ -286,6 +286,39 @@ TEST_F(SettleTest, ChunksALiveWorkerElsewhereHoldsLeaveTheRunRunningForItToSettl
   EXPECT_EQ(r.error, "chunks were left unclaimed");
 }
 
+// A joined process commits the table's last chunk after this process settled the table (still
+// in progress) but before it counted the chunks. The table must end completed, with its indexes
+// restored and its rows checked, and not be left in progress in a run settled as completed.
+TEST_F(SettleTest, ALastChunkCompletedElsewhereWhileSettlingCompletesTheTable) {
+  run_id_ = OpenFresh();
+  PlanTable(0, 2);
+  PlanTable(1, 1);
+  tracker_.SetIndexFlags(run_id_, kT1, true, false);
+  SetChunk(kT1, 1, ChunkStatus::kCompleted);
+  SetChunk(kT1, 2, ChunkStatus::kInProgress, 0, /*owner=*/7);
+  CompleteAll(kT2, 1);
+  bool committed = false;
+  tracker_.before = [&](const std::string& call) {
+    if (call == "CountChunks" && !committed) {  // just after FinishTable of T1
+      committed = true;
+      SetChunk(kT1, 2, ChunkStatus::kCompleted, kRows, /*owner=*/7);
+    }
+  };
+  std::vector<run::TableKey> restored;
+  input_.restore_indexes = [&](const std::string&, const run::TableRecord& record,
+                               const std::string&) { restored.push_back(record.key); };
+  MigrationResult r = Settle();
+  tracker_.before = nullptr;
+  ASSERT_TRUE(committed);
+  EXPECT_EQ(r.status, RunStatus::kCompleted);
+  ASSERT_EQ(r.tables.size(), 2u);
+  EXPECT_EQ(r.tables[0].status, TableStatus::kCompleted);
+  ASSERT_TRUE(r.tables[0].row_check.has_value());
+  EXPECT_EQ(r.tables[0].row_check->copied, 2 * kRows);
+  EXPECT_EQ(tracker_.LoadTable(run_id_, kT1)->status, TableStatus::kCompleted);
+  EXPECT_EQ(restored, std::vector<run::TableKey>{kT1});
+}
+
 TEST_F(SettleTest, AStoppedProcessSettlesTheRunEvenWhileAnotherWorkerHoldsAChunk) {
   run_id_ = OpenFresh();
   PlanTable(0, 2);
