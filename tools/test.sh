@@ -67,13 +67,28 @@ run_tests() {
 }
 
 build default
+if [[ $fast -eq 0 ]]; then
+  # The sanitizer build compiles while the normal build's tests run, under SCHED_IDLE: it gets
+  # only the CPU time they leave idle (processes waiting on each other, on timeouts, on
+  # PostgreSQL), so the tests run as fast as alone and the build takes no time of its own.
+  phase "build: asan, in the background at idle priority (log: build-asan/build.log)"
+  cmake --preset asan >/dev/null
+  setsid chrt --idle 0 cmake --build --preset asan -j "$jobs" >build-asan/build.log 2>&1 &
+  asan_build=$!
+  trap 'kill -- "-$asan_build" 2>/dev/null || true' EXIT  # a failed test stops the build
+fi
 run_tests default build
 phase "Step Functions: deploy/test/run.sh"
 deploy/test/run.sh  # Step Functions definitions, template, package and Lambda end to end
 phase "bench smoke: bench/run --rows 2000 --quick"
 bench/run --rows 2000 --quick --out build/bench-smoke.md --work build/bench-smoke
 if [[ $fast -eq 0 ]]; then
-  build asan
+  phase "build: asan (waiting for the background build)"
+  if ! wait "$asan_build"; then
+    tail -n 100 build-asan/build.log >&2
+    echo "test: the asan build failed (build-asan/build.log)" >&2
+    exit 1
+  fi
   # Under the sanitizers every process runs several times slower, and on a loaded machine a
   # test that bounds real time (a Lambda timeout, a deadline, a second process joining a run)
   # can miss its bound. Tests that fail in the parallel pass run again one at a time, named in

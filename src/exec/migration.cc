@@ -56,6 +56,25 @@ run::RowCheck CheckRows(run::Tracker& tracker, const std::string& run_id, const 
   return c;
 }
 
+// A table's chunk counts, and how many of its chunks in progress live sessions hold. Other
+// processes move chunks on between the two reads (a held chunk completes, a pending one is
+// claimed), so they are read again until the counts before and after the held count agree:
+// "chunks left that no live worker holds" must not be concluded from two different moments.
+struct LiveCounts {
+  run::ChunkCounts n;
+  int held = 0;
+};
+LiveCounts CountLive(run::Tracker& tracker, const std::string& run_id, const run::TableKey& key) {
+  LiveCounts c{tracker.CountChunks(run_id, key), 0};
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    c.held = c.n.in_progress > 0 ? tracker.CountHeldChunks(run_id, key) : 0;
+    run::ChunkCounts again = tracker.CountChunks(run_id, key);
+    if (again == c.n) break;
+    c.n = again;
+  }
+  return c;
+}
+
 }  // namespace
 
 void SettleRun(run::Tracker& tracker, const SettleInput& in, MigrationResult* result) {
@@ -76,16 +95,17 @@ void SettleRun(run::Tracker& tracker, const SettleInput& in, MigrationResult* re
     s.method = job.Method();
     s.strategy = job.strategy;
     s.status = tracker.FinishTable(run_id, job.key);
-    run::ChunkCounts n = tracker.CountChunks(run_id, job.key);
+    LiveCounts live = CountLive(tracker, run_id, job.key);
     if (s.status != TableStatus::kCompleted && s.status != TableStatus::kFailed &&
-        n.pending + n.in_progress == 0) {
+        live.n.pending + live.n.in_progress == 0) {
       // Another process finished the table's last chunks between the two reads. Chunks never
       // leave completed or failed, so settling again gives the table its final status: without
       // it, the run could be settled as complete with this table left in progress, its indexes
       // not restored and its rows not checked, if that process died before settling.
       s.status = tracker.FinishTable(run_id, job.key);
-      n = tracker.CountChunks(run_id, job.key);
+      live = CountLive(tracker, run_id, job.key);
     }
+    const run::ChunkCounts& n = live.n;
     if (s.status == TableStatus::kCompleted && in.restore_indexes) {
       auto record = tracker.LoadTable(run_id, job.key);
       if (record && record->indexes_disabled && !record->indexes_restored) {
@@ -98,7 +118,7 @@ void SettleRun(run::Tracker& tracker, const SettleInput& in, MigrationResult* re
     s.failed_chunks = n.failed;
     s.rows_total = n.rows;
     left += n.pending + n.in_progress;
-    if (n.in_progress > 0) held += tracker.CountHeldChunks(run_id, job.key);
+    held += live.held;
     failed = failed || s.status == TableStatus::kFailed;
     auto found = stats.find(job.key);
     const TableStats& st = found == stats.end() ? kNoStatsOfTable : found->second;
@@ -136,8 +156,8 @@ void SettleRun(run::Tracker& tracker, const SettleInput& in, MigrationResult* re
     // the planner or those workers settle the run, not this process.
     if (!record || !record->metadata.value("planned", false)) {
       ++unplanned;
-    } else if (tracker.CountChunks(run_id, key).in_progress > 0) {
-      held += tracker.CountHeldChunks(run_id, key);
+    } else {
+      held += CountLive(tracker, run_id, key).held;
     }
   }
   bool early = result->stopped || result->deadline_reached || !in.worker_error.empty();

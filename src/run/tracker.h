@@ -108,6 +108,7 @@ struct Claim {
 struct ChunkCounts {
   int total = 0, pending = 0, in_progress = 0, completed = 0, failed = 0;
   int64_t rows = 0;
+  bool operator==(const ChunkCounts&) const = default;
 };
 
 /// A completed table's rows: planned (the exact source count at plan time, the table's

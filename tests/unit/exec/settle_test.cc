@@ -319,6 +319,30 @@ TEST_F(SettleTest, ALastChunkCompletedElsewhereWhileSettlingCompletesTheTable) {
   EXPECT_EQ(restored, std::vector<run::TableKey>{kT1});
 }
 
+// The live worker elsewhere completes its chunk after this process counted it as in progress
+// but before it asked who holds it: the run is complete, not "chunks were left unclaimed".
+TEST_F(SettleTest, AHeldChunkCompletedWhileCountingIsNotReportedAsLeftUnclaimed) {
+  run_id_ = OpenFresh();
+  PlanTable(0, 2);
+  PlanTable(1, 1);
+  SetChunk(kT1, 1, ChunkStatus::kCompleted);
+  SetChunk(kT1, 2, ChunkStatus::kInProgress, 0, /*owner=*/7);
+  CompleteAll(kT2, 1);
+  bool committed = false;
+  tracker_.before = [&](const std::string& call) {
+    if (call == "CountHeldChunks" && !committed) {
+      committed = true;
+      SetChunk(kT1, 2, ChunkStatus::kCompleted, kRows, /*owner=*/7);
+    }
+  };
+  MigrationResult r = Settle();
+  tracker_.before = nullptr;
+  ASSERT_TRUE(committed);
+  EXPECT_EQ(r.status, RunStatus::kCompleted) << r.error;
+  EXPECT_EQ(r.tables[0].status, TableStatus::kCompleted);
+  EXPECT_EQ(Run().status, RunStatus::kCompleted);
+}
+
 TEST_F(SettleTest, AStoppedProcessSettlesTheRunEvenWhileAnotherWorkerHoldsAChunk) {
   run_id_ = OpenFresh();
   PlanTable(0, 2);
