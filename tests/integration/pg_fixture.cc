@@ -35,7 +35,12 @@ std::string BinaryPath(const std::string& name) {
   // The emulator may come from another build (SF2PG_TEST_SFEMU): the sanitizer tests run the
   // normal build's, as a stand-in for Snowflake that need not be instrumented itself.
   if (const char* sfemu = std::getenv("SF2PG_TEST_SFEMU"); name == "sfemu" && sfemu) {
-    if (access(sfemu, X_OK) == 0) return sfemu;
+    if (access(sfemu, X_OK) != 0) {
+      throw std::runtime_error(std::string("SF2PG_TEST_SFEMU=") + sfemu +
+                               " is not an executable: build the normal build first "
+                               "(cmake --build --preset default)");
+    }
+    return sfemu;
   }
   return std::string(SF2PG_BINARY_DIR) + "/" + name;
 }
