@@ -11,7 +11,7 @@
 #
 # SF2PG_TEST_JOBS sets ctest's parallelism (default: 3 per core, as most integration tests wait
 # on processes), SF2PG_ASAN_TEST_JOBS the sanitizer build's (default the same),
-# SF2PG_FUZZ_SECONDS the fuzzing time per target (default 20; tools/fuzz.sh runs longer ones).
+# SF2PG_FUZZ_SECONDS the fuzzing time per target (default 10; tools/fuzz.sh runs longer ones).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -100,6 +100,6 @@ if [[ $fast -eq 0 ]]; then
     ctest --preset asan --rerun-failed -j 1
   fi
   phase "fuzz"
-  tools/fuzz.sh "${SF2PG_FUZZ_SECONDS:-20}"  # config loader and partition decoder, bounded
+  tools/fuzz.sh "${SF2PG_FUZZ_SECONDS:-10}"  # config loader and partition decoder, bounded
 fi
 phase "all tests passed"
