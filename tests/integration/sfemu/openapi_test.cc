@@ -53,8 +53,8 @@ class SfemuOpenApi : public ::testing::Test {
                           {"status", r.status},
                           {"body", r.json}});
   }
-  HttpResult Submit(const std::string& name, const std::string& sql,
-                    const std::string& query = "", json body = json::object()) {
+  HttpResult Submit(const std::string& name, const std::string& sql, const std::string& query = "",
+                    json body = json::object()) {
     HttpResult r = client_->Submit(sql, std::move(body), query);
     Record(name, "POST", "/api/v2/statements" + query, r);
     return r;
@@ -94,18 +94,20 @@ TEST_F(SfemuOpenApi, EveryKindOfAnswerMatchesTheDocument) {
                          "BIN BINARY, G GEOGRAPHY)")
                 .status,
             200);
-  Submit("insert", "INSERT INTO OAS.PUBLIC.T (ID, AMOUNT, NAME, F, B, D, TM, TS, TZ, BIN) "
-                   "VALUES (1, 12.5, 'Zoë', 1.5, TRUE, '2026-10-09', '09:30:15.250', "
-                   "'2026-10-09 09:30:15.123456', '2026-10-09 09:30:15 +05:30', "
-                   "TO_BINARY('CAFE', 'HEX')), (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-                   "NULL, NULL)");
+  Submit("insert",
+         "INSERT INTO OAS.PUBLIC.T (ID, AMOUNT, NAME, F, B, D, TM, TS, TZ, BIN) "
+         "VALUES (1, 12.5, 'Zoë', 1.5, TRUE, '2026-10-09', '09:30:15.250', "
+         "'2026-10-09 09:30:15.123456', '2026-10-09 09:30:15 +05:30', "
+         "TO_BINARY('CAFE', 'HEX')), (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+         "NULL, NULL)");
   Submit("select every type, with NULL cells", "SELECT * FROM OAS.PUBLIC.T ORDER BY ID");
   Submit("expressions and context functions",
          "SELECT CURRENT_USER(), CURRENT_TIMESTAMP()::STRING, PARSE_JSON('{\"a\": [1, null]}'), "
          "NULL, 1 + 1");
-  Submit("bindings", "SELECT ? AS A, ? AS B", "",
-         {{"bindings", {{"1", {{"type", "FIXED"}, {"value", "7"}}},
-                        {"2", {{"type", "TEXT"}, {"value", "x"}}}}}});
+  Submit(
+      "bindings", "SELECT ? AS A, ? AS B", "",
+      {{"bindings",
+        {{"1", {{"type", "FIXED"}, {"value", "7"}}}, {"2", {{"type", "TEXT"}, {"value", "x"}}}}}});
   Submit("empty result", "SELECT ID FROM OAS.PUBLIC.T WHERE ID < 0");
   Submit("describe", "DESCRIBE TABLE OAS.PUBLIC.T");
   Submit("show", "SHOW TABLES IN SCHEMA OAS.PUBLIC");
@@ -140,7 +142,8 @@ TEST_F(SfemuOpenApi, EveryKindOfAnswerMatchesTheDocument) {
   Submit("syntax error", "SELEC 1");
   Submit("unknown table", "SELECT * FROM OAS.PUBLIC.NO_SUCH_TABLE");
   Submit("unsupported feature", "COPY INTO OAS.PUBLIC.T FROM @stage");
-  Submit("bad binding", "SELECT ?", "", {{"bindings", {{"1", {{"type", "FIXED"}, {"value", "x"}}}}}});
+  Submit("bad binding", "SELECT ?", "",
+         {{"bindings", {{"1", {{"type", "FIXED"}, {"value", "x"}}}}}});
   Get("unknown statement", "/api/v2/statements/01234567-89ab-cdef-0123-456789abcdef");
   Get("partition out of range", "/api/v2/statements/" + handle + "?partition=99");
   HttpResult no_statement = client_->Post("/api/v2/statements", "{}");
@@ -201,8 +204,7 @@ TEST_F(SfemuOpenApi, TheCheckerRefusesAnswersThatBreakTheDocument) {
   r = Check({good, no_handle, bad_row_type, bad_cell, bad_status, bad_path});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("openapi: 1 of 6 exchanges match"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("body['statementHandle']: 'not-a-uuid' is not a 'uuid'"),
-            std::string::npos)
+  EXPECT_NE(r.out.find("body['statementHandle']: 'not-a-uuid' is not a 'uuid'"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("body['resultSetMetaData']['rowType'][0]['scale']"), std::string::npos)
       << r.out;
