@@ -102,6 +102,16 @@ class SettleTest : public ::testing::Test {
     for (int i = 1; i <= chunks; ++i) SetChunk(key, i, ChunkStatus::kCompleted);
   }
 
+  // T1's second chunk is held by a live worker elsewhere (owner 7); everything else is done.
+  void OneChunkHeldElsewhere() {
+    run_id_ = OpenFresh();
+    PlanTable(0, 2);
+    PlanTable(1, 1);
+    SetChunk(kT1, 1, ChunkStatus::kCompleted);
+    SetChunk(kT1, 2, ChunkStatus::kInProgress, 0, /*owner=*/7);
+    CompleteAll(kT2, 1);
+  }
+
   MigrationResult Settle() {
     MigrationResult result;
     result.run_id = run_id_;
@@ -263,12 +273,7 @@ TEST_F(SettleTest, ADeadlineOrAStoppedWorkerLeavesThePendingChunksAndTheRunParti
 }
 
 TEST_F(SettleTest, ChunksALiveWorkerElsewhereHoldsLeaveTheRunRunningForItToSettle) {
-  run_id_ = OpenFresh();
-  PlanTable(0, 2);
-  PlanTable(1, 1);
-  SetChunk(kT1, 1, ChunkStatus::kCompleted);
-  SetChunk(kT1, 2, ChunkStatus::kInProgress, 0, /*owner=*/7);
-  CompleteAll(kT2, 1);
+  OneChunkHeldElsewhere();
   MigrationResult r = Settle();
   EXPECT_EQ(r.status, RunStatus::kRunning);
   EXPECT_EQ(r.error, "other workers are still loading chunks of this run");
@@ -290,13 +295,8 @@ TEST_F(SettleTest, ChunksALiveWorkerElsewhereHoldsLeaveTheRunRunningForItToSettl
 // in progress) but before it counted the chunks. The table must end completed, with its indexes
 // restored and its rows checked, and not be left in progress in a run settled as completed.
 TEST_F(SettleTest, ALastChunkCompletedElsewhereWhileSettlingCompletesTheTable) {
-  run_id_ = OpenFresh();
-  PlanTable(0, 2);
-  PlanTable(1, 1);
+  OneChunkHeldElsewhere();
   tracker_.SetIndexFlags(run_id_, kT1, true, false);
-  SetChunk(kT1, 1, ChunkStatus::kCompleted);
-  SetChunk(kT1, 2, ChunkStatus::kInProgress, 0, /*owner=*/7);
-  CompleteAll(kT2, 1);
   bool committed = false;
   tracker_.before = [&](const std::string& call) {
     if (call == "CountChunks" && !committed) {  // just after FinishTable of T1
@@ -322,12 +322,7 @@ TEST_F(SettleTest, ALastChunkCompletedElsewhereWhileSettlingCompletesTheTable) {
 // The live worker elsewhere completes its chunk after this process counted it as in progress
 // but before it asked who holds it: the run is complete, not "chunks were left unclaimed".
 TEST_F(SettleTest, AHeldChunkCompletedWhileCountingIsNotReportedAsLeftUnclaimed) {
-  run_id_ = OpenFresh();
-  PlanTable(0, 2);
-  PlanTable(1, 1);
-  SetChunk(kT1, 1, ChunkStatus::kCompleted);
-  SetChunk(kT1, 2, ChunkStatus::kInProgress, 0, /*owner=*/7);
-  CompleteAll(kT2, 1);
+  OneChunkHeldElsewhere();
   bool committed = false;
   tracker_.before = [&](const std::string& call) {
     if (call == "CountHeldChunks" && !committed) {
@@ -344,12 +339,7 @@ TEST_F(SettleTest, AHeldChunkCompletedWhileCountingIsNotReportedAsLeftUnclaimed)
 }
 
 TEST_F(SettleTest, AStoppedProcessSettlesTheRunEvenWhileAnotherWorkerHoldsAChunk) {
-  run_id_ = OpenFresh();
-  PlanTable(0, 2);
-  PlanTable(1, 1);
-  SetChunk(kT1, 1, ChunkStatus::kCompleted);
-  SetChunk(kT1, 2, ChunkStatus::kInProgress, 0, /*owner=*/7);
-  CompleteAll(kT2, 1);
+  OneChunkHeldElsewhere();
   deadline_reached_ = true;
   MigrationResult r = Settle();
   EXPECT_EQ(r.status, RunStatus::kPartial);
