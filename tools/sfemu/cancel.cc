@@ -32,8 +32,10 @@ bool CancelToken::expired() const { return Clock::now() >= deadline_; }
 
 int64_t CancelToken::RemainingMs() const {
   if (deadline_ == Clock::time_point::max()) return 7LL * 86400 * 1000;
-  auto left =
-      std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
+  // Rounded up: PostgreSQL's statement_timeout, set from this, must not fire before the
+  // deadline, or a statement that ran out of time would be reported as cancelled (000604)
+  // instead of timed out (000630, HTTP 408).
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
   return left > 0 ? left : 0;
 }
 

@@ -28,7 +28,7 @@ class CancelToken {
   bool canceled() const;
   bool expired() const;
   int timeout_seconds() const { return timeout_seconds_; }
-  /// Milliseconds left before the timeout (a large value when there is none).
+  /// Milliseconds left before the timeout, rounded up (a large value when there is none).
   int64_t RemainingMs() const;
 
   /// The connection whose query Cancel() should interrupt (null to detach).

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
+#include "cancel.h"
 #include "core/error.h"
 #include "json_text.h"
 #include "lexer.h"
@@ -66,6 +69,19 @@ TEST(SfemuErrorResponse, TimeoutCancelAndInternalErrors) {
   EXPECT_EQ(internal.body["code"], "000603");
   EXPECT_EQ(internal.body["sqlState"], "XX000");
   EXPECT_EQ(internal.body["message"], "SQL execution internal error: corrupt gzip data");
+}
+
+// The statement timeout sfemu gives PostgreSQL is rounded up, so PostgreSQL never cancels the
+// statement before the token's deadline (which would report 000604 instead of 000630): the
+// milliseconds it reports are never fewer than the time truly left.
+TEST(SfemuCancelToken, RemainingTimeIsNeverLessThanTheTimeLeft) {
+  auto before = std::chrono::steady_clock::now();
+  CancelToken token(1);
+  int64_t left = token.RemainingMs();
+  auto elapsed = std::chrono::steady_clock::now() - before;
+  EXPECT_GE(std::chrono::milliseconds(left), std::chrono::seconds(1) - elapsed);
+  EXPECT_LE(left, 1000);
+  EXPECT_GT(CancelToken(0).RemainingMs(), 86400 * 1000);  // no timeout
 }
 
 TEST(SfemuErrorResponse, ValueErrorsKeepTheirCodeAndDefaultTo100069) {
