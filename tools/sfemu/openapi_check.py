@@ -14,7 +14,6 @@ The live service departs from the document in a few places, and sfemu answers as
 service does. Those departures, and only those, are applied to the document before checking;
 each is printed with the number of exchanges that needed it.
 """
-import copy
 import json
 import re
 import sys
@@ -69,8 +68,8 @@ def apply_departures(document):
 def departures_needed(exchange):
     """Which departures an exchange's body relies on (for the report)."""
     used = set()
-    meta = (exchange.get("body") or {}).get("resultSetMetaData") if isinstance(
-        exchange.get("body"), dict) else None
+    body = exchange.get("body")
+    meta = body.get("resultSetMetaData") if isinstance(body, dict) else None
     for column in (meta or {}).get("rowType", []):
         for i, (_, _, fields, _) in enumerate(DEPARTURES):
             if any(field in column and column[field] is None for field in fields):
@@ -129,7 +128,6 @@ def main(argv):
         return 2
     with open(argv[1], encoding="utf-8") as f:
         document = yaml.safe_load(f)
-    document = copy.deepcopy(document)
     nullable_to_json_schema(document)
     apply_departures(document)
     exchanges = []

@@ -64,11 +64,6 @@ class SfemuOpenApi : public ::testing::Test {
     Record(name, "GET", path, r);
     return r;
   }
-  void SlowNext(const std::string& marker) {
-    json rule = {{"rules", json::array({{{"match", marker}, {"times", 1}, {"action", "slow"}}})},
-                 {"slow_ms", 2500}};
-    ASSERT_EQ(client_->Post("/sfemu/faults", rule.dump()).status, 200);
-  }
 
   /// Writes `exchanges` and runs the checker on them.
   ProcessResult Check(const std::vector<json>& exchanges) {
@@ -129,7 +124,7 @@ TEST_F(SfemuOpenApi, EveryKindOfAnswerMatchesTheDocument) {
   Get("status of a finished statement", "/api/v2/statements/" + handle);
 
   // Asynchronous execution, a statement still running, and a cancel.
-  SlowNext("OAS_ASYNC");
+  SlowNext(*client_, "OAS_ASYNC");
   HttpResult async = Submit("async submit", "SELECT 'OAS_ASYNC'", "?async=true");
   ASSERT_EQ(async.status, 202) << async.body;
   std::string async_handle = async.json["statementHandle"];

@@ -42,13 +42,6 @@ class SfemuProtocol : public ::testing::Test {
   }
 
   /// A statement that takes the configured slow time (2.5 s) through a targeted fault rule.
-  void SlowNext(const std::string& marker, int times = 1) {
-    json rule = {
-        {"rules", json::array({{{"match", marker}, {"times", times}, {"action", "slow"}}})},
-        {"slow_ms", 2500}};
-    ASSERT_EQ(client_->Post("/sfemu/faults", rule.dump()).status, 200);
-  }
-
   SharedSfemu* shared_;
   std::unique_ptr<SfemuClient> client_;
 };
@@ -249,7 +242,7 @@ TEST_F(SfemuProtocol, PartitionOutOfRangeAndUnknownHandleAre400) {
 }
 
 TEST_F(SfemuProtocol, AsyncAndSlowStatementsAnswer202ThenPollTo200) {
-  SlowNext("ASYNC_MARKER");
+  SlowNext(*client_, "ASYNC_MARKER");
   HttpResult r = client_->Submit("SELECT 'ASYNC_MARKER' AS M", {}, "?async=true");
   ASSERT_EQ(r.status, 202) << r.body;
   EXPECT_EQ(r.json["code"], "333334");
@@ -263,7 +256,7 @@ TEST_F(SfemuProtocol, AsyncAndSlowStatementsAnswer202ThenPollTo200) {
   ASSERT_EQ(done.status, 200);
   EXPECT_EQ(done.json["data"][0][0], "ASYNC_MARKER");
   // Without async, a statement slower than the synchronous wait (1.5 s here) also gets 202.
-  SlowNext("SYNC_MARKER");
+  SlowNext(*client_, "SYNC_MARKER");
   auto start = std::chrono::steady_clock::now();
   HttpResult sync = client_->Submit("SELECT 'SYNC_MARKER'");
   double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -273,7 +266,7 @@ TEST_F(SfemuProtocol, AsyncAndSlowStatementsAnswer202ThenPollTo200) {
 }
 
 TEST_F(SfemuProtocol, CancelAnswers000604AndLaterGetIs422) {
-  SlowNext("CANCEL_MARKER");
+  SlowNext(*client_, "CANCEL_MARKER");
   HttpResult r = client_->Submit("SELECT 'CANCEL_MARKER'", {}, "?async=true");
   std::string handle = r.json["statementHandle"];
   HttpResult cancel = client_->Post("/api/v2/statements/" + handle + "/cancel", "");
@@ -301,7 +294,7 @@ TEST_F(SfemuProtocol, CancelAnswers000604AndLaterGetIs422) {
 }
 
 TEST_F(SfemuProtocol, StatementTimeoutIs408WithSnowflakesMessage) {
-  SlowNext("TIMEOUT_MARKER");
+  SlowNext(*client_, "TIMEOUT_MARKER");
   auto start = std::chrono::steady_clock::now();
   HttpResult r = client_->Submit("SELECT 'TIMEOUT_MARKER'", {{"timeout", 1}});
   double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -364,6 +364,14 @@ LoadResult LoadCsv(const std::string& database, const std::string& table, const 
   return {r.exit_code, r.err};
 }
 
+void SlowNext(SfemuClient& client, const std::string& marker, int times) {
+  nlohmann::json rule = {
+      {"rules", nlohmann::json::array({{{"match", marker}, {"times", times}, {"action", "slow"}}})},
+      {"slow_ms", 2500}};
+  HttpResult r = client.Post("/sfemu/faults", rule.dump());
+  if (r.status != 200) throw std::runtime_error("cannot set a slow rule: " + r.body);
+}
+
 std::string SqlString(const std::string& text) {
   std::string out = "'";
   for (char c : text) {

@@ -128,6 +128,10 @@ struct LoadResult {
 };
 LoadResult LoadCsv(const std::string& database, const std::string& table, const std::string& csv);
 
+/// Makes sfemu hold the next `times` statements whose SQL contains `marker` for 2.5 s (a fault
+/// rule), so that a test sees them running (202, cancel, timeouts).
+void SlowNext(SfemuClient& client, const std::string& marker, int times = 1);
+
 /// SQL string literal text for Snowflake: quotes doubled, backslashes escaped.
 std::string SqlString(const std::string& text);
 

@@ -3,11 +3,12 @@
 // every row must match its case, so the documentation cannot drift from what sf2pg does.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "integration/files.h"
 
 namespace sf2pg {
 namespace {
@@ -15,10 +16,7 @@ namespace {
 using nlohmann::json;
 
 std::string ReadFile(const std::string& relative) {
-  std::ifstream in(std::string(SF2PG_SOURCE_DIR) + "/" + relative);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return testing::ReadFileText(std::string(SF2PG_SOURCE_DIR) + "/" + relative);
 }
 
 // The cells of a table row "| a | b \| c |": split at unescaped bars, trimmed.
