@@ -14,19 +14,14 @@
 #include "core/secret.h"
 #include "core/stop.h"
 #include "core/strings.h"
-#include "exec/pg_load_session.h"
+#include "exec/pg_backend.h"
 #include "exec/worker.h"
 #include "log/log.h"
 #include "plan/columns.h"
-#include "postgres/indexes.h"
 #include "run/open.h"
-#include "run/status_store.h"
 
 namespace sf2pg::exec {
 
-using plan::PrepareContext;
-using plan::PrepareTable;
-using plan::RangeFromJson;
 namespace {
 
 using nlohmann::json;
@@ -211,10 +206,11 @@ class Coordinator {
     std::vector<std::string> source_names;
     Selection selection = SelectTables(config_, options_.sources, options_.tables, &source_names);
     execution_hash_ = run::ExecutionHashOf(config_, source_names, options_.tables);
-    status_db_ = config_.StatusDatabase();
-    status_conn_ = std::make_unique<postgres::Connection>(deps_.pg_params(status_db_));
-    store_ = std::make_unique<run::StatusStore>(*status_conn_);
-    if (!options_.dry_run) store_->EnsureSchema();
+    std::string status_db = config_.StatusDatabase();
+    backend_ = deps_.backend
+                   ? deps_.backend(status_db, options_.dry_run)
+                   : std::make_unique<PgBackend>(status_db, deps_.pg_params, options_.dry_run);
+    if (!options_.dry_run) backend_->EnsureSchema();
 
     if (options_.dry_run) {
       Prepare(selection);
@@ -244,29 +240,10 @@ class Coordinator {
     return !opened.already_completed;
   }
 
-  run::Tracker& tracker() { return *store_; }
-
-  postgres::Connection& TargetConn(const std::string& db) {
-    if (db == status_db_ && status_conn_) return *status_conn_;
-    auto& c = target_conns_[db];
-    if (!c) {
-      c = std::make_unique<postgres::Connection>(deps_.pg_params(db));
-      if (!options_.dry_run) EnsureCommitMarkers(*c);
-    }
-    return *c;
-  }
+  run::Tracker& tracker() { return backend_->tracker(); }
 
   void Prepare(const Selection& selection) {
     auto source = deps_.make_source();
-    PrepareContext ctx;
-    ctx.tracker = &tracker();
-    ctx.status_database = status_db_;
-    ctx.target_conn = [this](const std::string& db) -> postgres::Connection& {
-      return TargetConn(db);
-    };
-    ctx.source = source.get();
-    ctx.run_id = result_.run_id;
-    ctx.dry_run = options_.dry_run;
     for (const auto& [s, t] : selection) {
       if (StopFlag::Requested()) break;
       PlanReport report;
@@ -276,7 +253,8 @@ class Coordinator {
               result_.run_id, {s->source_sf_database, s->source_sf_schema, t->source});
           if (!record || !record->metadata.value("planned", false)) continue;
         }
-        jobs_.push_back(PrepareTable(ctx, *s, *t, options_.dry_run ? &report : nullptr));
+        jobs_.push_back(backend_->Prepare(*s, *t, *source, result_.run_id, options_.dry_run,
+                                          options_.dry_run ? &report : nullptr));
         if (options_.dry_run) result_.plans.push_back(report);
       } catch (const run::TargetOwnedError& e) {
         // Another run took the target since this one opened (only with status rows written
@@ -309,9 +287,7 @@ class Coordinator {
     WorkShared shared;
     shared.run_id = result_.run_id;
     shared.jobs = &jobs_;
-    shared.open_session = [run_id = result_.run_id, db = status_db_, params = deps_.pg_params] {
-      return std::make_unique<PgLoadSession>(run_id, db, params);
-    };
+    shared.open_session = [this, run_id = result_.run_id] { return backend_->OpenSession(run_id); };
     shared.make_source = deps_.make_source;
     shared.retry.max_attempts = std::max(1, config_.settings.max_retry_attempts);
     shared.clock = deps_.clock;
@@ -427,7 +403,7 @@ class Coordinator {
     for (const auto& d : record.metadata.value("dropped_indexes", json::array())) {
       defs.push_back(d.value("definition", ""));
     }
-    postgres::RestoreIndexes(TargetConn(target_database), defs);
+    backend_->RestoreIndexes(target_database, defs);
     tracker().SetIndexFlags(run_id, record.key, true, true);
     if (!defs.empty()) {
       log::Info("restored indexes",
@@ -457,7 +433,7 @@ class Coordinator {
       WithRetries<Error>(
           policy, *deps_.clock, backoff,
           [&](int attempt) {
-            if (attempt > 1 || !StatusSessionAlive()) ReconnectStatus();
+            if (attempt > 1 || !backend_->Alive()) backend_->Reconnect();
             result_.stopped = StopFlag::Requested();
             SettleRun(tracker(), settle, &result_);
           },
@@ -475,22 +451,6 @@ class Coordinator {
       result_.status = RunStatus::kFailed;
       result_.error = "cannot record the run's outcome (" + message + "); the run stays resumable";
     }
-  }
-
-  bool StatusSessionAlive() {
-    try {
-      status_conn_->Exec("SELECT 1");
-      return true;
-    } catch (const Error&) {
-      return false;
-    }
-  }
-
-  void ReconnectStatus() {
-    store_.reset();
-    target_conns_.clear();
-    status_conn_ = std::make_unique<postgres::Connection>(deps_.pg_params(status_db_));
-    store_ = std::make_unique<run::StatusStore>(*status_conn_);
   }
 
   struct FailedTable {
@@ -515,13 +475,10 @@ class Coordinator {
   const MigrationOptions& options_;
   MigrationDeps& deps_;
   std::string execution_hash_;
-  std::string status_db_;
   bool joining_ = false;
   /// With a resume limited to some of the run's tables: the run's other tables.
   std::vector<run::TableKey> others_;
-  std::unique_ptr<postgres::Connection> status_conn_;
-  std::unique_ptr<run::StatusStore> store_;  ///< on status_conn_
-  std::map<std::string, std::unique_ptr<postgres::Connection>> target_conns_;
+  std::unique_ptr<Backend> backend_;
   std::vector<TableJob> jobs_;
   std::vector<FailedTable> failed_tables_;
   std::map<run::TableKey, TableStats> stats_;

@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "core/clock.h"
 #include "core/source.h"
+#include "exec/backend.h"
 #include "exec/progress.h"
 #include "exec/worker.h"
 #include "plan/prepare.h"
@@ -31,6 +32,9 @@ struct MigrationOptions : run::OpenRequest {
 
 struct MigrationDeps {
   std::function<postgres::ConnectParams(const std::string&)> pg_params;
+  /// The status tables and targets of a run, given the status database and whether it is a
+  /// dry run. Empty: PostgreSQL (PgBackend) through pg_params.
+  std::function<std::unique_ptr<Backend>(const std::string&, bool)> backend;
   /// A new source session (one per worker, plus one for planning).
   std::function<std::unique_ptr<Source>()> make_source;
   Clock* clock = &Clock::Real();

@@ -10,7 +10,7 @@
 #include "core/stop.h"
 #include "exec/migration.h"
 #include "fakes/fake_source.h"
-#include "fakes/memory_tracker.h"
+#include "fakes/memory_backend.h"
 #include "unit/snowflake/fake_clock.h"
 
 namespace sf2pg::exec {
@@ -59,32 +59,9 @@ class SettleTest : public ::testing::Test {
   // Plans table `index` of the source with `chunks` chunks of kRows rows (OFFSET windows, so
   // FakeSource serves them) and makes it a job of this invocation.
   void PlanTable(int index, int chunks) {
-    const config::TableConfig& table = config_.sources[0].tables[static_cast<size_t>(index)];
-    TableJob job;
-    job.source = &config_.sources[0];
-    job.table = &table;
-    job.key = {"DB", "S", table.source};
-    job.target_database = "db";
-    job.target_schema = "public";
-    job.target_table = table.target;
-    job.source_columns = {"ID", "NAME", "UPDATED"};
-    job.target_columns = {"id", "name", "updated"};
-    FakeSource types(source_state_);
-    for (const auto& c : FakeSource::Columns()) job.targets.push_back(types.MapColumn(c));
-    job.order_by = "\"ID\"";
-    job.max_threads = 4;
-    run::TableRecord record = *tracker_.LoadTable(run_id_, job.key);
-    record.metadata = {{"planned", true}, {"estimated_rows", chunks * kRows}};
-    std::vector<nlohmann::json> ranges;
-    for (int i = 0; i < chunks; ++i) {
-      ranges.push_back({{"strategy", "offset"},
-                        {"predicate", ""},
-                        {"estimated_rows", kRows},
-                        {"limit", kRows},
-                        {"offset", i * kRows}});
-    }
-    EXPECT_FALSE(tracker_.StorePlan(run_id_, record, ranges, nullptr));
-    jobs_.push_back(job);
+    jobs_.push_back(testing::PlanInMemory(tracker_, config_.sources[0],
+                                          config_.sources[0].tables[static_cast<size_t>(index)],
+                                          run_id_, chunks, kRows));
   }
 
   // Sets a chunk as a worker would have left it.
