@@ -1,6 +1,7 @@
 // The Source interface: where rows come from. The engine asks for typed operations (describe,
-// count, max, fetch a chunk); SnowflakeSource (src/snowflake/) renders them as Snowflake SQL
-// (snowflake/statements.h) for the SQL API; FakeSource (tests/fakes/) serves rows from memory.
+// count, max, the planner's statistics, fetch a chunk); SnowflakeSource (src/snowflake/) renders
+// them as Snowflake SQL (snowflake/statements.h) for the SQL API; FakeSource (tests/fakes/) serves
+// rows from memory.
 #pragma once
 
 #include <cstdint>
@@ -13,11 +14,24 @@
 
 namespace sf2pg {
 
-/// A small, fully read result (metadata, counts, boundaries). Values are the SQL API's wire
-/// text for their column type (see docs/snowflake_types.md); NULL is nullopt.
-struct QueryResult {
-  std::vector<SourceColumn> columns;
-  std::vector<std::vector<std::optional<std::string>>> rows;
+/// A cell of a statistics answer: wire text for its type; NULL is nullopt.
+using Cell = std::optional<std::string>;
+
+/// A column's figures over the rows of a table within its filter and floor.
+struct ColumnStats {
+  int64_t rows = 0;      ///< COUNT(*)
+  int64_t non_null = 0;  ///< COUNT(column)
+  Cell min, max;         ///< only when asked for; nullopt without non-NULL values
+};
+
+/// How many rows have each value of an expression, ascending by value.
+struct ValueCounts {
+  SourceColumn type;  ///< the expression's type, as the source reports it
+  struct Entry {
+    Cell value;
+    int64_t rows = 0;
+  };
+  std::vector<Entry> values;
 };
 
 /// A source table and the rows of it a load reads. `filter` and `floor` are Snowflake SQL
@@ -72,13 +86,39 @@ struct FetchStats {
   int64_t retries = 0;  ///< transient errors retried (HTTP 429/5xx, resets, truncated bodies)
 };
 
-class Source {
+/// The statistics the chunk planner (plan/planner.h) asks for. Each is one aggregate query on
+/// the source; only the small answer crosses the network. Predicates and expressions are
+/// Snowflake SQL that the planner builds over the table's columns, applied as they are, with
+/// the table's filter and floor. Each throws SnowflakeError.
+class SourceStatistics {
  public:
-  virtual ~Source() = default;
-  Source() = default;
-  Source(const Source&) = delete;
-  Source& operator=(const Source&) = delete;
+  virtual ~SourceStatistics() = default;
+  SourceStatistics() = default;
+  SourceStatistics(const SourceStatistics&) = delete;
+  SourceStatistics& operator=(const SourceStatistics&) = delete;
 
+  /// The number of rows of `table` within its filter and floor.
+  virtual int64_t Count(const TableRef& table) = 0;
+  /// The number of those rows for which `predicate` is true.
+  virtual int64_t CountWhere(const TableRef& table, const std::string& predicate) = 0;
+  /// COUNT(*) and COUNT(column) of those rows; with `min_max`, MIN and MAX of `column` too.
+  virtual ColumnStats Stats(const TableRef& table, const std::string& column, bool min_max) = 0;
+  /// The rows matching `predicate` ("" = all) grouped by `expression`: a count per value,
+  /// ascending by value.
+  virtual ValueCounts CountByValue(const TableRef& table, const std::string& expression,
+                                   const std::string& predicate) = 0;
+  /// The key (`keys`' values) of every `every`-th row matching `predicate`, numbered in key
+  /// order, in key order. With `partition` (an expression), numbering restarts at each value
+  /// of it, and each key is preceded by that value.
+  virtual std::vector<std::vector<Cell>> KeyBoundaries(const TableRef& table,
+                                                       const std::vector<std::string>& keys,
+                                                       const std::string& predicate,
+                                                       const std::string& partition,
+                                                       int64_t every) = 0;
+};
+
+class Source : public SourceStatistics {
+ public:
   /// The target column sf2pg creates for a column of this source (same name; the caller folds
   /// its case). Throws ConfigError for a type it does not know.
   virtual TargetColumn MapColumn(const SourceColumn& column) const = 0;
@@ -90,15 +130,9 @@ class Source {
   /// The columns of `table` with their exact types (its filter and floor do not matter).
   /// Throws SnowflakeError, e.g. when the table does not exist.
   virtual std::vector<SourceColumn> Describe(const TableRef& table) = 0;
-  /// The number of rows of `table` within its filter and floor. Throws SnowflakeError.
-  virtual int64_t Count(const TableRef& table) = 0;
   /// The largest value of `column` among the rows of `table` within its filter and floor, as
   /// wire text for the column's type; nullopt when there is none. Throws SnowflakeError.
   virtual std::optional<std::string> Max(const TableRef& table, const std::string& column) = 0;
-
-  /// Runs a statistics query of the chunk planner (plan/planner.cc builds the Snowflake SQL)
-  /// whose result is small, and returns it whole. Throws SnowflakeError.
-  virtual QueryResult Query(const std::string& sql) = 0;
 
   /// What Fetch(request) would run, for dry-run reports (the SELECT, for Snowflake).
   virtual std::string Explain(const ChunkRequest& request) const = 0;

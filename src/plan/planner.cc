@@ -14,7 +14,7 @@
 namespace sf2pg::plan {
 namespace {
 
-using Row = std::vector<std::optional<std::string>>;
+using Row = std::vector<Cell>;
 using Strategy = config::ChunkingStrategy;
 __extension__ typedef __int128 Int128;
 __extension__ typedef unsigned __int128 UInt128;
@@ -24,15 +24,6 @@ ChunkSpec MakeChunk(std::string predicate, int64_t rows) {
   c.predicate = std::move(predicate);
   c.estimated_rows = rows;
   return c;
-}
-
-int64_t ToInt(const std::optional<std::string>& v) {
-  if (!v) return 0;
-  int64_t out = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc()) throw InternalError("expected a count, got \"" + *v + "\"");
-  (void)p;
-  return out;
 }
 
 // A decimal value as a scaled 128-bit integer: any NUMBER(38,s) fits (10^38 < 2^127). Empty
@@ -107,8 +98,7 @@ int64_t EvenBatch(const TableInput& t, int64_t total) {
 
 class Planner {
  public:
-  Planner(const TableInput& t, QueryRunner& runner) : t_(t), runner_(runner) {
-    where0_ = {t.table.filter, t.table.floor};
+  Planner(const TableInput& t, SourceStatistics& source) : t_(t), source_(source) {
     // Deterministic order: chunking columns, then uniqueness columns not already listed.
     for (const auto& c : t.chunking) keys_.push_back(c);
     for (const auto& u : t.uniqueness) {
@@ -133,9 +123,9 @@ class Planner {
       // A row whose watermark moved past the target's newest one keeps the count of rows at
       // or above the floor unchanged (an update of the newest row): only when no such row
       // exists can equal counts mean that nothing is new.
-      auto r = Query("SELECT COUNT(CASE WHEN " + t_.newer_than_target + " THEN 1 END) AS \"N\"" +
-                     From() + Where({}));
-      up_to_date_rows_ = r.rows.empty() || ToInt(r.rows[0][0]) != 0 ? -1 : t_.up_to_date_rows;
+      ++plan_.queries;
+      int64_t newer = source_.CountWhere(t_.table, t_.newer_than_target);
+      up_to_date_rows_ = newer != 0 ? -1 : t_.up_to_date_rows;
     }
     Strategy strategy = t_.strategy == Strategy::kAuto ? Choose() : t_.strategy;
     switch (strategy) {
@@ -157,19 +147,13 @@ class Planner {
   }
 
  private:
-  QueryResult Query(const std::string& sql) {
+  ColumnStats Stats(const SourceColumn& column, bool min_max) {
     ++plan_.queries;
-    return runner_.Query(sql);
+    return source_.Stats(t_.table, column.name, min_max);
   }
-
-  std::string From() const {
-    return " FROM " + sf::QualifiedName(t_.table.database, t_.table.schema, t_.table.table);
-  }
-  std::string Where(const std::vector<std::string>& more) const {
-    std::vector<std::string> all = where0_;
-    all.insert(all.end(), more.begin(), more.end());
-    std::string w = And(all);
-    return w.empty() ? "" : " WHERE " + w;
+  ValueCounts CountByValue(const std::string& expression, const std::string& predicate) {
+    ++plan_.queries;
+    return source_.CountByValue(t_.table, expression, predicate);
   }
 
   // The strategy for `auto`, from the first chunking column's kind (the seed tool's rule).
@@ -196,7 +180,7 @@ class Planner {
 
   int64_t Count() {
     ++plan_.queries;
-    return runner_.Count(t_.table);
+    return source_.Count(t_.table);
   }
 
   Plan Finish(Strategy strategy) {
@@ -254,18 +238,10 @@ class Planner {
   // value of it, and each returned row starts with that value.
   std::vector<Row> Boundaries(const std::vector<SourceColumn>& keys, const std::string& range,
                               const std::string& partition_expr) {
-    std::string cols, order;
-    for (const auto& k : keys) {
-      cols += (cols.empty() ? "" : ", ") + sf::QuoteIdent(k.name);
-    }
-    std::string select = partition_expr.empty() ? cols : partition_expr + " AS \"B\", " + cols;
-    std::string outer = partition_expr.empty() ? cols : "\"B\", " + cols;
-    std::string over =
-        (partition_expr.empty() ? "" : "PARTITION BY " + partition_expr + " ") + "ORDER BY " + cols;
-    std::string sql = "SELECT " + outer + " FROM (SELECT " + select + ", ROW_NUMBER() OVER (" +
-                      over + ") AS \"RN\"" + From() + Where({range}) + ") WHERE MOD(\"RN\", " +
-                      std::to_string(batch_) + ") = 0 ORDER BY " + outer;
-    return Query(sql).rows;
+    std::vector<std::string> names;
+    for (const auto& k : keys) names.push_back(k.name);
+    ++plan_.queries;
+    return source_.KeyBoundaries(t_.table, names, range, partition_expr, batch_);
   }
 
   // Splits rows matching `range` (the cell `cell`) at `bounds` (key tuples, wire text, in key
@@ -353,10 +329,9 @@ class Planner {
   Plan KeyRange() {
     if (keys_.empty()) throw InternalError("key_range needs chunking or uniqueness columns");
     const SourceColumn& first = keys_.front();
-    auto stats = Query("SELECT COUNT(*) AS \"N\", COUNT(" + sf::QuoteIdent(first.name) +
-                       ") AS \"NN\"" + From() + Where({}));
-    int64_t total = ToInt(stats.rows[0][0]);
-    int64_t non_null = ToInt(stats.rows[0][1]);
+    ColumnStats stats = Stats(first, false);
+    int64_t total = stats.rows;
+    int64_t non_null = stats.non_null;
     plan_.null_rows = total - non_null;
     if (FitsOneChunk(total)) return Single("table fits in one chunk");
     if (plan_.reason.empty()) plan_.reason = "key ranges requested";
@@ -371,12 +346,11 @@ class Planner {
   Plan Grouped() {
     const SourceColumn& c = t_.chunking.front();
     std::string col = sf::QuoteIdent(c.name);
-    auto r = Query("SELECT " + col + ", COUNT(*) AS \"N\"" + From() + Where({}) + " GROUP BY " +
-                   col + " ORDER BY " + col);
+    ValueCounts r = CountByValue(col, "");
     int64_t total = 0;
-    for (const auto& row : r.rows) {
-      total += ToInt(row[1]);
-      if (!row[0]) plan_.null_rows += ToInt(row[1]);
+    for (const auto& v : r.values) {
+      total += v.rows;
+      if (!v.value) plan_.null_rows += v.rows;
     }
     if (FitsOneChunk(total)) return Single("table fits in one chunk");
     if (plan_.reason.empty()) plan_.reason = "grouped values requested: ranges of whole values";
@@ -385,8 +359,8 @@ class Planner {
     // after planning, e.g. while a resumable run waits, still falls in exactly one chunk. A
     // value with more rows than the batch is split on the key.
     std::vector<Bucket> buckets;
-    for (const auto& row : r.rows) {
-      if (row[0]) buckets.push_back({*row[0], Literal(c, *row[0]), ToInt(row[1])});
+    for (const auto& v : r.values) {
+      if (v.value) buckets.push_back({*v.value, Literal(c, *v.value), v.rows});
     }
     MergeBuckets(c, buckets, col);
     AddNullChunks(plan_.null_rows);
@@ -398,11 +372,9 @@ class Planner {
   Plan Histogram(Strategy strategy) {
     const SourceColumn& c = t_.chunking.front();
     std::string col = sf::QuoteIdent(c.name);
-    auto stats = Query("SELECT COUNT(*) AS \"N\", COUNT(" + col + ") AS \"NN\", MIN(" + col +
-                       ") AS \"LO\", MAX(" + col + ") AS \"HI\"" + From() + Where({}));
-    const Row& s = stats.rows.at(0);
-    int64_t total = ToInt(s[0]);
-    int64_t non_null = ToInt(s[1]);
+    ColumnStats s = Stats(c, true);
+    int64_t total = s.rows;
+    int64_t non_null = s.non_null;
     plan_.null_rows = total - non_null;
     if (FitsOneChunk(total)) return Single("table fits in one chunk");
     if (plan_.reason.empty()) plan_.reason = ToString(strategy) + " requested";
@@ -410,10 +382,10 @@ class Planner {
     std::string bucket_expr;
     std::vector<Bucket> buckets;
     if (non_null > 0) {
-      if (!s[2] || !s[3]) throw InternalError("MIN/MAX of " + col + " is NULL for non-NULL rows");
+      if (!s.min || !s.max) throw InternalError("MIN/MAX of " + col + " is NULL for non-NULL rows");
       buckets = strategy == Strategy::kDateRange
                     ? DateBuckets(c, &bucket_expr)
-                    : NumericBuckets(c, *s[2], *s[3], non_null, &bucket_expr);
+                    : NumericBuckets(c, *s.min, *s.max, non_null, &bucket_expr);
     }
     MergeBuckets(c, buckets, bucket_expr);
     AddNullChunks(total - non_null);
@@ -433,25 +405,25 @@ class Planner {
   // max_b]. A bucket number only sizes chunks (chunk bounds are the edges), so one out of
   // [0, max_b] by rounding is clamped into it, and buckets whose edges coincide are merged.
   template <typename EdgeFn>
-  static std::vector<Bucket> Clamped(const std::vector<Row>& rows, double max_b, EdgeFn edge) {
+  static std::vector<Bucket> Clamped(const ValueCounts& counts, double max_b, EdgeFn edge) {
     std::vector<Bucket> out;
     double last = -1;
-    for (const auto& row : rows) {
-      if (!row[0]) throw InternalError("a histogram bucket number is NULL");
-      double b = std::strtod(row[0]->c_str(), nullptr);
+    for (const auto& v : counts.values) {
+      if (!v.value) throw InternalError("a histogram bucket number is NULL");
+      double b = std::strtod(v.value->c_str(), nullptr);
       if (std::isnan(b))
-        throw InternalError("a histogram bucket number is not a number: " + *row[0]);
+        throw InternalError("a histogram bucket number is not a number: " + *v.value);
       b = std::clamp(std::floor(b), 0.0, max_b);
       if (!out.empty() && b <= last) {
-        out.back().count += ToInt(row[1]);
+        out.back().count += v.rows;
         continue;
       }
       std::string lower = edge(b);
       if (!out.empty() && lower == out.back().lower) {
-        out.back().count += ToInt(row[1]);
+        out.back().count += v.rows;
         continue;
       }
-      out.push_back({*row[0], lower, ToInt(row[1])});
+      out.push_back({*v.value, lower, v.rows});
       last = b;
     }
     return out;
@@ -464,9 +436,7 @@ class Planner {
     int64_t want = std::clamp<int64_t>((rows / batch_ + 1) * 8, 1, 100000);
     auto histogram = [&](const std::string& e) {
       *expr = e;
-      return Query("SELECT " + e + " AS \"B\", COUNT(*) AS \"N\"" + From() +
-                   Where({col + " IS NOT NULL"}) + " GROUP BY 1 ORDER BY 1")
-          .rows;
+      return CountByValue(e, col + " IS NOT NULL");
     };
     if (c.type == "fixed") {
       // Edges in exact integer arithmetic in units of the column's scale: the span of a
@@ -522,14 +492,13 @@ class Planner {
   std::vector<Bucket> DateBuckets(const SourceColumn& c, std::string* expr) {
     std::string col = sf::QuoteIdent(c.name);
     *expr = c.type == "date" ? col : "DATE_TRUNC('DAY', " + col + ")";
-    auto r = Query("SELECT " + *expr + " AS \"D\", COUNT(*) AS \"N\"" + From() +
-                   Where({col + " IS NOT NULL"}) + " GROUP BY 1 ORDER BY 1");
+    ValueCounts r = CountByValue(*expr, col + " IS NOT NULL");
     std::vector<Bucket> out;
-    SourceColumn edge = c;
-    if (!r.columns.empty()) edge = r.columns[0];  // DATE_TRUNC keeps the column's type
-    for (const auto& row : r.rows) {
-      if (!row[0]) throw InternalError("a histogram day is NULL");
-      out.push_back({*row[0], Literal(edge, *row[0]), ToInt(row[1])});
+    // DATE_TRUNC keeps the column's type; a source that reports none keeps the column's.
+    SourceColumn edge = r.type.type.empty() ? c : r.type;
+    for (const auto& v : r.values) {
+      if (!v.value) throw InternalError("a histogram day is NULL");
+      out.push_back({*v.value, Literal(edge, *v.value), v.rows});
     }
     return out;
   }
@@ -605,8 +574,7 @@ class Planner {
   int64_t batch_ = t_.batch_size;  ///< rows per chunk, at most t_.batch_size
   bool counted_ = false;           ///< FitsOneChunk has seen the row count
   int64_t up_to_date_rows_ = -1;   ///< t_.up_to_date_rows once confirmed, else -1
-  QueryRunner& runner_;
-  std::vector<std::string> where0_;  // filter and floor
+  SourceStatistics& source_;
   std::vector<SourceColumn> keys_;
   std::vector<SourceColumn> order_keys_;
   bool unique_ = false;
@@ -843,12 +811,12 @@ void CheckPlan(const Plan& plan) {
   }
 }
 
-Plan PlanTable(const TableInput& table, QueryRunner& runner) {
+Plan PlanTable(const TableInput& table, SourceStatistics& source) {
   if (table.batch_size < 1) throw InternalError("batch_size must be positive");
   if (table.chunking.size() != table.chunking_kinds.size()) {
     throw InternalError("one kind per chunking column expected");
   }
-  return Planner(table, runner).Run();
+  return Planner(table, source).Run();
 }
 
 KeyKind KindOfColumn(const SourceColumn& column) {

@@ -1,6 +1,7 @@
 // Chunk planning: split a table into chunks of at most `batch_size` rows, each read by a
 // deterministic query, with few queries on the source. Planning is apart from doing: the
-// planner only issues statistics queries through QueryRunner and returns chunk specs.
+// planner only asks the source for statistics (SourceStatistics, core/source.h) and returns
+// chunk specs.
 #pragma once
 
 #include <cstdint>
@@ -12,28 +13,6 @@
 #include "core/table.h"
 
 namespace sf2pg::plan {
-
-/// Answers the planner: the row count as a typed operation, and statistics queries (min/max,
-/// histograms, boundaries) whose Snowflake SQL the planner builds. The source in production; a
-/// fake that records the SQL in tests.
-class QueryRunner {
- public:
-  virtual ~QueryRunner() = default;
-  /// Rows of `table` within its filter and floor (Source::Count).
-  virtual int64_t Count(const TableRef& table) = 0;
-  virtual QueryResult Query(const std::string& sql) = 0;
-};
-
-/// Adapts a Source to the planner's narrow interface.
-class SourceQueryRunner : public QueryRunner {
- public:
-  explicit SourceQueryRunner(Source& source) : source_(source) {}
-  int64_t Count(const TableRef& table) override { return source_.Count(table); }
-  QueryResult Query(const std::string& sql) override { return source_.Query(sql); }
-
- private:
-  Source& source_;
-};
 
 /// The families of chunking column types.
 enum class KeyKind { kNumeric, kDate, kText };
@@ -104,7 +83,7 @@ struct Plan {
 
 /// Plans `table`. Throws whatever the runner throws, and InternalError for impossible input
 /// or a plan that fails CheckPlan.
-Plan PlanTable(const TableInput& table, QueryRunner& runner);
+Plan PlanTable(const TableInput& table, SourceStatistics& source);
 
 /// Checks from the chunks' structured bounds that their predicates are disjoint and together
 /// cover the whole key space, NULLs included: cells of the first key column chain from open

@@ -267,8 +267,7 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
     if (source_wm) ReadHighMark(*ctx.source, job, *source_wm);
     job.plan_input.batch_size = job.upsert ? table.batch_size : table.batch_size_copy_mode;
     job.plan_input.parallelism = table.parallel_threads;
-    plan::SourceQueryRunner runner(*ctx.source);
-    plan::Plan p = plan::PlanTable(job.plan_input, runner);
+    plan::Plan p = plan::PlanTable(job.plan_input, *ctx.source);
     job.strategy = p.strategy;
     job.order_by = p.order_by;
     log::Info("planned table", {{"table", job.Name()},

@@ -25,12 +25,12 @@ int64_t ToInt(const std::optional<std::string>& text) {
 
 }  // namespace
 
-std::vector<SourceColumn> TableColumns(Source& source, const std::string& database,
+std::vector<SourceColumn> TableColumns(SnowflakeSource& source, const std::string& database,
                                        const std::string& schema, const std::string& table) {
   return source.Describe(TableRef{database, schema, table, "", ""});
 }
 
-std::vector<std::string> PrimaryKey(Source& source, const std::string& database,
+std::vector<std::string> PrimaryKey(SnowflakeSource& source, const std::string& database,
                                     const std::string& schema, const std::string& table) {
   QueryResult result =
       source.Query("SHOW PRIMARY KEYS IN TABLE " + sf::QualifiedName(database, schema, table));
@@ -47,7 +47,7 @@ std::vector<std::string> PrimaryKey(Source& source, const std::string& database,
   return names;
 }
 
-std::string ServerVersion(Source& source) {
+std::string ServerVersion(SnowflakeSource& source) {
   QueryResult result = source.Query("SELECT CURRENT_VERSION()");
   if (result.rows.empty() || result.rows[0].empty() || !result.rows[0][0]) {
     throw SnowflakeError("SELECT CURRENT_VERSION() returned no version", Retry::kNever);

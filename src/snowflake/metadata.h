@@ -1,27 +1,26 @@
-// Table metadata read through any Source with Snowflake SQL (spec §8): a table's columns with
-// their exact types, its primary key, and the server version. Works with SnowflakeSource and
-// with test fakes alike.
+// Table metadata read with Snowflake SQL (spec §8): a table's columns with their exact types,
+// its primary key, and the server version.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "core/source.h"
 #include "core/table.h"
+#include "snowflake/snowflake_source.h"
 
 namespace sf2pg::snowflake {
 
 /// The columns of "DB"."SCHEMA"."TABLE" (names are case-sensitive, as stored) with precision,
 /// scale, length and nullability (Source::Describe).
-std::vector<SourceColumn> TableColumns(Source& source, const std::string& database,
+std::vector<SourceColumn> TableColumns(SnowflakeSource& source, const std::string& database,
                                        const std::string& schema, const std::string& table);
 
 /// The primary key's column names in key order, from SHOW PRIMARY KEYS IN TABLE (column_name
 /// at position 5, key_sequence at 6); empty when the table has none.
-std::vector<std::string> PrimaryKey(Source& source, const std::string& database,
+std::vector<std::string> PrimaryKey(SnowflakeSource& source, const std::string& database,
                                     const std::string& schema, const std::string& table);
 
 /// The text of SELECT CURRENT_VERSION(). Throws SnowflakeError when the result is empty.
-std::string ServerVersion(Source& source);
+std::string ServerVersion(SnowflakeSource& source);
 
 }  // namespace sf2pg::snowflake

@@ -87,17 +87,86 @@ std::vector<SourceColumn> SnowflakeSource::Describe(const TableRef& table) {
   return Query(DescribeSql(table)).columns;
 }
 
-int64_t SnowflakeSource::Count(const TableRef& table) {
-  std::string sql = CountSql(table);
-  QueryResult result = Query(sql);
-  if (result.rows.empty() || result.rows[0].empty() || !result.rows[0][0]) return 0;
-  const std::string& text = *result.rows[0][0];
+namespace {
+
+// A count cell of the result of `sql`, or a loud refusal: a wrong count would be a wrong plan.
+int64_t CountCell(const Cell& cell, const std::string& sql) {
+  if (!cell) return 0;
+  const std::string& text = *cell;
   int64_t count = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), count);
-  if (ec != std::errc() || end != text.data() + text.size()) {
+  if (ec != std::errc() || end != text.data() + text.size() || count < 0) {
     throw SnowflakeError("expected a count from " + sql + ", got \"" + text + "\"", Retry::kNever);
   }
   return count;
+}
+
+// The only row of an aggregate's result, with at least `cells` cells.
+const std::vector<Cell>& OnlyRow(const QueryResult& result, size_t cells, const std::string& sql) {
+  if (result.rows.size() != 1 || result.rows[0].size() < cells) {
+    throw SnowflakeError("expected one row of " + std::to_string(cells) + " values from " + sql +
+                             ", got " + std::to_string(result.rows.size()) + " rows",
+                         Retry::kNever);
+  }
+  return result.rows[0];
+}
+
+}  // namespace
+
+int64_t SnowflakeSource::Count(const TableRef& table) {
+  std::string sql = CountSql(table);
+  return CountCell(OnlyRow(Query(sql), 1, sql)[0], sql);
+}
+
+int64_t SnowflakeSource::CountWhere(const TableRef& table, const std::string& predicate) {
+  std::string sql = CountWhereSql(table, predicate);
+  return CountCell(OnlyRow(Query(sql), 1, sql)[0], sql);
+}
+
+ColumnStats SnowflakeSource::Stats(const TableRef& table, const std::string& column, bool min_max) {
+  std::string sql = StatsSql(table, column, min_max);
+  QueryResult result = Query(sql);
+  const std::vector<Cell>& row = OnlyRow(result, min_max ? 4 : 2, sql);
+  ColumnStats stats;
+  stats.rows = CountCell(row[0], sql);
+  stats.non_null = CountCell(row[1], sql);
+  if (min_max) {
+    stats.min = row[2];
+    stats.max = row[3];
+  }
+  return stats;
+}
+
+ValueCounts SnowflakeSource::CountByValue(const TableRef& table, const std::string& expression,
+                                          const std::string& predicate) {
+  std::string sql = CountByValueSql(table, expression, predicate);
+  QueryResult result = Query(sql);
+  if (result.columns.size() != 2) {
+    throw SnowflakeError("expected two columns from " + sql, Retry::kNever);
+  }
+  ValueCounts counts;
+  counts.type = result.columns[0];
+  for (auto& row : result.rows) {
+    counts.values.push_back({std::move(row.at(0)), CountCell(row.at(1), sql)});
+  }
+  return counts;
+}
+
+std::vector<std::vector<Cell>> SnowflakeSource::KeyBoundaries(const TableRef& table,
+                                                              const std::vector<std::string>& keys,
+                                                              const std::string& predicate,
+                                                              const std::string& partition,
+                                                              int64_t every) {
+  std::string sql = KeyBoundariesSql(table, keys, predicate, partition, every);
+  QueryResult result = Query(sql);
+  size_t width = keys.size() + (partition.empty() ? 0 : 1);
+  for (const auto& row : result.rows) {
+    if (row.size() != width) {
+      throw SnowflakeError("expected " + std::to_string(width) + " values per row from " + sql,
+                           Retry::kNever);
+    }
+  }
+  return std::move(result.rows);
 }
 
 std::optional<std::string> SnowflakeSource::Max(const TableRef& table, const std::string& column) {

@@ -10,6 +10,17 @@
 #include "core/source.h"
 #include "snowflake/client.h"
 
+namespace sf2pg {
+
+/// A small, fully read result (metadata, counts, boundaries). Values are the SQL API's wire
+/// text for their column type (see docs/snowflake_types.md); NULL is nullopt.
+struct QueryResult {
+  std::vector<SourceColumn> columns;
+  std::vector<std::vector<Cell>> rows;
+};
+
+}  // namespace sf2pg
+
 namespace sf2pg::snowflake {
 
 class SnowflakeSource : public Source {
@@ -23,14 +34,25 @@ class SnowflakeSource : public Source {
                                              const TargetColumn& target) const override;
   std::vector<SourceColumn> Describe(const TableRef& table) override;
   int64_t Count(const TableRef& table) override;
+  int64_t CountWhere(const TableRef& table, const std::string& predicate) override;
+  ColumnStats Stats(const TableRef& table, const std::string& column, bool min_max) override;
+  ValueCounts CountByValue(const TableRef& table, const std::string& expression,
+                           const std::string& predicate) override;
+  std::vector<std::vector<Cell>> KeyBoundaries(const TableRef& table,
+                                               const std::vector<std::string>& keys,
+                                               const std::string& predicate,
+                                               const std::string& partition,
+                                               int64_t every) override;
   std::optional<std::string> Max(const TableRef& table, const std::string& column) override;
-  QueryResult Query(const std::string& sql) override;
   std::string Explain(const ChunkRequest& request) const override;
 
   /// Runs the request's SELECT (ChunkSql) and streams its rows to `sink` in pieces of about
   /// ClientOptions::copy_piece_bytes, with the next partitions fetched in the background.
   /// Throws InternalError when the result's columns do not match `request.targets`.
   FetchStats Fetch(const ChunkRequest& request, CopySink& sink) override;
+
+  /// Runs `sql` and returns its whole result: for small results only (metadata, statistics).
+  QueryResult Query(const std::string& sql);
 
   /// Runs SELECT CURRENT_VERSION() and returns the version text.
   std::string TestConnection();

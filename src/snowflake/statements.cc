@@ -27,6 +27,38 @@ std::string MaxSql(const TableRef& table, const std::string& column) {
   return "SELECT MAX(" + sf::QuoteIdent(column) + ") AS \"M\"" + From(table) + Where(table);
 }
 
+std::string CountWhereSql(const TableRef& table, const std::string& predicate) {
+  return "SELECT COUNT(CASE WHEN " + predicate + " THEN 1 END) AS \"N\"" + From(table) +
+         Where(table);
+}
+
+std::string StatsSql(const TableRef& table, const std::string& column, bool min_max) {
+  std::string col = sf::QuoteIdent(column);
+  std::string sql = "SELECT COUNT(*) AS \"N\", COUNT(" + col + ") AS \"NN\"";
+  if (min_max) sql += ", MIN(" + col + ") AS \"LO\", MAX(" + col + ") AS \"HI\"";
+  return sql + From(table) + Where(table);
+}
+
+std::string CountByValueSql(const TableRef& table, const std::string& expression,
+                            const std::string& predicate) {
+  return "SELECT " + expression + " AS \"V\", COUNT(*) AS \"N\"" + From(table) +
+         Where(table, predicate) + " GROUP BY 1 ORDER BY 1";
+}
+
+std::string KeyBoundariesSql(const TableRef& table, const std::vector<std::string>& keys,
+                             const std::string& predicate, const std::string& partition,
+                             int64_t every) {
+  std::string cols;
+  for (const auto& k : keys) cols += (cols.empty() ? "" : ", ") + sf::QuoteIdent(k);
+  std::string select = partition.empty() ? cols : partition + " AS \"B\", " + cols;
+  std::string outer = partition.empty() ? cols : "\"B\", " + cols;
+  std::string over =
+      (partition.empty() ? "" : "PARTITION BY " + partition + " ") + "ORDER BY " + cols;
+  return "SELECT " + outer + " FROM (SELECT " + select + ", ROW_NUMBER() OVER (" + over +
+         ") AS \"RN\"" + From(table) + Where(table, predicate) + ") WHERE MOD(\"RN\", " +
+         std::to_string(every) + ") = 0 ORDER BY " + outer;
+}
+
 std::string ChunkSql(const ChunkRequest& request) {
   std::string sql = "SELECT ";
   for (size_t i = 0; i < request.columns.size(); ++i) {

@@ -2,7 +2,9 @@
 // nothing else builds them. Pure functions; names and text are quoted with sf:: (core/quote.h).
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/source.h"
 
@@ -16,6 +18,24 @@ std::string CountSql(const TableRef& table);
 
 /// SELECT MAX("column") AS "M" FROM ... WHERE (filter) AND (floor).
 std::string MaxSql(const TableRef& table, const std::string& column);
+
+/// SELECT COUNT(CASE WHEN predicate THEN 1 END) AS "N" FROM ... WHERE (filter) AND (floor).
+std::string CountWhereSql(const TableRef& table, const std::string& predicate);
+
+/// SELECT COUNT(*) AS "N", COUNT("column") AS "NN"[, MIN("column") AS "LO", MAX("column") AS
+/// "HI"] FROM ... WHERE (filter) AND (floor).
+std::string StatsSql(const TableRef& table, const std::string& column, bool min_max);
+
+/// SELECT expression AS "V", COUNT(*) AS "N" FROM ... WHERE (filter) AND (floor) AND
+/// (predicate) GROUP BY 1 ORDER BY 1.
+std::string CountByValueSql(const TableRef& table, const std::string& expression,
+                            const std::string& predicate);
+
+/// The keys of every `every`-th row in key order, numbered by ROW_NUMBER() (partitioned by
+/// `partition` when set, whose value then comes first as "B").
+std::string KeyBoundariesSql(const TableRef& table, const std::vector<std::string>& keys,
+                             const std::string& predicate, const std::string& partition,
+                             int64_t every);
 
 /// The SELECT of a chunk: its columns in order, WHERE (filter) AND (floor) AND (predicate),
 /// ORDER BY, then LIMIT and OFFSET (LIMIT NULL before an OFFSET without a limit).

@@ -2,7 +2,7 @@
 // not depend on Snowflake. It answers the typed operations (Describe, Count, Max, and chunk
 // reads windowed by their limit and offset, which is what the `single` and `offset` strategies
 // need), records every chunk request, and fails on demand. It runs no SQL: filters, floors and
-// chunk predicates are ignored, and Query throws.
+// chunk predicates are ignored, and the planner's statistics throw.
 //
 // The table: ID (NUMBER(38,0)) = i + 1, NAME (TEXT) = "name-<i>" (NULL when i % 7 == 3),
 // UPDATED (TIMESTAMP_NTZ(9)) = 2023-01-01 plus i seconds, for i in [0, rows).
@@ -66,8 +66,16 @@ class FakeSource : public Source {
     if (column == "UPDATED") return std::to_string(1672531200 + last) + ".000000000";
     throw SnowflakeError("FakeSource has no MAX of " + column, Retry::kNever, "002040");
   }
-  QueryResult Query(const std::string& sql) override {
-    throw SnowflakeError("FakeSource runs no SQL: " + sql, Retry::kNever, "002040");
+  // The planner's statistics: the engine's tests store their plans themselves.
+  int64_t CountWhere(const TableRef&, const std::string&) override { throw NoStatistics(); }
+  ColumnStats Stats(const TableRef&, const std::string&, bool) override { throw NoStatistics(); }
+  ValueCounts CountByValue(const TableRef&, const std::string&, const std::string&) override {
+    throw NoStatistics();
+  }
+  std::vector<std::vector<Cell>> KeyBoundaries(const TableRef&, const std::vector<std::string>&,
+                                               const std::string&, const std::string&,
+                                               int64_t) override {
+    throw NoStatistics();
   }
   std::string Explain(const ChunkRequest& request) const override {
     return "FakeSource rows from " + std::to_string(request.offset) +
@@ -110,6 +118,10 @@ class FakeSource : public Source {
   }
 
  private:
+  static SnowflakeError NoStatistics() {
+    return SnowflakeError("FakeSource serves no planner statistics", Retry::kNever, "002040");
+  }
+
   static void WriteRow(CopyBuffer& b, const std::vector<TargetColumn>& targets, int64_t i) {
     b.BeginRow(static_cast<uint16_t>(targets.size()));
     for (size_t c = 0; c < targets.size(); ++c) {

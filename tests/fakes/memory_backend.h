@@ -68,7 +68,7 @@ struct MemoryTarget {
   std::map<std::string, std::function<void()>> refuse;
   std::atomic<bool> alive = true;  ///< Alive() answers this; Reconnect() sets it again
   int schema_checks = 0, reconnects = 0;
-  std::atomic<int> sessions = 0;  ///< opened by worker threads
+  std::atomic<int> sessions = 0;      ///< opened by worker threads
   std::vector<std::string> prepared;  ///< tables, in order
   /// Index definitions restored, by target database.
   std::vector<std::pair<std::string, std::vector<std::string>>> restored;

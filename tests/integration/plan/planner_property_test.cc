@@ -40,11 +40,11 @@ class PlannerPropertyTest : public ::testing::Test {
   }
 
   static SfemuServer* sfemu_;
-  static Source* source_;
+  static snowflake::SnowflakeSource* source_;
 };
 
 SfemuServer* PlannerPropertyTest::sfemu_ = nullptr;
-Source* PlannerPropertyTest::source_ = nullptr;
+snowflake::SnowflakeSource* PlannerPropertyTest::source_ = nullptr;
 
 struct ColumnType {
   std::string sql;  // Snowflake type
@@ -112,7 +112,7 @@ std::string Describe(const plan::Plan& p) {
 }
 
 // One random table; returns "" when every row matched exactly one chunk, else what went wrong.
-std::string RunSeed(uint64_t seed, Source& source, SfemuServer& sfemu) {
+std::string RunSeed(uint64_t seed, snowflake::SnowflakeSource& source, SfemuServer& sfemu) {
   std::mt19937_64 rng(seed);
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
   static const ColumnType kTypes[] = {{"NUMBER(38,0)", 38, 0, false},
@@ -168,10 +168,9 @@ std::string RunSeed(uint64_t seed, Source& source, SfemuServer& sfemu) {
                         std::to_string(rows) + " rows, batch " + std::to_string(batch) +
                         (keyed ? ", keyed on K" : ", no key") + ", " + strategy + "\n" + dump.str();
 
-  plan::SourceQueryRunner runner(source);
   plan::Plan p;
   try {
-    p = plan::PlanTable(input, runner);
+    p = plan::PlanTable(input, source);
   } catch (const std::exception& e) {
     return context + "planning failed: " + e.what();
   }

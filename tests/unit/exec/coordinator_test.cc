@@ -14,10 +14,10 @@
 namespace sf2pg::exec {
 namespace {
 
+using ::testing::ElementsAre;
 using testing::FakeClock;
 using testing::FakeSource;
 using testing::FakeSourceState;
-using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::MemoryBackend;
 using testing::MemoryTarget;
@@ -135,9 +135,7 @@ TEST_F(CoordinatorTest, ATargetAnotherRunOwnsRefusesTheRunAndGivesUpTheTablesNot
   owner.run.metadata = {{"sources", {"b"}}};
   owner.source_name = "b";
   owner.key = {"DB2", "S", "T2"};
-  target_.refuse["T2"] = [owner] {
-    throw run::TargetOwnedError({"db", "public", "t2"}, owner);
-  };
+  target_.refuse["T2"] = [owner] { throw run::TargetOwnedError({"db", "public", "t2"}, owner); };
   EXPECT_THROW(
       {
         try {
@@ -197,10 +195,10 @@ TEST_F(CoordinatorTest, IndexesAnEarlierRunLeftDroppedAreRestoredBeforeAFreshRun
   // An earlier run dropped t1's indexes and was abandoned before it restored them.
   std::vector<std::string> names;
   run::Selection selection = run::SelectTables(config_, {}, {}, &names);
-  std::string earlier = run::OpenRun(target_.tracker, config_, selection, names, "old-hash", {})
-                            .run_id;
-  testing::PlanInMemory(target_.tracker, config_.sources[0], config_.sources[0].tables[0],
-                        earlier, 1, 100);
+  std::string earlier =
+      run::OpenRun(target_.tracker, config_, selection, names, "old-hash", {}).run_id;
+  testing::PlanInMemory(target_.tracker, config_.sources[0], config_.sources[0].tables[0], earlier,
+                        1, 100);
   run::TableRecord record = *target_.tracker.LoadTable(earlier, kT1);
   record.metadata["dropped_indexes"] = {{{"definition", "CREATE INDEX t1_name ON t1 (name)"}}};
   target_.tracker.DeleteTable(earlier, kT1);

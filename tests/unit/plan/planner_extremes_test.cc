@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "fakes/fake_query_runner.h"
+#include "fakes/fake_statistics.h"
 #include "plan/planner.h"
 #include "unit/plan/source_columns.h"
 
@@ -12,8 +12,9 @@ namespace sf2pg::plan {
 namespace {
 
 using ::sf2pg::testing::Col;
-using ::sf2pg::testing::FakeQueryRunner;
-using ::sf2pg::testing::Rows;
+using ::sf2pg::testing::Counts;
+using ::sf2pg::testing::FakeStatistics;
+using ::sf2pg::testing::Figures;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -37,27 +38,26 @@ std::vector<std::string> Predicates(const Plan& p) {
   return out;
 }
 
-std::string HistogramQuery(const FakeQueryRunner& q) {
-  for (const auto& sql : q.queries) {
-    if (sql.find("FLOOR(") != std::string::npos && sql.find("ROW_NUMBER") == std::string::npos)
-      return sql;
-  }
-  return "";
+// The expression of the histogram's buckets; "" when there was none.
+std::string Histogram(const FakeStatistics& q) {
+  auto calls = q.Calls("CountByValue");
+  return calls.empty() ? "" : calls.front().column;
 }
 
 TEST(PlannerExtremes, Number38ExtremesGetExactEdgesAndNoNumberArithmetic) {
   TableInput t = Numeric(2, Col("V", "fixed"), false);
-  FakeQueryRunner q;
-  q.On("MIN(\"V\")", Rows({}, {{"9", "9", kMin, kMax}}));
+  FakeStatistics q;
+  q.stats["V"] = Figures(9, 9, kMin, kMax);
   // want = (9/2+1)*8 = 40 buckets; span 2*10^38-2 -> width 5*10^36 (more than 2^127 / 40).
-  q.On("ROW_NUMBER()", Rows({}, {{"0", kMin}, {"39", kMax}}));
-  q.On("FLOOR(", Rows({}, {{"0", "3"}, {"20", "2"}, {"39", "4"}}));
+  q.boundaries = {{{"0", kMin}, {"39", kMax}}};
+  q.value_counts = {Counts({{"0", 3}, {"20", 2}, {"39", 4}})};
   Plan p = PlanTable(t, q);
   EXPECT_EQ(p.strategy, config::ChunkingStrategy::kNumericRange);
   EXPECT_THAT(p.reason, HasSubstr("exact decimal arithmetic"));
-  std::string histogram = HistogramQuery(q);
-  EXPECT_THAT(histogram, HasSubstr("FLOOR((\"V\"::FLOAT - '-9.9999999999999998e+37'::FLOAT) / "
-                                   "'4.9999999999999998e+36'::FLOAT)"));
+  std::string histogram = Histogram(q);
+  EXPECT_EQ(histogram,
+            "FLOOR((\"V\"::FLOAT - '-9.9999999999999998e+37'::FLOAT) / "
+            "'4.9999999999999998e+36'::FLOAT)");
   EXPECT_THAT(histogram, Not(HasSubstr("\"V\" -")));  // no NUMBER subtraction to overflow
   // Edges lo + b * width, exactly: bucket 20 starts at 1, bucket 39 at 95*10^36 + 1.
   const std::string e39 = "95000000000000000000000000000000000001";
@@ -72,12 +72,11 @@ TEST(PlannerExtremes, Number38ExtremesGetExactEdgesAndNoNumberArithmetic) {
 
 TEST(PlannerExtremes, KeyedExtremesWithNullsAndDuplicatesCoverEveryCell) {
   TableInput t = Numeric(2, Col("V", "fixed"), true);
-  FakeQueryRunner q;
-  q.On("MIN(\"V\")", Rows({}, {{"12", "9", kMin, kMax}}));
-  // The NULL rows split on K; the dense extremes split on (V, K).
-  q.On("\"V\" IS NULL", Rows({}, {{"2"}}));
-  q.On("ROW_NUMBER()", Rows({}, {{"0", kMin, "2"}, {"39", kMax, "7"}, {"39", kMax, "9"}}));
-  q.On("FLOOR(", Rows({}, {{"0", "4"}, {"10", "1"}, {"39", "4"}}));
+  FakeStatistics q;
+  q.stats["V"] = Figures(12, 9, kMin, kMax);
+  // The dense extremes split on (V, K), then the NULL rows on K.
+  q.boundaries = {{{"0", kMin, "2"}, {"39", kMax, "7"}, {"39", kMax, "9"}}, {{"2"}}};
+  q.value_counts = {Counts({{"0", 4}, {"10", 1}, {"39", 4}})};
   Plan p = PlanTable(t, q);
   EXPECT_EQ(p.null_rows, 3);
   int null_chunks = 0;
@@ -87,16 +86,21 @@ TEST(PlannerExtremes, KeyedExtremesWithNullsAndDuplicatesCoverEveryCell) {
   // The first cell is split at (kMin, 2); the last at (kMax, 7) and (kMax, 9).
   EXPECT_EQ(p.chunks[0].bounds.key_hi.values, (std::vector<std::string>{kMin, "2"}));
   EXPECT_EQ(p.chunks.size(), 2u + 1u + 3u + 2u);
+  auto splits = q.Calls("KeyBoundaries");
+  ASSERT_EQ(splits.size(), 2u);
+  EXPECT_EQ(splits[0].keys, (std::vector<std::string>{"V", "K"}));
+  EXPECT_EQ(splits[1].keys, (std::vector<std::string>{"K"}));
+  EXPECT_EQ(splits[1].predicate, "\"V\" IS NULL");
 }
 
 TEST(PlannerExtremes, LargeScalesKeepEveryDigit) {
   TableInput t = Numeric(1, Col("V", "fixed", 37), false);
   const std::string lo = "-9.9999999999999999999999999999999999999";
   const std::string hi = "9.9999999999999999999999999999999999999";
-  FakeQueryRunner q;
-  q.On("MIN(\"V\")", Rows({}, {{"3", "3", lo, hi}}));
+  FakeStatistics q;
+  q.stats["V"] = Figures(3, 3, lo, hi);
   // want = 32: width = (2*10^38-2)/32 + 1 units of 10^-37 = 0.625 exactly.
-  q.On("FLOOR(", Rows({}, {{"0", "1"}, {"16", "1"}, {"31", "1"}}));
+  q.value_counts = {Counts({{"0", 1}, {"16", 1}, {"31", 1}})};
   Plan p = PlanTable(t, q);
   EXPECT_EQ(Predicates(p), (std::vector<std::string>{
                                "(\"V\" < 0.0000000000000000000000000000000000001)",
@@ -108,10 +112,10 @@ TEST(PlannerExtremes, LargeScalesKeepEveryDigit) {
 
 TEST(PlannerExtremes, NegativeOnlyRangeAndOutOfRangeBucketNumbers) {
   TableInput t = Numeric(2, Col("V", "fixed", 2), false);
-  FakeQueryRunner q;
-  q.On("MIN(\"V\")", Rows({}, {{"5", "5", "-500.00", "-100.5"}}));
+  FakeStatistics q;
+  q.stats["V"] = Figures(5, 5, "-500.00", "-100.5");
   // FLOAT rounding may number a row -1 or past the last bucket: clamped, edges stay in range.
-  q.On("FLOOR(", Rows({}, {{"-1.0", "1"}, {"0", "1"}, {"12.0", "2"}, {"24", "1"}}));
+  q.value_counts = {Counts({{"-1.0", 1}, {"0", 1}, {"12.0", 2}, {"24", 1}})};
   Plan p = PlanTable(t, q);
   // want = 24: width = 39950/24 + 1 = 1665 units (16.65); bucket 12 starts at -500 + 199.80,
   // bucket 24 is clamped to the last one, 23, at -500 + 382.95.
@@ -125,10 +129,10 @@ TEST(PlannerExtremes, NegativeOnlyRangeAndOutOfRangeBucketNumbers) {
 
 TEST(PlannerExtremes, SingleValueIsSplitOnTheKey) {
   TableInput t = Numeric(2, Col("V", "fixed"), true);
-  FakeQueryRunner q;
-  q.On("MIN(\"V\")", Rows({}, {{"5", "5", kMax, kMax}}));
-  q.On("ROW_NUMBER()", Rows({}, {{"0", kMax, "2"}, {"0", kMax, "4"}}));
-  q.On("FLOOR(", Rows({}, {{"0", "5"}}));
+  FakeStatistics q;
+  q.stats["V"] = Figures(5, 5, kMax, kMax);
+  q.boundaries = {{{"0", kMax, "2"}, {"0", kMax, "4"}}};
+  q.value_counts = {Counts({{"0", 5}})};
   Plan p = PlanTable(t, q);
   ASSERT_EQ(p.chunks.size(), 3u);
   EXPECT_EQ(p.chunks[0].predicate, "(\"V\" IS NOT NULL) AND (\"V\" < " + kMax +
@@ -151,13 +155,13 @@ TEST(PlannerExtremes, UnrepresentableBoundsFallBackToKeyRanges) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.column.type + " " + c.lo + " .. " + c.hi);
     TableInput t = Numeric(2, c.column, false);
-    FakeQueryRunner q;
-    q.On("MIN(\"V\")", Rows({}, {{"5", "5", c.lo, c.hi}}));
-    q.On("ROW_NUMBER()", Rows({}, {{c.lo}, {c.hi}}));
+    FakeStatistics q;
+    q.stats["V"] = Figures(5, 5, c.lo, c.hi);
+    q.boundaries = {{{c.lo}, {c.hi}}};
     Plan p = PlanTable(t, q);
     EXPECT_THAT(p.reason, HasSubstr("key-range boundaries (ROW_NUMBER)"));
     EXPECT_THAT(p.reason, HasSubstr(c.why));
-    EXPECT_EQ(HistogramQuery(q), "");                    // no arithmetic on the values at all
+    EXPECT_EQ(Histogram(q), "");                         // no arithmetic on the values at all
     EXPECT_EQ(p.chunks.size(), c.lo == c.hi ? 2u : 3u);  // repeated boundaries are dropped
     EXPECT_EQ(p.queries, 2);
   }
@@ -165,9 +169,9 @@ TEST(PlannerExtremes, UnrepresentableBoundsFallBackToKeyRanges) {
 
 TEST(PlannerExtremes, KeylessNullsAreNotWindowedWithoutAnOrder) {
   TableInput t = Numeric(2, Col("V", "fixed"), false);
-  FakeQueryRunner q;
-  q.On("MIN(\"V\")", Rows({}, {{"7", "2", "1", "2"}}));
-  q.On("FLOOR(", Rows({}, {{"0", "1"}, {"1", "1"}}));
+  FakeStatistics q;
+  q.stats["V"] = Figures(7, 2, "1", "2");
+  q.value_counts = {Counts({{"0", 1}, {"1", 1}})};
   Plan p = PlanTable(t, q);
   ASSERT_FALSE(p.chunks.empty());
   const ChunkSpec& nulls = p.chunks.back();

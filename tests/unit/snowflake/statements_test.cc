@@ -38,6 +38,53 @@ TEST(Statements, MaxQuotesTheColumnAndAppliesTheFilter) {
             "SELECT MAX(\"U\"\"X\") AS \"M\" FROM \"DB\".\"S\".\"T\" WHERE (\"REGION\" = 'EU')");
 }
 
+TEST(Statements, CountWhereCountsMatchingRowsWithinTheFilter) {
+  TableRef t = Table();
+  t.filter = "\"Status\" = 'Active'";
+  EXPECT_EQ(CountWhereSql(t, "\"U\" > 5"),
+            "SELECT COUNT(CASE WHEN \"U\" > 5 THEN 1 END) AS \"N\" FROM \"DB\".\"S\".\"T\" "
+            "WHERE (\"Status\" = 'Active')");
+}
+
+TEST(Statements, StatsCountRowsAndNonNullValuesAndMinMaxOnlyWhenAsked) {
+  TableRef t = Table();
+  t.floor = "\"U\" >= 3";
+  EXPECT_EQ(StatsSql(t, "Patient Id", false),
+            "SELECT COUNT(*) AS \"N\", COUNT(\"Patient Id\") AS \"NN\" FROM \"DB\".\"S\".\"T\" "
+            "WHERE (\"U\" >= 3)");
+  EXPECT_EQ(StatsSql(t, "V", true),
+            "SELECT COUNT(*) AS \"N\", COUNT(\"V\") AS \"NN\", MIN(\"V\") AS \"LO\", MAX(\"V\") AS "
+            "\"HI\" FROM \"DB\".\"S\".\"T\" WHERE (\"U\" >= 3)");
+}
+
+TEST(Statements, CountByValueGroupsAndOrdersByTheExpression) {
+  TableRef t = Table();
+  t.filter = "\"Status\" = 'Active'";
+  EXPECT_EQ(
+      CountByValueSql(t, "FLOOR((\"ID\"::FLOAT - '1'::FLOAT) / '11'::FLOAT)", "\"ID\" IS NOT NULL"),
+      "SELECT FLOOR((\"ID\"::FLOAT - '1'::FLOAT) / '11'::FLOAT) AS \"V\", COUNT(*) AS \"N\" "
+      "FROM \"DB\".\"S\".\"T\" WHERE (\"Status\" = 'Active') AND (\"ID\" IS NOT NULL) "
+      "GROUP BY 1 ORDER BY 1");
+  EXPECT_EQ(CountByValueSql(Table(), "\"REGION\"", ""),
+            "SELECT \"REGION\" AS \"V\", COUNT(*) AS \"N\" FROM \"DB\".\"S\".\"T\" GROUP BY 1 "
+            "ORDER BY 1");
+}
+
+TEST(Statements, KeyBoundariesNumberRowsInKeyOrderAndKeepEveryNth) {
+  TableRef t = Table();
+  t.filter = "\"Status\" = 'Active'";
+  EXPECT_EQ(KeyBoundariesSql(t, {"Patient Id"}, "\"Patient Id\" IS NOT NULL", "", 2),
+            "SELECT \"Patient Id\" FROM (SELECT \"Patient Id\", ROW_NUMBER() OVER (ORDER BY "
+            "\"Patient Id\") AS \"RN\" FROM \"DB\".\"S\".\"T\" WHERE (\"Status\" = 'Active') AND "
+            "(\"Patient Id\" IS NOT NULL)) WHERE MOD(\"RN\", 2) = 0 ORDER BY \"Patient Id\"");
+  // Partitioned: numbering restarts at each bucket, whose value comes first.
+  EXPECT_EQ(KeyBoundariesSql(Table(), {"V", "K"}, "\"V\" >= 1", "FLOOR(\"V\")", 100),
+            "SELECT \"B\", \"V\", \"K\" FROM (SELECT FLOOR(\"V\") AS \"B\", \"V\", \"K\", "
+            "ROW_NUMBER() OVER (PARTITION BY FLOOR(\"V\") ORDER BY \"V\", \"K\") AS \"RN\" FROM "
+            "\"DB\".\"S\".\"T\" WHERE (\"V\" >= 1)) WHERE MOD(\"RN\", 100) = 0 ORDER BY \"B\", "
+            "\"V\", \"K\"");
+}
+
 TEST(Statements, ChunkSelectsItsColumnsWithinFilterFloorAndPredicateInOrder) {
   ChunkRequest r;
   r.table = Table();
