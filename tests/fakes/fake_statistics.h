@@ -20,8 +20,8 @@ using Keys = std::vector<std::vector<Cell>>;
 class FakeStatistics : public SourceStatistics {
  public:
   // Answers.
-  std::optional<int64_t> count;        ///< Count()
-  std::optional<int64_t> count_where;  ///< CountWhere()
+  std::optional<int64_t> count;              ///< Count()
+  std::optional<int64_t> count_where;        ///< CountWhere()
   std::map<std::string, ColumnStats> stats;  ///< Stats(), by column
   /// CountByValue() and KeyBoundaries(): the n-th call gets the n-th answer (the last one
   /// repeats).
@@ -32,9 +32,9 @@ class FakeStatistics : public SourceStatistics {
   struct Call {
     std::string op;  ///< Count, CountWhere, Stats, CountByValue, KeyBoundaries
     TableRef table;
-    std::string column;      ///< Stats: the column; CountByValue: the expression
-    std::string predicate;   ///< CountWhere, CountByValue, KeyBoundaries
-    bool min_max = false;    ///< Stats
+    std::string column;             ///< Stats: the column; CountByValue: the expression
+    std::string predicate;          ///< CountWhere, CountByValue, KeyBoundaries
+    bool min_max = false;           ///< Stats
     std::vector<std::string> keys;  ///< KeyBoundaries
     std::string partition;          ///< KeyBoundaries
     int64_t every = 0;              ///< KeyBoundaries

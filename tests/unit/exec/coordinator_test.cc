@@ -214,6 +214,28 @@ TEST_F(CoordinatorTest, IndexesAnEarlierRunLeftDroppedAreRestoredBeforeAFreshRun
   EXPECT_TRUE(target_.tracker.LoadTable(earlier, kT1)->indexes_restored);
 }
 
+TEST_F(CoordinatorTest, AJoinedProcessLoadsThePlannedTablesAndLeavesSettlingToThePlanner) {
+  // The planning process opened the run and has planned T1 so far; T2 is still a placeholder.
+  std::vector<std::string> names;
+  run::Selection selection = run::SelectTables(config_, {}, {}, &names);
+  std::string id = run::OpenRun(target_.tracker, config_, selection, names,
+                                run::ExecutionHashOf(config_, names, {}), {})
+                       .run_id;
+  testing::PlanInMemory(target_.tracker, config_.sources[0], config_.sources[0].tables[0], id, 3,
+                        100);
+
+  options_.join_run_id = id;
+  MigrationResult r = Migrate();
+  EXPECT_EQ(r.run_id, id);
+  EXPECT_THAT(target_.prepared, ElementsAre("T1"));  // T2 is left to the planner
+  EXPECT_EQ(r.status, RunStatus::kRunning);
+  EXPECT_EQ(r.error, "other workers are still loading chunks of this run");
+  ASSERT_EQ(r.tables.size(), 1u);
+  EXPECT_EQ(r.tables[0].chunks_loaded, 3);
+  EXPECT_EQ(Run(id).status, RunStatus::kRunning);  // not settled by the joined process
+  EXPECT_EQ(target_.tracker.LoadTable(id, kT2)->status, TableStatus::kPending);
+}
+
 TEST_F(CoordinatorTest, SettlingReconnectsWhenTheCoordinatorsSessionDiedWhileWorkersRan) {
   deps_.on_chunk = [this] { target_.alive = false; };
   MigrationResult r = Migrate();
