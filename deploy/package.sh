@@ -4,6 +4,8 @@
 #   bootstrap        shell script Lambda starts; execs bin/sf2pg through the bundled loader
 #   bin/sf2pg        the sf2pg binary (stripped)
 #   lib/             every shared library sf2pg needs, glibc and its dynamic loader included
+#   licenses/        sf2pg's LICENSE, and the Debian copyright file of each bundled library's
+#                    package (<package>.copyright): the zip redistributes those libraries
 #   config.json      with --config
 #
 # Without --config the function would start with no configuration (an init error on every
@@ -62,22 +64,41 @@ binary="$build_dir/sf2pg"
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-mkdir -p "$stage/bin" "$stage/lib"
+mkdir -p "$stage/bin" "$stage/lib" "$stage/licenses"
 strip --strip-unneeded -o "$stage/bin/sf2pg" "$binary"
 
 # Every library the dynamic linker resolves for sf2pg, under the name it is asked for, plus the
 # loader itself. (sf2pg loads nothing with dlopen; glibc 2.34+ has the files and dns NSS
 # modules built in.)
 loader=""
+bundled=()
 while read -r line; do
   if [[ "$line" =~ ^([^[:space:]]+)[[:space:]]=\>[[:space:]](/[^[:space:]]+) ]]; then
     cp -L "${BASH_REMATCH[2]}" "$stage/lib/${BASH_REMATCH[1]}"
+    bundled+=("${BASH_REMATCH[2]}")
   elif [[ "$line" =~ ^(/[^[:space:]]+ld-linux[^[:space:]]*) ]]; then
     loader=$(basename "${BASH_REMATCH[1]}")
     cp -L "${BASH_REMATCH[1]}" "$stage/lib/$loader"
+    bundled+=("${BASH_REMATCH[1]}")
   fi
 done < <(ldd "$binary")
 [[ -n "$loader" ]] || { echo "$0: no dynamic loader found in ldd output" >&2; exit 1; }
+
+# The licence of every library the zip redistributes: the copyright file of the Debian package
+# that installed it. A library no package owns (built by hand) is named, so its licence can be
+# added with --add.
+cp LICENSE "$stage/licenses/sf2pg.LICENSE"
+for library in "${bundled[@]}"; do
+  owner=""
+  for candidate in "$library" "$(readlink -f "$library")"; do
+    owner=$(dpkg-query -S "$candidate" 2>/dev/null | head -n 1 | cut -d: -f1) && [[ -n "$owner" ]] && break
+  done
+  if [[ -n "$owner" && -f "/usr/share/doc/$owner/copyright" ]]; then
+    cp "/usr/share/doc/$owner/copyright" "$stage/licenses/$owner.copyright"
+  else
+    echo "$0: warning: no package owns $library; add its licence with --add" >&2
+  fi
+done
 
 cat > "$stage/bootstrap" <<BOOT
 #!/bin/sh

@@ -26,7 +26,8 @@ test('package: zip layout and size, and modes Lambda\'s non-root user can read u
   const size = fs.statSync(zip).size;
   assert.ok(size < 50 * 1024 * 1024, `zip is ${size} bytes`);
   execFileSync('unzip', ['-q', zip, '-d', unpacked]);
-  for (const f of ['bootstrap', 'bin/sf2pg', 'config.json', 'lib/libc.so.6', 'lib/libpq.so.5', 'lib/libcurl.so.4']) {
+  for (const f of ['bootstrap', 'bin/sf2pg', 'config.json', 'lib/libc.so.6', 'lib/libpq.so.5', 'lib/libcurl.so.4',
+    'licenses/sf2pg.LICENSE', 'licenses/libc6.copyright', 'licenses/libpq5.copyright', 'licenses/libssl3.copyright']) {
     assert.ok(fs.existsSync(path.join(unpacked, f)), f);
   }
   assert.ok(fs.statSync(path.join(unpacked, 'bootstrap')).mode & 0o111, 'bootstrap is executable');
