@@ -96,9 +96,9 @@ void SuggestChunking(const CatalogEntry& table, Json& out, Json& why) {
     return;
   }
   out["uniqueness_columns"] = table.primary_key;
-  why["uniqueness_columns"] = "the primary key (SHOW PRIMARY KEYS): " +
-                              JoinNames(table.primary_key) +
-                              "; it orders every chunk and is the ON CONFLICT target of UPSERT";
+  why["uniqueness_columns"] =
+      "the primary key (SHOW PRIMARY KEYS): " + JoinNames(table.primary_key) +
+      "; it orders every chunk and is the ON CONFLICT target of UPSERT";
   const SourceColumn* first = Column(table, table.primary_key.front());
   std::optional<std::string> type = first ? ChunkingType(*first) : std::nullopt;
   plan::KeyKind kind{};
@@ -111,27 +111,20 @@ void SuggestChunking(const CatalogEntry& table, Json& out, Json& why) {
   }
   out["chunking_columns"] = std::vector<std::string>{first->name};
   out["chunking_column_types"] = std::vector<std::string>{*type};
-  std::string on = "the first key column " + Describe(*first);
-  switch (kind) {
-    case plan::KeyKind::kNumeric:
-      out["chunking_strategy"] = "numeric_range";
-      why["chunking"] = "numeric_range on " + on +
-                        ": one histogram query, chunks are value ranges of at most batch_size "
-                        "rows";
-      break;
-    case plan::KeyKind::kDate:
-      out["chunking_strategy"] = "date_range";
-      why["chunking"] = "date_range on " + on +
-                        ": per-day counts in one query, dense days split on the key; loads "
-                        "with UPSERT";
-      break;
-    case plan::KeyKind::kText:
-      out["chunking_strategy"] = "key_range";
-      why["chunking"] = "key_range on " + on +
-                        ": every batch_size-th key from one sorted scan, chunks read by key "
-                        "range";
-      break;
-  }
+  using Strategy = config::ChunkingStrategy;
+  auto [strategy, how] =
+      kind == plan::KeyKind::kNumeric
+          ? std::pair{Strategy::kNumericRange,
+                      "one histogram query, chunks are value ranges of at most batch_size rows"}
+      : kind == plan::KeyKind::kDate
+          ? std::pair{Strategy::kDateRange,
+                      "per-day counts in one query, dense days split on the key; loads with "
+                      "UPSERT"}
+          : std::pair{Strategy::kKeyRange,
+                      "every batch_size-th key from one sorted scan, chunks read by key range"};
+  out["chunking_strategy"] = config::ToString(strategy);
+  why["chunking"] =
+      config::ToString(strategy) + " on the first key column " + Describe(*first) + ": " + how;
 }
 
 // Suggests an incremental watermark: the best-named date/timestamp column.
@@ -141,9 +134,8 @@ void SuggestWatermark(const CatalogEntry& table, config::IdentifierCase identifi
   for (const auto& c : table.columns) {
     if (WatermarkScore(c) > 0) candidates.push_back(&c);
   }
-  std::stable_sort(candidates.begin(), candidates.end(), [](auto* a, auto* b) {
-    return WatermarkScore(*a) > WatermarkScore(*b);
-  });
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](auto* a, auto* b) { return WatermarkScore(*a) > WatermarkScore(*b); });
   if (candidates.empty()) {
     why["watermark"] =
         "no date/timestamp column named like an update time (UPDATED..., MODIFIED..., "
@@ -152,7 +144,8 @@ void SuggestWatermark(const CatalogEntry& table, config::IdentifierCase identifi
   }
   const SourceColumn& best = *candidates.front();
   std::string others;
-  for (size_t i = 1; i < candidates.size(); ++i) others += (i > 1 ? ", " : "") + candidates[i]->name;
+  for (size_t i = 1; i < candidates.size(); ++i)
+    others += (i > 1 ? ", " : "") + candidates[i]->name;
   if (!others.empty()) others = " (also considered: " + others + ")";
   if (table.primary_key.empty()) {
     why["watermark"] = Describe(best) +
@@ -173,7 +166,8 @@ void SuggestWatermark(const CatalogEntry& table, config::IdentifierCase identifi
 // Sets batch sizes from the catalog's bytes per row.
 void SuggestBatch(const CatalogEntry& table, Json& out, Json& why) {
   if (table.rows <= 0 || table.bytes <= 0) {
-    why["batch_size"] = "the catalog gives no row width (empty table): the global batch sizes apply";
+    why["batch_size"] =
+        "the catalog gives no row width (empty table): the global batch sizes apply";
     return;
   }
   int64_t per_row = std::max<int64_t>(1, (table.bytes + table.rows - 1) / table.rows);
@@ -183,19 +177,18 @@ void SuggestBatch(const CatalogEntry& table, Json& out, Json& why) {
   out["batch_size_copy_mode"] = 2 * batch;
   out["bytes_per_row"] = per_row;
   why["batch_size"] = "about " + std::to_string(per_row) +
-                      " bytes per row in the catalog: chunks of about " +
-                      HumanBytes(kChunkBytes) + " of stored data (" +
-                      report::Thousands(kMinBatch) + " to " + report::Thousands(kMaxBatch) +
-                      " rows) for UPSERT, twice that for COPY";
+                      " bytes per row in the catalog: chunks of about " + HumanBytes(kChunkBytes) +
+                      " of stored data (" + report::Thousands(kMinBatch) + " to " +
+                      report::Thousands(kMaxBatch) + " rows) for UPSERT, twice that for COPY";
 }
 
 Json TableConfig(const CatalogEntry& table, std::set<std::string>* targets) {
   Json out;
   Json why;
-  why["catalog"] = (table.rows < 0 ? std::string("unknown rows")
-                                   : report::Thousands(table.rows) + " rows") +
-                   ", " + (table.bytes < 0 ? std::string("unknown size") : HumanBytes(table.bytes)) +
-                   " (SHOW TABLES)";
+  why["catalog"] =
+      (table.rows < 0 ? std::string("unknown rows") : report::Thousands(table.rows) + " rows") +
+      ", " + (table.bytes < 0 ? std::string("unknown size") : HumanBytes(table.bytes)) +
+      " (SHOW TABLES)";
   out["source"] = table.name;
 
   auto identifier_case = config::IdentifierCase::kLower;
@@ -203,8 +196,8 @@ Json TableConfig(const CatalogEntry& table, std::set<std::string>* targets) {
   if (!problems.empty() &&
       plan::ColumnNameProblems(table.columns, config::IdentifierCase::kPreserve).empty()) {
     identifier_case = config::IdentifierCase::kPreserve;
-    why["identifier_case"] = "column names are kept as they are: lower-casing them would " +
-                             problems.front();
+    why["identifier_case"] =
+        "column names are kept as they are: lower-casing them would " + problems.front();
     problems.clear();
   }
 
@@ -346,13 +339,21 @@ POSTGRES_PASSWORD=<password>
 }
 
 InitResult RunInit(const GlobalOptions& global, const InitOptions& options) {
+  auto full = [](const std::string& path) {
+    return std::filesystem::absolute(path).lexically_normal();
+  };
+  if (full(options.out) == full(options.env_out)) {
+    throw ConfigError("--out and --env-out both name " + options.out + ": give two files");
+  }
   for (const auto& path : {options.out, options.env_out}) {
     if (!options.force && std::filesystem::exists(path)) {
-      throw ConfigError(path + ": already exists; sf2pg init does not overwrite it (use --force, "
-                               "or choose another file with --out or --env-out)");
+      throw ConfigError(path +
+                        ": already exists; sf2pg init does not overwrite it (use --force, "
+                        "or choose another file with --out or --env-out)");
     }
   }
-  config::Credentials credentials = LoadCredentialsOnly(global, {.snowflake = true, .postgres = false});
+  config::Credentials credentials =
+      LoadCredentialsOnly(global, {.snowflake = true, .postgres = false});
   auto source = CatalogSource(credentials);
   std::string where =
       "Snowflake schema " + sf::QuoteIdent(options.database) + "." + sf::QuoteIdent(options.schema);
@@ -407,11 +408,11 @@ std::string InitSummary(const InitResult& result) {
     if (t.contains("chunking_columns"))
       chunking += " on " + t["chunking_columns"][0].get<std::string>();
     if (!t.value("enabled", true)) chunking = "DISABLED (see _why)";
-    table.Add({entry.name, entry.rows < 0 ? "?" : report::Thousands(entry.rows),
-               entry.bytes < 0 ? "?" : HumanBytes(entry.bytes), key.empty() ? "(none)" : key,
-               chunking, text("source_watermark"),
-               t.contains("batch_size") ? report::Thousands(t["batch_size"].get<int64_t>())
-                                        : "default"});
+    table.Add(
+        {entry.name, entry.rows < 0 ? "?" : report::Thousands(entry.rows),
+         entry.bytes < 0 ? "?" : HumanBytes(entry.bytes), key.empty() ? "(none)" : key, chunking,
+         text("source_watermark"),
+         t.contains("batch_size") ? report::Thousands(t["batch_size"].get<int64_t>()) : "default"});
   }
   return table.Render();
 }

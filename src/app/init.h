@@ -15,15 +15,16 @@
 namespace sf2pg::app {
 
 struct InitOptions {
-  std::string database;             ///< Snowflake database, as stored
-  std::string schema;               ///< Snowflake schema, as stored
-  std::vector<std::string> tables;  ///< name patterns (`*`, `?`; ASCII case-insensitive); empty = all
+  std::string database;  ///< Snowflake database, as stored
+  std::string schema;    ///< Snowflake schema, as stored
+  std::vector<std::string>
+      tables;  ///< name patterns (`*`, `?`; ASCII case-insensitive); empty = all
   std::string out = "config.json";
   std::string env_out = ".env.example";
-  bool force = false;            ///< overwrite existing output files
-  std::string source_name;       ///< default: the database name, lower-cased
-  std::string target_database;   ///< default: the database name as PostgreSQL would fold it
-  std::string target_schema;     ///< default: the schema name as PostgreSQL would fold it
+  bool force = false;           ///< overwrite existing output files
+  std::string source_name;      ///< default: the database name, lower-cased
+  std::string target_database;  ///< default: the database name as PostgreSQL would fold it
+  std::string target_schema;    ///< default: the schema name as PostgreSQL would fold it
 };
 
 /// What the catalog says about one table.

@@ -45,9 +45,9 @@ class InitTest : public ::testing::Test {
          }) {
       sfemu_->Sql(sql);
     }
-    for (const std::string& table : {std::string("\"select\""), std::string("FOO"),
-                                     std::string("\"foo\""), "\"" + LongTable("A") + "\"",
-                                     "\"" + LongTable("B") + "\""}) {
+    for (const std::string& table :
+         {std::string("\"select\""), std::string("FOO"), std::string("\"foo\""),
+          "\"" + LongTable("A") + "\"", "\"" + LongTable("B") + "\""}) {
       std::string first = table == "\"select\"" ? "\"from\"" : "ID";
       sfemu_->Sql("INSERT INTO " + Odd(table) + " (" + first + ") VALUES (1), (2), (3)");
     }
@@ -91,8 +91,12 @@ class InitTest : public ::testing::Test {
   // init for `database`.`schema` into the test's target database, then the checks a user runs.
   json InitAndCheck(const std::string& database, const std::string& schema,
                     std::vector<std::string> more = {}) {
-    std::vector<std::string> args = {"init",       "--database",        database,
-                                     "--schema",   schema,              "--target-database",
+    std::vector<std::string> args = {"init",
+                                     "--database",
+                                     database,
+                                     "--schema",
+                                     schema,
+                                     "--target-database",
                                      TestPg::Db("init_target")};
     args.insert(args.end(), more.begin(), more.end());
     auto init = Run(args);
@@ -155,7 +159,8 @@ TEST_F(InitTest, DemoDataSetGivesAConfigThatValidatesAndPlans) {
   // The human summary lists each table with its row count from the catalog.
   std::string visits = Count("ANALYTICS.BI.FACTVISIT");
   ASSERT_GE(visits.size(), 4u);
-  std::string grouped = visits.substr(0, visits.size() - 3) + "," + visits.substr(visits.size() - 3);
+  std::string grouped =
+      visits.substr(0, visits.size() - 3) + "," + visits.substr(visits.size() - 3);
   EXPECT_THAT(last_init_.out, HasSubstr("FACTVISIT"));
   EXPECT_THAT(last_init_.out, HasSubstr(grouped));
   EXPECT_THAT(last_init_.out, HasSubstr("wrote config.json: 2 table(s) of ANALYTICS.BI"));
@@ -232,9 +237,15 @@ TEST_F(InitTest, ExistingFilesAreKeptUnlessForced) {
   EXPECT_THAT(env_refused.err, HasSubstr(".env.example: already exists"));
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/config.json"));
 
+  auto same = Run({"init", "--database", "ANALYTICS", "--schema", "BI", "--out", "x", "--env-out",
+                   "./x", "--force"});
+  EXPECT_EQ(same.exit_code, kExitUsage);
+  EXPECT_THAT(same.err, HasSubstr("--out and --env-out both name x"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/x"));
+
   // --config names the output too, so validate-config reads what init wrote.
-  auto forced = Run({"init", "--database", "ANALYTICS", "--schema", "BI", "--config", "mine.json",
-                     "--force"});
+  auto forced = Run(
+      {"init", "--database", "ANALYTICS", "--schema", "BI", "--config", "mine.json", "--force"});
   EXPECT_EQ(forced.exit_code, kExitDone) << forced.err;
   EXPECT_EQ(ReadJsonFile(dir_ + "/mine.json")["sources"][0]["source_sf_database"], "ANALYTICS");
   EXPECT_THAT(ReadFileText(dir_ + "/.env.example"), HasSubstr("SNOWFLAKE_ACCOUNT=<"));
@@ -248,7 +259,8 @@ TEST_F(InitTest, NoSecretFromTheEnvironmentIsWrittenOrPrinted) {
   auto r = Run({"init", "--database", "ANALYTICS", "--schema", "BI", "--env-out", "my.env"}, env);
   ASSERT_EQ(r.exit_code, kExitDone) << r.err;
   // Secrets appear nowhere; the account and URL are not copied into the files either.
-  std::vector<std::string> secrets = {env["POSTGRES_PASSWORD"], env["SNOWFLAKE_RSA_KEY_PASSPHRASE"]};
+  std::vector<std::string> secrets = {env["POSTGRES_PASSWORD"],
+                                      env["SNOWFLAKE_RSA_KEY_PASSPHRASE"]};
   std::string key = env["SNOWFLAKE_RSA_KEY"];
   for (size_t at = 0; (at = key.find('\n', at)) != std::string::npos; ++at) {
     std::string line = key.substr(at + 1, key.find('\n', at + 1) - at - 1);

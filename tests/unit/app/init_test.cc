@@ -85,8 +85,8 @@ TEST(InitConfig, NumericKeyGivesNumericRangesAndAnUpdateTimeAWatermark) {
   SourceColumn id = Col("VISIT_ID", "fixed");
   id.precision = 38;
   Json t = Tables({Table("FACTVISIT",
-                         {id, Col("LOAD_TS", "timestamp_ntz"),
-                          Col("UPDATED_AT", "timestamp_ntz"), Col("NOTES", "text")},
+                         {id, Col("LOAD_TS", "timestamp_ntz"), Col("UPDATED_AT", "timestamp_ntz"),
+                          Col("NOTES", "text")},
                          {"VISIT_ID"})})[0];
   EXPECT_EQ(t["source"], "FACTVISIT");
   EXPECT_EQ(t["target"], "factvisit");
@@ -104,10 +104,9 @@ TEST(InitConfig, NumericKeyGivesNumericRangesAndAnUpdateTimeAWatermark) {
 }
 
 TEST(InitConfig, TextAndDateKeysGetKeyAndDateRanges) {
-  Json tables = Tables({Table("DIMPATIENT", {Col("Patient Id", "text"), Col("V", "text")},
-                              {"Patient Id"}),
-                        Table("DAILY", {Col("DAY", "date"), Col("REGION", "text")},
-                              {"DAY", "REGION"})});
+  Json tables =
+      Tables({Table("DIMPATIENT", {Col("Patient Id", "text"), Col("V", "text")}, {"Patient Id"}),
+              Table("DAILY", {Col("DAY", "date"), Col("REGION", "text")}, {"DAY", "REGION"})});
   EXPECT_EQ(tables[0]["chunking_strategy"], "key_range");
   EXPECT_EQ(tables[0]["chunking_column_types"], Json::array({"varchar"}));
   EXPECT_EQ(tables[0]["target"], "dimpatient");
@@ -160,12 +159,11 @@ TEST(InitConfig, AwkwardTableNamesGetLegalDistinctTargets) {
   std::string e = "\xC3\x89";  // two bytes
   std::string long_a = std::string(62, 'X') + e + "A";
   std::string long_b = std::string(62, 'X') + e + "B";
-  Json tables = Tables({Table("FOO", {Col("ID", "fixed")}, {"ID"}),
-                        Table("foo", {Col("ID", "fixed")}, {"ID"}),
-                        Table("select", {Col("ID", "fixed")}, {"ID"}),
-                        Table("Order \"Lines\"", {Col("ID", "fixed")}, {"ID"}),
-                        Table(long_a, {Col("ID", "fixed")}, {"ID"}),
-                        Table(long_b, {Col("ID", "fixed")}, {"ID"})});
+  Json tables = Tables(
+      {Table("FOO", {Col("ID", "fixed")}, {"ID"}), Table("foo", {Col("ID", "fixed")}, {"ID"}),
+       Table("select", {Col("ID", "fixed")}, {"ID"}),
+       Table("Order \"Lines\"", {Col("ID", "fixed")}, {"ID"}),
+       Table(long_a, {Col("ID", "fixed")}, {"ID"}), Table(long_b, {Col("ID", "fixed")}, {"ID"})});
   std::set<std::string> targets;
   for (const auto& t : tables) {
     std::string target = t["target"];
@@ -213,9 +211,8 @@ TEST(InitConfig, SourceNamesFollowTheOptions) {
 
 TEST(InitEnv, TemplateHoldsPlaceholdersOnlyAndParses) {
   auto values = config::ParseDotenv(EnvTemplate(), ".env.example");
-  for (const char* name :
-       {"SNOWFLAKE_ACCOUNT", "SNOWFLAKE_USER", "SNOWFLAKE_RSA_KEY_FILE", "POSTGRES_HOST",
-        "POSTGRES_USER", "POSTGRES_PASSWORD"}) {
+  for (const char* name : {"SNOWFLAKE_ACCOUNT", "SNOWFLAKE_USER", "SNOWFLAKE_RSA_KEY_FILE",
+                           "POSTGRES_HOST", "POSTGRES_USER", "POSTGRES_PASSWORD"}) {
     ASSERT_TRUE(values.count(name)) << name;
     EXPECT_TRUE(values[name].starts_with("<") && values[name].ends_with(">"))
         << name << "=" << values[name];
