@@ -16,18 +16,43 @@ Context LoadContext(const GlobalOptions& global, config::CredentialNeeds needs) 
   return LoadContext(global, needs, config::Environment::FromProcess(global.env_file));
 }
 
+namespace {
+
+// Logging as the options and the credentials' LOG_LEVEL ask.
+void InitLogging(const GlobalOptions& global, const config::Credentials& credentials) {
+  std::string level = global.log_level.empty() ? credentials.log_level : global.log_level;
+  if (global.quiet && (level == "debug" || level == "info")) level = "warning";
+  bool json =
+      global.log_format == "json" || (global.log_format == "auto" && !isatty(STDERR_FILENO));
+  log::Init(json ? log::Format::kJson : log::Format::kText, level);
+}
+
+}  // namespace
+
+config::Credentials LoadCredentialsOnly(const GlobalOptions& global,
+                                        config::CredentialNeeds needs) {
+  std::vector<config::Problem> problems;
+  auto env = config::Environment::FromProcess(global.env_file);
+  config::Credentials credentials = config::LoadCredentials(env, needs, &problems);
+  InitLogging(global, credentials);
+  std::vector<config::Problem> errors;
+  for (const auto& p : problems) {
+    if (p.warning)
+      log::Warn(p.path + ": " + p.message);
+    else
+      errors.push_back(p);
+  }
+  if (!errors.empty()) throw ConfigError(config::FormatProblems(errors, false));
+  return credentials;
+}
+
 Context LoadContext(const GlobalOptions& global, config::CredentialNeeds needs,
                     const config::Environment& env) {
   std::vector<config::Problem> problems;
   Context context;
   context.config_path = global.config_path;
   context.credentials = config::LoadCredentials(env, needs, &problems);
-
-  std::string level = global.log_level.empty() ? context.credentials.log_level : global.log_level;
-  if (global.quiet && (level == "debug" || level == "info")) level = "warning";
-  bool json =
-      global.log_format == "json" || (global.log_format == "auto" && !isatty(STDERR_FILENO));
-  log::Init(json ? log::Format::kJson : log::Format::kText, level);
+  InitLogging(global, context.credentials);
 
   std::vector<config::Problem> config_problems;
   try {

@@ -26,6 +26,10 @@ Context LoadContext(const GlobalOptions& global, config::CredentialNeeds needs);
 Context LoadContext(const GlobalOptions& global, config::CredentialNeeds needs,
                     const config::Environment& env);
 
+/// Reads the credentials `needs` asks for and sets up logging, without a config.json (for
+/// commands that write one). Throws ConfigError listing every missing or malformed variable.
+config::Credentials LoadCredentialsOnly(const GlobalOptions& global, config::CredentialNeeds needs);
+
 /// Connection settings for `database` on the configured PostgreSQL server.
 postgres::ConnectParams PostgresParams(const config::Credentials& credentials,
                                        const std::string& database);

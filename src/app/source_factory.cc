@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "snowflake/snowflake_source.h"
-
 namespace sf2pg::app {
 namespace {
 
@@ -34,6 +32,10 @@ std::function<std::unique_ptr<Source>()> SnowflakeSourceFactory(
     const config::Config& config, const config::Credentials& credentials) {
   auto options = Options(&config, credentials);
   return [options]() -> std::unique_ptr<Source> { return snowflake::MakeSnowflakeSource(options); };
+}
+
+std::unique_ptr<snowflake::SnowflakeSource> CatalogSource(const config::Credentials& credentials) {
+  return snowflake::MakeSnowflakeSource(Options(nullptr, credentials));
 }
 
 std::string TestSnowflake(const config::Credentials& credentials, const config::Config* config) {

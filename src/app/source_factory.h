@@ -7,12 +7,16 @@
 
 #include "config/config.h"
 #include "core/source.h"
+#include "snowflake/snowflake_source.h"
 
 namespace sf2pg::app {
 
 /// A factory of Snowflake sources for `credentials`; each call opens a new session.
 std::function<std::unique_ptr<Source>()> SnowflakeSourceFactory(
     const config::Config& config, const config::Credentials& credentials);
+
+/// A Snowflake session for reading the catalog (sf2pg init), without a config.json.
+std::unique_ptr<snowflake::SnowflakeSource> CatalogSource(const config::Credentials& credentials);
 
 /// Longest wait of `test-connections` on Snowflake (request_timeout_seconds when smaller).
 inline constexpr std::chrono::seconds kTestConnectionLimit{30};

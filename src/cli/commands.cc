@@ -57,6 +57,17 @@ int ValidateConfig(const GlobalOptions& global) {
   return kExitDone;
 }
 
+int Init(const GlobalOptions& global, const app::InitOptions& options) {
+  app::InitResult result = app::RunInit(global, options);
+  std::cout << app::InitSummary(result) << "wrote " << options.out << ": " << result.tables.size()
+            << " table(s) of " << options.database << "." << options.schema
+            << "; each table's _why explains its keys\n"
+            << "wrote " << options.env_out
+            << ": credential placeholders to fill in (no value was copied)\n"
+            << "next: sf2pg validate-config --config " << options.out << ", then sf2pg plan\n";
+  return kExitDone;
+}
+
 int TestConnections(const GlobalOptions& global) {
   Context context = LoadContext(global, {.snowflake = true, .postgres = true});
   std::vector<ConnectionCheck> checks = CheckPostgres(context);

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "app/init.h"
 #include "app/options.h"
 
 namespace sf2pg::cli {
@@ -14,6 +15,9 @@ using app::StatusOptions;
 using app::VerifyOptions;
 
 int ValidateConfig(const GlobalOptions& global);
+/// Writes a starting config.json and .env template from the Snowflake catalog (app/init.h) and
+/// prints what it found.
+int Init(const GlobalOptions& global, const app::InitOptions& options);
 int Verify(const GlobalOptions& global, const VerifyOptions& options);
 int TestConnections(const GlobalOptions& global);
 int Migrate(const GlobalOptions& global, const MigrateOptions& options);

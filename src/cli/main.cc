@@ -23,6 +23,7 @@ namespace {
 
 constexpr const char* kExamples = R"(
 Examples:
+  sf2pg init --database ANALYTICS --schema BI --tables 'FACT*,DIMPATIENT'   # write config.json
   sf2pg validate-config --config config.json
   sf2pg test-connections
   sf2pg migrate                               # all enabled sources, resume if possible
@@ -93,6 +94,27 @@ int main(int argc, char** argv) {
 
   auto* validate = app.add_subcommand("validate-config", "Check config.json and the environment");
   add_global(validate);
+  app::InitOptions init_options;
+  auto* init = app.add_subcommand(
+      "init",
+      "Write a starting config.json (and a .env template) from a Snowflake schema's catalog");
+  add_global(init);
+  init->add_option("--database", init_options.database, "Snowflake database, as stored")
+      ->required();
+  init->add_option("--schema", init_options.schema, "Snowflake schema, as stored")->required();
+  init->add_option("-t,--tables", init_options.tables,
+                   "Only tables matching these patterns (comma separated; * and ?, any case)")
+      ->delimiter(',');
+  init->add_option("--out", init_options.out, "Config file to write (default: the --config file)");
+  init->add_option("--env-out", init_options.env_out, "Credentials template to write");
+  init->add_flag("--force", init_options.force, "Overwrite the output files if they exist");
+  init->add_option("--source-name", init_options.source_name,
+                   "source_name (default: the database, lower-cased)");
+  init->add_option("--target-database", init_options.target_database,
+                   "PostgreSQL database (default: the Snowflake database, lower-cased)");
+  init->add_option("--target-schema", init_options.target_schema,
+                   "PostgreSQL schema (default: the Snowflake schema, lower-cased)");
+
   auto* test = app.add_subcommand("test-connections", "Connect to Snowflake and PostgreSQL");
   add_global(test);
 
@@ -170,6 +192,10 @@ int main(int argc, char** argv) {
 
   try {
     if (*validate) return cli::ValidateConfig(global);
+    if (*init) {
+      if (init->get_option("--out")->count() == 0) init_options.out = global.config_path;
+      return cli::Init(global, init_options);
+    }
     if (*test) return cli::TestConnections(global);
     if (*run) return cli::Migrate(global, migrate);
     if (*stat) return cli::Status(global, status);

@@ -23,14 +23,16 @@ std::string SnowflakeName(const SourceConfig& s, const TableConfig& t) {
 
 }  // namespace
 
-std::string PgStoredName(std::string_view name) {
-  if (name.size() <= kPgMaxNameBytes) return std::string(name);
-  size_t cut = kPgMaxNameBytes;
-  // name[cut] is the first byte dropped; when it continues a character, that whole character
+std::string Utf8Prefix(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t cut = max_bytes;
+  // text[cut] is the first byte dropped; when it continues a character, that whole character
   // goes.
-  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(name.substr(0, cut));
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut));
 }
+
+std::string PgStoredName(std::string_view name) { return Utf8Prefix(name, kPgMaxNameBytes); }
 
 std::optional<std::string> PgNameTooLong(std::string_view name) {
   if (name.size() <= kPgMaxNameBytes) return std::nullopt;

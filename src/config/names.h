@@ -16,6 +16,10 @@ namespace sf2pg::config {
 /// the rest (with only a NOTICE), so two longer names can become one.
 inline constexpr size_t kPgMaxNameBytes = 63;
 
+/// The longest prefix of `text` of at most `max_bytes` bytes that ends between two UTF-8
+/// characters.
+std::string Utf8Prefix(std::string_view text, size_t max_bytes);
+
 /// The name PostgreSQL stores for `name`: at most 63 bytes, cut before the first UTF-8
 /// character that does not fit whole (as PostgreSQL cuts in a UTF-8 database).
 std::string PgStoredName(std::string_view name);

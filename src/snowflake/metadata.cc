@@ -4,7 +4,7 @@
 #include <charconv>
 
 #include "core/error.h"
-#include "core/quote.h"
+#include "snowflake/statements.h"
 
 namespace sf2pg::snowflake {
 namespace {
@@ -17,13 +17,35 @@ size_t ColumnIndex(const QueryResult& result, const std::string& name, size_t fa
   return fallback;
 }
 
-int64_t ToInt(const std::optional<std::string>& text) {
-  int64_t value = 0;
+int64_t ToInt(const std::optional<std::string>& text, int64_t missing = 0) {
+  int64_t value = missing;
   if (text) std::from_chars(text->data(), text->data() + text->size(), value);
   return value;
 }
 
+const Cell& At(const std::vector<Cell>& row, size_t index) {
+  static const Cell kNull;
+  return index < row.size() ? row[index] : kNull;
+}
+
 }  // namespace
+
+std::vector<CatalogTable> SchemaTables(SnowflakeSource& source, const std::string& database,
+                                       const std::string& schema) {
+  QueryResult result = source.Query(ShowTablesSql(database, schema));
+  size_t name_at = ColumnIndex(result, "name", 1);
+  size_t rows_at = ColumnIndex(result, "rows", 7);
+  size_t bytes_at = ColumnIndex(result, "bytes", 8);
+  std::vector<CatalogTable> tables;
+  for (const auto& row : result.rows) {
+    if (!At(row, name_at)) continue;
+    tables.push_back(
+        {*At(row, name_at), ToInt(At(row, rows_at), -1), ToInt(At(row, bytes_at), -1)});
+  }
+  std::sort(tables.begin(), tables.end(),
+            [](const CatalogTable& a, const CatalogTable& b) { return a.name < b.name; });
+  return tables;
+}
 
 std::vector<SourceColumn> TableColumns(SnowflakeSource& source, const std::string& database,
                                        const std::string& schema, const std::string& table) {
@@ -32,14 +54,13 @@ std::vector<SourceColumn> TableColumns(SnowflakeSource& source, const std::strin
 
 std::vector<std::string> PrimaryKey(SnowflakeSource& source, const std::string& database,
                                     const std::string& schema, const std::string& table) {
-  QueryResult result =
-      source.Query("SHOW PRIMARY KEYS IN TABLE " + sf::QualifiedName(database, schema, table));
+  QueryResult result = source.Query(ShowPrimaryKeysSql(database, schema, table));
   size_t name_at = ColumnIndex(result, "column_name", 4);
   size_t sequence_at = ColumnIndex(result, "key_sequence", 5);
   std::vector<std::pair<int64_t, std::string>> keyed;
   for (const auto& row : result.rows) {
-    if (row.size() <= std::max(name_at, sequence_at) || !row[name_at]) continue;
-    keyed.emplace_back(ToInt(row[sequence_at]), *row[name_at]);
+    if (!At(row, name_at)) continue;
+    keyed.emplace_back(ToInt(At(row, sequence_at)), *At(row, name_at));
   }
   std::sort(keyed.begin(), keyed.end());
   std::vector<std::string> names;

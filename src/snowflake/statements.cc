@@ -59,6 +59,15 @@ std::string KeyBoundariesSql(const TableRef& table, const std::vector<std::strin
          std::to_string(every) + ") = 0 ORDER BY " + outer;
 }
 
+std::string ShowTablesSql(const std::string& database, const std::string& schema) {
+  return "SHOW TABLES IN SCHEMA " + sf::QuoteIdent(database) + "." + sf::QuoteIdent(schema);
+}
+
+std::string ShowPrimaryKeysSql(const std::string& database, const std::string& schema,
+                               const std::string& table) {
+  return "SHOW PRIMARY KEYS IN TABLE " + sf::QualifiedName(database, schema, table);
+}
+
 std::string ChunkSql(const ChunkRequest& request) {
   std::string sql = "SELECT ";
   for (size_t i = 0; i < request.columns.size(); ++i) {

@@ -1,5 +1,6 @@
-// The Snowflake SQL of the Source's typed operations: SnowflakeSource runs these statements and
-// nothing else builds them. Pure functions; names and text are quoted with sf:: (core/quote.h).
+// The Snowflake SQL of the Source's typed operations and of the catalog reads
+// (snowflake/metadata.h): SnowflakeSource runs these statements and nothing else builds them.
+// Pure functions; names and text are quoted with sf:: (core/quote.h).
 #pragma once
 
 #include <cstdint>
@@ -36,6 +37,13 @@ std::string CountByValueSql(const TableRef& table, const std::string& expression
 std::string KeyBoundariesSql(const TableRef& table, const std::vector<std::string>& keys,
                              const std::string& predicate, const std::string& partition,
                              int64_t every);
+
+/// SHOW TABLES IN SCHEMA "DB"."SCHEMA": the schema's tables with their row counts and sizes.
+std::string ShowTablesSql(const std::string& database, const std::string& schema);
+
+/// SHOW PRIMARY KEYS IN TABLE "DB"."SCHEMA"."TABLE".
+std::string ShowPrimaryKeysSql(const std::string& database, const std::string& schema,
+                               const std::string& table);
 
 /// The SELECT of a chunk: its columns in order, WHERE (filter) AND (floor) AND (predicate),
 /// ORDER BY, then LIMIT and OFFSET (LIMIT NULL before an OFFSET without a limit).

@@ -106,6 +106,39 @@ TEST_F(SfemuSql, MetadataQueries) {
   EXPECT_EQ(Q("SELECT 1"), (Rows{{"1"}}));
 }
 
+TEST_F(SfemuSql, ShowTablesInAQuotedSchemaGivesRowsAndBytesByName) {
+  ASSERT_EQ(client_->Submit(R"(CREATE SCHEMA IF NOT EXISTS SQLT."odd ""Schema""")").status, 200);
+  ASSERT_EQ(client_->Submit(R"(CREATE OR REPLACE TABLE SQLT."odd ""Schema"""."select" (ID NUMBER))")
+                .status,
+            200);
+  ASSERT_EQ(
+      client_->Submit(R"(CREATE OR REPLACE TABLE SQLT."odd ""Schema""".EMPTY (ID NUMBER))").status,
+      200);
+  ASSERT_EQ(
+      client_->Submit(R"(INSERT INTO SQLT."odd ""Schema"""."select" VALUES (1), (2), (3))").status,
+      200);
+  HttpResult shown = client_->Submit(R"(SHOW TABLES IN SCHEMA "SQLT"."odd ""Schema""")");
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  // Snowflake's documented order of the first columns.
+  const json& rt = shown.json["resultSetMetaData"]["rowType"];
+  std::vector<std::string> names;
+  for (size_t i = 0; i < 10 && i < rt.size(); ++i) names.push_back(rt[i]["name"]);
+  EXPECT_EQ(names, (V{"created_on", "name", "database_name", "schema_name", "kind", "comment",
+                      "cluster_by", "rows", "bytes", "owner"}));
+  EXPECT_EQ(rt[7]["type"], "fixed");
+  EXPECT_EQ(rt[8]["type"], "fixed");
+  const json& data = shown.json["data"];
+  ASSERT_EQ(data.size(), 2u);
+  EXPECT_EQ(data[0][1], "EMPTY");  // ordered by name
+  EXPECT_EQ(data[0][7], "0");
+  EXPECT_EQ(data[1][1], "select");
+  EXPECT_EQ(data[1][3], "odd \"Schema\"");
+  EXPECT_EQ(data[1][7], "3");
+  EXPECT_GT(std::stoll(data[1][8].get<std::string>()), 0);
+  EXPECT_EQ(Error(R"(SHOW TABLES IN SCHEMA "SQLT"."NOPE")")["code"], "002003");
+  EXPECT_EQ(Error(R"(SHOW TABLES IN SCHEMA "NODB"."PUBLIC")")["code"], "002003");
+}
+
 TEST_F(SfemuSql, CountsAndMinMax) {
   EXPECT_EQ(Q(R"(SELECT COUNT(*) FROM "SQLT"."PUBLIC"."EV" WHERE ("AMT" > 0))"), (Rows{{"3"}}));
   EXPECT_EQ(

@@ -126,5 +126,12 @@ TEST(Statements, ChunkWindowsWithLimitAndOffset) {
             "\"NAME\", \"UPDATED\" LIMIT 0");
 }
 
+TEST(Statements, CatalogReadsQuoteEveryName) {
+  EXPECT_EQ(ShowTablesSql("Sales DB", "my\"schema"),
+            "SHOW TABLES IN SCHEMA \"Sales DB\".\"my\"\"schema\"");
+  EXPECT_EQ(ShowPrimaryKeysSql("DB", "S", "select"),
+            "SHOW PRIMARY KEYS IN TABLE \"DB\".\"S\".\"select\"");
+}
+
 }  // namespace
 }  // namespace sf2pg::snowflake
