@@ -34,6 +34,9 @@ constexpr std::array kNames = {
     Named{"json", PgType::kJson},
     Named{"jsonb", PgType::kJsonb},
     Named{"uuid", PgType::kUuid},
+    Named{"real[]", PgType::kFloat4Array},
+    Named{"double precision[]", PgType::kFloat8Array},
+    Named{"integer[]", PgType::kInt4Array},
 };
 
 // Splits "timestamp(3) with time zone" into "timestamp with time zone" and {3}.
@@ -137,6 +140,12 @@ std::string_view PgTypeName(PgType type) {
       return "jsonb";
     case PgType::kUuid:
       return "uuid";
+    case PgType::kFloat4Array:
+      return "real[]";
+    case PgType::kFloat8Array:
+      return "double precision[]";
+    case PgType::kInt4Array:
+      return "integer[]";
   }
   return "unknown";
 }

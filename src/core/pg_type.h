@@ -12,7 +12,8 @@ namespace sf2pg {
 
 /// The TargetColumn for a column whose type format_type() prints as `format_type` (e.g.
 /// "numeric(10,2)", "character varying(5)", "timestamp(3) with time zone"); nullopt for a
-/// type sf2pg cannot write in binary COPY format (arrays, enums, domains, ...).
+/// type sf2pg cannot write in binary COPY format (enums, domains, arrays other than real[],
+/// double precision[] and integer[], ...).
 std::optional<TargetColumn> TargetColumnFromFormatType(std::string name,
                                                        std::string_view format_type, bool not_null);
 

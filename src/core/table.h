@@ -19,6 +19,10 @@ struct SourceColumn {
   int64_t length = 0;  ///< text/binary: maximum length; 0 when not applicable
   bool nullable = true;
   std::string ext_type;  ///< extTypeName: GEOGRAPHY or GEOMETRY for those object columns
+  /// vector: `vectorDimension` and the element type (`fields[0].type`: "real" for FLOAT,
+  /// "fixed" for INT); 0 and empty when the service does not send them.
+  int vector_dimension = 0;
+  std::string vector_element;
 };
 
 /// PostgreSQL types sf2pg writes in binary COPY format.
@@ -39,6 +43,9 @@ enum class PgType {
   kJson,
   kJsonb,
   kUuid,
+  kFloat4Array,  ///< real[]: one-dimensional, no NULL elements (VECTOR(FLOAT, n))
+  kFloat8Array,  ///< double precision[]
+  kInt4Array,    ///< integer[] (VECTOR(INT, n))
 };
 
 /// A column of the PostgreSQL target table.

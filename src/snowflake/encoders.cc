@@ -2,12 +2,15 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "core/pg_type.h"
 #include "snowflake/decimal.h"
 #include "snowflake/encoders_impl.h"
 #include "snowflake/json_text.h"
+#include "snowflake/type_mapping.h"
 
 namespace sf2pg::snowflake {
 namespace {
@@ -110,6 +113,15 @@ constexpr std::array kPairs = {
     Pair{SfType::kJson, PgType::kJsonb, &enc::Jsonb},
     Pair{SfType::kJson, PgType::kJson, &enc::Json},
     Pair{SfType::kJson, PgType::kText, &enc::JsonText},
+    Pair{SfType::kVectorFloat, PgType::kFloat4Array, &enc::VectorFloat4},
+    Pair{SfType::kVectorFloat, PgType::kFloat8Array, &enc::VectorFloat8},
+    Pair{SfType::kVectorFloat, PgType::kJsonb, &enc::Jsonb},
+    Pair{SfType::kVectorFloat, PgType::kJson, &enc::Json},
+    Pair{SfType::kVectorFloat, PgType::kText, &enc::JsonText},
+    Pair{SfType::kVectorInt, PgType::kInt4Array, &enc::VectorInt4},
+    Pair{SfType::kVectorInt, PgType::kJsonb, &enc::Jsonb},
+    Pair{SfType::kVectorInt, PgType::kJson, &enc::Json},
+    Pair{SfType::kVectorInt, PgType::kText, &enc::JsonText},
 };
 
 bool EchoesValue(Fault fault, const ColumnPlan& plan, std::string_view wire) {
@@ -119,7 +131,7 @@ bool EchoesValue(Fault fault, const ColumnPlan& plan, std::string_view wire) {
     return false;
   }
   // Text may be personal data; numbers, dates and flags are safe to repeat.
-  SfType type = SfTypeOf(plan.source->type);
+  SfType type = SfTypeOf(*plan.source);
   return type != SfType::kText && type != SfType::kJson && type != SfType::kBinary;
 }
 
@@ -164,6 +176,64 @@ Fault FloatFromDecimal(std::string_view wire, CopyBuffer& out) {
   return FloatFromText<T>(wire, out);
 }
 
+// Calls `element` with the text of each element of a vector's wire text, "[e1,e2,...]"; a
+// fault when the text is not such a list or does not have `dimension` elements.
+template <typename Element>
+Fault ForEachElement(std::string_view wire, int dimension, Element element) {
+  if (wire.size() < 2 || wire.front() != '[' || wire.back() != ']') return Fault::kMalformed;
+  std::string_view rest = wire.substr(1, wire.size() - 2);
+  int count = 0;
+  while (!rest.empty()) {
+    size_t comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (++count > dimension) return Fault::kVectorDimension;
+    if (Fault fault = element(item); fault != Fault::kNone) return fault;
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+    if (rest.empty()) return Fault::kMalformed;  // a trailing comma
+  }
+  return count == dimension ? Fault::kNone : Fault::kVectorDimension;
+}
+
+// A vector as PostgreSQL's binary array (array_send): one dimension, no NULLs, the element
+// type's OID, the dimension and lower bound 1, then each element as a field. FLOAT elements
+// are float32 values printed with 6 decimals; the nearest float is the value Snowflake holds.
+template <typename T>
+Fault VectorAs(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
+  constexpr int32_t kOid = std::is_same_v<T, int32_t> ? 23 : sizeof(T) == 4 ? 700 : 701;
+  int dimension = plan.source->vector_dimension;
+  int64_t size = 20 + int64_t{dimension} * static_cast<int64_t>(4 + sizeof(T));
+  if (size > INT32_MAX) return Fault::kOutOfRange;
+  out.PutInt32(static_cast<int32_t>(size));
+  for (int32_t header : {1, 0, kOid, dimension, 1}) out.PutInt32(header);
+  return ForEachElement(wire, dimension, [&](std::string_view item) {
+    if constexpr (std::is_same_v<T, int32_t>) {
+      int64_t value = 0;
+      switch (ParseInteger(item, INT32_MIN, INT32_MAX, &value)) {
+        case IntegerParse::kOk:
+          out.FieldInt32(static_cast<int32_t>(value));
+          return Fault::kNone;
+        case IntegerParse::kOutOfRange:
+          return Fault::kOutOfRange;
+        default:
+          return Fault::kMalformed;
+      }
+    } else {
+      float value = 0;
+      auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
+      if (ec == std::errc::result_out_of_range) return Fault::kOutOfRange;
+      if (ec != std::errc() || end != item.data() + item.size() || !std::isfinite(value)) {
+        return Fault::kMalformed;
+      }
+      if constexpr (sizeof(T) == 4) out.FieldFloat4(value);
+      if constexpr (sizeof(T) == 8) out.FieldFloat8(value);
+      return Fault::kNone;
+    }
+  });
+}
+
 }  // namespace
 
 SfType SfTypeOf(std::string_view type) {
@@ -173,8 +243,17 @@ SfType SfTypeOf(std::string_view type) {
   return SfType::kUnknown;
 }
 
+SfType SfTypeOf(const SourceColumn& column) {
+  if (column.vector_dimension <= 0 || !EqualsIgnoringCase(column.type, "vector")) {
+    return SfTypeOf(column.type);
+  }
+  if (column.vector_element == "real") return SfType::kVectorFloat;
+  if (column.vector_element == "fixed") return SfType::kVectorInt;
+  return SfType::kJson;
+}
+
 EncodeFn FindEncoder(const SourceColumn& source, PgType target) {
-  SfType from = SfTypeOf(source.type);
+  SfType from = SfTypeOf(source);
   for (const Pair& pair : kPairs) {
     if (pair.from == from && pair.to == target) return pair.encode;
   }
@@ -280,6 +359,9 @@ std::string FaultReason(Fault fault, std::string_view wire, const ColumnPlan& pl
     case Fault::kBadJson:
       return "JSON that PostgreSQL refuses: " +
              std::string(JsonProblem(CheckJson(wire, target.type == PgType::kJsonb)));
+    case Fault::kVectorDimension:
+      return value + " does not have " + std::to_string(plan.source->vector_dimension) +
+             " elements, as " + SnowflakeTypeSql(*plan.source) + " has";
   }
   return "unknown fault";
 }
@@ -418,6 +500,18 @@ Fault JsonText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
   size_t start = out.BeginField();
   (void)AppendJsonFixed(wire, /*refuse_nul=*/false, out);
   return EndText(out, start, plan);
+}
+
+Fault VectorFloat4(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
+  return VectorAs<float>(wire, plan, out);
+}
+
+Fault VectorFloat8(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
+  return VectorAs<double>(wire, plan, out);
+}
+
+Fault VectorInt4(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
+  return VectorAs<int32_t>(wire, plan, out);
 }
 
 }  // namespace enc

@@ -26,12 +26,17 @@ enum class SfType {
   kTimestampNtz,
   kTimestampLtz,
   kTimestampTz,
-  kJson,  ///< variant, object (incl. GEOGRAPHY/GEOMETRY), array, map, vector
+  kJson,         ///< variant, object (incl. GEOGRAPHY/GEOMETRY), array, map, vector
+  kVectorFloat,  ///< VECTOR(FLOAT, n): a vector whose rowType gives its dimension and elements
+  kVectorInt,    ///< VECTOR(INT, n)
   kUnknown,
 };
 
-/// The group of a rowType type name (case-insensitive).
+/// The group of a rowType type name (case-insensitive); vector is kJson.
 SfType SfTypeOf(std::string_view type);
+/// The group of a column: a vector whose rowType carries vectorDimension and a "real" or
+/// "fixed" element type is kVectorFloat / kVectorInt; without them (an older service) kJson.
+SfType SfTypeOf(const SourceColumn& column);
 
 /// Why a value cannot become the target value unchanged.
 enum class Fault : uint8_t {
@@ -45,13 +50,14 @@ enum class Fault : uint8_t {
   kFraction,         ///< a fraction into an integer column
   kPrecisionLoss,    ///< more significant digits than a float type holds exactly
   kBadUuid,
-  kSnowflakeRange,  ///< a date / time / timestamp Snowflake cannot hold: not canonical wire text
-  kDateRange,       ///< outside PostgreSQL's date / timestamp range
-  kTimePrecision,   ///< more fractional second digits than time(p) / timestamp(p) keeps
-  kJsonNul,         ///< \u0000 in JSON for jsonb
-  kNotNull,         ///< NULL into a NOT NULL column
-  kBadUtf8,         ///< text that is not valid UTF-8 (raw bytes or an unpaired surrogate escape)
-  kBadJson,         ///< JSON that PostgreSQL's json/jsonb input refuses (see CheckJson)
+  kSnowflakeRange,   ///< a date / time / timestamp Snowflake cannot hold: not canonical wire text
+  kDateRange,        ///< outside PostgreSQL's date / timestamp range
+  kTimePrecision,    ///< more fractional second digits than time(p) / timestamp(p) keeps
+  kJsonNul,          ///< \u0000 in JSON for jsonb
+  kNotNull,          ///< NULL into a NOT NULL column
+  kBadUtf8,          ///< text that is not valid UTF-8 (raw bytes or an unpaired surrogate escape)
+  kBadJson,          ///< JSON that PostgreSQL's json/jsonb input refuses (see CheckJson)
+  kVectorDimension,  ///< a vector whose element count is not its column's dimension
 };
 
 struct ColumnPlan;

@@ -23,6 +23,11 @@ Fault Json(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault Jsonb(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault JsonText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 
+// Vectors as one-dimensional PostgreSQL arrays (encoders.cc).
+Fault VectorFloat4(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
+Fault VectorFloat8(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
+Fault VectorInt4(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
+
 // Dates and times (encoders_time.cc).
 Fault Date(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault DateTimestamp(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);

@@ -25,6 +25,29 @@ int64_t Int(od::value value) {
   return value.get_int64();
 }
 
+// The element type of a vector's `fields`: one entry whose "type" is "real" or "fixed" (the
+// JDBC driver also accepts an entry's type under "fieldType"). Empty unless there is one entry.
+std::string ElementType(od::array fields) {
+  std::string type;
+  size_t count = 0;
+  for (auto entry : fields) {
+    ++count;
+    for (auto field : entry.get_object()) {
+      std::string_view key = field.unescaped_key();
+      if (key == "type") {
+        type = Lower(String(field.value()));
+      } else if (key == "fieldType") {
+        for (auto inner : field.value().get_object()) {
+          if (std::string_view(inner.unescaped_key()) == "type") {
+            type = Lower(String(inner.value()));
+          }
+        }
+      }
+    }
+  }
+  return count == 1 ? type : std::string();
+}
+
 SourceColumn ReadColumn(od::object object) {
   SourceColumn column;
   for (auto field : object) {
@@ -44,8 +67,14 @@ SourceColumn ReadColumn(od::object object) {
       column.nullable = IsNull(value) || bool(value.get_bool());
     } else if (key == "extTypeName") {
       column.ext_type = String(field.value());
+    } else if (key == "vectorDimension") {
+      column.vector_dimension = static_cast<int>(Int(field.value()));
+    } else if (key == "fields") {
+      od::value value = field.value();
+      if (!IsNull(value)) column.vector_element = ElementType(value.get_array());
     }
   }
+  if (column.type != "vector") column.vector_dimension = 0, column.vector_element.clear();
   return column;
 }
 

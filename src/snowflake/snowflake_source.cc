@@ -7,6 +7,7 @@
 #include "core/stop.h"
 #include "log/log.h"
 #include "snowflake/decoder.h"
+#include "snowflake/encoders.h"
 #include "snowflake/errors.h"
 #include "snowflake/metadata.h"
 #include "snowflake/prefetcher.h"
@@ -223,7 +224,14 @@ FetchStats SnowflakeSource::Fetch(const ChunkRequest& request, CopySink& sink) {
 std::string SnowflakeSource::TestConnection() { return ServerVersion(*this); }
 
 TargetColumn SnowflakeSource::MapColumn(const SourceColumn& column) const {
-  return snowflake::MapColumn(column);
+  TargetColumn target = snowflake::MapColumn(column);
+  if (column.type == "vector" && SfTypeOf(column) == SfType::kJson) {
+    log::Warn(
+        "the Snowflake result does not give this VECTOR column's dimension and element "
+        "type (vectorDimension, fields); it becomes jsonb instead of real[] / integer[]",
+        {{"column", column.name}});
+  }
+  return target;
 }
 
 std::optional<std::string> SnowflakeSource::Incompatibility(const SourceColumn& column,

@@ -35,7 +35,7 @@ TargetColumn MapColumn(const SourceColumn& source) {
   TargetColumn target;
   target.name = source.name;
   target.not_null = !source.nullable;
-  switch (SfTypeOf(source.type)) {
+  switch (SfTypeOf(source)) {
     case SfType::kFixed:
       MapFixed(source, &target);
       break;
@@ -73,6 +73,12 @@ TargetColumn MapColumn(const SourceColumn& source) {
     case SfType::kJson:
       target.type = PgType::kJsonb;
       break;
+    case SfType::kVectorFloat:
+      target.type = PgType::kFloat4Array;
+      break;
+    case SfType::kVectorInt:
+      target.type = PgType::kInt4Array;
+      break;
     case SfType::kUnknown:
       throw ConfigError("column " + source.name + ": Snowflake type " + source.type +
                         " is not supported");
@@ -91,7 +97,8 @@ std::optional<std::string> Incompatibility(const SourceColumn& source, const Tar
 std::string SnowflakeTypeSql(const SourceColumn& source) {
   if (!source.ext_type.empty()) return Upper(source.ext_type);
   std::string type = Upper(source.type);
-  switch (SfTypeOf(source.type)) {
+  std::string dimension = std::to_string(source.vector_dimension) + ")";
+  switch (SfTypeOf(source)) {
     case SfType::kFixed:
       return "NUMBER(" + std::to_string(source.precision) + "," + std::to_string(source.scale) +
              ")";
@@ -106,6 +113,10 @@ std::string SnowflakeTypeSql(const SourceColumn& source) {
     case SfType::kTimestampLtz:
     case SfType::kTimestampTz:
       return type + "(" + std::to_string(source.scale) + ")";
+    case SfType::kVectorFloat:
+      return "VECTOR(FLOAT, " + dimension;
+    case SfType::kVectorInt:
+      return "VECTOR(INT, " + dimension;
     default:
       return type;
   }

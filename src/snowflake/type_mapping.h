@@ -15,7 +15,9 @@ namespace sf2pg::snowflake {
 /// NUMBER(p,s) numeric(p,s); FLOAT double precision; DECFLOAT numeric; TEXT(n) varchar(n)
 /// for n ≤ 10485760, else text; BINARY bytea; BOOLEAN boolean; DATE date; TIME time;
 /// TIMESTAMP_NTZ timestamp; TIMESTAMP_LTZ / TIMESTAMP_TZ timestamptz; VARIANT, OBJECT, ARRAY,
-/// MAP, GEOGRAPHY, GEOMETRY, VECTOR jsonb. Throws ConfigError for a type sf2pg does not know.
+/// MAP, GEOGRAPHY, GEOMETRY jsonb; VECTOR(FLOAT, n) real[], VECTOR(INT, n) integer[], or jsonb
+/// when the rowType lacks vectorDimension / fields (an older service). Throws ConfigError for
+/// a type sf2pg does not know.
 TargetColumn MapColumn(const SourceColumn& source);
 
 /// Empty when values of `source` can be loaded into `target` (the decoder has an encoder for

@@ -8,7 +8,8 @@ Fields of a case:
   sf_type   declared Snowflake column type
   input     the value as sfemu's loader takes it (CSV text; null = SQL NULL)
   wire      the SQL API's JSON value for it (a string, or null)
-  row_type  {type, precision, scale} as resultSetMetaData.rowType reports the column
+  row_type  {type, precision, scale} as resultSetMetaData.rowType reports the column; for
+            vectors {type, vector_dimension, vector_element}: vectorDimension, fields[0].type
   pg_type   the PostgreSQL column the decoder writes it into
   pg_text   the value read back with `col::text` in a UTC session (null = SQL NULL)
   sfemu     false when sfemu cannot store the value exactly and must refuse it
@@ -338,6 +339,30 @@ point = {"coordinates": [1, 2], "type": "Point"}
 geo_rt = {"type": "object", "ext_type": "GEOGRAPHY"}
 add("geography_point", "GEOGRAPHY", json.dumps(point), pretty(point), geo_rt, "jsonb",
     pg_jsonb(point))
+
+# --- VECTOR ---------------------------------------------------------------------------
+# The rowType carries vectorDimension and the element type (fields[0].type); FLOAT elements
+# are float32 values printed with 6 decimals (0.1 is the float32 nearest 0.1; 16777217 has no
+# float32 and is 16777216). INT elements as plain integers (inferred: the spec shows FLOAT only).
+
+
+def vector_rt(element, dimension):
+    return {"type": "vector", "vector_dimension": dimension, "vector_element": element}
+
+
+add("vector_float", "VECTOR(FLOAT, 4)", "[0.1, -2.5, 16777217, 0]",
+    "[0.100000,-2.500000,16777216.000000,0.000000]", vector_rt("real", 4), "real[]",
+    "{0.1,-2.5,1.6777216e+07,0}")
+add("vector_float_large_and_small", "VECTOR(FLOAT, 2)", "[100000000000000000000, -0.000001]",
+    "[100000002004087734272.000000,-0.000001]", vector_rt("real", 2), "real[]",
+    "{1e+20,-1e-06}")
+add("vector_float_null", "VECTOR(FLOAT, 4)", None, None, vector_rt("real", 4), "real[]", None)
+add("vector_float_into_jsonb", "VECTOR(FLOAT, 2)", "[1, 2.5]", "[1.000000,2.500000]",
+    vector_rt("real", 2), "jsonb", "[1.000000, 2.500000]")
+add("vector_int", "VECTOR(INT, 4)", "[1, -2, 2147483647, -2147483648]",
+    "[1,-2,2147483647,-2147483648]", vector_rt("fixed", 4), "integer[]",
+    "{1,-2,2147483647,-2147483648}")
+add("vector_int_null", "VECTOR(INT, 4)", None, None, vector_rt("fixed", 4), "integer[]", None)
 
 ids = [c["id"] for c in cases]
 assert len(ids) == len(set(ids)), "duplicate ids"

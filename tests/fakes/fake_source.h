@@ -41,9 +41,9 @@ class FakeSource : public Source {
   explicit FakeSource(std::shared_ptr<FakeSourceState> state) : state_(std::move(state)) {}
 
   static std::vector<SourceColumn> Columns() {
-    SourceColumn id{"ID", "fixed", 38, 0, 0, false, ""};
-    SourceColumn name{"NAME", "text", 0, 0, 16777216, true, ""};
-    SourceColumn updated{"UPDATED", "timestamp_ntz", 0, 9, 0, true, ""};
+    SourceColumn id{"ID", "fixed", 38, 0, 0, false, "", 0, ""};
+    SourceColumn name{"NAME", "text", 0, 0, 16777216, true, "", 0, ""};
+    SourceColumn updated{"UPDATED", "timestamp_ntz", 0, 9, 0, true, "", 0, ""};
     return {id, name, updated};
   }
 

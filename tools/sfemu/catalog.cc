@@ -190,6 +190,12 @@ std::vector<std::string> PgColumnDefinitions(const CatalogColumn& column) {
     def += " CONSTRAINT " + pg::QuoteIdent(column.pg_name + "#length") + " CHECK (octet_length(" +
            name + ") <= " + std::to_string(t.length) + ")";
   }
+  if (t.kind == SfKind::kVector) {
+    // Values arrive checked (casts, the loader); the column keeps the dimension regardless.
+    def += " CONSTRAINT " + pg::QuoteIdent(column.pg_name + "#dimension") + " CHECK (array_ndims(" +
+           name + ") = 1 AND cardinality(" + name + ") = " + std::to_string(t.dimension) +
+           " AND array_position(" + name + ", NULL) IS NULL)";
+  }
   std::vector<std::string> defs = {def};
   if (t.kind == SfKind::kTimestampTz) {
     std::string off = pg::QuoteIdent(column.OffsetPgName());

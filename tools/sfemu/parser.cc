@@ -418,6 +418,7 @@ class Parser {
         follow({"WITHOUT", "TIME", "ZONE"});
       }
     }
+    if (words[0] == "VECTOR" && Peek().Is("(")) return VectorTypeName(first);
     std::vector<int64_t> args;
     type_had_arguments_ = Peek().Is("(");
     if (AcceptSymbol("(")) {
@@ -436,13 +437,31 @@ class Parser {
                              std::string("invalid type ") + first.text + ": " + e.what());
     }
     if (!type) {
-      if (words[0] == "VECTOR" || words[0] == "MAP" || words[0] == "DECFLOAT" ||
-          words[0] == "FILE") {
+      if (words[0] == "MAP" || words[0] == "DECFLOAT" || words[0] == "FILE") {
         NotSupported("data type " + words[0]);
       }
       throw SyntaxError(first.line, first.column, first.text);
     }
     return *type;
+  }
+
+  /// VECTOR(<element type>, <dimension>), after the word VECTOR.
+  SfType VectorTypeName(const Token& first) {
+    type_had_arguments_ = true;
+    ExpectSymbol("(");
+    if (Peek().kind != TokenKind::kIdentifier) Unexpected();
+    std::string element = Advance().text;
+    ExpectSymbol(",");
+    bool negative = AcceptSymbol("-");
+    if (Peek().kind != TokenKind::kNumber) Unexpected();
+    int64_t dimension = (negative ? -1 : 1) * std::stoll(Advance().text);
+    ExpectSymbol(")");
+    try {
+      return ParseVectorType(element, dimension);
+    } catch (const Error& e) {
+      throw CompilationError(e.code(), e.sql_state(),
+                             std::string("invalid type ") + first.text + ": " + e.what());
+    }
   }
 
   /// The target of a cast: VARCHAR without a length is unbounded text in an expression
@@ -1029,7 +1048,20 @@ class Parser {
       Finish(*inner);
       return inner;
     }
-    if (t.Is("[") || t.Is("{")) NotSupported("array and object literals");
+    if (t.Is("[")) {
+      // An array literal is ARRAY_CONSTRUCT of its elements.
+      ExprPtr e = Make(ExprKind::kFunction, Advance());
+      e->text = "ARRAY_CONSTRUCT";
+      if (!Peek().Is("]")) {
+        do {
+          e->args.push_back(Expression());
+        } while (AcceptSymbol(","));
+      }
+      ExpectSymbol("]");
+      Finish(*e);
+      return e;
+    }
+    if (t.Is("{")) NotSupported("object literals");
     Unexpected();
   }
 

@@ -138,6 +138,9 @@ void RowRenderer::AppendValue(std::string& out, const Column& c, std::string_vie
     case SfKind::kGeometry:
       AppendPrettyJsonEscaped(out, bytes);
       return;
+    case SfKind::kVector:
+      wire::AppendVector(out, bytes);
+      return;
     case SfKind::kText:
     case SfKind::kNull:
       if (c.oid == kBytea || c.oid == kBool) throw InternalError("unexpected text column type");

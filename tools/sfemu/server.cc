@@ -86,6 +86,15 @@ Json RowTypeJson(const ResultColumn& c) {
   j["byteLength"] = sized ? Json(c.byte_length.value_or(c.type.ByteLength())) : Json(nullptr);
   j["length"] = sized ? Json(c.type.length) : Json(nullptr);
   j["type"] = std::string(c.type.WireName());
+  if (c.type.kind == SfKind::kVector) {
+    // As Snowflake's drivers read it (snowflake-jdbc SnowflakeColumnMetadata): the dimension,
+    // and the element type as the one entry of `fields`.
+    j["vectorDimension"] = c.type.dimension;
+    Json element;
+    element["type"] = c.type.element == SfKind::kFixed ? "fixed" : "real";
+    element["nullable"] = false;
+    j["fields"] = Json::array({element});
+  }
   return j;
 }
 

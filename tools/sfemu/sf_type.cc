@@ -59,6 +59,26 @@ SfType SfType::Of(SfKind kind, int scale) {
   return t;
 }
 
+SfType SfType::Vector(SfKind element, int dimension) {
+  SfType t = Of(SfKind::kVector);
+  t.element = element;
+  t.dimension = dimension;
+  return t;
+}
+
+SfType ParseVectorType(const std::string& element, int64_t dimension) {
+  std::string name = Upper(element);
+  if (name != "INT" && name != "FLOAT") {
+    throw BadType("the element type of a VECTOR must be INT or FLOAT, not " + element);
+  }
+  if (dimension < 1 || dimension > kMaxVectorDimension) {
+    throw BadType("the dimension of a VECTOR must be between 1 and " +
+                  std::to_string(kMaxVectorDimension));
+  }
+  return SfType::Vector(name == "INT" ? SfKind::kFixed : SfKind::kReal,
+                        static_cast<int>(dimension));
+}
+
 bool SfType::IsTemporal() const {
   return kind == SfKind::kDate || kind == SfKind::kTime || IsTimestamp();
 }
@@ -100,6 +120,7 @@ const KindNames& Names(SfKind kind) {
       {"array", "ARRAY", "ARRAY", "text"},
       {"object", "GEOGRAPHY", "GEOGRAPHY", "text"},
       {"object", "GEOMETRY", "GEOMETRY", "text"},
+      {"vector", "VECTOR", "VECTOR", "real[]"},
       {"text", "VARCHAR", "TEXT", "text"},
   };
   static_assert(sizeof kNames / sizeof kNames[0] == static_cast<size_t>(SfKind::kNull) + 1);
@@ -124,6 +145,10 @@ std::string SfType::DeclaredName() const {
     return name + "(" + std::to_string(length) + ")";
   }
   if (kind == SfKind::kTime || IsTimestamp()) return name + "(" + std::to_string(scale) + ")";
+  if (kind == SfKind::kVector) {
+    return name + (element == SfKind::kFixed ? "(INT, " : "(FLOAT, ") + std::to_string(dimension) +
+           ")";
+  }
   return name;
 }
 
@@ -133,6 +158,7 @@ std::string SfType::PgType() const {
   if (kind == SfKind::kFixed) {
     return "numeric(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
   }
+  if (kind == SfKind::kVector && element == SfKind::kFixed) return "integer[]";
   return Names(kind).pg;
 }
 
@@ -203,6 +229,19 @@ std::optional<SfType> ParseSfType(const std::vector<std::string>& words,
 }
 
 std::optional<SfType> ParseSfTypeText(std::string_view text) {
+  if (text.size() > 7 && Upper(std::string(text.substr(0, 7))) == "VECTOR(") {
+    // VECTOR(FLOAT, 3): an element type and a dimension.
+    std::string inner(text.substr(7));
+    size_t comma = inner.find(',');
+    if (comma == std::string::npos || inner.back() != ')') return std::nullopt;
+    std::string element = inner.substr(0, comma);
+    std::erase(element, ' ');
+    try {
+      return ParseVectorType(element, std::stoll(inner.substr(comma + 1)));
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
   std::vector<std::string> words;
   std::vector<int64_t> args;
   size_t i = 0;

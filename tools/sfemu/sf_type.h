@@ -27,7 +27,8 @@ enum class SfKind {
   kArray,
   kGeography,
   kGeometry,
-  kNull,  ///< the type of a bare NULL literal; becomes the other operand's type
+  kVector,  ///< VECTOR(INT|FLOAT, n): element and dimension; stored as integer[] / real[]
+  kNull,    ///< the type of a bare NULL literal; becomes the other operand's type
 };
 
 inline constexpr int64_t kMaxTextLength = 16777216;
@@ -36,16 +37,21 @@ inline constexpr int64_t kMaxBinaryLength = 8388608;
 /// length it does not bound: casts to VARCHAR without a length, TO_VARCHAR, context functions
 /// such as CURRENT_USER(), NULL text bindings (observed). Table columns keep 16777216.
 inline constexpr int64_t kExpressionTextLength = 134217728;
+inline constexpr int kMaxVectorDimension = 4096;
 
 struct SfType {
   SfKind kind = SfKind::kText;
   int precision = 38;               ///< fixed only
   int scale = 0;                    ///< fixed: fraction digits; time and timestamps: 0-9
   int64_t length = kMaxTextLength;  ///< text and binary
+  SfKind element = SfKind::kNull;   ///< vector: kFixed (INT) or kReal (FLOAT)
+  int dimension = 0;                ///< vector
 
   static SfType Fixed(int precision, int scale) { return {SfKind::kFixed, precision, scale, 0}; }
   static SfType Text(int64_t length = kMaxTextLength) { return {SfKind::kText, 0, 0, length}; }
   static SfType Of(SfKind kind, int scale = 0);
+  /// VECTOR(INT, n) for kFixed, VECTOR(FLOAT, n) for kReal.
+  static SfType Vector(SfKind element, int dimension);
 
   bool IsTemporal() const;
   bool IsTimestamp() const;
@@ -76,7 +82,12 @@ struct SfType {
 std::optional<SfType> ParseSfType(const std::vector<std::string>& words,
                                   const std::vector<int64_t>& args);
 
-/// Convenience for a whole type string such as "NUMBER(10,2)" or "timestamp_tz(3)".
+/// VECTOR(<element>, <dimension>): element INT or FLOAT, dimension 1 to 4096; throws Error
+/// (002020) otherwise.
+SfType ParseVectorType(const std::string& element, int64_t dimension);
+
+/// Convenience for a whole type string such as "NUMBER(10,2)", "timestamp_tz(3)" or
+/// "VECTOR(FLOAT, 3)".
 std::optional<SfType> ParseSfTypeText(std::string_view text);
 
 }  // namespace sf2pg::sfemu

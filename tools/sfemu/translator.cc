@@ -844,6 +844,11 @@ Typed Translator::FromStringLiteral(const std::string& text, const SfType& targe
 Typed Translator::Coerce(const Typed& v, const SfType& target) {
   if (target.kind == SfKind::kNull) return v;
   if (IsNullish(v)) return NullOf(target);
+  if (v.literal == Lit::kJson && v.type.kind == SfKind::kArray && target.kind == SfKind::kVector) {
+    // A constant ARRAY ([...] or ARRAY_CONSTRUCT) is checked here, element by element.
+    return MakeTyped(Quote(ToPgInput(target, v.literal_text).value) + "::" + target.PgType(),
+                     target, false);
+  }
   if (v.literal == Lit::kJson && target.IsSemiStructured()) {
     bool geo_from = v.type.kind == SfKind::kGeography || v.type.kind == SfKind::kGeometry;
     bool geo_to = target.kind == SfKind::kGeography || target.kind == SfKind::kGeometry;
@@ -991,6 +996,13 @@ Typed Translator::Convert(const Typed& v, const SfType& t) {
     case SfKind::kGeography:
     case SfKind::kGeometry:
       if (from == t.kind) return result(x);
+      return unsupported();
+    case SfKind::kVector:
+      if (v.type == t) return result(x);
+      if (from == SfKind::kVector) {
+        throw Error("100071", "22000",
+                    "Cannot cast " + v.type.DeclaredName() + " to " + t.DeclaredName());
+      }
       return unsupported();
     case SfKind::kNull:
       return v;

@@ -1,6 +1,7 @@
 #include "values.h"
 
 #include <cctype>
+#include <cfloat>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -290,6 +291,62 @@ std::optional<TemporalParts> ParseTemporal(std::string_view text) {
   return p;
 }
 
+namespace {
+
+/// A vector from array text such as "[0.1, -2.5]" (an ARRAY's JSON or a loader field) as
+/// PostgreSQL array input, "{0.1,-2.5}". The array must have exactly `dimension` numbers, each
+/// an integer within 32 bits for INT, a finite number within float32's range for FLOAT.
+PgInput Vector(const SfType& type, std::string_view input) {
+  std::string shown(input.substr(0, 60));
+  auto refuse = [&](const std::string& why) -> PgInput {
+    throw ValueError("Cannot cast '" + shown + (input.size() > 60 ? "..." : "") + "' to " +
+                         type.DeclaredName() + ": " + why,
+                     "100071", "22000");
+  };
+  if (input.size() < 2 || input.front() != '[' || input.back() != ']') {
+    return refuse("not an array");
+  }
+  constexpr const char* kSpace = " \t\n";
+  std::string out = "{";
+  int count = 0;
+  std::string_view rest = input.substr(1, input.size() - 2);
+  while (rest.find_first_not_of(kSpace) != std::string_view::npos) {
+    size_t comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    size_t begin = item.find_first_not_of(kSpace);
+    size_t end = item.find_last_not_of(kSpace);
+    item = begin == std::string_view::npos ? "" : item.substr(begin, end - begin + 1);
+    if (item == "undefined" || item == "null") return refuse("a vector has no NULL elements");
+    if (!IsDecimalText(item)) return refuse("the elements of a vector are numbers");
+    std::string text(item);
+    double value = std::strtod(text.c_str(), nullptr);
+    if (type.element == SfKind::kFixed) {
+      if (value != std::trunc(value) || value < INT32_MIN || value > INT32_MAX) {
+        return refuse("the elements of a VECTOR(INT) are 32-bit integers");
+      }
+      text = std::to_string(static_cast<int32_t>(value));
+    } else {
+      if (!(std::fabs(value) <= FLT_MAX)) {
+        return refuse("the elements of a VECTOR(FLOAT) are 32-bit floats");
+      }
+      char buffer[32];
+      std::snprintf(buffer, sizeof buffer, "%.9g", static_cast<double>(static_cast<float>(value)));
+      text = buffer;
+    }
+    out += (count++ ? "," : "") + text;
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+    if (rest.find_first_not_of(kSpace) == std::string_view::npos) return refuse("not an array");
+  }
+  if (count != type.dimension) {
+    return refuse("an array of " + std::to_string(count) + " elements for a vector of dimension " +
+                  std::to_string(type.dimension));
+  }
+  return {out + "}", "", false};
+}
+
+}  // namespace
+
 bool IsDecimalText(std::string_view t) {
   size_t i = 0;
   if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
@@ -343,6 +400,8 @@ PgInput ToPgInput(const SfType& type, std::string_view input) {
     case SfKind::kGeography:
     case SfKind::kGeometry:
       return {CanonicalJson(input, type.kind), "", false};
+    case SfKind::kVector:
+      return Vector(type, input);
     case SfKind::kText:
     case SfKind::kNull:
       break;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -157,6 +158,42 @@ void AppendFloat(std::string& out, double value) {
   char buffer[40];
   auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
   out.append(buffer, r.ptr);
+}
+
+void AppendVector(std::string& out, std::string_view binary) {
+  constexpr int32_t kInt4 = 23, kFloat4 = 700;
+  const char* p = binary.data();
+  auto need = [&](size_t bytes) {
+    if (binary.size() < bytes) throw InternalError("truncated PostgreSQL array");
+  };
+  need(12);
+  int32_t dims = ReadInt32(p), oid = ReadInt32(p + 8);
+  if (dims > 1 || (oid != kInt4 && oid != kFloat4)) {
+    throw InternalError("a vector is stored as a one-dimensional integer[] or real[]");
+  }
+  size_t count = 0, at = 12;
+  if (dims == 1) {
+    need(20);
+    count = static_cast<size_t>(ReadInt32(p + 12));
+    at = 20;
+  }
+  need(at + count * 8);
+  out += '[';
+  for (size_t i = 0; i < count; ++i, at += 8) {
+    if (ReadInt32(p + at) != 4) throw InternalError("a NULL element in a vector");
+    int32_t value = ReadInt32(p + at + 4);
+    if (i) out += ',';
+    if (oid == kInt4) {
+      out += std::to_string(value);
+      continue;
+    }
+    float f;
+    std::memcpy(&f, &value, 4);
+    char buffer[64];
+    int n = std::snprintf(buffer, sizeof buffer, "%.6f", static_cast<double>(f));
+    out.append(buffer, static_cast<size_t>(n));
+  }
+  out += ']';
 }
 
 void AppendDate(std::string& out, int32_t pg_days) {

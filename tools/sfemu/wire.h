@@ -29,6 +29,10 @@ void AppendTime(std::string& out, int64_t micros, int scale);
 void AppendTimestamp(std::string& out, int64_t pg_micros, int scale);
 /// TIMESTAMP_TZ: the instant, a space, then the offset in minutes plus 1440.
 void AppendTimestampTz(std::string& out, int64_t pg_micros, int scale, int offset_minutes);
+/// A vector from a PostgreSQL binary one-dimensional int4 or float4 array (array_send):
+/// `[1,2]`, or FLOAT elements with 6 decimals, `[0.100000,-2.500000]` (the float32 value
+/// printed as by %f). Throws Error for another array.
+void AppendVector(std::string& out, std::string_view binary);
 /// Upper-case hex.
 void AppendHex(std::string& out, std::string_view bytes);
 

@@ -37,6 +37,7 @@ std::string ValueSql(const json& c) {
     if (input == "[1, undefined]") return "ARRAY_CONSTRUCT(1, NULL)";
     return "PARSE_JSON(" + sf::QuoteLiteral(input) + ")";
   }
+  if (type.starts_with("VECTOR")) return "CAST(" + input + " AS " + type + ")";
   return "CAST(" + sf::QuoteLiteral(input) + " AS " + type + ")";
 }
 

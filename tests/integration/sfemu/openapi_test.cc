@@ -86,7 +86,7 @@ TEST_F(SfemuOpenApi, EveryKindOfAnswerMatchesTheDocument) {
                 ->Submit("CREATE OR REPLACE TABLE OAS.PUBLIC.T (ID NUMBER(38,0) NOT NULL, "
                          "AMOUNT NUMBER(10,2), NAME VARCHAR(20), F FLOAT, B BOOLEAN, D DATE, "
                          "TM TIME(3), TS TIMESTAMP_NTZ(9), TZ TIMESTAMP_TZ, V VARIANT, "
-                         "BIN BINARY, G GEOGRAPHY)")
+                         "BIN BINARY, G GEOGRAPHY, VEC VECTOR(FLOAT, 2))")
                 .status,
             200);
   Submit("insert",
@@ -103,6 +103,8 @@ TEST_F(SfemuOpenApi, EveryKindOfAnswerMatchesTheDocument) {
       "bindings", "SELECT ? AS A, ? AS B", "",
       {{"bindings",
         {{"1", {{"type", "FIXED"}, {"value", "7"}}}, {"2", {{"type", "TEXT"}, {"value", "x"}}}}}});
+  Submit("vectors (rowType vectorDimension and fields)",
+         "SELECT [1, 2.5]::VECTOR(FLOAT, 2) AS F, [1, 2]::VECTOR(INT, 2) AS I");
   Submit("empty result", "SELECT ID FROM OAS.PUBLIC.T WHERE ID < 0");
   Submit("describe", "DESCRIBE TABLE OAS.PUBLIC.T");
   Submit("show", "SHOW TABLES IN SCHEMA OAS.PUBLIC");

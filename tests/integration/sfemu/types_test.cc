@@ -42,6 +42,7 @@ std::string SqlValue(const json& c) {
     if (input == "[1, undefined]") return "ARRAY_CONSTRUCT(1, NULL)";
     return "PARSE_JSON(" + SqlString(input) + ")";
   }
+  if (type.starts_with("VECTOR")) return input + "::" + type;  // [1, 2]::VECTOR(INT, 2)
   return SqlString(input);
 }
 
@@ -50,6 +51,19 @@ void ExpectRowType(const json& expected, const json& actual, const std::string& 
   for (const char* key : {"precision", "scale", "length"}) {
     if (expected.contains(key)) {
       EXPECT_EQ(actual[key], expected[key]) << id << " " << key;
+    }
+  }
+  if (expected.contains("vector_dimension")) {
+    EXPECT_EQ(actual["vectorDimension"], expected["vector_dimension"]) << id;
+    ASSERT_EQ(actual["fields"].size(), 1u) << id;
+    EXPECT_EQ(actual["fields"][0]["type"], expected["vector_element"]) << id;
+  } else {
+    EXPECT_FALSE(actual.contains("vectorDimension")) << id;
+    EXPECT_FALSE(actual.contains("fields")) << id;
+  }
+  for (const char* key : {"precision", "scale", "length", "byteLength"}) {
+    if (expected["type"] == "vector") {
+      EXPECT_TRUE(actual[key].is_null()) << id << " " << key;
     }
   }
   if (expected.contains("ext_type")) {
@@ -143,6 +157,34 @@ TEST_F(SfemuTypes, CasesSfemuCannotStoreAreRefused) {
     EXPECT_EQ(insert.json["code"], "000002");
     EXPECT_EQ(client_->Rows("SELECT COUNT(*) FROM " + table)[0][0], "0") << c["id"];
   }
+}
+
+// Casts to VECTOR: the array must have exactly the dimension's numbers of the element type.
+TEST_F(SfemuTypes, VectorCastsCheckDimensionAndElements) {
+  std::string table = CreateTable("V", 1, "VECTOR(INT, 2)");
+  for (const char* value : {"[1, 2, 3]", "[1]", "[]", "[1, NULL]", "[1, 'a']", "[1.5, 2]",
+                            "[2147483648, 1]", "[1, 2.5]::VECTOR(FLOAT, 2)"}) {
+    HttpResult r = client_->Submit(
+        "INSERT INTO " + table + " (ID, V) SELECT 1, " + value +
+        (std::string(value).find("::") == std::string::npos ? "::VECTOR(INT, 2)" : ""));
+    EXPECT_EQ(r.status, 422) << value << "\n" << r.body;
+    EXPECT_EQ(r.json["code"], "100071") << value;
+    EXPECT_NE(r.json["message"].get<std::string>().find("VECTOR(INT, 2)"), std::string::npos)
+        << r.json["message"];
+  }
+  HttpResult ok = client_->Submit("INSERT INTO " + table +
+                                  " (ID, V) SELECT 2, ARRAY_CONSTRUCT(-1, 7)::VECTOR(INT, 2)");
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(client_->Rows("SELECT V FROM " + table), (std::vector<std::vector<json>>{{"[-1,7]"}}));
+  for (const char* type : {"VECTOR(STRING, 2)", "VECTOR(INT, 0)", "VECTOR(FLOAT, 4097)"}) {
+    HttpResult r =
+        client_->Submit("CREATE OR REPLACE TABLE TYPES.PUBLIC.VBAD (V " + std::string(type) + ")");
+    EXPECT_EQ(r.status, 422) << type;
+    EXPECT_EQ(r.json["code"], "002020") << type;
+  }
+  HttpResult described = client_->Submit("DESCRIBE TABLE " + table);
+  ASSERT_EQ(described.status, 200) << described.body;
+  EXPECT_NE(described.body.find("VECTOR(INT, 2)"), std::string::npos) << described.body;
 }
 
 }  // namespace

@@ -38,6 +38,8 @@ SourceColumn SourceFrom(const nlohmann::json& row_type) {
   c.scale = row_type.value("scale", 0);
   c.length = row_type.value("length", int64_t{0});
   c.ext_type = row_type.value("ext_type", "");
+  c.vector_dimension = row_type.value("vector_dimension", 0);
+  c.vector_element = row_type.value("vector_element", "");
   return c;
 }
 
@@ -141,7 +143,7 @@ TEST(TypeCasesFile, CoversEverySnowflakeTypeTheDecoderKnows) {
   for (const auto& c : LoadCases()) types.insert(c.at("row_type").at("type"));
   for (const char* type :
        {"fixed", "real", "text", "binary", "boolean", "date", "time", "timestamp_ntz",
-        "timestamp_ltz", "timestamp_tz", "variant", "object", "array"}) {
+        "timestamp_ltz", "timestamp_tz", "variant", "object", "array", "vector"}) {
     EXPECT_TRUE(types.count(type)) << type;
   }
 }

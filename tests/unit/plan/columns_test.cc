@@ -10,7 +10,7 @@ using ::testing::HasSubstr;
 
 std::vector<SourceColumn> Columns(const std::vector<std::string>& names) {
   std::vector<SourceColumn> out;
-  for (const auto& n : names) out.push_back({n, "fixed", 38, 0, 0, true, ""});
+  for (const auto& n : names) out.push_back({n, "fixed", 38, 0, 0, true, "", 0, ""});
   return out;
 }
 

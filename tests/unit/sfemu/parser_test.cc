@@ -137,6 +137,36 @@ TEST(SfemuParser, ParsesCreateTableWithKeysAndTypes) {
   EXPECT_EQ(st.primary_key[0].text, "Id");
 }
 
+TEST(SfemuParser, ParsesVectorTypesAndArrayLiterals) {
+  auto s = ParseScript("CREATE TABLE t (f VECTOR(FLOAT, 256), i vector(int, 4096))");
+  ASSERT_EQ(s[0].columns.size(), 2u);
+  EXPECT_EQ(s[0].columns[0].type, SfType::Vector(SfKind::kReal, 256));
+  EXPECT_EQ(s[0].columns[1].type, SfType::Vector(SfKind::kFixed, 4096));
+  EXPECT_EQ(s[0].columns[0].type.DeclaredName(), "VECTOR(FLOAT, 256)");
+  EXPECT_EQ(s[0].columns[1].type.PgType(), "integer[]");
+  EXPECT_EQ(ParseSfTypeText("VECTOR(INT, 3)"), SfType::Vector(SfKind::kFixed, 3));
+  EXPECT_EQ(ParseSfTypeText("VECTOR(FLOAT,3)"), SfType::Vector(SfKind::kReal, 3));
+  for (const char* bad : {"VECTOR(STRING, 256)", "VECTOR(INT, -1)", "VECTOR(INT, 0)",
+                          "VECTOR(FLOAT, 4097)", "VECTOR(NUMBER, 2)"}) {
+    try {
+      ParseScript(std::string("CREATE TABLE t (v ") + bad + ")");
+      FAIL() << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), "002020") << bad;
+      EXPECT_NE(std::string(e.what()).find("invalid type VECTOR"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(ParseSfTypeText(bad).has_value()) << bad;
+  }
+  auto select = ParseScript("SELECT [1, -2.5]::VECTOR(FLOAT, 2), []");
+  const Expr& cast = *select[0].select->items[0].expr;
+  EXPECT_EQ(cast.kind, ExprKind::kCast);
+  EXPECT_EQ(cast.cast_type, SfType::Vector(SfKind::kReal, 2));
+  EXPECT_EQ(cast.args[0]->kind, ExprKind::kFunction);
+  EXPECT_EQ(cast.args[0]->text, "ARRAY_CONSTRUCT");
+  EXPECT_EQ(cast.args[0]->args.size(), 2u);
+  EXPECT_TRUE(select[0].select->items[1].expr->args.empty());
+}
+
 TEST(SfemuParser, TellsApiOnlyCommandsApart) {
   EXPECT_EQ(ParseScript("PUT file:///tmp/x @~")[0].kind, StatementKind::kNotInApi);
   EXPECT_EQ(ParseScript("BEGIN")[0].kind, StatementKind::kBegin);

@@ -4,9 +4,13 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
 
+#include "error.h"
 #include "output_format.h"
 #include "values.h"
 
@@ -94,6 +98,81 @@ TEST(SfemuWire, FloatCasesOfTheSharedTable) {
     ++checked;
   }
   EXPECT_GE(checked, 10);
+}
+
+// array_send's bytes for a one-dimensional array of 4-byte elements.
+std::string ArraySend(int32_t oid, const std::vector<uint32_t>& elements) {
+  std::string out;
+  auto put = [&](uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>(v >> shift);
+  };
+  for (uint32_t v :
+       {1u, 0u, static_cast<uint32_t>(oid), static_cast<uint32_t>(elements.size()), 1u}) {
+    put(v);
+  }
+  for (uint32_t e : elements) put(4), put(e);
+  return out;
+}
+
+uint32_t Bits(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  return bits;
+}
+
+TEST(SfemuWire, VectorsPrintFloat32ValuesWithSixDecimals) {
+  std::string out;
+  wire::AppendVector(out, ArraySend(700, {Bits(0.1f), Bits(-2.5f), Bits(1e20f), Bits(1e-7f)}));
+  EXPECT_EQ(out, "[0.100000,-2.500000,100000002004087734272.000000,0.000000]");
+  out.clear();
+  wire::AppendVector(out, ArraySend(23, {1, static_cast<uint32_t>(-2), 0x7fffffffu}));
+  EXPECT_EQ(out, "[1,-2,2147483647]");
+  EXPECT_THROW(wire::AppendVector(out, ArraySend(701, {0, 0})), Error);  // not float4
+}
+
+// The loader's (and a cast's) input checks of the shared table's vector cases, and their wire
+// text from the stored values.
+TEST(SfemuWire, VectorCasesOfTheSharedTable) {
+  std::ifstream in(std::string(SF2PG_SOURCE_DIR) + "/tests/data/type_cases.json");
+  int checked = 0;
+  for (const auto& c : nlohmann::json::parse(in)) {
+    if (c["row_type"]["type"] != "vector" || c["input"].is_null()) continue;
+    std::optional<SfType> type = ParseSfTypeText(c["sf_type"].get<std::string>());
+    ASSERT_EQ(type->kind, SfKind::kVector) << c["sf_type"];
+    std::string pg = ToPgInput(*type, c["input"].get<std::string>()).value;  // {e1,e2,...}
+    std::vector<uint32_t> elements;
+    for (size_t at = 1; at < pg.size(); at = pg.find(',', at) + 1) {
+      const char* p = pg.c_str() + at;
+      elements.push_back(type->element == SfKind::kFixed
+                             ? static_cast<uint32_t>(std::strtol(p, nullptr, 10))
+                             : Bits(std::strtof(p, nullptr)));
+      if (pg.find(',', at) == std::string::npos) break;
+    }
+    std::string out;
+    wire::AppendVector(out, ArraySend(type->element == SfKind::kFixed ? 23 : 700, elements));
+    EXPECT_EQ(out, c["wire"].get<std::string>()) << c["id"];
+    ++checked;
+  }
+  EXPECT_GE(checked, 4);
+}
+
+TEST(SfemuValues, VectorInputIsCheckedLikeACastFromAnArray) {
+  SfType f2 = SfType::Vector(SfKind::kReal, 2), i2 = SfType::Vector(SfKind::kFixed, 2);
+  EXPECT_EQ(ToPgInput(f2, "[0.1, 2]").value, "{0.100000001,2}");
+  EXPECT_EQ(ToPgInput(i2, "[1,-2147483648]").value, "{1,-2147483648}");
+  for (const char* bad : {"[1]", "[1,2,3]", "[]", "[1,undefined]", "[1,null]", "[1,\"a\"]",
+                          "[1,[2]]", "1,2", "[1,2,]", "[1,1e39]"}) {
+    try {
+      ToPgInput(f2, bad);
+      ADD_FAILURE() << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), "100071") << bad;
+      EXPECT_NE(std::string(e.what()).find("VECTOR(FLOAT, 2)"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(ToPgInput(i2, "[1.5,2]"), Error);
+  EXPECT_THROW(ToPgInput(i2, "[2147483648,2]"), Error);
+  EXPECT_EQ(ToPgInput(i2, "[1.0,2]").value, "{1,2}");
 }
 
 // Output formats: a zero offset is written Z for TZH with its TZM (as the default format writes

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <vector>
 
 namespace sf2pg::snowflake {
 namespace {
@@ -62,6 +64,33 @@ double AsDouble(const std::string& b) {
   double d;
   std::memcpy(&d, &bits, 8);
   return d;
+}
+
+SourceColumn VectorCol(std::string element, int dimension) {
+  SourceColumn c = SrcCol("vector");
+  c.vector_element = std::move(element);
+  c.vector_dimension = dimension;
+  return c;
+}
+
+std::string BigEndian32(uint32_t v) {
+  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+          static_cast<char>(v)};
+}
+
+// array_send's form of a one-dimensional array without NULLs: the header, then each element
+// as a field (length and value).
+std::string ArrayBytes(uint32_t oid, const std::vector<std::string>& elements) {
+  std::string out = BigEndian32(1) + BigEndian32(0) + BigEndian32(oid) +
+                    BigEndian32(static_cast<uint32_t>(elements.size())) + BigEndian32(1);
+  for (const auto& e : elements) out += BigEndian32(static_cast<uint32_t>(e.size())) + e;
+  return out;
+}
+
+std::string Float4Bytes(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  return BigEndian32(bits);
 }
 
 constexpr int64_t kPgEpochMicros = 946684800LL * 1000000;
@@ -331,6 +360,66 @@ TEST(Encoders, TextTargetsCheckTheirLength) {
   EXPECT_EQ(Encode(SrcCol("text"), v3, "éèê").bytes, "éèê");
   EXPECT_EQ(Encode(SrcCol("text"), v3, "éèêë").fault, Fault::kTooLong);
   EXPECT_EQ(Encode(SrcCol("text"), v3, std::string("a\0b", 3)).fault, Fault::kNulByte);
+}
+
+TEST(Encoders, FloatVectorsBecomeRealArraysOfTheirFloat32Values) {
+  SourceColumn v3 = VectorCol("real", 3);
+  EXPECT_EQ(Encode(v3, Tgt(PgType::kFloat4Array), "[0.100000,-2.500000,16777216.000000]").bytes,
+            ArrayBytes(700, {Float4Bytes(0.1f), Float4Bytes(-2.5f), Float4Bytes(16777216.0f)}));
+  // Snowflake prints float32 values with 6 decimals; the nearest float32 is the value it holds.
+  for (float f : {0.1f, -123.456f, 1e20f, 3.4028235e38f, 16777217.0f}) {
+    char text[128];
+    std::snprintf(text, sizeof text, "[%f,0.000000,0.000000]", static_cast<double>(f));
+    EXPECT_EQ(Encode(v3, Tgt(PgType::kFloat4Array), text).bytes.substr(24, 4), Float4Bytes(f))
+        << text;
+  }
+  // double precision[] keeps the float32 value exactly.
+  double widened = 0.1f;
+  uint64_t bits;
+  std::memcpy(&bits, &widened, 8);
+  std::string element =
+      BigEndian32(static_cast<uint32_t>(bits >> 32)) + BigEndian32(static_cast<uint32_t>(bits));
+  EXPECT_EQ(Encode(VectorCol("real", 1), Tgt(PgType::kFloat8Array), "[0.100000]").bytes,
+            ArrayBytes(701, {element}));
+}
+
+TEST(Encoders, IntVectorsBecomeIntegerArrays) {
+  EXPECT_EQ(
+      Encode(VectorCol("fixed", 3), Tgt(PgType::kInt4Array), "[1,-2147483648,2147483647]").bytes,
+      ArrayBytes(23, {BigEndian32(1), BigEndian32(0x80000000u), BigEndian32(0x7fffffffu)}));
+  SourceColumn big = VectorCol("fixed", 4096);
+  std::string wire = "[";
+  for (int i = 0; i < 4096; ++i) wire += (i ? "," : "") + std::to_string(i - 2048);
+  Encoded e = Encode(big, Tgt(PgType::kInt4Array), wire + "]");
+  ASSERT_EQ(e.fault, Fault::kNone);
+  EXPECT_EQ(e.bytes.size(), 20u + 4096 * 8);
+  EXPECT_EQ(e.bytes.substr(e.bytes.size() - 4), BigEndian32(2047));
+}
+
+TEST(Encoders, VectorsOfTheWrongDimensionOrWithBadElementsAreRefused) {
+  SourceColumn f2 = VectorCol("real", 2), i2 = VectorCol("fixed", 2);
+  TargetColumn real = Tgt(PgType::kFloat4Array), integer = Tgt(PgType::kInt4Array);
+  EXPECT_EQ(Encode(f2, real, "[1.000000]").fault, Fault::kVectorDimension);
+  EXPECT_EQ(Encode(f2, real, "[1.000000,2.000000,3.000000]").fault, Fault::kVectorDimension);
+  EXPECT_EQ(Encode(f2, real, "[]").fault, Fault::kVectorDimension);
+  EXPECT_EQ(Encode(i2, integer, "[1,2,3]").fault, Fault::kVectorDimension);
+  for (const char* bad : {"1.0,2.0", "[1.0,]", "[,1.0]", "[1.0,null]", "[1.0,x]", "[1.0,nan]",
+                          "[1.0,inf]", "[[1.0],2.0]", "{1.0,2.0}"}) {
+    EXPECT_EQ(Encode(f2, real, bad).fault, Fault::kMalformed) << bad;
+  }
+  EXPECT_EQ(Encode(f2, real, "[1e39,1]").fault, Fault::kOutOfRange);
+  EXPECT_EQ(Encode(i2, integer, "[2147483648,1]").fault, Fault::kOutOfRange);
+  EXPECT_EQ(Encode(i2, integer, "[1.5,1]").fault, Fault::kMalformed);
+  EXPECT_EQ(Encode(i2, integer, "[1,null]").fault, Fault::kMalformed);
+  EXPECT_EQ(Encode(f2, real, "[1.000000, 2.000000]").fault, Fault::kNone);  // spaces are fine
+  ColumnPlan plan = MakePlan(f2, real);
+  EXPECT_EQ(FaultReason(Fault::kVectorDimension, "[1.000000]", plan),
+            "value [1.000000] does not have 2 elements, as VECTOR(FLOAT, 2) has");
+}
+
+TEST(Encoders, VectorsIntoJsonbAreCopiedAsSent) {
+  EXPECT_EQ(Encode(VectorCol("real", 2), Tgt(PgType::kJsonb), "[1.000000,2.500000]").bytes,
+            "\1[1.000000,2.500000]");
 }
 
 TEST(FaultReason, NamesShortNonTextValuesAndTheTargetType) {

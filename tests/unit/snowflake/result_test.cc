@@ -62,6 +62,34 @@ TEST(ResultReader, ReadsStatementMetadataInAnyKeyOrder) {
   EXPECT_EQ(meta.columns[3].scale, 3);
 }
 
+TEST(ResultReader, ReadsAVectorsDimensionAndElementType) {
+  const char* body = R"({"resultSetMetaData": {"rowType": [
+      { "name": "F", "type": "vector", "vectorDimension": 256, "precision": null,
+        "fields": [ { "type": "real", "nullable": false, "precision": null, "scale": null } ] },
+      { "fields": [ { "fieldName": "", "fieldType": { "type": "FIXED", "scale": 0 } } ],
+        "name": "I", "type": "vector", "vectorDimension": 16 },
+      { "name": "OLD", "type": "vector", "nullable": true },
+      { "name": "O", "type": "object", "vectorDimension": 3,
+        "fields": [ { "fieldName": "a", "fieldType": { "type": "text" } } ] },
+      { "name": "TWO", "type": "vector", "vectorDimension": 2,
+        "fields": [ { "type": "real" }, { "type": "real" } ] }
+    ], "numRows": 0}})";
+  ResultReader reader;
+  StatementMeta meta;
+  std::string error;
+  ASSERT_TRUE(reader.ReadMeta(Padded(body), &meta, &error)) << error;
+  ASSERT_EQ(meta.columns.size(), 5u);
+  EXPECT_EQ(meta.columns[0].vector_dimension, 256);
+  EXPECT_EQ(meta.columns[0].vector_element, "real");
+  EXPECT_EQ(meta.columns[1].vector_dimension, 16);
+  EXPECT_EQ(meta.columns[1].vector_element, "fixed");
+  EXPECT_EQ(meta.columns[2].vector_dimension, 0);
+  EXPECT_EQ(meta.columns[2].vector_element, "");
+  EXPECT_EQ(meta.columns[3].vector_dimension, 0);  // only vectors keep these
+  EXPECT_EQ(meta.columns[3].vector_element, "");
+  EXPECT_EQ(meta.columns[4].vector_element, "");  // not one element type
+}
+
 TEST(ResultReader, ReadsA202Status) {
   ResultReader reader;
   StatementMeta meta;

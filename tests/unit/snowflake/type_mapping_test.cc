@@ -22,6 +22,13 @@ SourceColumn Src(std::string type, int precision = 0, int scale = 0, int64_t len
   return c;
 }
 
+SourceColumn Vector(std::string element, int dimension) {
+  SourceColumn c = Src("vector");
+  c.vector_element = std::move(element);
+  c.vector_dimension = dimension;
+  return c;
+}
+
 struct MappingCase {
   SourceColumn source;
   std::string pg_sql;
@@ -54,7 +61,9 @@ std::vector<MappingCase> Cases() {
       {Src("map"), "jsonb", "{\n  \"a\": 1\n}"},
       {Src("object", 0, 0, 0, "GEOGRAPHY"), "jsonb", "{\n  \"type\": \"Point\"\n}"},
       {Src("object", 0, 0, 0, "GEOMETRY"), "jsonb", "{\n  \"type\": \"Point\"\n}"},
-      {Src("vector"), "jsonb", "[1.000000,2.500000]"},
+      {Src("vector"), "jsonb", "[1.000000,2.500000]"},  // no vectorDimension: an older service
+      {Vector("real", 2), "real[]", "[1.000000,2.500000]"},
+      {Vector("fixed", 3), "integer[]", "[1,-2,3]"},
   };
 }
 
@@ -88,6 +97,34 @@ TEST(MapColumn, KeepsNotNull) {
 
 TEST(MapColumn, RefusesUnknownTypes) {
   EXPECT_THROW(MapColumn(Src("interval_day_time")), ConfigError);
+}
+
+TEST(MapColumn, VectorsNeedTheirDimensionAndElementType) {
+  EXPECT_EQ(SnowflakeTypeSql(Vector("real", 256)), "VECTOR(FLOAT, 256)");
+  EXPECT_EQ(SnowflakeTypeSql(Vector("fixed", 16)), "VECTOR(INT, 16)");
+  EXPECT_EQ(MapColumn(Vector("real", 0)).sql_type, "jsonb");  // no dimension
+  EXPECT_EQ(MapColumn(Vector("text", 2)).sql_type, "jsonb");  // an element type sf2pg lacks
+  EXPECT_EQ(MapColumn(Vector("", 2)).sql_type, "jsonb");      // no fields
+  EXPECT_EQ(SnowflakeTypeSql(Vector("", 2)), "VECTOR");
+}
+
+TEST(Incompatibility, VectorsIntoArraysOfTheirElementTypeOrJson) {
+  auto target = [](const char* format_type) {
+    return *TargetColumnFromFormatType("v", format_type, false);
+  };
+  for (const char* ok : {"real[]", "double precision[]", "jsonb", "json", "text"}) {
+    EXPECT_FALSE(Incompatibility(Vector("real", 2), target(ok))) << ok;
+  }
+  for (const char* ok : {"integer[]", "jsonb", "json", "text"}) {
+    EXPECT_FALSE(Incompatibility(Vector("fixed", 2), target(ok))) << ok;
+  }
+  EXPECT_TRUE(Incompatibility(Vector("real", 2), target("integer[]")));
+  EXPECT_TRUE(Incompatibility(Vector("fixed", 2), target("real[]")));
+  EXPECT_TRUE(Incompatibility(Vector("real", 2), target("real")));
+  EXPECT_TRUE(Incompatibility(Src("vector"), target("real[]")));  // dimension unknown
+  EXPECT_EQ(*Incompatibility(Vector("fixed", 2), target("real[]")),
+            "Snowflake column COL (VECTOR(INT, 2)) cannot be loaded into PostgreSQL column v "
+            "(real[])");
 }
 
 TEST(Incompatibility, NamesBothSidesOfAnUnsupportedPair) {
