@@ -265,7 +265,11 @@ TEST_F(E2eTest, AFailedChunkIsReportedAndOnlyItRunsOnResume) {
 
 TEST_F(E2eTest, ASecondProcessJoinsTheRunAndTheyShareTheChunks) {
   WriteConfig(FactVisit({{"batch_size_copy_mode", 1000}, {"parallel_threads", 2}}));
-  sfemu_->SetFaults(R"({"latency_ms": 40})");
+  // The first two chunk reads (SELECTs with an ORDER BY that are not statistics) take 4 s more:
+  // whichever process made them, the first one is still loading when the second one joins, so
+  // the second one claims chunks however fast the machine is.
+  sfemu_->SetFaults(R"js({"slow_ms": 4000, "rules": [{"match":
+      "^(?!.*(ROW_NUMBER|COUNT\\()).*ORDER BY", "times": 2, "action": "slow"}]})js");
   std::thread first([&] {
     auto r = Sf2pg({"migrate", "--summary-json", dir_ + "/first.json"});
     EXPECT_EQ(r.exit_code, kExitDone) << r.err;
