@@ -32,15 +32,17 @@ build() {
   cmake --build --preset "$preset" -j "$jobs"
 }
 
-# Every test suite of a binary must be a ctest entry (tests/CMakeLists.txt registers one per
-# suite, from the TEST lines of each folder listed there): compares the binary's own list of
-# suites with ctest's entries under the binary's label.
+# Every test suite of a binary must be a ctest entry, or have its tests as entries of their own
+# (tests/CMakeLists.txt registers one per suite, from the TEST lines of each folder listed
+# there): compares the binary's own list of suites with ctest's entries under the binary's
+# label.
 check_registered() {
   local dir=$1 binary=$2 label=$3
   local missing
   missing=$(comm -23 \
     <("$dir/$binary" --gtest_list_tests | grep '^[^ ].*\.$' | sed 's/\.$//; s#^.*/##' | sort -u) \
-    <(ctest --test-dir "$dir" -N -L "^$label\$" | sed -n 's/^ *Test *#[0-9]*: .*\///p' | sort -u))
+    <(ctest --test-dir "$dir" -N -L "^$label\$" | sed -n 's/^ *Test *#[0-9]*: .*\///p' |
+      sed 's/\..*//' | sort -u))
   if [[ -n "$missing" ]]; then
     echo "test: suites of $binary that ctest does not run under '$label'" \
       "(a folder missing from tests/CMakeLists.txt?):" $missing >&2

@@ -38,14 +38,20 @@ std::unique_ptr<snowflake::SnowflakeSource> CatalogSource(const config::Credenti
   return snowflake::MakeSnowflakeSource(Options(nullptr, credentials));
 }
 
-std::string TestSnowflake(const config::Credentials& credentials, const config::Config* config) {
+snowflake::ClientOptions TestConnectionOptions(const config::Credentials& credentials,
+                                               const config::Config* config) {
   auto options = Options(nullptr, credentials);
   options.request_timeout = kTestConnectionLimit;
   if (config) {
     options.request_timeout = std::min<std::chrono::milliseconds>(
         kTestConnectionLimit, std::chrono::seconds(config->settings.request_timeout_seconds));
   }
-  return snowflake::MakeSnowflakeSource(options)->TestConnection();
+  return options;
+}
+
+std::string TestSnowflake(const config::Credentials& credentials, const config::Config* config) {
+  return snowflake::MakeSnowflakeSource(TestConnectionOptions(credentials, config))
+      ->TestConnection();
 }
 
 }  // namespace sf2pg::app

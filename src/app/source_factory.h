@@ -21,6 +21,11 @@ std::unique_ptr<snowflake::SnowflakeSource> CatalogSource(const config::Credenti
 /// Longest wait of `test-connections` on Snowflake (request_timeout_seconds when smaller).
 inline constexpr std::chrono::seconds kTestConnectionLimit{30};
 
+/// The client options of `test-connections`: a request time limit of kTestConnectionLimit or
+/// `config`'s request_timeout_seconds, whichever is smaller.
+snowflake::ClientOptions TestConnectionOptions(const config::Credentials& credentials,
+                                               const config::Config* config);
+
 /// Connects to Snowflake and returns the server version (`SELECT CURRENT_VERSION()`), giving
 /// up after kTestConnectionLimit or `config`'s request_timeout_seconds, whichever is smaller.
 std::string TestSnowflake(const config::Credentials& credentials,
