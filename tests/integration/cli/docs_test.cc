@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -42,16 +43,23 @@ Names HelpSection(const std::string& help, const std::string& section) {
       inside = line == section;
       continue;
     }
-    if (!inside || line.size() < 3 || line[2] == ' ') continue;  // a wrapped description
-    std::string column = line.substr(2, line.find("  ", 2) - 2);
+    if (!inside || line.size() < 3 || line[2] == ' ') continue;   // a wrapped description
+    std::string column = line.substr(2, line.find("  ", 2) - 2);  // "-c,--config TEXT=..."
+    std::replace(column.begin(), column.end(), ',', ' ');
     std::stringstream words(column);
     for (std::string word; std::getline(words, word, ' ');) {
-      if (!word.empty() && word.back() == ',') word.pop_back();
       if (section != "Options:" || word.rfind("-", 0) == 0) names.insert(word);
       if (section != "Options:") break;  // a positional's type follows its name
     }
   }
   return names;
+}
+
+// A program found on PATH (RunProcess takes a path).
+ProcessResult Tool(std::vector<std::string> argv,
+                   const std::map<std::string, std::string>& env = {}) {
+  argv.insert(argv.begin(), {"/bin/sh", "-c", "exec \"$0\" \"$@\""});
+  return RunProcess(argv, env);
 }
 
 Names Subcommands() { return HelpSection(Sf2pg({"--help"}), "Subcommands:"); }
@@ -63,11 +71,11 @@ class CliDocsTest : public ::testing::Test {
   }
   // One bash completion: the words typed so far, the last one being completed.
   static Names Complete(const std::string& words) {
-    auto r = RunProcess({"bash", "-c",
-                         ". \"$0\"; COMP_WORDS=($1); [[ $1 == *' ' ]] && COMP_WORDS+=('');"
-                         "COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _sf2pg;"
-                         "printf '%s\\n' \"${COMPREPLY[@]}\"",
-                         BinaryPath("share/bash-completion/completions/sf2pg"), words});
+    auto r = Tool({"bash", "-c",
+                   ". \"$0\"; COMP_WORDS=($1); [[ $1 == *' ' ]] && COMP_WORDS+=('');"
+                   "COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _sf2pg;"
+                   "for word in \"${COMPREPLY[@]}\"; do echo \"$word\"; done",
+                   BinaryPath("share/bash-completion/completions/sf2pg"), words});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     Names names;
     for (const auto& line : Lines(r.out)) names.insert(line);
@@ -79,7 +87,7 @@ TEST_F(CliDocsTest, TheBuildInstallsWhatSf2pgGeneratesNow) {
   EXPECT_EQ(Generated("man/man1/sf2pg.1"), Sf2pg({"--generate-man"}));
   EXPECT_EQ(Generated("bash-completion/completions/sf2pg"), Sf2pg({"completion", "bash"}));
   EXPECT_EQ(Generated("zsh/vendor-completions/_sf2pg"), Sf2pg({"completion", "zsh"}));
-  auto gz = RunProcess({"gzip", "-dc", BinaryPath("share/man/man1/sf2pg.1.gz")});
+  auto gz = Tool({"gzip", "-dc", BinaryPath("share/man/man1/sf2pg.1.gz")});
   EXPECT_EQ(gz.out, Generated("man/man1/sf2pg.1"));
   // The generators are hidden from --help.
   auto help = Sf2pg({"--help"});
@@ -124,19 +132,18 @@ TEST_F(CliDocsTest, ManPageHasEveryCommandAndOptionOfHelp) {
 }
 
 TEST_F(CliDocsTest, ManPageRendersWithoutWarnings) {
-  auto r = RunProcess({"groff", "-man", "-Tutf8", "-ww", "-z",
-                       BinaryPath("share/man/man1/sf2pg.1")});
+  auto r = Tool({"groff", "-man", "-Tutf8", "-ww", "-z", BinaryPath("share/man/man1/sf2pg.1")});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.err, "");
-  auto text = RunProcess({"man", "-l", BinaryPath("share/man/man1/sf2pg.1.gz")},
-                         {{"MANPAGER", "cat"}, {"MANWIDTH", "100"}});
+  auto text = Tool({"man", "-l", BinaryPath("share/man/man1/sf2pg.1.gz")},
+                   {{"MANPAGER", "cat"}, {"MANWIDTH", "100"}});
   EXPECT_EQ(text.exit_code, 0) << text.err;
   EXPECT_THAT(text.out, HasSubstr("sf2pg - migrate tables from Snowflake into PostgreSQL"));
   EXPECT_THAT(text.out, HasSubstr("--resume-max-age"));
 }
 
 TEST_F(CliDocsTest, BashCompletesEveryCommandAndOption) {
-  auto syntax = RunProcess({"bash", "-n", BinaryPath("share/bash-completion/completions/sf2pg")});
+  auto syntax = Tool({"bash", "-n", BinaryPath("share/bash-completion/completions/sf2pg")});
   EXPECT_EQ(syntax.exit_code, 0) << syntax.err;
   Names commands = Subcommands();
   Names first = Complete("sf2pg ");
@@ -154,7 +161,7 @@ TEST_F(CliDocsTest, BashCompletesEveryCommandAndOption) {
 
 TEST_F(CliDocsTest, ZshCompletionNamesEveryCommandAndOption) {
   const std::string path = BinaryPath("share/zsh/vendor-completions/_sf2pg");
-  auto syntax = RunProcess({"zsh", "-n", path});
+  auto syntax = Tool({"zsh", "-n", path});
   EXPECT_EQ(syntax.exit_code, 0) << syntax.err;
   const std::string zsh = ReadFileText(path);
   EXPECT_EQ(zsh.rfind("#compdef sf2pg\n", 0), 0u);
