@@ -8,6 +8,8 @@
 #   tools/demo.sh            run the demo, then stop the servers
 #   tools/demo.sh --keep     leave PostgreSQL and sfemu running (settings in .demo/env)
 #   DEMO_ROWS=1000000 tools/demo.sh   a bigger data set (default 200000 rows)
+#   SF2PG_BIN=PATH SFEMU_BIN=PATH tools/demo.sh   with those binaries instead of building them
+#                                                 (tools/test-package.sh: the packaged ones)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,9 +17,13 @@ keep=0
 [[ "${1:-}" == "--keep" ]] && keep=1
 rows=${DEMO_ROWS:-200000}
 
-tools/setup.sh
-cmake --preset default >/dev/null
-cmake --build --preset default -j "$(nproc)" --target sf2pg sfemu
+if [[ -z "${SF2PG_BIN:-}" || -z "${SFEMU_BIN:-}" ]]; then
+  tools/setup.sh
+  cmake --preset default >/dev/null
+  cmake --build --preset default -j "$(nproc)" --target sf2pg sfemu
+fi
+sf2pg_bin=${SF2PG_BIN:-$PWD/build/sf2pg}
+export SFEMU_BIN=${SFEMU_BIN:-$PWD/build/sfemu}  # tools/sfemu/start.sh runs it too
 
 demo=$PWD/.demo
 [[ -d "$demo/sfemu" ]] && tools/sfemu/stop.sh "$demo/sfemu" || true
@@ -43,7 +49,7 @@ psql -q -c "CREATE DATABASE sfemu_demo" -c "CREATE DATABASE sf2pg_demo"
 echo "listening on 127.0.0.1:$port"
 
 step "sfemu: demo data set ($rows rows in the largest table)"
-./build/sfemu load --dataset demo --rows "$rows" --pg-database sfemu_demo
+"$SFEMU_BIN" load --dataset demo --rows "$rows" --pg-database sfemu_demo
 PGDATABASE=sfemu_demo tools/sfemu/start.sh "$demo/sfemu" >/dev/null
 set -a
 . "$demo/sfemu/env"
@@ -63,7 +69,7 @@ SNOWFLAKE_URL=$SFEMU_URL
 SNOWFLAKE_WAREHOUSE=DEMO_WH
 ENV
 unset SNOWFLAKE_ACCOUNT SNOWFLAKE_USER SNOWFLAKE_RSA_KEY_FILE
-sf2pg() { ./build/sf2pg "$@" --config examples/config.json --env-file "$demo/env"; }
+sf2pg() { "$sf2pg_bin" "$@" --config examples/config.json --env-file "$demo/env"; }
 
 step "sf2pg validate-config"
 sf2pg validate-config

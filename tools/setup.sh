@@ -16,6 +16,8 @@ packages=(
   # tools used by the tests, benchmarks and packaging
   procps iproute2 util-linux zip unzip python3 curl openssl binutils
   pgloader python3-pandas python3-psycopg2 python3-yaml python3-jsonschema time
+  # the man page and completions (tests), the Debian packages (tools/test-package.sh)
+  groff-base man-db zsh dpkg-dev lintian debootstrap
 )
 
 # Node.js runs the Step Functions tooling; machines often ship their own, which Debian's

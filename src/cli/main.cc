@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/docs.h"
 #include "core/error.h"
 #include "core/exit_status.h"
 #include "core/secret.h"
@@ -183,6 +184,9 @@ int main(int argc, char** argv) {
   lam->add_option("--deadline", event_deadline, "Remaining time of the local invocation, seconds")
       ->check(kPositive);
 
+  // Hidden: `sf2pg --generate-man` and `sf2pg completion bash|zsh` print the man page and the
+  // shell completions, generated from the definition above (cli/docs.h); the build installs them.
+  cli::AddDocGenerators(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
