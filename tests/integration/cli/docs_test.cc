@@ -128,7 +128,20 @@ TEST_F(CliDocsTest, ManPageHasEveryCommandAndOptionOfHelp) {
       EXPECT_THAT(text, HasSubstr("\\fI" + roff(positional) + "\\fR")) << command;
     }
   }
-  EXPECT_THAT(man, HasSubstr(".SH EXAMPLES\n.nf\nsf2pg validate\\-config"));
+  // Every example of --help, as it is written there.
+  const std::string help = Sf2pg({"--help"});
+  const std::string examples = section(".SH EXAMPLES");
+  auto from = help.find("\nExamples:\n");
+  ASSERT_NE(from, std::string::npos) << help;
+  std::istringstream lines(help.substr(from + 11));
+  int count = 0;
+  for (std::string line; std::getline(lines, line);) {
+    auto first = line.find_first_not_of(' ');
+    if (first == std::string::npos || line.compare(first, 6, "sf2pg ") != 0) continue;
+    ++count;
+    EXPECT_THAT(examples, HasSubstr("\n" + roff(line.substr(first)) + "\n")) << line;
+  }
+  EXPECT_GE(count, 10);
 }
 
 TEST_F(CliDocsTest, ManPageRendersWithoutWarnings) {
