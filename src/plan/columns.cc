@@ -169,13 +169,7 @@ TableJob DescribeJob(const config::SourceConfig& source, const config::TableConf
                      const std::string& status_database, MissingTarget missing,
                      std::vector<SourceColumn>* source_columns, std::vector<std::string>* problems,
                      std::vector<std::string>* ddl) {
-  TableJob job;
-  job.source = &source;
-  job.table = &table;
-  job.key = {source.source_sf_database, source.source_sf_schema, table.source};
-  job.target_database = source.target_pg_database;
-  job.target_schema = source.target_pg_schema;
-  job.target_table = table.target;
+  TableJob job = TableJob::Of(source, table);
   job.shares_status_database = source.target_pg_database == status_database;
   job.max_threads = table.parallel_threads;
   job.plan_input.table = {source.source_sf_database, source.source_sf_schema, table.source,

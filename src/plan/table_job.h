@@ -17,6 +17,18 @@
 namespace sf2pg::plan {
 
 struct TableJob {
+  /// A job naming `table` of `source` and its target, and nothing else yet.
+  static TableJob Of(const config::SourceConfig& source, const config::TableConfig& table) {
+    TableJob job;
+    job.source = &source;
+    job.table = &table;
+    job.key = {source.source_sf_database, source.source_sf_schema, table.source};
+    job.target_database = source.target_pg_database;
+    job.target_schema = source.target_pg_schema;
+    job.target_table = table.target;
+    return job;
+  }
+
   const config::SourceConfig* source = nullptr;
   const config::TableConfig* table = nullptr;
   run::TableKey key;

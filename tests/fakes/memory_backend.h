@@ -24,13 +24,7 @@ namespace sf2pg::testing {
 inline plan::TableJob PlanInMemory(MemoryTracker& tracker, const config::SourceConfig& source,
                                    const config::TableConfig& table, const std::string& run_id,
                                    int chunks, int64_t rows_per_chunk) {
-  plan::TableJob job;
-  job.source = &source;
-  job.table = &table;
-  job.key = {source.source_sf_database, source.source_sf_schema, table.source};
-  job.target_database = source.target_pg_database;
-  job.target_schema = source.target_pg_schema;
-  job.target_table = table.target;
+  plan::TableJob job = plan::TableJob::Of(source, table);
   job.plan_input.table = {source.source_sf_database, source.source_sf_schema, table.source, "", ""};
   job.source_columns = {"ID", "NAME", "UPDATED"};
   job.target_columns = {"id", "name", "updated"};
@@ -57,6 +51,27 @@ inline plan::TableJob PlanInMemory(MemoryTracker& tracker, const config::SourceC
   }
   tracker.StorePlan(run_id, record, ranges, nullptr);
   return job;
+}
+
+/// A configuration of one source "a" (DB.S into db.public) with tables T1 and T2 (into t1 and
+/// t2), as the engine's tests use it.
+inline config::Config TwoTableConfig() {
+  config::SourceConfig source;
+  source.source_name = "a";
+  source.source_sf_database = "DB";
+  source.source_sf_schema = "S";
+  source.target_pg_database = "db";
+  source.target_pg_schema = "public";
+  for (const char* name : {"T1", "T2"}) {
+    config::TableConfig t;
+    t.source = name;
+    t.target = name == std::string("T1") ? "t1" : "t2";
+    source.tables.push_back(t);
+  }
+  config::Config config;
+  config.config_hash = "c1";
+  config.sources.push_back(source);
+  return config;
 }
 
 /// What a test sets and reads of a MemoryBackend; outlives the backends a coordinator opens.

@@ -26,20 +26,7 @@ class CoordinatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
     StopFlag::ResetForTesting();
-    config::SourceConfig source;
-    source.source_name = "a";
-    source.source_sf_database = "DB";
-    source.source_sf_schema = "S";
-    source.target_pg_database = "db";
-    source.target_pg_schema = "public";
-    for (const char* name : {"T1", "T2"}) {
-      config::TableConfig t;
-      t.source = name;
-      t.target = name == std::string("T1") ? "t1" : "t2";
-      source.tables.push_back(t);
-    }
-    config_.config_hash = "c1";
-    config_.sources.push_back(source);
+    config_ = testing::TwoTableConfig();
     source_->rows = 1000000;
     target_.chunks_per_table = 3;
     deps_.backend = [this](const std::string& status_db, bool) {

@@ -30,19 +30,7 @@ class SettleTest : public ::testing::Test {
  protected:
   void SetUp() override {
     StopFlag::ResetForTesting();
-    source_.source_name = "a";
-    source_.source_sf_database = "DB";
-    source_.source_sf_schema = "S";
-    source_.target_pg_database = "db";
-    source_.target_pg_schema = "public";
-    for (const char* name : {"T1", "T2"}) {
-      config::TableConfig t;
-      t.source = name;
-      t.target = name == std::string("T1") ? "t1" : "t2";
-      source_.tables.push_back(t);
-    }
-    config_.config_hash = "c1";
-    config_.sources.push_back(source_);
+    config_ = testing::TwoTableConfig();
     source_state_->rows = 1000000;
   }
   void TearDown() override { StopFlag::ResetForTesting(); }
@@ -121,7 +109,6 @@ class SettleTest : public ::testing::Test {
 
   const run::TableKey kT1{"DB", "S", "T1"};
   const run::TableKey kT2{"DB", "S", "T2"};
-  config::SourceConfig source_;
   config::Config config_;
   MemoryTracker tracker_;
   std::string run_id_;
