@@ -223,8 +223,9 @@ FetchStats SnowflakeSource::Fetch(const ChunkRequest& request, CopySink& sink) {
 
 std::string SnowflakeSource::TestConnection() { return ServerVersion(*this); }
 
-TargetColumn SnowflakeSource::MapColumn(const SourceColumn& column) const {
-  TargetColumn target = snowflake::MapColumn(column);
+TargetColumn SnowflakeSource::MapColumn(const SourceColumn& column,
+                                        const TargetFeatures& features) const {
+  TargetColumn target = snowflake::MapColumn(column, features);
   if (column.type == "vector" && SfTypeOf(column) == SfType::kJson) {
     log::Warn(
         "the Snowflake result does not give this VECTOR column's dimension and element "
@@ -232,6 +233,14 @@ TargetColumn SnowflakeSource::MapColumn(const SourceColumn& column) const {
         {{"column", column.name}});
   }
   return target;
+}
+
+std::string SnowflakeSource::MappingNote(const SourceColumn& column,
+                                         const TargetFeatures& target) const {
+  if (target.postgis || !IsSpatial(column)) return "";
+  return "column " + column.name + " (" + SnowflakeTypeSql(column) +
+         ") lands as jsonb (GeoJSON): the target database has no PostGIS extension (install "
+         "it, or set create_postgis_extension, for geography / geometry)";
 }
 
 std::optional<std::string> SnowflakeSource::Incompatibility(const SourceColumn& column,
