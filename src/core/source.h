@@ -124,8 +124,8 @@ class Source : public SourceStatistics {
   /// does not know.
   virtual TargetColumn MapColumn(const SourceColumn& column,
                                  const TargetFeatures& target) const = 0;
-  /// A note for the plan report when `column` lands differently without a feature the target
-  /// lacks (GEOGRAPHY as jsonb without PostGIS); empty otherwise.
+  /// A note for the plan report when `column` does not land as its full value in the created
+  /// table (GEOGRAPHY as jsonb without PostGIS, GEOMETRY without its SRID); empty otherwise.
   virtual std::string MappingNote(const SourceColumn& column, const TargetFeatures& target) const {
     (void)column, (void)target;
     return "";

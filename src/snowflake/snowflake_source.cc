@@ -237,10 +237,17 @@ TargetColumn SnowflakeSource::MapColumn(const SourceColumn& column,
 
 std::string SnowflakeSource::MappingNote(const SourceColumn& column,
                                          const TargetFeatures& target) const {
-  if (target.postgis || !IsSpatial(column)) return "";
-  return "column " + column.name + " (" + SnowflakeTypeSql(column) +
-         ") lands as jsonb (GeoJSON): the target database has no PostGIS extension (install "
-         "it, or set create_postgis_extension, for geography / geometry)";
+  if (!IsSpatial(column)) return "";
+  std::string name = "column " + column.name + " (" + SnowflakeTypeSql(column) + ")";
+  if (!target.postgis) {
+    return name +
+           " lands as jsonb (GeoJSON): the target database has no PostGIS extension (install "
+           "it, or set create_postgis_extension, for geography / geometry)";
+  }
+  if (SfTypeOf(column) != SfType::kGeometry) return "";
+  return name +
+         " lands as geometry with SRID 0: the SQL API's GeoJSON carries no SRID (create the "
+         "target column as geometry(Geometry,<srid>) to give its values one)";
 }
 
 std::optional<std::string> SnowflakeSource::Incompatibility(const SourceColumn& column,

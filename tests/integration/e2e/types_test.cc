@@ -189,6 +189,11 @@ TEST_F(TypesE2eTest, AnInstalledPostgisIsUsedWithoutTheOption) {
   postgres::Connection conn(TestPg::Params("types_target"));
   conn.Exec("CREATE EXTENSION postgis");
   WriteConfig(/*create_postgis=*/false, {"GEOMETRY"});
+  auto plan = Sf2pg({"plan"});
+  ASSERT_EQ(plan.exit_code, kExitDone) << plan.out << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("note: column V (GEOMETRY) lands as geometry with SRID 0: the "
+                                  "SQL API's GeoJSON carries no SRID"));
+  EXPECT_THAT(plan.out, Not(HasSubstr("CREATE EXTENSION")));
   auto run = Sf2pg({"migrate", "--log-level", "warning"});
   ASSERT_EQ(run.exit_code, kExitDone) << run.out << run.err;
   EXPECT_EQ(ColumnType(conn, "public.t_geometry"), "geometry");
