@@ -12,7 +12,7 @@ packages=(
   libsimdjson-dev libdeflate-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # PostgreSQL server for the tests and the demo
-  postgresql postgresql-contrib postgresql-client
+  postgresql postgresql-contrib postgresql-client postgresql-15-postgis-3
   # tools used by the tests, benchmarks and packaging
   procps iproute2 util-linux zip unzip python3 curl openssl binutils
   pgloader python3-pandas python3-psycopg2 python3-yaml python3-jsonschema time

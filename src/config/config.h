@@ -100,6 +100,9 @@ struct SourceConfig {
   std::string target_pg_database;
   std::string target_pg_schema;
   bool enabled = true;
+  /// Create the postgis extension in target_pg_database (when its files are installed) before
+  /// creating target tables, so GEOGRAPHY / GEOMETRY land as geography / geometry.
+  bool create_postgis_extension = false;
   std::vector<TableConfig> tables;
 };
 

@@ -36,6 +36,7 @@ const std::vector<std::string> kSourceKeys = {"source_name",
                                               "target_pg_database",
                                               "target_pg_schema",
                                               "enabled",
+                                              "create_postgis_extension",
                                               "tables"};
 const std::vector<std::string> kTableKeys = {"enabled",
                                              "source",
@@ -411,6 +412,7 @@ SourceConfig ReadSource(Reader& r, const Json& json, const std::string& path,
   r.String(json, path, "target_pg_database", &s.target_pg_database, true);
   r.String(json, path, "target_pg_schema", &s.target_pg_schema, true);
   r.Bool(json, path, "enabled", &s.enabled);
+  r.Bool(json, path, "create_postgis_extension", &s.create_postgis_extension);
   auto tables = json.find("tables");
   if (tables == json.end()) {
     r.Error(path + ".tables", "required, missing");

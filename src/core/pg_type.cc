@@ -37,7 +37,31 @@ constexpr std::array kNames = {
     Named{"real[]", PgType::kFloat4Array},
     Named{"double precision[]", PgType::kFloat8Array},
     Named{"integer[]", PgType::kInt4Array},
+    Named{"geometry", PgType::kGeometry},
+    Named{"geography", PgType::kGeography},
 };
+
+// PostGIS's typmod as format_type() prints it: "geometry(Point,3857)", "geography(Polygon)"
+// (geography without an SRID means 4326). True when `text` is such a type; sets the column.
+bool SpatialType(std::string_view text, TargetColumn* column) {
+  size_t dot = text.find('.');  // "postgis.geometry" when the extension's schema is elsewhere
+  if (dot != std::string_view::npos && dot < text.find('(')) text.remove_prefix(dot + 1);
+  for (PgType type : {PgType::kGeometry, PgType::kGeography}) {
+    std::string_view name = type == PgType::kGeometry ? "geometry" : "geography";
+    if (text.substr(0, name.size()) != name) continue;
+    std::string_view rest = text.substr(name.size());
+    column->type = type;
+    column->srid = type == PgType::kGeography ? 4326 : 0;
+    if (rest.empty()) return true;
+    if (rest.front() != '(' || rest.back() != ')') return false;
+    size_t comma = rest.find(',');
+    if (comma == std::string_view::npos) return true;
+    std::string_view srid = rest.substr(comma + 1, rest.size() - comma - 2);
+    auto [end, ec] = std::from_chars(srid.data(), srid.data() + srid.size(), column->srid);
+    return ec == std::errc() && end == srid.data() + srid.size();
+  }
+  return false;
+}
 
 // Splits "timestamp(3) with time zone" into "timestamp with time zone" and {3}.
 bool SplitModifiers(std::string_view text, std::string* base, std::vector<int>* mods) {
@@ -90,6 +114,13 @@ bool ApplyModifiers(std::string_view base, const std::vector<int>& mods, TargetC
 std::optional<TargetColumn> TargetColumnFromFormatType(std::string name,
                                                        std::string_view format_type,
                                                        bool not_null) {
+  TargetColumn spatial;
+  if (SpatialType(format_type, &spatial)) {
+    spatial.name = std::move(name);
+    spatial.not_null = not_null;
+    spatial.sql_type = std::string(format_type);
+    return spatial;
+  }
   std::string base;
   std::vector<int> mods;
   if (!SplitModifiers(format_type, &base, &mods)) return std::nullopt;
@@ -146,6 +177,10 @@ std::string_view PgTypeName(PgType type) {
       return "double precision[]";
     case PgType::kInt4Array:
       return "integer[]";
+    case PgType::kGeometry:
+      return "geometry";
+    case PgType::kGeography:
+      return "geography";
   }
   return "unknown";
 }

@@ -120,8 +120,16 @@ class SourceStatistics {
 class Source : public SourceStatistics {
  public:
   /// The target column sf2pg creates for a column of this source (same name; the caller folds
-  /// its case). Throws ConfigError for a type it does not know.
-  virtual TargetColumn MapColumn(const SourceColumn& column) const = 0;
+  /// its case) in a target database with `target`'s features. Throws ConfigError for a type it
+  /// does not know.
+  virtual TargetColumn MapColumn(const SourceColumn& column,
+                                 const TargetFeatures& target) const = 0;
+  /// A note for the plan report when `column` does not land as its full value in the created
+  /// table (GEOGRAPHY as jsonb without PostGIS, GEOMETRY without its SRID); empty otherwise.
+  virtual std::string MappingNote(const SourceColumn& column, const TargetFeatures& target) const {
+    (void)column, (void)target;
+    return "";
+  }
   /// Empty when values of `column` can be loaded into `target`; otherwise the reason, naming
   /// both columns and types.
   virtual std::optional<std::string> Incompatibility(const SourceColumn& column,

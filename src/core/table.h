@@ -46,6 +46,13 @@ enum class PgType {
   kFloat4Array,  ///< real[]: one-dimensional, no NULL elements (VECTOR(FLOAT, n))
   kFloat8Array,  ///< double precision[]
   kInt4Array,    ///< integer[] (VECTOR(INT, n))
+  kGeometry,     ///< PostGIS geometry, written as EWKB (geometry_recv)
+  kGeography,    ///< PostGIS geography, written as EWKB (geography_recv)
+};
+
+/// What the target database offers beyond core PostgreSQL, read once per database.
+struct TargetFeatures {
+  bool postgis = false;  ///< the postgis extension is installed (geometry, geography)
 };
 
 /// A column of the PostgreSQL target table.
@@ -60,6 +67,8 @@ struct TargetColumn {
   /// time, timestamp, timestamptz: fractional second digits the column keeps (timestamp(3)
   /// keeps 3); 6, PostgreSQL's microseconds, when the type has no precision.
   int fraction_digits = 6;
+  /// geometry, geography: the SRID of a declared `geometry(Point,3857)`; 0 when not declared.
+  int srid = 0;
   bool not_null = false;
   std::string sql_type;  ///< as PostgreSQL prints it, e.g. "numeric(10,2)", for messages
 };

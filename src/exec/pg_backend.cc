@@ -24,6 +24,7 @@ plan::TableJob PgBackend::Prepare(const config::SourceConfig& source,
   ctx.source = &reader;
   ctx.run_id = run_id;
   ctx.dry_run = dry_run;
+  ctx.features = &features_;
   return plan::PrepareTable(ctx, source, table, report);
 }
 

@@ -43,6 +43,7 @@ class PgBackend : public Backend {
   std::unique_ptr<postgres::Connection> status_conn_;
   std::unique_ptr<run::StatusStore> store_;  ///< on status_conn_
   std::map<std::string, std::unique_ptr<postgres::Connection>> target_conns_;
+  std::map<std::string, TargetFeatures> features_;  ///< per target database
 };
 
 }  // namespace sf2pg::exec

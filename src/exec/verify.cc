@@ -46,10 +46,13 @@ class StageSink : public CopySink {
   std::vector<std::string> samples_;
 };
 
-// A column as compared: json has no equality operator, so it is compared as jsonb (by value).
+// A column as compared: json has no equality operator, so it is compared as jsonb (by value);
+// spatial values are compared as their EWKB bytes (every coordinate and the SRID).
 std::string Comparable(const std::string& alias, const TargetColumn& c) {
   std::string q = alias.empty() ? pg::QuoteIdent(c.name) : alias + "." + pg::QuoteIdent(c.name);
-  return c.type == PgType::kJson ? q + "::jsonb" : q;
+  if (c.type == PgType::kJson) return q + "::jsonb";
+  if (c.type == PgType::kGeometry || c.type == PgType::kGeography) return q + "::bytea";
+  return q;
 }
 
 std::string SelectList(const std::string& alias, const std::vector<TargetColumn>& columns) {

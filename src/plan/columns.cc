@@ -140,10 +140,11 @@ std::vector<std::string> ColumnNameProblems(const std::vector<SourceColumn>& sou
 
 postgres::TableInfo PlannedTarget(const config::SourceConfig& source,
                                   const config::TableConfig& table, const Source& types,
-                                  const std::vector<SourceColumn>& source_columns) {
+                                  const std::vector<SourceColumn>& source_columns,
+                                  const TargetFeatures& features) {
   postgres::TableInfo info{source.target_pg_schema, table.target, {}, {}};
   for (const auto& sc : source_columns) {
-    TargetColumn tc = types.MapColumn(sc);
+    TargetColumn tc = types.MapColumn(sc, features);
     tc.name = TargetName(sc.name, table.identifier_case);
     tc.sql_type = PgTypeSql(tc);
     info.columns.push_back(tc);
@@ -168,7 +169,8 @@ TableJob DescribeJob(const config::SourceConfig& source, const config::TableConf
                      Source& snowflake, postgres::Connection& target_conn,
                      const std::string& status_database, MissingTarget missing,
                      std::vector<SourceColumn>* source_columns, std::vector<std::string>* problems,
-                     std::vector<std::string>* ddl) {
+                     std::vector<std::string>* ddl,
+                     const std::function<TargetFeatures()>& features) {
   TableJob job = TableJob::Of(source, table);
   job.shares_status_database = source.target_pg_database == status_database;
   job.max_threads = table.parallel_threads;
@@ -194,7 +196,8 @@ TableJob DescribeJob(const config::SourceConfig& source, const config::TableConf
                       job.target_table + " does not exist");
   }
   if (!info) {
-    postgres::TableInfo planned = PlannedTarget(source, table, snowflake, *source_columns);
+    postgres::TableInfo planned = PlannedTarget(source, table, snowflake, *source_columns,
+                                                features ? features() : TargetFeatures{});
     std::vector<std::string> statements = {
         "CREATE SCHEMA IF NOT EXISTS " + pg::QuoteIdent(job.target_schema),
         postgres::CreateTableSql(

@@ -2,6 +2,7 @@
 // configured column names (chunking, uniqueness, watermark) against the real ones.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,18 +41,21 @@ enum class MissingTarget {
 /// other: load order, target types, key columns. Every mismatch (missing column, incompatible
 /// type, NOT NULL column without a source) is appended to `problems`. A created (or reported)
 /// table has the mapped types and a primary key on the uniqueness columns; its DDL is
-/// appended to `ddl`. Throws SnowflakeError when the source table cannot be read, and
+/// appended to `ddl`; `features` (called only then; none when empty) tells what the target
+/// database offers. Throws SnowflakeError when the source table cannot be read, and
 /// ConfigError listing ColumnNameProblems before anything is created.
 TableJob DescribeJob(const config::SourceConfig& source, const config::TableConfig& table,
                      Source& snowflake, postgres::Connection& target_conn,
                      const std::string& status_database, MissingTarget missing,
                      std::vector<SourceColumn>* source_columns, std::vector<std::string>* problems,
-                     std::vector<std::string>* ddl);
+                     std::vector<std::string>* ddl,
+                     const std::function<TargetFeatures()>& features = {});
 
-/// The table sf2pg creates for `source_columns` (the type mapping and the identifier rule,
-/// with a primary key on the uniqueness columns).
+/// The table sf2pg creates for `source_columns` in a database with `features` (the type
+/// mapping and the identifier rule, with a primary key on the uniqueness columns).
 postgres::TableInfo PlannedTarget(const config::SourceConfig& source,
                                   const config::TableConfig& table, const Source& types,
-                                  const std::vector<SourceColumn>& source_columns);
+                                  const std::vector<SourceColumn>& source_columns,
+                                  const TargetFeatures& features);
 
 }  // namespace sf2pg::plan

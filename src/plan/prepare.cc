@@ -172,6 +172,38 @@ bool StorePlan(PrepareContext& ctx, TableJob& job, const plan::Plan& p, bool tru
   return true;
 }
 
+// What the target database offers, read once per database. With create_postgis_extension the
+// extension is created when PostGIS is installed on the server (a dry run reports the
+// statement in `ddl` instead).
+TargetFeatures Features(PrepareContext& ctx, const config::SourceConfig& source,
+                        std::vector<std::string>* ddl) {
+  std::map<std::string, TargetFeatures> local;
+  auto& cache = ctx.features ? *ctx.features : local;
+  const std::string& database = source.target_pg_database;
+  if (auto it = cache.find(database); it != cache.end()) return it->second;
+  postgres::Connection& conn = ctx.target_conn(database);
+  TargetFeatures features = postgres::ReadFeatures(conn);
+  if (!features.postgis && source.create_postgis_extension) {
+    if (postgres::PostgisAvailable(conn)) {
+      const std::string create = "CREATE EXTENSION IF NOT EXISTS postgis";
+      if (ctx.dry_run) {
+        ddl->push_back(create);
+        return {.postgis = true};  // not cached: each table's report shows the statement
+      }
+      conn.Exec(create);
+      log::Info("created the postgis extension", {{"database", database}});
+      features.postgis = true;
+    } else {
+      log::Warn(
+          "create_postgis_extension is set but PostGIS is not installed on the server; "
+          "GEOGRAPHY and GEOMETRY columns land as jsonb",
+          {{"database", database}});
+    }
+  }
+  cache[database] = features;
+  return features;
+}
+
 }  // namespace
 
 TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
@@ -179,11 +211,22 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
   std::vector<std::string> problems;
   std::vector<SourceColumn> source_columns;
   std::vector<std::string> ddl;
+  std::optional<TargetFeatures> features;
   TableJob job = DescribeJob(source, table, *ctx.source, ctx.target_conn(source.target_pg_database),
                              ctx.status_database,
                              ctx.dry_run ? MissingTarget::kReport : MissingTarget::kCreate,
-                             &source_columns, &problems, &ddl);
+                             &source_columns, &problems, &ddl, [&] {
+                               features = Features(ctx, source, &ddl);
+                               return *features;
+                             });
   bool created = !ddl.empty();
+  std::vector<std::string> notes;
+  for (const auto& sc : source_columns) {
+    std::string note = features ? ctx.source->MappingNote(sc, *features) : "";
+    if (note.empty()) continue;
+    if (!ctx.dry_run) log::Warn(note, {{"table", job.Name()}});
+    notes.push_back(note);
+  }
   if (created && !ctx.dry_run) {
     log::Info("created the target table", {{"table", job.target_schema + "." + job.target_table}});
   }
@@ -294,6 +337,7 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
       for (const auto& c : p.chunks)
         report->chunk_sql.push_back(ctx.source->Explain(job.ChunkRead(RangeToJson(c, p.strategy))));
       report->target_ddl = ddl;
+      report->notes = notes;
       if (table.truncate_onstart && !created) {
         report->target_ddl.push_back("TRUNCATE TABLE " +
                                      postgres::Qualified(job.target_schema, job.target_table));

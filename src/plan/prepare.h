@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct PrepareContext {
   Source* source = nullptr;
   std::string run_id;  ///< empty with dry_run
   bool dry_run = false;
+  /// What each target database offers, read once per database (owned by the caller so it
+  /// outlives one table; a local cache when null).
+  std::map<std::string, TargetFeatures>* features = nullptr;
 };
 
 /// What a dry run (or `sf2pg plan`) shows for a table.
@@ -36,6 +40,7 @@ struct PlanReport {
   int64_t rows = 0;
   std::vector<std::string> chunk_sql;
   std::vector<std::string> target_ddl;  ///< statements that would run on the target
+  std::vector<std::string> notes;       ///< how columns land, when the target decides it
   int threads = 0;
   int64_t memory_mb_seed = 0;   ///< the seed tool's formula: threads x batch x bytes/row x 2
   int64_t memory_mb_sf2pg = 0;  ///< sf2pg's bound: threads x partitions in flight x their size

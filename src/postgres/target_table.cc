@@ -29,6 +29,16 @@ bool TableInfo::HasUniqueIndexOn(const std::vector<std::string>& wanted) const {
   return false;
 }
 
+TargetFeatures ReadFeatures(Connection& conn) {
+  TargetFeatures features;
+  features.postgis = conn.Exec("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").rows() == 1;
+  return features;
+}
+
+bool PostgisAvailable(Connection& conn) {
+  return conn.Exec("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").rows() == 1;
+}
+
 std::optional<TableInfo> DescribeTable(Connection& conn, const std::string& schema,
                                        const std::string& table,
                                        std::vector<std::string>* unsupported) {

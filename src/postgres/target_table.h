@@ -39,6 +39,12 @@ std::optional<TableInfo> DescribeTable(Connection& conn, const std::string& sche
                                        const std::string& table,
                                        std::vector<std::string>* unsupported = nullptr);
 
+/// What the database `conn` is connected to offers: whether the postgis extension is installed.
+TargetFeatures ReadFeatures(Connection& conn);
+
+/// True when the postgis extension can be created there (PostGIS's files are installed).
+bool PostgisAvailable(Connection& conn);
+
 /// CREATE TABLE "schema"."table" (...) with a PRIMARY KEY on `primary_key` when given.
 std::string CreateTableSql(const std::string& schema, const std::string& table,
                            const std::vector<TargetColumn>& columns,

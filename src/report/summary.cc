@@ -143,6 +143,7 @@ std::string PlanText(const exec::MigrationResult& r) {
            std::to_string(p.threads) + " worker(s) (streamed; the seed tool's formula says " +
            Thousands(p.memory_mb_seed) + " MB)\n";
     for (const auto& ddl : p.target_ddl) out += "  target: " + ddl + "\n";
+    for (const auto& note : p.notes) out += "  note: " + note + "\n";
     for (size_t i = 0; i < p.chunk_sql.size(); ++i) {
       out += "  chunk " + std::to_string(i + 1) + ": " + p.chunk_sql[i] + "\n";
     }

@@ -9,6 +9,7 @@
 #include "core/pg_type.h"
 #include "snowflake/decimal.h"
 #include "snowflake/encoders_impl.h"
+#include "snowflake/geo.h"
 #include "snowflake/json_text.h"
 #include "snowflake/type_mapping.h"
 
@@ -37,8 +38,8 @@ constexpr std::array kTypeNames = {
     TypeName{"array", SfType::kJson},
     TypeName{"map", SfType::kJson},
     TypeName{"vector", SfType::kJson},
-    TypeName{"geography", SfType::kJson},
-    TypeName{"geometry", SfType::kJson},
+    TypeName{"geography", SfType::kGeography},
+    TypeName{"geometry", SfType::kGeometry},
 };
 
 bool EqualsIgnoringCase(std::string_view a, std::string_view lower) {
@@ -113,6 +114,14 @@ constexpr std::array kPairs = {
     Pair{SfType::kJson, PgType::kJsonb, &enc::Jsonb},
     Pair{SfType::kJson, PgType::kJson, &enc::Json},
     Pair{SfType::kJson, PgType::kText, &enc::JsonText},
+    Pair{SfType::kGeography, PgType::kGeography, &enc::Geography},
+    Pair{SfType::kGeography, PgType::kJsonb, &enc::Jsonb},
+    Pair{SfType::kGeography, PgType::kJson, &enc::Json},
+    Pair{SfType::kGeography, PgType::kText, &enc::JsonText},
+    Pair{SfType::kGeometry, PgType::kGeometry, &enc::Geometry},
+    Pair{SfType::kGeometry, PgType::kJsonb, &enc::Jsonb},
+    Pair{SfType::kGeometry, PgType::kJson, &enc::Json},
+    Pair{SfType::kGeometry, PgType::kText, &enc::JsonText},
     Pair{SfType::kVectorFloat, PgType::kFloat4Array, &enc::VectorFloat4},
     Pair{SfType::kVectorFloat, PgType::kFloat8Array, &enc::VectorFloat8},
     Pair{SfType::kVectorFloat, PgType::kJsonb, &enc::Jsonb},
@@ -132,7 +141,8 @@ bool EchoesValue(Fault fault, const ColumnPlan& plan, std::string_view wire) {
   }
   // Text may be personal data; numbers, dates and flags are safe to repeat.
   SfType type = SfTypeOf(*plan.source);
-  return type != SfType::kText && type != SfType::kJson && type != SfType::kBinary;
+  return type != SfType::kText && type != SfType::kJson && type != SfType::kBinary &&
+         type != SfType::kGeography && type != SfType::kGeometry;
 }
 
 int HexValue(char c) {
@@ -244,6 +254,10 @@ SfType SfTypeOf(std::string_view type) {
 }
 
 SfType SfTypeOf(const SourceColumn& column) {
+  if (!column.ext_type.empty() && EqualsIgnoringCase(column.type, "object")) {
+    SfType ext = SfTypeOf(column.ext_type);
+    if (ext == SfType::kGeography || ext == SfType::kGeometry) return ext;
+  }
   if (column.vector_dimension <= 0 || !EqualsIgnoringCase(column.type, "vector")) {
     return SfTypeOf(column.type);
   }
@@ -500,6 +514,23 @@ Fault JsonText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
   size_t start = out.BeginField();
   (void)AppendJsonFixed(wire, /*refuse_nul=*/false, out);
   return EndText(out, start, plan);
+}
+
+// GeoJSON as EWKB. GEOGRAPHY is always SRID 4326 in Snowflake. The GeoJSON of a GEOMETRY
+// carries no SRID: it is the target column's declared SRID (geometry(Point,3857)), else 0.
+Fault GeoAs(std::string_view wire, int32_t srid, CopyBuffer& out) {
+  std::string ewkb;
+  if (!GeoJsonToEwkb(wire, srid, &ewkb)) return Fault::kMalformed;
+  out.Field(ewkb);
+  return Fault::kNone;
+}
+
+Fault Geography(std::string_view wire, const ColumnPlan&, CopyBuffer& out) {
+  return GeoAs(wire, 4326, out);
+}
+
+Fault Geometry(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
+  return GeoAs(wire, plan.target->srid, out);
 }
 
 Fault VectorFloat4(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {

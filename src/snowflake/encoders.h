@@ -26,7 +26,9 @@ enum class SfType {
   kTimestampNtz,
   kTimestampLtz,
   kTimestampTz,
-  kJson,         ///< variant, object (incl. GEOGRAPHY/GEOMETRY), array, map, vector
+  kJson,         ///< variant, object, array, map, vector
+  kGeography,    ///< an object column with extTypeName GEOGRAPHY: GeoJSON, SRID 4326
+  kGeometry,     ///< an object column with extTypeName GEOMETRY: GeoJSON without its SRID
   kVectorFloat,  ///< VECTOR(FLOAT, n): a vector whose rowType gives its dimension and elements
   kVectorInt,    ///< VECTOR(INT, n)
   kUnknown,
@@ -34,7 +36,8 @@ enum class SfType {
 
 /// The group of a rowType type name (case-insensitive); vector is kJson.
 SfType SfTypeOf(std::string_view type);
-/// The group of a column: a vector whose rowType carries vectorDimension and a "real" or
+/// The group of a column: an object with extTypeName GEOGRAPHY / GEOMETRY is kGeography /
+/// kGeometry; a vector whose rowType carries vectorDimension and a "real" or
 /// "fixed" element type is kVectorFloat / kVectorInt; without them (an older service) kJson.
 SfType SfTypeOf(const SourceColumn& column);
 

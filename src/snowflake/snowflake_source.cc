@@ -223,8 +223,9 @@ FetchStats SnowflakeSource::Fetch(const ChunkRequest& request, CopySink& sink) {
 
 std::string SnowflakeSource::TestConnection() { return ServerVersion(*this); }
 
-TargetColumn SnowflakeSource::MapColumn(const SourceColumn& column) const {
-  TargetColumn target = snowflake::MapColumn(column);
+TargetColumn SnowflakeSource::MapColumn(const SourceColumn& column,
+                                        const TargetFeatures& features) const {
+  TargetColumn target = snowflake::MapColumn(column, features);
   if (column.type == "vector" && SfTypeOf(column) == SfType::kJson) {
     log::Warn(
         "the Snowflake result does not give this VECTOR column's dimension and element "
@@ -232,6 +233,21 @@ TargetColumn SnowflakeSource::MapColumn(const SourceColumn& column) const {
         {{"column", column.name}});
   }
   return target;
+}
+
+std::string SnowflakeSource::MappingNote(const SourceColumn& column,
+                                         const TargetFeatures& target) const {
+  if (!IsSpatial(column)) return "";
+  std::string name = "column " + column.name + " (" + SnowflakeTypeSql(column) + ")";
+  if (!target.postgis) {
+    return name +
+           " lands as jsonb (GeoJSON): the target database has no PostGIS extension (install "
+           "it, or set create_postgis_extension, for geography / geometry)";
+  }
+  if (SfTypeOf(column) != SfType::kGeometry) return "";
+  return name +
+         " lands as geometry with SRID 0: the SQL API's GeoJSON carries no SRID (create the "
+         "target column as geometry(Geometry,<srid>) to give its values one)";
 }
 
 std::optional<std::string> SnowflakeSource::Incompatibility(const SourceColumn& column,

@@ -29,7 +29,8 @@ class SnowflakeSource : public Source {
   explicit SnowflakeSource(ClientOptions options);
   ~SnowflakeSource() override;
 
-  TargetColumn MapColumn(const SourceColumn& column) const override;
+  TargetColumn MapColumn(const SourceColumn& column, const TargetFeatures& target) const override;
+  std::string MappingNote(const SourceColumn& column, const TargetFeatures& target) const override;
   std::optional<std::string> Incompatibility(const SourceColumn& column,
                                              const TargetColumn& target) const override;
   std::vector<SourceColumn> Describe(const TableRef& table) override;

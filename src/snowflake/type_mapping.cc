@@ -31,7 +31,7 @@ void MapFixed(const SourceColumn& source, TargetColumn* target) {
 
 }  // namespace
 
-TargetColumn MapColumn(const SourceColumn& source) {
+TargetColumn MapColumn(const SourceColumn& source, const TargetFeatures& features) {
   TargetColumn target;
   target.name = source.name;
   target.not_null = !source.nullable;
@@ -73,6 +73,13 @@ TargetColumn MapColumn(const SourceColumn& source) {
     case SfType::kJson:
       target.type = PgType::kJsonb;
       break;
+    case SfType::kGeography:
+      target.type = features.postgis ? PgType::kGeography : PgType::kJsonb;
+      target.srid = features.postgis ? 4326 : 0;
+      break;
+    case SfType::kGeometry:
+      target.type = features.postgis ? PgType::kGeometry : PgType::kJsonb;
+      break;
     case SfType::kVectorFloat:
       target.type = PgType::kFloat4Array;
       break;
@@ -85,6 +92,11 @@ TargetColumn MapColumn(const SourceColumn& source) {
   }
   target.sql_type = PgTypeSql(target);
   return target;
+}
+
+bool IsSpatial(const SourceColumn& source) {
+  SfType type = SfTypeOf(source);
+  return type == SfType::kGeography || type == SfType::kGeometry;
 }
 
 std::optional<std::string> Incompatibility(const SourceColumn& source, const TargetColumn& target) {

@@ -15,10 +15,14 @@ namespace sf2pg::snowflake {
 /// NUMBER(p,s) numeric(p,s); FLOAT double precision; DECFLOAT numeric; TEXT(n) varchar(n)
 /// for n ≤ 10485760, else text; BINARY bytea; BOOLEAN boolean; DATE date; TIME time;
 /// TIMESTAMP_NTZ timestamp; TIMESTAMP_LTZ / TIMESTAMP_TZ timestamptz; VARIANT, OBJECT, ARRAY,
-/// MAP, GEOGRAPHY, GEOMETRY jsonb; VECTOR(FLOAT, n) real[], VECTOR(INT, n) integer[], or jsonb
+/// MAP jsonb; GEOGRAPHY geography and GEOMETRY geometry when the target has PostGIS
+/// (`target.postgis`), else jsonb; VECTOR(FLOAT, n) real[], VECTOR(INT, n) integer[], or jsonb
 /// when the rowType lacks vectorDimension / fields (an older service). Throws ConfigError for
 /// a type sf2pg does not know.
-TargetColumn MapColumn(const SourceColumn& source);
+TargetColumn MapColumn(const SourceColumn& source, const TargetFeatures& target = {});
+
+/// True for a GEOGRAPHY or GEOMETRY column (they need PostGIS to land as spatial types).
+bool IsSpatial(const SourceColumn& source);
 
 /// Empty when values of `source` can be loaded into `target` (the decoder has an encoder for
 /// the pair); otherwise the reason, naming both columns and types.

@@ -340,6 +340,80 @@ geo_rt = {"type": "object", "ext_type": "GEOGRAPHY"}
 add("geography_point", "GEOGRAPHY", json.dumps(point), pretty(point), geo_rt, "jsonb",
     pg_jsonb(point))
 
+# --- GEOGRAPHY / GEOMETRY with PostGIS -----------------------------------------------------
+# Into geography / geometry the GeoJSON becomes EWKB: the same doubles, GEOGRAPHY's SRID 4326,
+# GEOMETRY's SRID from the target column's declaration (GeoJSON carries none). pg_text is
+# ST_AsEWKT(v, 17): each coordinate's shortest text, and the SRID. GEOGRAPHY numbers arrive in
+# their shortest form, GEOMETRY numbers in exponent form with 15 decimals (spec section 4).
+
+
+def geometry_pretty(value, indent=0):
+    pad = " " * indent
+    if isinstance(value, dict):
+        items = [f'{pad}  {json.dumps(k)}: {geometry_pretty(value[k], indent + 2)}'
+                 for k in sorted(value)]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        items = [pad + "  " + geometry_pretty(v, indent + 2) for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    if isinstance(value, str):
+        return json.dumps(value)
+    return "%.15e" % value
+
+
+geom_rt = {"type": "object", "ext_type": "GEOMETRY"}
+square = [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]
+hole = [[1, 1], [1, 2], [2, 2], [2, 1], [1, 1]]
+for id, value, ewkt in [
+    ("geography_point_postgis", {"coordinates": [-122.35, 37.55], "type": "Point"},
+     "POINT(-122.35 37.55)"),
+    ("geography_exact_coordinates",
+     {"coordinates": [0.30000000000000004, -33.86785000000001], "type": "Point"},
+     "POINT(0.30000000000000004 -33.86785000000001)"),
+    ("geography_linestring", {"coordinates": [[-124.2, 42], [-120.01, 41.99]],
+                              "type": "LineString"}, "LINESTRING(-124.2 42,-120.01 41.99)"),
+    ("geography_polygon_with_hole", {"coordinates": [square, hole], "type": "Polygon"},
+     "POLYGON((0 0,10 0,10 10,0 10,0 0),(1 1,1 2,2 2,2 1,1 1))"),
+    ("geography_multipoint", {"coordinates": [[1, 2], [3, 4]], "type": "MultiPoint"},
+     "MULTIPOINT(1 2,3 4)"),
+    ("geography_multilinestring", {"coordinates": [[[1, 2], [3, 4]], [[5, 6], [7, 8]]],
+                                   "type": "MultiLineString"},
+     "MULTILINESTRING((1 2,3 4),(5 6,7 8))"),
+    ("geography_multipolygon", {"coordinates": [[square, hole], [[[20, 20], [21, 20], [21, 21],
+                                                                  [20, 20]]]],
+                                "type": "MultiPolygon"},
+     "MULTIPOLYGON(((0 0,10 0,10 10,0 10,0 0),(1 1,1 2,2 2,2 1,1 1)),((20 20,21 20,21 21,20 20)))"),
+    ("geography_collection", {"geometries": [{"coordinates": [1, 2], "type": "Point"},
+                                             {"coordinates": [[1, 2], [3, 4]],
+                                              "type": "LineString"}],
+                              "type": "GeometryCollection"},
+     "GEOMETRYCOLLECTION(POINT(1 2),LINESTRING(1 2,3 4))"),
+    ("geography_empty_collection", {"geometries": [], "type": "GeometryCollection"},
+     "GEOMETRYCOLLECTION EMPTY"),
+]:
+    add(id, "GEOGRAPHY", json.dumps(value), pretty(value), geo_rt, "geography",
+        "SRID=4326;" + ewkt)
+add("geography_null_postgis", "GEOGRAPHY", None, None, geo_rt, "geography", None)
+
+for id, value, pg_type, ewkt in [
+    ("geometry_point", {"coordinates": [3, -1.5], "type": "Point"}, "geometry",
+     "POINT(3 -1.5)"),
+    ("geometry_declared_srid", {"coordinates": [3, -1.5], "type": "Point"},
+     "geometry(Point,3857)", "SRID=3857;POINT(3 -1.5)"),
+    ("geometry_fractions", {"coordinates": [0.1, -1234567.125], "type": "Point"}, "geometry",
+     "POINT(0.1 -1234567.125)"),
+    ("geometry_polygon_with_hole", {"coordinates": [square, hole], "type": "Polygon"},
+     "geometry", "POLYGON((0 0,10 0,10 10,0 10,0 0),(1 1,1 2,2 2,2 1,1 1))"),
+    ("geometry_multipoint", {"coordinates": [[1, 2], [3, 4]], "type": "MultiPoint"}, "geometry",
+     "MULTIPOINT(1 2,3 4)"),
+    ("geometry_collection", {"geometries": [{"coordinates": [1, 2], "type": "Point"}],
+                             "type": "GeometryCollection"}, "geometry",
+     "GEOMETRYCOLLECTION(POINT(1 2))"),
+]:
+    add(id, "GEOMETRY", json.dumps(value), geometry_pretty(value), geom_rt, pg_type, ewkt)
+
 # --- VECTOR ---------------------------------------------------------------------------
 # The rowType carries vectorDimension and the element type (fields[0].type); FLOAT elements
 # are float32 values printed with 6 decimals (0.1 is the float32 nearest 0.1; 16777217 has no

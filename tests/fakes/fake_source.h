@@ -47,8 +47,8 @@ class FakeSource : public Source {
     return {id, name, updated};
   }
 
-  TargetColumn MapColumn(const SourceColumn& column) const override {
-    return snowflake::MapColumn(column);
+  TargetColumn MapColumn(const SourceColumn& column, const TargetFeatures& target) const override {
+    return snowflake::MapColumn(column, target);
   }
   std::optional<std::string> Incompatibility(const SourceColumn& column,
                                              const TargetColumn& target) const override {

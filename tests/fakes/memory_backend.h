@@ -29,7 +29,7 @@ inline plan::TableJob PlanInMemory(MemoryTracker& tracker, const config::SourceC
   job.source_columns = {"ID", "NAME", "UPDATED"};
   job.target_columns = {"id", "name", "updated"};
   FakeSource types(std::make_shared<FakeSourceState>());
-  for (const auto& c : FakeSource::Columns()) job.targets.push_back(types.MapColumn(c));
+  for (const auto& c : FakeSource::Columns()) job.targets.push_back(types.MapColumn(c, {}));
   job.order_by = "\"ID\"";
   job.max_threads = 4;
   if (run_id.empty()) return job;  // a dry run stores nothing

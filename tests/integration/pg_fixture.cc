@@ -117,6 +117,13 @@ postgres::ConnectParams TestPg::Params(const std::string& database) {
   return p;
 }
 
+std::string CaseTextSql(const std::string& column, const std::string& pg_type) {
+  if (pg_type.starts_with("geometry") || pg_type.starts_with("geography")) {
+    return "ST_AsEWKT(" + column + ", 17)";
+  }
+  return column + "::text";
+}
+
 void TestPg::CreateDatabase(const std::string& name) {
   std::string database = Db(name);
   g_created.insert(database);

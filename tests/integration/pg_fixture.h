@@ -54,4 +54,9 @@ std::string SourcePath(const std::string& relative);
 /// A fresh empty folder for one test.
 std::string MakeTempDir(const std::string& prefix);
 
+/// The SQL that reads `column` as a type case's pg_text (tests/data/type_cases.json):
+/// `column::text`, or for PostGIS's geometry / geography ST_AsEWKT with up to 17 decimals (each
+/// coordinate's shortest text, and the SRID).
+std::string CaseTextSql(const std::string& column, const std::string& pg_type);
+
 }  // namespace sf2pg::testing

@@ -21,6 +21,7 @@ namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 json Cases() {
   std::ifstream in(SourcePath("tests/data/type_cases.json"));
@@ -33,6 +34,7 @@ std::string ValueSql(const json& c) {
   std::string input = c["input"];
   std::string type = c["sf_type"];
   if (type == "GEOGRAPHY") return "TO_GEOGRAPHY(" + sf::QuoteLiteral(input) + ")";
+  if (type == "GEOMETRY") return "TO_GEOMETRY(" + sf::QuoteLiteral(input) + ")";
   if (type == "VARIANT" || type == "OBJECT" || type == "ARRAY") {
     if (input == "[1, undefined]") return "ARRAY_CONSTRUCT(1, NULL)";
     return "PARSE_JSON(" + sf::QuoteLiteral(input) + ")";
@@ -72,9 +74,14 @@ class TypesE2eTest : public ::testing::Test {
     }
   }
 
-  void WriteConfig() {
+  // Every table of `types` (all of them when empty); with `create_postgis`, sf2pg creates the
+  // postgis extension in the target database.
+  void WriteConfig(bool create_postgis, std::vector<std::string> types = {}) {
+    if (types.empty()) {
+      for (const auto& [type, cases] : tables_) types.push_back(type);
+    }
     json tables = json::array();
-    for (const auto& [type, cases] : tables_) {
+    for (const auto& type : types) {
       tables.push_back({{"source", TableName(type)}, {"uniqueness_columns", {"ID"}}});
     }
     json c = {{"lambda_timeout_buffer_seconds", 0},
@@ -84,8 +91,16 @@ class TypesE2eTest : public ::testing::Test {
                  {"source_sf_schema", "ALL_TYPES"},
                  {"target_pg_database", TestPg::Db("types_target")},
                  {"target_pg_schema", "public"},
+                 {"create_postgis_extension", create_postgis},
                  {"tables", tables}}}}};
     std::ofstream(dir_ + "/config.json") << c.dump(2);
+  }
+
+  std::string ColumnType(postgres::Connection& conn, const std::string& table) {
+    auto r =
+        conn.Exec("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '" +
+                  table + "'::regclass AND attname = 'v'");
+    return r.rows() == 1 ? std::string(r.Get(0, 0)) : "<no column v in " + table + ">";
   }
 
   ProcessResult Sf2pg(std::vector<std::string> args) {
@@ -102,7 +117,7 @@ class TypesE2eTest : public ::testing::Test {
 };
 
 TEST_F(TypesE2eTest, EveryTypeLandsExactlyInATargetSf2pgCreates) {
-  WriteConfig();
+  WriteConfig(/*create_postgis=*/true);
   auto run = Sf2pg({"migrate", "--log-level", "warning"});
   ASSERT_EQ(run.exit_code, kExitDone) << run.out << run.err;
   auto verify = Sf2pg({"verify", "--log-level", "warning"});
@@ -114,15 +129,11 @@ TEST_F(TypesE2eTest, EveryTypeLandsExactlyInATargetSf2pgCreates) {
     std::string table = TableName(type);  // upper case: its target is the lower-case name
     for (auto& ch : table) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     table = "public." + table;
-    auto column_type =
-        conn.Exec("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '" +
-                  table + "'::regclass AND attname = 'v'");
-    ASSERT_EQ(column_type.rows(), 1) << table;
-    std::string mapped(column_type.Get(0, 0));
+    std::string mapped = ColumnType(conn, table);
     for (const auto& c : cases) {
       // Values are compared where the created column has the case's PostgreSQL type.
       if (c["pg_type"] != mapped) continue;
-      auto r = conn.Exec("SELECT v::text FROM " + table +
+      auto r = conn.Exec("SELECT " + CaseTextSql("v", c["pg_type"]) + " FROM " + table +
                          " WHERE id = " + std::to_string(ids_[c["id"]]));
       ASSERT_EQ(r.rows(), 1) << c["id"];
       if (c["pg_text"].is_null()) {
@@ -135,6 +146,61 @@ TEST_F(TypesE2eTest, EveryTypeLandsExactlyInATargetSf2pgCreates) {
     }
   }
   EXPECT_GT(compared, 60);  // most cases use the type sf2pg would create
+  EXPECT_EQ(ColumnType(conn, "public.t_geography"), "geography");
+  EXPECT_EQ(ColumnType(conn, "public.t_geometry"), "geometry");
+}
+
+TEST_F(TypesE2eTest, WithoutPostgisSpatialColumnsLandAsJsonbAndPlanSaysSo) {
+  WriteConfig(/*create_postgis=*/false, {"GEOGRAPHY", "GEOMETRY"});
+  auto plan = Sf2pg({"plan"});
+  ASSERT_EQ(plan.exit_code, kExitDone) << plan.out << plan.err;
+  EXPECT_THAT(plan.out,
+              HasSubstr("note: column V (GEOGRAPHY) lands as jsonb (GeoJSON): the target database "
+                        "has no PostGIS extension"));
+  EXPECT_THAT(plan.out, HasSubstr("note: column V (GEOMETRY) lands as jsonb (GeoJSON)"));
+  EXPECT_THAT(plan.out, Not(HasSubstr("CREATE EXTENSION")));
+  auto run = Sf2pg({"migrate", "--log-level", "warning"});
+  ASSERT_EQ(run.exit_code, kExitDone) << run.out << run.err;
+  postgres::Connection conn(TestPg::Params("types_target"));
+  EXPECT_EQ(ColumnType(conn, "public.t_geography"), "jsonb");
+  EXPECT_EQ(ColumnType(conn, "public.t_geometry"), "jsonb");
+  EXPECT_EQ(conn.Exec("SELECT count(*) FROM pg_extension WHERE extname = 'postgis'").GetInt(0, 0),
+            0);
+  auto r = conn.Exec("SELECT v::text FROM public.t_geography WHERE id = " +
+                     std::to_string(ids_["geography_point"]));
+  ASSERT_EQ(r.rows(), 1);
+  EXPECT_EQ(r.Get(0, 0), "{\"type\": \"Point\", \"coordinates\": [1, 2]}");
+}
+
+TEST_F(TypesE2eTest, PlanShowsTheExtensionItWouldCreate) {
+  WriteConfig(/*create_postgis=*/true, {"GEOGRAPHY"});
+  auto plan = Sf2pg({"plan"});
+  ASSERT_EQ(plan.exit_code, kExitDone) << plan.out << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("target: CREATE EXTENSION IF NOT EXISTS postgis"));
+  EXPECT_THAT(plan.out, HasSubstr("\"v\" geography"));
+  EXPECT_THAT(plan.out, Not(HasSubstr("lands as jsonb")));
+  postgres::Connection conn(TestPg::Params("types_target"));
+  // A dry run changes nothing.
+  EXPECT_EQ(conn.Exec("SELECT count(*) FROM pg_extension WHERE extname = 'postgis'").GetInt(0, 0),
+            0);
+}
+
+TEST_F(TypesE2eTest, AnInstalledPostgisIsUsedWithoutTheOption) {
+  postgres::Connection conn(TestPg::Params("types_target"));
+  conn.Exec("CREATE EXTENSION postgis");
+  WriteConfig(/*create_postgis=*/false, {"GEOMETRY"});
+  auto plan = Sf2pg({"plan"});
+  ASSERT_EQ(plan.exit_code, kExitDone) << plan.out << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("note: column V (GEOMETRY) lands as geometry with SRID 0: the "
+                                  "SQL API's GeoJSON carries no SRID"));
+  EXPECT_THAT(plan.out, Not(HasSubstr("CREATE EXTENSION")));
+  auto run = Sf2pg({"migrate", "--log-level", "warning"});
+  ASSERT_EQ(run.exit_code, kExitDone) << run.out << run.err;
+  EXPECT_EQ(ColumnType(conn, "public.t_geometry"), "geometry");
+  auto r = conn.Exec("SELECT ST_AsEWKT(v, 17) FROM public.t_geometry WHERE id = " +
+                     std::to_string(ids_["geometry_polygon_with_hole"]));
+  ASSERT_EQ(r.rows(), 1);
+  EXPECT_EQ(r.Get(0, 0), "POLYGON((0 0,10 0,10 10,0 10,0 0),(1 1,1 2,2 2,2 1,1 1))");
 }
 
 TEST_F(TypesE2eTest, APreCreatedIncompatibleTargetIsRefusedWithEachMismatch) {

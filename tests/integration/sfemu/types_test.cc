@@ -37,6 +37,7 @@ std::string SqlValue(const json& c) {
   std::string input = c["input"];
   std::string type = c["sf_type"];
   if (type == "GEOGRAPHY") return "TO_GEOGRAPHY(" + SqlString(input) + ")";
+  if (type == "GEOMETRY") return "TO_GEOMETRY(" + SqlString(input) + ")";
   if (type == "VARIANT" || type == "OBJECT" || type == "ARRAY") {
     // `undefined` is Snowflake's output for a SQL NULL element; PARSE_JSON does not read it.
     if (input == "[1, undefined]") return "ARRAY_CONSTRUCT(1, NULL)";

@@ -51,6 +51,34 @@ TEST(TargetColumnFromFormatType, KnowsEveryTypeItCanWrite) {
   }
 }
 
+TEST(TargetColumnFromFormatType, ReadsPostgisTypesAndTheirSrid) {
+  struct Case {
+    const char* text;
+    PgType type;
+    int srid;
+  };
+  for (const Case& c : {Case{"geometry", PgType::kGeometry, 0},
+                        Case{"geometry(Point,3857)", PgType::kGeometry, 3857},
+                        Case{"geometry(PolygonZ)", PgType::kGeometry, 0},
+                        Case{"public.geometry(Point,4326)", PgType::kGeometry, 4326},
+                        Case{"geography", PgType::kGeography, 4326},
+                        Case{"geography(Point,4269)", PgType::kGeography, 4269}}) {
+    auto column = TargetColumnFromFormatType("c", c.text, true);
+    ASSERT_TRUE(column) << c.text;
+    EXPECT_EQ(column->type, c.type) << c.text;
+    EXPECT_EQ(column->srid, c.srid) << c.text;
+    EXPECT_EQ(column->sql_type, c.text);
+    EXPECT_TRUE(column->not_null);
+  }
+  EXPECT_FALSE(TargetColumnFromFormatType("c", "geometry(Point,x)", false));
+  EXPECT_FALSE(TargetColumnFromFormatType("c", "geometryx", false));
+  TargetColumn created;
+  created.type = PgType::kGeography;
+  EXPECT_EQ(PgTypeSql(created), "geography");
+  created.type = PgType::kGeometry;
+  EXPECT_EQ(PgTypeSql(created), "geometry");
+}
+
 TEST(TargetColumnFromFormatType, RefusesTypesItCannotWrite) {
   for (const char* text : {"bigint[]", "text[]", "time with time zone", "interval", "point",
                            "money", "numeric(10", "character varying(x)"}) {

@@ -49,7 +49,7 @@ std::string RunSequence(uint32_t seed, Outcome* outcome) {
     job.table = &table_config;
     job.key = {"DB", "S", "T" + std::to_string(t)};
     job.source_columns = {"ID", "NAME", "UPDATED"};
-    for (const auto& c : FakeSource::Columns()) job.targets.push_back(types.MapColumn(c));
+    for (const auto& c : FakeSource::Columns()) job.targets.push_back(types.MapColumn(c, {}));
     job.order_by = "\"ID\"";
     job.max_threads = pick(1, 4);
     int chunks = pick(1, 12);

@@ -43,7 +43,7 @@ class WorkerTest : public ::testing::Test {
     job.source_columns = {"ID", "NAME", "UPDATED"};
     job.target_columns = {"id", "name", "updated"};
     FakeSource types(source_state_);
-    for (const auto& c : FakeSource::Columns()) job.targets.push_back(types.MapColumn(c));
+    for (const auto& c : FakeSource::Columns()) job.targets.push_back(types.MapColumn(c, {}));
     job.order_by = "\"ID\"";
     job.plan_input.table = {"DB", "S", name, "\"NAME\" <> 'x'", ""};
     job.max_threads = max_threads;

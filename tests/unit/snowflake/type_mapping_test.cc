@@ -89,6 +89,55 @@ TEST(MapColumn, EveryMappedTypeDecodes) {
   }
 }
 
+TEST(MapColumn, SpatialTypesNeedPostgis) {
+  SourceColumn geography = Src("object", 0, 0, 0, "GEOGRAPHY");
+  SourceColumn geometry = Src("object", 0, 0, 0, "GEOMETRY");
+  EXPECT_TRUE(IsSpatial(geography));
+  EXPECT_TRUE(IsSpatial(geometry));
+  EXPECT_FALSE(IsSpatial(Src("object")));
+  EXPECT_EQ(MapColumn(geography, {.postgis = false}).sql_type, "jsonb");
+  EXPECT_EQ(MapColumn(geometry, {.postgis = false}).sql_type, "jsonb");
+  TargetColumn geog = MapColumn(geography, {.postgis = true});
+  EXPECT_EQ(geog.sql_type, "geography");
+  EXPECT_EQ(geog.srid, 4326);
+  TargetColumn geom = MapColumn(geometry, {.postgis = true});
+  EXPECT_EQ(geom.sql_type, "geometry");
+  EXPECT_EQ(geom.srid, 0);
+  EXPECT_EQ(MapColumn(Src("object"), {.postgis = true}).sql_type, "jsonb");
+  std::string point = "{\n  \"coordinates\": [\n    1,\n    2\n  ],\n  \"type\": \"Point\"\n}";
+  for (const TargetColumn& target : {geog, geom}) {
+    const SourceColumn& source = target.type == PgType::kGeography ? geography : geometry;
+    ColumnPlan plan = MakePlan(source, target);
+    ASSERT_NE(plan.encode, nullptr);
+    CopyBuffer out;
+    EXPECT_EQ(plan.encode(point, plan, out), Fault::kNone);
+    // An EWKB point: with the SRID for geography (4326), without for geometry (0).
+    EXPECT_EQ(out.size(), 4u + (target.srid != 0 ? 25u : 21u));
+    out.Clear();
+    EXPECT_EQ(plan.encode("{\"type\": \"Point\"}", plan, out), Fault::kMalformed);
+  }
+}
+
+TEST(Incompatibility, SpatialColumnsIntoPostgisTypesOrJson) {
+  auto target = [](const char* format_type) {
+    return *TargetColumnFromFormatType("v", format_type, false);
+  };
+  SourceColumn geography = Src("object", 0, 0, 0, "GEOGRAPHY");
+  SourceColumn geometry = Src("object", 0, 0, 0, "GEOMETRY");
+  for (const char* ok : {"geography", "geography(Point,4326)", "jsonb", "json", "text"}) {
+    EXPECT_FALSE(Incompatibility(geography, target(ok))) << ok;
+  }
+  for (const char* ok : {"geometry", "geometry(Polygon,3857)", "jsonb", "json", "text"}) {
+    EXPECT_FALSE(Incompatibility(geometry, target(ok))) << ok;
+  }
+  EXPECT_TRUE(Incompatibility(geography, target("geometry")));
+  EXPECT_TRUE(Incompatibility(geometry, target("geography")));
+  EXPECT_TRUE(Incompatibility(Src("object"), target("geometry")));
+  EXPECT_EQ(*Incompatibility(geometry, target("geography")),
+            "Snowflake column COL (GEOMETRY) cannot be loaded into PostgreSQL column v "
+            "(geography)");
+}
+
 TEST(MapColumn, KeepsNotNull) {
   SourceColumn c = Src("fixed", 38, 0);
   c.nullable = false;
