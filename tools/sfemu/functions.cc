@@ -75,6 +75,9 @@ Typed MinMax(FunctionCall& c, bool min) {
     out.sql = (min ? "bool_and(" : "bool_or(") + v.sql + ")";
   } else if (v.type.kind == SfKind::kText) {
     out.sql = fn + "((" + v.sql + ") COLLATE \"C\")";
+  } else if (HasNanos(v.type)) {
+    // Composites (scale 7-9) have their own MIN/MAX (catalog.cc); plain values are lifted.
+    out.sql = "sfemu_catalog." + fn + "(" + Distinct(c) + NanosSql(v.sql) + ")";
   } else {
     out.sql = fn + "(" + Distinct(c) + v.sql + ")";
   }
@@ -398,6 +401,8 @@ Typed DateTrunc(FunctionCall& c) {
   std::string unit = "'" + DatePart(ConstantText(c, 0)) + "'";
   Typed v = c.args[1];
   if (v.literal == Lit::kString) v = c.translator.Coerce(v, SfType::Of(SfKind::kTimestampNtz, 9));
+  // Units down to the microsecond drop digits 7-9 in any case: truncate the microsecond value.
+  if (v.type.IsTimestamp()) v.sql = MicrosSql(v.sql);
   switch (v.type.kind) {
     case SfKind::kDate:
       return MakeTyped("date_trunc(" + unit + ", " + v.sql + ")::date", v.type, v.nullable);
