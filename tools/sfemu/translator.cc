@@ -1003,7 +1003,8 @@ Typed Translator::Convert(const Typed& v, const SfType& t) {
       if (from == SfKind::kText) return result("(" + x + ")::date");
       return unsupported();
     case SfKind::kTime:
-      if (from == SfKind::kTime || from == SfKind::kTimestampNtz || from == SfKind::kTimestampLtz) {
+      if (from == SfKind::kTime) return result(x);
+      if (from == SfKind::kTimestampNtz || from == SfKind::kTimestampLtz) {
         return result("(" + x + ")::time");
       }
       if (from == SfKind::kTimestampTz) return result(LocalWallClock(v) + "::time");
