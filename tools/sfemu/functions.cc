@@ -216,7 +216,10 @@ std::vector<Typed> Common(FunctionCall& c, SfType& type) {
     acc = Translator::NullOf(type);
   }
   std::vector<Typed> out;
-  for (const auto& a : c.args) out.push_back(c.translator.Coerce(a, type));
+  for (const auto& a : c.args) {
+    out.push_back(c.translator.Coerce(a, type));
+    out.back().sql = BranchSql(out.back());
+  }
   return out;
 }
 
@@ -257,7 +260,7 @@ Typed NullIf(FunctionCall& c) {
   Typed a = c.args[0], b = c.args[1];
   c.translator.Unify(a, b);
   if (a.type.kind == SfKind::kTimestampTz) throw Unsupported("NULLIF of TIMESTAMP_TZ");
-  return MakeTyped("NULLIF(" + a.sql + ", " + b.sql + ")", a.type, true);
+  return MakeTyped("NULLIF(" + BranchSql(a) + ", " + BranchSql(b) + ")", a.type, true);
 }
 
 Typed Numeric(FunctionCall& c, size_t i) {

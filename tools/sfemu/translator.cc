@@ -111,6 +111,7 @@ bool HasNanos(const SfType& type) {
 std::string MicrosSql(const std::string& sql) { return "sfemu_catalog.micros(" + sql + ")"; }
 std::string NanosSql(const std::string& sql) { return "sfemu_catalog.ns(" + sql + ")"; }
 std::string ExactSql(const std::string& sql) { return "sfemu_catalog.exact(" + sql + ")"; }
+std::string BranchSql(const Typed& v) { return Comparand(v, HasNanos(v.type)); }
 
 std::string ToVarcharSql(const Typed& v) {
   // The default formats show at most milliseconds.
@@ -628,12 +629,13 @@ Typed Translator::Comparison(const std::string& op, Typed left, Typed right, con
   }
   (void)at;
   std::string pg_op = op;
+  bool nanos = CompareNanos({&left, &right});
   if (op == "IS DISTINCT FROM" || op == "IS NOT DISTINCT FROM") {
-    Typed out = BoolResult("(" + left.sql + " " + op + " " + right.sql + ")", false);
+    Typed out = BoolResult(
+        "(" + Comparand(left, nanos) + " " + op + " " + Comparand(right, nanos) + ")", false);
     out.aggregate = left.aggregate || right.aggregate;
     return out;
   }
-  bool nanos = CompareNanos({&left, &right});
   Typed out =
       BoolResult("(" + Comparand(left, nanos) + " " + pg_op + " " + Comparand(right, nanos) + ")",
                  left.nullable || right.nullable);
@@ -760,7 +762,8 @@ Typed Translator::Case(const Expr& e, const Scope& scope) {
     if (operand) {
       Typed op = *operand;
       Unify(op, when);
-      conditions.push_back("(" + op.sql + " = " + when.sql + ")");
+      bool nanos = CompareNanos({&op, &when});
+      conditions.push_back("(" + Comparand(op, nanos) + " = " + Comparand(when, nanos) + ")");
     } else {
       conditions.push_back(Boolean(when, "CASE").sql);
     }
@@ -778,6 +781,7 @@ Typed Translator::Case(const Expr& e, const Scope& scope) {
   std::string offset = "(CASE";
   for (size_t k = 0; k < results.size(); ++k) {
     Typed r = Coerce(results[k], type);
+    r.sql = BranchSql(r);
     nullable = nullable || r.nullable;
     bool is_else = e.case_has_else && k == results.size() - 1;
     sql += is_else ? " ELSE " + r.sql : " WHEN " + conditions[k] + " THEN " + r.sql;

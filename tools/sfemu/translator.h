@@ -85,6 +85,9 @@ std::string MicrosSql(const std::string& sql);
 std::string NanosSql(const std::string& sql);
 /// The plain value; fails (SF000) when digits 7-9 are not zero.
 std::string ExactSql(const std::string& sql);
+/// A value of a type of scale 7-9 as a composite (a plain value lifted), so that the branches of
+/// CASE, COALESCE and IFF have one PostgreSQL type; other values unchanged.
+std::string BranchSql(const Typed& v);
 
 class Translator {
  public:

@@ -579,6 +579,15 @@ TEST_F(SfemuSql, NanosecondsAreStoredServedAndComparedExactly) {
       Q(R"(SELECT "NTZ", COUNT(*))" + from + R"(WHERE "NTZ" IS NOT NULL GROUP BY 1 ORDER BY 1)")
           .size(),
       5u);
+  // Branches of CASE, COALESCE, IFF and NULLIF mix stored and computed values.
+  EXPECT_EQ(
+      Q(R"(SELECT COALESCE("NTZ", DATE_TRUNC('DAY', '2024-01-01 10:00:00'::TIMESTAMP_NTZ)),
+                        IFF("ID" = 1, "NTZ", '2000-01-01'::TIMESTAMP_NTZ(6)),
+                        CASE "NTZ" WHEN '2023-07-14 09:30:15.123456789' THEN 'hit' END,
+                        NULLIF("T", '09:30:15.123456788'::TIME), "NTZ" IS DISTINCT FROM "NTZ")" +
+        from + R"(WHERE "ID" IN (1, 6) ORDER BY "ID")"),
+      (Rows{{"1689327015.123456789", "1689327015.123456789", "hit", "34215.123456789", "false"},
+            {"1704067200.000000000", "946684800.000000000", nullptr, nullptr, "false"}}));
   // Bindings carry nanoseconds too.
   HttpResult bound = client_->Submit(
       R"(SELECT "ID" FROM "SQLT"."PUBLIC"."NS" WHERE "NTZ" = ? OR "TZ" = ? ORDER BY "ID")",
