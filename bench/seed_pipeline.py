@@ -34,7 +34,10 @@ def epoch_to_datetime(column):
     else:
         fraction = pd.Series("0", index=column.index)
     nanos = seconds * 1_000_000_000 + pd.to_numeric(fraction).astype("Int64")
-    return pd.to_datetime(nanos, unit="ns")
+    # PostgreSQL keeps microseconds and would round digits 7-9 of the CSV text through a
+    # double; round them here half to even (pandas' rule, and sf2pg's), so every contender loads
+    # the same values.
+    return pd.to_datetime(nanos, unit="ns").dt.round("us")
 
 
 def convert(frame, row_type):

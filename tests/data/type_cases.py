@@ -197,7 +197,13 @@ for id, scale, value, pg in [
     add(id, f"TIME({scale})", value, seconds_text(time_ns(value), scale), rt("time", scale),
         "time without time zone", pg)
 add("time_9_nanoseconds_round", "TIME(9)", "09:30:15.123456789", "34215.123456789",
-    rt("time", 9), "time without time zone", "09:30:15.123457", sfemu=False)
+    rt("time", 9), "time without time zone", "09:30:15.123457")
+add("time_9_nanoseconds_tie_even", "TIME(9)", "09:30:15.123456500", "34215.123456500",
+    rt("time", 9), "time without time zone", "09:30:15.123456")
+add("time_9_nanoseconds_carry_second", "TIME(9)", "09:30:15.999999999", "34215.999999999",
+    rt("time", 9), "time without time zone", "09:30:16")
+add("time_3_nanoseconds_beyond_scale", "TIME(3)", "09:30:15.123456789", "34215.123",
+    rt("time", 3), "time without time zone", "09:30:15.123", sfemu=False)
 add("time_null", "TIME(9)", None, None, rt("time", 9), "time without time zone", None)
 
 # --- TIMESTAMP_NTZ / LTZ / TZ -------------------------------------------------------------
@@ -221,7 +227,9 @@ def ts_ns(text):
 def pg_ts(text, with_zone):
     """PostgreSQL's text for the value in a UTC session."""
     ns, _ = ts_ns(text)
-    us = (ns + 500) // 1000  # exact inputs below are whole microseconds
+    us, rest = divmod(ns, 1000)  # digits 7-9 round half to even, as sf2pg rounds them
+    if rest > 500 or (rest == 500 and us % 2 == 1):
+        us += 1
     base = dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=us)
     s = base.isoformat(sep=" ")
     if "." in s:
@@ -246,13 +254,26 @@ for id, scale, value in [
         "timestamp without time zone", pg_ts(value, False))
 add("ntz_nanoseconds_round_up", "TIMESTAMP_NTZ(9)", "2023-07-14 09:30:15.123456789",
     "1689327015.123456789", rt("timestamp_ntz", 9), "timestamp without time zone",
-    "2023-07-14 09:30:15.123457", sfemu=False)
+    "2023-07-14 09:30:15.123457")
 add("ntz_nanoseconds_half_even_down", "TIMESTAMP_NTZ(9)", "2023-07-14 09:30:15.123456500",
     "1689327015.123456500", rt("timestamp_ntz", 9), "timestamp without time zone",
-    "2023-07-14 09:30:15.123456", sfemu=False)
+    "2023-07-14 09:30:15.123456")
 add("ntz_nanoseconds_half_even_up", "TIMESTAMP_NTZ(9)", "2023-07-14 09:30:15.123457500",
     "1689327015.123457500", rt("timestamp_ntz", 9), "timestamp without time zone",
-    "2023-07-14 09:30:15.123458", sfemu=False)
+    "2023-07-14 09:30:15.123458")
+for id, value in [
+    ("ntz_nanoseconds_carry_second", "2023-07-14 09:30:15.999999999"),
+    ("ntz_nanoseconds_carry_day", "2023-12-31 23:59:59.999999500"),
+    ("ntz_nanoseconds_before_epoch", "1969-12-31 23:59:59.123456789"),
+    ("ntz_nanoseconds_before_epoch_tie", "1969-12-31 23:59:59.000000500"),
+    ("ntz_nanoseconds_1900", "1900-01-01 00:00:00.000000001"),
+]:
+    ns, _ = ts_ns(value)
+    add(id, "TIMESTAMP_NTZ(9)", value, seconds_text(ns, 9), rt("timestamp_ntz", 9),
+        "timestamp without time zone", pg_ts(value, False))
+add("ntz_6_nanoseconds_beyond_scale", "TIMESTAMP_NTZ(6)", "2023-07-14 09:30:15.123456789",
+    "1689327015.123456", rt("timestamp_ntz", 6), "timestamp without time zone",
+    "2023-07-14 09:30:15.123456", sfemu=False)
 add("ntz_null", "TIMESTAMP_NTZ(9)", None, None, rt("timestamp_ntz", 9),
     "timestamp without time zone", None)
 
@@ -260,6 +281,9 @@ for id, scale, value in [
     ("ltz_9", 9, "2023-07-14 09:30:15.25 +00:00"),
     ("ltz_before_epoch", 9, "1965-03-01 10:00:00 +00:00"),
     ("ltz_after_2038", 3, "2040-01-01 00:00:00.001 +00:00"),
+    ("ltz_nanoseconds", 9, "2023-07-14 09:30:15.123456789 +00:00"),
+    ("ltz_nanoseconds_tie_even", 9, "2023-07-14 09:30:15.123457500 +00:00"),
+    ("ltz_nanoseconds_before_epoch", 9, "1969-07-20 20:17:40.999999999 +00:00"),
 ]:
     ns, _ = ts_ns(value)
     add(id, f"TIMESTAMP_LTZ({scale})", value, seconds_text(ns, scale), rt("timestamp_ltz", scale),
@@ -275,6 +299,10 @@ for id, scale, value in [
     ("tz_before_epoch", 9, "1950-06-15 12:00:00 -03:00"),
     ("tz_max_offset", 9, "2023-01-01 00:00:00 +14:00"),
     ("tz_after_2038", 6, "2050-12-31 23:59:59.123456 +09:00"),
+    ("tz_nanoseconds", 9, "2023-07-14 09:30:15.123456789 +05:30"),
+    ("tz_nanoseconds_tie_even", 9, "2023-07-14 09:30:15.123456500 -08:00"),
+    ("tz_nanoseconds_carry_day", 9, "2023-12-31 23:59:59.999999999 +01:00"),
+    ("tz_nanoseconds_before_epoch", 9, "1950-06-15 12:00:00.000000999 -03:00"),
 ]:
     ns, offset = ts_ns(value)
     add(id, f"TIMESTAMP_TZ({scale})", value, f"{seconds_text(ns, scale)} {offset + 1440}",

@@ -93,6 +93,54 @@ CREATE OR REPLACE FUNCTION sfemu_catalog.nul_free(t text) RETURNS text
   RETURN t; END $$;
 CREATE OR REPLACE FUNCTION sfemu_catalog.raise_text(state text, message text) RETURNS text
   LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION USING ERRCODE = state, MESSAGE = message; END $$;
+-- TIME and TIMESTAMP of scale 7-9: PostgreSQL keeps microseconds, so such values are a composite
+-- of the value floored to the microsecond (t) and the nanoseconds beyond it (n, 0-999). Rows
+-- compare, sort, group and hash field by field, which is exact. micros() gives t (DATE_TRUNC,
+-- TO_VARCHAR), ns() lifts a plain value to the composite (n = 0) for comparisons and MIN/MAX;
+-- exact() and the assignment cast back to the plain type refuse to drop non-zero nanoseconds.
+DO $do$
+DECLARE
+  k record;
+  f text;
+BEGIN
+  FOR k IN SELECT * FROM (VALUES ('time_ns', 'time'), ('ntz_ns', 'timestamp'),
+                                 ('ltz_ns', 'timestamptz')) AS v(c, b) LOOP
+    CONTINUE WHEN to_regtype('sfemu_catalog.' || k.c) IS NOT NULL;
+    EXECUTE format('CREATE TYPE sfemu_catalog.%1$s AS (t %2$s, n smallint)', k.c, k.b);
+    EXECUTE format('CREATE FUNCTION sfemu_catalog.micros(sfemu_catalog.%1$s) RETURNS %2$s '
+                   'LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS ''SELECT ($1).t''', k.c, k.b);
+    EXECUTE format('CREATE FUNCTION sfemu_catalog.micros(%2$s) RETURNS %2$s '
+                   'LANGUAGE sql IMMUTABLE PARALLEL SAFE AS ''SELECT $1''', k.c, k.b);
+    EXECUTE format('CREATE FUNCTION sfemu_catalog.ns(sfemu_catalog.%1$s) '
+                   'RETURNS sfemu_catalog.%1$s LANGUAGE sql IMMUTABLE PARALLEL SAFE '
+                   'AS ''SELECT $1''', k.c);
+    EXECUTE format('CREATE FUNCTION sfemu_catalog.ns(%2$s) RETURNS sfemu_catalog.%1$s '
+                   'LANGUAGE sql IMMUTABLE PARALLEL SAFE AS ''SELECT CASE WHEN $1 IS NULL '
+                   'THEN NULL ELSE ROW($1, 0)::sfemu_catalog.%1$s END''', k.c, k.b);
+    EXECUTE format('CREATE FUNCTION sfemu_catalog.exact(v sfemu_catalog.%1$s) RETURNS %2$s '
+                   'LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $b$ BEGIN '
+                   'IF v.n <> 0 THEN RAISE EXCEPTION USING ERRCODE = ''SF000'', MESSAGE = '
+                   '''sfemu would have to drop digits 7-9 of the fraction of '' || v.t || '
+                   ''' (+'' || v.n || '' ns) here; it keeps them in comparisons, ordering, '
+                   'grouping, MIN/MAX, DATE_TRUNC and values of scale 7-9 only''; END IF; '
+                   'RETURN v.t; END $b$', k.c, k.b);
+    EXECUTE format('CREATE CAST (sfemu_catalog.%1$s AS %2$s) '
+                   'WITH FUNCTION sfemu_catalog.exact(sfemu_catalog.%1$s) AS ASSIGNMENT', k.c, k.b);
+    EXECUTE format('CREATE FUNCTION sfemu_catalog.exact(%2$s) RETURNS %2$s '
+                   'LANGUAGE sql IMMUTABLE PARALLEL SAFE AS ''SELECT $1''', k.c, k.b);
+    EXECUTE format('CREATE CAST (%2$s AS sfemu_catalog.%1$s) '
+                   'WITH FUNCTION sfemu_catalog.ns(%2$s) AS ASSIGNMENT', k.c, k.b);
+    FOREACH f IN ARRAY ARRAY['least', 'greatest'] LOOP
+      EXECUTE format('CREATE FUNCTION sfemu_catalog.ns_%2$s(sfemu_catalog.%1$s, '
+                     'sfemu_catalog.%1$s) RETURNS sfemu_catalog.%1$s LANGUAGE sql IMMUTABLE '
+                     'STRICT PARALLEL SAFE AS ''SELECT %2$s($1, $2)''', k.c, f);
+      EXECUTE format('CREATE AGGREGATE sfemu_catalog.%3$s(sfemu_catalog.%1$s) '
+                     '(SFUNC = sfemu_catalog.ns_%2$s, STYPE = sfemu_catalog.%1$s, '
+                     'COMBINEFUNC = sfemu_catalog.ns_%2$s, PARALLEL = SAFE)', k.c, f,
+                     CASE f WHEN 'least' THEN 'min' ELSE 'max' END);
+    END LOOP;
+  END LOOP;
+END $do$;
 CREATE OR REPLACE VIEW sfemu_catalog.info_columns AS
   SELECT c.database_name AS "TABLE_CATALOG", c.schema_name AS "TABLE_SCHEMA",
          c.table_name AS "TABLE_NAME", c.name AS "COLUMN_NAME", c.ordinal AS "ORDINAL_POSITION",

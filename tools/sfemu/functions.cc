@@ -75,6 +75,9 @@ Typed MinMax(FunctionCall& c, bool min) {
     out.sql = (min ? "bool_and(" : "bool_or(") + v.sql + ")";
   } else if (v.type.kind == SfKind::kText) {
     out.sql = fn + "((" + v.sql + ") COLLATE \"C\")";
+  } else if (HasNanos(v.type)) {
+    // Composites (scale 7-9) have their own MIN/MAX (catalog.cc); plain values are lifted.
+    out.sql = "sfemu_catalog." + fn + "(" + Distinct(c) + NanosSql(v.sql) + ")";
   } else {
     out.sql = fn + "(" + Distinct(c) + v.sql + ")";
   }
@@ -213,7 +216,10 @@ std::vector<Typed> Common(FunctionCall& c, SfType& type) {
     acc = Translator::NullOf(type);
   }
   std::vector<Typed> out;
-  for (const auto& a : c.args) out.push_back(c.translator.Coerce(a, type));
+  for (const auto& a : c.args) {
+    out.push_back(c.translator.Coerce(a, type));
+    out.back().sql = BranchSql(out.back());
+  }
   return out;
 }
 
@@ -254,7 +260,7 @@ Typed NullIf(FunctionCall& c) {
   Typed a = c.args[0], b = c.args[1];
   c.translator.Unify(a, b);
   if (a.type.kind == SfKind::kTimestampTz) throw Unsupported("NULLIF of TIMESTAMP_TZ");
-  return MakeTyped("NULLIF(" + a.sql + ", " + b.sql + ")", a.type, true);
+  return MakeTyped("NULLIF(" + BranchSql(a) + ", " + BranchSql(b) + ")", a.type, true);
 }
 
 Typed Numeric(FunctionCall& c, size_t i) {
@@ -398,6 +404,8 @@ Typed DateTrunc(FunctionCall& c) {
   std::string unit = "'" + DatePart(ConstantText(c, 0)) + "'";
   Typed v = c.args[1];
   if (v.literal == Lit::kString) v = c.translator.Coerce(v, SfType::Of(SfKind::kTimestampNtz, 9));
+  // Units down to the microsecond drop digits 7-9 in any case: truncate the microsecond value.
+  if (v.type.IsTimestamp()) v.sql = MicrosSql(v.sql);
   switch (v.type.kind) {
     case SfKind::kDate:
       return MakeTyped("date_trunc(" + unit + ", " + v.sql + ")::date", v.type, v.nullable);

@@ -75,6 +75,15 @@ std::string TimestampText(int64_t micros) {
   return b;
 }
 
+/// TimestampText with fraction digits 7-9 (for scale-9 columns): a function of the value, so
+/// that rows sharing a value still share it.
+std::string NanosText(int64_t micros) {
+  uint64_t mixed = static_cast<uint64_t>(micros) * 0x9E3779B97F4A7C15ULL;
+  char b[8];
+  std::snprintf(b, sizeof b, "%03d", static_cast<int>((mixed >> 54) % 1000));
+  return TimestampText(micros) + b;
+}
+
 std::string OffsetText(int minutes) {
   char b[16];
   int a = minutes < 0 ? -minutes : minutes;
@@ -138,11 +147,11 @@ Fields Person(Rng& r) {
 
 /// Active flag, creation time (NTZ), last update (TZ with one of ten offsets), attributes.
 Fields PatientTail(Rng& r, int64_t created) {
-  return {MaybeNull(r, 0.02, r.Chance(0.7) ? "true" : "false"), TimestampText(created),
-          MaybeNull(
-              r, 0.02,
-              TimestampText(created + r.Range(0, 30) * kDay) + " " + OffsetText(r.Pick(kOffsets))),
-          MaybeNull(r, 0.1, Attributes(r))};
+  return {
+      MaybeNull(r, 0.02, r.Chance(0.7) ? "true" : "false"), NanosText(created),
+      MaybeNull(r, 0.02,
+                NanosText(created + r.Range(0, 30) * kDay) + " " + OffsetText(r.Pick(kOffsets))),
+      MaybeNull(r, 0.1, Attributes(r))};
 }
 
 void Append(Fields& out, Fields more) {
@@ -206,11 +215,11 @@ std::vector<GeneratedTable> Demo(int64_t rows, uint64_t seed) {
          DateText(19358 + r.Range(0, 700)),
          MaybeNull(r, 0.03, Money(r, 5000000, 2)),
          MaybeNull(r, 0.05, std::to_string(r.Range(5, 240))),
-         TimestampText(updated),
-         TimestampText(created) + " +00:00",
+         NanosText(updated),
+         NanosText(created) + " +00:00",
          MaybeNull(r, 0.3, r.Pick(notes)),
          MaybeNull(r, 0.1, tag_list),
-         MaybeNull(r, 0.02, TimestampText(created) + " " + OffsetText(offset))};
+         MaybeNull(r, 0.02, NanosText(created) + " " + OffsetText(offset))};
   };
   out.push_back(std::move(v));
 
@@ -232,7 +241,7 @@ std::vector<GeneratedTable> Demo(int64_t rows, uint64_t seed) {
          std::to_string(r.Range(1, 9999)) + " " + r.Pick(kStreets),
          MaybeNull(r, 0.02, r.Pick(kCities)),
          MaybeNull(r, 0.02, zip),
-         TimestampText(ts)};
+         NanosText(ts)};
   };
   out.push_back(std::move(a));
   return out;

@@ -106,12 +106,12 @@ std::string CheckOutputFormat(std::string_view format) {
 }
 
 void AppendFormatted(std::string& out, std::string_view format, int64_t wall_micros,
-                     int offset_minutes) {
+                     int offset_minutes, int sub_micros) {
   int64_t days = FloorDiv(wall_micros, kMicrosPerDay);
   int64_t of_day = wall_micros - days * kMicrosPerDay;
   sfwire::CivilDate date = sfwire::CivilFromDays(days);
   int64_t seconds = of_day / kMicrosPerSecond;
-  int64_t nanos = of_day % kMicrosPerSecond * 1000;
+  int64_t nanos = of_day % kMicrosPerSecond * 1000 + sub_micros;
   for (size_t i = 0; i < format.size();) {
     std::string_view rest = format.substr(i);
     std::string_view element =

@@ -31,8 +31,8 @@ bool IsOutputFormatParameter(std::string_view upper_name);
 std::string CheckOutputFormat(std::string_view format);
 
 /// Appends `wall_micros` (a wall clock in microseconds since 1970-01-01; for TIME, since
-/// midnight) formatted with `format`. `offset_minutes` feeds TZH and TZM.
+/// midnight) plus `nanos` (0-999) formatted with `format`. `offset_minutes` feeds TZH and TZM.
 void AppendFormatted(std::string& out, std::string_view format, int64_t wall_micros,
-                     int offset_minutes);
+                     int offset_minutes, int nanos = 0);
 
 }  // namespace sf2pg::sfemu

@@ -10,7 +10,26 @@ namespace sf2pg::sfemu {
 namespace {
 
 constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700,
-              kFloat8 = 701, kNumeric = 1700;
+              kFloat8 = 701, kNumeric = 1700, kTime = 1083, kTimestamp = 1114, kTimestamptz = 1184;
+
+/// A TIME/TIMESTAMP value: PostgreSQL's microseconds and the nanoseconds beyond them.
+struct Temporal {
+  int64_t micros;
+  int nanos;
+};
+
+/// Reads a time/timestamp/timestamptz, or a composite (microseconds, nanoseconds) of one
+/// (sfemu_catalog.ntz_ns, ltz_ns, time_ns: columns of scale 7-9), in binary form.
+Temporal ReadTemporal(Oid oid, std::string_view bytes) {
+  const char* p = bytes.data();
+  if (oid == kTime || oid == kTimestamp || oid == kTimestamptz) return {wire::ReadInt64(p), 0};
+  // record_send: count, then (oid, length, bytes) per field.
+  if (bytes.size() != 30 || wire::ReadInt32(p) != 2 || wire::ReadInt32(p + 8) != 8 ||
+      wire::ReadInt32(p + 24) != 2) {
+    throw InternalError("unexpected PostgreSQL temporal type " + std::to_string(oid));
+  }
+  return {wire::ReadInt64(p + 12), wire::ReadInt16(p + 28)};
+}
 
 int64_t ReadInteger(Oid oid, const char* p) {
   switch (oid) {
@@ -98,34 +117,39 @@ void RowRenderer::AppendValue(std::string& out, const Column& c, std::string_vie
       }
       wire::AppendDate(out, wire::ReadInt32(p));
       return;
-    case SfKind::kTime:
+    case SfKind::kTime: {
+      Temporal v = ReadTemporal(c.oid, bytes);
       if (c.format) {
-        AppendFormatted(out, *c.format, wire::ReadInt64(p), 0);
+        AppendFormatted(out, *c.format, v.micros, 0, v.nanos);
         return;
       }
-      wire::AppendTime(out, wire::ReadInt64(p), c.type.scale);
+      wire::AppendTime(out, v.micros, c.type.scale, v.nanos);
       return;
+    }
     case SfKind::kTimestampNtz:
-    case SfKind::kTimestampLtz:
+    case SfKind::kTimestampLtz: {
+      Temporal v = ReadTemporal(c.oid, bytes);
       // LTZ is shown in UTC here; the service shows it in the request's TIMEZONE.
       if (c.format) {
-        AppendFormatted(out, *c.format, wire::ReadInt64(p) + wire::kPgEpochMicros, 0);
+        AppendFormatted(out, *c.format, v.micros + wire::kPgEpochMicros, 0, v.nanos);
         return;
       }
-      wire::AppendTimestamp(out, wire::ReadInt64(p), c.type.scale);
+      wire::AppendTimestamp(out, v.micros, c.type.scale, v.nanos);
       return;
+    }
     case SfKind::kTimestampTz: {
+      Temporal v = ReadTemporal(c.oid, bytes);
       int offset = 0;
       if (c.offset >= 0 && !result.IsNull(row, c.offset)) {
         offset = static_cast<int>(ReadInteger(c.offset_oid, result.Get(row, c.offset).data()));
       }
       if (c.format) {
         AppendFormatted(out, *c.format,
-                        wire::ReadInt64(p) + wire::kPgEpochMicros + int64_t{offset} * 60000000,
-                        offset);
+                        v.micros + wire::kPgEpochMicros + int64_t{offset} * 60000000, offset,
+                        v.nanos);
         return;
       }
-      wire::AppendTimestampTz(out, wire::ReadInt64(p), c.type.scale, offset);
+      wire::AppendTimestampTz(out, v.micros, c.type.scale, offset, v.nanos);
       return;
     }
     case SfKind::kBinary:

@@ -159,6 +159,10 @@ std::string SfType::PgType() const {
     return "numeric(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
   }
   if (kind == SfKind::kVector && element == SfKind::kFixed) return "integer[]";
+  // Scale 7-9: PostgreSQL keeps microseconds, so a composite adds the nanoseconds (catalog.cc).
+  if (kind == SfKind::kTime && scale > 6) return "sfemu_catalog.time_ns";
+  if (kind == SfKind::kTimestampNtz && scale > 6) return "sfemu_catalog.ntz_ns";
+  if (IsTimestamp() && scale > 6) return "sfemu_catalog.ltz_ns";
   return Names(kind).pg;
 }
 

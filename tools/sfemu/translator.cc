@@ -58,10 +58,41 @@ std::string SessionOffset(const std::string& instant) {
 }
 
 std::string LocalWallClock(const Typed& tz) {
-  return "((" + tz.sql + " AT TIME ZONE 'UTC') + make_interval(mins => " + tz.offset + "))";
+  return "((" + ExactSql(tz.sql) + " AT TIME ZONE 'UTC') + make_interval(mins => " + tz.offset +
+         "))";
+}
+
+/// Nanoseconds (integer text) as microseconds (floored) and the nanoseconds beyond them.
+std::pair<std::string, int> SplitNanos(const std::string& ns) {
+  int64_t v = std::stoll(ns);
+  int64_t micros = v / 1000 - (v % 1000 < 0 ? 1 : 0);
+  return {std::to_string(micros), static_cast<int>(v - micros * 1000)};
+}
+
+/// A plain value with `nanos` more nanoseconds: a composite of `type` (scale 7-9) when needed.
+std::string PlainWithNanos(const std::string& plain, int nanos, const SfType& type) {
+  if (nanos == 0) return plain;
+  return "ROW(" + plain + ", " + std::to_string(nanos) + ")::" + type.PgType();
 }
 
 bool IsNullish(const Typed& t) { return t.literal == Lit::kNull || t.type.kind == SfKind::kNull; }
+
+/// Whether unified operands compare as composites with nanoseconds (exact at the nanosecond):
+/// one has scale 7-9 and all have the same type.
+bool CompareNanos(const std::vector<const Typed*>& operands) {
+  bool nanos = false;
+  for (const Typed* v : operands) {
+    if (IsNullish(*v)) continue;
+    if (v->type.kind != operands[0]->type.kind && !IsNullish(*operands[0])) return false;
+    nanos = nanos || HasNanos(v->type);
+  }
+  return nanos;
+}
+
+/// An operand's SQL for a comparison (CompareNanos: as a composite).
+std::string Comparand(const Typed& v, bool nanos) {
+  return nanos && !IsNullish(v) ? NanosSql(v.sql) : v.sql;
+}
 
 }  // namespace
 
@@ -73,8 +104,18 @@ Typed MakeTyped(std::string sql, SfType type, bool nullable) {
   return t;
 }
 
+bool HasNanos(const SfType& type) {
+  return (type.kind == SfKind::kTime || type.IsTimestamp()) && type.scale > 6;
+}
+
+std::string MicrosSql(const std::string& sql) { return "sfemu_catalog.micros(" + sql + ")"; }
+std::string NanosSql(const std::string& sql) { return "sfemu_catalog.ns(" + sql + ")"; }
+std::string ExactSql(const std::string& sql) { return "sfemu_catalog.exact(" + sql + ")"; }
+std::string BranchSql(const Typed& v) { return Comparand(v, HasNanos(v.type)); }
+
 std::string ToVarcharSql(const Typed& v) {
-  const std::string& x = v.sql;
+  // The default formats show at most milliseconds.
+  const std::string x = HasNanos(v.type) ? MicrosSql(v.sql) : v.sql;
   switch (v.type.kind) {
     case SfKind::kText:
     case SfKind::kNull:
@@ -463,12 +504,10 @@ Typed Translator::Placeholder(const Expr& e) {
         throw bad();
       }
       if (!IsInteger(ns.starts_with("-") ? ns.substr(1) : ns) || ns.size() > 20) throw bad();
-      std::string micros = "(" + ns + "::numeric / 1000)";
-      if (!ns.ends_with("000")) {
-        throw Unsupported("bind values with sub-microsecond digits (sfemu stores microseconds)");
-      }
-      t = MakeTyped("to_timestamp(" + micros + " / 1000000)", SfType::Of(SfKind::kTimestampTz, 9),
-                    false);
+      auto [micros, nanos] = SplitNanos(ns);
+      t = MakeTyped(PlainWithNanos("to_timestamp(" + micros + "::numeric / 1000000)", nanos,
+                                   SfType::Of(SfKind::kTimestampTz, 9)),
+                    SfType::Of(SfKind::kTimestampTz, 9), false);
       t.offset = "(" + std::to_string(offset) + ")::int";
       return t;
     }
@@ -520,20 +559,17 @@ Typed Translator::Placeholder(const Expr& e) {
     case SfKind::kTime:
     case SfKind::kTimestampNtz:
     case SfKind::kTimestampLtz: {
-      std::string ns = integer();
-      if (!ns.ends_with("000")) {
-        throw Unsupported("bind values with sub-microsecond digits (sfemu stores microseconds)");
-      }
-      std::string seconds = "(" + ns + "::numeric / 1000000000)";
+      auto [micros, nanos] = SplitNanos(integer());
+      SfType ns_type = SfType::Of(it->second, 9);
+      std::string seconds = "(" + micros + "::numeric / 1000000)";
       if (it->second == SfKind::kTime) {
-        return MakeTyped("(TIME '00:00' + make_interval(secs => " + seconds + "))",
-                         SfType::Of(SfKind::kTime, 9), false);
+        return MakeTyped(PlainWithNanos("(TIME '00:00' + make_interval(secs => " + seconds + "))",
+                                        nanos, ns_type),
+                         ns_type, false);
       }
       std::string utc = "(TIMESTAMP '1970-01-01' + make_interval(secs => " + seconds + "))";
-      if (it->second == SfKind::kTimestampNtz)
-        return MakeTyped(utc, SfType::Of(SfKind::kTimestampNtz, 9), false);
-      return MakeTyped("(" + utc + " AT TIME ZONE 'UTC')", SfType::Of(SfKind::kTimestampLtz, 9),
-                       false);
+      if (it->second == SfKind::kTimestampLtz) utc = "(" + utc + " AT TIME ZONE 'UTC')";
+      return MakeTyped(PlainWithNanos(utc, nanos, ns_type), ns_type, false);
     }
     default:
       throw bad();
@@ -593,13 +629,16 @@ Typed Translator::Comparison(const std::string& op, Typed left, Typed right, con
   }
   (void)at;
   std::string pg_op = op;
+  bool nanos = CompareNanos({&left, &right});
   if (op == "IS DISTINCT FROM" || op == "IS NOT DISTINCT FROM") {
-    Typed out = BoolResult("(" + left.sql + " " + op + " " + right.sql + ")", false);
+    Typed out = BoolResult(
+        "(" + Comparand(left, nanos) + " " + op + " " + Comparand(right, nanos) + ")", false);
     out.aggregate = left.aggregate || right.aggregate;
     return out;
   }
-  Typed out = BoolResult("(" + left.sql + " " + pg_op + " " + right.sql + ")",
-                         left.nullable || right.nullable);
+  Typed out =
+      BoolResult("(" + Comparand(left, nanos) + " " + pg_op + " " + Comparand(right, nanos) + ")",
+                 left.nullable || right.nullable);
   out.aggregate = left.aggregate || right.aggregate;
   out.window = left.window || right.window;
   return out;
@@ -667,7 +706,7 @@ Typed Translator::IsNull(const Expr& e, const Scope& scope) {
 
 Typed Translator::In(const Expr& e, const Scope& scope) {
   Typed left = Translate(*e.args[0], scope);
-  std::string list;
+  std::vector<Typed> items;
   bool nullable = left.nullable;
   for (size_t i = 1; i < e.args.size(); ++i) {
     Typed item = Translate(*e.args[i], scope);
@@ -676,9 +715,15 @@ Typed Translator::In(const Expr& e, const Scope& scope) {
     if (i == 1) left = l;
     if (item.type.IsSemiStructured()) throw Unsupported("IN lists of semi-structured values");
     nullable = nullable || item.nullable;
-    list += (i > 1 ? ", " : "") + item.sql;
+    items.push_back(std::move(item));
   }
-  return BoolResult("(" + left.sql + (e.flag ? " NOT IN (" : " IN (") + list + "))", nullable);
+  std::vector<const Typed*> operands = {&left};
+  for (const auto& item : items) operands.push_back(&item);
+  bool nanos = CompareNanos(operands);
+  std::string list;
+  for (const auto& item : items) list += (list.empty() ? "" : ", ") + Comparand(item, nanos);
+  return BoolResult("(" + Comparand(left, nanos) + (e.flag ? " NOT IN (" : " IN (") + list + "))",
+                    nullable);
 }
 
 Typed Translator::Between(const Expr& e, const Scope& scope) {
@@ -687,9 +732,10 @@ Typed Translator::Between(const Expr& e, const Scope& scope) {
   Typed v2 = v;
   Unify(v, lo);
   Unify(v2, hi);
-  return BoolResult(
-      "(" + v.sql + (e.flag ? " NOT BETWEEN " : " BETWEEN ") + lo.sql + " AND " + hi.sql + ")",
-      v.nullable || lo.nullable || hi.nullable);
+  bool nanos = CompareNanos({&v, &lo, &hi});
+  return BoolResult("(" + Comparand(v, nanos) + (e.flag ? " NOT BETWEEN " : " BETWEEN ") +
+                        Comparand(lo, nanos) + " AND " + Comparand(hi, nanos) + ")",
+                    v.nullable || lo.nullable || hi.nullable);
 }
 
 Typed Translator::Like(const Expr& e, const Scope& scope) {
@@ -716,7 +762,8 @@ Typed Translator::Case(const Expr& e, const Scope& scope) {
     if (operand) {
       Typed op = *operand;
       Unify(op, when);
-      conditions.push_back("(" + op.sql + " = " + when.sql + ")");
+      bool nanos = CompareNanos({&op, &when});
+      conditions.push_back("(" + Comparand(op, nanos) + " = " + Comparand(when, nanos) + ")");
     } else {
       conditions.push_back(Boolean(when, "CASE").sql);
     }
@@ -734,6 +781,7 @@ Typed Translator::Case(const Expr& e, const Scope& scope) {
   std::string offset = "(CASE";
   for (size_t k = 0; k < results.size(); ++k) {
     Typed r = Coerce(results[k], type);
+    r.sql = BranchSql(r);
     nullable = nullable || r.nullable;
     bool is_else = e.case_has_else && k == results.size() - 1;
     sql += is_else ? " ELSE " + r.sql : " WHEN " + conditions[k] + " THEN " + r.sql;
@@ -833,8 +881,9 @@ Typed Translator::FromStringLiteral(const std::string& text, const SfType& targe
   }
   PgInput in = ToPgInput(target, text);
   if (target.kind == SfKind::kTimestampTz) {
-    out.sql = "(" + Quote(in.value) + ")::timestamptz";
-    out.offset = in.offset_from_session ? SessionOffset(out.sql) : "(" + in.offset + ")::int";
+    out.sql = "(" + Quote(in.value) + ")::" + target.PgType();
+    out.offset =
+        in.offset_from_session ? SessionOffset(MicrosSql(out.sql)) : "(" + in.offset + ")::int";
     return out;
   }
   out.sql = "(" + Quote(in.value) + ")::" + target.PgType();
@@ -894,7 +943,11 @@ Typed Translator::Coerce(const Typed& v, const SfType& target) {
 
 Typed Translator::Convert(const Typed& v, const SfType& t) {
   const SfKind from = v.type.kind;
-  const std::string& x = v.sql;
+  // To another type, digits 7-9 must be zero (DATE drops the time of day in any case); the same
+  // type keeps its value.
+  const std::string x = !HasNanos(v.type) || t.kind == from ? v.sql
+                        : t.kind == SfKind::kDate           ? MicrosSql(v.sql)
+                                                            : ExactSql(v.sql);
   auto result = [&](std::string sql) {
     Typed out = MakeTyped(std::move(sql), t, v.nullable);
     return out;
@@ -954,7 +1007,8 @@ Typed Translator::Convert(const Typed& v, const SfType& t) {
       if (from == SfKind::kText) return result("(" + x + ")::date");
       return unsupported();
     case SfKind::kTime:
-      if (from == SfKind::kTime || from == SfKind::kTimestampNtz || from == SfKind::kTimestampLtz) {
+      if (from == SfKind::kTime) return result(x);
+      if (from == SfKind::kTimestampNtz || from == SfKind::kTimestampLtz) {
         return result("(" + x + ")::time");
       }
       if (from == SfKind::kTimestampTz) return result(LocalWallClock(v) + "::time");
@@ -966,7 +1020,7 @@ Typed Translator::Convert(const Typed& v, const SfType& t) {
       if (from == SfKind::kTimestampTz) return result(LocalWallClock(v));
       return unsupported();
     case SfKind::kTimestampLtz:
-      if (from == SfKind::kTimestampLtz || from == SfKind::kTimestampTz) return result(x);
+      if (from == SfKind::kTimestampLtz || from == SfKind::kTimestampTz) return result(v.sql);
       if (from == SfKind::kDate || from == SfKind::kTimestampNtz)
         return result("(" + x + ")::timestamptz");
       return unsupported();
@@ -979,8 +1033,8 @@ Typed Translator::Convert(const Typed& v, const SfType& t) {
       if (from != SfKind::kDate && from != SfKind::kTimestampNtz && from != SfKind::kTimestampLtz) {
         return unsupported();
       }
-      Typed out = result(from == SfKind::kTimestampLtz ? x : "(" + x + ")::timestamptz");
-      out.offset = SessionOffset(out.sql);
+      Typed out = result(from == SfKind::kTimestampLtz ? v.sql : "(" + x + ")::timestamptz");
+      out.offset = SessionOffset(MicrosSql(out.sql));
       return out;
     }
     case SfKind::kVariant:

@@ -76,6 +76,19 @@ struct Typed {
 /// A typed expression with no constant value.
 Typed MakeTyped(std::string sql, SfType type, bool nullable);
 
+/// TIME/TIMESTAMP of scale 7-9 may be a composite with nanoseconds (catalog.cc).
+bool HasNanos(const SfType& type);
+/// The value without digits 7-9 (the plain PostgreSQL type), for functions of the microsecond
+/// value; a plain value is unchanged.
+std::string MicrosSql(const std::string& sql);
+/// The value as a composite with nanoseconds (0 for a plain value), for exact comparisons.
+std::string NanosSql(const std::string& sql);
+/// The plain value; fails (SF000) when digits 7-9 are not zero.
+std::string ExactSql(const std::string& sql);
+/// A value of a type of scale 7-9 as a composite (a plain value lifted), so that the branches of
+/// CASE, COALESCE and IFF have one PostgreSQL type; other values unchanged.
+std::string BranchSql(const Typed& v);
+
 class Translator {
  public:
   /// `sql` is the whole request text; the statement's expression spans point into it.

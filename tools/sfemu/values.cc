@@ -79,18 +79,18 @@ std::string TwoDigits(int v) {
   return b;
 }
 
-/// The fraction cut to microseconds; refuses non-zero digits beyond them.
-std::string Microseconds(const TemporalParts& p, std::string_view input) {
-  for (size_t i = 6; i < p.fraction.size(); ++i) {
-    if (p.fraction[i] != '0') {
-      throw ValueError("sfemu stores microseconds (PostgreSQL); the value '" + std::string(input) +
-                           "' has non-zero digits beyond them and is refused rather than rounded",
-                       kNotEmulatedCode, kNotEmulatedState);
-    }
-  }
+/// The first six fraction digits (microseconds), padded.
+std::string Microseconds(const TemporalParts& p) {
   std::string f = p.fraction.substr(0, std::min<size_t>(6, p.fraction.size()));
   while (f.size() < 6) f += '0';
   return f;
+}
+
+/// Fraction digits 7-9 as a number of nanoseconds (0-999).
+std::string SubMicroseconds(const TemporalParts& p) {
+  std::string f = p.fraction.size() > 6 ? p.fraction.substr(6) : "";
+  while (f.size() < 3) f += '0';
+  return std::to_string(std::stoi(f));
 }
 
 /// Snowflake stores digits only up to the column scale; sfemu refuses the rest instead of
@@ -112,9 +112,16 @@ std::string DateText(const TemporalParts& p) {
   return b;
 }
 
-std::string TimeText(const TemporalParts& p, std::string_view input) {
+std::string TimeText(const TemporalParts& p) {
   return TwoDigits(p.hour) + ":" + TwoDigits(p.minute) + ":" + TwoDigits(p.second) + "." +
-         Microseconds(p, input);
+         Microseconds(p);
+}
+
+/// Types of scale 7-9 are stored as a composite (microsecond value, nanoseconds 0-999); its
+/// text form is `("<value>",<nanoseconds>)`.
+std::string WithNanos(const SfType& type, const TemporalParts& p, std::string value) {
+  if (type.scale <= 6) return value;
+  return "(\"" + value + "\"," + SubMicroseconds(p) + ")";
 }
 
 std::string OffsetText(int minutes) {
@@ -142,14 +149,14 @@ PgInput Temporal(const SfType& type, std::string_view input) {
     case SfKind::kTime:
       if (parts->has_date || !parts->has_time) NotRecognized(type, input);
       CheckScale(*parts, type, input);
-      out.value = TimeText(*parts, input);
+      out.value = WithNanos(type, *parts, TimeText(*parts));
       return out;
     default:
       break;
   }
   if (!parts->has_date) NotRecognized(type, input);
   CheckScale(*parts, type, input);
-  std::string wall = DateText(*parts) + " " + TimeText(*parts, input);
+  std::string wall = DateText(*parts) + " " + TimeText(*parts);
   if (type.kind == SfKind::kTimestampNtz) {
     out.value = wall;  // an offset in the text is ignored, as Snowflake does for NTZ
   } else if (parts->has_offset) {
@@ -159,6 +166,7 @@ PgInput Temporal(const SfType& type, std::string_view input) {
     out.value = wall;
     out.offset_from_session = type.kind == SfKind::kTimestampTz;
   }
+  out.value = WithNanos(type, *parts, out.value);
   return out;
 }
 

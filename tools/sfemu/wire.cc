@@ -23,15 +23,15 @@ void AppendUnsigned(std::string& out, uint64_t value) {
 
 /// Appends `.` and the first `scale` digits of a 6-digit microsecond fraction, padding with
 /// zeros beyond microseconds.
-void AppendFraction(std::string& out, int64_t micros, int scale) {
+/// `nanos`: the fraction of a second in nanoseconds (0..999999999).
+void AppendFraction(std::string& out, int64_t nanos, int scale) {
   if (scale <= 0) return;
   char digits[9];
-  int64_t v = micros;
-  for (int i = 5; i >= 0; --i) {
+  int64_t v = nanos;
+  for (int i = 8; i >= 0; --i) {
     digits[i] = static_cast<char>('0' + v % 10);
     v /= 10;
   }
-  digits[6] = digits[7] = digits[8] = '0';
   out += '.';
   out.append(digits, static_cast<size_t>(scale));
 }
@@ -203,22 +203,35 @@ void AppendDate(std::string& out, int32_t pg_days) {
   out.append(buffer, r.ptr);
 }
 
-void AppendTime(std::string& out, int64_t micros, int scale) {
+void AppendTime(std::string& out, int64_t micros, int scale, int nanos) {
   AppendUnsigned(out, static_cast<uint64_t>(micros / kMicrosPerSecond));
-  AppendFraction(out, micros % kMicrosPerSecond, scale);
+  AppendFraction(out, micros % kMicrosPerSecond * 1000 + nanos, scale);
 }
 
-void AppendTimestamp(std::string& out, int64_t pg_micros, int scale) {
+void AppendTimestamp(std::string& out, int64_t pg_micros, int scale, int nanos) {
+  // The instant is unix_micros * 1000 + nanos nanoseconds, written as a sign and a magnitude.
   int64_t unix_micros = pg_micros + kPgEpochMicros;
-  uint64_t magnitude = unix_micros < 0 ? static_cast<uint64_t>(-(unix_micros + 1)) + 1
-                                       : static_cast<uint64_t>(unix_micros);
-  if (unix_micros < 0) out += '-';
-  AppendUnsigned(out, magnitude / kMicrosPerSecond);
-  AppendFraction(out, static_cast<int64_t>(magnitude % kMicrosPerSecond), scale);
+  if (unix_micros >= 0) {
+    auto m = static_cast<uint64_t>(unix_micros);
+    AppendUnsigned(out, m / kMicrosPerSecond);
+    AppendFraction(out, static_cast<int64_t>(m % kMicrosPerSecond) * 1000 + nanos, scale);
+    return;
+  }
+  uint64_t m = static_cast<uint64_t>(-(unix_micros + 1)) + 1;
+  uint64_t seconds = m / kMicrosPerSecond;
+  int64_t fraction = static_cast<int64_t>(m % kMicrosPerSecond) * 1000 - nanos;
+  if (fraction < 0) {
+    --seconds;
+    fraction += 1000000000;
+  }
+  out += '-';
+  AppendUnsigned(out, seconds);
+  AppendFraction(out, fraction, scale);
 }
 
-void AppendTimestampTz(std::string& out, int64_t pg_micros, int scale, int offset_minutes) {
-  AppendTimestamp(out, pg_micros, scale);
+void AppendTimestampTz(std::string& out, int64_t pg_micros, int scale, int offset_minutes,
+                       int nanos) {
+  AppendTimestamp(out, pg_micros, scale, nanos);
   out += ' ';
   AppendUnsigned(out, static_cast<uint64_t>(offset_minutes + 1440));
 }

@@ -24,11 +24,12 @@ void AppendFloat(std::string& out, double value);
 /// Days since 1970-01-01.
 void AppendDate(std::string& out, int32_t pg_days);
 /// Seconds since midnight, `.` and `scale` digits (none when scale is 0).
-void AppendTime(std::string& out, int64_t micros, int scale);
+void AppendTime(std::string& out, int64_t micros, int scale, int nanos = 0);
 /// Seconds since the Unix epoch with `scale` fraction digits; signed before 1970.
-void AppendTimestamp(std::string& out, int64_t pg_micros, int scale);
+void AppendTimestamp(std::string& out, int64_t pg_micros, int scale, int nanos = 0);
 /// TIMESTAMP_TZ: the instant, a space, then the offset in minutes plus 1440.
-void AppendTimestampTz(std::string& out, int64_t pg_micros, int scale, int offset_minutes);
+void AppendTimestampTz(std::string& out, int64_t pg_micros, int scale, int offset_minutes,
+                       int nanos = 0);
 /// A vector from a PostgreSQL binary one-dimensional int4 or float4 array (array_send):
 /// `[1,2]`, or FLOAT elements with 6 decimals, `[0.100000,-2.500000]` (the float32 value
 /// printed as by %f). Throws Error for another array.

@@ -202,6 +202,43 @@ TEST_F(E2eTest, Number38ExtremesLandExactlyOnceWithAndWithoutAKey) {
   }
 }
 
+// Chunk boundaries fall between values that differ only in fraction digits 7-9: every row must
+// still be read exactly once (the target then holds them rounded to microseconds).
+TEST_F(E2eTest, TimestampsDifferingInNanosecondsAreReadExactlyOnce) {
+  const std::vector<std::string> values = {
+      "1969-12-31 23:59:59.999999999", "2023-07-14 09:30:15.123456001",
+      "2023-07-14 09:30:15.123456499", "2023-07-14 09:30:15.1234565",
+      "2023-07-14 09:30:15.1234565",   "2023-07-14 09:30:15.123456501",
+      "2023-07-14 09:30:15.123456999", "2023-07-14 09:30:15.123457",
+      "2023-07-14 23:59:59.999999999", "2023-07-15 00:00:00.000000001"};
+  sfemu_->Sql("CREATE DATABASE IF NOT EXISTS NANOS");
+  sfemu_->Sql("CREATE SCHEMA IF NOT EXISTS NANOS.TS");
+  sfemu_->Sql("CREATE OR REPLACE TABLE NANOS.TS.EVENTS (ID NUMBER(9,0), T TIMESTAMP_NTZ(9))");
+  std::string insert;
+  for (size_t i = 0; i < values.size(); ++i) {
+    insert += (i ? ", (" : "(") + std::to_string(i + 1) + ", '" + values[i] + "')";
+  }
+  sfemu_->Sql("INSERT INTO NANOS.TS.EVENTS (ID, T) VALUES " + insert);
+  WriteConfig({{"source", "EVENTS"},
+               {"chunking_columns", {"T"}},
+               {"chunking_column_types", {"timestamp"}},
+               {"uniqueness_columns", {"ID"}},
+               {"batch_size", 2}},
+              json::object(), "NANOS", "TS");
+  json summary = Summary();
+  ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
+  EXPECT_GT(summary["tables"][0]["total_chunks"].get<int>(), 2);
+  // Each row in exactly one chunk (UPSERT would hide a row read twice; the chunk counts do not).
+  EXPECT_EQ(Scalar("SELECT sum(rows_copied) FROM migration_status.migration_chunk_status"), 10);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM public.events"), 10);
+  // Digits 7-9 round half to even: .1234565 -> .123456, .123456501 -> .123457.
+  EXPECT_EQ(Scalar("SELECT count(*) FROM public.events WHERE t = '2023-07-14 09:30:15.123456'"), 4);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM public.events WHERE t = '2023-07-14 09:30:15.123457'"), 3);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM public.events WHERE t = '2023-07-15 00:00:00'"), 2);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM public.events WHERE t = '1970-01-01 00:00:00'"), 1);
+  ExpectVerified();
+}
+
 TEST_F(E2eTest, DenseDaysAreSplitBelowTheBatchSize) {
   WriteConfig({{"source", "PATIENTADDRESS"},
                {"chunking_columns", {"Updated Timestamp"}},

@@ -511,7 +511,104 @@ TEST_F(SfemuSql, ErrorsAreSnowflakeShaped) {
   EXPECT_EQ(join["code"], "000002");
   EXPECT_NE(join["message"].get<std::string>().find("joins"), std::string::npos);
   EXPECT_EQ(Error("SELECT NOSUCHFUNCTION(1)")["code"], "000002");
-  EXPECT_EQ(Error("SELECT '2023-07-14 09:30:15.123456789'::TIMESTAMP_NTZ")["code"], "000002");
+  EXPECT_EQ(Error("SELECT '2023-07-14 09:30:15.123456789'::TIMESTAMP_NTZ(6)")["code"], "000002");
+}
+
+// Values differing only in digits 7-9 stay distinct and ordered in every query sf2pg sends.
+TEST_F(SfemuSql, NanosecondsAreStoredServedAndComparedExactly) {
+  auto ok = [&](const std::string& sql) {
+    HttpResult r = client_->Submit(sql);
+    ASSERT_EQ(r.status, 200) << sql << "\n" << r.body;
+  };
+  ok(R"(CREATE OR REPLACE TABLE SQLT.PUBLIC.NS (ID NUMBER, NTZ TIMESTAMP_NTZ(9),
+        LTZ TIMESTAMP_LTZ(9), TZ TIMESTAMP_TZ(9), T TIME(9), N6 TIMESTAMP_NTZ(6)))");
+  ok(R"(INSERT INTO SQLT.PUBLIC.NS VALUES
+    (1, '2023-07-14 09:30:15.123456789', '2023-07-14 09:30:15.123456789 +00:00',
+     '2023-07-14 09:30:15.123456789 +05:30', '09:30:15.123456789', '2023-07-14 09:30:15.123456'),
+    (2, '2023-07-14 09:30:15.123456788', '2023-07-14 09:30:15.123456788 +00:00',
+     '2023-07-14 09:30:15.123456788 +05:30', '09:30:15.123456788', NULL),
+    (3, '2023-07-14 09:30:15.12345679', '2023-07-14 09:30:15.12345679 +00:00',
+     '2023-07-14 09:30:15.12345679 -08:00', '09:30:15.12345679', NULL),
+    (4, '1969-12-31 23:59:59.999999999', '1969-12-31 23:59:59.999999999 +00:00',
+     '1969-12-31 23:59:59.999999999 +00:00', '23:59:59.999999999', NULL),
+    (5, '2023-07-14 09:30:15.123456', '2023-07-14 09:30:15.123456 +00:00',
+     '2023-07-14 09:30:15.123456 +05:30', '09:30:15.123456', NULL),
+    (6, NULL, NULL, NULL, NULL, NULL))");
+  const std::string from = R"( FROM "SQLT"."PUBLIC"."NS" )";
+  EXPECT_EQ(Q(R"(SELECT "ID", "NTZ", "LTZ", "TZ", "T")" + from +
+              R"(WHERE "ID" IN (1, 4))"
+              R"( ORDER BY "ID")"),
+            (Rows{{"1", "1689327015.123456789", "1689327015.123456789", "1689307215.123456789 1770",
+                   "34215.123456789"},
+                  {"4", "-0.000000001", "-0.000000001", "-0.000000001 1440", "86399.999999999"}}));
+  auto ids = [&](const std::string& where, const std::string& order = "\"ID\"") {
+    std::vector<std::string> out;
+    for (const auto& row : Q(R"(SELECT "ID")" + from + "WHERE " + where + " ORDER BY " + order)) {
+      out.push_back(row[0]);
+    }
+    return out;
+  };
+  for (const char* col : {"NTZ", "LTZ", "TZ"}) {
+    std::string c = std::string("\"") + col + "\"";
+    std::string type = std::string("::TIMESTAMP_") + col;
+    std::string zone = std::string(col) == "NTZ" ? "" : " +00:00";
+    std::string at = "'2023-07-14 09:30:15.123456788" + zone + "'" + type;
+    std::string at_tz =
+        std::string(col) == "TZ" ? "'2023-07-14 04:00:15.123456788 +00:00'" + type : at;
+    EXPECT_EQ(ids(c + " > " + at_tz), (V{"1", "3"})) << col;
+    EXPECT_EQ(ids(c + " >= " + at_tz), (V{"1", "2", "3"})) << col;
+    EXPECT_EQ(ids(c + " = " + at_tz), (V{"2"})) << col;
+    EXPECT_EQ(ids(c + " <= " + at_tz), (V{"2", "4", "5"})) << col;
+    EXPECT_EQ(ids(c + " IS NOT NULL", c + ", \"ID\""), (V{"4", "5", "2", "1", "3"})) << col;
+  }
+  EXPECT_EQ(ids(R"("T" > '09:30:15.123456788'::TIME AND "T" < '23:59:59.999999999'::TIME)"),
+            (V{"1", "3"}));
+  EXPECT_EQ(ids(R"("T" BETWEEN '09:30:15.123456' AND '09:30:15.123456789')"), (V{"1", "2", "5"}));
+  EXPECT_EQ(
+      Q(R"(SELECT MIN("NTZ"), MAX("NTZ"), MAX("TZ"), MIN("T"), COUNT(DISTINCT "NTZ"))" + from),
+      (Rows{{"-0.000000001", "1689327015.123456790", "1689355815.123456790 960", "34215.123456000",
+             "5"}}));
+  // The planner's queries: day histogram, key boundaries by ROW_NUMBER, range chunks.
+  EXPECT_EQ(Q(R"(SELECT DATE_TRUNC('DAY', "NTZ") AS "D", COUNT(*) AS "N")" + from +
+              R"(WHERE "NTZ" IS NOT NULL GROUP BY 1 ORDER BY 1)"),
+            (Rows{{"-86400.000000000", "1"}, {"1689292800.000000000", "4"}}));
+  EXPECT_EQ(Q(R"(SELECT "NTZ" FROM (SELECT "NTZ", ROW_NUMBER() OVER (ORDER BY "NTZ") AS "RN")" +
+              from + R"(WHERE "NTZ" IS NOT NULL) WHERE MOD("RN", 2) = 0 ORDER BY "NTZ")"),
+            (Rows{{"1689327015.123456000"}, {"1689327015.123456789"}}));
+  EXPECT_EQ(
+      Q(R"(SELECT "NTZ", COUNT(*))" + from + R"(WHERE "NTZ" IS NOT NULL GROUP BY 1 ORDER BY 1)")
+          .size(),
+      5u);
+  // Branches of CASE, COALESCE, IFF and NULLIF mix stored and computed values.
+  EXPECT_EQ(
+      Q(R"(SELECT COALESCE("NTZ", DATE_TRUNC('DAY', '2024-01-01 10:00:00'::TIMESTAMP_NTZ)),
+                        IFF("ID" = 1, "NTZ", '2000-01-01'::TIMESTAMP_NTZ(6)),
+                        CASE "NTZ" WHEN '2023-07-14 09:30:15.123456789' THEN 'hit' END,
+                        NULLIF("T", '09:30:15.123456788'::TIME), "NTZ" IS DISTINCT FROM "NTZ")" +
+        from + R"(WHERE "ID" IN (1, 6) ORDER BY "ID")"),
+      (Rows{{"1689327015.123456789", "1689327015.123456789", "hit", "34215.123456789", "false"},
+            {"1704067200.000000000", "946684800.000000000", nullptr, nullptr, "false"}}));
+  // Bindings carry nanoseconds too.
+  HttpResult bound = client_->Submit(
+      R"(SELECT "ID" FROM "SQLT"."PUBLIC"."NS" WHERE "NTZ" = ? OR "TZ" = ? ORDER BY "ID")",
+      {{"bindings",
+        {{"1", {{"type", "TIMESTAMP_NTZ"}, {"value", "1689327015123456789"}}},
+         {"2", {{"type", "TIMESTAMP_TZ"}, {"value", "-1 1440"}}}}}});
+  ASSERT_EQ(bound.status, 200) << bound.body;
+  EXPECT_EQ(bound.json["data"], json::parse(R"([["1"],["4"]])"));
+  // Copies and updates keep them; a column of scale 6 refuses them.
+  ok(R"(UPDATE SQLT.PUBLIC.NS SET "NTZ" = '2000-01-01 00:00:00.000000001' WHERE "ID" = 5)");
+  ok(R"(INSERT INTO SQLT.PUBLIC.NS ("ID", "NTZ") SELECT 7, "NTZ" FROM SQLT.PUBLIC.NS WHERE "ID" = 5)");
+  EXPECT_EQ(Q(R"(SELECT "NTZ")" + from + R"(WHERE "ID" = 7)"), (Rows{{"946684800.000000001"}}));
+  EXPECT_EQ(
+      Error(R"(INSERT INTO SQLT.PUBLIC.NS ("ID", "N6") VALUES (8, '2023-07-14 09:30:15.1234561'))")
+          ["code"],
+      "000002");
+  EXPECT_EQ(
+      Error(
+          R"(INSERT INTO SQLT.PUBLIC.NS ("ID", "N6") SELECT 8, "NTZ" FROM SQLT.PUBLIC.NS WHERE "ID" = 1)")
+          ["code"],
+      "000002");
 }
 
 }  // namespace

@@ -199,17 +199,36 @@ TEST(SfemuTranslator, RefusesWhatItCannotReproduce) {
   Error hash = h.SelectError("SELECT HASH(ID) FROM DB.S.T");
   EXPECT_EQ(hash.code(), "000002");
   EXPECT_NE(std::string(hash.what()).find("HASH"), std::string::npos);
-  Error nanos = h.SelectError("SELECT '2023-07-14 09:30:15.123456789'::TIMESTAMP_NTZ");
+  // Digits beyond the scale: Snowflake's rounding or truncation is not emulated.
+  Error nanos = h.SelectError("SELECT '2023-07-14 09:30:15.123456789'::TIMESTAMP_NTZ(6)");
   EXPECT_EQ(nanos.code(), "000002");
+  EXPECT_EQ(h.SelectError("SELECT '09:30:15.1234'::TIME(3)").code(), "000002");
   EXPECT_EQ(h.SelectError("SELECT V FROM DB.S.T ORDER BY V").code(), "000002");
   EXPECT_EQ(h.SelectError("SELECT 'x'::NUMBER").code(), "100038");
+}
+
+TEST(SfemuTranslator, NanosecondsAreCompositesComparedExactly) {
+  Harness h;
+  auto literal = h.Select("SELECT '2023-07-14 09:30:15.123456789'::TIMESTAMP_NTZ AS \"A\"");
+  EXPECT_NE(literal.sql.find(R"(("2023-07-14 09:30:15.123456",789))"), std::string::npos)
+      << literal.sql;
+  EXPECT_NE(literal.sql.find("sfemu_catalog.ntz_ns"), std::string::npos);
+  auto q = h.Select(
+      R"(SELECT MIN("TS") FROM DB.S.T WHERE "TS" > '2023-07-14 09:30:15.123456789 +05:30'::TIMESTAMP_TZ)");
+  EXPECT_NE(q.sql.find("\"TS\") > sfemu_catalog.ns("), std::string::npos) << q.sql;
+  EXPECT_NE(q.sql.find("sfemu_catalog.min(sfemu_catalog.ns("), std::string::npos) << q.sql;
+  auto trunc = h.Select(R"(SELECT DATE_TRUNC('DAY', "TS") FROM DB.S.T)");
+  EXPECT_NE(trunc.sql.find("sfemu_catalog.micros("), std::string::npos) << trunc.sql;
+  // Scale 6 and below stay plain PostgreSQL values.
+  auto plain = h.Select("SELECT '2023-07-14 09:30:15.123456'::TIMESTAMP_NTZ(6) AS \"A\"");
+  EXPECT_EQ(plain.sql.find("_ns"), std::string::npos) << plain.sql;
 }
 
 TEST(SfemuTranslator, LiteralsConvertToTheColumnTypeTheyMeet) {
   Harness h;
   auto q = h.Select(
       R"(SELECT ID FROM DB.S.T WHERE "TS" > '2023-07-14 09:30:15.250000000 +05:30'::TIMESTAMP_TZ AND AMOUNT IN ('1.5', 2) AND "Name" LIKE 'a%')");
-  EXPECT_NE(q.sql.find("timestamptz"), std::string::npos);
+  EXPECT_NE(q.sql.find("sfemu_catalog.ltz_ns"), std::string::npos);
   EXPECT_NE(q.sql.find("ESCAPE ''"), std::string::npos);
 }
 

@@ -82,6 +82,49 @@ TEST(SfemuWire, TimestampsAreSignedSecondsWithScaleDigits) {
   EXPECT_EQ(out, "CAFE01");
 }
 
+TEST(SfemuWire, NanosecondsBeyondTheMicrosecondAreWritten) {
+  std::string out;
+  wire::AppendTimestamp(out, 1689327015123456 - wire::kPgEpochMicros, 9, 789);
+  EXPECT_EQ(out, "1689327015.123456789");
+  out.clear();
+  // 1969-12-31 23:59:59.123456789 is floored to ...123456 us plus 789 ns.
+  wire::AppendTimestamp(out, -876544 - wire::kPgEpochMicros, 9, 789);
+  EXPECT_EQ(out, "-0.876543211");
+  out.clear();
+  wire::AppendTimestamp(out, -1 - wire::kPgEpochMicros, 9, 999);
+  EXPECT_EQ(out, "-0.000000001");
+  out.clear();
+  wire::AppendTimestamp(out, -1000000 - wire::kPgEpochMicros, 9, 1);
+  EXPECT_EQ(out, "-0.999999999");
+  out.clear();
+  wire::AppendTimestampTz(out, 1689307215123456 - wire::kPgEpochMicros, 9, 330, 500);
+  EXPECT_EQ(out, "1689307215.123456500 1770");
+  out.clear();
+  wire::AppendTime(out, 34215123456, 9, 7);
+  EXPECT_EQ(out, "34215.123456007");
+  out.clear();
+  AppendFormatted(out, "HH24:MI:SS.FF9", 34215123456, 0, 7);
+  EXPECT_EQ(out, "09:30:15.123456007");
+}
+
+TEST(SfemuValues, ScaleNineValuesKeepDigitsSevenToNine) {
+  EXPECT_EQ(ToPgInput(SfType::Of(SfKind::kTimestampNtz, 9), "2023-07-14 09:30:15.123456789").value,
+            R"(("2023-07-14 09:30:15.123456",789))");
+  EXPECT_EQ(ToPgInput(SfType::Of(SfKind::kTime, 9), "09:30:15.00000005").value,
+            R"(("09:30:15.000000",50))");
+  PgInput tz =
+      ToPgInput(SfType::Of(SfKind::kTimestampTz, 9), "1969-12-31 23:59:59.999999999 -03:00");
+  EXPECT_EQ(tz.value, R"(("1969-12-31 23:59:59.999999-03:00",999))");
+  EXPECT_EQ(tz.offset, "-180");
+  // Scale 6 and below: plain values; digits beyond the scale are refused.
+  EXPECT_EQ(ToPgInput(SfType::Of(SfKind::kTimestampNtz, 6), "2023-07-14 09:30:15.1234560").value,
+            "2023-07-14 09:30:15.123456");
+  EXPECT_THROW(ToPgInput(SfType::Of(SfKind::kTimestampNtz, 6), "2023-07-14 09:30:15.1234561"),
+               Error);
+  EXPECT_THROW(ToPgInput(SfType::Of(SfKind::kTimestampNtz, 9), "2023-07-14 09:30:15.1234567891"),
+               Error);
+}
+
 TEST(SfemuWire, FloatCasesOfTheSharedTable) {
   std::ifstream in(std::string(SF2PG_SOURCE_DIR) + "/tests/data/type_cases.json");
   auto cases = nlohmann::json::parse(in);
