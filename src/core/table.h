@@ -61,6 +61,9 @@ struct TargetColumn {
   /// keeps 3); 6, PostgreSQL's microseconds, when the type has no precision.
   int fraction_digits = 6;
   bool not_null = false;
+  /// Holds the UTC offset in minutes (east positive) of a TIMESTAMP_TZ source column instead of
+  /// its value: the companion column of TableConfig::keep_tz_offset.
+  bool tz_offset = false;
   std::string sql_type;  ///< as PostgreSQL prints it, e.g. "numeric(10,2)", for messages
 };
 
