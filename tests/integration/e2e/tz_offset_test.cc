@@ -186,7 +186,7 @@ TEST_F(TzOffsetE2eTest, WithoutTheOptionNoCompanionColumnIsCreated) {
   EXPECT_EQ(verify.exit_code, kExitDone) << verify.out << verify.err;
 
   // Turning the option on for the loaded table, which has no offset column, is refused with
-  // what to do; a run started without it is not resumed with it.
+  // what to do.
   WriteConfig({{"source", "EVENTS"},
                {"target", "plain"},
                {"uniqueness_columns", {"ID"}},
