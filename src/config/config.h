@@ -86,6 +86,9 @@ struct TableConfig {
   /// The text of an OnBadRow ("fail" or "reject"), checked by the loader.
   std::string on_bad_row = "fail";
   int64_t bytes_per_row = 2048;  ///< Only for the memory estimate of the seed's formula.
+  /// Each TIMESTAMP_TZ column C also loads its UTC offset, in minutes east of UTC, into the
+  /// target column `<c>_offset_minutes` (plan::OffsetColumnName).
+  bool keep_tz_offset = false;
 
   int parallel_threads = 0;  ///< Effective value (override or global).
   int64_t batch_size = 0;

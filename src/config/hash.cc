@@ -58,6 +58,8 @@ std::string CanonicalJson(const Config& config) {
       jt["on_bad_row"] = t.on_bad_row;
       jt["batch_size"] = t.batch_size;
       jt["batch_size_copy_mode"] = t.batch_size_copy_mode;
+      // Only when set, so the hash of a config without it stays what it was.
+      if (t.keep_tz_offset) jt["keep_tz_offset"] = true;
       tables.push_back(std::move(jt));
     }
     js["tables"] = std::move(tables);

@@ -55,7 +55,8 @@ const std::vector<std::string> kTableKeys = {"enabled",
                                              "chunking_strategy",
                                              "identifier_case",
                                              "on_bad_row",
-                                             "bytes_per_row"};
+                                             "bytes_per_row",
+                                             "keep_tz_offset"};
 
 // Chunking column types: each family selects a strategy.
 const std::vector<std::string> kNumericTypes = {"int",    "integer", "bigint",  "smallint",
@@ -343,6 +344,7 @@ TableConfig ReadTable(Reader& r, const Json& json, const std::string& path,
   r.String(json, path, "target_watermark", &t.target_watermark);
   r.Bool(json, path, "truncate_onstart", &t.truncate_onstart);
   r.Bool(json, path, "disable_index", &t.disable_index);
+  r.Bool(json, path, "keep_tz_offset", &t.keep_tz_offset);
   r.Integer(json, path, "bytes_per_row", &t.bytes_per_row, 1, INT64_MAX);
   t.parallel_threads = settings.parallel_threads;
   t.batch_size = settings.batch_size;

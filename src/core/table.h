@@ -70,6 +70,9 @@ struct TargetColumn {
   /// geometry, geography: the SRID of a declared `geometry(Point,3857)`; 0 when not declared.
   int srid = 0;
   bool not_null = false;
+  /// Holds the UTC offset in minutes (east positive) of a TIMESTAMP_TZ source column instead of
+  /// its value: the companion column of TableConfig::keep_tz_offset.
+  bool tz_offset = false;
   std::string sql_type;  ///< as PostgreSQL prints it, e.g. "numeric(10,2)", for messages
 };
 

@@ -73,6 +73,29 @@ void MapColumns(TableJob& job, const Source& types, const std::vector<SourceColu
     job.target_columns.push_back(tc->name);
     job.targets.push_back(*tc);
   }
+  // keep_tz_offset: the chunk selects each TIMESTAMP_TZ column a second time, encoded as its
+  // offset in minutes into the offset column.
+  for (const auto& sc : source_columns) {
+    if (!t.keep_tz_offset || !IsTimestampTz(sc)) continue;
+    std::string want = OffsetColumnName(sc.name, t.identifier_case);
+    const TargetColumn* found = FindTarget(job.target_info, want);
+    if (!found) {
+      problems->push_back("column \"" + want + "\" (the UTC offset of Snowflake " + sc.name + " " +
+                          sc.type +
+                          ", keep_tz_offset) is missing in the target; add it as smallint, or "
+                          "turn keep_tz_offset off");
+      continue;
+    }
+    TargetColumn tc = *found;
+    tc.tz_offset = true;
+    if (auto why = types.Incompatibility(sc, tc)) {
+      problems->push_back(*why);
+      continue;
+    }
+    job.source_columns.push_back(sc.name);
+    job.target_columns.push_back(tc.name);
+    job.targets.push_back(tc);
+  }
   for (const auto& tc : job.target_info.columns) {
     if (tc.not_null && std::find(job.target_columns.begin(), job.target_columns.end(), tc.name) ==
                            job.target_columns.end()) {
@@ -113,23 +136,55 @@ std::string TargetName(const std::string& source_name, config::IdentifierCase id
   return has_lower ? source_name : Lower(source_name);
 }
 
+std::string OffsetColumnName(const std::string& source_name,
+                             config::IdentifierCase identifier_case) {
+  std::string name = TargetName(source_name, identifier_case);
+  bool upper = Upper(name) == name && Lower(name) != name;
+  return name + (upper ? "_OFFSET_MINUTES" : "_offset_minutes");
+}
+
+bool IsTimestampTz(const SourceColumn& column) { return Lower(column.type) == "timestamp_tz"; }
+
 std::vector<std::string> ColumnNameProblems(const std::vector<SourceColumn>& source_columns,
-                                            config::IdentifierCase identifier_case) {
-  std::vector<std::string> problems;
-  std::map<std::string, const SourceColumn*> stored;  // the name PostgreSQL keeps -> its column
+                                            config::IdentifierCase identifier_case,
+                                            bool keep_tz_offset) {
+  struct Named {
+    std::string name;  // the PostgreSQL name
+    const SourceColumn* column;
+    bool offset;  // the keep_tz_offset column of `column`
+  };
+  std::vector<Named> names;
+  for (const auto& sc : source_columns)
+    names.push_back({TargetName(sc.name, identifier_case), &sc, false});
   for (const auto& sc : source_columns) {
-    std::string name = TargetName(sc.name, identifier_case);
-    if (auto why = config::PgNameTooLong(name)) {
-      problems.push_back("column " + *why + " (from Snowflake column \"" + sc.name +
-                         "\"); there is no column mapping, so rename the column in Snowflake, or "
-                         "set \"source\" to a Snowflake view that selects it under a shorter name");
+    if (keep_tz_offset && IsTimestampTz(sc))
+      names.push_back({OffsetColumnName(sc.name, identifier_case), &sc, true});
+  }
+  auto label = [](const Named& n) {
+    return n.offset
+               ? "the offset column of Snowflake column \"" + n.column->name + "\" (keep_tz_offset)"
+               : "Snowflake column \"" + n.column->name + "\"";
+  };
+  std::vector<std::string> problems;
+  std::map<std::string, const Named*> stored;  // the name PostgreSQL keeps -> its column
+  for (const auto& n : names) {
+    if (auto why = config::PgNameTooLong(n.name)) {
+      problems.push_back("column " + *why + " (from " + label(n) +
+                         "); there is no column mapping, so rename the column in Snowflake, or "
+                         "set \"source\" to a Snowflake view that selects it under a shorter name" +
+                         (n.offset ? ", or turn keep_tz_offset off" : ""));
     }
-    auto [other, fresh] = stored.emplace(config::PgStoredName(name), &sc);
+    auto [other, fresh] = stored.emplace(config::PgStoredName(n.name), &n);
     if (fresh) continue;
-    std::string message = "Snowflake columns \"" + other->second->name + "\" and \"" + sc.name +
-                          "\" would both be the PostgreSQL column \"" + other->first + "\"";
-    if (name.size() > config::kPgMaxNameBytes) {
+    const Named& first = *other->second;
+    std::string message = first.offset || n.offset ? label(first) + " and " + label(n)
+                                                   : "Snowflake columns \"" + first.column->name +
+                                                         "\" and \"" + n.column->name + "\"";
+    message += " would both be the PostgreSQL column \"" + other->first + "\"";
+    if (n.name.size() > config::kPgMaxNameBytes) {
       message += " (PostgreSQL keeps only the first 63 bytes of a name)";
+    } else if (first.offset || n.offset) {
+      message += "; rename one of the Snowflake columns, or turn keep_tz_offset off";
     } else if (identifier_case != config::IdentifierCase::kPreserve) {
       message += "; set identifier_case to \"preserve\" to keep the Snowflake names as they are";
     }
@@ -148,6 +203,15 @@ postgres::TableInfo PlannedTarget(const config::SourceConfig& source,
     tc.name = TargetName(sc.name, table.identifier_case);
     tc.sql_type = PgTypeSql(tc);
     info.columns.push_back(tc);
+    if (table.keep_tz_offset && IsTimestampTz(sc)) {
+      TargetColumn offset;
+      offset.name = OffsetColumnName(sc.name, table.identifier_case);
+      offset.type = PgType::kInt2;
+      offset.not_null = tc.not_null;
+      offset.tz_offset = true;
+      offset.sql_type = PgTypeSql(offset);
+      info.columns.push_back(offset);
+    }
   }
   postgres::IndexInfo pk;
   pk.name = table.target + "_pkey";
@@ -181,7 +245,7 @@ TableJob DescribeJob(const config::SourceConfig& source, const config::TableConf
   // Before anything is created: a name PostgreSQL would cut or merge leaves a table that does
   // not match its source.
   std::vector<std::string> name_problems =
-      ColumnNameProblems(*source_columns, table.identifier_case);
+      ColumnNameProblems(*source_columns, table.identifier_case, table.keep_tz_offset);
   if (!name_problems.empty()) {
     std::string message = "table " + job.Name() + " -> " + job.target_schema + "." +
                           job.target_table + " cannot be loaded:";

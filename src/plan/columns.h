@@ -24,11 +24,22 @@ const TargetColumn* FindTarget(const postgres::TableInfo& table, const std::stri
 /// other name as it is; kPreserve keeps every name.
 std::string TargetName(const std::string& source_name, config::IdentifierCase identifier_case);
 
-/// The problems of the PostgreSQL names TargetName gives `source_columns`: a name over 63 bytes
+/// The PostgreSQL column that holds the UTC offset of TIMESTAMP_TZ column `source_name` under
+/// keep_tz_offset: its TargetName and "_offset_minutes", the suffix upper case when that name
+/// is (identifier_case "preserve" keeps "CREATED_AT": "CREATED_AT_OFFSET_MINUTES").
+std::string OffsetColumnName(const std::string& source_name,
+                             config::IdentifierCase identifier_case);
+
+/// True when `column` is a TIMESTAMP_TZ column, which keep_tz_offset gives an offset column.
+bool IsTimestampTz(const SourceColumn& column);
+
+/// The problems of the PostgreSQL names TargetName gives `source_columns` (and, with
+/// `keep_tz_offset`, OffsetColumnName their TIMESTAMP_TZ columns): a name over 63 bytes
 /// (PostgreSQL would cut it), and two columns that get the same name (after lower-casing, or
 /// PostgreSQL's cut). Each names the Snowflake columns and what the user can do.
 std::vector<std::string> ColumnNameProblems(const std::vector<SourceColumn>& source_columns,
-                                            config::IdentifierCase identifier_case);
+                                            config::IdentifierCase identifier_case,
+                                            bool keep_tz_offset = false);
 
 /// What to do when the target table does not exist.
 enum class MissingTarget {
@@ -52,7 +63,8 @@ TableJob DescribeJob(const config::SourceConfig& source, const config::TableConf
                      const std::function<TargetFeatures()>& features = {});
 
 /// The table sf2pg creates for `source_columns` in a database with `features` (the type
-/// mapping and the identifier rule, with a primary key on the uniqueness columns).
+/// mapping and the identifier rule, with a primary key on the uniqueness columns); with
+/// keep_tz_offset, each TIMESTAMP_TZ column is followed by its smallint offset column.
 postgres::TableInfo PlannedTarget(const config::SourceConfig& source,
                                   const config::TableConfig& table, const Source& types,
                                   const std::vector<SourceColumn>& source_columns,

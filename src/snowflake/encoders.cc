@@ -274,9 +274,16 @@ EncodeFn FindEncoder(const SourceColumn& source, PgType target) {
   return nullptr;
 }
 
+EncodeFn FindEncoder(const SourceColumn& source, const TargetColumn& target) {
+  if (!target.tz_offset) return FindEncoder(source, target.type);
+  bool integer =
+      target.type == PgType::kInt2 || target.type == PgType::kInt4 || target.type == PgType::kInt8;
+  return integer && SfTypeOf(source) == SfType::kTimestampTz ? &enc::TimestampTzOffset : nullptr;
+}
+
 ColumnPlan MakePlan(const SourceColumn& source, const TargetColumn& target) {
   ColumnPlan plan;
-  plan.encode = FindEncoder(source, target.type);
+  plan.encode = FindEncoder(source, target);
   plan.source = &source;
   plan.target = &target;
   switch (target.type) {

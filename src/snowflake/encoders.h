@@ -81,6 +81,9 @@ struct ColumnPlan {
 /// The encoder for `source` values into `target` columns; nullptr when the pair is not
 /// supported.
 EncodeFn FindEncoder(const SourceColumn& source, PgType target);
+/// The encoder for `source` values into `target`: FindEncoder(source, target.type), or for a
+/// TargetColumn::tz_offset column the TIMESTAMP_TZ offset encoder (integer targets only).
+EncodeFn FindEncoder(const SourceColumn& source, const TargetColumn& target);
 
 /// The plan for a column; nullopt-like empty plan (encode == nullptr) when unsupported.
 ColumnPlan MakePlan(const SourceColumn& source, const TargetColumn& target);

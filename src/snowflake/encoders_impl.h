@@ -38,6 +38,9 @@ Fault Time(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault TimeText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault Timestamp(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault TimestampTz(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
+/// A TIMESTAMP_TZ value's UTC offset in minutes east of UTC, into a smallint, integer or
+/// bigint column (TargetColumn::tz_offset).
+Fault TimestampTzOffset(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault NtzText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault LtzText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault TzText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);

@@ -152,6 +152,27 @@ Fault TimestampTz(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out
   return fault;
 }
 
+Fault TimestampTzOffset(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
+  sfwire::Seconds value;
+  int offset = 0;
+  if (Fault fault = ParseSnowflakeTimestamp(wire, /*tz=*/true, plan, &value, &offset);
+      fault != Fault::kNone) {
+    return fault;
+  }
+  switch (plan.target->type) {  // FindEncoder picks this encoder for integer targets only
+    case PgType::kInt2:
+      out.FieldInt16(static_cast<int16_t>(offset));
+      break;
+    case PgType::kInt4:
+      out.FieldInt32(offset);
+      break;
+    default:
+      out.FieldInt64(offset);
+      break;
+  }
+  return Fault::kNone;
+}
+
 Fault NtzText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
   return TimestampText(wire, /*tz=*/false, /*with_offset=*/false, plan, out);
 }

@@ -100,8 +100,13 @@ bool IsSpatial(const SourceColumn& source) {
 }
 
 std::optional<std::string> Incompatibility(const SourceColumn& source, const TargetColumn& target) {
-  if (FindEncoder(source, target.type) != nullptr) return std::nullopt;
+  if (FindEncoder(source, target) != nullptr) return std::nullopt;
   std::string pg = target.sql_type.empty() ? PgTypeSql(target) : target.sql_type;
+  if (target.tz_offset) {
+    return "the UTC offset of Snowflake column " + source.name + " (" + SnowflakeTypeSql(source) +
+           ") cannot be loaded into PostgreSQL column " + target.name + " (" + pg +
+           "): it needs a TIMESTAMP_TZ source and a smallint, integer or bigint target";
+  }
   return "Snowflake column " + source.name + " (" + SnowflakeTypeSql(source) +
          ") cannot be loaded into PostgreSQL column " + target.name + " (" + pg + ")";
 }

@@ -48,6 +48,18 @@ TEST(ConfigHash, OneChangedValueChangesTheHash) {
   EXPECT_NE(HashOf(kConfig), HashOf(renamed));
 }
 
+TEST(ConfigHash, KeepTzOffsetChangesTheTargetSoItChangesTheHash) {
+  std::string on = kConfig;
+  on.replace(on.find("\"source\": \"DIMPATIENT\""), 22,
+             "\"source\": \"DIMPATIENT\", \"keep_tz_offset\": true");
+  EXPECT_NE(HashOf(kConfig), HashOf(on));
+  // Off is the default: writing it out keeps the hash of a run started without it.
+  std::string off = kConfig;
+  off.replace(off.find("\"source\": \"DIMPATIENT\""), 22,
+              "\"source\": \"DIMPATIENT\", \"keep_tz_offset\": false");
+  EXPECT_EQ(HashOf(kConfig), HashOf(off));
+}
+
 TEST(ConfigHash, ExecutionKnobsDoNotChangeTheHash) {
   // Lowering the thread count after an out-of-memory stop must still resume the run.
   std::string fewer = kConfig;

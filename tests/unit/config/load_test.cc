@@ -91,6 +91,24 @@ TEST(ConfigLoad, TargetDefaultsToLowerCasedUnquotedSourceName) {
   EXPECT_EQ(result.config->sources[0].tables[0].target, "MixedCase");
 }
 
+TEST(ConfigLoad, KeepTzOffsetIsOffByDefaultAndMustBeABoolean) {
+  Json j = BaseConfig();
+  auto result = ParseConfig(j.dump());
+  ASSERT_TRUE(result.ok());
+  EXPECT_FALSE(result.config->sources[0].tables[0].keep_tz_offset);
+  Table(j)["keep_tz_offset"] = true;
+  result = ParseConfig(j.dump());
+  ASSERT_TRUE(result.ok()) << FormatProblems(result.problems, true);
+  EXPECT_TRUE(result.config->sources[0].tables[0].keep_tz_offset);
+  Table(j)["keep_tz_offset"] = "yes";
+  ExpectOneError(j, "sources[0].tables[0].keep_tz_offset",
+                 "expected true or false, got string \"yes\"");
+  Table(j).erase("keep_tz_offset");
+  Table(j)["keep_tz_offsets"] = true;
+  ExpectOneError(j, "sources[0].tables[0].keep_tz_offsets",
+                 "unknown key; did you mean \"keep_tz_offset\"?");
+}
+
 TEST(ConfigLoad, CommentsAreAllowedLikeTheSeedExamples) {
   auto result = ParseConfig(R"({
     // global settings

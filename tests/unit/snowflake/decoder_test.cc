@@ -87,6 +87,40 @@ TEST(ChunkDecoder, WritesRowsFromPartitionZeroAndLaterPartitions) {
   EXPECT_EQ(rows[2][1], "");  // empty string, not NULL
 }
 
+// keep_tz_offset selects a TIMESTAMP_TZ column twice: the first cell lands as the instant, the
+// second, for a tz_offset target, as the offset in minutes.
+TEST(ChunkDecoder, ATimestampTzSelectedTwiceLandsAsInstantAndOffset) {
+  std::vector<SourceColumn> columns = {Col("ID", "fixed", 38, 0), Col("AT", "timestamp_tz", 0, 9),
+                                       Col("AT", "timestamp_tz", 0, 9)};
+  ChunkRequest request;
+  TargetColumn offset = Target("at_offset_minutes", PgType::kInt2);
+  offset.tz_offset = true;
+  request.targets = {Target("id", PgType::kInt8), Target("at", PgType::kTimestamptz), offset};
+  request.key_columns = {0};
+  request.description = "DB.S.T chunk 1";
+  RecordingSink sink;
+  ChunkDecoder decoder(columns, request, sink);
+  const std::string at = "1689307215.250000000 1770";  // +05:30
+  decoder.Decode(Body({{"1", at, at},
+                       {"2", nullptr, nullptr},
+                       {"3", "1689355815.250000000 960", "1689355815.250000000 960"},
+                       {"4", "1689307215.25 1770", "1689307215.25 1770"}}),
+                 4);
+  decoder.Flush();
+  EXPECT_EQ(decoder.rows(), 3);
+  ASSERT_EQ(sink.rejects.size(), 1u);  // the malformed row is one bad row, named by its value
+  EXPECT_EQ(sink.rejects[0].key, "ID=4");
+  EXPECT_EQ(sink.rejects[0].column, "at");
+  auto rows = ParseCopyRows(sink.data);
+  ASSERT_EQ(rows.size(), 3u);
+  constexpr int64_t kPgEpochMicros = 946684800LL * 1000000;
+  EXPECT_EQ(rows[0][1], Int64Bytes(1689307215250000 - kPgEpochMicros));
+  EXPECT_EQ(rows[0][2], std::string("\x01\x4a", 2));  // 330
+  EXPECT_EQ(rows[1][1], std::nullopt);
+  EXPECT_EQ(rows[1][2], std::nullopt);
+  EXPECT_EQ(rows[2][2], std::string("\xfe\x20", 2));  // -480
+}
+
 TEST(ChunkDecoder, UnescapesJsonStrings) {
   Fixture f;
   f.request.targets[1].max_length = 0;

@@ -192,6 +192,61 @@ TEST(Encoders, TimestampPrecisionOfTheTargetIsRespected) {
             Fault::kTimePrecision);
 }
 
+// keep_tz_offset: the same wire cell, encoded for the companion column, is its offset in
+// minutes east of UTC (wire offset - 1440).
+Encoded EncodeOffset(PgType target, std::string_view wire, int scale = 9) {
+  TargetColumn t = Tgt(target);
+  t.tz_offset = true;
+  return Encode(SrcCol("timestamp_tz", scale), t, wire);
+}
+
+int64_t AsSigned16(const std::string& b) {
+  EXPECT_EQ(b.size(), 2u);
+  return static_cast<int16_t>(static_cast<uint16_t>(AsInt64(b)));
+}
+
+TEST(Encoders, TimestampTzOffsetIsTheOffsetInMinutes) {
+  struct Case {
+    const char* wire;
+    int64_t minutes;
+  } cases[] = {
+      {"1689307215.250000000 1770", 330},  // +05:30
+      {"1689307215.250000000 2085", 645},  // +10:45, not a whole hour
+      {"1689307215.250000000 1785", 345},  // +05:45 (Nepal)
+      {"1689307215.250000000 960", -480},  // -08:00
+      {"1689307215.250000000 720", -720},  // -12:00, the lowest offset in use
+      {"1689307215.250000000 2280", 840},  // +14:00, the highest
+      {"1689307215.250000000 1440", 0},    // UTC
+      {"1689307215.250000000 1410", -30},  // -00:30: negative without a whole hour
+      {"0.000000000 1", -1439},            // the limits of the wire encoding
+      {"0.000000000 2879", 1439},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(AsSigned16(EncodeOffset(PgType::kInt2, c.wire).bytes), c.minutes) << c.wire;
+    std::string as_int = EncodeOffset(PgType::kInt4, c.wire).bytes;
+    ASSERT_EQ(as_int.size(), 4u) << c.wire;
+    EXPECT_EQ(static_cast<int32_t>(static_cast<uint32_t>(AsInt64(as_int))), c.minutes) << c.wire;
+    std::string as_bigint = EncodeOffset(PgType::kInt8, c.wire).bytes;
+    ASSERT_EQ(as_bigint.size(), 8u) << c.wire;
+    EXPECT_EQ(AsInt64(as_bigint), c.minutes) << c.wire;
+  }
+  EXPECT_EQ(AsSigned16(EncodeOffset(PgType::kInt2, "1689327015 1770", 0).bytes), 330);
+  // Wire text the value column refuses is refused here too, for the same reason.
+  EXPECT_EQ(EncodeOffset(PgType::kInt2, "1689307215.25").fault, Fault::kMalformed);
+  EXPECT_EQ(EncodeOffset(PgType::kInt2, "1689307215.250000000 2880").fault, Fault::kMalformed);
+  EXPECT_EQ(EncodeOffset(PgType::kInt2, "1689307215.250000000 0").fault, Fault::kMalformed);
+  EXPECT_EQ(EncodeOffset(PgType::kInt2, "1689307215.25 1770").fault, Fault::kMalformed);  // scale
+  // Only a TIMESTAMP_TZ value has an offset, and only an integer column holds it.
+  TargetColumn offset = Tgt(PgType::kInt2);
+  offset.tz_offset = true;
+  EXPECT_EQ(FindEncoder(SrcCol("timestamp_ltz", 9), offset), nullptr);
+  EXPECT_EQ(FindEncoder(SrcCol("timestamp_ntz", 9), offset), nullptr);
+  offset.type = PgType::kText;
+  EXPECT_EQ(FindEncoder(SrcCol("timestamp_tz", 9), offset), nullptr);
+  // Without the flag, TIMESTAMP_TZ into smallint stays unsupported.
+  EXPECT_EQ(FindEncoder(SrcCol("timestamp_tz", 9), Tgt(PgType::kInt2)), nullptr);
+}
+
 TEST(Encoders, TimestampTzUsesTheInstantAndTextKeepsTheOffset) {
   int64_t instant =
       AsInt64(Encode("timestamp_tz", PgType::kTimestamptz, "1689307215.250000000 1770", 9).bytes);

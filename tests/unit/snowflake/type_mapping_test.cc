@@ -176,6 +176,26 @@ TEST(Incompatibility, VectorsIntoArraysOfTheirElementTypeOrJson) {
             "(real[])");
 }
 
+TEST(Incompatibility, OffsetColumnsNeedATimestampTzAndAnInteger) {
+  TargetColumn offset;
+  offset.name = "at_offset_minutes";
+  offset.tz_offset = true;
+  for (PgType type : {PgType::kInt2, PgType::kInt4, PgType::kInt8}) {
+    offset.type = type;
+    EXPECT_FALSE(Incompatibility(Src("timestamp_tz", 0, 9), offset));
+  }
+  offset.type = PgType::kText;
+  offset.sql_type = "text";
+  auto why = Incompatibility(Src("timestamp_tz", 0, 9), offset);
+  ASSERT_TRUE(why);
+  EXPECT_EQ(*why,
+            "the UTC offset of Snowflake column COL (TIMESTAMP_TZ(9)) cannot be loaded into "
+            "PostgreSQL column at_offset_minutes (text): it needs a TIMESTAMP_TZ source and a "
+            "smallint, integer or bigint target");
+  offset.type = PgType::kInt2;
+  EXPECT_TRUE(Incompatibility(Src("timestamp_ltz", 0, 9), offset));
+}
+
 TEST(Incompatibility, NamesBothSidesOfAnUnsupportedPair) {
   TargetColumn date;
   date.name = "born";
