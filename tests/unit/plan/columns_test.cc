@@ -136,11 +136,11 @@ TEST(OffsetColumns, TheCreatedTableHasASmallintAfterEachTimestampTz) {
     return out;
   };
   EXPECT_EQ(
-      names(PlannedTarget(source, table, types, columns)),
+      names(PlannedTarget(source, table, types, columns, {})),
       (std::vector<std::string>{"id numeric(38,0)", "at timestamp with time zone",
                                 "local timestamp with time zone", "due timestamp with time zone"}));
   table.keep_tz_offset = true;
-  auto info = PlannedTarget(source, table, types, columns);
+  auto info = PlannedTarget(source, table, types, columns, {});
   EXPECT_EQ(names(info), (std::vector<std::string>{
                              "id numeric(38,0)", "at timestamp with time zone",
                              "at_offset_minutes smallint", "local timestamp with time zone",
