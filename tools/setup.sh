@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package sf2pg needs to build, test, benchmark and package.
+# Installs every Debian package sf2pg needs to build, test and benchmark; with --packaging, also
+# what tools/test-package.sh needs to build, lint and install the Debian packages.
 # Idempotent; run as root (or with sudo available). Downloads nothing but Debian packages.
 set -euo pipefail
 
@@ -16,9 +17,10 @@ packages=(
   # tools used by the tests, benchmarks and packaging
   procps iproute2 util-linux zip unzip python3 curl openssl binutils
   pgloader python3-pandas python3-psycopg2 python3-yaml python3-jsonschema time
-  # the man page and completions (tests), the Debian packages (tools/test-package.sh)
-  groff-base man-db zsh dpkg-dev lintian debootstrap
+  # the man page and completions (tests)
+  groff-base man-db zsh
 )
+[[ "${1:-}" == "--packaging" ]] && packages+=(dpkg-dev lintian debootstrap)
 
 # Node.js runs the Step Functions tooling; machines often ship their own, which Debian's
 # nodejs package conflicts with, so it is only installed when absent.

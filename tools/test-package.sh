@@ -22,7 +22,7 @@ build=build-release
 mirror=${SF2PG_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 phase() { echo "=== $* ($(date -u +%H:%M:%S))"; }
 
-tools/setup.sh
+tools/setup.sh --packaging
 phase "build: Release ($build)"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_UNITY_BUILD=ON \
   -DCMAKE_UNITY_BUILD_BATCH_SIZE=16 -DSF2PG_BUILD_TESTS=OFF -DSF2PG_BUILD_BENCH=OFF >/dev/null
