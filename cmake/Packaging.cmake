@@ -3,7 +3,7 @@
 # examples) and sfemu (the Snowflake SQL API emulator). tools/test-package.sh builds, lints and
 # installs them.
 #
-#   cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release && cmake --build build-release
+#   cmake --preset release && cmake --build --preset release
 #   cpack --config build-release/CPackConfig.cmake -G DEB -B build-release/packages
 #
 # The binaries and generated files are installed from src/cli and tools/sfemu.

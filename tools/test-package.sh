@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds sf2pg's Debian packages (sf2pg, sfemu) from the Release configuration a packager builds,
+# Builds sf2pg's Debian packages (sf2pg, sfemu) from the `release` preset (the compiler flags of
+# the `default` preset, which CI builds, without warnings as errors),
 # lints them, installs them into a fresh Debian 12 root and runs the installed programs there:
 # sf2pg --version, sfemu --help, then the demo (tools/demo.sh) with the installed sf2pg and
 # sfemu. Run as root (chroot); the packages are left in build-release/packages.
@@ -23,10 +24,9 @@ mirror=${SF2PG_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 phase() { echo "=== $* ($(date -u +%H:%M:%S))"; }
 
 tools/setup.sh --packaging
-phase "build: Release ($build)"
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_UNITY_BUILD=ON \
-  -DCMAKE_UNITY_BUILD_BATCH_SIZE=16 -DSF2PG_BUILD_TESTS=OFF -DSF2PG_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" -j "$(nproc)"
+phase "build: the release preset ($build)"
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$(nproc)"
 
 phase "cpack -G DEB"
 rm -rf "$build/packages"
