@@ -110,6 +110,7 @@ for id, value in [
     ("text_ascii", "Ada Lovelace"),
     ("text_empty", ""),
     ("text_accents", "Zoë Brontë"),
+    ("text_spec_example", "Zoë"),
     ("text_cjk", "東京都"),
     ("text_emoji", "🚀 launch"),
     ("text_quotes_and_backslash", "O'Brien \"quoted\" C:\\path"),
@@ -193,6 +194,7 @@ for id, scale, value, pg in [
     ("time_3", 3, "23:59:59.999", "23:59:59.999"),
     ("time_midnight", 9, "00:00:00", "00:00:00"),
     ("time_6_micro", 6, "12:00:00.000001", "12:00:00.000001"),
+    ("time_2_spec_example", 2, "09:30:15.25", "09:30:15.25"),
 ]:
     add(id, f"TIME({scale})", value, seconds_text(time_ns(value), scale), rt("time", scale),
         "time without time zone", pg)
