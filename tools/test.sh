@@ -74,17 +74,14 @@ if [[ $fast -eq 0 ]]; then
   # the bench smoke run, under SCHED_IDLE: they get the CPU time those leave idle (processes
   # waiting on each other, on timeouts, on PostgreSQL). The tests run slower beside them (on two
   # cores: 114 s alone, about 190 s), but the builds then cost only what is left of them, about
-  # 30-60 s instead of about 180 s for asan. The ThreadSanitizer build follows, at the same
-  # priority, while the asan tests run: the asan tests wait only for the asan build (its
-  # marker file), the tsan tests for the whole job.
+  # 30-60 s instead of about 180 s for asan, and the ThreadSanitizer build after it.
   phase "build: asan, then tsan, in the background at idle priority (log: build-asan/build.log)"
   cmake --preset asan >/dev/null
   cmake --preset tsan >/dev/null
-  rm -f build-asan/.built
   idle=(chrt --idle 0)
   chrt --idle 0 true 2>/dev/null || idle=(nice -n 19)  # where SCHED_IDLE is not allowed
-  setsid "${idle[@]}" bash -c "cmake --build --preset asan -j $jobs && touch build-asan/.built &&
-    echo '=== tsan' && cmake --build --preset tsan -j $jobs" >build-asan/build.log 2>&1 &
+  setsid "${idle[@]}" bash -c "cmake --build --preset asan -j $jobs && echo '=== tsan' &&
+    cmake --build --preset tsan -j $jobs" >build-asan/build.log 2>&1 &
   asan_build=$!
   trap 'kill -- "-$asan_build" 2>/dev/null || true' EXIT  # a failed test stops the build
 fi
@@ -94,16 +91,12 @@ deploy/test/run.sh  # Step Functions definitions, template, package and Lambda e
 phase "bench smoke: bench/run --rows 2000 --quick"
 bench/run --rows 2000 --quick --out build/bench-smoke.md --work build/bench-smoke
 if [[ $fast -eq 0 ]]; then
-  build_failed() {
+  phase "build: asan (waiting for the background build)"
+  if ! wait "$asan_build"; then
     tail -n 100 build-asan/build.log >&2
     echo "test: the asan or tsan build failed (build-asan/build.log)" >&2
     exit 1
-  }
-  phase "build: asan (waiting for the background build)"
-  while [[ ! -f build-asan/.built ]]; do
-    kill -0 "$asan_build" 2>/dev/null || { [[ -f build-asan/.built ]] || build_failed; }
-    sleep 1
-  done
+  fi
   # Under the sanitizers every process runs several times slower, and on a loaded machine a
   # test that bounds real time (a Lambda timeout, a deadline, a second process joining a run)
   # can miss its bound. Tests that fail in the parallel pass run again one at a time, named in
@@ -114,8 +107,6 @@ if [[ $fast -eq 0 ]]; then
     ctest --test-dir build-asan --rerun-failed -N | grep 'Test *#' || true
     ctest --preset asan --rerun-failed -j 1
   fi
-  phase "build: tsan (waiting for the background build)"
-  wait "$asan_build" || build_failed
   # Data races in the engine (workers, the prefetcher, the progress ticker) and its fakes: any
   # report fails the test.
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_tests tsan build-tsan -L '^unit$'
