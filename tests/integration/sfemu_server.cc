@@ -84,6 +84,16 @@ SfemuServer::~SfemuServer() {
   std::filesystem::remove_all(dir_);
 }
 
+ProcessResult RunSf2pg(const SfemuServer& sfemu, std::vector<std::string> args,
+                       const std::string& dir) {
+  args.insert(args.begin(), BinaryPath("sf2pg"));
+  args.push_back("--log-format");
+  args.push_back("json");
+  auto env = TestPg::Env();
+  for (const auto& [k, v] : sfemu.Env()) env[k] = v;
+  return RunProcess(args, env, dir);
+}
+
 std::map<std::string, std::string> SfemuServer::Env() const {
   return {{"SNOWFLAKE_ACCOUNT", "acme-test"},
           {"SNOWFLAKE_USER", "SVC"},

@@ -11,6 +11,14 @@
 
 namespace sf2pg::testing {
 
+struct ProcessResult;
+class SfemuServer;
+
+/// Runs the built sf2pg with `args` and JSON logs, in `dir`, against `sfemu` and the shared
+/// test cluster (TestPg::Env).
+ProcessResult RunSf2pg(const SfemuServer& sfemu, std::vector<std::string> args,
+                       const std::string& dir);
+
 /// Stops an sfemu process: SIGTERM, then up to 15 s for it to exit. One that does not exit is
 /// killed and the test fails with the end of `log_path`; a test never waits forever.
 void StopSfemu(pid_t pid, const std::string& log_path);

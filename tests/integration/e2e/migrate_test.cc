@@ -58,12 +58,7 @@ class E2eTest : public ::testing::Test {
   }
 
   ProcessResult Sf2pg(std::vector<std::string> args) {
-    args.insert(args.begin(), BinaryPath("sf2pg"));
-    args.push_back("--log-format");
-    args.push_back("json");
-    auto env = TestPg::Env();
-    for (const auto& [k, v] : sfemu_->Env()) env[k] = v;
-    return RunProcess(args, env, dir_);
+    return RunSf2pg(*sfemu_, std::move(args), dir_);
   }
 
   json Summary(const std::vector<std::string>& extra = {}) {
