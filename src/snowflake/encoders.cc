@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "core/pg_type.h"
+#include "core/strings.h"
 #include "snowflake/decimal.h"
 #include "snowflake/encoders_impl.h"
 #include "snowflake/geo.h"
@@ -195,9 +196,7 @@ Fault ForEachElement(std::string_view wire, int dimension, Element element) {
   int count = 0;
   while (!rest.empty()) {
     size_t comma = rest.find(',');
-    std::string_view item = rest.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    std::string_view item = Trim(rest.substr(0, comma));
     if (++count > dimension) return Fault::kVectorDimension;
     if (Fault fault = element(item); fault != Fault::kNone) return fault;
     if (comma == std::string_view::npos) break;
