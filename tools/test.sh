@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every sf2pg test on a fresh machine: installs the packages, checks the formatting, builds
 # the normal and the ASan + UBSan configurations, runs the unit and integration tests in both,
-# the unit tests (the engine's among them) under ThreadSanitizer, the Step Functions tests and a
-# benchmark smoke run, and fuzzes the config loader and the partition decoder.
+# the Step Functions tests and a benchmark smoke run, and fuzzes the config loader and the
+# partition decoder. tools/test-tsan.sh runs the unit tests under ThreadSanitizer (not in CI).
 # ctest runs the tests in parallel; the integration tests share one throwaway PostgreSQL cluster
 # (see tests/CMakeLists.txt) and start their own emulators, and all of it is removed afterwards.
 #
@@ -74,14 +74,12 @@ if [[ $fast -eq 0 ]]; then
   # the bench smoke run, under SCHED_IDLE: they get the CPU time those leave idle (processes
   # waiting on each other, on timeouts, on PostgreSQL). The tests run slower beside them (on two
   # cores: 114 s alone, about 190 s), but the builds then cost only what is left of them, about
-  # 30-60 s instead of about 180 s for asan, and the ThreadSanitizer build after it.
-  phase "build: asan, then tsan, in the background at idle priority (log: build-asan/build.log)"
+  # 30-60 s instead of about 180 s.
+  phase "build: asan, in the background at idle priority (log: build-asan/build.log)"
   cmake --preset asan >/dev/null
-  cmake --preset tsan >/dev/null
   idle=(chrt --idle 0)
   chrt --idle 0 true 2>/dev/null || idle=(nice -n 19)  # where SCHED_IDLE is not allowed
-  setsid "${idle[@]}" bash -c "cmake --build --preset asan -j $jobs && echo '=== tsan' &&
-    cmake --build --preset tsan -j $jobs" >build-asan/build.log 2>&1 &
+  setsid "${idle[@]}" cmake --build --preset asan -j "$jobs" >build-asan/build.log 2>&1 &
   asan_build=$!
   trap 'kill -- "-$asan_build" 2>/dev/null || true' EXIT  # a failed test stops the build
 fi
@@ -94,7 +92,7 @@ if [[ $fast -eq 0 ]]; then
   phase "build: asan (waiting for the background build)"
   if ! wait "$asan_build"; then
     tail -n 100 build-asan/build.log >&2
-    echo "test: the asan or tsan build failed (build-asan/build.log)" >&2
+    echo "test: the asan build failed (build-asan/build.log)" >&2
     exit 1
   fi
   # Under the sanitizers every process runs several times slower, and on a loaded machine a
@@ -107,9 +105,6 @@ if [[ $fast -eq 0 ]]; then
     ctest --test-dir build-asan --rerun-failed -N | grep 'Test *#' || true
     ctest --preset asan --rerun-failed -j 1
   fi
-  # Data races in the engine (workers, the prefetcher, the progress ticker) and its fakes: any
-  # report fails the test.
-  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_tests tsan build-tsan -L '^unit$'
   phase "fuzz"
   tools/fuzz.sh "${SF2PG_FUZZ_SECONDS:-10}"  # config loader and partition decoder, bounded
 fi

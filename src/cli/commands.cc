@@ -15,13 +15,13 @@
 #include "core/exit_status.h"
 #include "core/stop.h"
 #include "exec/migration.h"
-#include "exec/verify.h"
 #include "log/log.h"
 #include "report/progress.h"
 #include "report/status_view.h"
 #include "report/summary.h"
 #include "report/table_text.h"
 #include "run/status_store.h"
+#include "verify/verify.h"
 
 namespace sf2pg::cli {
 
@@ -145,8 +145,8 @@ int Migrate(const GlobalOptions& global, const MigrateOptions& options) {
 int Verify(const GlobalOptions& global, const VerifyOptions& options) {
   Context context = LoadContext(global, {.snowflake = true, .postgres = true});
   exec::MigrationDeps deps = MigrationDepsFor(context);
-  exec::VerifyOptions run{options.sources, options.tables, options.max_rows};
-  auto verdicts = exec::VerifyTables(context.config, run, deps);
+  verify::VerifyOptions run{options.sources, options.tables, options.max_rows};
+  auto verdicts = verify::VerifyTables(context.config, run, deps);
   bool all = true;
   nlohmann::json out = nlohmann::json::array();
   for (const auto& v : verdicts) {

@@ -1,4 +1,4 @@
-#include "exec/verify.h"
+#include "verify/verify.h"
 
 #include <algorithm>
 
@@ -13,7 +13,7 @@
 #include "plan/planner.h"
 #include "postgres/target_table.h"
 
-namespace sf2pg::exec {
+namespace sf2pg::verify {
 
 using plan::DescribeJob;
 using plan::MissingTarget;
@@ -170,7 +170,7 @@ void CompareAsMultisets(Connection& conn, const TableJob& job, const std::string
 }
 
 TableVerdict VerifyOne(const config::SourceConfig& s, const config::TableConfig& t,
-                       MigrationDeps& deps, const std::string& status_db, int max_shown) {
+                       exec::MigrationDeps& deps, const std::string& status_db, int max_shown) {
   TableVerdict v;
   v.table = s.source_sf_database + "." + s.source_sf_schema + "." + t.source;
   v.target = s.target_pg_database + "." + s.target_pg_schema + "." + t.target;
@@ -211,9 +211,9 @@ TableVerdict VerifyOne(const config::SourceConfig& s, const config::TableConfig&
 }  // namespace
 
 std::vector<TableVerdict> VerifyTables(const config::Config& config, const VerifyOptions& options,
-                                       MigrationDeps& deps) {
+                                       exec::MigrationDeps& deps) {
   std::vector<std::string> names;
-  Selection selection = SelectTables(config, options.sources, options.tables, &names);
+  exec::Selection selection = exec::SelectTables(config, options.sources, options.tables, &names);
   std::vector<TableVerdict> out;
   for (const auto& [s, t] : selection) {
     out.push_back(VerifyOne(*s, *t, deps, config.StatusDatabase(), options.max_rows_shown));
@@ -230,4 +230,4 @@ std::vector<TableVerdict> VerifyTables(const config::Config& config, const Verif
   return out;
 }
 
-}  // namespace sf2pg::exec
+}  // namespace sf2pg::verify

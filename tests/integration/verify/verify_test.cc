@@ -1,5 +1,5 @@
 // sf2pg verify against a real PostgreSQL, with FakeSource as the source.
-#include "exec/verify.h"
+#include "verify/verify.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -42,8 +42,8 @@ class VerifyTest : public ::testing::Test {
     return *r.config;
   }
 
-  exec::TableVerdict Verify(const config::Config& c) {
-    auto v = exec::VerifyTables(c, {}, deps_);
+  verify::TableVerdict Verify(const config::Config& c) {
+    auto v = verify::VerifyTables(c, {}, deps_);
     EXPECT_EQ(v.size(), 1u);
     return v.at(0);
   }
@@ -86,9 +86,9 @@ TEST_F(VerifyTest, CountsEachKindOfDifferenceExactly) {
   conn_->Exec("INSERT INTO items SELECT 100000 + g, 'ghost', NULL FROM generate_series(1, 5) g");
   conn_->Exec("UPDATE items SET name = 'tampered' WHERE id IN (101, 202, 303)");
   for (int shown : {2, 20, 100}) {
-    exec::VerifyOptions options;
+    verify::VerifyOptions options;
     options.max_rows_shown = shown;
-    auto v = exec::VerifyTables(c, options, deps_);
+    auto v = verify::VerifyTables(c, options, deps_);
     ASSERT_EQ(v.size(), 1u);
     EXPECT_EQ(v[0].missing, 7) << "shown " << shown;
     EXPECT_EQ(v[0].extra, 5) << "shown " << shown;

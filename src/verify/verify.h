@@ -14,7 +14,7 @@
 #include "config/config.h"
 #include "exec/migration.h"
 
-namespace sf2pg::exec {
+namespace sf2pg::verify {
 
 struct VerifyOptions {
   std::vector<std::string> sources;
@@ -39,6 +39,6 @@ struct TableVerdict {
 
 /// Compares every selected table. Throws ConfigError for an unknown source or table name.
 std::vector<TableVerdict> VerifyTables(const config::Config& config, const VerifyOptions& options,
-                                       MigrationDeps& deps);
+                                       exec::MigrationDeps& deps);
 
-}  // namespace sf2pg::exec
+}  // namespace sf2pg::verify
