@@ -8,6 +8,10 @@
 
 namespace sf2pg::cli {
 
+/// Adds the hidden `--generate-man` flag, which prints the man page of `app` (named by
+/// `app.get_name()`, "sf2pg" when unnamed) and ends the parse with CLI::Success.
+void AddManGenerator(CLI::App& app);
+
 /// Adds the hidden `--generate-man` flag and `completion bash|zsh` subcommand to `app`: each
 /// prints what it generates from `app` (every visible subcommand and option, whenever they were
 /// added) and ends the parse with CLI::Success.

@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   app::MigrateOptions migrate;
   app::StatusOptions status;
 
-  CLI::App app{"sf2pg " SF2PG_VERSION ": migrate tables from Snowflake into PostgreSQL"};
+  CLI::App app{"sf2pg " SF2PG_VERSION ": migrate tables from Snowflake into PostgreSQL", "sf2pg"};
   app.footer(kExamples);
   app.set_version_flag("--version",
                        std::string("sf2pg ") + SF2PG_VERSION + " (commit " SF2PG_GIT_COMMIT ")");

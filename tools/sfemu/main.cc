@@ -12,6 +12,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/docs.h"
 #include "core/error.h"
 #include "core/secret.h"
 #include "core/strings.h"
@@ -184,7 +185,8 @@ int Serve(const PgOptions& pg_options, ServeOptions options, StoreOptions store_
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"sfemu: a Snowflake SQL API v2 emulator backed by PostgreSQL"};
+  CLI::App app{"sfemu: a Snowflake SQL API v2 emulator backed by PostgreSQL", "sfemu"};
+  sf2pg::cli::AddManGenerator(app);  // the installed man page (tools/sfemu/CMakeLists.txt)
   app.require_subcommand(1);
   PgOptions pg;
   ServeOptions serve_options;

@@ -155,6 +155,38 @@ TEST_F(CliDocsTest, ManPageRendersWithoutWarnings) {
   EXPECT_THAT(text.out, HasSubstr("--resume-max-age"));
 }
 
+// sfemu's man page comes from the same generator: every command and option of its --help, and
+// it renders cleanly.
+TEST_F(CliDocsTest, SfemuManPageHasEveryCommandAndOption) {
+  auto sfemu = [](const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {BinaryPath("sfemu")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = RunProcess(argv);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+  };
+  const std::string man = sfemu({"--generate-man"});
+  EXPECT_THAT(man, HasSubstr(".TH SFEMU 1"));
+  EXPECT_THAT(man, HasSubstr("sfemu \\- a Snowflake SQL API v2 emulator"));
+  Names commands = HelpSection(sfemu({"--help"}), "Subcommands:");
+  EXPECT_EQ(commands, Names({"serve", "load"}));
+  for (const auto& command : commands) {
+    auto start = man.find(".SS \"" + command + "\"");
+    ASSERT_NE(start, std::string::npos) << command;
+    std::string text = man.substr(start, man.find("\n.S", start + 1) - start);
+    for (const auto& option : HelpSection(sfemu({command, "--help"}), "Options:")) {
+      if (option == "-h" || option == "--help") continue;
+      std::string roff;
+      for (char c : option) roff += c == '-' ? std::string("\\-") : std::string(1, c);
+      EXPECT_THAT(text, HasSubstr("\\fB" + roff + "\\fR")) << command << " " << option;
+    }
+  }
+  auto r =
+      Tool({"sh", "-c", "\"$0\" --generate-man | groff -man -Tutf8 -ww -z", BinaryPath("sfemu")});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.err, "");
+}
+
 TEST_F(CliDocsTest, BashCompletesEveryCommandAndOption) {
   auto syntax = Tool({"bash", "-n", BinaryPath("share/bash-completion/completions/sf2pg")});
   EXPECT_EQ(syntax.exit_code, 0) << syntax.err;
