@@ -113,6 +113,7 @@ exec::MigrationOptions MigrationOptionsFor(const Context& context, const Migrate
   run.resume_run_id = options.resume_run_id;
   run.join_run_id = options.run_id;
   run.dry_run = options.dry_run;
+  run.allow_deletes = options.allow_deletes;
   run.migration_version = context.credentials.migration_version;
   if (options.deadline_seconds) {
     run.deadline =

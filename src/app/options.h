@@ -22,6 +22,7 @@ struct MigrateOptions {
   std::optional<double> resume_max_age_hours;
   std::string resume_run_id;
   bool dry_run = false;
+  bool allow_deletes = false;  ///< confirm deletes above a table's max_delete_share
   std::optional<double> deadline_seconds;
   std::string run_id;  ///< join this run as an extra worker (never plans)
   std::string summary_json;

@@ -130,6 +130,8 @@ int main(int argc, char** argv) {
       ->check(kPositive);
   run->add_option("--resume-run-id", migrate.resume_run_id, "Resume this run");
   run->add_flag("--dry-run", migrate.dry_run, "Plan and print what would happen; move no data");
+  run->add_flag("--allow-deletes", migrate.allow_deletes,
+                "Let tables with a delete_mode delete more than their max_delete_share");
   run->add_option("--deadline", migrate.deadline_seconds,
                   "Stop claiming chunks so the run ends within this many seconds (exit 3)")
       ->check(kPositive);

@@ -62,6 +62,20 @@ inline constexpr EnumNames<OnBadRow, 2> kOnBadRowNames = {{
 std::string ToString(OnBadRow on_bad_row);
 OnBadRow ParseOnBadRow(std::string_view text);
 
+/// What an incremental load does with target rows whose key no longer exists in the source
+/// (config.json "delete_mode").
+enum class DeleteMode {
+  kNone,  ///< nothing: deleted source rows stay in the target
+  kHard,  ///< they are deleted
+  kSoft,  ///< their soft_delete_column is set to the time of the run
+};
+inline constexpr EnumNames<DeleteMode, 3> kDeleteModeNames = {{
+    {DeleteMode::kNone, "none"},
+    {DeleteMode::kHard, "hard"},
+    {DeleteMode::kSoft, "soft"},
+}};
+std::string ToString(DeleteMode delete_mode);
+
 // For test failure messages.
 std::ostream& operator<<(std::ostream& out, ChunkingStrategy strategy);
 std::ostream& operator<<(std::ostream& out, IdentifierCase identifier_case);
@@ -89,6 +103,13 @@ struct TableConfig {
   /// Each TIMESTAMP_TZ column C also loads its UTC offset, in minutes east of UTC, into the
   /// target column `<c>_offset_minutes` (plan::OffsetColumnName).
   bool keep_tz_offset = false;
+  /// Incremental tables: target rows whose key vanished from the source are deleted (kHard)
+  /// or marked in `soft_delete_column` (kSoft) by a last chunk of each run.
+  DeleteMode delete_mode = DeleteMode::kNone;
+  std::string soft_delete_column = "_deleted_at";  ///< kSoft: a timestamptz column of the target
+  /// A run that would delete (or mark) more than this share of the target's rows stops before
+  /// it, unless migrate is given --allow-deletes.
+  double max_delete_share = 0.10;
 
   int parallel_threads = 0;  ///< Effective value (override or global).
   int64_t batch_size = 0;

@@ -60,6 +60,10 @@ std::string CanonicalJson(const Config& config) {
       jt["batch_size_copy_mode"] = t.batch_size_copy_mode;
       // Only when set, so the hash of a config without it stays what it was.
       if (t.keep_tz_offset) jt["keep_tz_offset"] = true;
+      if (t.delete_mode != DeleteMode::kNone) {
+        jt["delete_mode"] = ToString(t.delete_mode);
+        if (t.delete_mode == DeleteMode::kSoft) jt["soft_delete_column"] = t.soft_delete_column;
+      }
       tables.push_back(std::move(jt));
     }
     js["tables"] = std::move(tables);

@@ -56,7 +56,10 @@ const std::vector<std::string> kTableKeys = {"enabled",
                                              "identifier_case",
                                              "on_bad_row",
                                              "bytes_per_row",
-                                             "keep_tz_offset"};
+                                             "keep_tz_offset",
+                                             "delete_mode",
+                                             "soft_delete_column",
+                                             "max_delete_share"};
 
 // Chunking column types: each family selects a strategy.
 const std::vector<std::string> kNumericTypes = {"int",    "integer", "bigint",  "smallint",
@@ -354,6 +357,24 @@ TableConfig ReadTable(Reader& r, const Json& json, const std::string& path,
   r.Integer(json, path, "batch_size_copy_mode", &t.batch_size_copy_mode, 1, INT64_MAX);
 
   r.Enum(json, path, "identifier_case", kIdentifierCaseNames, &t.identifier_case);
+  r.Enum(json, path, "delete_mode", kDeleteModeNames, &t.delete_mode);
+  bool soft_column = json.contains("soft_delete_column");
+  r.String(json, path, "soft_delete_column", &t.soft_delete_column);
+  r.Number(json, path, "max_delete_share", &t.max_delete_share, 0);
+  if (t.max_delete_share > 1) {
+    r.Error(path + ".max_delete_share", "must be a share between 0 and 1 (0.10 is 10 %), got " +
+                                            std::to_string(t.max_delete_share));
+  }
+  if (soft_column && t.delete_mode != DeleteMode::kSoft) {
+    r.Error(path + ".soft_delete_column", "only used with \"delete_mode\": \"soft\"");
+  } else if (t.delete_mode == DeleteMode::kSoft && t.soft_delete_column.empty()) {
+    r.Error(path + ".soft_delete_column", "must name a column");
+  }
+  if (t.delete_mode != DeleteMode::kNone && t.source_watermark.empty()) {
+    r.Error(path + ".delete_mode",
+            "needs an incremental table (source_watermark and uniqueness_columns): a full load "
+            "with truncate_onstart already leaves out rows deleted at the source");
+  }
   OnBadRow on_bad_row = OnBadRow::kFail;
   r.Enum(json, path, "on_bad_row", kOnBadRowNames, &on_bad_row);
   t.on_bad_row = ToString(on_bad_row);

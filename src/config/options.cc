@@ -18,6 +18,7 @@ IdentifierCase ParseIdentifierCase(std::string_view text) {
   return ParseEnum(kIdentifierCaseNames, "identifier case", text);
 }
 
+std::string ToString(DeleteMode delete_mode) { return EnumToString(kDeleteModeNames, delete_mode); }
 std::string ToString(OnBadRow on_bad_row) { return EnumToString(kOnBadRowNames, on_bad_row); }
 OnBadRow ParseOnBadRow(std::string_view text) {
   return ParseEnum(kOnBadRowNames, "on_bad_row value", text);

@@ -19,7 +19,8 @@ namespace sf2pg::exec {
 
 /// What one attempt at a chunk did.
 struct LoadResult {
-  int64_t rows = 0;  ///< rows the chunk's commit holds
+  int64_t rows = 0;     ///< rows the chunk's commit holds
+  int64_t deleted = 0;  ///< a delete_mode chunk: target rows it deleted or marked
   FetchStats fetch;
   bool already_done = false;  ///< someone else completed the chunk first; nothing was loaded
 };

@@ -119,6 +119,7 @@ void SettleRun(run::Tracker& tracker, const SettleInput& in, MigrationResult* re
     const TableStats& st = found == stats.end() ? kNoStatsOfTable : found->second;
     s.rows = st.rows;
     s.rejected = st.rejected;
+    s.deleted = st.deleted;
     s.retries = st.retries;
     s.source_retries = st.source_retries;
     s.chunks_loaded = st.chunks_done;
@@ -255,6 +256,7 @@ class Coordinator {
         }
         jobs_.push_back(backend_->Prepare(*s, *t, *source, result_.run_id, options_.dry_run,
                                           options_.dry_run ? &report : nullptr));
+        jobs_.back().allow_deletes = options_.allow_deletes;
         if (options_.dry_run) result_.plans.push_back(report);
       } catch (const run::TargetOwnedError& e) {
         // Another run took the target since this one opened (only with status rows written

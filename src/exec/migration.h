@@ -26,6 +26,8 @@ using plan::PlanReport;
 /// What to run: the selection and the resume rules (run::OpenRequest), and how.
 struct MigrationOptions : run::OpenRequest {
   bool dry_run = false;
+  /// Tables with a delete_mode may delete (or mark) more than their max_delete_share.
+  bool allow_deletes = false;
   std::optional<Clock::TimePoint> deadline;
   int workers = 0;  ///< 0 = the largest parallel_threads of the selected tables
 };
@@ -58,6 +60,7 @@ struct TableSummary {
   int64_t rows = 0;        ///< rows loaded by this invocation
   int64_t rows_total = 0;  ///< rows of all completed chunks of the run
   int64_t rejected = 0;
+  int64_t deleted = 0;  ///< delete_mode: target rows this invocation deleted or marked
   int64_t retries = 0;  ///< chunk attempts repeated
   int64_t source_retries = 0;
   int64_t chunks_loaded = 0;  ///< chunks this invocation committed

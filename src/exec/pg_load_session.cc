@@ -2,6 +2,7 @@
 
 #include "core/copy_buffer.h"
 #include "core/error.h"
+#include "core/quote.h"
 #include "core/stop.h"
 #include "log/log.h"
 #include "postgres/target_table.h"
@@ -103,6 +104,73 @@ int64_t PgLoadSession::CopyRows(postgres::Connection& conn, const plan::TableJob
   return rows;
 }
 
+void PgLoadSession::DeleteVanished(postgres::Connection& conn, const plan::TableJob& job,
+                                   Source& source, const ChunkRequest& request,
+                                   LoadResult* result) {
+  const config::TableConfig& t = *job.table;
+  const std::string target = postgres::Qualified(job.target_schema, job.target_table);
+  const std::string keys_table = "sf2pg_source_keys";
+  std::string keys, same, present;
+  for (const auto& k : job.upsert_keys) {
+    std::string q = pg::QuoteIdent(k);
+    keys += (keys.empty() ? "" : ", ") + q;
+    same += (same.empty() ? "" : " AND ") + ("s." + q + " = t." + q);
+    // A target row with a NULL key matches no source key by `=`; it is never deleted.
+    present += " AND t." + q + " IS NOT NULL";
+  }
+  conn.Exec("DROP TABLE IF EXISTS pg_temp." + pg::QuoteIdent(keys_table));
+  conn.Exec("CREATE TEMP TABLE " + pg::QuoteIdent(keys_table) + " ON COMMIT DROP AS SELECT " +
+            keys + " FROM " + target + " WITH NO DATA");
+  conn.CopyBegin(postgres::CopySql("pg_temp", keys_table, job.upsert_keys));
+  CopyBuffer frame;
+  frame.Header();
+  conn.CopyPut(frame.view());
+  CopyForwarder sink(conn, false);
+  result->fetch = source.Fetch(request, sink);
+  frame.Clear();
+  frame.Trailer();
+  conn.CopyPut(frame.view());
+  int64_t source_keys = conn.CopyEnd();
+  conn.Exec("ANALYZE pg_temp." + pg::QuoteIdent(keys_table));
+
+  const bool soft = t.delete_mode == config::DeleteMode::kSoft;
+  const std::string mark = soft ? pg::QuoteIdent(t.soft_delete_column) : "";
+  const std::string alive = soft ? " AND t." + mark + " IS NULL" : "";
+  const std::string gone = "NOT EXISTS (SELECT 1 FROM pg_temp." + pg::QuoteIdent(keys_table) +
+                           " s WHERE " + same + ")" + present;
+  int64_t vanished =
+      conn.Exec("SELECT count(*) FROM " + target + " t WHERE " + gone + alive).GetInt(0, 0);
+  int64_t rows = conn.Exec("SELECT count(*) FROM " + target + " t WHERE true" + alive).GetInt(0, 0);
+  if (vanished > 0 && !job.allow_deletes &&
+      static_cast<double>(vanished) > t.max_delete_share * static_cast<double>(rows)) {
+    char share[64];
+    std::snprintf(share, sizeof share, "%.1f %% of its %lld rows; max_delete_share is %g %%",
+                  100.0 * static_cast<double>(vanished) / static_cast<double>(rows),
+                  static_cast<long long>(rows), t.max_delete_share * 100);
+    throw DataError("delete_mode " + config::ToString(t.delete_mode) + " would " +
+                    (soft ? "mark " : "delete ") + std::to_string(vanished) + " rows of " +
+                    job.target_schema + "." + job.target_table + " (" + share +
+                    ") whose key is not among the source's " + std::to_string(source_keys) +
+                    " keys; nothing was " + (soft ? "marked" : "deleted") +
+                    ". If the source really lost them, run again with --allow-deletes "
+                    "(Lambda: \"allow_deletes\": true); otherwise check the source table and "
+                    "its source_filter");
+  }
+  if (soft) {
+    result->deleted =
+        conn.Exec("UPDATE " + target + " t SET " + mark + " = now() WHERE " + gone + alive)
+            .Affected();
+    // A key that came back to the source is alive again.
+    conn.Exec("UPDATE " + target + " t SET " + mark + " = NULL WHERE t." + mark +
+              " IS NOT NULL AND NOT (" + gone + ")");
+  } else {
+    result->deleted = conn.Exec("DELETE FROM " + target + " t WHERE " + gone).Affected();
+  }
+  log::Info(
+      soft ? "marked rows whose key left the source" : "deleted rows whose key left the source",
+      {{"table", job.Name()}, {"rows", result->deleted}, {"source_keys", source_keys}});
+}
+
 void PgLoadSession::StoreRejects(postgres::Connection& conn, const plan::TableJob& job,
                                  const run::ChunkRecord& chunk,
                                  const std::vector<BadRow>& rejects) {
@@ -135,7 +203,11 @@ LoadResult PgLoadSession::Load(const plan::TableJob& job, const run::ChunkRecord
       result.already_done = true;
       return result;
     }
-    result.rows = CopyRows(*status_conn_, job, source, request, &result, &rejects);
+    if (plan::RangeFromJson(chunk.range).delete_vanished) {
+      DeleteVanished(*status_conn_, job, source, request, &result);
+    } else {
+      result.rows = CopyRows(*status_conn_, job, source, request, &result, &rejects);
+    }
     StoreRejects(*status_conn_, job, chunk, rejects);
     store_->CompleteChunk(run_id_, chunk.table, chunk.chunk_id, result.rows, previous,
                           extra(result));
@@ -153,7 +225,11 @@ LoadResult PgLoadSession::Load(const plan::TableJob& job, const run::ChunkRecord
         "CONFLICT DO NOTHING RETURNING 1",
         MarkerKey(run_id_, job.key, chunk.chunk_id));
     if (fresh.rows() == 1) {
-      result.rows = CopyRows(tconn, job, source, request, &result, &rejects);
+      if (plan::RangeFromJson(chunk.range).delete_vanished) {
+        DeleteVanished(tconn, job, source, request, &result);
+      } else {
+        result.rows = CopyRows(tconn, job, source, request, &result, &rejects);
+      }
       StoreRejects(tconn, job, chunk, rejects);
       auto params = MarkerKey(run_id_, job.key, chunk.chunk_id);
       params.push_back(std::to_string(result.rows));

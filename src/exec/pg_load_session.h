@@ -38,6 +38,10 @@ class PgLoadSession : public LoadSession {
   postgres::Connection& TargetConn(const plan::TableJob& job);
   int64_t CopyRows(postgres::Connection& conn, const plan::TableJob& job, Source& source,
                    const ChunkRequest& request, LoadResult* result, std::vector<BadRow>* rejects);
+  /// The delete_mode chunk, in the open transaction on `conn`: the source's keys (`request`)
+  /// into a temporary table, then the target rows without a key there deleted or marked.
+  void DeleteVanished(postgres::Connection& conn, const plan::TableJob& job, Source& source,
+                      const ChunkRequest& request, LoadResult* result);
   void StoreRejects(postgres::Connection& conn, const plan::TableJob& job,
                     const run::ChunkRecord& chunk, const std::vector<BadRow>& rejects);
   std::optional<int64_t> MarkedRows(postgres::Connection& tconn, const plan::TableJob& job,

@@ -178,6 +178,7 @@ class Worker {
 
   json Extra(const LoadResult& r, Clock::TimePoint started) {
     return {{"rejected", r.fetch.rejected},
+            {"deleted", r.deleted},
             {"json_bytes", r.fetch.json_bytes},
             {"partitions", r.fetch.partitions},
             {"seconds", Seconds(shared_.clock->Now() - started).count()},
@@ -227,6 +228,7 @@ class Worker {
     if (now > s.last_end) s.last_end = now;
     s.rows += r.rows;
     s.rejected += r.fetch.rejected;
+    s.deleted += r.deleted;
     s.source_retries += r.fetch.retries;
     s.json_bytes += r.fetch.json_bytes;
     s.busy_seconds += seconds;

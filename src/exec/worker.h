@@ -31,6 +31,7 @@ struct TableStats {
   int64_t chunks_skipped = 0;  ///< already completed by someone else
   int64_t rows = 0;
   int64_t rejected = 0;
+  int64_t deleted = 0;  ///< delete_mode: target rows deleted or marked
   int64_t retries = 0;
   int64_t source_retries = 0;  ///< transient Snowflake errors retried inside the client
   int64_t json_bytes = 0;

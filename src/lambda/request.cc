@@ -100,6 +100,7 @@ Request ParseRequest(std::string_view event_text) {
   r.migrate.sources = Names(event, "source_name");
   r.migrate.tables = Names(event, "tables_filter");
   r.migrate.no_resume = Bool(event, "no_resume");
+  r.migrate.allow_deletes = Bool(event, "allow_deletes");
   r.migrate.resume_max_age_hours = PositiveNumber(event, "resume_max_age");
   r.migrate.resume_run_id = String(event, "resume_run_id");
   r.migrate.run_id = String(event, "join_run_id");

@@ -68,6 +68,9 @@ struct ChunkSpec {
   std::string lower;  ///< human-readable bounds, e.g. "\"ID\" >= 100"
   std::string upper;
   ChunkBounds bounds;  ///< `predicate` in structured form (not stored with the chunk)
+  /// The delete_mode chunk of an incremental table: it reads the source's keys (the whole
+  /// table within its filter, no floor) and deletes or marks the target rows without one.
+  bool delete_vanished = false;
 };
 
 struct Plan {

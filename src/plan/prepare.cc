@@ -4,6 +4,7 @@
 
 #include "config/hash.h"
 #include "core/error.h"
+#include "core/quote.h"
 #include "log/log.h"
 #include "plan/columns.h"
 #include "plan/sql.h"
@@ -244,6 +245,32 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
                          "\" is not a column of the target table");
   }
 
+  if (table.delete_mode == config::DeleteMode::kSoft) {
+    // The column that marks deleted rows: added when missing, refused when it is not a
+    // timestamp or is loaded from the source.
+    const std::string& name = table.soft_delete_column;
+    const TargetColumn* marker = FindTarget(job.target_info, name);
+    if (std::find(job.target_columns.begin(), job.target_columns.end(), name) !=
+        job.target_columns.end()) {
+      problems.push_back("soft_delete_column \"" + name +
+                         "\" is loaded from the source; name a column of its own");
+    } else if (marker && marker->type != PgType::kTimestamptz &&
+               marker->type != PgType::kTimestamp) {
+      problems.push_back("soft_delete_column \"" + name + "\" is " + marker->sql_type +
+                         ", not a timestamptz column");
+    } else if (!marker) {
+      std::string add = "ALTER TABLE " + postgres::Qualified(job.target_schema, job.target_table) +
+                        " ADD COLUMN " + pg::QuoteIdent(name) + " timestamptz";
+      if (ctx.dry_run) {
+        ddl.push_back(add);
+      } else {
+        tconn.Exec(add);
+        log::Info("added the soft delete column",
+                  {{"table", job.target_schema + "." + job.target_table}, {"column", name}});
+      }
+    }
+  }
+
   std::optional<run::TableRecord> existing;
   if (!ctx.dry_run) existing = ctx.tracker->LoadTable(ctx.run_id, job.key);
   bool planned = existing && existing->metadata.value("planned", false);
@@ -311,6 +338,23 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
     job.plan_input.batch_size = job.upsert ? table.batch_size : table.batch_size_copy_mode;
     job.plan_input.parallelism = table.parallel_threads;
     plan::Plan p = plan::PlanTable(job.plan_input, *ctx.source);
+    if (table.delete_mode != config::DeleteMode::kNone) {
+      // Last, so that workers reach it after the table's loads as a rule (not a guarantee:
+      // a key that vanishes while the run loads may be loaded again and is deleted next run).
+      plan::ChunkSpec deletes;
+      deletes.delete_vanished = true;
+      deletes.lower = "target rows whose key is no longer in the source";
+      p.chunks.push_back(deletes);
+      char share[32];
+      std::snprintf(share, sizeof share, "%g", table.max_delete_share * 100);
+      notes.push_back(std::string("delete_mode ") + config::ToString(table.delete_mode) +
+                      ": the last chunk reads every key of the source and " +
+                      (table.delete_mode == config::DeleteMode::kHard
+                           ? "deletes"
+                           : "sets " + table.soft_delete_column + " of") +
+                      " the target rows whose key is gone; more than " + share +
+                      " % of the target's rows needs --allow-deletes");
+    }
     job.strategy = p.strategy;
     job.order_by = p.order_by;
     log::Info("planned table", {{"table", job.Name()},
@@ -349,8 +393,22 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
 }
 
 ChunkRequest TableJob::ChunkRead(const json& range) const {
-  ChunkRequest request =
-      plan::ChunkRead(plan_input, source_columns, order_by, RangeFromJson(range));
+  plan::ChunkSpec spec = RangeFromJson(range);
+  if (spec.delete_vanished) {
+    // Every key of the source within the table's filter: no floor, no window, no order.
+    plan::TableInput whole = plan_input;
+    whole.table.floor.clear();
+    std::vector<std::string> keys;
+    ChunkRequest request;
+    for (int i : key_columns) keys.push_back(source_columns[static_cast<size_t>(i)]);
+    request = plan::ChunkRead(whole, keys, "", plan::ChunkSpec{});
+    for (size_t k = 0; k < keys.size(); ++k) {
+      request.targets.push_back(targets[static_cast<size_t>(key_columns[k])]);
+      request.key_columns.push_back(static_cast<int>(k));
+    }
+    return request;
+  }
+  ChunkRequest request = plan::ChunkRead(plan_input, source_columns, order_by, spec);
   request.targets = targets;
   request.key_columns = key_columns;
   return request;
@@ -364,6 +422,7 @@ json RangeToJson(const plan::ChunkSpec& c, config::ChunkingStrategy strategy) {
   if (c.offset > 0) j["offset"] = c.offset;
   if (!c.lower.empty()) j["lower"] = c.lower;
   if (!c.upper.empty()) j["upper"] = c.upper;
+  if (c.delete_vanished) j["delete_vanished"] = true;
   return j;
 }
 
@@ -375,6 +434,7 @@ plan::ChunkSpec RangeFromJson(const json& j) {
   c.estimated_rows = j.value("estimated_rows", int64_t{0});
   c.lower = j.value("lower", "");
   c.upper = j.value("upper", "");
+  c.delete_vanished = j.value("delete_vanished", false);
   return c;
 }
 

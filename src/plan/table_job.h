@@ -55,6 +55,8 @@ struct TableJob {
   config::ChunkingStrategy strategy = config::ChunkingStrategy::kAuto;
   bool shares_status_database = true;  ///< rows and status commit in one transaction
   int max_threads = 1;
+  /// delete_mode: the run may delete (or mark) more than the table's max_delete_share.
+  bool allow_deletes = false;
 
   LoadMethod Method() const { return upsert ? LoadMethod::kUpsert : LoadMethod::kCopy; }
   std::string Name() const { return key.ToString(); }

@@ -83,6 +83,12 @@ std::string SummaryText(const exec::MigrationResult& r) {
     for (const auto& e : s.errors) out += s.table + ": " + e + "\n";
   }
   for (const auto& s : r.tables) out += RowCheckLine(s);
+  for (const auto& s : r.tables) {
+    if (s.deleted > 0) {
+      out += s.table + ": " + Thousands(s.deleted) +
+             " target rows whose key left the source were deleted or marked (delete_mode)\n";
+    }
+  }
   if (short_tables > 0) {
     out += std::to_string(short_tables) +
            " table(s) received fewer rows than planned: run `sf2pg verify` for them before "
@@ -108,6 +114,7 @@ nlohmann::json SummaryJson(const exec::MigrationResult& r) {
          {"rows", s.rows},
          {"rows_total", s.rows_total},
          {"rejected", s.rejected},
+         {"rows_deleted", s.deleted},
          {"seconds", s.seconds},
          {"rows_per_second", s.seconds > 0 ? static_cast<double>(s.rows) / s.seconds : 0},
          {"retries", s.retries},

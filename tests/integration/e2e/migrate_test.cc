@@ -528,5 +528,97 @@ TEST_F(E2eTest, TwoProcessesOnDifferentSourcesNeverResumeEachOther) {
   ExpectVerified();
 }
 
+// delete_mode: incremental loads carry the source's deletes into the target. Its own suite (a
+// ctest entry of its own), on tables of its own in the shared emulator.
+class DeleteModeTest : public E2eTest {
+ protected:
+  // ANALYTICS.BI.<name>: ID 1..100, all with the same watermark.
+  void CreateSource(const std::string& name) {
+    sfemu_->Sql("CREATE OR REPLACE TABLE ANALYTICS.BI." + name +
+                " (ID NUMBER(10,0), NAME VARCHAR, UPDATED_AT TIMESTAMP_NTZ)");
+    sfemu_->Sql("INSERT INTO ANALYTICS.BI." + name +
+                " SELECT SEQ4() + 1, 'n', '2024-01-01 00:00:00'::TIMESTAMP_NTZ FROM "
+                "TABLE(GENERATOR(ROWCOUNT => 100))");
+  }
+  json Table(const std::string& name, const json& extra) {
+    json t = {{"source", name},
+              {"uniqueness_columns", {"ID"}},
+              {"chunking_columns", {"ID"}},
+              {"source_watermark", "UPDATED_AT"},
+              {"target_watermark", "updated_at"},
+              {"batch_size", 30}};
+    t.update(extra);
+    return t;
+  }
+  void TearDown() override {
+    sfemu_->Sql("DROP TABLE IF EXISTS ANALYTICS.BI.GONE_HARD");
+    sfemu_->Sql("DROP TABLE IF EXISTS ANALYTICS.BI.GONE_SOFT");
+  }
+};
+
+TEST_F(DeleteModeTest, HardDeletesVanishedKeysAndRefusesTooManyUnlessAllowed) {
+  CreateSource("GONE_HARD");
+  WriteConfig(Table("GONE_HARD", {{"delete_mode", "hard"}}));
+  json first = Summary();
+  ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
+  EXPECT_EQ(first["tables"][0]["rows"], 100);
+  EXPECT_EQ(first["tables"][0]["rows_deleted"], 0);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_hard"), 100);
+
+  // 5 rows leave the source (5 % of the target): the deletes are carried.
+  sfemu_->Sql("DELETE FROM ANALYTICS.BI.GONE_HARD WHERE ID <= 5");
+  json second = Summary();
+  ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
+  EXPECT_EQ(second["tables"][0]["rows_deleted"], 5);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_hard"), 95);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_hard WHERE id <= 5"), 0);
+  EXPECT_THAT(last_.out, HasSubstr("5 target rows whose key left the source were deleted"));
+  ExpectVerified();
+
+  // 20 more leave (21 % of 95): the run stops before deleting, and says how to go on.
+  sfemu_->Sql("DELETE FROM ANALYTICS.BI.GONE_HARD WHERE ID <= 25");
+  Summary();
+  EXPECT_EQ(last_.exit_code, kExitFailed) << last_.out << last_.err;
+  EXPECT_THAT(last_.out + last_.err, HasSubstr("would delete 20 rows of public.gone_hard"));
+  EXPECT_THAT(last_.out + last_.err, HasSubstr("--allow-deletes"));
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_hard"), 95);
+  // Confirmed, the failed chunk runs again on resume and deletes them.
+  json allowed = Summary({"--allow-deletes"});
+  ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
+  EXPECT_EQ(allowed["tables"][0]["rows_deleted"], 20);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_hard"), 75);
+  ExpectVerified();
+}
+
+TEST_F(DeleteModeTest, SoftMarksVanishedKeysAndUnmarksKeysThatComeBack) {
+  CreateSource("GONE_SOFT");
+  WriteConfig(Table("GONE_SOFT", {{"delete_mode", "soft"}, {"soft_delete_column", "gone at"}}));
+  Summary();
+  ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_soft WHERE \"gone at\" IS NULL"), 100);
+
+  sfemu_->Sql("DELETE FROM ANALYTICS.BI.GONE_SOFT WHERE ID IN (7, 8, 9)");
+  json second = Summary();
+  ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
+  EXPECT_EQ(second["tables"][0]["rows_deleted"], 3);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_soft"), 100);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_soft WHERE \"gone at\" IS NOT NULL"), 3);
+  // Marked rows are not marked again: the next run changes nothing.
+  json third = Summary();
+  ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
+  EXPECT_EQ(third["tables"][0]["rows_deleted"], 0);
+
+  // Key 8 comes back with a newer watermark: loaded, and no longer marked.
+  sfemu_->Sql(
+      "INSERT INTO ANALYTICS.BI.GONE_SOFT SELECT 8, 'back', "
+      "'2025-01-01 00:00:00'::TIMESTAMP_NTZ");
+  Summary();
+  ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_soft WHERE \"gone at\" IS NOT NULL"), 2);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_soft WHERE id = 8 AND name = 'back' AND "
+                   "\"gone at\" IS NULL"),
+            1);
+}
+
 }  // namespace
 }  // namespace sf2pg::testing

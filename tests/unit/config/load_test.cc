@@ -109,6 +109,42 @@ TEST(ConfigLoad, KeepTzOffsetIsOffByDefaultAndMustBeABoolean) {
                  "unknown key; did you mean \"keep_tz_offset\"?");
 }
 
+TEST(ConfigLoad, DeleteModeNeedsAnIncrementalTableAndASoftColumnOnlyWhenSoft) {
+  Json j = BaseConfig();
+  auto result = ParseConfig(j.dump());
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.config->sources[0].tables[0].delete_mode, DeleteMode::kNone);
+  Table(j)["delete_mode"] = "hard";
+  ExpectOneError(j, "sources[0].tables[0].delete_mode",
+                 "needs an incremental table (source_watermark and uniqueness_columns): a full "
+                 "load with truncate_onstart already leaves out rows deleted at the source");
+  Table(j)["source_watermark"] = "UPDATED_AT";
+  Table(j)["target_watermark"] = "updated_at";
+  Table(j)["uniqueness_columns"] = {"PATIENT_ID"};
+  result = ParseConfig(j.dump());
+  ASSERT_TRUE(result.ok()) << FormatProblems(result.problems, true);
+  const auto& t = result.config->sources[0].tables[0];
+  EXPECT_EQ(t.delete_mode, DeleteMode::kHard);
+  EXPECT_DOUBLE_EQ(t.max_delete_share, 0.10);
+  std::string hard_hash = result.config->config_hash;
+  Table(j)["soft_delete_column"] = "gone_at";
+  ExpectOneError(j, "sources[0].tables[0].soft_delete_column",
+                 "only used with \"delete_mode\": \"soft\"");
+  Table(j)["delete_mode"] = "soft";
+  result = ParseConfig(j.dump());
+  ASSERT_TRUE(result.ok()) << FormatProblems(result.problems, true);
+  EXPECT_EQ(result.config->sources[0].tables[0].soft_delete_column, "gone_at");
+  EXPECT_NE(result.config->config_hash, hard_hash);
+  Table(j)["max_delete_share"] = 1.5;
+  ExpectOneError(j, "sources[0].tables[0].max_delete_share",
+                 "must be a share between 0 and 1 (0.10 is 10 %), got 1.500000");
+  Table(j)["max_delete_share"] = 0.5;
+  Table(j).erase("soft_delete_column");
+  Table(j)["delete_mode"] = "hrad";
+  ExpectOneError(j, "sources[0].tables[0].delete_mode",
+                 "\"hrad\" is not one of none, hard, soft; did you mean \"hard\"?");
+}
+
 TEST(ConfigLoad, CommentsAreAllowedLikeTheSeedExamples) {
   auto result = ParseConfig(R"({
     // global settings
