@@ -34,7 +34,7 @@ test('single: every optional input gets a default and a completed run succeeds',
   assert.deepStrictEqual(sf.calls.map((c) => c.payload.action), ['validate_config', 'test_connections', 'migrate']);
   assert.deepStrictEqual(sf.migrations()[0].payload, {
     action: 'migrate', source_name: 'analytics', tables_filter: null, no_resume: false,
-    resume_max_age: null, resume_run_id: null });
+    allow_deletes: false, resume_max_age: null, resume_run_id: null });
   assert.strictEqual(r.output.run_id, 'run-1');
   assert.strictEqual(r.output.resumes, 0);
 });
@@ -47,6 +47,7 @@ test('single: the input overrides the per-source default', async () => {
   const p = sf.migrations()[0].payload;
   assert.strictEqual(p.source_name, 'conflict');
   assert.strictEqual(p.no_resume, true);
+  assert.strictEqual(p.allow_deletes, false);
   assert.deepStrictEqual(p.tables_filter, ['T1']);
   assert.strictEqual(p.resume_max_age, 24);
   assert.strictEqual(sf.calls[0].payload.source_name, 'conflict');
@@ -314,18 +315,20 @@ test('fanout: one planning invocation, then rounds of N workers joining the run 
     }
     return envelope({ status: 'partial', run_id: 'run-9', error: '', counts: {} });
   };
-  const r = await runWorkflow('fanout', { source_name: 'analytics', tables_filter: ['BIG'], ...fast }, invoke);
+  const r = await runWorkflow('fanout', { source_name: 'analytics', tables_filter: ['BIG'], allow_deletes: true,
+    ...fast }, invoke);
   assert.ok(r.ok, JSON.stringify(r));
   const coord = calls.filter((c) => c.state === 'Coordinate');
   const work = calls.filter((c) => c.state === 'Work');
   assert.strictEqual(coord.length, 3);
   assert.strictEqual(work.length, 6); // two rounds of FanOutWorkers = 3
   for (const c of coord) assert.strictEqual(c.payload.plan_only, true);
+  for (const c of coord) assert.strictEqual(c.payload.allow_deletes, true); // carried to every round
   assert.strictEqual(coord[0].payload.resume_run_id, null);
   assert.strictEqual(coord[1].payload.resume_run_id, 'run-9');
   for (const w of work) {
     assert.deepStrictEqual(w.payload, { action: 'migrate', join_run_id: 'run-9', source_name: 'analytics',
-      tables_filter: ['BIG'] });
+      tables_filter: ['BIG'], allow_deletes: true });
   }
 });
 

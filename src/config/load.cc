@@ -369,6 +369,10 @@ TableConfig ReadTable(Reader& r, const Json& json, const std::string& path,
     r.Error(path + ".soft_delete_column", "only used with \"delete_mode\": \"soft\"");
   } else if (t.delete_mode == DeleteMode::kSoft && t.soft_delete_column.empty()) {
     r.Error(path + ".soft_delete_column", "must name a column");
+  } else if (t.delete_mode == DeleteMode::kSoft && t.soft_delete_column.size() > 63) {
+    r.Error(path + ".soft_delete_column",
+            "is " + std::to_string(t.soft_delete_column.size()) +
+                " bytes long; PostgreSQL keeps only the first 63 bytes of a name");
   }
   if (t.delete_mode != DeleteMode::kNone && t.source_watermark.empty()) {
     r.Error(path + ".delete_mode",

@@ -135,6 +135,10 @@ TEST(ConfigLoad, DeleteModeNeedsAnIncrementalTableAndASoftColumnOnlyWhenSoft) {
   ASSERT_TRUE(result.ok()) << FormatProblems(result.problems, true);
   EXPECT_EQ(result.config->sources[0].tables[0].soft_delete_column, "gone_at");
   EXPECT_NE(result.config->config_hash, hard_hash);
+  Table(j)["soft_delete_column"] = std::string(64, 'x');
+  ExpectOneError(j, "sources[0].tables[0].soft_delete_column",
+                 "is 64 bytes long; PostgreSQL keeps only the first 63 bytes of a name");
+  Table(j)["soft_delete_column"] = "gone_at";
   Table(j)["max_delete_share"] = 1.5;
   ExpectOneError(j, "sources[0].tables[0].max_delete_share",
                  "must be a share between 0 and 1 (0.10 is 10 %), got 1.500000");

@@ -24,7 +24,14 @@ TEST(LambdaRequest, EmptyEventMeansMigrateEverything) {
   EXPECT_TRUE(r.migrate.sources.empty());
   EXPECT_TRUE(r.migrate.tables.empty());
   EXPECT_FALSE(r.migrate.no_resume);
+  EXPECT_FALSE(r.migrate.allow_deletes);
   EXPECT_FALSE(r.migrate.resume_max_age_hours);
+}
+
+TEST(LambdaRequest, AllowDeletesConfirmsLargeDeletes) {
+  EXPECT_TRUE(ParseRequest(R"({"allow_deletes": true})").migrate.allow_deletes);
+  EXPECT_FALSE(ParseRequest(R"({"allow_deletes": false})").migrate.allow_deletes);
+  EXPECT_THROW(ParseRequest(R"({"allow_deletes": "yes"})"), PayloadError);
 }
 
 TEST(LambdaRequest, ReadsEverySeedField) {
