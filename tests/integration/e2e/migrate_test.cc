@@ -559,6 +559,10 @@ class DeleteModeTest : public E2eTest {
 TEST_F(DeleteModeTest, HardDeletesVanishedKeysAndRefusesTooManyUnlessAllowed) {
   CreateSource("GONE_HARD");
   WriteConfig(Table("GONE_HARD", {{"delete_mode", "hard"}}));
+  auto plan = Sf2pg({"plan"});
+  EXPECT_EQ(plan.exit_code, kExitDone) << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("delete_mode hard: the last chunk reads every key of the source "
+                                  "and deletes the target rows whose key is gone"));
   json first = Summary();
   ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
   EXPECT_EQ(first["tables"][0]["rows"], 100);
