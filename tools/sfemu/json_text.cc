@@ -439,10 +439,12 @@ std::string CanonicalGeo(std::string_view input, SfKind kind, std::optional<int6
   std::optional<int64_t> own;
   if (upper.rfind("SRID=", 0) == 0) {
     size_t semicolon = text.find(';');
-    int64_t n = 0;
-    auto [end, ec] = std::from_chars(text.data() + 5, text.data() + semicolon, n);
-    if (semicolon == std::string::npos || ec != std::errc() || end != text.data() + semicolon ||
-        n < 0 || n > INT32_MAX) {
+    int64_t n = -1;
+    if (semicolon != std::string::npos) {
+      auto parsed = std::from_chars(text.data() + 5, text.data() + semicolon, n);
+      if (parsed.ec != std::errc() || parsed.ptr != text.data() + semicolon) n = -1;
+    }
+    if (n < 0 || n > INT32_MAX) {
       throw ValueError("invalid EWKT SRID prefix in '" + text.substr(0, 40) + "'");
     }
     own = n;

@@ -56,6 +56,7 @@ TEST(SfemuJsonText, GeometryIsStoredExactlyWithItsSrid) {
             R"({"coordinates":[1,2],"type":"Point"})");
   EXPECT_THROW(CanonicalGeo("SRID=3857;POINT(1 2)", SfKind::kGeography), Error);
   EXPECT_THROW(CanonicalGeo("SRID=x;POINT(1 2)", SfKind::kGeometry), Error);
+  EXPECT_THROW(CanonicalGeo("SRID=3857 POINT(1 2)", SfKind::kGeometry), Error);
 }
 
 TEST(SfemuJsonText, WireEscapingMapsStoredNulsBack) {
