@@ -542,6 +542,8 @@ Fault JsonText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
 
 // GeoJSON as EWKB. GEOGRAPHY is always SRID 4326 in Snowflake. The GeoJSON of a GEOMETRY
 // carries no SRID: it is the target column's declared SRID (geometry(Point,3857)), else 0.
+// SnowflakeSource selects ST_ASEWKB for these targets (Ewkb below), which keeps each value's
+// own SRID; this is for GeoJSON wire text.
 Fault GeoAs(std::string_view wire, int32_t srid, CopyBuffer& out) {
   std::string ewkb;
   if (!GeoJsonToEwkb(wire, srid, &ewkb)) return Fault::kMalformed;
