@@ -125,7 +125,7 @@ class Source : public SourceStatistics {
   virtual TargetColumn MapColumn(const SourceColumn& column,
                                  const TargetFeatures& target) const = 0;
   /// A note for the plan report when `column` does not land as its full value in the created
-  /// table (GEOGRAPHY as jsonb without PostGIS, GEOMETRY without its SRID); empty otherwise.
+  /// table (GEOGRAPHY and GEOMETRY as jsonb without PostGIS); empty otherwise.
   virtual std::string MappingNote(const SourceColumn& column, const TargetFeatures& target) const {
     (void)column, (void)target;
     return "";

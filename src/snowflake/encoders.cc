@@ -119,6 +119,8 @@ constexpr std::array kPairs = {
     Pair{SfType::kGeography, PgType::kJsonb, &enc::Jsonb},
     Pair{SfType::kGeography, PgType::kJson, &enc::Json},
     Pair{SfType::kGeography, PgType::kText, &enc::JsonText},
+    Pair{SfType::kEwkb, PgType::kGeography, &enc::Ewkb},
+    Pair{SfType::kEwkb, PgType::kGeometry, &enc::Ewkb},
     Pair{SfType::kGeometry, PgType::kGeometry, &enc::Geometry},
     Pair{SfType::kGeometry, PgType::kJsonb, &enc::Jsonb},
     Pair{SfType::kGeometry, PgType::kJson, &enc::Json},
@@ -143,7 +145,7 @@ bool EchoesValue(Fault fault, const ColumnPlan& plan, std::string_view wire) {
   // Text may be personal data; numbers, dates and flags are safe to repeat.
   SfType type = SfTypeOf(*plan.source);
   return type != SfType::kText && type != SfType::kJson && type != SfType::kBinary &&
-         type != SfType::kGeography && type != SfType::kGeometry;
+         type != SfType::kGeography && type != SfType::kGeometry && type != SfType::kEwkb;
 }
 
 int HexValue(char c) {
@@ -253,6 +255,9 @@ SfType SfTypeOf(std::string_view type) {
 }
 
 SfType SfTypeOf(const SourceColumn& column) {
+  if (column.ext_type == kEwkbMarker && EqualsIgnoringCase(column.type, "binary")) {
+    return SfType::kEwkb;
+  }
   if (!column.ext_type.empty() && EqualsIgnoringCase(column.type, "object")) {
     SfType ext = SfTypeOf(column.ext_type);
     if (ext == SfType::kGeography || ext == SfType::kGeometry) return ext;
@@ -337,6 +342,9 @@ std::string FaultReason(Fault fault, std::string_view wire, const ColumnPlan& pl
       return "";
     case Fault::kMalformed:
     case Fault::kSnowflakeRange: {
+      if (SfTypeOf(*plan.source) == SfType::kEwkb) {
+        return "value is not the hex of one EWKB geometry, as ST_ASEWKB returns it";
+      }
       std::string reason = value +
                            (fault == Fault::kMalformed ? " is not a valid Snowflake "
                                                        : " is outside the range of "
@@ -379,6 +387,16 @@ std::string FaultReason(Fault fault, std::string_view wire, const ColumnPlan& pl
     case Fault::kBadJson:
       return "JSON that PostgreSQL refuses: " +
              std::string(JsonProblem(CheckJson(wire, target.type == PgType::kJsonb)));
+    case Fault::kSridMismatch: {
+      std::string bytes;
+      int32_t srid = 0;
+      std::string has =
+          DecodeHex(wire, &bytes) && EwkbSrid(bytes, &srid) ? std::to_string(srid) : "?";
+      return "value has SRID " + has + " but " + type + " declares SRID " +
+             std::to_string(target.srid) +
+             "; sf2pg does not change a value's SRID (declare the column without an SRID, or "
+             "with the values' SRID)";
+    }
     case Fault::kVectorDimension:
       return value + " does not have " + std::to_string(plan.source->vector_dimension) +
              " elements, as " + SnowflakeTypeSql(*plan.source) + " has";
@@ -524,6 +542,8 @@ Fault JsonText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
 
 // GeoJSON as EWKB. GEOGRAPHY is always SRID 4326 in Snowflake. The GeoJSON of a GEOMETRY
 // carries no SRID: it is the target column's declared SRID (geometry(Point,3857)), else 0.
+// SnowflakeSource selects ST_ASEWKB for these targets (Ewkb below), which keeps each value's
+// own SRID; this is for GeoJSON wire text.
 Fault GeoAs(std::string_view wire, int32_t srid, CopyBuffer& out) {
   std::string ewkb;
   if (!GeoJsonToEwkb(wire, srid, &ewkb)) return Fault::kMalformed;
@@ -533,6 +553,18 @@ Fault GeoAs(std::string_view wire, int32_t srid, CopyBuffer& out) {
 
 Fault Geography(std::string_view wire, const ColumnPlan&, CopyBuffer& out) {
   return GeoAs(wire, 4326, out);
+}
+
+// ST_ASEWKB's hex: the bytes unchanged (every coordinate's double and the value's own SRID)
+// once they are one whole EWKB geometry; refused when the target column declares another SRID
+// (geography without one declares 4326, the SRID of every GEOGRAPHY value).
+Fault Ewkb(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
+  std::string bytes;
+  int32_t srid = 0;
+  if (!DecodeHex(wire, &bytes) || !EwkbSrid(bytes, &srid)) return Fault::kMalformed;
+  if (plan.target->srid != 0 && srid != plan.target->srid) return Fault::kSridMismatch;
+  out.Field(bytes);
+  return Fault::kNone;
 }
 
 Fault Geometry(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {

@@ -31,14 +31,20 @@ enum class SfType {
   kGeometry,     ///< an object column with extTypeName GEOMETRY: GeoJSON without its SRID
   kVectorFloat,  ///< VECTOR(FLOAT, n): a vector whose rowType gives its dimension and elements
   kVectorInt,    ///< VECTOR(INT, n)
+  kEwkb,         ///< a GEOGRAPHY / GEOMETRY selected as ST_ASEWKB(...): binary, marked kEwkbMarker
   kUnknown,
 };
+
+/// The extTypeName sf2pg gives a binary result column it selected as ST_ASEWKB(...) (the
+/// service sends none), so that its values go to geometry / geography and nowhere else.
+inline constexpr std::string_view kEwkbMarker = "sf2pg:EWKB";
 
 /// The group of a rowType type name (case-insensitive); vector is kJson.
 SfType SfTypeOf(std::string_view type);
 /// The group of a column: an object with extTypeName GEOGRAPHY / GEOMETRY is kGeography /
-/// kGeometry; a vector whose rowType carries vectorDimension and a "real" or
-/// "fixed" element type is kVectorFloat / kVectorInt; without them (an older service) kJson.
+/// kGeometry; a binary with extTypeName kEwkbMarker is kEwkb; a vector whose rowType carries
+/// vectorDimension and a "real" or "fixed" element type is kVectorFloat / kVectorInt; without them
+/// (an older service) kJson.
 SfType SfTypeOf(const SourceColumn& column);
 
 /// Why a value cannot become the target value unchanged.
@@ -61,6 +67,7 @@ enum class Fault : uint8_t {
   kBadUtf8,          ///< text that is not valid UTF-8 (raw bytes or an unpaired surrogate escape)
   kBadJson,          ///< JSON that PostgreSQL's json/jsonb input refuses (see CheckJson)
   kVectorDimension,  ///< a vector whose element count is not its column's dimension
+  kSridMismatch,     ///< a spatial value whose SRID is not the one its target column declares
 };
 
 struct ColumnPlan;

@@ -19,6 +19,7 @@ Fault Uuid(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault Bytea(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault Geography(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault Geometry(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
+Fault Ewkb(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault Bool(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault BoolText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault Json(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);

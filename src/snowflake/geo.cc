@@ -169,7 +169,109 @@ class Writer {
   bool z_ = false;
 };
 
+// Walks one (E)WKB geometry, checking that every count fits the bytes that are left.
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+
+  bool Geometry(int depth, int32_t* srid) {
+    if (depth > kMaxDepth || !Byte(&little_)) return false;
+    uint32_t type = 0;
+    if (!U32(&type)) return false;
+    uint32_t id = 0;
+    if ((type & kSridFlag) != 0 && !U32(&id)) return false;
+    if (srid != nullptr) *srid = static_cast<int32_t>(id);
+    uint32_t base = type & 0x0FFFFFFF;
+    uint32_t dims = 2u + ((type & kZFlag) != 0 ? 1u : 0u) + ((type & kMFlag) != 0 ? 1u : 0u);
+    if (base >= 1000) {  // ISO: 1000 Z, 2000 M, 3000 ZM
+      if (dims != 2 || base / 1000 > 3) return false;
+      dims += base / 1000 == 3 ? 2u : 1u;
+      base %= 1000;
+    }
+    uint32_t n = 0;
+    switch (base) {
+      case kPoint:
+        return Skip(uint64_t{8} * dims);
+      case kLineString:
+        return U32(&n) && Skip(uint64_t{8} * dims * n);
+      case kPolygon:
+        if (!U32(&n)) return false;
+        for (uint32_t i = 0; i < n; ++i) {
+          uint32_t points = 0;
+          if (!U32(&points) || !Skip(uint64_t{8} * dims * points)) return false;
+        }
+        return true;
+      case kMultiPoint:
+      case kMultiLineString:
+      case kMultiPolygon:
+      case kCollection:
+        if (!U32(&n)) return false;
+        for (uint32_t i = 0; i < n; ++i) {
+          if (!Geometry(depth + 1, nullptr)) return false;
+        }
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  bool AtEnd() const { return pos_ == in_.size(); }
+
+ private:
+  static constexpr int kMaxDepth = 32;
+  static constexpr uint32_t kMFlag = 0x40000000;
+
+  bool Byte(bool* little) {
+    if (pos_ >= in_.size() || static_cast<unsigned char>(in_[pos_]) > 1) return false;
+    *little = in_[pos_++] == '\1';
+    return true;
+  }
+
+  bool U32(uint32_t* v) {
+    if (in_.size() - pos_ < 4) return false;
+    auto b = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(in_[i])); };
+    *v = little_ ? b(pos_) | b(pos_ + 1) << 8 | b(pos_ + 2) << 16 | b(pos_ + 3) << 24
+                 : b(pos_) << 24 | b(pos_ + 1) << 16 | b(pos_ + 2) << 8 | b(pos_ + 3);
+    pos_ += 4;
+    return true;
+  }
+
+  bool Skip(uint64_t bytes) {
+    if (in_.size() - pos_ < bytes) return false;
+    pos_ += bytes;
+    return true;
+  }
+
+  std::string_view in_;
+  size_t pos_ = 0;
+  bool little_ = true;
+};
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 }  // namespace
+
+bool EwkbSrid(std::string_view ewkb, int32_t* srid) {
+  Reader reader(ewkb);
+  return reader.Geometry(0, srid) && reader.AtEnd();
+}
+
+bool DecodeHex(std::string_view hex, std::string* out) {
+  if (hex.size() % 2 != 0) return false;
+  out->clear();
+  out->reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    int hi = HexDigit(hex[i]), lo = HexDigit(hex[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out->push_back(static_cast<char>(hi << 4 | lo));
+  }
+  return true;
+}
 
 bool GeoJsonToEwkb(std::string_view geojson, int32_t srid, std::string* out) {
   json g = json::parse(geojson, nullptr, /*allow_exceptions=*/false);

@@ -184,7 +184,15 @@ FetchStats SnowflakeSource::Fetch(const ChunkRequest& request, CopySink& sink) {
   int64_t retries_before = client_.retries();
   Statement statement = client_.Execute(ChunkSql(request), request.query_tag);
   const StatementMeta& meta = statement.meta;
-  ChunkDecoder decoder(meta.columns, request, sink, client_.options().copy_piece_bytes);
+  // Columns selected as ST_ASEWKB(...) come back as binary: marked, they load into the
+  // geometry / geography targets they were selected for (and a binary rowType nowhere else).
+  std::vector<SourceColumn> columns = meta.columns;
+  for (size_t i = 0; i < columns.size() && i < request.targets.size(); ++i) {
+    if (LandsAsEwkb(request.targets[i]) && SfTypeOf(columns[i]) == SfType::kBinary) {
+      columns[i].ext_type = std::string(kEwkbMarker);
+    }
+  }
+  ChunkDecoder decoder(std::move(columns), request, sink, client_.options().copy_piece_bytes);
   FetchStats stats;
   const size_t count = PartitionCount(meta);
   const size_t depth = static_cast<size_t>(std::max(1, client_.options().prefetch_depth));
@@ -244,10 +252,7 @@ std::string SnowflakeSource::MappingNote(const SourceColumn& column,
            " lands as jsonb (GeoJSON): the target database has no PostGIS extension (install "
            "it, or set create_postgis_extension, for geography / geometry)";
   }
-  if (SfTypeOf(column) != SfType::kGeometry) return "";
-  return name +
-         " lands as geometry with SRID 0: the SQL API's GeoJSON carries no SRID (create the "
-         "target column as geometry(Geometry,<srid>) to give its values one)";
+  return "";
 }
 
 std::optional<std::string> SnowflakeSource::Incompatibility(const SourceColumn& column,

@@ -17,6 +17,10 @@ std::string Where(const TableRef& table, const std::string& more = "") {
 
 }  // namespace
 
+bool LandsAsEwkb(const TargetColumn& target) {
+  return target.type == PgType::kGeometry || target.type == PgType::kGeography;
+}
+
 std::string DescribeSql(const TableRef& table) { return "SELECT *" + From(table) + " LIMIT 0"; }
 
 std::string CountSql(const TableRef& table) {
@@ -71,7 +75,11 @@ std::string ShowPrimaryKeysSql(const std::string& database, const std::string& s
 std::string ChunkSql(const ChunkRequest& request) {
   std::string sql = "SELECT ";
   for (size_t i = 0; i < request.columns.size(); ++i) {
-    sql += (i ? ", " : "") + sf::QuoteIdent(request.columns[i]);
+    std::string column = sf::QuoteIdent(request.columns[i]);
+    sql += i ? ", " : "";
+    sql += i < request.targets.size() && LandsAsEwkb(request.targets[i])
+               ? "ST_ASEWKB(" + column + ") AS " + column
+               : column;
   }
   sql += From(request.table) + Where(request.table, request.predicate);
   if (!request.order_by.empty()) sql += " ORDER BY " + request.order_by;

@@ -11,6 +11,12 @@
 
 namespace sf2pg::snowflake {
 
+/// True when a column landing in `target` (PostGIS geometry / geography) is selected as
+/// ST_ASEWKB("column") AS "column": the value's EWKB, with its own SRID and every coordinate's
+/// double exactly, where the SQL API's GeoJSON has no SRID and GEOMETRY coordinates only 16
+/// significant digits.
+bool LandsAsEwkb(const TargetColumn& target);
+
 /// SELECT * FROM "DB"."SCHEMA"."TABLE" LIMIT 0: the result's row type describes the columns.
 std::string DescribeSql(const TableRef& table);
 
@@ -45,8 +51,9 @@ std::string ShowTablesSql(const std::string& database, const std::string& schema
 std::string ShowPrimaryKeysSql(const std::string& database, const std::string& schema,
                                const std::string& table);
 
-/// The SELECT of a chunk: its columns in order, WHERE (filter) AND (floor) AND (predicate),
-/// ORDER BY, then LIMIT and OFFSET (LIMIT NULL before an OFFSET without a limit).
+/// The SELECT of a chunk: its columns in order (ST_ASEWKB of those that LandsAsEwkb), WHERE
+/// (filter) AND (floor) AND (predicate), ORDER BY, then LIMIT and OFFSET (LIMIT NULL before an
+/// OFFSET without a limit).
 std::string ChunkSql(const ChunkRequest& request);
 
 }  // namespace sf2pg::snowflake

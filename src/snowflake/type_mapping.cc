@@ -52,6 +52,7 @@ TargetColumn MapColumn(const SourceColumn& source, const TargetFeatures& feature
       }
       break;
     case SfType::kBinary:
+    case SfType::kEwkb:
       target.type = PgType::kBytea;
       break;
     case SfType::kBoolean:
@@ -112,6 +113,7 @@ std::optional<std::string> Incompatibility(const SourceColumn& source, const Tar
 }
 
 std::string SnowflakeTypeSql(const SourceColumn& source) {
+  if (SfTypeOf(source) == SfType::kEwkb) return "BINARY (ST_ASEWKB)";
   if (!source.ext_type.empty()) return Upper(source.ext_type);
   std::string type = Upper(source.type);
   std::string dimension = std::to_string(source.vector_dimension) + ")";

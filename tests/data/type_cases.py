@@ -371,10 +371,12 @@ add("geography_point", "GEOGRAPHY", json.dumps(point), pretty(point), geo_rt, "j
     pg_jsonb(point))
 
 # --- GEOGRAPHY / GEOMETRY with PostGIS -----------------------------------------------------
-# Into geography / geometry the GeoJSON becomes EWKB: the same doubles, GEOGRAPHY's SRID 4326,
-# GEOMETRY's SRID from the target column's declaration (GeoJSON carries none). pg_text is
-# ST_AsEWKT(v, 17): each coordinate's shortest text, and the SRID. GEOGRAPHY numbers arrive in
-# their shortest form, GEOMETRY numbers in exponent form with 15 decimals (spec section 4).
+# These are the GeoJSON wire texts and sf2pg's GeoJSON to EWKB conversion: the same doubles,
+# GEOGRAPHY's SRID 4326, GEOMETRY's SRID from the target column's declaration (GeoJSON carries
+# none). A migration selects ST_ASEWKB for such targets instead, which keeps each GEOMETRY's own
+# SRID (tests/integration/e2e/types_test.cc). pg_text is ST_AsEWKT(v, 17): each coordinate's
+# shortest text, and the SRID. GEOGRAPHY numbers arrive in their shortest form, GEOMETRY
+# numbers in exponent form with 15 decimals (spec section 4).
 
 
 def geometry_pretty(value, indent=0):

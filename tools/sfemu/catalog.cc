@@ -91,6 +91,86 @@ CREATE OR REPLACE FUNCTION sfemu_catalog.nul_free(t text) RETURNS text
       MESSAGE = 'sfemu cannot compute this function of text that contains NUL characters';
   END IF;
   RETURN t; END $$;
+-- ST_ASEWKB / ST_ASWKB: the (E)WKB of a stored GEOGRAPHY / GEOMETRY (canonical GeoJSON with
+-- exact numbers, json_text.h), little-endian as the service writes it, the SRID flag and SRID
+-- only when the SRID is not 0, Z when the first position has three numbers.
+CREATE OR REPLACE FUNCTION sfemu_catalog.wkb_u32(v bigint) RETURNS bytea
+  LANGUAGE sql IMMUTABLE STRICT AS $$
+  SELECT decode(string_agg(substr(h, 7 - 2 * i, 2), '' ORDER BY i), 'hex')
+  FROM (SELECT lpad(to_hex(v), 8, '0') AS h) s, generate_series(0, 3) i $$;
+CREATE OR REPLACE FUNCTION sfemu_catalog.wkb_f8(v float8) RETURNS bytea
+  LANGUAGE sql IMMUTABLE STRICT AS $$
+  SELECT decode(string_agg(substr(h, 15 - 2 * i, 2), '' ORDER BY i), 'hex')
+  FROM (SELECT encode(float8send(v), 'hex') AS h) s, generate_series(0, 7) i $$;
+CREATE OR REPLACE FUNCTION sfemu_catalog.wkb_pos(p jsonb, dims int) RETURNS bytea
+  LANGUAGE sql IMMUTABLE STRICT AS $$
+  SELECT string_agg(sfemu_catalog.wkb_f8(CASE WHEN jsonb_array_length(p) = 0 THEN 'NaN'::float8
+                                              ELSE (p ->> (i - 1))::float8 END),
+                    ''::bytea ORDER BY i)
+  FROM generate_series(1, dims) i $$;
+CREATE OR REPLACE FUNCTION sfemu_catalog.wkb_points(ps jsonb, dims int) RETURNS bytea
+  LANGUAGE sql IMMUTABLE STRICT AS $$
+  SELECT sfemu_catalog.wkb_u32(jsonb_array_length(ps)) ||
+         coalesce((SELECT string_agg(sfemu_catalog.wkb_pos(p, dims), ''::bytea ORDER BY n)
+                   FROM jsonb_array_elements(ps) WITH ORDINALITY AS e(p, n)), ''::bytea) $$;
+CREATE OR REPLACE FUNCTION sfemu_catalog.wkb_dims(j jsonb) RETURNS int
+  LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+DECLARE
+  e jsonb;
+  d int;
+BEGIN
+  IF jsonb_typeof(j) = 'object' THEN
+    RETURN coalesce(sfemu_catalog.wkb_dims(j -> 'coordinates'),
+                    sfemu_catalog.wkb_dims(j -> 'geometries'));
+  END IF;
+  IF jsonb_typeof(j) <> 'array' OR jsonb_array_length(j) = 0 THEN RETURN NULL; END IF;
+  IF jsonb_typeof(j -> 0) = 'number' THEN RETURN jsonb_array_length(j); END IF;
+  FOR e IN SELECT x FROM jsonb_array_elements(j) WITH ORDINALITY AS a(x, n) ORDER BY n LOOP
+    d := sfemu_catalog.wkb_dims(e);
+    IF d IS NOT NULL THEN RETURN d; END IF;
+  END LOOP;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION sfemu_catalog.wkb(g jsonb, srid bigint) RETURNS bytea
+  LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+DECLARE
+  code int := CASE g ->> 'type' WHEN 'Point' THEN 1 WHEN 'LineString' THEN 2
+    WHEN 'Polygon' THEN 3 WHEN 'MultiPoint' THEN 4 WHEN 'MultiLineString' THEN 5
+    WHEN 'MultiPolygon' THEN 6 WHEN 'GeometryCollection' THEN 7 END;
+  dims int := coalesce(sfemu_catalog.wkb_dims(g), 2);
+  c jsonb := g -> 'coordinates';
+  result bytea;
+  e jsonb;
+BEGIN
+  IF code IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'SF000',
+      MESSAGE = 'sfemu cannot write the WKB of a GeoJSON ' || coalesce(g ->> 'type', 'value');
+  END IF;
+  result := '\x01'::bytea || sfemu_catalog.wkb_u32(
+    code + CASE WHEN dims = 3 THEN 2147483648 ELSE 0 END
+         + CASE WHEN srid <> 0 THEN 536870912 ELSE 0 END);
+  IF srid <> 0 THEN result := result || sfemu_catalog.wkb_u32(srid); END IF;
+  IF code = 1 THEN RETURN result || sfemu_catalog.wkb_pos(c, dims); END IF;
+  IF code = 2 THEN RETURN result || sfemu_catalog.wkb_points(c, dims); END IF;
+  IF code = 7 THEN c := g -> 'geometries'; END IF;
+  result := result || sfemu_catalog.wkb_u32(jsonb_array_length(c));
+  FOR e IN SELECT x FROM jsonb_array_elements(c) WITH ORDINALITY AS a(x, n) ORDER BY n LOOP
+    result := result || CASE code
+      WHEN 3 THEN sfemu_catalog.wkb_points(e, dims)
+      WHEN 7 THEN sfemu_catalog.wkb(e, 0)
+      ELSE sfemu_catalog.wkb(jsonb_build_object('type', CASE code WHEN 4 THEN 'Point'
+        WHEN 5 THEN 'LineString' ELSE 'Polygon' END, 'coordinates', e), 0) END;
+  END LOOP;
+  RETURN result;
+END $$;
+CREATE OR REPLACE FUNCTION sfemu_catalog.geo_srid(v text, geography boolean) RETURNS bigint
+  LANGUAGE sql IMMUTABLE STRICT AS $$
+  SELECT CASE WHEN geography THEN 4326 ELSE coalesce((v::jsonb ->> 'srid')::bigint, 0) END $$;
+CREATE OR REPLACE FUNCTION sfemu_catalog.geo_wkb(v text, geography boolean, extended boolean)
+  RETURNS bytea LANGUAGE sql IMMUTABLE STRICT AS $$
+  SELECT sfemu_catalog.wkb(v::jsonb - 'srid',
+                           CASE WHEN extended THEN sfemu_catalog.geo_srid(v, geography) ELSE 0 END)
+  $$;
 CREATE OR REPLACE FUNCTION sfemu_catalog.raise_text(state text, message text) RETURNS text
   LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION USING ERRCODE = state, MESSAGE = message; END $$;
 -- TIME and TIMESTAMP of scale 7-9: PostgreSQL keeps microseconds, so such values are a composite

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/quote.h"
@@ -534,16 +535,59 @@ Typed ToVariant(FunctionCall& c) {
   return JsonConstant(*json, SfKind::kVariant);
 }
 
+// --- Geospatial values: TO_GEOGRAPHY / TO_GEOMETRY (with an SRID), ST_ASEWKB, ST_ASWKB,
+// ST_SRID. Stored values are canonical GeoJSON with exact numbers and a GEOMETRY's SRID
+// (json_text.h); the (E)WKB is computed by sfemu_catalog.geo_wkb (catalog.cc).
+
 Typed ToGeo(FunctionCall& c, SfKind kind) {
-  Arity(c, 1, 1);
+  // TO_GEOMETRY(text, srid): the SRID to use. TO_GEOGRAPHY's second argument (allow_invalid)
+  // is not emulated.
+  Arity(c, 1, kind == SfKind::kGeometry ? 2 : 1);
   const Typed& v = c.args[0];
   if (v.literal == Lit::kNull) return Translator::NullOf(SfType::Of(kind));
   if (v.literal != Lit::kString) throw Unsupported(c.expr.text + " of a non-constant value");
+  std::optional<int64_t> srid;
+  if (c.args.size() == 2) srid = ConstantInt(c, 1);
   try {
-    return JsonConstant(CanonicalGeo(v.literal_text, kind), kind);
+    return JsonConstant(CanonicalGeo(v.literal_text, kind, srid), kind);
   } catch (const Error& e) {
     throw Error("100205", "22000", e.what());
   }
+}
+
+const Typed& GeoArg(FunctionCall& c) {
+  Arity(c, 1, 1);
+  const Typed& v = c.args[0];
+  if (v.type.kind != SfKind::kGeography && v.type.kind != SfKind::kGeometry &&
+      v.type.kind != SfKind::kNull) {
+    throw CompilationError("001044", "22023",
+                           "Invalid argument types for function '" + c.expr.text + "': (" +
+                               v.type.DeclaredName() + ")");
+  }
+  return v;
+}
+
+std::string GeographyFlag(const Typed& v) {
+  return v.type.kind == SfKind::kGeography ? "true" : "false";
+}
+
+// ST_ASEWKB / ST_ASWKB: BINARY (hex on the wire, as every BINARY).
+Typed GeoAsWkb(FunctionCall& c, bool extended) {
+  const Typed& v = GeoArg(c);
+  SfType binary = SfType::Of(SfKind::kBinary);
+  if (v.type.kind == SfKind::kNull) return Translator::NullOf(binary);
+  return MakeTyped("sfemu_catalog.geo_wkb(" + v.sql + ", " + GeographyFlag(v) + ", " +
+                       (extended ? "true" : "false") + ")",
+                   binary, v.nullable);
+}
+
+// ST_SRID: NUMBER(4,0) as documented; 4326 for every GEOGRAPHY.
+Typed GeoSrid(FunctionCall& c) {
+  const Typed& v = GeoArg(c);
+  SfType number = SfType::Fixed(4, 0);
+  if (v.type.kind == SfKind::kNull) return Translator::NullOf(number);
+  return MakeTyped("sfemu_catalog.geo_srid(" + v.sql + ", " + GeographyFlag(v) + ")", number,
+                   v.nullable);
 }
 
 Typed Clock(FunctionCall& c, std::string sql, SfType type) {
@@ -665,6 +709,10 @@ const std::map<std::string, FunctionHandler>& Table() {
     t["TO_GEOGRAPHY"] = [](FunctionCall& c) { return ToGeo(c, SfKind::kGeography); };
     t["ST_GEOGRAPHYFROMWKT"] = [](FunctionCall& c) { return ToGeo(c, SfKind::kGeography); };
     t["TO_GEOMETRY"] = [](FunctionCall& c) { return ToGeo(c, SfKind::kGeometry); };
+    t["ST_ASEWKB"] = [](FunctionCall& c) { return GeoAsWkb(c, true); };
+    t["ST_ASWKB"] = [](FunctionCall& c) { return GeoAsWkb(c, false); };
+    t["ST_ASBINARY"] = t["ST_ASWKB"];
+    t["ST_SRID"] = GeoSrid;
     t["CURRENT_DATE"] = [](FunctionCall& c) {
       return Clock(c, "CURRENT_DATE", SfType::Of(SfKind::kDate));
     };

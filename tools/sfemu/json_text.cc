@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -21,6 +23,12 @@ class JsonCanonicalizer {
  public:
   JsonCanonicalizer(std::string_view in, NumberStyle style, bool allow_undefined = true)
       : in_(in), style_(style), allow_undefined_(allow_undefined) {}
+
+  /// Leaves out the member `key` of the outermost object.
+  JsonCanonicalizer& Dropping(std::string_view key) {
+    drop_ = key;
+    return *this;
+  }
 
   std::string Run() {
     SkipSpace();
@@ -65,6 +73,7 @@ class JsonCanonicalizer {
   }
 
   std::string Object() {
+    bool outermost = depth_++ == 0;
     ++pos_;
     std::vector<std::pair<std::string, std::string>> members;
     SkipSpace();
@@ -80,7 +89,10 @@ class JsonCanonicalizer {
       if (pos_ >= in_.size() || in_[pos_] != ':') Fail("expected ':'");
       ++pos_;
       SkipSpace();
-      members.emplace_back(std::move(key), Value(false));
+      std::string value = Value(false);
+      if (!(outermost && !drop_.empty() && key == drop_)) {
+        members.emplace_back(std::move(key), std::move(value));
+      }
       SkipSpace();
       if (pos_ < in_.size() && in_[pos_] == ',') {
         ++pos_;
@@ -278,6 +290,8 @@ class JsonCanonicalizer {
   NumberStyle style_;
   bool allow_undefined_;
   size_t pos_ = 0;
+  int depth_ = 0;          // objects entered
+  std::string_view drop_;  // a member of the outermost object left out
 };
 
 }  // namespace
@@ -382,10 +396,11 @@ std::string CanonicalJson(std::string_view input, SfKind kind, bool allow_undefi
   return out;
 }
 
-std::string CanonicalGeo(std::string_view input, SfKind kind) {
-  std::string text(sf2pg::Trim(input));
-  NumberStyle style = kind == SfKind::kGeometry ? NumberStyle::kGeometry : NumberStyle::kGeography;
-  std::string upper = Upper(text);
+namespace {
+
+// `text` (and its upper-case copy): WKT POINT(x y) or GeoJSON, as canonical compact GeoJSON.
+std::string GeoJson(const std::string& text, const std::string& upper, SfKind kind) {
+  NumberStyle style = NumberStyle::kGeography;  // stored numbers: shortest exact text
   if (upper.rfind("POINT", 0) == 0) {
     // WKT POINT(x y): the only WKT form sfemu reads; GeoJSON covers the rest.
     size_t open = text.find('('), close = text.rfind(')');
@@ -413,6 +428,57 @@ std::string CanonicalGeo(std::string_view input, SfKind kind) {
                      " value must be WKT POINT(x y) or a GeoJSON object");
   }
   return out;
+}
+
+}  // namespace
+
+std::string CanonicalGeo(std::string_view input, SfKind kind, std::optional<int64_t> srid) {
+  std::string text(sf2pg::Trim(input));
+  std::string upper = Upper(text);
+  // EWKT / EWKB-like prefix: SRID=n;<WKT or GeoJSON>.
+  std::optional<int64_t> own;
+  if (upper.rfind("SRID=", 0) == 0) {
+    size_t semicolon = text.find(';');
+    int64_t n = -1;
+    if (semicolon != std::string::npos) {
+      auto parsed = std::from_chars(text.data() + 5, text.data() + semicolon, n);
+      if (parsed.ec != std::errc() || parsed.ptr != text.data() + semicolon) n = -1;
+    }
+    if (n < 0 || n > INT32_MAX) {
+      throw ValueError("invalid EWKT SRID prefix in '" + text.substr(0, 40) + "'");
+    }
+    own = n;
+    text = std::string(sf2pg::Trim(std::string_view(text).substr(semicolon + 1)));
+    upper = Upper(text);
+  }
+  if (kind == SfKind::kGeography) {
+    // GEOGRAPHY is WGS 84 (SRID 4326) only.
+    if ((own && *own != 4326) || (srid && *srid != 4326)) {
+      throw ValueError("a GEOGRAPHY value has SRID 4326");
+    }
+    return GeoJson(text, upper, kind);
+  }
+  // GEOMETRY: the SRID argument, else the text's own, else 0 (Snowflake's default).
+  int64_t id = srid ? *srid : own.value_or(0);
+  if (id < 0 || id > INT32_MAX) throw ValueError("invalid SRID " + std::to_string(id));
+  std::string json = GeoJson(text, upper, kind);
+  if (id == 0) return json;
+  json.pop_back();
+  return JsonCanonicalizer(json + ",\"srid\":" + std::to_string(id) + "}", NumberStyle::kGeography)
+      .Run();
+}
+
+int64_t StoredGeometrySrid(std::string_view stored) {
+  size_t at = stored.find("\"srid\":");
+  if (at == std::string_view::npos) return 0;
+  int64_t srid = 0;
+  const char* begin = stored.data() + at + 7;
+  std::from_chars(begin, stored.data() + stored.size(), srid);
+  return srid;
+}
+
+std::string GeometryWireJson(std::string_view stored) {
+  return JsonCanonicalizer(stored, NumberStyle::kGeometry).Dropping("srid").Run();
 }
 
 namespace {

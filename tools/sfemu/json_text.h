@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -38,8 +39,18 @@ void AppendJsonString(std::string& out, std::string_view text);
 /// PARSE_JSON does not.
 std::string CanonicalJson(std::string_view input, SfKind kind, bool allow_undefined = true);
 
-/// Geography from WKT `POINT(x y)` or GeoJSON text, as canonical compact GeoJSON.
-std::string CanonicalGeo(std::string_view input, SfKind kind);
+/// A GEOGRAPHY or GEOMETRY from WKT `POINT(x y)` or GeoJSON text, optionally after an EWKT
+/// `SRID=n;` prefix, as sfemu stores it: canonical compact GeoJSON whose numbers are the
+/// shortest text of their doubles (exact), and for a GEOMETRY with an SRID other than 0 an
+/// outermost "srid" member. The GEOMETRY's SRID is `srid` when given (TO_GEOMETRY's second
+/// argument), else the prefix's, else 0; a GEOGRAPHY's is 4326 and no other is accepted.
+std::string CanonicalGeo(std::string_view input, SfKind kind,
+                         std::optional<int64_t> srid = std::nullopt);
+/// The SRID of a stored GEOMETRY (0 without one).
+int64_t StoredGeometrySrid(std::string_view stored);
+/// A stored GEOMETRY as the SQL API's GeoJSON: without the SRID (GeoJSON has none) and every
+/// number in exponent form with 15 decimals (spec section 4), compact.
+std::string GeometryWireJson(std::string_view stored);
 
 /// Appends the Snowflake pretty rendering of canonical compact JSON, JSON-escaped so that it
 /// can sit inside a wire string.

@@ -159,8 +159,10 @@ void RowRenderer::AppendValue(std::string& out, const Column& c, std::string_vie
     case SfKind::kObject:
     case SfKind::kArray:
     case SfKind::kGeography:
-    case SfKind::kGeometry:
       AppendPrettyJsonEscaped(out, bytes);
+      return;
+    case SfKind::kGeometry:
+      AppendPrettyJsonEscaped(out, GeometryWireJson(bytes));
       return;
     case SfKind::kVector:
       wire::AppendVector(out, bytes);

@@ -378,6 +378,14 @@ void Server::Submit(const httplib::Request& req, httplib::Response& res) {
         }
       } else if (key == "BINARY_OUTPUT_FORMAT" && (text == "HEX" || text == "hex")) {
         // The default: hex, as spec §4.
+      } else if (key == "GEOGRAPHY_OUTPUT_FORMAT" || key == "GEOMETRY_OUTPUT_FORMAT") {
+        // The default GeoJSON only; the other formats (WKT, WKB, EWKT, EWKB) are not
+        // emulated. ST_ASEWKB / ST_ASWKB give the (E)WKB per column.
+        if (Upper(text) != "GEOJSON") {
+          refused = Error("000002", "0A000",
+                          "Unsupported feature '" + key + "' (sfemu serves GeoJSON only; " +
+                              "ST_ASEWKB gives the EWKB).");
+        }
       } else if (key.ends_with("_OUTPUT_FORMAT")) {
         refused = Error("000002", "0A000",
                         "Unsupported feature '" + key + "' (sfemu renders only HEX for " +

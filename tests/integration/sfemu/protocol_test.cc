@@ -492,16 +492,20 @@ TEST_F(SfemuProtocol, OutputFormatParametersChangeTheWireTextOfDatesAndTimes) {
   for (auto [p, v] :
        std::vector<std::pair<const char*, const char*>>{{"DATE_OUTPUT_FORMAT", "DY, DD MON YYYY"},
                                                         {"DATE_OUTPUT_FORMAT", "AUTO"},
-                                                        {"BINARY_OUTPUT_FORMAT", "BASE64"}}) {
+                                                        {"BINARY_OUTPUT_FORMAT", "BASE64"},
+                                                        {"GEOMETRY_OUTPUT_FORMAT", "EWKB"},
+                                                        {"GEOGRAPHY_OUTPUT_FORMAT", "WKT"}}) {
     HttpResult r = client_->Submit(select, {{"parameters", {{p, v}}}});
     EXPECT_EQ(r.status, 422) << p << " " << v;
     EXPECT_EQ(r.json["code"], "000002");
     EXPECT_NE(r.json["message"].get<std::string>().find("OUTPUT_FORMAT"), std::string::npos);
   }
-  HttpResult ok = client_->Submit(
-      "SELECT 1", {{"parameters",
-                    {{"QUERY_TAG", "sf2pg"}, {"TIMEZONE", "UTC"}, {"BINARY_OUTPUT_FORMAT", "HEX"}}},
-                   {"resultSetMetaData", {{"format", "jsonv2"}}}});
+  HttpResult ok = client_->Submit("SELECT 1", {{"parameters",
+                                                {{"QUERY_TAG", "sf2pg"},
+                                                 {"TIMEZONE", "UTC"},
+                                                 {"BINARY_OUTPUT_FORMAT", "HEX"},
+                                                 {"GEOMETRY_OUTPUT_FORMAT", "GeoJSON"}}},
+                                               {"resultSetMetaData", {{"format", "jsonv2"}}}});
   EXPECT_EQ(ok.status, 200);
 }
 

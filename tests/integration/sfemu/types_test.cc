@@ -160,6 +160,62 @@ TEST_F(SfemuTypes, CasesSfemuCannotStoreAreRefused) {
   }
 }
 
+// A GEOMETRY keeps its SRID (TO_GEOMETRY's second argument, an EWKT prefix) and every double:
+// ST_ASEWKB gives both as BINARY (hex), ST_SRID the SRID; the GeoJSON has neither.
+TEST_F(SfemuTypes, GeometryKeepsItsSridAndExactCoordinatesForStAsewkb) {
+  std::string table = CreateTable("G", 1, "GEOMETRY");
+  for (const char* value :
+       {"1, TO_GEOMETRY('POINT(1 2)')", "2, TO_GEOMETRY('POINT(123.45678901234567 -0.1)', 3857)",
+        "3, TO_GEOMETRY('SRID=2056;POINT(1234.5678901234567 1200000.25)')", "4, NULL"}) {
+    HttpResult r = client_->Submit("INSERT INTO " + table + " (ID, V) SELECT " + value);
+    ASSERT_EQ(r.status, 200) << value << "\n" << r.body;
+  }
+  std::string sql = "SELECT ST_ASEWKB(V) AS E, ST_ASWKB(V) AS W, ST_SRID(V) AS S, V FROM " + table +
+                    " ORDER BY ID";
+  HttpResult r = client_->Submit(sql);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json& row_type = r.json["resultSetMetaData"]["rowType"];
+  EXPECT_EQ(row_type[0]["type"], "binary");
+  EXPECT_EQ(row_type[0]["length"], 8388608);
+  EXPECT_EQ(row_type[0]["byteLength"], 8388608);
+  EXPECT_EQ(row_type[0]["nullable"], true);
+  EXPECT_TRUE(!row_type[0].contains("extTypeName") || row_type[0]["extTypeName"].is_null());
+  EXPECT_EQ(row_type[2]["type"], "fixed");
+  EXPECT_EQ(row_type[2]["precision"], 4);
+  EXPECT_EQ(row_type[2]["scale"], 0);
+  auto rows = client_->Rows(sql);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0][0], "0101000000000000000000F03F0000000000000040");
+  EXPECT_EQ(rows[0][2], "0");
+  EXPECT_EQ(rows[1][0], "0101000020110F0000984CFB073CDD5E409A9999999999B9BF");
+  EXPECT_EQ(rows[1][1], "0101000000984CFB073CDD5E409A9999999999B9BF");
+  EXPECT_EQ(rows[1][2], "3857");
+  // The GeoJSON: no SRID, 16 significant digits (123.4567890123457 is another double).
+  EXPECT_EQ(rows[1][3],
+            "{\n  \"coordinates\": [\n    1.234567890123457e+02,\n    -1.000000000000000e-01\n  "
+            "],\n  \"type\": \"Point\"\n}");
+  EXPECT_EQ(rows[2][0], "010100002008080000DF0FFD84454A934000000040804F3241");
+  EXPECT_EQ(rows[2][2], "2056");
+  EXPECT_EQ(rows[3][0], nullptr);
+  EXPECT_EQ(rows[3][2], nullptr);
+  // GEOGRAPHY: always SRID 4326; the documented examples of ST_ASEWKB, byte for byte.
+  auto geography = client_->Rows(
+      "SELECT ST_ASEWKB(TO_GEOGRAPHY('POINT(-122.35 37.55)')), "
+      "ST_ASEWKB(TO_GEOGRAPHY('{\"type\": \"LineString\", \"coordinates\": [[-124.20, 42.00], "
+      "[-120.01, 41.99]]}')), ST_SRID(TO_GEOGRAPHY('POINT(1 2)'))");
+  ASSERT_EQ(geography.size(), 1u);
+  EXPECT_EQ(geography[0][0], "0101000020E61000006666666666965EC06666666666C64240");
+  EXPECT_EQ(
+      geography[0][1],
+      "0102000020E610000002000000CDCCCCCCCC0C5FC00000000000004540713D0AD7A3005EC01F85EB51B8FE4"
+      "440");
+  EXPECT_EQ(geography[0][2], "4326");
+  HttpResult bad = client_->Submit("SELECT ST_ASEWKB(1)");
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  HttpResult other = client_->Submit("SELECT TO_GEOGRAPHY('SRID=3857;POINT(1 2)')");
+  EXPECT_EQ(other.status, 422) << other.body;
+}
+
 // Casts to VECTOR: the array must have exactly the dimension's numbers of the element type.
 TEST_F(SfemuTypes, VectorCastsCheckDimensionAndElements) {
   std::string table = CreateTable("V", 1, "VECTOR(INT, 2)");

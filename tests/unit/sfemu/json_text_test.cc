@@ -21,6 +21,7 @@ TEST(SfemuJsonText, SemiStructuredCasesOfTheSharedTableRoundTrip) {
     ASSERT_TRUE(type) << c["sf_type"];
     if (!type->IsSemiStructured() || c["input"].is_null()) continue;
     std::string canonical = CanonicalJson(c["input"].get<std::string>(), type->kind);
+    if (type->kind == SfKind::kGeometry) canonical = GeometryWireJson(canonical);
     EXPECT_EQ(PrettyJson(canonical), c["wire"].get<std::string>()) << c["id"];
     ++checked;
   }
@@ -34,6 +35,28 @@ TEST(SfemuJsonText, RefusesNumbersItCannotSpellLikeSnowflake) {
   EXPECT_THROW(CanonicalJson("[1]", SfKind::kObject), Error);
   EXPECT_EQ(CanonicalJson(R"({"b": {"d": 1, "c": 2}, "a": "é\n"})", SfKind::kVariant),
             R"({"a":"é\n","b":{"c":2,"d":1}})");
+}
+
+TEST(SfemuJsonText, GeometryIsStoredExactlyWithItsSrid) {
+  EXPECT_EQ(CanonicalGeo("POINT(123.45678901234567 -0.1)", SfKind::kGeometry),
+            R"({"coordinates":[123.45678901234567,-0.1],"type":"Point"})");
+  std::string stored = CanonicalGeo("SRID=3857;POINT(1 2)", SfKind::kGeometry);
+  EXPECT_EQ(stored, R"({"coordinates":[1,2],"srid":3857,"type":"Point"})");
+  EXPECT_EQ(StoredGeometrySrid(stored), 3857);
+  EXPECT_EQ(GeometryWireJson(stored),
+            R"({"coordinates":[1.000000000000000e+00,2.000000000000000e+00],"type":"Point"})");
+  // TO_GEOMETRY's SRID argument; SRID 0 is not stored.
+  EXPECT_EQ(StoredGeometrySrid(
+                CanonicalGeo(R"({"type":"Point","coordinates":[1,2]})", SfKind::kGeometry, 2056)),
+            2056);
+  EXPECT_EQ(CanonicalGeo("SRID=0;POINT(1 2)", SfKind::kGeometry),
+            R"({"coordinates":[1,2],"type":"Point"})");
+  // GEOGRAPHY is SRID 4326 only.
+  EXPECT_EQ(CanonicalGeo("SRID=4326;POINT(1 2)", SfKind::kGeography),
+            R"({"coordinates":[1,2],"type":"Point"})");
+  EXPECT_THROW(CanonicalGeo("SRID=3857;POINT(1 2)", SfKind::kGeography), Error);
+  EXPECT_THROW(CanonicalGeo("SRID=x;POINT(1 2)", SfKind::kGeometry), Error);
+  EXPECT_THROW(CanonicalGeo("SRID=3857 POINT(1 2)", SfKind::kGeometry), Error);
 }
 
 TEST(SfemuJsonText, WireEscapingMapsStoredNulsBack) {

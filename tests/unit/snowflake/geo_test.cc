@@ -148,5 +148,51 @@ TEST(GeoJsonToEwkb, RefusesWhatIsNotAGeometry) {
   }
 }
 
+TEST(EwkbSrid, ReadsTheSridOfWholeGeometries) {
+  int32_t srid = -1;
+  EXPECT_TRUE(EwkbSrid(Ewkb().Header(1, 3857).Xy(1, 2).bytes(), &srid));
+  EXPECT_EQ(srid, 3857);
+  EXPECT_TRUE(EwkbSrid(Ewkb().Header(1).Xy(1, 2).bytes(), &srid));
+  EXPECT_EQ(srid, 0);
+  // The service's own example (ST_ASEWKB of a GEOGRAPHY LINESTRING, SRID 4326).
+  std::string line;
+  ASSERT_TRUE(DecodeHex(
+      "0102000020E610000002000000CDCCCCCCCC0C5FC00000000000004540713D0AD7A3005EC01F85EB51B8FE4440",
+      &line));
+  EXPECT_TRUE(EwkbSrid(line, &srid));
+  EXPECT_EQ(srid, 4326);
+  std::string polygon =
+      Ewkb().Header(3, 2056).Count(1).Count(4).Xy(0, 0).Xy(1, 0).Xy(1, 1).Xy(0, 0).bytes();
+  EXPECT_TRUE(EwkbSrid(polygon, &srid));
+  EXPECT_EQ(srid, 2056);
+  std::string multi = Ewkb().Header(4, 0).Count(2).Header(1).Xy(1, 2).Header(1).Xy(3, 4).bytes();
+  EXPECT_TRUE(EwkbSrid(multi, &srid));
+  std::string z = Ewkb().Header(1 | 0x80000000u).Xyz(1, 2, 3).bytes();
+  EXPECT_TRUE(EwkbSrid(z, &srid));
+  std::string iso_z = Ewkb().Header(1001).Xyz(1, 2, 3).bytes();
+  EXPECT_TRUE(EwkbSrid(iso_z, &srid));
+  // Big-endian input is read too.
+  std::string big("\0\x20\0\0\x01\0\0\x0f\x11", 9);
+  big.append(16, '\0');
+  EXPECT_TRUE(EwkbSrid(big, &srid));
+  EXPECT_EQ(srid, 3857);
+}
+
+TEST(EwkbSrid, RefusesWhatIsNotOneWholeGeometry) {
+  int32_t srid = 0;
+  std::string point = Ewkb().Header(1, 3857).Xy(1, 2).bytes();
+  EXPECT_FALSE(EwkbSrid(point.substr(0, point.size() - 1), &srid));
+  EXPECT_FALSE(EwkbSrid(point + "x", &srid));
+  EXPECT_FALSE(EwkbSrid("", &srid));
+  EXPECT_FALSE(EwkbSrid(Ewkb().Header(9).Xy(1, 2).bytes(), &srid));
+  // A count larger than the bytes left.
+  EXPECT_FALSE(EwkbSrid(Ewkb().Header(2).Count(1000000).Xy(1, 2).bytes(), &srid));
+  std::string bytes;
+  EXPECT_FALSE(DecodeHex("0G", &bytes));
+  EXPECT_FALSE(DecodeHex("012", &bytes));
+  EXPECT_TRUE(DecodeHex("0aFf", &bytes));
+  EXPECT_EQ(bytes, std::string("\x0a\xff", 2));
+}
+
 }  // namespace
 }  // namespace sf2pg::snowflake

@@ -100,6 +100,20 @@ TEST(Statements, ChunkSelectsItsColumnsWithinFilterFloorAndPredicateInOrder) {
             "(\"ID\" < 200)) ORDER BY \"ID\"");
 }
 
+TEST(Statements, ChunkSelectsTheEwkbOfColumnsLandingInPostgisTypes) {
+  ChunkRequest r;
+  r.table = Table();
+  r.columns = {"ID", "G", "J", "H"};
+  r.targets.resize(4);
+  r.targets[0].type = PgType::kInt4;
+  r.targets[1].type = PgType::kGeometry;
+  r.targets[2].type = PgType::kJsonb;  // another spatial column into jsonb keeps its GeoJSON
+  r.targets[3].type = PgType::kGeography;
+  EXPECT_EQ(ChunkSql(r),
+            "SELECT \"ID\", ST_ASEWKB(\"G\") AS \"G\", \"J\", ST_ASEWKB(\"H\") AS \"H\" FROM "
+            "\"DB\".\"S\".\"T\"");
+}
+
 TEST(Statements, ChunkWindowsWithLimitAndOffset) {
   ChunkRequest r;
   r.table = Table();

@@ -138,6 +138,39 @@ TEST(Incompatibility, SpatialColumnsIntoPostgisTypesOrJson) {
             "(geography)");
 }
 
+TEST(Ewkb, LandsWithTheValuesOwnSridOrIsRefused) {
+  SourceColumn ewkb = Src("binary");
+  ewkb.ext_type = std::string(kEwkbMarker);
+  auto target = [](const char* format_type) {
+    return *TargetColumnFromFormatType("v", format_type, false);
+  };
+  // Only a marked binary column (ST_ASEWKB) goes to geometry / geography.
+  EXPECT_TRUE(Incompatibility(Src("binary"), target("geometry")));
+  EXPECT_FALSE(Incompatibility(ewkb, target("geometry")));
+  EXPECT_FALSE(Incompatibility(ewkb, target("geography")));
+  // POINT(1 2) with SRID 3857, as ST_ASEWKB's hex.
+  std::string wire = "0101000020110F0000000000000000F03F0000000000000040";
+  for (const char* ok : {"geometry", "geometry(Point,3857)"}) {
+    TargetColumn t = target(ok);
+    ColumnPlan plan = MakePlan(ewkb, t);
+    CopyBuffer out;
+    ASSERT_EQ(plan.encode(wire, plan, out), Fault::kNone) << ok;
+    EXPECT_EQ(out.size(), 4u + 25u) << ok;  // the bytes unchanged
+  }
+  TargetColumn declared = target("geometry(Point,4326)");
+  ColumnPlan plan = MakePlan(ewkb, declared);
+  CopyBuffer out;
+  EXPECT_EQ(plan.encode(wire, plan, out), Fault::kSridMismatch);
+  EXPECT_EQ(FaultReason(Fault::kSridMismatch, wire, plan),
+            "value has SRID 3857 but geometry(Point,4326) declares SRID 4326; sf2pg does not "
+            "change a value's SRID (declare the column without an SRID, or with the values' "
+            "SRID)");
+  out.Clear();
+  EXPECT_EQ(plan.encode("0101", plan, out), Fault::kMalformed);
+  EXPECT_EQ(FaultReason(Fault::kMalformed, "0101", plan),
+            "value is not the hex of one EWKB geometry, as ST_ASEWKB returns it");
+}
+
 TEST(MapColumn, KeepsNotNull) {
   SourceColumn c = Src("fixed", 38, 0);
   c.nullable = false;
