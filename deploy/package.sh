@@ -161,6 +161,9 @@ while read -r line; do
   if [[ "$line" =~ ^([^[:space:]]+)[[:space:]]=\>[[:space:]](/[^[:space:]]+) ]]; then
     cp -L "${BASH_REMATCH[2]}" "$stage/lib/${BASH_REMATCH[1]}"
     bundled+=("${BASH_REMATCH[2]}")
+  elif [[ "$line" == *"=> not found"* ]]; then
+    echo "$0: $binary needs a library that is not installed: $line" >&2
+    exit 1
   elif [[ "$line" =~ ^(/[^[:space:]]+ld-linux[^[:space:]]*) ]]; then
     loader=$(basename "${BASH_REMATCH[1]}")
     cp -L "${BASH_REMATCH[1]}" "$stage/lib/$loader"
