@@ -3,6 +3,7 @@
 # *.test.js with Node's test runner: definitions (asl-validator), the template, the workflows'
 # logic, the package, and the end-to-end executions against the real bootstrap.
 # Uses the binaries of SF2PG_BUILD_DIR (default: build/).
+# arm64.sh (the arm64 zip under qemu-user-static, arm64.qemu.js) is not run here: it takes minutes.
 set -euo pipefail
 cd "$(dirname "$0")"
 npm ci --no-audit --no-fund --loglevel=error
