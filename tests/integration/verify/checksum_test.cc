@@ -24,8 +24,8 @@ using ::testing::Not;
 const std::string kHostileTable = "Order \"Lines\" select " + std::string(42, 'x');
 // Text keys that sort differently by bytes than by a language's collation: upper case before
 // lower case, a space, a quote, multibyte characters, the empty string.
-const std::vector<std::string> kTexts = {"a",      "B",   "b b",  "O'Brien", "\xC3\xA9t\xC3\xA9",
-                                         "\xE6\x97\xA5\xE6\x9C\xAC", "Z", "",  "zz top"};
+const std::vector<std::string> kTexts = {
+    "a", "B", "b b", "O'Brien", "\xC3\xA9t\xC3\xA9", "\xE6\x97\xA5\xE6\x9C\xAC", "Z", "", "zz top"};
 
 class ChecksumTest : public ::testing::Test {
  protected:
@@ -39,8 +39,9 @@ class ChecksumTest : public ::testing::Test {
         "INSERT INTO VSUM.S.ITEMS SELECT SEQ4() + 1, 'name-' || TO_VARCHAR(SEQ4()), "
         "MOD(SEQ4(), 97) FROM TABLE(GENERATOR(ROWCOUNT => 20000))");
     // The hostile table: a two-column key (text, number) whose names need quoting.
-    sfemu_->Sql("CREATE TABLE VSUM.S." + sf::QuoteIdent(kHostileTable) +
-                " (\"R\xC3\xA9gion \"\"x\"\"\" VARCHAR, \"ORDER\" NUMBER(9,0), \"select\" VARCHAR)");
+    sfemu_->Sql(
+        "CREATE TABLE VSUM.S." + sf::QuoteIdent(kHostileTable) +
+        " (\"R\xC3\xA9gion \"\"x\"\"\" VARCHAR, \"ORDER\" NUMBER(9,0), \"select\" VARCHAR)");
     for (const auto& t : kTexts) {
       if (t == "zz top") continue;  // only ever an extra row in the target
       sfemu_->Sql("INSERT INTO VSUM.S." + sf::QuoteIdent(kHostileTable) + " SELECT " +
@@ -79,8 +80,8 @@ class ChecksumTest : public ::testing::Test {
                                  TestPg::Db("verify_sum") + R"(",
       "target_pg_schema": "public", "tables": [{"source": )" +
                                  nlohmann::json(table).dump() + R"(, "target": )" +
-                                 nlohmann::json(target).dump() +
-                                 R"(, "truncate_onstart": true)" + more + "}]}]}");
+                                 nlohmann::json(target).dump() + R"(, "truncate_onstart": true)" +
+                                 more + "}]}]}");
     EXPECT_TRUE(r.ok()) << config::FormatProblems(r.problems, true);
     return *r.config;
   }
@@ -133,8 +134,7 @@ TEST_F(ChecksumTest, IdenticalTableCostsOnlyAggregates) {
   EXPECT_EQ(sums.bisected, 0);
   EXPECT_GT(sums.ranges, 10);
   EXPECT_THAT(sums.how, HasSubstr("0 source rows fetched"));
-  EXPECT_LT(sum_bytes * 10, row_bytes) << "checksums " << sum_bytes << " bytes, rows "
-                                       << row_bytes;
+  EXPECT_LT(sum_bytes * 10, row_bytes) << "checksums " << sum_bytes << " bytes, rows " << row_bytes;
 
   // auto: below the threshold the rows are compared; above it the checksums.
   verify::VerifyOptions options;
@@ -188,12 +188,38 @@ TEST_F(ChecksumTest, TextAndNumberKeyWithHostileNames) {
   EXPECT_EQ(v.changed, 1);
   EXPECT_EQ(v.missing, 1);
   EXPECT_EQ(v.extra, 2);
-  EXPECT_THAT(v.samples, Contains("changed R\xC3\xA9gion \"x\"=\xE6\x97\xA5\xE6\x9C\xAC, order=3: select"));
+  EXPECT_THAT(v.samples,
+              Contains("changed R\xC3\xA9gion \"x\"=\xE6\x97\xA5\xE6\x9C\xAC, order=3: select"));
   EXPECT_THAT(v.samples, Contains("missing R\xC3\xA9gion \"x\"=O'Brien, order=1"));
   EXPECT_THAT(v.samples, Contains("extra R\xC3\xA9gion \"x\"=zz top, order=1"));
   EXPECT_THAT(v.samples, Contains("extra R\xC3\xA9gion \"x\"=B, order=300"));
   EXPECT_GT(v.bisected, 0);
   EXPECT_LE(v.rows_fetched, 8 * 50) << v.how;
+}
+
+// The target's key column sorts by a language's rules ("B" after "a"), Snowflake by code
+// point: ranges are still cut alike on both sides (COLLATE "C" in PostgreSQL).
+TEST_F(ChecksumTest, TextKeyRangesFollowByteOrderWhateverTheTargetCollation) {
+  sfemu_->Sql("CREATE OR REPLACE TABLE VSUM.S.WORDS (K VARCHAR, N NUMBER(9,0), V VARCHAR)");
+  conn_->Exec(
+      "CREATE TABLE words (k text COLLATE \"en-x-icu\", n integer, v text, PRIMARY KEY (k, n))");
+  for (const auto& t : kTexts) {
+    sfemu_->Sql("INSERT INTO VSUM.S.WORDS SELECT " + sf::QuoteLiteral(t) +
+                ", SEQ4(), 'v' || TO_VARCHAR(SEQ4()) FROM TABLE(GENERATOR(ROWCOUNT => 50))");
+    conn_->Exec("INSERT INTO words SELECT " + pg::QuoteLiteral(t) +
+                ", g, 'v' || g FROM generate_series(0, 49) g");
+  }
+  auto c = Config("WORDS", "words", R"(, "uniqueness_columns": ["K", "N"])");
+  auto same = Verify(c, verify::Method::kChecksum, 10, 8);
+  EXPECT_TRUE(same.identical()) << same.how;
+  EXPECT_EQ(same.source_rows, static_cast<int64_t>(kTexts.size()) * 50);
+  EXPECT_EQ(same.rows_fetched, 0) << same.how;
+  conn_->Exec("UPDATE words SET v = 'x' WHERE k = 'b b' AND n = 20");
+  auto v = Verify(c, verify::Method::kChecksum, 10, 8);
+  EXPECT_EQ(v.changed, 1);
+  EXPECT_EQ(v.missing + v.extra, 0) << v.how;
+  EXPECT_THAT(v.samples, Contains("changed k=b b, n=20: v"));
+  EXPECT_LE(v.rows_fetched, 10) << v.how;
 }
 
 TEST_F(ChecksumTest, SourceFilterIsApplied) {
