@@ -92,8 +92,7 @@ TEST(ChecksumRanges, PredicatesCompareTextInByteOrderInPostgres) {
             "> (1))) AND (\"N\" < 'b' OR (\"N\" = 'b' AND \"ID\" <= (2))))");
   KeyRange nulls;
   nulls.null_keys = true;
-  EXPECT_EQ(RangePredicate(keys, nulls, Engine::kSnowflake),
-            "(\"N\" IS NULL OR \"ID\" IS NULL)");
+  EXPECT_EQ(RangePredicate(keys, nulls, Engine::kSnowflake), "(\"N\" IS NULL OR \"ID\" IS NULL)");
   EXPECT_EQ(AnyRange({}, keys, Engine::kSnowflake), "FALSE");
 }
 
@@ -157,9 +156,9 @@ TEST(ChecksumPasses, ADifferingRangeIsCutUntilSmallThenComparedRowByRow) {
   // Pass 2: the first range cut at 100, 200, 300, 400; (200, 300] differs (100 rows: a leaf).
   source.boundaries = {{{"500"}},
                        {{"0", "100"}, {"0", "200"}, {"0", "300"}, {"0", "400"}, {"0", "500"}}};
-  source.range_checksums = {{{0, 500, "10"}, {1, 500, "20"}},
-                            {{0, 100, "1"}, {1, 100, "2"}, {2, 100, "3"}, {3, 100, "4"},
-                             {4, 100, "5"}}};
+  source.range_checksums = {
+      {{0, 500, "10"}, {1, 500, "20"}},
+      {{0, 100, "1"}, {1, 100, "2"}, {2, 100, "3"}, {3, 100, "4"}, {4, 100, "5"}}};
   CannedTarget target;
   target.answers = {{{0, 499, "9"}, {1, 500, "20"}},
                     {{0, 100, "1"}, {1, 100, "2"}, {2, 99, "2"}, {3, 100, "4"}, {4, 100, "5"}}};
