@@ -38,7 +38,10 @@ std::string AnyNull(const std::vector<KeyColumn>& keys, Engine engine, bool null
   for (const auto& k : keys) {
     std::string ref = engine == Engine::kSnowflake ? sf::QuoteIdent(k.source.name)
                                                    : pg::QuoteIdent(k.target.name);
-    out += (out.empty() ? "" : null ? " OR " : " AND ") + ref + (null ? " IS NULL" : " IS NOT NULL");
+    out += (out.empty() ? ""
+            : null      ? " OR "
+                        : " AND ") +
+           ref + (null ? " IS NULL" : " IS NOT NULL");
   }
   return out;
 }
@@ -156,8 +159,9 @@ std::string KeyProblem(const KeyColumn& key) {
                ? ""
                : what + ": a timestamp_ntz needs a timestamp target column";
   }
-  return what + ": key ranges are compared over integer, decimal, text, date and timestamp_ntz "
-                "keys only";
+  return what +
+         ": key ranges are compared over integer, decimal, text, date and timestamp_ntz "
+         "keys only";
 }
 
 std::string KeyLiteral(const KeyColumn& key, const std::string& wire, Engine engine) {
@@ -244,8 +248,8 @@ std::vector<KeyRange> Split(const KeyRange& range, const std::vector<Key>& bound
 std::vector<RangeChecksum> PgChecksums::Checksums(const std::string& bucket,
                                                   const std::string& predicate) {
   std::string sql = "SELECT (" + bucket + ")::bigint, count(*), sum(" + row_hash_ +
-                    ")::text FROM " + table_ +
-                    (predicate.empty() ? "" : " WHERE " + predicate) + " GROUP BY 1 ORDER BY 1";
+                    ")::text FROM " + table_ + (predicate.empty() ? "" : " WHERE " + predicate) +
+                    " GROUP BY 1 ORDER BY 1";
   auto r = conn_.Exec(sql);
   std::vector<RangeChecksum> out;
   for (int i = 0; i < r.rows(); ++i) {
@@ -275,9 +279,8 @@ ChecksumOutcome CompareChecksums(SourceStatistics& source, const TableRef& table
         (source_rows + options.initial_ranges - 1) / std::max(1, options.initial_ranges));
     if (source_rows > every) {
       ++out.source_queries;
-      for (const auto& row : source.KeyBoundaries(table, names, AnyNull(keys, Engine::kSnowflake,
-                                                                        false),
-                                                  "", every)) {
+      for (const auto& row : source.KeyBoundaries(
+               table, names, AnyNull(keys, Engine::kSnowflake, false), "", every)) {
         if (row.size() != keys.size()) throw InternalError("a key boundary of the wrong width");
         bounds.push_back(Values(row, 0));
       }
@@ -347,8 +350,9 @@ ChecksumOutcome CompareChecksums(SourceStatistics& source, const TableRef& table
     ranges = std::move(next);
     differing = pass.Differing(ranges, false);
   }
-  std::stable_sort(out.differing.begin(), out.differing.end(),
-                   [](const KeyRange& a, const KeyRange& b) { return !a.null_keys && b.null_keys; });
+  std::stable_sort(
+      out.differing.begin(), out.differing.end(),
+      [](const KeyRange& a, const KeyRange& b) { return !a.null_keys && b.null_keys; });
   return out;
 }
 
