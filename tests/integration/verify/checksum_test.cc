@@ -256,6 +256,19 @@ TEST_F(ChecksumTest, NullKeysAreARangeOfTheirOwn) {
   EXPECT_THAT(v.samples, Contains("changed b=z: v"));
 }
 
+TEST_F(ChecksumTest, AKeyWithoutTheSameOrderInBothEnginesIsComparedRowByRow) {
+  sfemu_->Sql("CREATE OR REPLACE TABLE VSUM.S.FLOATKEY (F FLOAT, V VARCHAR)");
+  sfemu_->Sql("INSERT INTO VSUM.S.FLOATKEY VALUES (0.5, 'a'), (-1.25, 'b'), (1e300, 'c')");
+  auto c = Config("FLOATKEY", "floatkey", R"(, "uniqueness_columns": ["F"])");
+  ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, RunStatus::kCompleted);
+  conn_->Exec("UPDATE floatkey SET v = 'x' WHERE f = 0.5");
+  auto v = Verify(c, verify::Method::kChecksum);
+  EXPECT_EQ(v.method, "rows");
+  EXPECT_THAT(v.how, HasSubstr("not checksums (key column F (real"));
+  EXPECT_EQ(v.changed, 1);
+  EXPECT_THAT(v.samples, Contains("changed f=0.5: v"));
+}
+
 TEST_F(ChecksumTest, WithoutAKeyOneWholeTableChecksumThenRows) {
   auto c = Config("ITEMS", "items", "");
   ASSERT_EQ(exec::RunMigration(c, {}, deps_).status, RunStatus::kCompleted);
