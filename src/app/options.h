@@ -41,6 +41,9 @@ struct VerifyOptions {
   std::vector<std::string> tables;
   bool json = false;
   int max_rows = 20;
+  std::string method = "auto";  ///< auto, checksum or rows
+  int64_t checksum_threshold = 1000000;
+  int64_t leaf_rows = 4000;
 };
 
 }  // namespace sf2pg::app

@@ -145,7 +145,15 @@ int Migrate(const GlobalOptions& global, const MigrateOptions& options) {
 int Verify(const GlobalOptions& global, const VerifyOptions& options) {
   Context context = LoadContext(global, {.snowflake = true, .postgres = true});
   exec::MigrationDeps deps = MigrationDepsFor(context);
-  verify::VerifyOptions run{options.sources, options.tables, options.max_rows};
+  verify::VerifyOptions run;
+  run.sources = options.sources;
+  run.tables = options.tables;
+  run.max_rows_shown = options.max_rows;
+  if (!verify::ParseMethod(options.method, &run.method)) {
+    throw ConfigError("--method must be auto, checksum or rows, not " + options.method);
+  }
+  run.checksum_threshold = options.checksum_threshold;
+  run.checksum.leaf_rows = options.leaf_rows;
   auto verdicts = verify::VerifyTables(context.config, run, deps);
   bool all = true;
   nlohmann::json out = nlohmann::json::array();
@@ -162,6 +170,10 @@ int Verify(const GlobalOptions& global, const VerifyOptions& options) {
                      {"changed", v.changed},
                      {"samples", v.samples},
                      {"how", v.how},
+                     {"method", v.method},
+                     {"ranges", v.ranges},
+                     {"bisected", v.bisected},
+                     {"rows_fetched", v.rows_fetched},
                      {"error", v.error},
                      {"seconds", v.seconds}});
       continue;

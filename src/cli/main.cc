@@ -33,7 +33,7 @@ Examples:
   sf2pg migrate --resume-run-id 2f0c...       # resume that run
   sf2pg abandon 2f0c...                       # give up that run (never resumed again)
   sf2pg plan --tables DIMPATIENT              # strategy, chunks and their SQL, no data moved
-  sf2pg verify                                # row-by-row comparison of source and target
+  sf2pg verify                                # compare source and target (checksums, then rows)
   sf2pg status --json
   sf2pg lambda --event '{"action": "validate_config"}'   # one Lambda event, locally
 
@@ -151,7 +151,9 @@ int main(int argc, char** argv) {
 
   app::VerifyOptions verify;
   auto* check = app.add_subcommand(
-      "verify", "Compare source and target row by row; exit 0 only when identical");
+      "verify",
+      "Compare source and target by key-range checksums or row by row; exit 0 only when "
+      "identical");
   add_global(check);
   check->add_option("-s,--source", verify.sources, "Verify only this source (repeatable)");
   check->add_option("-t,--tables", verify.tables, "Verify only these tables (comma separated)")
@@ -159,6 +161,19 @@ int main(int argc, char** argv) {
   check->add_option("--max-rows", verify.max_rows, "Differing rows printed per table")
       ->check(kPositive);
   check->add_flag("--json", verify.json, "Print JSON instead of text");
+  check
+      ->add_option("--method", verify.method,
+                   "auto (checksums from --checksum-threshold source rows), checksum or rows")
+      ->check(CLI::IsMember({"auto", "checksum", "rows"}));
+  check
+      ->add_option("--checksum-threshold", verify.checksum_threshold,
+                   "Source rows from which --method auto compares checksums (default 1000000)")
+      ->check(CLI::NonNegativeNumber);
+  check
+      ->add_option("--leaf-rows", verify.leaf_rows,
+                   "Checksum method: ranges are cut down to this many rows, then compared row by "
+                   "row (default 4000)")
+      ->check(kPositive);
 
   auto* stat = app.add_subcommand("status", "Show recent runs, or one run's tables and failures");
   add_global(stat);

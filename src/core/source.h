@@ -34,6 +34,13 @@ struct ValueCounts {
   std::vector<Entry> values;
 };
 
+/// The row count and checksum of the rows of one key range (RangeChecksums).
+struct RangeChecksum {
+  int64_t bucket = 0;  ///< the value of the bucket expression
+  int64_t rows = 0;    ///< COUNT(*)
+  std::string sum;     ///< SUM of the row hash, as decimal digits ("0" for no rows)
+};
+
 /// A source table and the rows of it a load reads. `filter` and `floor` are Snowflake SQL
 /// predicates that a source applies as they are (a fake may ignore them).
 struct TableRef {
@@ -115,6 +122,14 @@ class SourceStatistics {
                                                        const std::string& predicate,
                                                        const std::string& partition,
                                                        int64_t every) = 0;
+  /// For the rows matching `predicate` ("" = all), grouped by `bucket` (an integer expression,
+  /// e.g. a CASE over key ranges): COUNT(*) and SUM(`row_hash`), where `row_hash` is a
+  /// non-negative integer expression (verify/canonical.h), ascending by bucket. Buckets without
+  /// rows are absent. Used by `sf2pg verify`'s checksum method; only the sums cross the network.
+  virtual std::vector<RangeChecksum> RangeChecksums(const TableRef& table,
+                                                    const std::string& bucket,
+                                                    const std::string& predicate,
+                                                    const std::string& row_hash) = 0;
 };
 
 class Source : public SourceStatistics {

@@ -1,5 +1,6 @@
 #include "snowflake/snowflake_source.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/error.h"
@@ -168,6 +169,64 @@ std::vector<std::vector<Cell>> SnowflakeSource::KeyBoundaries(const TableRef& ta
     }
   }
   return std::move(result.rows);
+}
+
+namespace {
+
+// A bucket number of a RangeChecksums result: an integer, possibly negative.
+int64_t BucketCell(const Cell& cell, const std::string& sql) {
+  int64_t value = 0;
+  const char* begin = cell ? cell->data() : nullptr;
+  const char* end = cell ? cell->data() + cell->size() : nullptr;
+  auto [stop, ec] = cell ? std::from_chars(begin, end, value) : std::from_chars_result{};
+  if (!cell || ec != std::errc() || stop != end) {
+    throw SnowflakeError("expected a bucket number from " + sql + ", got " +
+                             (cell ? "\"" + *cell + "\"" : std::string("NULL")),
+                         Retry::kNever);
+  }
+  return value;
+}
+
+// A SUM of row hashes: decimal digits, without sign or fraction.
+std::string SumCell(const Cell& cell, const std::string& sql) {
+  bool digits = cell && !cell->empty() && std::all_of(cell->begin(), cell->end(), [](char c) {
+                  return c >= '0' && c <= '9';
+                });
+  if (!digits) {
+    throw SnowflakeError("expected a sum of row hashes from " + sql + ", got " +
+                             (cell ? "\"" + *cell + "\"" : std::string("NULL")),
+                         Retry::kNever);
+  }
+  size_t first = cell->find_first_not_of('0');
+  return first == std::string::npos ? "0" : cell->substr(first);
+}
+
+}  // namespace
+
+std::vector<RangeChecksum> SnowflakeSource::RangeChecksums(const TableRef& table,
+                                                           const std::string& bucket,
+                                                           const std::string& predicate,
+                                                           const std::string& row_hash) {
+  std::string sql = RangeChecksumsSql(table, bucket, predicate, row_hash);
+  QueryResult result = Query(sql);
+  if (result.columns.size() != 3) {
+    throw SnowflakeError("expected three columns from " + sql, Retry::kNever);
+  }
+  std::vector<RangeChecksum> out;
+  for (const auto& row : result.rows) {
+    if (row.size() != 3) {
+      throw SnowflakeError("expected three values per row from " + sql, Retry::kNever);
+    }
+    RangeChecksum r{BucketCell(row[0], sql), CountCell(row[1], sql), SumCell(row[2], sql)};
+    if (!out.empty() && r.bucket <= out.back().bucket) {
+      throw SnowflakeError("bucket numbers out of order from " + sql, Retry::kNever);
+    }
+    if (r.rows == 0) {
+      throw SnowflakeError("an empty bucket from " + sql, Retry::kNever);
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 std::optional<std::string> SnowflakeSource::Max(const TableRef& table, const std::string& column) {

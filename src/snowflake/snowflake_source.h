@@ -44,6 +44,9 @@ class SnowflakeSource : public Source {
                                                const std::string& predicate,
                                                const std::string& partition,
                                                int64_t every) override;
+  std::vector<RangeChecksum> RangeChecksums(const TableRef& table, const std::string& bucket,
+                                            const std::string& predicate,
+                                            const std::string& row_hash) override;
   std::optional<std::string> Max(const TableRef& table, const std::string& column) override;
   std::string Explain(const ChunkRequest& request) const override;
 

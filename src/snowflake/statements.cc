@@ -63,6 +63,12 @@ std::string KeyBoundariesSql(const TableRef& table, const std::vector<std::strin
          std::to_string(every) + ") = 0 ORDER BY " + outer;
 }
 
+std::string RangeChecksumsSql(const TableRef& table, const std::string& bucket,
+                              const std::string& predicate, const std::string& row_hash) {
+  return "SELECT " + bucket + " AS \"B\", COUNT(*) AS \"N\", SUM(" + row_hash + ") AS \"H\"" +
+         From(table) + Where(table, predicate) + " GROUP BY 1 ORDER BY 1";
+}
+
 std::string ShowTablesSql(const std::string& database, const std::string& schema) {
   return "SHOW TABLES IN SCHEMA " + sf::QuoteIdent(database) + "." + sf::QuoteIdent(schema);
 }

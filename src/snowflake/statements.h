@@ -44,6 +44,11 @@ std::string KeyBoundariesSql(const TableRef& table, const std::vector<std::strin
                              const std::string& predicate, const std::string& partition,
                              int64_t every);
 
+/// SELECT bucket AS "B", COUNT(*) AS "N", SUM(row_hash) AS "H" FROM ... WHERE (filter) AND
+/// (floor) AND (predicate) GROUP BY 1 ORDER BY 1: the checksums of key ranges.
+std::string RangeChecksumsSql(const TableRef& table, const std::string& bucket,
+                              const std::string& predicate, const std::string& row_hash);
+
 /// SHOW TABLES IN SCHEMA "DB"."SCHEMA": the schema's tables with their row counts and sizes.
 std::string ShowTablesSql(const std::string& database, const std::string& schema);
 

@@ -12,6 +12,7 @@
 #include "plan/columns.h"
 #include "plan/planner.h"
 #include "postgres/target_table.h"
+#include "verify/canonical.h"
 
 namespace sf2pg::verify {
 
@@ -67,7 +68,7 @@ std::string SelectList(const std::string& alias, const std::vector<TargetColumn>
 // Loads the source's rows (as the target's types) into a temporary table; returns its name.
 // Rows that cannot be loaded count as missing in `v`.
 std::string Stage(Connection& conn, Source& source, const TableJob& job, int64_t* rows,
-                  TableVerdict* v, int max_shown) {
+                  TableVerdict* v, int max_shown, const std::string& predicate = "") {
   std::string stage =
       "sf2pg_verify_" + config::Md5Hex(job.target_schema + "." + job.target_table).substr(0, 16);
   std::string cols;
@@ -80,8 +81,10 @@ std::string Stage(Connection& conn, Source& source, const TableJob& job, int64_t
   frame.Header();
   conn.CopyPut(frame.view());
   StageSink sink(conn, max_shown);
-  // Every row within the filter and floor, in no particular order.
-  ChunkRequest request = plan::ChunkRead(job.plan_input, job.source_columns, "", plan::ChunkSpec{});
+  // Every row within the filter and floor (and `predicate`), in no particular order.
+  plan::ChunkSpec spec;
+  spec.predicate = predicate;
+  ChunkRequest request = plan::ChunkRead(job.plan_input, job.source_columns, "", spec);
   request.targets = job.targets;
   request.key_columns = job.key_columns;
   request.description = job.Name() + " (verify)";
@@ -97,16 +100,31 @@ std::string Stage(Connection& conn, Source& source, const TableJob& job, int64_t
   conn.CopyPut(frame.view());
   *rows = conn.CopyEnd() + sink.rejected();
   v->missing += sink.rejected();
-  v->samples = sink.samples();
+  v->rows_fetched += *rows;
+  for (const auto& sample : sink.samples()) {
+    if (static_cast<int>(v->samples.size()) < max_shown) v->samples.push_back(sample);
+  }
   return stage;
 }
 
+// How CompareByKey restricts and matches rows.
+struct ByKey {
+  std::string target_where;   ///< PostgreSQL predicate over the target; "" = every row
+  bool null_safe = false;     ///< NULL key columns match NULL ones
+  bool changes_only = false;  ///< count only rows present on both sides that differ
+};
+
 void CompareByKey(Connection& conn, const TableJob& job, const std::string& stage, int max_shown,
-                  TableVerdict* v) {
+                  TableVerdict* v, const ByKey& by = {}) {
   std::string on, key_text, differs, changed_cols;
   for (const auto& k : job.upsert_keys) {
     std::string q = pg::QuoteIdent(k);
-    on += (on.empty() ? "" : " AND ") + ("s." + q + " = t." + q);
+    // NULL-safe matching stays an equality (a FULL JOIN needs one): of NULL-ness, and of the
+    // text of the value, which is the same for equal values of one type.
+    on += (on.empty() ? "" : " AND ") +
+          (by.null_safe ? "(s." + q + " IS NULL) = (t." + q + " IS NULL) AND COALESCE(s." + q +
+                              "::text, '') = COALESCE(t." + q + "::text, '')"
+                        : "s." + q + " = t." + q);
     key_text += (key_text.empty() ? "" : ", ") +
                 (pg::QuoteLiteral(k + "=") + " || COALESCE(s." + q + ", t." + q + ")::text");
   }
@@ -127,10 +145,10 @@ void CompareByKey(Connection& conn, const TableJob& job, const std::string& stag
       pg::QuoteIdent(stage) +
       ") s FULL JOIN "
       "(SELECT *, true AS __t FROM " +
-      target + ") t ON " + on +
-      " WHERE s.__s IS NULL OR t.__t IS "
-      "NULL" +
-      differs + ") d ORDER BY rn, kind LIMIT " + std::to_string(std::max(max_shown, 3));
+      target + (by.target_where.empty() ? "" : " WHERE " + by.target_where) + ") t ON " + on +
+      (by.changes_only ? " WHERE s.__s AND t.__t AND (FALSE" + differs + ")"
+                       : " WHERE s.__s IS NULL OR t.__t IS NULL" + differs) +
+      ") d ORDER BY rn, kind LIMIT " + std::to_string(std::max(max_shown, 3));
   auto r = conn.Exec(sql);
   // Rows are interleaved by kind, so the first of each kind (rn = 1) is in the result and its
   // window count is the kind's total; it is counted from that row only.
@@ -169,8 +187,186 @@ void CompareAsMultisets(Connection& conn, const TableJob& job, const std::string
   diff(t, s, "extra", &v->extra);
 }
 
+std::string KeyList(const std::vector<std::string>& keys) {
+  std::string out;
+  for (const auto& k : keys) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+// The rows method: every source row staged, then compared with the whole target.
+void VerifyRows(Connection& conn, Source& source, const TableJob& job, int max_shown,
+                TableVerdict* v) {
+  v->method = "rows";
+  std::string stage = Stage(conn, source, job, &v->source_rows, v, max_shown);
+  v->target_rows =
+      conn.Exec("SELECT count(*) FROM " + postgres::Qualified(job.target_schema, job.target_table))
+          .GetInt(0, 0);
+  if (!job.upsert_keys.empty()) {
+    v->how += "rows matched on (" + KeyList(job.upsert_keys) +
+              "), every column compared as a PostgreSQL value";
+    CompareByKey(conn, job, stage, max_shown, v);
+  } else {
+    v->how += "no uniqueness_columns: rows compared as multisets of whole rows";
+    CompareAsMultisets(conn, job, stage, max_shown, v);
+  }
+}
+
+// `job` reduced to `columns` (positions in its load order), for staging fewer columns.
+TableJob Only(const TableJob& job, const std::vector<size_t>& columns) {
+  TableJob out = job;
+  out.source_columns.clear();
+  out.target_columns.clear();
+  out.targets.clear();
+  out.key_columns.clear();
+  for (size_t i : columns) {
+    if (std::find(job.key_columns.begin(), job.key_columns.end(), static_cast<int>(i)) !=
+        job.key_columns.end()) {
+      out.key_columns.push_back(static_cast<int>(out.source_columns.size()));
+    }
+    out.source_columns.push_back(job.source_columns[i]);
+    out.target_columns.push_back(job.target_columns[i]);
+    out.targets.push_back(job.targets[i]);
+  }
+  return out;
+}
+
+// The checksum method. False (with `why` set, `v` untouched) when the table cannot be
+// compared this way; the caller then compares it row by row.
+bool VerifyChecksums(Connection& conn, Source& source, const TableJob& job,
+                     const std::vector<SourceColumn>& source_columns, const VerifyOptions& options,
+                     int64_t source_count, TableVerdict* v, std::string* why) {
+  int max_shown = options.max_rows_shown;
+  // Each column's canonical text; columns without one are compared row by row.
+  std::vector<CanonicalColumn> canonical;
+  std::vector<size_t> row_by_row;
+  std::string row_by_row_text;
+  for (size_t i = 0; i < job.targets.size(); ++i) {
+    const SourceColumn* sc = plan::FindSource(source_columns, job.source_columns[i]);
+    if (sc == nullptr) {
+      *why = "source column " + job.source_columns[i] + " not found";
+      return false;
+    }
+    canonical.push_back(Canonical(*sc, job.targets[i]));
+    if (!canonical.back().row_by_row.empty()) {
+      row_by_row.push_back(i);
+      row_by_row_text += (row_by_row_text.empty() ? "" : "; ") + job.targets[i].name + " (" +
+                         canonical.back().row_by_row + ")";
+    }
+  }
+  // The key on both sides.
+  std::vector<KeyColumn> keys;
+  std::vector<size_t> key_positions;
+  if (!job.upsert_keys.empty()) {
+    for (const auto& u : job.plan_input.uniqueness) {
+      auto it = std::find(job.source_columns.begin(), job.source_columns.end(), u.name);
+      if (it == job.source_columns.end()) {
+        *why = "key column " + u.name + " is not loaded";
+        return false;
+      }
+      size_t i = static_cast<size_t>(it - job.source_columns.begin());
+      keys.push_back({u, job.targets[i]});
+      key_positions.push_back(i);
+      std::string problem = KeyProblem(keys.back());
+      if (!problem.empty()) {
+        *why = problem;
+        return false;
+      }
+    }
+  }
+  if (keys.empty() && !row_by_row.empty()) {
+    *why = "no uniqueness_columns to compare the columns without a canonical text by: " +
+           row_by_row_text;
+    return false;
+  }
+  TableRef ref = job.plan_input.table;
+  std::string target = postgres::Qualified(job.target_schema, job.target_table);
+  PgChecksums target_sums(conn, target, PostgresRowHash(canonical));
+  ChecksumOutcome o = CompareChecksums(source, ref, keys, SnowflakeRowHash(canonical), target_sums,
+                                       source_count, options.checksum);
+  if (keys.empty() && !o.differing.empty()) {
+    *why = "the whole-table checksums differ (" + std::to_string(o.source_rows) + " source rows, " +
+           std::to_string(o.target_rows) +
+           " target rows) and without uniqueness_columns there are no key ranges to narrow them";
+    return false;
+  }
+  v->method = "checksum";
+  v->source_rows = o.source_rows;
+  v->target_rows = o.target_rows;
+  v->ranges = o.ranges;
+  v->bisected = o.bisected;
+
+  // The differing ranges, row by row, in batches of ranges.
+  int64_t found_before = v->missing + v->extra + v->changed;
+  constexpr size_t kBatch = 100;
+  for (size_t from = 0; from < o.differing.size(); from += kBatch) {
+    std::vector<KeyRange> batch(o.differing.begin() + static_cast<std::ptrdiff_t>(from),
+                                o.differing.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                          o.differing.size(), from + kBatch)));
+    // The NULL key range is last and alone: its keys match with IS NOT DISTINCT FROM.
+    std::vector<KeyRange> nulls;
+    if (batch.back().null_keys) {
+      nulls.push_back(batch.back());
+      batch.pop_back();
+    }
+    for (const auto* part : {&batch, &nulls}) {
+      if (part->empty()) continue;
+      int64_t fetched = 0;
+      std::string stage = Stage(conn, source, job, &fetched, v, max_shown,
+                                AnyRange(*part, keys, Engine::kSnowflake));
+      ByKey by;
+      by.target_where = AnyRange(*part, keys, Engine::kPostgres);
+      by.null_safe = part == &nulls;
+      CompareByKey(conn, job, stage, max_shown, v, by);
+    }
+  }
+  bool unexplained = !o.differing.empty() && v->missing + v->extra + v->changed == found_before;
+
+  // Columns without a canonical text: the key and those columns of every row outside the
+  // ranges already compared whole.
+  if (!row_by_row.empty()) {
+    std::vector<size_t> columns = key_positions;
+    columns.insert(columns.end(), row_by_row.begin(), row_by_row.end());
+    TableJob narrow = Only(job, columns);
+    std::string sf_outside, pg_outside;
+    if (!o.differing.empty()) {
+      sf_outside = "NOT COALESCE(" + AnyRange(o.differing, keys, Engine::kSnowflake) + ", FALSE)";
+      pg_outside = "NOT COALESCE(" + AnyRange(o.differing, keys, Engine::kPostgres) + ", FALSE)";
+    }
+    int64_t fetched = 0;
+    std::string stage = Stage(conn, source, narrow, &fetched, v, max_shown, sf_outside);
+    ByKey by;
+    by.target_where = pg_outside;
+    by.changes_only = true;  // missing and extra rows changed the checksums already
+    CompareByKey(conn, narrow, stage, max_shown, v, by);
+  }
+
+  std::string keys_text = KeyList(job.upsert_keys);
+  v->how = keys.empty()
+               ? "checksum of the whole table (no uniqueness_columns): equal"
+               : "checksum: " + std::to_string(o.ranges) + " key ranges of (" + keys_text +
+                     ") compared, " + std::to_string(o.bisected) + " cut into subranges, " +
+                     std::to_string(o.differing.size()) + " compared row by row";
+  v->how += "; " + std::to_string(v->rows_fetched) + " source rows fetched; " +
+            std::to_string(o.source_queries) + " source and " + std::to_string(o.target_queries) +
+            " target aggregate statements";
+  if (!o.note.empty()) v->how += "; " + o.note;
+  if (!row_by_row.empty()) v->how += "; compared row by row: " + row_by_row_text;
+  if (unexplained) {
+    std::string warning =
+        "the checksums of " + std::to_string(o.differing.size()) +
+        " key ranges differed but their rows compare equal: the source changed during verify, "
+        "or a column's canonical text differs between the engines";
+    v->how += "; WARNING: " + warning;
+    log::Warn("verify: checksums differ where rows do not",
+              {{"table", v->table}, {"detail", warning}});
+  }
+  return true;
+}
+
 TableVerdict VerifyOne(const config::SourceConfig& s, const config::TableConfig& t,
-                       exec::MigrationDeps& deps, const std::string& status_db, int max_shown) {
+                       exec::MigrationDeps& deps, const std::string& status_db,
+                       const VerifyOptions& options) {
+  int max_shown = options.max_rows_shown;
   TableVerdict v;
   v.table = s.source_sf_database + "." + s.source_sf_schema + "." + t.source;
   v.target = s.target_pg_database + "." + s.target_pg_schema + "." + t.target;
@@ -188,19 +384,20 @@ TableVerdict VerifyOne(const config::SourceConfig& s, const config::TableConfig&
       return v;
     }
     postgres::Transaction tx(conn);  // the temporary table lives and dies with it
-    std::string stage = Stage(conn, *source, job, &v.source_rows, &v, max_shown);
-    v.target_rows = conn.Exec("SELECT count(*) FROM " +
-                              postgres::Qualified(job.target_schema, job.target_table))
-                        .GetInt(0, 0);
-    if (!job.upsert_keys.empty()) {
-      std::string keys;
-      for (const auto& k : job.upsert_keys) keys += (keys.empty() ? "" : ", ") + k;
-      v.how = "rows matched on (" + keys + "), every column compared as a PostgreSQL value";
-      CompareByKey(conn, job, stage, max_shown, &v);
-    } else {
-      v.how = "no uniqueness_columns: rows compared as multisets of whole rows";
-      CompareAsMultisets(conn, job, stage, max_shown, &v);
+    bool done = false;
+    if (options.method != Method::kRows) {
+      int64_t count = source->Count(job.plan_input.table);
+      std::string why;
+      if (options.method == Method::kAuto && count < options.checksum_threshold) {
+        v.how = "rows (" + std::to_string(count) +
+                " source rows, below the checksum threshold of " +
+                std::to_string(options.checksum_threshold) + "): ";
+      } else {
+        done = VerifyChecksums(conn, *source, job, source_columns, options, count, &v, &why);
+        if (!done) v.how = "rows, not checksums (" + why + "): ";
+      }
     }
+    if (!done) VerifyRows(conn, *source, job, max_shown, &v);
   } catch (const Error& e) {
     v.error = Redactor::Redact(e.what());
   }
@@ -210,13 +407,25 @@ TableVerdict VerifyOne(const config::SourceConfig& s, const config::TableConfig&
 
 }  // namespace
 
+bool ParseMethod(const std::string& text, Method* method) {
+  if (text == "auto")
+    *method = Method::kAuto;
+  else if (text == "checksum")
+    *method = Method::kChecksum;
+  else if (text == "rows")
+    *method = Method::kRows;
+  else
+    return false;
+  return true;
+}
+
 std::vector<TableVerdict> VerifyTables(const config::Config& config, const VerifyOptions& options,
                                        exec::MigrationDeps& deps) {
   std::vector<std::string> names;
   exec::Selection selection = exec::SelectTables(config, options.sources, options.tables, &names);
   std::vector<TableVerdict> out;
   for (const auto& [s, t] : selection) {
-    out.push_back(VerifyOne(*s, *t, deps, config.StatusDatabase(), options.max_rows_shown));
+    out.push_back(VerifyOne(*s, *t, deps, config.StatusDatabase(), options));
     const auto& v = out.back();
     log::Info("verified table", {{"table", v.table},
                                  {"identical", v.identical()},
@@ -225,6 +434,8 @@ std::vector<TableVerdict> VerifyTables(const config::Config& config, const Verif
                                  {"missing", v.missing},
                                  {"extra", v.extra},
                                  {"changed", v.changed},
+                                 {"method", v.method},
+                                 {"rows_fetched", v.rows_fetched},
                                  {"seconds", v.seconds}});
   }
   return out;

@@ -77,6 +77,10 @@ class FakeSource : public Source {
                                                int64_t) override {
     throw NoStatistics();
   }
+  std::vector<RangeChecksum> RangeChecksums(const TableRef&, const std::string&, const std::string&,
+                                            const std::string&) override {
+    throw NoStatistics();
+  }
   std::string Explain(const ChunkRequest& request) const override {
     return "FakeSource rows from " + std::to_string(request.offset) +
            (request.limit >= 0 ? ", at most " + std::to_string(request.limit) : "");

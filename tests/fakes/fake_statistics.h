@@ -27,17 +27,20 @@ class FakeStatistics : public SourceStatistics {
   /// repeats).
   std::vector<ValueCounts> value_counts;
   std::vector<Keys> boundaries;
+  /// RangeChecksums(): the n-th call gets the n-th answer (the last one repeats).
+  std::vector<std::vector<RangeChecksum>> range_checksums;
 
   /// One call, with its arguments.
   struct Call {
-    std::string op;  ///< Count, CountWhere, Stats, CountByValue, KeyBoundaries
+    std::string op;  ///< Count, CountWhere, Stats, CountByValue, KeyBoundaries, RangeChecksums
     TableRef table;
-    std::string column;             ///< Stats: the column; CountByValue: the expression
-    std::string predicate;          ///< CountWhere, CountByValue, KeyBoundaries
-    bool min_max = false;           ///< Stats
+    std::string column;     ///< Stats: the column; CountByValue, RangeChecksums: the expression
+    std::string predicate;  ///< CountWhere, CountByValue, KeyBoundaries, RangeChecksums
+    bool min_max = false;   ///< Stats
     std::vector<std::string> keys;  ///< KeyBoundaries
     std::string partition;          ///< KeyBoundaries
     int64_t every = 0;              ///< KeyBoundaries
+    std::string row_hash;           ///< RangeChecksums
   };
   std::vector<Call> calls;
 
@@ -51,15 +54,15 @@ class FakeStatistics : public SourceStatistics {
   }
 
   int64_t Count(const TableRef& table) override {
-    calls.push_back({"Count", table, "", "", false, {}, "", 0});
+    calls.push_back({"Count", table, "", "", false, {}, "", 0, ""});
     return Answer(count, "Count");
   }
   int64_t CountWhere(const TableRef& table, const std::string& predicate) override {
-    calls.push_back({"CountWhere", table, "", predicate, false, {}, "", 0});
+    calls.push_back({"CountWhere", table, "", predicate, false, {}, "", 0, ""});
     return Answer(count_where, "CountWhere");
   }
   ColumnStats Stats(const TableRef& table, const std::string& column, bool min_max) override {
-    calls.push_back({"Stats", table, column, "", min_max, {}, "", 0});
+    calls.push_back({"Stats", table, column, "", min_max, {}, "", 0, ""});
     auto it = stats.find(column);
     if (it == stats.end()) throw std::runtime_error("FakeStatistics: no Stats for " + column);
     ColumnStats s = it->second;
@@ -68,14 +71,26 @@ class FakeStatistics : public SourceStatistics {
   }
   ValueCounts CountByValue(const TableRef& table, const std::string& expression,
                            const std::string& predicate) override {
-    calls.push_back({"CountByValue", table, expression, predicate, false, {}, "", 0});
+    calls.push_back({"CountByValue", table, expression, predicate, false, {}, "", 0, ""});
     return Nth(value_counts, "CountByValue");
   }
   Keys KeyBoundaries(const TableRef& table, const std::vector<std::string>& keys,
                      const std::string& predicate, const std::string& partition,
                      int64_t every) override {
-    calls.push_back({"KeyBoundaries", table, "", predicate, false, keys, partition, every});
+    calls.push_back({"KeyBoundaries", table, "", predicate, false, keys, partition, every, ""});
     return Nth(boundaries, "KeyBoundaries");
+  }
+  std::vector<RangeChecksum> RangeChecksums(const TableRef& table, const std::string& bucket,
+                                            const std::string& predicate,
+                                            const std::string& row_hash) override {
+    Call call;
+    call.op = "RangeChecksums";
+    call.table = table;
+    call.column = bucket;
+    call.predicate = predicate;
+    call.row_hash = row_hash;
+    calls.push_back(call);
+    return Nth(range_checksums, "RangeChecksums");
   }
 
  private:

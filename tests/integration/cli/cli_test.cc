@@ -113,6 +113,8 @@ TEST_F(CliTest, MistakesANewUserMakesGetClearWords) {
       {{"migrate", "--resume-max-age", "abc"},
        "--resume-max-age: expected a number greater than 0, not 'abc'"},
       {{"migrate", "--deadline", "0"}, "--deadline: expected a number greater than 0, not '0'"},
+      {{"verify", "--method", "fast"}, "--method: fast not in {auto,checksum,rows}"},
+      {{"verify", "--leaf-rows", "0"}, "--leaf-rows: expected a number greater than 0, not '0'"},
   };
   for (const auto& c : cases) {
     auto r = Run(c.args, Env());

@@ -1,4 +1,5 @@
-// sf2pg verify against a real PostgreSQL, with FakeSource as the source.
+// sf2pg verify's rows method against a real PostgreSQL, with FakeSource as the source (which
+// computes no checksums: checksum_test.cc runs the checksum method against sfemu).
 #include "verify/verify.h"
 
 #include <gmock/gmock.h>
@@ -43,7 +44,9 @@ class VerifyTest : public ::testing::Test {
   }
 
   verify::TableVerdict Verify(const config::Config& c) {
-    auto v = verify::VerifyTables(c, {}, deps_);
+    verify::VerifyOptions options;
+    options.method = verify::Method::kRows;
+    auto v = verify::VerifyTables(c, options, deps_);
     EXPECT_EQ(v.size(), 1u);
     return v.at(0);
   }
@@ -87,6 +90,7 @@ TEST_F(VerifyTest, CountsEachKindOfDifferenceExactly) {
   conn_->Exec("UPDATE items SET name = 'tampered' WHERE id IN (101, 202, 303)");
   for (int shown : {2, 20, 100}) {
     verify::VerifyOptions options;
+    options.method = verify::Method::kRows;
     options.max_rows_shown = shown;
     auto v = verify::VerifyTables(c, options, deps_);
     ASSERT_EQ(v.size(), 1u);

@@ -147,5 +147,16 @@ TEST(Statements, CatalogReadsQuoteEveryName) {
             "SHOW PRIMARY KEYS IN TABLE \"DB\".\"S\".\"select\"");
 }
 
+TEST(Statements, RangeChecksumsGroupsCountsAndSumsByBucketWithinTheFilter) {
+  TableRef t = {"DB", "S", "T", "\"X\" = 1", ""};
+  EXPECT_EQ(RangeChecksumsSql(t, "CASE WHEN \"ID\" <= 5 THEN 0 ELSE 1 END", "\"ID\" > 0", "H(1)"),
+            "SELECT CASE WHEN \"ID\" <= 5 THEN 0 ELSE 1 END AS \"B\", COUNT(*) AS \"N\", "
+            "SUM(H(1)) AS \"H\" FROM \"DB\".\"S\".\"T\" WHERE (\"X\" = 1) AND (\"ID\" > 0) "
+            "GROUP BY 1 ORDER BY 1");
+  EXPECT_EQ(RangeChecksumsSql(Table(), "0", "", "H(1)"),
+            "SELECT 0 AS \"B\", COUNT(*) AS \"N\", SUM(H(1)) AS \"H\" FROM \"DB\".\"S\".\"T\" "
+            "GROUP BY 1 ORDER BY 1");
+}
+
 }  // namespace
 }  // namespace sf2pg::snowflake
