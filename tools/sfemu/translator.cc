@@ -125,7 +125,7 @@ std::string ToVarcharSql(const Typed& v) {
     case SfKind::kReal:
       return "sfemu_catalog.float_text(" + x + ")";
     case SfKind::kBoolean:
-      return "(CASE WHEN " + x + " THEN 'true' ELSE 'false' END)";
+      return "(CASE WHEN " + x + " THEN 'true' WHEN NOT " + x + " THEN 'false' END)";
     case SfKind::kDate:
       return "to_char(" + x + ", 'YYYY-MM-DD')";
     case SfKind::kTime:
@@ -1041,7 +1041,7 @@ Typed Translator::Convert(const Typed& v, const SfType& t) {
       if (v.type.IsSemiStructured()) return result(x);
       if (from == SfKind::kText) return result("(to_jsonb(" + x + "))::text");
       if (from == SfKind::kBoolean)
-        return result("(CASE WHEN " + x + " THEN 'true' ELSE 'false' END)");
+        return result("(CASE WHEN " + x + " THEN 'true' WHEN NOT " + x + " THEN 'false' END)");
       return unsupported();
     case SfKind::kObject:
     case SfKind::kArray:
