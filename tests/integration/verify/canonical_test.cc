@@ -3,6 +3,8 @@
 // by sf2pg, and then each row's canonical text and hash are computed by Snowflake SQL (through
 // sfemu's SQL API) and by PostgreSQL SQL in the target: they must be equal row by row, and so
 // must the per-table COUNT and SUM of the hashes. SF2PG_CANON_SEED replays other random values.
+#include "verify/canonical.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -21,7 +23,6 @@
 #include "integration/type_cases.h"
 #include "postgres/connection.h"
 #include "snowflake/type_mapping.h"
-#include "verify/canonical.h"
 
 namespace sf2pg::testing {
 namespace {
@@ -86,7 +87,8 @@ class RandomValues {
   }
   std::string Sign() { return Uniform(0, 1) ? "-" : ""; }
   std::string Integer(int max_digits) {
-    std::string s = std::to_string(Uniform(1, 9)) + Digits(static_cast<int>(Uniform(0, max_digits - 1)));
+    std::string s =
+        std::to_string(Uniform(1, 9)) + Digits(static_cast<int>(Uniform(0, max_digits - 1)));
     return Uniform(0, 3) == 0 ? "0" : s;
   }
   // Nanoseconds: a third of them ties (digits 7-9 are 500), a third below a microsecond.
@@ -102,9 +104,9 @@ class RandomValues {
   }
   std::string Timestamp(bool with_offset) {
     // A day away from Snowflake's limits, so that the wall clock at any offset is inside.
-    sfwire::Seconds value{Uniform(sfwire::kMinSnowflakeSeconds + 86400,
-                                  sfwire::kEndSnowflakeSeconds - 86401),
-                          Nanos()};
+    sfwire::Seconds value{
+        Uniform(sfwire::kMinSnowflakeSeconds + 86400, sfwire::kEndSnowflakeSeconds - 86401),
+        Nanos()};
     if (Uniform(0, 2) == 0) value.seconds = Uniform(-86400 * 3650, 86400 * 3650);  // near 1970
     int offset = with_offset ? static_cast<int>(Uniform(-14 * 60, 14 * 60)) : 0;
     char text[sfwire::kMaxFormatted];
@@ -119,10 +121,12 @@ class RandomValues {
     if (sf_type == "NUMBER(38,37)") return Sign() + Digits(1) + "." + Digits(37);
     if (sf_type == "BOOLEAN") return Uniform(0, 1) ? "true" : "false";
     if (sf_type == "VARCHAR") {
-      static const std::vector<std::string> kPieces = {
-          "a", "Z", " ", "'", "\"", "\\", "\n", "\r\n", "\t", "é", "日本", "😀", "V3:", "N", "%", "_"};
+      static const std::vector<std::string> kPieces = {"a",   "Z",    " ",  "'", "\"",   "\\",
+                                                       "\n",  "\r\n", "\t", "é", "日本", "😀",
+                                                       "V3:", "N",    "%",  "_"};
       std::string s;
-      for (int64_t i = Uniform(0, 6); i > 0; --i) s += kPieces[static_cast<size_t>(Uniform(0, static_cast<int64_t>(kPieces.size()) - 1))];
+      for (int64_t i = Uniform(0, 6); i > 0; --i)
+        s += kPieces[static_cast<size_t>(Uniform(0, static_cast<int64_t>(kPieces.size()) - 1))];
       return s;
     }
     if (sf_type == "BINARY") {
@@ -132,14 +136,15 @@ class RandomValues {
       return s;
     }
     if (sf_type == "DATE") {
-      int64_t days = Uniform(sfwire::DaysFromCivil({1, 1, 1}), sfwire::DaysFromCivil({9999, 12, 31}));
+      int64_t days =
+          Uniform(sfwire::DaysFromCivil({1, 1, 1}), sfwire::DaysFromCivil({9999, 12, 31}));
       char text[sfwire::kMaxFormatted];
       return std::string(text, sfwire::FormatDate(days, sfwire::Style::kSnowflake, text));
     }
     if (sf_type == "TIME(9)") {
       char text[sfwire::kMaxFormatted];
-      return std::string(text, sfwire::FormatTime(Uniform(0, 86399), Nanos(),
-                                                  sfwire::Fraction::kNine, text));
+      return std::string(
+          text, sfwire::FormatTime(Uniform(0, 86399), Nanos(), sfwire::Fraction::kNine, text));
     }
     if (sf_type == "TIMESTAMP_NTZ(9)") return Timestamp(false);
     if (sf_type == "TIMESTAMP_LTZ(9)" || sf_type == "TIMESTAMP_TZ(9)") return Timestamp(true);
@@ -190,7 +195,8 @@ class CanonicalTest : public ::testing::Test {
       for (const auto& v : random.For(type)) {
         ++random_id;
         std::string sql = v ? "CAST(" + sf::QuoteLiteral(*v) + " AS " + type + ")" : "NULL";
-        values += (values.empty() ? "" : ", ") + ("(" + std::to_string(random_id) + ", " + sql + ")");
+        values +=
+            (values.empty() ? "" : ", ") + ("(" + std::to_string(random_id) + ", " + sql + ")");
         t.inputs[random_id] = "random " + (v ? sf::QuoteLiteral(*v) : "NULL");
       }
       if (!values.empty()) {
@@ -242,16 +248,50 @@ class CanonicalTest : public ::testing::Test {
     return "public." + Lower(TypeCaseTable(type));
   }
 
-  // COUNT(*) and SUM of the row hashes, in each engine.
-  static std::pair<std::string, std::string> Sums(const std::string& type, const Table& t) {
-    auto columns = Columns(t);
-    auto sf = sfemu_->Sql("SELECT COUNT(*), SUM(" + verify::SnowflakeRowHash(columns) +
-                          ") FROM " + SfTable(type));
-    postgres::Connection conn(TestPg::Params("canonical_target"));
+  // COUNT(*) and SUM of the row hashes of `columns`, in each engine.
+  static std::pair<std::string, std::string> Sums(
+      const std::string& type, const std::vector<verify::CanonicalColumn>& columns,
+      const std::string& database = "canonical_target") {
+    auto sf = sfemu_->Sql("SELECT COUNT(*), SUM(" + verify::SnowflakeRowHash(columns) + ") FROM " +
+                          SfTable(type));
+    postgres::Connection conn(TestPg::Params(database));
     auto pg = conn.Exec("SELECT count(*), sum(" + verify::PostgresRowHash(columns) + ") FROM " +
                         PgTable(type));
     return {sf.at(0).at(0) + " " + sf.at(0).at(1),
             std::string(pg.Get(0, 0)) + " " + std::string(pg.Get(0, 1))};
+  }
+
+  // Each row's canonical texts and hash in both engines, then the sums; the number of rows
+  // compared.
+  static int ExpectSameInBothEngines(const std::string& type, const Table& t,
+                                     const std::vector<verify::CanonicalColumn>& columns,
+                                     const std::string& database) {
+    std::string sf_select = "SELECT ID", pg_select = "SELECT id";
+    for (const auto& c : columns) {
+      if (!c.row_by_row.empty()) continue;
+      sf_select += ", " + c.snowflake;
+      pg_select += ", " + c.postgres;
+    }
+    auto sf = sfemu_->Sql(sf_select + ", " + verify::SnowflakeRowHash(columns) + " FROM " +
+                          SfTable(type) + " ORDER BY ID");
+    postgres::Connection conn(TestPg::Params(database));
+    auto pg = conn.Exec(pg_select + ", " + verify::PostgresRowHash(columns) + " FROM " +
+                        PgTable(type) + " ORDER BY id");
+    EXPECT_EQ(sf.size(), t.inputs.size());
+    EXPECT_EQ(pg.rows(), static_cast<int>(sf.size()));
+    if (pg.rows() != static_cast<int>(sf.size())) return 0;
+    for (int i = 0; i < pg.rows(); ++i) {
+      const auto& row = sf[static_cast<size_t>(i)];
+      int id = std::stoi(row[0]);
+      EXPECT_EQ(std::string(pg.Get(i, 0)), row[0]);
+      for (size_t k = 1; k < row.size(); ++k) {
+        EXPECT_EQ(row[k], pg.GetOptional(i, static_cast<int>(k)).value_or("NULL"))
+            << t.inputs.at(id) << " (column " << k << ")";
+      }
+    }
+    auto [sf_sum, pg_sum] = Sums(type, columns, database);
+    EXPECT_EQ(sf_sum, pg_sum);
+    return pg.rows();
   }
 
   static std::string* dir_;
@@ -265,33 +305,85 @@ SfemuServer* CanonicalTest::sfemu_ = nullptr;
 
 TEST_F(CanonicalTest, EveryRowHasTheSameTextAndHashInBothEnginesAndTheSumsAgree) {
   SCOPED_TRACE("SF2PG_CANON_SEED=" + std::to_string(Seed()));
-  postgres::Connection conn(TestPg::Params("canonical_target"));
   int exact_rows = 0;
   for (const auto& [type, t] : *tables_) {
     SCOPED_TRACE(type);
     auto columns = Columns(t);
     if (!columns[1].row_by_row.empty()) continue;  // RowByRowTypesSayWhy
-    auto sf = sfemu_->Sql("SELECT ID, " + columns[1].snowflake + ", " +
-                          verify::SnowflakeRowHash(columns) + " FROM " + SfTable(type) +
-                          " ORDER BY ID");
-    auto pg = conn.Exec("SELECT id, " + columns[1].postgres + ", " +
-                        verify::PostgresRowHash(columns) + " FROM " + PgTable(type) +
-                        " ORDER BY id");
-    ASSERT_EQ(sf.size(), t.inputs.size());
-    ASSERT_EQ(pg.rows(), static_cast<int>(sf.size()));
-    for (int i = 0; i < pg.rows(); ++i) {
-      const auto& row = sf[static_cast<size_t>(i)];
-      int id = std::stoi(row[0]);
-      ASSERT_EQ(std::string(pg.Get(i, 0)), row[0]);
-      std::string pg_text = pg.GetOptional(i, 1).value_or("NULL");
-      EXPECT_EQ(row[1], pg_text) << t.inputs.at(id);
-      EXPECT_EQ(row[2], std::string(pg.Get(i, 2))) << t.inputs.at(id);
-      ++exact_rows;
-    }
-    auto [sf_sum, pg_sum] = Sums(type, t);
-    EXPECT_EQ(sf_sum, pg_sum);
+    exact_rows += ExpectSameInBothEngines(type, t, columns, "canonical_target");
   }
   EXPECT_GT(exact_rows, 300);
+}
+
+// Target types other than those sf2pg creates, into a target created beforehand: numbers as
+// double precision, text and another scale, text as uuid, dates and
+// timestamps as timestamptz, every date and time type as text, and keep_tz_offset's companion
+// column.
+TEST_F(CanonicalTest, OtherTargetTypesSf2pgLoadsHaveTheSameTextToo) {
+  struct Alternative {
+    std::string sf_type;
+    std::string pg_sql;
+    PgType type;
+  };
+  const std::vector<Alternative> alternatives = {
+      {"NUMBER(10,2)", "double precision", PgType::kFloat8},
+      {"NUMBER(38,0)", "text", PgType::kText},
+      {"NUMBER(9,0)", "numeric(12,3)", PgType::kNumeric},
+      {"VARCHAR(36)", "uuid", PgType::kUuid},
+      {"BINARY", "text", PgType::kText},
+      {"BOOLEAN", "text", PgType::kText},
+      {"DATE", "timestamp with time zone", PgType::kTimestamptz},
+      {"TIME(9)", "text", PgType::kText},
+      {"TIMESTAMP_NTZ(9)", "timestamp with time zone", PgType::kTimestamptz},
+      {"TIMESTAMP_LTZ(9)", "text", PgType::kText},
+      {"TIMESTAMP_TZ(9)", "text", PgType::kText},
+      {"TIMESTAMP_TZ(6)", "timestamp with time zone", PgType::kTimestamptz},  // keep_tz_offset
+  };
+  TestPg::CreateDatabase("canonical_alt");
+  postgres::Connection conn(TestPg::Params("canonical_alt"));
+  json tables = json::array();
+  for (const auto& a : alternatives) {
+    bool offset = a.sf_type.starts_with("TIMESTAMP_TZ(6)");
+    conn.Exec("CREATE TABLE " + PgTable(a.sf_type) + " (id integer PRIMARY KEY, v " + a.pg_sql +
+              (offset ? ", v_offset_minutes smallint" : "") + ")");
+    json table = {{"source", TypeCaseTable(a.sf_type)}, {"uniqueness_columns", {"ID"}}};
+    if (offset) table["keep_tz_offset"] = true;
+    tables.push_back(table);
+  }
+  std::string dir = MakeTempDir("sf2pg-canonical-alt");
+  json config = {{"lambda_timeout_buffer_seconds", 0},
+                 {"sources",
+                  {{{"source_name", "canon"},
+                    {"source_sf_database", "CANON"},
+                    {"source_sf_schema", "ALL_TYPES"},
+                    {"target_pg_database", TestPg::Db("canonical_alt")},
+                    {"target_pg_schema", "public"},
+                    {"tables", tables}}}}};
+  std::ofstream(dir + "/config.json") << config.dump(2);
+  auto run = RunSf2pg(*sfemu_, {"migrate", "--log-level", "warning"}, dir);
+  ASSERT_EQ(run.exit_code, kExitDone) << run.out << run.err;
+
+  for (const auto& a : alternatives) {
+    SCOPED_TRACE(a.sf_type + " as " + a.pg_sql);
+    const Table& t = tables_->at(a.sf_type);
+    auto columns = Columns(t);
+    SourceColumn v = TypeCaseColumn(t.first_case, "V");
+    TargetColumn target;
+    target.name = "v";
+    target.type = a.type;
+    target.sql_type = a.pg_sql;
+    columns[1] = verify::Canonical(v, target);
+    ASSERT_THAT(columns[1].row_by_row, IsEmpty());
+    if (a.sf_type == "TIMESTAMP_TZ(6)") {
+      TargetColumn companion;
+      companion.name = "v_offset_minutes";
+      companion.type = PgType::kInt2;
+      companion.tz_offset = true;
+      columns.push_back(verify::Canonical(v, companion));
+      ASSERT_THAT(columns.back().row_by_row, IsEmpty());
+    }
+    EXPECT_GT(ExpectSameInBothEngines(a.sf_type, t, columns, "canonical_alt"), 0);
+  }
 }
 
 TEST_F(CanonicalTest, RowByRowTypesSayWhyAndTheOthersAreExact) {
@@ -316,18 +408,17 @@ TEST_F(CanonicalTest, RowByRowTypesSayWhyAndTheOthersAreExact) {
 
 TEST_F(CanonicalTest, AMicrosecondOrACharacterChangedInTheTargetChangesTheSum) {
   postgres::Connection conn(TestPg::Params("canonical_target"));
-  for (const auto& [type, change] :
-       std::vector<std::pair<std::string, std::string>>{
+  for (const auto& [type, change] : std::vector<std::pair<std::string, std::string>>{
            {"TIMESTAMP_TZ(9)", "v = v + interval '1 microsecond'"},
            {"VARCHAR", "v = v || ' '"},
            {"NUMBER(10,2)", "v = v + 0.01"}}) {
     SCOPED_TRACE(type);
     const Table& t = tables_->at(type);
-    auto [before_sf, before_pg] = Sums(type, t);
+    auto [before_sf, before_pg] = Sums(type, Columns(t));
     ASSERT_EQ(before_sf, before_pg);
-    conn.Exec("UPDATE " + PgTable(type) + " SET " + change + " WHERE id = " +
-              std::to_string(t.inputs.rbegin()->first));
-    auto [after_sf, after_pg] = Sums(type, t);
+    conn.Exec("UPDATE " + PgTable(type) + " SET " + change +
+              " WHERE id = " + std::to_string(t.inputs.rbegin()->first));
+    auto [after_sf, after_pg] = Sums(type, Columns(t));
     EXPECT_EQ(after_sf, before_sf);
     EXPECT_NE(after_pg, before_pg);
   }

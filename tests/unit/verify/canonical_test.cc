@@ -43,8 +43,9 @@ TEST(Canonical, NumbersAreTextAtTheSourceScaleInEveryTargetType) {
 TEST(Canonical, TimestampsAreNanosecondsRoundedToTheMicrosecondTiesToEven) {
   for (const char* type : {"timestamp_ntz", "timestamp_ltz", "timestamp_tz"}) {
     auto c = Canonical(Source(type, 0, 9), Target(PgType::kTimestamptz));
-    EXPECT_EQ(c.snowflake, "TO_VARCHAR(ROUND(DATE_PART(EPOCH_NANOSECOND, \"V\"), -3, "
-                           "'HALF_TO_EVEN'))")
+    EXPECT_EQ(c.snowflake,
+              "TO_VARCHAR(ROUND(DATE_PART(EPOCH_NANOSECOND, \"V\"), -3, "
+              "'HALF_TO_EVEN'))")
         << type;
     EXPECT_EQ(c.postgres, "(extract(epoch from \"v\") * 1000000000)::numeric(38,0)::text") << type;
   }
@@ -125,7 +126,8 @@ TEST(Canonical, RowTextSkipsRowByRowColumnsAndMarksNulls) {
       Canonical(Source("real"), Target(PgType::kFloat8)),
   };
   EXPECT_EQ(SnowflakeRowText(columns), "COALESCE('V' || LENGTH(\"V\") || ':' || \"V\", 'N')");
-  EXPECT_EQ(PostgresRowText(columns), "COALESCE('V' || LENGTH(\"v\"::text) || ':' || \"v\"::text, 'N')");
+  EXPECT_EQ(PostgresRowText(columns),
+            "COALESCE('V' || LENGTH(\"v\"::text) || ':' || \"v\"::text, 'N')");
   EXPECT_EQ(SnowflakeRowHash(columns), "MD5_NUMBER_LOWER64(" + SnowflakeRowText(columns) + ")");
   EXPECT_THAT(PostgresRowHash(columns), HasSubstr("substr(md5("));
   EXPECT_EQ(SnowflakeRowText({columns[1]}), "''");
