@@ -69,6 +69,21 @@ std::string PgNanos(const std::string& value) {
   return "(extract(epoch from " + value + ") * 1000000000)::numeric(38,0)::text";
 }
 
+/// PostgreSQL: nanoseconds of `text`, a time or timestamp as sf2pg writes it into a text column
+/// with up to nine fraction digits, read as `type` (time, timestamp, timestamptz). PostgreSQL's
+/// own input rounds digits 7-9 through a double, not always to the even microsecond on a tie,
+/// so they are cut off before the cast and rounded here, ties to even.
+std::string PgTextNanos(const std::string& text, const std::string& type, int scale) {
+  if (scale <= 6) return PgNanos(text + "::" + type);
+  std::string micros = "(extract(epoch from regexp_replace(" + text +
+                       ", '(:\\d\\d\\.\\d{6})\\d+', '\\1')::" + type +
+                       ") * 1000000000)::numeric(38,0)";
+  std::string rest =
+      "coalesce(rpad(substring(" + text + " from ':\\d\\d\\.\\d{6}(\\d+)'), 3, '0')::int, 0)";
+  return "(" + micros + " + CASE WHEN " + rest + " > 500 OR (" + rest + " = 500 AND mod(" + micros +
+         " / 1000, 2) <> 0) THEN 1000 ELSE 0 END)::text";
+}
+
 /// Snowflake: the nanoseconds `ns` (a NUMBER) rounded to whole microseconds, ties to even.
 std::string SfMicrosAsNanos(const std::string& ns) {
   return "TO_VARCHAR(ROUND(" + ns + ", -3, 'HALF_TO_EVEN'))";
@@ -204,7 +219,7 @@ CanonicalColumn Canonical(const SourceColumn& source, const TargetColumn& target
       c.snowflake = SfMicrosAsNanos("(DATE_PART(HOUR, " + s + ") * 3600 + DATE_PART(MINUTE, " + s +
                                     ") * 60 + DATE_PART(SECOND, " + s +
                                     ")) * 1000000000 + DATE_PART(NANOSECOND, " + s + ")");
-      c.postgres = PgNanos(to == PgType::kText ? t + "::time" : t);
+      c.postgres = to == PgType::kText ? PgTextNanos(t, "time", source.scale) : PgNanos(t);
       return c;
     case Kind::kTimestampNtz:
       // The wall clock read as UTC, which is also what sf2pg writes into a timestamptz.
@@ -212,12 +227,12 @@ CanonicalColumn Canonical(const SourceColumn& source, const TargetColumn& target
         return unsupported();
       }
       c.snowflake = sf_timestamp_ns;
-      c.postgres = PgNanos(to == PgType::kText ? t + "::timestamp" : t);
+      c.postgres = to == PgType::kText ? PgTextNanos(t, "timestamp", source.scale) : PgNanos(t);
       return c;
     case Kind::kTimestampLtz:
       if (to != PgType::kTimestamptz && to != PgType::kText) return unsupported();
       c.snowflake = sf_timestamp_ns;
-      c.postgres = PgNanos(to == PgType::kText ? t + "::timestamptz" : t);
+      c.postgres = to == PgType::kText ? PgTextNanos(t, "timestamptz", source.scale) : PgNanos(t);
       return c;
     case Kind::kTimestampTz:
       // The instant; a timestamptz keeps no offset (keep_tz_offset's companion column has it),
@@ -230,7 +245,7 @@ CanonicalColumn Canonical(const SourceColumn& source, const TargetColumn& target
       if (to == PgType::kText) {
         c.snowflake += " || ' ' || TO_VARCHAR(" + s + ", 'TZH:TZM')";
         c.postgres =
-            PgNanos(t + "::timestamptz") + " || ' ' || " +
+            PgTextNanos(t, "timestamptz", source.scale) + " || ' ' || " +
             PgOffsetText("((extract(epoch from " + t + "::timestamp) - extract(epoch from " + t +
                          "::timestamptz)) / 60)::int");
         return c;

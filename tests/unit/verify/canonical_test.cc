@@ -57,8 +57,13 @@ TEST(Canonical, TimesDatesAndTheirTextTargets) {
   auto time = Canonical(Source("time", 0, 9), Target(PgType::kTime));
   EXPECT_THAT(time.snowflake, HasSubstr("DATE_PART(NANOSECOND, \"V\")"));
   EXPECT_THAT(time.snowflake, HasSubstr("'HALF_TO_EVEN'"));
-  EXPECT_EQ(Canonical(Source("time", 0, 9), Target(PgType::kText)).postgres,
+  // Text with up to 6 fraction digits is read exactly; digits 7-9 are rounded here, ties to
+  // even, since PostgreSQL's input rounds them through a double.
+  EXPECT_EQ(Canonical(Source("time", 0, 3), Target(PgType::kText)).postgres,
             "(extract(epoch from \"v\"::time) * 1000000000)::numeric(38,0)::text");
+  auto text9 = Canonical(Source("time", 0, 9), Target(PgType::kText)).postgres;
+  EXPECT_THAT(text9, HasSubstr("regexp_replace(\"v\", '(:\\d\\d\\.\\d{6})\\d+', '\\1')::time"));
+  EXPECT_THAT(text9, HasSubstr("= 500 AND mod("));
   auto date = Canonical(Source("date"), Target(PgType::kDate));
   EXPECT_EQ(date.snowflake, "TO_VARCHAR(DATE_PART(EPOCH_SECOND, \"V\"))");
   EXPECT_EQ(date.postgres, "extract(epoch from \"v\"::date)::numeric(38,0)::text");
