@@ -123,7 +123,11 @@ std::string RowByRowReason(const SourceColumn& source) {
       return "GEOGRAPHY/GEOMETRY: Snowflake holds GeoJSON with double coordinates, the target "
              "EWKB or jsonb; they have no common exact text";
     case Kind::kVector:
-      return "VECTOR: FLOAT elements have no common exact text (see FLOAT), and Snowflake "
+      if (source.vector_element == "fixed") {
+        return "VECTOR(INT): Snowflake documents no text form of a VECTOR to match "
+               "PostgreSQL's integer[] text";
+      }
+      return "VECTOR(FLOAT): its elements are binary floating point (see FLOAT), and Snowflake "
              "documents no text form of a VECTOR to match PostgreSQL's array text";
     default:
       return "";
