@@ -156,6 +156,9 @@ CanonicalColumn Canonical(const SourceColumn& source, const TargetColumn& target
   if (std::string why = RowByRowReason(source); !why.empty()) return RowByRow(c, why);
 
   const std::string sf_timestamp_ns = SfMicrosAsNanos("DATE_PART(EPOCH_NANOSECOND, " + s + ")");
+  // TIMESTAMP_LTZ and _TZ: first at offset +00:00, where the wall clock is the UTC instant.
+  const std::string sf_instant_ns =
+      SfMicrosAsNanos("DATE_PART(EPOCH_NANOSECOND, CONVERT_TIMEZONE('UTC', " + s + "))");
   switch (kind) {
     case Kind::kFixed:
       // At the source's scale: TO_VARCHAR writes a NUMBER(p,s) with s fraction digits, and
@@ -235,13 +238,13 @@ CanonicalColumn Canonical(const SourceColumn& source, const TargetColumn& target
       return c;
     case Kind::kTimestampLtz:
       if (to != PgType::kTimestamptz && to != PgType::kText) return unsupported();
-      c.snowflake = sf_timestamp_ns;
+      c.snowflake = sf_instant_ns;
       c.postgres = to == PgType::kText ? PgTextNanos(t, "timestamptz", source.scale) : PgNanos(t);
       return c;
     case Kind::kTimestampTz:
       // The instant; a timestamptz keeps no offset (keep_tz_offset's companion column has it),
       // text keeps it: then the instant, a space and the offset.
-      c.snowflake = sf_timestamp_ns;
+      c.snowflake = sf_instant_ns;
       if (to == PgType::kTimestamptz) {
         c.postgres = PgNanos(t);
         return c;

@@ -503,6 +503,26 @@ Typed DatePartOf(FunctionCall& c) {
   throw Unsupported("DATE_PART(" + part + ") of " + v.type.DeclaredName());
 }
 
+/// CONVERT_TIMEZONE('UTC', <timestamp_ltz or timestamp_tz>): the 2-argument form, a
+/// TIMESTAMP_TZ of the same instant at offset +00:00. Other zones and the 3-argument form (on
+/// TIMESTAMP_NTZ) are not emulated.
+Typed ConvertTimezone(FunctionCall& c) {
+  Arity(c, 2, 3);
+  const Typed& v = c.args.back();
+  std::string zone = c.args[0].literal == Lit::kString ? c.args[0].literal_text : "";
+  if (c.args.size() != 2 || (zone != "UTC" && zone != "Etc/UTC") ||
+      (v.type.kind != SfKind::kTimestampLtz && v.type.kind != SfKind::kTimestampTz)) {
+    throw Unsupported(
+        "CONVERT_TIMEZONE other than CONVERT_TIMEZONE('UTC', <TIMESTAMP_LTZ or "
+        "TIMESTAMP_TZ>)");
+  }
+  SfType type = v.type;
+  type.kind = SfKind::kTimestampTz;
+  Typed out = MakeTyped(v.sql, type, v.nullable);
+  out.offset = "0";
+  return out;
+}
+
 Typed ConvertTo(FunctionCall& c, SfType type, size_t max_args = 1) {
   Arity(c, 1, max_args);
   if (c.args.size() > 1 && type.kind != SfKind::kFixed) {
@@ -709,6 +729,7 @@ const std::map<std::string, FunctionHandler>& Table() {
     t["ROUND"] = Round;
     t["REPLACE"] = Replace;
     t["DATE_PART"] = DatePartOf;
+    t["CONVERT_TIMEZONE"] = ConvertTimezone;
     t["TRUNC"] = Trunc;
     t["TRUNCATE"] = Trunc;
     t["ABS"] = Abs;

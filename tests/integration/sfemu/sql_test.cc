@@ -399,6 +399,11 @@ TEST_F(SfemuSql, CanonicalTextFunctions) {
               "TO_VARCHAR('2023-07-14 09:30:15 +00:00'::TIMESTAMP_TZ, 'TZH:TZM'), "
               "TO_VARCHAR(NULL::BOOLEAN)"),
             (Rows{{"abc", "aXYc", "CAFE", "-05:30", "+00:00", nullptr}}));
+  EXPECT_EQ(
+      Q("SELECT TO_VARCHAR(CONVERT_TIMEZONE('UTC', '1970-01-01 01:00:00 +05:30'::TIMESTAMP_TZ), "
+        "'TZH:TZM'), DATE_PART(EPOCH_NANOSECOND, CONVERT_TIMEZONE('UTC', "
+        "'1970-01-01 05:30:00.000000001 +05:30'::TIMESTAMP_TZ(9)))"),
+      (Rows{{"+00:00", "1"}}));
 }
 
 TEST_F(SfemuSql, DdlAndDmlWithStats) {

@@ -43,11 +43,16 @@ TEST(Canonical, NumbersAreTextAtTheSourceScaleInEveryTargetType) {
 TEST(Canonical, TimestampsAreNanosecondsRoundedToTheMicrosecondTiesToEven) {
   for (const char* type : {"timestamp_ntz", "timestamp_ltz", "timestamp_tz"}) {
     auto c = Canonical(Source(type, 0, 9), Target(PgType::kTimestamptz));
-    EXPECT_EQ(c.snowflake,
-              "TO_VARCHAR(ROUND(DATE_PART(EPOCH_NANOSECOND, \"V\"), -3, "
+    EXPECT_EQ(c.postgres, "(extract(epoch from \"v\") * 1000000000)::numeric(38,0)::text") << type;
+  }
+  // The wall clock of a TIMESTAMP_NTZ as UTC; the instant of the others, at offset +00:00.
+  EXPECT_EQ(Canonical(Source("timestamp_ntz", 0, 9), Target(PgType::kTimestamptz)).snowflake,
+            "TO_VARCHAR(ROUND(DATE_PART(EPOCH_NANOSECOND, \"V\"), -3, 'HALF_TO_EVEN'))");
+  for (const char* type : {"timestamp_ltz", "timestamp_tz"}) {
+    EXPECT_EQ(Canonical(Source(type, 0, 9), Target(PgType::kTimestamptz)).snowflake,
+              "TO_VARCHAR(ROUND(DATE_PART(EPOCH_NANOSECOND, CONVERT_TIMEZONE('UTC', \"V\")), -3, "
               "'HALF_TO_EVEN'))")
         << type;
-    EXPECT_EQ(c.postgres, "(extract(epoch from \"v\") * 1000000000)::numeric(38,0)::text") << type;
   }
   auto ntz = Canonical(Source("timestamp_ntz", 0, 9), Target(PgType::kTimestamp));
   EXPECT_THAT(ntz.postgres, HasSubstr("extract(epoch from \"v\")"));
