@@ -59,34 +59,34 @@ bool IsBlankPadded(const TargetColumn& target) {
          sql == "bpchar" || sql.starts_with("bpchar(");
 }
 
-// Dates, times and timestamps are the integer count of nanoseconds since 1970-01-01 00:00:00
-// UTC (a TIME: since midnight), rounded to the microsecond with ties to even as sf2pg rounds
-// digits 7-9 (sfwire::RoundToMicros), so the text is the same whatever the fraction digits.
+// Times and timestamps are the integer count of microseconds since midnight / since
+// 1970-01-01 00:00:00 UTC, rounded with ties to even as sf2pg rounds digits 7-9
+// (sfwire::RoundToMicros), so the text is the same whatever the fraction digits.
 
-/// PostgreSQL: nanoseconds of a date, time, timestamp or timestamptz value (exact: extract
+/// PostgreSQL: microseconds of a date, time, timestamp or timestamptz value (exact: extract
 /// gives numeric seconds with six fraction digits).
-std::string PgNanos(const std::string& value) {
-  return "(extract(epoch from " + value + ") * 1000000000)::numeric(38,0)::text";
+std::string PgMicros(const std::string& value) {
+  return "(extract(epoch from " + value + ") * 1000000)::numeric(38,0)::text";
 }
 
-/// PostgreSQL: nanoseconds of `text`, a time or timestamp as sf2pg writes it into a text column
-/// with up to nine fraction digits, read as `type` (time, timestamp, timestamptz). PostgreSQL's
-/// own input rounds digits 7-9 through a double, not always to the even microsecond on a tie,
-/// so they are cut off before the cast and rounded here, ties to even.
-std::string PgTextNanos(const std::string& text, const std::string& type, int scale) {
-  if (scale <= 6) return PgNanos(text + "::" + type);
+/// PostgreSQL: microseconds of `text`, a time or timestamp as sf2pg writes it into a text
+/// column with up to nine fraction digits, read as `type` (time, timestamp, timestamptz).
+/// PostgreSQL's own input rounds digits 7-9 through a double, not always to the even
+/// microsecond on a tie, so they are cut off before the cast and rounded here, ties to even.
+std::string PgTextMicros(const std::string& text, const std::string& type, int scale) {
+  if (scale <= 6) return PgMicros(text + "::" + type);
   std::string micros = "(extract(epoch from regexp_replace(" + text +
                        ", '(:\\d\\d\\.\\d{6})\\d+', '\\1')::" + type +
-                       ") * 1000000000)::numeric(38,0)";
+                       ") * 1000000)::numeric(38,0)";
   std::string rest =
       "coalesce(rpad(substring(" + text + " from ':\\d\\d\\.\\d{6}(\\d+)'), 3, '0')::int, 0)";
   return "(" + micros + " + CASE WHEN " + rest + " > 500 OR (" + rest + " = 500 AND mod(" + micros +
-         " / 1000, 2) <> 0) THEN 1000 ELSE 0 END)::text";
+         ", 2) <> 0) THEN 1 ELSE 0 END)::text";
 }
 
-/// Snowflake: the nanoseconds `ns` (a NUMBER) rounded to whole microseconds, ties to even.
-std::string SfMicrosAsNanos(const std::string& ns) {
-  return "TO_VARCHAR(ROUND(" + ns + ", -3, 'HALF_TO_EVEN'))";
+/// Snowflake: the nanoseconds `ns` (a NUMBER) as whole microseconds, ties to even.
+std::string SfMicros(const std::string& ns) {
+  return "TO_VARCHAR(ROUND((" + ns + ") / 1000, 0, 'HALF_TO_EVEN'))";
 }
 
 /// PostgreSQL: an offset in minutes east of UTC as Snowflake's TZH:TZM writes it ("+05:30").
@@ -155,10 +155,10 @@ CanonicalColumn Canonical(const SourceColumn& source, const TargetColumn& target
   }
   if (std::string why = RowByRowReason(source); !why.empty()) return RowByRow(c, why);
 
-  const std::string sf_timestamp_ns = SfMicrosAsNanos("DATE_PART(EPOCH_NANOSECOND, " + s + ")");
+  const std::string sf_timestamp_us = SfMicros("DATE_PART(EPOCH_NANOSECOND, " + s + ")");
   // TIMESTAMP_LTZ and _TZ: first at offset +00:00, where the wall clock is the UTC instant.
-  const std::string sf_instant_ns =
-      SfMicrosAsNanos("DATE_PART(EPOCH_NANOSECOND, CONVERT_TIMEZONE('UTC', " + s + "))");
+  const std::string sf_instant_us =
+      SfMicros("DATE_PART(EPOCH_NANOSECOND, CONVERT_TIMEZONE('UTC', " + s + "))");
   switch (kind) {
     case Kind::kFixed:
       // At the source's scale: TO_VARCHAR writes a NUMBER(p,s) with s fraction digits, and
@@ -208,7 +208,7 @@ CanonicalColumn Canonical(const SourceColumn& source, const TargetColumn& target
       c.postgres = t + "::text";
       return c;
     case Kind::kDate:
-      // Seconds since 1970-01-01 for a date target; nanoseconds for a timestamp target, which
+      // Seconds since 1970-01-01 for a date target; microseconds for a timestamp target, which
       // holds midnight UTC.
       if (to == PgType::kDate || to == PgType::kText) {
         c.snowflake = "TO_VARCHAR(DATE_PART(EPOCH_SECOND, " + s + "))";
@@ -216,43 +216,43 @@ CanonicalColumn Canonical(const SourceColumn& source, const TargetColumn& target
         return c;
       }
       if (to == PgType::kTimestamp || to == PgType::kTimestamptz) {
-        c.snowflake = "TO_VARCHAR(DATE_PART(EPOCH_SECOND, " + s + ") * 1000000000)";
-        c.postgres = PgNanos(t);
+        c.snowflake = "TO_VARCHAR(DATE_PART(EPOCH_SECOND, " + s + ") * 1000000)";
+        c.postgres = PgMicros(t);
         return c;
       }
       return unsupported();
     case Kind::kTime:
       if (to != PgType::kTime && to != PgType::kText) return unsupported();
-      c.snowflake = SfMicrosAsNanos("(DATE_PART(HOUR, " + s + ") * 3600 + DATE_PART(MINUTE, " + s +
-                                    ") * 60 + DATE_PART(SECOND, " + s +
-                                    ")) * 1000000000 + DATE_PART(NANOSECOND, " + s + ")");
-      c.postgres = to == PgType::kText ? PgTextNanos(t, "time", source.scale) : PgNanos(t);
+      c.snowflake = SfMicros("(DATE_PART(HOUR, " + s + ") * 3600 + DATE_PART(MINUTE, " + s +
+                             ") * 60 + DATE_PART(SECOND, " + s +
+                             ")) * 1000000000 + DATE_PART(NANOSECOND, " + s + ")");
+      c.postgres = to == PgType::kText ? PgTextMicros(t, "time", source.scale) : PgMicros(t);
       return c;
     case Kind::kTimestampNtz:
       // The wall clock read as UTC, which is also what sf2pg writes into a timestamptz.
       if (to != PgType::kTimestamp && to != PgType::kTimestamptz && to != PgType::kText) {
         return unsupported();
       }
-      c.snowflake = sf_timestamp_ns;
-      c.postgres = to == PgType::kText ? PgTextNanos(t, "timestamp", source.scale) : PgNanos(t);
+      c.snowflake = sf_timestamp_us;
+      c.postgres = to == PgType::kText ? PgTextMicros(t, "timestamp", source.scale) : PgMicros(t);
       return c;
     case Kind::kTimestampLtz:
       if (to != PgType::kTimestamptz && to != PgType::kText) return unsupported();
-      c.snowflake = sf_instant_ns;
-      c.postgres = to == PgType::kText ? PgTextNanos(t, "timestamptz", source.scale) : PgNanos(t);
+      c.snowflake = sf_instant_us;
+      c.postgres = to == PgType::kText ? PgTextMicros(t, "timestamptz", source.scale) : PgMicros(t);
       return c;
     case Kind::kTimestampTz:
       // The instant; a timestamptz keeps no offset (keep_tz_offset's companion column has it),
       // text keeps it: then the instant, a space and the offset.
-      c.snowflake = sf_instant_ns;
+      c.snowflake = sf_instant_us;
       if (to == PgType::kTimestamptz) {
-        c.postgres = PgNanos(t);
+        c.postgres = PgMicros(t);
         return c;
       }
       if (to == PgType::kText) {
         c.snowflake += " || ' ' || TO_VARCHAR(" + s + ", 'TZH:TZM')";
         c.postgres =
-            PgTextNanos(t, "timestamptz", source.scale) + " || ' ' || " +
+            PgTextMicros(t, "timestamptz", source.scale) + " || ' ' || " +
             PgOffsetText("((extract(epoch from " + t + "::timestamp) - extract(epoch from " + t +
                          "::timestamptz)) / 60)::int");
         return c;

@@ -4,9 +4,9 @@
 // compares key ranges without moving rows (checksum.h).
 //
 // Per type (canonical.cc has the details): numbers at the source's scale; text as is; binary
-// as upper-case hex; booleans as true/false; dates as seconds since 1970-01-01 (nanoseconds in
-// a timestamp target); times and timestamps as nanoseconds since midnight / since 1970-01-01
-// UTC, rounded to the microsecond with ties to even as sf2pg loads them; a TIMESTAMP_TZ's
+// as upper-case hex; booleans as true/false; dates as seconds since 1970-01-01 (microseconds
+// in a timestamp target); times and timestamps as microseconds since midnight / since
+// 1970-01-01 UTC, rounded with ties to even as sf2pg loads digits 7-9; a TIMESTAMP_TZ's
 // offset as +HH:MM where the target keeps it (text, keep_tz_offset's companion column). FLOAT,
 // DECFLOAT, semi-structured, spatial and VECTOR columns are compared row by row.
 //

@@ -681,7 +681,15 @@ Typed Translator::Arithmetic(const std::string& op, Typed left, Typed right, con
   } else if (op == "*") {
     out.sql = "round(" + left.sql + " * " + right.sql + ", " + s + ")";
   } else if (op == "/") {
-    out.sql = "round((" + left.sql + ")::numeric / " + right.sql + ", " + s + ")";
+    // PostgreSQL's numeric division keeps only about 16 significant digits when the operands
+    // have no fraction digits, so the quotient is truncated exactly one digit beyond the result
+    // scale first (div); rounding that digit half away from zero is rounding the exact
+    // quotient.
+    int scale = out.type.scale;
+    std::string up = "1" + std::string(static_cast<size_t>(scale) + 1, '0');
+    std::string down = "0." + std::string(static_cast<size_t>(scale), '0') + "1";
+    out.sql = "round(div((" + left.sql + ")::numeric * " + up + ", " + right.sql + ") * " + down +
+              ", " + s + ")";
   } else {
     out.sql = "mod((" + left.sql + ")::numeric, " + right.sql + ")";
   }

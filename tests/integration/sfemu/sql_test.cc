@@ -404,6 +404,11 @@ TEST_F(SfemuSql, CanonicalTextFunctions) {
         "'TZH:TZM'), DATE_PART(EPOCH_NANOSECOND, CONVERT_TIMEZONE('UTC', "
         "'1970-01-01 05:30:00.000000001 +05:30'::TIMESTAMP_TZ(9)))"),
       (Rows{{"+00:00", "1"}}));
+  // Division keeps every digit up to its result scale, however large the operands.
+  EXPECT_EQ(Q("SELECT 217564652683882940501 / 1000, -7 / 2, 1 / 3, ROUND(217564652683882940500 / "
+              "1000, 0, "
+              "'HALF_TO_EVEN')"),
+            (Rows{{"217564652683882940.501000", "-3.500000", "0.333333", "217564652683882940"}}));
 }
 
 TEST_F(SfemuSql, DdlAndDmlWithStats) {
