@@ -3,6 +3,13 @@
 // canonical text on both sides, so an order-independent sum of its hashes (with a row count)
 // compares key ranges without moving rows (checksum.h).
 //
+// Per type (canonical.cc has the details): numbers at the source's scale; text as is; binary
+// as upper-case hex; booleans as true/false; dates as seconds since 1970-01-01 (microseconds
+// in a timestamp target); times and timestamps as microseconds since midnight / since
+// 1970-01-01 UTC, rounded with ties to even as sf2pg loads digits 7-9; a TIMESTAMP_TZ's
+// offset as +HH:MM where the target keeps it (text, keep_tz_offset's companion column). FLOAT,
+// DECFLOAT, semi-structured, spatial and VECTOR columns are compared row by row.
+//
 // A column's canonical text is NULL for NULL; the row's is the concatenation, for each column,
 // of 'N' for NULL or 'V' <length in characters> ':' <canonical text>, so that no two rows share
 // one. A column whose values have no exact canonical text in both engines is left out of the
@@ -28,6 +35,10 @@ struct CanonicalColumn {
 
 /// The canonical text of `source` (a Snowflake column) as loaded into `target`.
 CanonicalColumn Canonical(const SourceColumn& source, const TargetColumn& target);
+
+/// Why columns of `source`'s type are compared row by row whatever their target; empty when
+/// the type has an exact canonical text.
+std::string RowByRowReason(const SourceColumn& source);
 
 /// The row's canonical text from `columns` (those without row_by_row), in each engine's SQL.
 std::string SnowflakeRowText(const std::vector<CanonicalColumn>& columns);

@@ -70,6 +70,12 @@ CREATE OR REPLACE FUNCTION sfemu_catalog.md5_upper64(text) RETURNS numeric
   LANGUAGE sql IMMUTABLE STRICT AS $$
   SELECT CASE WHEN v < 0 THEN v::numeric + 18446744073709551616 ELSE v::numeric END
   FROM (SELECT ('x' || substr(md5($1), 1, 16))::bit(64)::bigint AS v) s $$;
+-- ROUND(x, d, 'HALF_TO_EVEN'): a tie goes to the neighbour whose last kept digit is even.
+CREATE OR REPLACE FUNCTION sfemu_catalog.round_half_even(x numeric, d int) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT AS $$
+  SELECT CASE WHEN abs(x - trunc(x, d)) * power(10::numeric, d) = 0.5
+                   AND mod(trunc(x, d) * power(10::numeric, d), 2) = 0
+              THEN trunc(x, d) ELSE round(x, d) END $$;
 CREATE OR REPLACE FUNCTION sfemu_catalog.float_text(v float8) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT AS $$
   SELECT CASE WHEN v = 'NaN'::float8 THEN 'NaN' WHEN v = 'Infinity'::float8 THEN 'inf'

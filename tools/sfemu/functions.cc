@@ -162,9 +162,30 @@ Typed Hash(FunctionCall& c) {
                     " (Snowflake's hash values cannot be reproduced outside Snowflake)");
 }
 
+/// TO_VARCHAR(<binary>, 'HEX') and TO_VARCHAR(<timestamp_tz>, 'TZH:TZM'): the two format
+/// arguments emulated. HEX writes upper-case digits; TZH:TZM is the value's UTC offset, a sign
+/// and two digits each ("+05:30", "-08:00", "+00:00").
+Typed ToVarcharFormat(FunctionCall& c) {
+  const Typed& v = c.args[0];
+  std::string format = ConstantText(c, 1);
+  if (v.type.kind == SfKind::kBinary && format == "HEX") {
+    return MakeTyped("upper(encode(" + v.sql + ", 'hex'))", SfType::Text(kExpressionTextLength),
+                     v.nullable);
+  }
+  if (v.type.kind == SfKind::kTimestampTz && format == "TZH:TZM") {
+    std::string off = "(" + v.offset + ")";
+    std::string sql = "(CASE WHEN " + v.sql + " IS NULL THEN NULL ELSE (CASE WHEN " + off +
+                      " < 0 THEN '-' ELSE '+' END) || lpad((abs(" + off +
+                      ") / 60)::text, 2, '0') || ':' || lpad((abs(" + off +
+                      ") % 60)::text, 2, '0') END)";
+    return MakeTyped(sql, SfType::Text(kExpressionTextLength), v.nullable);
+  }
+  throw Unsupported(c.expr.text + " of " + v.type.DeclaredName() + " with format '" + format + "'");
+}
+
 Typed ToVarchar(FunctionCall& c) {
   Arity(c, 1, 2);
-  if (c.args.size() == 2) throw Unsupported(c.expr.text + " with a format argument");
+  if (c.args.size() == 2) return ToVarcharFormat(c);
   Typed out = TextArg(c, 0);
   if (c.args[0].type.kind != SfKind::kText) out.type = SfType::Text(kExpressionTextLength);
   return out;
@@ -285,18 +306,39 @@ Typed FloorCeil(FunctionCall& c, const char* fn) {
   return MakeTyped(std::string(fn) + "(" + v.sql + ")", SfType::Fixed(p, 0), v.nullable);
 }
 
+/// ROUND(x [, scale [, 'HALF_AWAY_FROM_ZERO' | 'HALF_TO_EVEN']]): a rounding mode needs a
+/// fixed-point x (Snowflake refuses it for FLOAT).
 Typed Round(FunctionCall& c) {
-  Arity(c, 1, 2);
+  Arity(c, 1, 3);
   Typed v = Numeric(c, 0);
-  int d = c.args.size() == 2 ? ConstantInt(c, 1) : 0;
+  int d = c.args.size() >= 2 ? ConstantInt(c, 1) : 0;
+  bool half_to_even = false;
+  if (c.args.size() == 3) {
+    std::string mode = ConstantText(c, 2);
+    // Snowflake refuses other modes, and any mode for FLOAT; its messages are not emulated.
+    if (mode != "HALF_AWAY_FROM_ZERO" && mode != "HALF_TO_EVEN") {
+      throw Unsupported("ROUND with rounding mode '" + mode + "'");
+    }
+    if (v.type.kind != SfKind::kFixed) {
+      throw Unsupported("ROUND of " + v.type.DeclaredName() + " with a rounding mode");
+    }
+    half_to_even = mode == "HALF_TO_EVEN";
+  }
   if (v.type.kind == SfKind::kReal) {
     return MakeTyped("round((" + v.sql + ")::numeric, " + std::to_string(d) + ")::float8", v.type,
                      v.nullable);
   }
   int s = std::clamp(d, 0, v.type.scale);
   int p = std::min(38, v.type.precision - v.type.scale + s + 1);
-  return MakeTyped("round(" + v.sql + ", " + std::to_string(d) + ")", SfType::Fixed(p, s),
-                   v.nullable);
+  std::string fn = half_to_even ? "sfemu_catalog.round_half_even(" : "round(";
+  return MakeTyped(fn + v.sql + ", " + std::to_string(d) + ")", SfType::Fixed(p, s), v.nullable);
+}
+
+Typed Replace(FunctionCall& c) {
+  Arity(c, 2, 3);
+  std::string with = c.args.size() == 3 ? TextArg(c, 2).sql : "''";
+  return MakeTyped("replace(" + TextArg(c, 0).sql + ", " + TextArg(c, 1).sql + ", " + with + ")",
+                   TextArg(c, 0).type, AnyNullable(c.args));
 }
 
 Typed Trunc(FunctionCall& c) {
@@ -426,6 +468,60 @@ Typed DateTrunc(FunctionCall& c) {
     default:
       throw Unsupported("DATE_TRUNC of " + v.type.DeclaredName());
   }
+}
+
+/// DATE_PART(part, value) for the parts that the canonical row text of `sf2pg verify` uses:
+/// EPOCH_SECOND of a DATE; EPOCH_NANOSECOND of a timestamp (the instant for TIMESTAMP_LTZ/_TZ,
+/// the wall clock read as UTC for TIMESTAMP_NTZ), exact with digits 7-9; HOUR, MINUTE, SECOND
+/// and NANOSECOND (the fraction of the second, 0-999999999) of a TIME or TIMESTAMP_NTZ. Other
+/// parts and types are refused rather than guessed.
+Typed DatePartOf(FunctionCall& c) {
+  Arity(c, 2, 2);
+  std::string part = ConstantText(c, 0);
+  Typed v = c.args[1];
+  if (v.literal == Lit::kString) v = c.translator.Coerce(v, SfType::Of(SfKind::kTimestampNtz, 9));
+  const SfKind kind = v.type.kind;
+  const bool nanos = HasNanos(v.type);
+  const std::string t = nanos ? "(" + NanosSql(v.sql) + ").t" : v.sql;
+  const std::string n = nanos ? "(" + NanosSql(v.sql) + ").n" : "0";
+  auto number = [&](const std::string& sql, int precision) {
+    return MakeTyped("(" + sql + ")::numeric", SfType::Fixed(precision, 0), v.nullable);
+  };
+  if (part == "EPOCH_SECOND" && kind == SfKind::kDate) {
+    return number("extract(epoch from " + t + ")", 18);
+  }
+  if (part == "EPOCH_NANOSECOND" && v.type.IsTimestamp()) {
+    return number("(extract(epoch from " + t + ") * 1000000000)::numeric(38,0) + " + n, 38);
+  }
+  const bool clock = kind == SfKind::kTime || kind == SfKind::kTimestampNtz;
+  if (clock && (part == "HOUR" || part == "MINUTE")) {
+    return number("extract(" + Lower(part) + " from " + t + ")", 2);
+  }
+  if (clock && part == "SECOND") return number("trunc(extract(second from " + t + "))", 2);
+  if (clock && part == "NANOSECOND") {
+    return number("mod(extract(microseconds from " + t + "), 1000000) * 1000 + " + n, 9);
+  }
+  throw Unsupported("DATE_PART(" + part + ") of " + v.type.DeclaredName());
+}
+
+/// CONVERT_TIMEZONE('UTC', <timestamp_ltz or timestamp_tz>): the 2-argument form, a
+/// TIMESTAMP_TZ of the same instant at offset +00:00. Other zones and the 3-argument form (on
+/// TIMESTAMP_NTZ) are not emulated.
+Typed ConvertTimezone(FunctionCall& c) {
+  Arity(c, 2, 3);
+  const Typed& v = c.args.back();
+  std::string zone = c.args[0].literal == Lit::kString ? c.args[0].literal_text : "";
+  if (c.args.size() != 2 || (zone != "UTC" && zone != "Etc/UTC") ||
+      (v.type.kind != SfKind::kTimestampLtz && v.type.kind != SfKind::kTimestampTz)) {
+    throw Unsupported(
+        "CONVERT_TIMEZONE other than CONVERT_TIMEZONE('UTC', <TIMESTAMP_LTZ or "
+        "TIMESTAMP_TZ>)");
+  }
+  SfType type = v.type;
+  type.kind = SfKind::kTimestampTz;
+  Typed out = MakeTyped(v.sql, type, v.nullable);
+  out.offset = "0";
+  return out;
 }
 
 Typed ConvertTo(FunctionCall& c, SfType type, size_t max_args = 1) {
@@ -675,6 +771,9 @@ const std::map<std::string, FunctionHandler>& Table() {
     t["CEIL"] = [](FunctionCall& c) { return FloorCeil(c, "ceil"); };
     t["CEILING"] = [](FunctionCall& c) { return FloorCeil(c, "ceil"); };
     t["ROUND"] = Round;
+    t["REPLACE"] = Replace;
+    t["DATE_PART"] = DatePartOf;
+    t["CONVERT_TIMEZONE"] = ConvertTimezone;
     t["TRUNC"] = Trunc;
     t["TRUNCATE"] = Trunc;
     t["ABS"] = Abs;

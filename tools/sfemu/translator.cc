@@ -125,7 +125,7 @@ std::string ToVarcharSql(const Typed& v) {
     case SfKind::kReal:
       return "sfemu_catalog.float_text(" + x + ")";
     case SfKind::kBoolean:
-      return "(CASE WHEN " + x + " THEN 'true' ELSE 'false' END)";
+      return "(CASE WHEN " + x + " THEN 'true' WHEN NOT " + x + " THEN 'false' END)";
     case SfKind::kDate:
       return "to_char(" + x + ", 'YYYY-MM-DD')";
     case SfKind::kTime:
@@ -681,7 +681,15 @@ Typed Translator::Arithmetic(const std::string& op, Typed left, Typed right, con
   } else if (op == "*") {
     out.sql = "round(" + left.sql + " * " + right.sql + ", " + s + ")";
   } else if (op == "/") {
-    out.sql = "round((" + left.sql + ")::numeric / " + right.sql + ", " + s + ")";
+    // PostgreSQL's numeric division keeps only about 16 significant digits when the operands
+    // have no fraction digits, so the quotient is truncated exactly one digit beyond the result
+    // scale first (div); rounding that digit half away from zero is rounding the exact
+    // quotient.
+    int scale = out.type.scale;
+    std::string up = "1" + std::string(static_cast<size_t>(scale) + 1, '0');
+    std::string down = "0." + std::string(static_cast<size_t>(scale), '0') + "1";
+    out.sql = "round(div((" + left.sql + ")::numeric * " + up + ", " + right.sql + ") * " + down +
+              ", " + s + ")";
   } else {
     out.sql = "mod((" + left.sql + ")::numeric, " + right.sql + ")";
   }
@@ -1041,7 +1049,7 @@ Typed Translator::Convert(const Typed& v, const SfType& t) {
       if (v.type.IsSemiStructured()) return result(x);
       if (from == SfKind::kText) return result("(to_jsonb(" + x + "))::text");
       if (from == SfKind::kBoolean)
-        return result("(CASE WHEN " + x + " THEN 'true' ELSE 'false' END)");
+        return result("(CASE WHEN " + x + " THEN 'true' WHEN NOT " + x + " THEN 'false' END)");
       return unsupported();
     case SfKind::kObject:
     case SfKind::kArray:

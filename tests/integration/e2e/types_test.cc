@@ -11,9 +11,9 @@
 
 #include "core/exit_status.h"
 #include "core/quote.h"
-#include "core/sf_literal.h"
 #include "integration/pg_fixture.h"
 #include "integration/sfemu_server.h"
+#include "integration/type_cases.h"
 #include "postgres/connection.h"
 
 namespace sf2pg::testing {
@@ -22,32 +22,6 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-json Cases() {
-  std::ifstream in(SourcePath("tests/data/type_cases.json"));
-  return json::parse(in);
-}
-
-// The expression INSERT ... SELECT uses for a case's input.
-std::string ValueSql(const json& c) {
-  if (c["input"].is_null()) return "NULL";
-  std::string input = c["input"];
-  std::string type = c["sf_type"];
-  if (type == "GEOGRAPHY") return "TO_GEOGRAPHY(" + sf::QuoteLiteral(input) + ")";
-  if (type == "GEOMETRY") return "TO_GEOMETRY(" + sf::QuoteLiteral(input) + ")";
-  if (type == "VARIANT" || type == "OBJECT" || type == "ARRAY") {
-    if (input == "[1, undefined]") return "ARRAY_CONSTRUCT(1, NULL)";
-    return "PARSE_JSON(" + sf::QuoteLiteral(input) + ")";
-  }
-  if (type.starts_with("VECTOR")) return "CAST(" + input + " AS " + type + ")";
-  return "CAST(" + sf::QuoteLiteral(input) + " AS " + type + ")";
-}
-
-std::string TableName(const std::string& sf_type) {
-  std::string name = "T_";
-  for (char c : sf_type) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return name;
-}
 
 class TypesE2eTest : public ::testing::Test {
  protected:
@@ -59,16 +33,16 @@ class TypesE2eTest : public ::testing::Test {
     sfemu_->Sql("CREATE SCHEMA IF NOT EXISTS TYPES.ALL_TYPES");
     // One table per declared type; each case is a row (ID = its position in the file).
     int id = 0;
-    for (const auto& c : Cases()) {
+    for (const auto& c : TypeCases()) {
       ++id;
       if (!c["sfemu"].get<bool>() || c.contains("pg_error")) continue;
       std::string type = c["sf_type"];
-      std::string table = "TYPES.ALL_TYPES." + TableName(type);
+      std::string table = "TYPES.ALL_TYPES." + TypeCaseTable(type);
       if (!tables_.count(type)) {
         sfemu_->Sql("CREATE TABLE " + table + " (ID NUMBER(9,0) PRIMARY KEY, V " + type + ")");
       }
       sfemu_->Sql("INSERT INTO " + table + " (ID, V) SELECT " + std::to_string(id) + ", " +
-                  ValueSql(c));
+                  TypeCaseValueSql(c));
       tables_[type].push_back(c);
       ids_[c["id"]] = id;
     }
@@ -82,7 +56,7 @@ class TypesE2eTest : public ::testing::Test {
     }
     json tables = json::array();
     for (const auto& type : types) {
-      tables.push_back({{"source", TableName(type)}, {"uniqueness_columns", {"ID"}}});
+      tables.push_back({{"source", TypeCaseTable(type)}, {"uniqueness_columns", {"ID"}}});
     }
     json c = {{"lambda_timeout_buffer_seconds", 0},
               {"sources",
@@ -126,7 +100,7 @@ TEST_F(TypesE2eTest, EveryTypeLandsExactlyInATargetSf2pgCreates) {
   postgres::Connection conn(TestPg::Params("types_target"));
   int compared = 0;
   for (const auto& [type, cases] : tables_) {
-    std::string table = TableName(type);  // upper case: its target is the lower-case name
+    std::string table = TypeCaseTable(type);  // upper case: its target is the lower-case name
     for (auto& ch : table) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     table = "public." + table;
     std::string mapped = ColumnType(conn, table);

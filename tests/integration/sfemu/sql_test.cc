@@ -376,6 +376,41 @@ TEST_F(SfemuSql, ComparisonFunctions) {
   EXPECT_NE(hash["message"].get<std::string>().find("HASH_AGG"), std::string::npos);
 }
 
+// The functions of sf2pg verify's canonical row text (src/verify/canonical.cc).
+TEST_F(SfemuSql, CanonicalTextFunctions) {
+  EXPECT_EQ(
+      Q("SELECT DATE_PART(EPOCH_NANOSECOND, '1970-01-01 00:00:01.000000500'::TIMESTAMP_NTZ(9)), "
+        "DATE_PART(EPOCH_NANOSECOND, '1969-12-31 23:59:59.999999999'::TIMESTAMP_NTZ(9)), "
+        "DATE_PART(EPOCH_NANOSECOND, '1970-01-01 01:00:00 +01:00'::TIMESTAMP_TZ), "
+        "DATE_PART(EPOCH_SECOND, '1969-12-31'::DATE), "
+        "DATE_PART(HOUR, '12:34:56.123456789'::TIME(9)), "
+        "DATE_PART(MINUTE, '12:34:56.123456789'::TIME(9)), "
+        "DATE_PART(SECOND, '12:34:56.123456789'::TIME(9)), "
+        "DATE_PART(NANOSECOND, '12:34:56.123456789'::TIME(9))"),
+      (Rows{{"1000000500", "-1", "0", "-86400", "12", "34", "56", "123456789"}}));
+  EXPECT_EQ(Q("SELECT ROUND(2.5, 0, 'HALF_TO_EVEN'), ROUND(3.5, 0, 'HALF_TO_EVEN'), "
+              "ROUND(-2.5, 0, 'HALF_TO_EVEN'), ROUND(1500, -3, 'HALF_TO_EVEN'), "
+              "ROUND(2500, -3, 'HALF_TO_EVEN'), ROUND(2501, -3, 'HALF_TO_EVEN'), "
+              "ROUND(2.5, 0, 'HALF_AWAY_FROM_ZERO')"),
+            (Rows{{"2", "4", "-2", "2000", "2000", "3000", "3"}}));
+  EXPECT_EQ(Q("SELECT REPLACE('a-b-c', '-'), REPLACE('abc', 'b', 'XY'), "
+              "TO_VARCHAR(TO_BINARY('cafe'), 'HEX'), "
+              "TO_VARCHAR('2023-07-14 09:30:15 -05:30'::TIMESTAMP_TZ, 'TZH:TZM'), "
+              "TO_VARCHAR('2023-07-14 09:30:15 +00:00'::TIMESTAMP_TZ, 'TZH:TZM'), "
+              "TO_VARCHAR(NULL::BOOLEAN)"),
+            (Rows{{"abc", "aXYc", "CAFE", "-05:30", "+00:00", nullptr}}));
+  EXPECT_EQ(
+      Q("SELECT TO_VARCHAR(CONVERT_TIMEZONE('UTC', '1970-01-01 01:00:00 +05:30'::TIMESTAMP_TZ), "
+        "'TZH:TZM'), DATE_PART(EPOCH_NANOSECOND, CONVERT_TIMEZONE('UTC', "
+        "'1970-01-01 05:30:00.000000001 +05:30'::TIMESTAMP_TZ(9)))"),
+      (Rows{{"+00:00", "1"}}));
+  // Division keeps every digit up to its result scale, however large the operands.
+  EXPECT_EQ(Q("SELECT 217564652683882940501 / 1000, -7 / 2, 1 / 3, ROUND(217564652683882940500 / "
+              "1000, 0, "
+              "'HALF_TO_EVEN')"),
+            (Rows{{"217564652683882940.501000", "-3.500000", "0.333333", "217564652683882940"}}));
+}
+
 TEST_F(SfemuSql, DdlAndDmlWithStats) {
   HttpResult created =
       client_->Submit("CREATE OR REPLACE TABLE SQLT.PUBLIC.DUPS (K NUMBER PRIMARY KEY, V VARCHAR)");
