@@ -24,4 +24,9 @@ std::string PgTypeSql(const TargetColumn& column);
 /// The plain name of a PgType as format_type() prints it ("bigint", "double precision").
 std::string_view PgTypeName(PgType type);
 
+/// smallint, integer or bigint.
+inline bool IsIntegerType(PgType type) {
+  return type == PgType::kInt2 || type == PgType::kInt4 || type == PgType::kInt8;
+}
+
 }  // namespace sf2pg

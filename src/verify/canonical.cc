@@ -1,5 +1,6 @@
 #include "verify/canonical.h"
 
+#include "core/pg_type.h"
 #include "core/quote.h"
 #include "core/strings.h"
 
@@ -46,10 +47,6 @@ Kind KindOf(const SourceColumn& source) {
   }
   if (type == "vector") return Kind::kVector;
   return Kind::kUnknown;
-}
-
-bool IsInteger(PgType type) {
-  return type == PgType::kInt2 || type == PgType::kInt4 || type == PgType::kInt8;
 }
 
 // char(n) pads with spaces and drops them again when read as text.
@@ -148,7 +145,7 @@ CanonicalColumn Canonical(const SourceColumn& source, const TargetColumn& target
 
   if (target.tz_offset) {
     // The companion column of keep_tz_offset: the offset in minutes of a TIMESTAMP_TZ.
-    if (kind != Kind::kTimestampTz || !IsInteger(to)) return unsupported();
+    if (kind != Kind::kTimestampTz || !IsIntegerType(to)) return unsupported();
     c.snowflake = "TO_VARCHAR(" + s + ", 'TZH:TZM')";
     c.postgres = PgOffsetText(t);
     return c;
@@ -165,7 +162,7 @@ CanonicalColumn Canonical(const SourceColumn& source, const TargetColumn& target
       // PostgreSQL's round(numeric, s) gives s fraction digits. A float target holds the
       // decimal exactly (sf2pg loads at most 15 / 6 significant digits there), and float to
       // numeric rounds to that many digits.
-      if (IsInteger(to) || to == PgType::kNumeric || to == PgType::kFloat8 ||
+      if (IsIntegerType(to) || to == PgType::kNumeric || to == PgType::kFloat8 ||
           to == PgType::kFloat4 || to == PgType::kText) {
         c.snowflake = "TO_VARCHAR(" + s + ")";
         c.postgres = "round(" + t + "::numeric, " + std::to_string(source.scale) + ")::text";
@@ -290,9 +287,10 @@ std::string SnowflakeRowHash(const std::vector<CanonicalColumn>& columns) {
 }
 std::string PostgresRowHash(const std::vector<CanonicalColumn>& columns) {
   // MD5_NUMBER_LOWER64 is the low 64 bits of the digest read as a big-endian number: its last
-  // 16 hex digits, as a signed bigint, then as unsigned.
-  std::string h = "('x' || substr(md5(" + PostgresRowText(columns) + "), 17))::bit(64)::bigint";
-  return "(" + h + "::numeric + CASE WHEN " + h + " < 0 THEN 18446744073709551616 ELSE 0 END)";
+  // 16 hex digits, as a signed bigint, then as unsigned (modulo 2^64, so that the row's text is
+  // written, and computed, once).
+  return "((('x' || substr(md5(" + PostgresRowText(columns) +
+         "), 17))::bit(64)::bigint::numeric + 18446744073709551616) % 18446744073709551616)";
 }
 
 }  // namespace sf2pg::verify

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/error.h"
+#include "core/pg_type.h"
 #include "core/quote.h"
 #include "core/sf_literal.h"
 #include "core/sf_wire.h"
@@ -13,8 +14,6 @@
 
 namespace sf2pg::verify {
 namespace {
-
-bool IsInteger(PgType t) { return t == PgType::kInt2 || t == PgType::kInt4 || t == PgType::kInt8; }
 
 // A key column as compared in `engine`: text in byte order in PostgreSQL.
 std::string KeyRef(const KeyColumn& key, Engine engine) {
@@ -150,7 +149,7 @@ std::string KeyProblem(const KeyColumn& key) {
   std::string what = "key column " + key.source.name + " (" + type + " as " +
                      (key.target.sql_type.empty() ? "?" : key.target.sql_type) + ")";
   if (type == "fixed") {
-    if (IsInteger(key.target.type) || key.target.type == PgType::kNumeric) return "";
+    if (IsIntegerType(key.target.type) || key.target.type == PgType::kNumeric) return "";
     return what + ": a number is compared only as an integer or numeric target column";
   }
   if (type == "text") {

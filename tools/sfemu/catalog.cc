@@ -62,14 +62,15 @@ CREATE TABLE IF NOT EXISTS sfemu_catalog.columns (
   PRIMARY KEY (database_name, schema_name, table_name, ordinal),
   FOREIGN KEY (database_name, schema_name, table_name) REFERENCES sfemu_catalog.tables
     ON DELETE CASCADE);
+-- One expression each, so that PostgreSQL inlines them: a FROM would make a call per row.
 CREATE OR REPLACE FUNCTION sfemu_catalog.md5_lower64(text) RETURNS numeric
-  LANGUAGE sql IMMUTABLE STRICT AS $$
-  SELECT CASE WHEN v < 0 THEN v::numeric + 18446744073709551616 ELSE v::numeric END
-  FROM (SELECT ('x' || substr(md5($1), 17, 16))::bit(64)::bigint AS v) s $$;
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT ('x' || substr(md5($1), 17, 8))::bit(32)::bigint::numeric * 4294967296
+       + ('x' || substr(md5($1), 25, 8))::bit(32)::bigint::numeric $$;
 CREATE OR REPLACE FUNCTION sfemu_catalog.md5_upper64(text) RETURNS numeric
-  LANGUAGE sql IMMUTABLE STRICT AS $$
-  SELECT CASE WHEN v < 0 THEN v::numeric + 18446744073709551616 ELSE v::numeric END
-  FROM (SELECT ('x' || substr(md5($1), 1, 16))::bit(64)::bigint AS v) s $$;
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT ('x' || substr(md5($1), 1, 8))::bit(32)::bigint::numeric * 4294967296
+       + ('x' || substr(md5($1), 9, 8))::bit(32)::bigint::numeric $$;
 -- ROUND(x, d, 'HALF_TO_EVEN'): a tie goes to the neighbour whose last kept digit is even.
 CREATE OR REPLACE FUNCTION sfemu_catalog.round_half_even(x numeric, d int) RETURNS numeric
   LANGUAGE sql IMMUTABLE STRICT AS $$

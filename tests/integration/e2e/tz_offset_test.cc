@@ -28,7 +28,7 @@ struct Row {
 };
 
 // Offsets from -12:00 to +14:00, with fractional hours (+05:30, +05:45, -03:30), and NULL.
-const Row kRows[] = {
+const Row kOffsetRows[] = {
     {1, "2023-07-14 09:30:15.25 +05:30", 330}, {2, "2023-07-14 09:30:15.25 -08:00", -480},
     {3, "2023-07-14 09:30:15.25 +05:45", 345}, {4, "2023-07-14 09:30:15.25 -12:00", -720},
     {5, "2023-07-14 09:30:15.25 +14:00", 840}, {6, nullptr, 0},
@@ -44,7 +44,7 @@ class TzOffsetE2eTest : public ::testing::Test {
     sfemu_->Sql(
         "CREATE TABLE TZOFF.SRC.EVENTS (ID NUMBER(9,0) PRIMARY KEY, AT TIMESTAMP_TZ(9), "
         "LOCAL_AT TIMESTAMP_LTZ(9))");
-    for (const auto& r : kRows) {
+    for (const auto& r : kOffsetRows) {
       std::string at = r.at ? "CAST('" + std::string(r.at) + "' AS TIMESTAMP_TZ(9))" : "NULL";
       sfemu_->Sql("INSERT INTO TZOFF.SRC.EVENTS (ID, AT, LOCAL_AT) SELECT " + std::to_string(r.id) +
                   ", " + at + ", NULL");
@@ -101,10 +101,10 @@ class TzOffsetE2eTest : public ::testing::Test {
         "to_char((at AT TIME ZONE 'UTC') + make_interval(mins => at_offset_minutes), "
         "'YYYY-MM-DD HH24:MI:SS.FF2') FROM public." +
         table + " ORDER BY id");
-    ASSERT_EQ(landed.rows(), static_cast<int>(std::size(kRows)));
-    ASSERT_EQ(wire.size(), std::size(kRows));
-    for (size_t i = 0; i < std::size(kRows); ++i) {
-      const Row& r = kRows[i];
+    ASSERT_EQ(landed.rows(), static_cast<int>(std::size(kOffsetRows)));
+    ASSERT_EQ(wire.size(), std::size(kOffsetRows));
+    for (size_t i = 0; i < std::size(kOffsetRows); ++i) {
+      const Row& r = kOffsetRows[i];
       int row = static_cast<int>(i);
       ASSERT_EQ(landed.GetInt(row, 0), r.id);
       if (!r.at) {
