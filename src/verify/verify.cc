@@ -56,6 +56,14 @@ std::string Comparable(const std::string& alias, const TargetColumn& c) {
   return q;
 }
 
+// The target's rows that stand for the source's: with delete_mode soft, those not marked.
+std::string TargetRows(const TableJob& job) {
+  std::string table = postgres::Qualified(job.target_schema, job.target_table);
+  if (job.table->delete_mode != config::DeleteMode::kSoft) return table;
+  return "(SELECT * FROM " + table + " WHERE " + pg::QuoteIdent(job.table->soft_delete_column) +
+         " IS NULL) AS sf2pg_alive";
+}
+
 std::string SelectList(const std::string& alias, const std::vector<TargetColumn>& columns) {
   std::string out;
   for (const auto& c : columns) {
@@ -133,7 +141,7 @@ void CompareByKey(Connection& conn, const TableJob& job, const std::string& stag
     differs += " OR " + cmp;
     changed_cols += ", CASE WHEN " + cmp + " THEN " + pg::QuoteLiteral(c.name) + " END";
   }
-  std::string target = postgres::Qualified(job.target_schema, job.target_table);
+  std::string target = TargetRows(job);
   std::string sql =
       "SELECT kind, key, cols, count(*) OVER (PARTITION BY kind), row_number() OVER (PARTITION BY "
       "kind ORDER BY key) AS rn FROM (SELECT CASE WHEN t.__t "
@@ -169,7 +177,7 @@ void CompareByKey(Connection& conn, const TableJob& job, const std::string& stag
 
 void CompareAsMultisets(Connection& conn, const TableJob& job, const std::string& stage,
                         int max_shown, TableVerdict* v) {
-  std::string target = postgres::Qualified(job.target_schema, job.target_table);
+  std::string target = TargetRows(job);
   std::string s =
       "SELECT " + SelectList("", job.targets) + " FROM pg_temp." + pg::QuoteIdent(stage);
   std::string t = "SELECT " + SelectList("", job.targets) + " FROM " + target;
@@ -198,9 +206,7 @@ void VerifyRows(Connection& conn, Source& source, const TableJob& job, int max_s
                 TableVerdict* v) {
   v->method = "rows";
   std::string stage = Stage(conn, source, job, &v->source_rows, v, max_shown);
-  v->target_rows =
-      conn.Exec("SELECT count(*) FROM " + postgres::Qualified(job.target_schema, job.target_table))
-          .GetInt(0, 0);
+  v->target_rows = conn.Exec("SELECT count(*) FROM " + TargetRows(job)).GetInt(0, 0);
   if (!job.upsert_keys.empty()) {
     v->how += "rows matched on (" + KeyList(job.upsert_keys) +
               "), every column compared as a PostgreSQL value";
@@ -279,7 +285,7 @@ bool VerifyChecksums(Connection& conn, Source& source, const TableJob& job,
     return false;
   }
   TableRef ref = job.plan_input.table;
-  std::string target = postgres::Qualified(job.target_schema, job.target_table);
+  std::string target = TargetRows(job);
   PgChecksums target_sums(conn, target, PostgresRowHash(canonical));
   ChecksumOutcome o = CompareChecksums(source, ref, keys, SnowflakeRowHash(canonical), target_sums,
                                        source_count, options.checksum);
