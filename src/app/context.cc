@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "log/log.h"
+#include "verify/vanished.h"
 
 namespace sf2pg::app {
 
@@ -130,6 +131,10 @@ exec::MigrationDeps MigrationDepsFor(const Context& context) {
     return PostgresParams(credentials, db);
   };
   deps.make_source = SnowflakeSourceFactory(context.config, credentials);
+  deps.vanished_ranges = [](postgres::Connection& target, const plan::TableJob& job,
+                            Source& source) {
+    return verify::VanishedKeyRanges(target, job, source);
+  };
   return deps;
 }
 

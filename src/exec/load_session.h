@@ -13,6 +13,7 @@
 
 #include "core/source.h"
 #include "plan/table_job.h"
+#include "postgres/connection.h"
 #include "run/status_store.h"
 
 namespace sf2pg::exec {
@@ -24,6 +25,21 @@ struct LoadResult {
   FetchStats fetch;
   bool already_done = false;  ///< someone else completed the chunk first; nothing was loaded
 };
+
+/// Where the delete_mode chunk looks for keys that left the source: the key ranges in which the
+/// source's and the target's keys may differ. `all`: every key (the whole key set is read).
+/// `none`: the keys are the same on both sides; nothing to read or delete.
+struct KeyRanges {
+  bool all = true;
+  bool none = false;
+  std::string source;  ///< Snowflake predicate over the source table's columns
+  std::string target;  ///< PostgreSQL predicate over the target table's columns
+  std::string how;     ///< how they were found, for the log
+};
+/// Finds them on the target session `target` (inside the chunk's transaction) and `source`.
+/// app/ wires in verify's key-range checksums (verify/vanished.h).
+using VanishedKeyRanges = std::function<KeyRanges(postgres::Connection& target,
+                                                  const plan::TableJob& job, Source& source)>;
 
 class LoadSession {
  public:

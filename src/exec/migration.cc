@@ -208,9 +208,9 @@ class Coordinator {
     Selection selection = SelectTables(config_, options_.sources, options_.tables, &source_names);
     execution_hash_ = run::ExecutionHashOf(config_, source_names, options_.tables);
     std::string status_db = config_.StatusDatabase();
-    backend_ = deps_.backend
-                   ? deps_.backend(status_db, options_.dry_run)
-                   : std::make_unique<PgBackend>(status_db, deps_.pg_params, options_.dry_run);
+    backend_ = deps_.backend ? deps_.backend(status_db, options_.dry_run)
+                             : std::make_unique<PgBackend>(status_db, deps_.pg_params,
+                                                           options_.dry_run, deps_.vanished_ranges);
     if (!options_.dry_run) backend_->EnsureSchema();
 
     if (options_.dry_run) {

@@ -44,6 +44,8 @@ struct MigrationDeps {
   std::function<void()> on_chunk;
   /// Receives progress snapshots while workers run; may be null.
   ProgressSink* progress = nullptr;
+  /// Narrows delete_mode chunks to the key ranges that differ; empty: they read every key.
+  VanishedKeyRanges vanished_ranges;
 };
 
 struct TableSummary {

@@ -6,8 +6,12 @@
 
 namespace sf2pg::exec {
 
-PgBackend::PgBackend(std::string status_database, Params params, bool dry_run)
-    : status_db_(std::move(status_database)), params_(std::move(params)), dry_run_(dry_run) {
+PgBackend::PgBackend(std::string status_database, Params params, bool dry_run,
+                     VanishedKeyRanges vanished_ranges)
+    : status_db_(std::move(status_database)),
+      params_(std::move(params)),
+      dry_run_(dry_run),
+      vanished_ranges_(std::move(vanished_ranges)) {
   Reconnect();
 }
 
@@ -34,7 +38,7 @@ void PgBackend::RestoreIndexes(const std::string& target_database,
 }
 
 std::unique_ptr<LoadSession> PgBackend::OpenSession(const std::string& run_id) {
-  return std::make_unique<PgLoadSession>(run_id, status_db_, params_);
+  return std::make_unique<PgLoadSession>(run_id, status_db_, params_, vanished_ranges_);
 }
 
 bool PgBackend::Alive() {

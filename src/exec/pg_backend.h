@@ -19,7 +19,8 @@ class PgBackend : public Backend {
   using Params = std::function<postgres::ConnectParams(const std::string&)>;
   /// Connects to the status database; throws Error when it cannot. With `dry_run`, target
   /// databases are only read.
-  PgBackend(std::string status_database, Params params, bool dry_run);
+  PgBackend(std::string status_database, Params params, bool dry_run,
+            VanishedKeyRanges vanished_ranges = {});
 
   run::Tracker& tracker() override { return *store_; }
   void EnsureSchema() override { store_->EnsureSchema(); }
@@ -40,6 +41,7 @@ class PgBackend : public Backend {
   std::string status_db_;
   Params params_;
   bool dry_run_;
+  VanishedKeyRanges vanished_ranges_;
   std::unique_ptr<postgres::Connection> status_conn_;
   std::unique_ptr<run::StatusStore> store_;  ///< on status_conn_
   std::map<std::string, std::unique_ptr<postgres::Connection>> target_conns_;

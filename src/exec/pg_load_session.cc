@@ -50,8 +50,11 @@ constexpr const char* kMarkerWhere =
 }  // namespace
 
 PgLoadSession::PgLoadSession(std::string run_id, const std::string& status_database,
-                             std::function<postgres::ConnectParams(const std::string&)> pg_params)
-    : run_id_(std::move(run_id)), pg_params_(std::move(pg_params)) {
+                             std::function<postgres::ConnectParams(const std::string&)> pg_params,
+                             VanishedKeyRanges vanished_ranges)
+    : run_id_(std::move(run_id)),
+      pg_params_(std::move(pg_params)),
+      vanished_ranges_(std::move(vanished_ranges)) {
   status_conn_ = std::make_unique<postgres::Connection>(Params(status_database));
   store_ = std::make_unique<run::StatusStore>(*status_conn_);
 }
@@ -118,6 +121,18 @@ void PgLoadSession::DeleteVanished(postgres::Connection& conn, const plan::Table
     // A target row with a NULL key matches no source key by `=`; it is never deleted.
     present += " AND t." + q + " IS NOT NULL";
   }
+  // Only the key ranges where the two sides' keys differ, when they can be told by checksums.
+  KeyRanges ranges = vanished_ranges_ ? vanished_ranges_(conn, job, source) : KeyRanges{};
+  if (ranges.none) {
+    log::Info("no key left the source", {{"table", job.Name()}, {"how", ranges.how}});
+    return;
+  }
+  ChunkRequest read = request;
+  std::string range = "TRUE";
+  if (!ranges.all) {
+    read.predicate = ranges.source;
+    range = ranges.target;
+  }
   conn.Exec("DROP TABLE IF EXISTS pg_temp." + pg::QuoteIdent(keys_table));
   conn.Exec("CREATE TEMP TABLE " + pg::QuoteIdent(keys_table) + " ON COMMIT DROP AS SELECT " +
             keys + " FROM " + target + " WITH NO DATA");
@@ -126,7 +141,7 @@ void PgLoadSession::DeleteVanished(postgres::Connection& conn, const plan::Table
   frame.Header();
   conn.CopyPut(frame.view());
   CopyForwarder sink(conn, false);
-  result->fetch = source.Fetch(request, sink);
+  result->fetch = source.Fetch(read, sink);
   frame.Clear();
   frame.Trailer();
   conn.CopyPut(frame.view());
@@ -136,8 +151,9 @@ void PgLoadSession::DeleteVanished(postgres::Connection& conn, const plan::Table
   const bool soft = t.delete_mode == config::DeleteMode::kSoft;
   const std::string mark = soft ? pg::QuoteIdent(t.soft_delete_column) : "";
   const std::string alive = soft ? " AND t." + mark + " IS NULL" : "";
-  const std::string gone = "NOT EXISTS (SELECT 1 FROM pg_temp." + pg::QuoteIdent(keys_table) +
-                           " s WHERE " + same + ")" + present;
+  const std::string matched =
+      "EXISTS (SELECT 1 FROM pg_temp." + pg::QuoteIdent(keys_table) + " s WHERE " + same + ")";
+  const std::string gone = "NOT " + matched + present + " AND (" + range + ")";
   int64_t vanished =
       conn.Exec("SELECT count(*) FROM " + target + " t WHERE " + gone + alive).GetInt(0, 0);
   int64_t rows = conn.Exec("SELECT count(*) FROM " + target + " t WHERE true" + alive).GetInt(0, 0);
@@ -162,13 +178,16 @@ void PgLoadSession::DeleteVanished(postgres::Connection& conn, const plan::Table
             .Affected();
     // A key that came back to the source is alive again.
     conn.Exec("UPDATE " + target + " t SET " + mark + " = NULL WHERE t." + mark +
-              " IS NOT NULL AND NOT (" + gone + ")");
+              " IS NOT NULL AND (" + range + ") AND " + matched);
   } else {
     result->deleted = conn.Exec("DELETE FROM " + target + " t WHERE " + gone).Affected();
   }
   log::Info(
       soft ? "marked rows whose key left the source" : "deleted rows whose key left the source",
-      {{"table", job.Name()}, {"rows", result->deleted}, {"source_keys", source_keys}});
+      {{"table", job.Name()},
+       {"rows", result->deleted},
+       {"source_keys", source_keys},
+       {"how", ranges.all ? "every key of the source read" : ranges.how}});
 }
 
 void PgLoadSession::StoreRejects(postgres::Connection& conn, const plan::TableJob& job,

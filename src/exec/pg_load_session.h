@@ -18,7 +18,8 @@ class PgLoadSession : public LoadSession {
  public:
   /// Connects to the status database; throws Error when it cannot.
   PgLoadSession(std::string run_id, const std::string& status_database,
-                std::function<postgres::ConnectParams(const std::string&)> pg_params);
+                std::function<postgres::ConnectParams(const std::string&)> pg_params,
+                VanishedKeyRanges vanished_ranges = {});
 
   run::Claim ClaimChunk(const std::vector<run::TableKey>& tables) override;
   LoadResult Load(const plan::TableJob& job, const run::ChunkRecord& chunk, Source& source,
@@ -51,6 +52,7 @@ class PgLoadSession : public LoadSession {
 
   std::string run_id_;
   std::function<postgres::ConnectParams(const std::string&)> pg_params_;
+  VanishedKeyRanges vanished_ranges_;
   std::unique_ptr<postgres::Connection> status_conn_;
   std::unique_ptr<run::StatusStore> store_;
   std::map<std::string, std::unique_ptr<postgres::Connection>> target_conns_;

@@ -532,13 +532,14 @@ TEST_F(E2eTest, TwoProcessesOnDifferentSourcesNeverResumeEachOther) {
 // ctest entry of its own), on tables of its own in the shared emulator.
 class DeleteModeTest : public E2eTest {
  protected:
-  // ANALYTICS.BI.<name>: ID 1..100, all with the same watermark.
-  void CreateSource(const std::string& name) {
+  // ANALYTICS.BI.<name>: ID 1..rows, all with the same watermark.
+  void CreateSource(const std::string& name, int rows = 100) {
     sfemu_->Sql("CREATE OR REPLACE TABLE ANALYTICS.BI." + name +
                 " (ID NUMBER(10,0), NAME VARCHAR, UPDATED_AT TIMESTAMP_NTZ)");
     sfemu_->Sql("INSERT INTO ANALYTICS.BI." + name +
                 " SELECT SEQ4() + 1, 'n', '2024-01-01 00:00:00'::TIMESTAMP_NTZ FROM "
-                "TABLE(GENERATOR(ROWCOUNT => 100))");
+                "TABLE(GENERATOR(ROWCOUNT => " +
+                std::to_string(rows) + "))");
   }
   json Table(const std::string& name, const json& extra) {
     json t = {{"source", name},
@@ -553,6 +554,17 @@ class DeleteModeTest : public E2eTest {
   void TearDown() override {
     sfemu_->Sql("DROP TABLE IF EXISTS ANALYTICS.BI.GONE_HARD");
     sfemu_->Sql("DROP TABLE IF EXISTS ANALYTICS.BI.GONE_SOFT");
+    sfemu_->Sql("DROP TABLE IF EXISTS ANALYTICS.BI.GONE_MANY");
+  }
+  // The fields of the last run's JSON log line whose message contains `message`.
+  json LogLine(const std::string& message) {
+    json found;
+    std::istringstream lines(last_.err);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find(message) == std::string::npos) continue;
+      found = json::parse(line, nullptr, false);
+    }
+    return found;
   }
 };
 
@@ -591,6 +603,35 @@ TEST_F(DeleteModeTest, HardDeletesVanishedKeysAndRefusesTooManyUnlessAllowed) {
   ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
   EXPECT_EQ(allowed["tables"][0]["rows_deleted"], 20);
   EXPECT_EQ(Scalar("SELECT count(*) FROM gone_hard"), 75);
+  ExpectVerified();
+}
+
+// The delete chunk compares checksums of key ranges first: when no key left, it reads none;
+// otherwise only the keys of the ranges that differ.
+TEST_F(DeleteModeTest, OnlyTheKeyRangesThatDifferAreRead) {
+  CreateSource("GONE_MANY", 20000);
+  WriteConfig(Table("GONE_MANY", {{"delete_mode", "hard"}, {"batch_size", 5000}}));
+  Summary();
+  ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_many"), 20000);
+  Summary();
+  ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
+  json none = LogLine("no key left the source");
+  ASSERT_TRUE(none.is_object()) << last_.err;
+  EXPECT_THAT(none.dump(), HasSubstr("the checksums of the keys agree"));
+
+  sfemu_->Sql("DELETE FROM ANALYTICS.BI.GONE_MANY WHERE ID IN (10, 15000)");
+  json third = Summary();
+  ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
+  EXPECT_EQ(third["tables"][0]["rows_deleted"], 2);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_many WHERE id IN (10, 15000)"), 0);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_many"), 19998);
+  json deleted = LogLine("deleted rows whose key left the source");
+  ASSERT_TRUE(deleted.is_object()) << last_.err;
+  EXPECT_THAT(deleted.dump(), HasSubstr("key ranges differ"));
+  int64_t read = deleted.value("source_keys", int64_t{-1});
+  EXPECT_GT(read, 0);
+  EXPECT_LE(read, 8000) << "two leaf ranges at most, not the 19,998 keys";
   ExpectVerified();
 }
 
