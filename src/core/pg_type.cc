@@ -124,6 +124,17 @@ std::optional<TargetColumn> TargetColumnFromFormatType(std::string name,
   std::string base;
   std::vector<int> mods;
   if (!SplitModifiers(format_type, &base, &mods)) return std::nullopt;
+  // pgvector's vector(n), "public.vector(n)" when its schema is not on the search path.
+  if (base == "vector" || (base.size() > 7 && base.compare(base.size() - 7, 7, ".vector") == 0)) {
+    if (mods.size() > 1) return std::nullopt;
+    TargetColumn column;
+    column.name = std::move(name);
+    column.type = PgType::kVector;
+    column.precision = mods.empty() ? 0 : mods[0];
+    column.not_null = not_null;
+    column.sql_type = std::string(format_type);
+    return column;
+  }
   for (const Named& named : kNames) {
     if (named.name != base) continue;
     TargetColumn column;
@@ -181,6 +192,8 @@ std::string_view PgTypeName(PgType type) {
       return "geometry";
     case PgType::kGeography:
       return "geography";
+    case PgType::kVector:
+      return "vector";
   }
   return "unknown";
 }
@@ -203,6 +216,8 @@ std::string PgTypeSql(const TargetColumn& column) {
       return name.substr(0, space) + "(" + std::to_string(column.fraction_digits) + ")" +
              name.substr(space);
     }
+    case PgType::kVector:
+      return column.precision > 0 ? "vector(" + std::to_string(column.precision) + ")" : "vector";
     default:
       return std::string(PgTypeName(column.type));
   }

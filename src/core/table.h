@@ -48,11 +48,13 @@ enum class PgType {
   kInt4Array,    ///< integer[] (VECTOR(INT, n))
   kGeometry,     ///< PostGIS geometry, written as EWKB (geometry_recv)
   kGeography,    ///< PostGIS geography, written as EWKB (geography_recv)
+  kVector,       ///< pgvector's vector(n): n float4, written as vector_recv reads them
 };
 
 /// What the target database offers beyond core PostgreSQL, read once per database.
 struct TargetFeatures {
-  bool postgis = false;  ///< the postgis extension is installed (geometry, geography)
+  bool postgis = false;   ///< the postgis extension is installed (geometry, geography)
+  bool pgvector = false;  ///< the vector extension (pgvector) is installed
 };
 
 /// A column of the PostgreSQL target table.
@@ -60,7 +62,7 @@ struct TargetColumn {
   std::string name;
   PgType type = PgType::kText;
   /// numeric: precision and scale (0 precision = unconstrained); text: maximum characters
-  /// (0 = unlimited).
+  /// (0 = unlimited); vector: `precision` is the declared dimension (0 = any).
   int precision = 0;
   int scale = 0;
   int64_t max_length = 0;

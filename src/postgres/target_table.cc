@@ -32,6 +32,7 @@ bool TableInfo::HasUniqueIndexOn(const std::vector<std::string>& wanted) const {
 TargetFeatures ReadFeatures(Connection& conn) {
   TargetFeatures features;
   features.postgis = conn.Exec("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").rows() == 1;
+  features.pgvector = conn.Exec("SELECT 1 FROM pg_extension WHERE extname = 'vector'").rows() == 1;
   return features;
 }
 

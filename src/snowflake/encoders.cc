@@ -1,6 +1,7 @@
 #include "snowflake/encoders.h"
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -127,6 +128,7 @@ constexpr std::array kPairs = {
     Pair{SfType::kGeometry, PgType::kText, &enc::JsonText},
     Pair{SfType::kVectorFloat, PgType::kFloat4Array, &enc::VectorFloat4},
     Pair{SfType::kVectorFloat, PgType::kFloat8Array, &enc::VectorFloat8},
+    Pair{SfType::kVectorFloat, PgType::kVector, &enc::Pgvector},
     Pair{SfType::kVectorFloat, PgType::kJsonb, &enc::Jsonb},
     Pair{SfType::kVectorFloat, PgType::kJson, &enc::Json},
     Pair{SfType::kVectorFloat, PgType::kText, &enc::JsonText},
@@ -581,6 +583,25 @@ Fault VectorFloat8(std::string_view wire, const ColumnPlan& plan, CopyBuffer& ou
 
 Fault VectorInt4(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
   return VectorAs<int32_t>(wire, plan, out);
+}
+
+Fault Pgvector(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out) {
+  int dimension = plan.source->vector_dimension;
+  if (dimension > 16000) return Fault::kOutOfRange;  // pgvector's VECTOR_MAX_DIM
+  out.PutInt32(4 + 4 * dimension);
+  out.PutInt16(static_cast<int16_t>(dimension));
+  out.PutInt16(0);
+  return ForEachElement(wire, dimension, [&](std::string_view item) {
+    float value = 0;
+    auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
+    if (ec == std::errc::result_out_of_range) return Fault::kOutOfRange;
+    // pgvector refuses NaN and infinities too.
+    if (ec != std::errc() || end != item.data() + item.size() || !std::isfinite(value)) {
+      return Fault::kMalformed;
+    }
+    out.PutInt32(std::bit_cast<int32_t>(value));
+    return Fault::kNone;
+  });
 }
 
 }  // namespace enc

@@ -30,6 +30,8 @@ Fault JsonText(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault VectorFloat4(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault VectorFloat8(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 Fault VectorInt4(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
+/// VECTOR(FLOAT, n) into pgvector's vector: int16 n, int16 0, then n float4 (vector_recv).
+Fault Pgvector(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);
 
 // Dates and times (encoders_time.cc).
 Fault Date(std::string_view wire, const ColumnPlan& plan, CopyBuffer& out);

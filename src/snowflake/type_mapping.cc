@@ -82,7 +82,10 @@ TargetColumn MapColumn(const SourceColumn& source, const TargetFeatures& feature
       target.type = features.postgis ? PgType::kGeometry : PgType::kJsonb;
       break;
     case SfType::kVectorFloat:
-      target.type = PgType::kFloat4Array;
+      // pgvector's vector holds float4 elements as VECTOR(FLOAT, n) does. VECTOR(INT, n) stays
+      // integer[]: a float4 holds integers exactly only up to 2^24.
+      target.type = features.pgvector ? PgType::kVector : PgType::kFloat4Array;
+      if (features.pgvector) target.precision = source.vector_dimension;
       break;
     case SfType::kVectorInt:
       target.type = PgType::kInt4Array;
@@ -101,8 +104,15 @@ bool IsSpatial(const SourceColumn& source) {
 }
 
 std::optional<std::string> Incompatibility(const SourceColumn& source, const TargetColumn& target) {
-  if (FindEncoder(source, target) != nullptr) return std::nullopt;
   std::string pg = target.sql_type.empty() ? PgTypeSql(target) : target.sql_type;
+  if (target.type == PgType::kVector && target.precision > 0 &&
+      target.precision != source.vector_dimension && FindEncoder(source, target) != nullptr) {
+    return "Snowflake column " + source.name + " (" + SnowflakeTypeSql(source) +
+           ") has vectors of dimension " + std::to_string(source.vector_dimension) +
+           "; PostgreSQL column " + target.name + " (" + pg + ") holds dimension " +
+           std::to_string(target.precision);
+  }
+  if (FindEncoder(source, target) != nullptr) return std::nullopt;
   if (target.tz_offset) {
     return "the UTC offset of Snowflake column " + source.name + " (" + SnowflakeTypeSql(source) +
            ") cannot be loaded into PostgreSQL column " + target.name + " (" + pg +

@@ -124,6 +124,55 @@ TEST_F(TypesE2eTest, EveryTypeLandsExactlyInATargetSf2pgCreates) {
   EXPECT_EQ(ColumnType(conn, "public.t_geometry"), "geometry");
 }
 
+// With pgvector in the target database, VECTOR(FLOAT, n) lands as vector(n) with the same
+// float4 elements; VECTOR(INT, n) stays integer[] (a float4 holds integers exactly only up to
+// 2^24); an existing vector column of another dimension is refused before loading.
+TEST_F(TypesE2eTest, WithPgvectorVectorFloatLandsAsVector) {
+  postgres::Connection conn(TestPg::Params("types_target"));
+  conn.Exec("CREATE EXTENSION IF NOT EXISTS vector");
+  WriteConfig(/*create_postgis=*/false, {"VECTOR(FLOAT, 4)", "VECTOR(FLOAT, 2)", "VECTOR(INT, 4)"});
+  auto run = Sf2pg({"migrate", "--log-level", "warning"});
+  ASSERT_EQ(run.exit_code, kExitDone) << run.out << run.err;
+  auto lower = [](std::string name) {
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return "public." + name;
+  };
+  EXPECT_EQ(ColumnType(conn, lower(TypeCaseTable("VECTOR(FLOAT, 4)"))), "vector(4)");
+  EXPECT_EQ(ColumnType(conn, lower(TypeCaseTable("VECTOR(FLOAT, 2)"))), "vector(2)");
+  EXPECT_EQ(ColumnType(conn, lower(TypeCaseTable("VECTOR(INT, 4)"))), "integer[]");
+  int compared = 0;
+  for (const char* type : {"VECTOR(FLOAT, 4)", "VECTOR(FLOAT, 2)"}) {
+    for (const auto& c : tables_[type]) {
+      if (c["pg_type"] != "real[]") continue;  // the cases of the real[] mapping
+      auto r =
+          conn.Exec("SELECT " + CaseTextSql("v::real[]", "real[]") + " FROM " +
+                    lower(TypeCaseTable(type)) + " WHERE id = " + std::to_string(ids_[c["id"]]));
+      ASSERT_EQ(r.rows(), 1) << c["id"];
+      if (c["pg_text"].is_null()) {
+        EXPECT_TRUE(r.IsNull(0, 0)) << c["id"];
+      } else {
+        EXPECT_EQ(r.GetOptional(0, 0).value_or("<NULL>"), c["pg_text"].get<std::string>())
+            << c["id"];
+      }
+      ++compared;
+    }
+  }
+  EXPECT_GE(compared, 3);
+  auto verify = Sf2pg({"verify", "--log-level", "warning"});
+  EXPECT_EQ(verify.exit_code, kExitDone) << verify.out << verify.err;
+
+  // A vector(3) target for vectors of dimension 4: refused, naming both.
+  std::string four = lower(TypeCaseTable("VECTOR(FLOAT, 4)"));
+  conn.Exec("DROP TABLE " + four);
+  conn.Exec("CREATE TABLE " + four + " (id numeric(9,0) PRIMARY KEY, v vector(3))");
+  auto refused = Sf2pg({"migrate", "--no-resume", "--log-level", "warning"});
+  EXPECT_NE(refused.exit_code, kExitDone);
+  EXPECT_THAT(refused.out + refused.err,
+              HasSubstr("has vectors of dimension 4; PostgreSQL column v (vector(3)) holds "
+                        "dimension 3"));
+  EXPECT_EQ(conn.Exec("SELECT count(*) FROM " + four).GetInt(0, 0), 0);
+}
+
 TEST_F(TypesE2eTest, WithoutPostgisSpatialColumnsLandAsJsonbAndPlanSaysSo) {
   WriteConfig(/*create_postgis=*/false, {"GEOGRAPHY", "GEOMETRY"});
   auto plan = Sf2pg({"plan"});

@@ -79,6 +79,28 @@ TEST(TargetColumnFromFormatType, ReadsPostgisTypesAndTheirSrid) {
   EXPECT_EQ(PgTypeSql(created), "geometry");
 }
 
+TEST(TargetColumnFromFormatType, ReadsPgvectorAndItsDimension) {
+  struct Case {
+    const char* text;
+    int dimension;
+  };
+  for (const Case& c : {Case{"vector", 0}, Case{"vector(3)", 3}, Case{"public.vector(1536)", 1536},
+                        Case{"\"My Schema\".vector(2)", 2}}) {
+    auto column = TargetColumnFromFormatType("c", c.text, false);
+    ASSERT_TRUE(column) << c.text;
+    EXPECT_EQ(column->type, PgType::kVector) << c.text;
+    EXPECT_EQ(column->precision, c.dimension) << c.text;
+    EXPECT_EQ(column->sql_type, c.text);
+  }
+  EXPECT_FALSE(TargetColumnFromFormatType("c", "vector(3,1)", false));
+  EXPECT_FALSE(TargetColumnFromFormatType("c", "halfvec(3)", false));  // not written by sf2pg
+  EXPECT_FALSE(TargetColumnFromFormatType("c", "myvector(3)", false));
+  TargetColumn created;
+  created.type = PgType::kVector;
+  created.precision = 4;
+  EXPECT_EQ(PgTypeSql(created), "vector(4)");
+}
+
 TEST(TargetColumnFromFormatType, RefusesTypesItCannotWrite) {
   for (const char* text : {"bigint[]", "text[]", "time with time zone", "interval", "point",
                            "money", "numeric(10", "character varying(x)"}) {
