@@ -44,6 +44,8 @@ struct VerifyOptions {
   std::string method = "auto";  ///< auto, checksum or rows
   int64_t checksum_threshold = 1000000;
   int64_t leaf_rows = 4000;
+  bool repair = false;         ///< reload what differs, then verify again
+  bool allow_deletes = false;  ///< --repair may delete more than max_delete_share
 };
 
 }  // namespace sf2pg::app

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -142,42 +143,38 @@ int Migrate(const GlobalOptions& global, const MigrateOptions& options) {
   return ExitFor(result);
 }
 
-int Verify(const GlobalOptions& global, const VerifyOptions& options) {
-  Context context = LoadContext(global, {.snowflake = true, .postgres = true});
-  exec::MigrationDeps deps = MigrationDepsFor(context);
-  verify::VerifyOptions run;
-  run.sources = options.sources;
-  run.tables = options.tables;
-  run.max_rows_shown = options.max_rows;
-  if (!verify::ParseMethod(options.method, &run.method)) {
-    throw ConfigError("--method must be auto, checksum or rows, not " + options.method);
-  }
-  run.checksum_threshold = options.checksum_threshold;
-  run.checksum.leaf_rows = options.leaf_rows;
-  auto verdicts = verify::VerifyTables(context.config, run, deps);
-  bool all = true;
+namespace {
+
+bool AllIdentical(const std::vector<verify::TableVerdict>& verdicts) {
+  return std::all_of(verdicts.begin(), verdicts.end(),
+                     [](const verify::TableVerdict& v) { return v.identical(); });
+}
+
+nlohmann::json VerdictsJson(const std::vector<verify::TableVerdict>& verdicts) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& v : verdicts) {
-    all = all && v.identical();
-    if (options.json) {
-      out.push_back({{"table", v.table},
-                     {"target", v.target},
-                     {"identical", v.identical()},
-                     {"source_rows", v.source_rows},
-                     {"target_rows", v.target_rows},
-                     {"missing", v.missing},
-                     {"extra", v.extra},
-                     {"changed", v.changed},
-                     {"samples", v.samples},
-                     {"how", v.how},
-                     {"method", v.method},
-                     {"ranges", v.ranges},
-                     {"bisected", v.bisected},
-                     {"rows_fetched", v.rows_fetched},
-                     {"error", v.error},
-                     {"seconds", v.seconds}});
-      continue;
-    }
+    out.push_back({{"table", v.table},
+                   {"target", v.target},
+                   {"identical", v.identical()},
+                   {"source_rows", v.source_rows},
+                   {"target_rows", v.target_rows},
+                   {"missing", v.missing},
+                   {"extra", v.extra},
+                   {"changed", v.changed},
+                   {"samples", v.samples},
+                   {"how", v.how},
+                   {"method", v.method},
+                   {"ranges", v.ranges},
+                   {"bisected", v.bisected},
+                   {"rows_fetched", v.rows_fetched},
+                   {"error", v.error},
+                   {"seconds", v.seconds}});
+  }
+  return out;
+}
+
+void PrintVerdicts(const std::vector<verify::TableVerdict>& verdicts) {
+  for (const auto& v : verdicts) {
     std::cout << v.table << " -> " << v.target << ": ";
     if (!v.error.empty()) {
       std::cout << "ERROR " << v.error << "\n";
@@ -192,8 +189,84 @@ int Verify(const GlobalOptions& global, const VerifyOptions& options) {
     std::cout << ", " << report::Duration(v.seconds) << ")\n  " << v.how << "\n";
     for (const auto& sample : v.samples) std::cout << "  " << sample << "\n";
   }
+}
+
+}  // namespace
+
+int Verify(const GlobalOptions& global, const VerifyOptions& options) {
+  Context context = LoadContext(global, {.snowflake = true, .postgres = true});
+  exec::MigrationDeps deps = MigrationDepsFor(context);
+  verify::VerifyOptions run;
+  run.sources = options.sources;
+  run.tables = options.tables;
+  run.max_rows_shown = options.max_rows;
+  if (!verify::ParseMethod(options.method, &run.method)) {
+    throw ConfigError("--method must be auto, checksum or rows, not " + options.method);
+  }
+  run.checksum_threshold = options.checksum_threshold;
+  run.checksum.leaf_rows = options.leaf_rows;
+  auto verdicts = verify::VerifyTables(context.config, run, deps);
+  if (!options.repair) {
+    if (options.json) std::cout << VerdictsJson(verdicts).dump(2) << "\n";
+    if (!options.json) PrintVerdicts(verdicts);
+    return AllIdentical(verdicts) ? kExitDone : kExitFailed;
+  }
+  if (!options.json) PrintVerdicts(verdicts);
+  nlohmann::json out = {{"verify", VerdictsJson(verdicts)}};
+
+  // --repair: an ordinary run over the tables that differ (and only them), each loaded with
+  // UPSERT over the key ranges that differ (or whole) and a last chunk that deletes the target
+  // rows whose key is not in the source; then those tables are verified again.
+  config::Config repair = context.config;
+  std::vector<std::string> repaired;
+  for (auto& s : repair.sources) {
+    for (auto& t : s.tables) {
+      std::string name = s.source_sf_database + "." + s.source_sf_schema + "." + t.source;
+      auto v = std::find_if(verdicts.begin(), verdicts.end(),
+                            [&](const verify::TableVerdict& x) { return x.table == name; });
+      bool differs = v != verdicts.end() && v->error.empty() && !v->identical();
+      t.enabled = t.enabled && differs;
+      if (!differs) continue;
+      if (t.uniqueness_columns.empty()) {
+        throw ConfigError("verify --repair: " + name +
+                          " has no uniqueness_columns; without a key sf2pg cannot reload or "
+                          "delete single rows. Reload it with migrate --no-resume.");
+      }
+      t.repair = true;
+      t.repair_ranges = v->repair_ranges;
+      t.truncate_onstart = false;
+      repaired.push_back(name);
+    }
+  }
+  if (repaired.empty()) {
+    if (options.json) std::cout << out.dump(2) << "\n";
+    if (!options.json) std::cout << "nothing to repair\n";
+    return AllIdentical(verdicts) ? kExitDone : kExitFailed;
+  }
+  exec::MigrationOptions m;
+  m.sources = options.sources;
+  m.no_resume = true;
+  m.allow_deletes = options.allow_deletes;
+  m.migration_version = context.credentials.migration_version;
+  exec::MigrationResult result = exec::RunMigration(repair, m, deps);
+  out["repair"] = report::SummaryJson(result);
+  if (!options.json) std::cout << "repair: " << report::SummaryText(result);
+  if (result.status != RunStatus::kCompleted) {
+    if (options.json) std::cout << out.dump(2) << "\n";
+    return ExitFor(result) == kExitDone ? kExitFailed : ExitFor(result);
+  }
+  run.tables.clear();
+  run.sources.clear();
+  verify::VerifyOptions again = run;
+  std::vector<verify::TableVerdict> after;
+  for (const auto& v : verify::VerifyTables(repair, again, deps)) after.push_back(v);
+  out["verify_after_repair"] = VerdictsJson(after);
   if (options.json) std::cout << out.dump(2) << "\n";
-  return all ? kExitDone : kExitFailed;
+  if (!options.json) {
+    std::cout << "after the repair:\n";
+    PrintVerdicts(after);
+  }
+  return AllIdentical(after) ? kExitDone : kExitFailed;
 }
 
 int Status(const GlobalOptions& global, const StatusOptions& options) {

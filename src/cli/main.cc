@@ -161,6 +161,11 @@ int main(int argc, char** argv) {
   check->add_option("--max-rows", verify.max_rows, "Differing rows printed per table")
       ->check(kPositive);
   check->add_flag("--json", verify.json, "Print JSON instead of text");
+  check->add_flag("--repair", verify.repair,
+                  "Reload what differs with UPSERT and delete the extra rows (an ordinary run), "
+                  "then verify again");
+  check->add_flag("--allow-deletes", verify.allow_deletes,
+                  "With --repair: delete more than a table's max_delete_share");
   check
       ->add_option("--method", verify.method,
                    "auto (checksums from --checksum-threshold source rows), checksum or rows")

@@ -110,6 +110,12 @@ struct TableConfig {
   /// A run that would delete (or mark) more than this share of the target's rows stops before
   /// it, unless migrate is given --allow-deletes.
   double max_delete_share = 0.10;
+  /// Set by `sf2pg verify --repair` for the run that repairs this table, never read from
+  /// config.json: the table is loaded with UPSERT, without a watermark floor, over these
+  /// Snowflake predicates (empty: the whole table), then a last chunk deletes (or, with
+  /// delete_mode soft, marks) the target rows whose key is not in the source.
+  bool repair = false;
+  std::vector<std::string> repair_ranges;
 
   int parallel_threads = 0;  ///< Effective value (override or global).
   int64_t batch_size = 0;

@@ -290,7 +290,7 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
     bool truncate = table.truncate_onstart;
     bool empty =
         truncate || created || postgres::IsEmpty(tconn, job.target_schema, job.target_table);
-    job.upsert = !truncate && (source_wm != nullptr || IsDateKind(job) || !empty);
+    job.upsert = table.repair || (!truncate && (source_wm != nullptr || IsDateKind(job) || !empty));
   }
   if (job.upsert) {
     if (job.upsert_keys.empty()) {
@@ -313,7 +313,7 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
   }
 
   if (!planned) {
-    if (job.upsert && source_wm && target_wm && !created) {
+    if (job.upsert && source_wm && target_wm && !created && !table.repair) {
       job.plan_input.table.floor =
           WatermarkFloor(tconn, job, *source_wm, *target_wm, &job.plan_input.up_to_date_rows,
                          &job.plan_input.newer_than_target);
@@ -334,11 +334,28 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
             "(" + col + " > " + high + " OR " + job.plan_input.newer_than_target + ")";
       }
     }
-    if (source_wm) ReadHighMark(*ctx.source, job, *source_wm);
+    if (source_wm && !table.repair) ReadHighMark(*ctx.source, job, *source_wm);
     job.plan_input.batch_size = job.upsert ? table.batch_size : table.batch_size_copy_mode;
     job.plan_input.parallelism = table.parallel_threads;
-    plan::Plan p = plan::PlanTable(job.plan_input, *ctx.source);
-    if (table.delete_mode != config::DeleteMode::kNone) {
+    plan::Plan p;
+    if (table.repair && !table.repair_ranges.empty()) {
+      // sf2pg verify --repair: one chunk per batch of differing key ranges.
+      p.strategy = config::ChunkingStrategy::kSingle;
+      p.reason = "verify --repair: the key ranges that differ";
+      std::string any;
+      for (const auto& range : table.repair_ranges) {
+        plan::ChunkSpec chunk;
+        chunk.predicate = range;
+        chunk.lower = "key ranges that differ";
+        p.chunks.push_back(chunk);
+        any += (any.empty() ? "(" : " OR (") + range + ")";
+      }
+      p.total_rows = ctx.source->CountWhere(job.plan_input.table, any);
+      p.queries = 1;
+    } else {
+      p = plan::PlanTable(job.plan_input, *ctx.source);
+    }
+    if (table.delete_mode != config::DeleteMode::kNone || table.repair) {
       // Last, so that workers reach it after the table's loads as a rule (not a guarantee:
       // a key that vanishes while the run loads may be loaded again and is deleted next run).
       plan::ChunkSpec deletes;
@@ -347,11 +364,13 @@ TableJob PrepareTable(PrepareContext& ctx, const config::SourceConfig& source,
       p.chunks.push_back(deletes);
       char share[32];
       std::snprintf(share, sizeof share, "%g", table.max_delete_share * 100);
-      notes.push_back(std::string("delete_mode ") + config::ToString(table.delete_mode) +
-                      ": the last chunk reads every key of the source and " +
-                      (table.delete_mode == config::DeleteMode::kHard
-                           ? "deletes"
-                           : "sets " + table.soft_delete_column + " of") +
+      notes.push_back((table.repair ? std::string("verify --repair")
+                                    : "delete_mode " + config::ToString(table.delete_mode)) +
+                      ": the last chunk compares checksums of key ranges, reads the source's "
+                      "keys where they differ and " +
+                      (table.delete_mode == config::DeleteMode::kSoft
+                           ? "sets " + table.soft_delete_column + " of"
+                           : std::string("deletes")) +
                       " the target rows whose key is gone; more than " + share +
                       " % of the target's rows needs --allow-deletes");
     }

@@ -317,6 +317,9 @@ bool VerifyChecksums(Connection& conn, Source& source, const TableJob& job,
     for (const auto* part : {&batch, &nulls}) {
       if (part->empty()) continue;
       int64_t fetched = 0;
+      // Columns compared row by row can differ outside these ranges: then --repair reloads
+      // the whole table.
+      if (row_by_row.empty()) v->repair_ranges.push_back(AnyRange(*part, keys, Engine::kSnowflake));
       std::string stage = Stage(conn, source, job, &fetched, v, max_shown,
                                 AnyRange(*part, keys, Engine::kSnowflake));
       ByKey by;

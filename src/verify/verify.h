@@ -53,7 +53,10 @@ struct TableVerdict {
   int ranges = 0;                    ///< checksum: key ranges compared, over all passes
   int bisected = 0;                  ///< checksum: differing ranges cut into subranges
   int64_t rows_fetched = 0;          ///< source rows read to compare row by row
-  std::string error;                 ///< when the table could not be compared
+  /// What --repair reloads: Snowflake predicates of the key ranges that differ; empty: the
+  /// whole table.
+  std::vector<std::string> repair_ranges;
+  std::string error;  ///< when the table could not be compared
   double seconds = 0;
   bool identical() const { return error.empty() && missing == 0 && extra == 0 && changed == 0; }
 };

@@ -555,6 +555,7 @@ class DeleteModeTest : public E2eTest {
     sfemu_->Sql("DROP TABLE IF EXISTS ANALYTICS.BI.GONE_HARD");
     sfemu_->Sql("DROP TABLE IF EXISTS ANALYTICS.BI.GONE_SOFT");
     sfemu_->Sql("DROP TABLE IF EXISTS ANALYTICS.BI.GONE_MANY");
+    sfemu_->Sql("DROP TABLE IF EXISTS ANALYTICS.BI.GONE_REPAIR");
   }
   // The fields of the last run's JSON log line whose message contains `message`.
   json LogLine(const std::string& message) {
@@ -573,8 +574,9 @@ TEST_F(DeleteModeTest, HardDeletesVanishedKeysAndRefusesTooManyUnlessAllowed) {
   WriteConfig(Table("GONE_HARD", {{"delete_mode", "hard"}}));
   auto plan = Sf2pg({"plan"});
   EXPECT_EQ(plan.exit_code, kExitDone) << plan.err;
-  EXPECT_THAT(plan.out, HasSubstr("delete_mode hard: the last chunk reads every key of the source "
-                                  "and deletes the target rows whose key is gone"));
+  EXPECT_THAT(plan.out, HasSubstr("delete_mode hard: the last chunk compares checksums of key "
+                                  "ranges, reads the source's keys where they differ and "
+                                  "deletes the target rows whose key is gone"));
   json first = Summary();
   ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
   EXPECT_EQ(first["tables"][0]["rows"], 100);
@@ -632,6 +634,57 @@ TEST_F(DeleteModeTest, OnlyTheKeyRangesThatDifferAreRead) {
   int64_t read = deleted.value("source_keys", int64_t{-1});
   EXPECT_GT(read, 0);
   EXPECT_LE(read, 8000) << "two leaf ranges at most, not the 19,998 keys";
+  ExpectVerified();
+}
+
+// verify --repair: an ordinary run reloads the key ranges that differ with UPSERT and deletes
+// the extra rows, then the table is verified again.
+TEST_F(DeleteModeTest, VerifyRepairReloadsTheRangesThatDifferAndDeletesExtraRows) {
+  CreateSource("GONE_REPAIR", 20000);
+  WriteConfig({{"source", "GONE_REPAIR"},
+               {"uniqueness_columns", {"ID"}},
+               {"chunking_columns", {"ID"}},
+               {"truncate_onstart", true},
+               {"batch_size_copy_mode", 5000}});
+  Summary();
+  ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
+  target_->Exec("UPDATE gone_repair SET name = 'changed' WHERE id = 100");
+  target_->Exec("DELETE FROM gone_repair WHERE id = 9000");
+  target_->Exec("INSERT INTO gone_repair (id, name, updated_at) VALUES (30000, 'extra', now())");
+
+  auto r = Sf2pg({"verify", "--method", "checksum", "--leaf-rows", "500", "--repair", "--json",
+                  "--log-level", "warning"});
+  EXPECT_EQ(r.exit_code, kExitDone) << r.out << r.err;
+  json j = json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << r.out;
+  EXPECT_FALSE(j["verify"][0]["identical"].get<bool>());
+  EXPECT_EQ(j["verify"][0]["missing"], 1);
+  EXPECT_EQ(j["verify"][0]["extra"], 1);
+  EXPECT_EQ(j["verify"][0]["changed"], 1);
+  const json& repaired = j["repair"]["tables"][0];
+  EXPECT_EQ(repaired["method"], "UPSERT");
+  EXPECT_EQ(repaired["rows_deleted"], 1);
+  EXPECT_GT(repaired["rows"].get<int64_t>(), 0);
+  EXPECT_LE(repaired["rows"].get<int64_t>(), 2000) << "the differing ranges, not 20,000 rows";
+  EXPECT_TRUE(j["verify_after_repair"][0]["identical"].get<bool>()) << r.out;
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_repair"), 20000);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_repair WHERE id = 100 AND name = 'n'"), 1);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_repair WHERE id IN (9000, 30000)"), 1);
+  ExpectVerified();
+  // A normal migrate afterwards does not resume the repair run.
+  json next = Summary();
+  ASSERT_EQ(last_.exit_code, kExitDone) << last_.out << last_.err;
+  EXPECT_FALSE(next["resumed"].get<bool>());
+
+  // The row method has no ranges: the whole table is reloaded (UPSERT) and the extra row deleted.
+  target_->Exec("DELETE FROM gone_repair WHERE id = 7");
+  target_->Exec("INSERT INTO gone_repair (id, name, updated_at) VALUES (30001, 'extra', now())");
+  auto whole = Sf2pg({"verify", "--method", "rows", "--repair", "--log-level", "warning"});
+  EXPECT_EQ(whole.exit_code, kExitDone) << whole.out << whole.err;
+  EXPECT_THAT(whole.out, HasSubstr("DIFFERENT"));
+  EXPECT_THAT(whole.out, HasSubstr("after the repair:"));
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_repair"), 20000);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM gone_repair WHERE id IN (7, 30001)"), 1);
   ExpectVerified();
 }
 
