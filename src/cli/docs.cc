@@ -167,7 +167,7 @@ std::string ZshAction(const OptionDoc& option) {
 
 void ZshSpecs(std::ostream& out, const std::vector<OptionDoc>& options, bool exclusive_all) {
   for (const auto& option : options) {
-    const std::string help = ZshExplanation(ZshQuoted(option.description));
+    const std::string help = ZshQuoted(ZshExplanation(option.description));
     if (option.positional) {
       out << " \\\n    '" << (option.repeatable ? "*" : "") << ":"
           << Replace(ZshQuoted(option.description), ":", "\\:") << ":" << ZshAction(option) << "'";
