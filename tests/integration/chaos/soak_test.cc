@@ -134,8 +134,10 @@ TEST(ChaosSoak, RepeatedMigrationsWithFaultsKeepMemoryAndDescriptorsFlat) {
   for (const auto* s : {&sf2pg, &sfemu}) {
     const char* who = s == &sf2pg ? "sf2pg" : "sfemu";
     if (kMemoryIsMeaningful) {
-      EXPECT_LE(Max(*s, half, n, &Usage::Unexplained),
-                Max(*s, warm, half, &Usage::Unexplained) + 4096)
+      // The allocator's arenas make RSS wander by a few MB between runs (sfemu's four executor
+      // threads on a loaded machine: 33-39 MB); a leak keeps growing past that.
+      int64_t first = Max(*s, warm, half, &Usage::Unexplained);
+      EXPECT_LE(Max(*s, half, n, &Usage::Unexplained), first + std::max<int64_t>(4096, first / 6))
           << who << " memory grows from run to run";
     }
     EXPECT_LE(Max(*s, half, n, &Usage::fds), Max(*s, warm, half, &Usage::fds))
