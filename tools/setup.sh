@@ -31,9 +31,16 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+pg_config=/usr/lib/postgresql/15/bin/pg_config
+pgvector_missing=0
+[[ -x "$pg_config" && -f "$("$pg_config" --sharedir)/extension/vector.control" ]] || pgvector_missing=1
+# Root (or sudo) is needed only when something is to be installed.
 SUDO=""
-if [[ $(id -u) -ne 0 ]]; then
-  command -v sudo >/dev/null || { echo "setup: run as root to install: ${missing[*]}" >&2; exit 1; }
+if [[ $(id -u) -ne 0 && (${#missing[@]} -gt 0 || $pgvector_missing -eq 1) ]]; then
+  command -v sudo >/dev/null || {
+    echo "setup: run as root to install: ${missing[*]}$([[ $pgvector_missing -eq 1 ]] && echo " pgvector")" >&2
+    exit 1
+  }
   SUDO="sudo"
 fi
 if [[ ${#missing[@]} -eq 0 ]]; then
@@ -50,7 +57,6 @@ fi
 # pgvector, the `vector` extension that VECTOR(FLOAT, n) lands in when a target has it. Debian
 # 12 packages it for no PostgreSQL 15, so Debian's own source package (trixie's 0.8.0) is built
 # against postgresql-server-dev-15, after its SHA-256 is checked (the one in Debian's Sources).
-pg_config=/usr/lib/postgresql/15/bin/pg_config
 if [[ ! -f "$("$pg_config" --sharedir)/extension/vector.control" ]]; then
   version=0.8.0
   sha256=867a2c328d4928a5a9d6f052cd3bc78c7d60228a9b914ad32aa3db88e9de27b0
