@@ -152,24 +152,7 @@ bool AllIdentical(const std::vector<verify::TableVerdict>& verdicts) {
 
 nlohmann::json VerdictsJson(const std::vector<verify::TableVerdict>& verdicts) {
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& v : verdicts) {
-    out.push_back({{"table", v.table},
-                   {"target", v.target},
-                   {"identical", v.identical()},
-                   {"source_rows", v.source_rows},
-                   {"target_rows", v.target_rows},
-                   {"missing", v.missing},
-                   {"extra", v.extra},
-                   {"changed", v.changed},
-                   {"samples", v.samples},
-                   {"how", v.how},
-                   {"method", v.method},
-                   {"ranges", v.ranges},
-                   {"bisected", v.bisected},
-                   {"rows_fetched", v.rows_fetched},
-                   {"error", v.error},
-                   {"seconds", v.seconds}});
-  }
+  for (const auto& v : verdicts) out.push_back(verify::VerdictJson(v));
   return out;
 }
 

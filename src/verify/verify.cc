@@ -428,6 +428,25 @@ bool ParseMethod(const std::string& text, Method* method) {
   return true;
 }
 
+nlohmann::json VerdictJson(const TableVerdict& v) {
+  return {{"table", v.table},
+          {"target", v.target},
+          {"identical", v.identical()},
+          {"source_rows", v.source_rows},
+          {"target_rows", v.target_rows},
+          {"missing", v.missing},
+          {"extra", v.extra},
+          {"changed", v.changed},
+          {"samples", v.samples},
+          {"how", v.how},
+          {"method", v.method},
+          {"ranges", v.ranges},
+          {"bisected", v.bisected},
+          {"rows_fetched", v.rows_fetched},
+          {"error", v.error},
+          {"seconds", v.seconds}};
+}
+
 std::vector<TableVerdict> VerifyTables(const config::Config& config, const VerifyOptions& options,
                                        exec::MigrationDeps& deps) {
   std::vector<std::string> names;

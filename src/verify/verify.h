@@ -12,6 +12,7 @@
 // which it compares as above.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,9 @@ struct TableVerdict {
   double seconds = 0;
   bool identical() const { return error.empty() && missing == 0 && extra == 0 && changed == 0; }
 };
+
+/// A verdict as `sf2pg verify --json` prints it.
+nlohmann::json VerdictJson(const TableVerdict& v);
 
 /// Compares every selected table. Throws ConfigError for an unknown source or table name.
 std::vector<TableVerdict> VerifyTables(const config::Config& config, const VerifyOptions& options,

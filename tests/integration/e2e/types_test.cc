@@ -77,6 +77,27 @@ class TypesE2eTest : public ::testing::Test {
     return r.rows() == 1 ? std::string(r.Get(0, 0)) : "<no column v in " + table + ">";
   }
 
+  // The target table sf2pg creates for the table of `type`: its lower-case name.
+  static std::string Target(const std::string& type) {
+    std::string table = TypeCaseTable(type);
+    for (auto& ch : table) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return "public." + table;
+  }
+
+  // The landed value of case `c` in `table`, read as `expression` (over column v) of the
+  // case's PostgreSQL type, is the case's pg_text.
+  void ExpectCaseText(postgres::Connection& conn, const std::string& table, const json& c,
+                      const std::string& expression) {
+    auto r = conn.Exec("SELECT " + CaseTextSql(expression, c["pg_type"]) + " FROM " + table +
+                       " WHERE id = " + std::to_string(ids_[c["id"]]));
+    ASSERT_EQ(r.rows(), 1) << c["id"];
+    if (c["pg_text"].is_null()) {
+      EXPECT_TRUE(r.IsNull(0, 0)) << c["id"];
+    } else {
+      EXPECT_EQ(r.GetOptional(0, 0).value_or("<NULL>"), c["pg_text"].get<std::string>()) << c["id"];
+    }
+  }
+
   ProcessResult Sf2pg(std::vector<std::string> args) {
     args.insert(args.begin(), BinaryPath("sf2pg"));
     auto env = TestPg::Env();
@@ -100,22 +121,12 @@ TEST_F(TypesE2eTest, EveryTypeLandsExactlyInATargetSf2pgCreates) {
   postgres::Connection conn(TestPg::Params("types_target"));
   int compared = 0;
   for (const auto& [type, cases] : tables_) {
-    std::string table = TypeCaseTable(type);  // upper case: its target is the lower-case name
-    for (auto& ch : table) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    table = "public." + table;
+    std::string table = Target(type);
     std::string mapped = ColumnType(conn, table);
     for (const auto& c : cases) {
       // Values are compared where the created column has the case's PostgreSQL type.
       if (c["pg_type"] != mapped) continue;
-      auto r = conn.Exec("SELECT " + CaseTextSql("v", c["pg_type"]) + " FROM " + table +
-                         " WHERE id = " + std::to_string(ids_[c["id"]]));
-      ASSERT_EQ(r.rows(), 1) << c["id"];
-      if (c["pg_text"].is_null()) {
-        EXPECT_TRUE(r.IsNull(0, 0)) << c["id"];
-      } else {
-        EXPECT_EQ(r.GetOptional(0, 0).value_or("<NULL>"), c["pg_text"].get<std::string>())
-            << c["id"];
-      }
+      ExpectCaseText(conn, table, c, "v");
       ++compared;
     }
   }
@@ -133,27 +144,14 @@ TEST_F(TypesE2eTest, WithPgvectorVectorFloatLandsAsVector) {
   WriteConfig(/*create_postgis=*/false, {"VECTOR(FLOAT, 4)", "VECTOR(FLOAT, 2)", "VECTOR(INT, 4)"});
   auto run = Sf2pg({"migrate", "--log-level", "warning"});
   ASSERT_EQ(run.exit_code, kExitDone) << run.out << run.err;
-  auto lower = [](std::string name) {
-    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return "public." + name;
-  };
-  EXPECT_EQ(ColumnType(conn, lower(TypeCaseTable("VECTOR(FLOAT, 4)"))), "vector(4)");
-  EXPECT_EQ(ColumnType(conn, lower(TypeCaseTable("VECTOR(FLOAT, 2)"))), "vector(2)");
-  EXPECT_EQ(ColumnType(conn, lower(TypeCaseTable("VECTOR(INT, 4)"))), "integer[]");
+  EXPECT_EQ(ColumnType(conn, Target("VECTOR(FLOAT, 4)")), "vector(4)");
+  EXPECT_EQ(ColumnType(conn, Target("VECTOR(FLOAT, 2)")), "vector(2)");
+  EXPECT_EQ(ColumnType(conn, Target("VECTOR(INT, 4)")), "integer[]");
   int compared = 0;
   for (const char* type : {"VECTOR(FLOAT, 4)", "VECTOR(FLOAT, 2)"}) {
     for (const auto& c : tables_[type]) {
       if (c["pg_type"] != "real[]") continue;  // the cases of the real[] mapping
-      auto r =
-          conn.Exec("SELECT " + CaseTextSql("v::real[]", "real[]") + " FROM " +
-                    lower(TypeCaseTable(type)) + " WHERE id = " + std::to_string(ids_[c["id"]]));
-      ASSERT_EQ(r.rows(), 1) << c["id"];
-      if (c["pg_text"].is_null()) {
-        EXPECT_TRUE(r.IsNull(0, 0)) << c["id"];
-      } else {
-        EXPECT_EQ(r.GetOptional(0, 0).value_or("<NULL>"), c["pg_text"].get<std::string>())
-            << c["id"];
-      }
+      ExpectCaseText(conn, Target(type), c, "v::real[]");
       ++compared;
     }
   }
@@ -162,7 +160,7 @@ TEST_F(TypesE2eTest, WithPgvectorVectorFloatLandsAsVector) {
   EXPECT_EQ(verify.exit_code, kExitDone) << verify.out << verify.err;
 
   // A vector(3) target for vectors of dimension 4: refused, naming both.
-  std::string four = lower(TypeCaseTable("VECTOR(FLOAT, 4)"));
+  std::string four = Target("VECTOR(FLOAT, 4)");
   conn.Exec("DROP TABLE " + four);
   conn.Exec("CREATE TABLE " + four + " (id numeric(9,0) PRIMARY KEY, v vector(3))");
   auto refused = Sf2pg({"migrate", "--no-resume", "--log-level", "warning"});
