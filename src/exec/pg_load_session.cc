@@ -100,6 +100,25 @@ int64_t PgLoadSession::CopyRows(postgres::Connection& conn, const plan::TableJob
   conn.CopyPut(trailer.view());
   int64_t rows = conn.CopyEnd();
   if (job.upsert) {
+    // Keys distinct in the source can meet in the target's types (nanoseconds rounded to
+    // microseconds): the upsert would keep one row of each such key and drop the others.
+    std::string keys, key_text;
+    for (const auto& k : job.upsert_keys) {
+      keys += (keys.empty() ? "" : ", ") + pg::QuoteIdent(k);
+      key_text += (key_text.empty() ? "" : " || ', ' || ") + pg::QuoteLiteral(k + "=") +
+                  " || coalesce(" + pg::QuoteIdent(k) + "::text, 'NULL')";
+    }
+    auto shared =
+        conn.Exec("SELECT " + key_text + ", count(*) FROM pg_temp." + pg::QuoteIdent(table) +
+                  " GROUP BY " + keys + " HAVING count(*) > 1 LIMIT 1");
+    if (shared.rows() > 0) {
+      throw DataError(request.description + ": " + std::string(shared.Get(0, 1)) +
+                      " source rows have the same key in the target's types (" +
+                      std::string(shared.Get(0, 0)) +
+                      "); UPSERT would keep one of them. uniqueness_columns must stay unique "
+                      "once converted (a TIMESTAMP_NTZ(9) key, for one, is rounded to "
+                      "microseconds).");
+    }
     conn.Exec(postgres::UpsertSql(job.target_info, job.target_columns, job.upsert_keys,
                                   job.upsert_watermark));
   }
